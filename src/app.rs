@@ -1,0 +1,623 @@
+//! The commands: each turns the parsed command line into calls on the stages and prints what a
+//! coordinator or an operator needs to see. `main.rs` only sets up logging and calls [`run`].
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tracing::{info, warn};
+
+use crate::cli::{Cli, Command, ExportWhat, FormatArg, LangArg, PartArg, PreviewWhat, SendWhat};
+use crate::clock::Clock;
+use crate::config::{Config, ConfigError, Lang, OrgKind, Transport as TransportConfig};
+use crate::outbox::dispatch::{Dispatcher, DrainReport, Until};
+use crate::outbox::invitation::{self, DraftError};
+use crate::outbox::{self, EnqueueError};
+use crate::register::{Register, RegisterError, RegisterHandle};
+use crate::report;
+use crate::shutdown;
+use crate::transport::sent_copy::{self, CopyError};
+use crate::transport::smtp::SmtpSetupError;
+use crate::transport::{AnyTransport, MaildirTransport, SmtpTransport, Transport};
+
+/// Why a command did not succeed; [`AppError::exit_code`] maps it to the exit status.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The command line was wrong.
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Register(#[from] RegisterError),
+    #[error(transparent)]
+    Enqueue(#[from] EnqueueError),
+    #[error(transparent)]
+    Draft(#[from] DraftError),
+    #[error(transparent)]
+    Smtp(#[from] SmtpSetupError),
+    #[error(transparent)]
+    SentCopy(#[from] CopyError),
+    #[error("cannot {what}: {source}")]
+    Io { what: String, source: std::io::Error },
+    /// The command ran, but not everything it was asked to do is done.
+    #[error("{0}")]
+    Incomplete(String),
+}
+
+impl AppError {
+    /// 2 for bad usage or config, 1 for everything that went wrong at run time.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            AppError::Usage(_) | AppError::Config(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> AppError {
+    let what = what.into();
+    move |source| AppError::Io { what, source }
+}
+
+/// Where things live under the data directory.
+pub struct DataDir {
+    root: PathBuf,
+}
+
+impl DataDir {
+    /// The data directory at `root`.
+    pub fn new(root: &Path) -> DataDir {
+        DataDir {
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// The register's database file.
+    pub fn register(&self) -> PathBuf {
+        self.root.join("samskap.db")
+    }
+
+    /// The Maildir of the embedded transport.
+    pub fn outbox(&self) -> PathBuf {
+        self.root.join("outbox")
+    }
+
+    /// Creates the directory and opens (creating) the register.
+    pub fn open_register(&self) -> Result<Register, AppError> {
+        std::fs::create_dir_all(&self.root)
+            .map_err(io(format!("create the data directory {}", self.root.display())))?;
+        Ok(Register::open(&self.register())?)
+    }
+
+    /// Opens the register if it exists, else an empty one in memory; never writes to disk.
+    pub fn peek_register(&self) -> Result<Register, AppError> {
+        if self.register().exists() {
+            Ok(Register::open(&self.register())?)
+        } else {
+            Ok(Register::open_in_memory()?)
+        }
+    }
+}
+
+/// Runs the command line.
+pub async fn run(cli: Cli) -> Result<(), AppError> {
+    let clock = match &cli.now {
+        None => Clock::System,
+        Some(text) => {
+            let anchor = DateTime::parse_from_rfc3339(text).map_err(|e| {
+                AppError::Usage(format!(
+                    "--now {text:?} is not an RFC 3339 time ({e}); write e.g. 2022-06-15T10:00:00+02:00"
+                ))
+            })?;
+            Clock::starting_at(anchor.with_timezone(&Utc))
+        }
+    };
+    if clock.is_rehearsal() {
+        info!(now = %clock.now(), "rehearsal: acting as if it were --now");
+    }
+    let data = DataDir::new(&cli.data_dir);
+    match cli.command {
+        Command::Check { connect } => check(&cli.config, &data, connect, &clock).await,
+        Command::Preview {
+            what: PreviewWhat::Invitation(args),
+        } => {
+            let config = Config::load(&cli.config)?;
+            preview(&config, &data, args.org.as_deref(), args.lang, args.part, &clock)
+        }
+        Command::Send {
+            what: SendWhat::Invitations { org, dry_run },
+        } => {
+            let config = Config::load(&cli.config)?;
+            if dry_run {
+                send_dry_run(&config, &data, &org, &clock)
+            } else {
+                send_invitations(&config, &data, &org, &clock).await
+            }
+        }
+        Command::Run { once } => {
+            let config = Arc::new(Config::load(&cli.config)?);
+            let (trigger, listener) = shutdown::channel();
+            if !once {
+                shutdown::on_signals(trigger.clone());
+            }
+            crate::daemon::run(config, &data, clock, once, listener).await
+        }
+        Command::Status { json } => {
+            let config = Config::load(&cli.config)?;
+            status(&config, &data, json)
+        }
+        Command::Export {
+            what: ExportWhat::Organisations { format },
+        } => {
+            let _config = Config::load(&cli.config)?;
+            export_organisations(&data, format)
+        }
+    }
+}
+
+fn stdout(text: &str) -> Result<(), AppError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(io("write to standard output"))
+}
+
+async fn check(path: &Path, data: &DataDir, connect: bool, clock: &Clock) -> Result<(), AppError> {
+    let config = Config::load(path)?;
+    let mut problems = Vec::new();
+    // Render every invitation once: a template that compiles can still fail on real data.
+    let register = data.peek_register()?;
+    let secret = if register.path().exists() {
+        register
+            .meta("secret")?
+            .and_then(|hex| data_encoding::HEXLOWER.decode(hex.as_bytes()).ok())
+    } else {
+        None
+    }
+    .unwrap_or_else(|| vec![0; 16]);
+    let now = clock.now();
+    for org in &config.organisations {
+        for lang in [Lang::Nb, Lang::En] {
+            if let Err(e) = invitation::draft(&config, org, &secret, lang, now) {
+                problems.push(e.to_string());
+            }
+        }
+    }
+    for (key, secret) in config.secrets() {
+        if let Err(e) = secret.check_available() {
+            problems.push(format!("{}: {key}: {e}", config.path.display()));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Config(ConfigError {
+            path: config.path.clone(),
+            problems: problems
+                .into_iter()
+                .map(|message| crate::config::Problem {
+                    file: config.path.clone(),
+                    line: None,
+                    key: String::new(),
+                    message,
+                })
+                .collect(),
+        }));
+    }
+    let ministries = config
+        .organisations
+        .iter()
+        .filter(|o| o.kind == OrgKind::Ministry)
+        .count();
+    let transport = match &config.transport {
+        TransportConfig::Maildir => format!("maildir {}", data.outbox().display()),
+        TransportConfig::Smtp(s) => format!("smtp {}:{} ({})", s.host, s.port, s.tls.as_str()),
+    };
+    stdout(&format!(
+        "{} is valid: process {}, {} organisations ({} ministries, {} NGOs), {} events, {} deadlines, {} templates checked; mail goes by {}.\n",
+        config.path.display(),
+        config.process.id,
+        config.organisations.len(),
+        ministries,
+        config.organisations.len() - ministries,
+        config.events.len(),
+        config.deadlines.len(),
+        config.organisations.len() * 2,
+        transport
+    ))?;
+    if connect {
+        check_connections(&config).await?;
+    }
+    Ok(())
+}
+
+async fn check_connections(config: &Config) -> Result<(), AppError> {
+    let mut failed = Vec::new();
+    match &config.transport {
+        TransportConfig::Maildir => stdout("smtp: not used (the maildir transport needs no server)\n")?,
+        TransportConfig::Smtp(smtp) => match SmtpTransport::new(smtp).await {
+            Ok(transport) => match transport.check().await {
+                Ok(()) => stdout(&format!("{}: ok\n", transport.describe()))?,
+                Err(e) => {
+                    stdout(&format!("{}: FAILED: {e}\n", transport.describe()))?;
+                    failed.push("smtp");
+                }
+            },
+            Err(e) => {
+                stdout(&format!("smtp: FAILED: {e}\n"))?;
+                failed.push("smtp");
+            }
+        },
+    }
+    match &config.imap {
+        None => stdout("imap: not configured\n")?,
+        Some(imap) => {
+            let label = format!(
+                "imap {}:{} ({}) as {}",
+                imap.host,
+                imap.port,
+                imap.tls.as_str(),
+                imap.auth.user
+            );
+            match crate::net::imap::connect(imap).await {
+                Ok(mut session) => {
+                    let mut line = format!("{label}: ok");
+                    if let Some(folder) = &imap.sent_folder {
+                        match session.select(folder).await {
+                            Ok(mailbox) => line.push_str(&format!(
+                                "; Sent folder {folder:?} has {} messages",
+                                mailbox.exists
+                            )),
+                            Err(e) => {
+                                line.push_str(&format!("; FAILED to open the Sent folder {folder:?}: {e}"));
+                                failed.push("imap sent folder");
+                            }
+                        }
+                    }
+                    let _ = session.logout().await;
+                    stdout(&format!("{line}\n"))?;
+                }
+                Err(e) => {
+                    stdout(&format!("{label}: FAILED: {e}\n"))?;
+                    failed.push("imap");
+                }
+            }
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Incomplete(format!("cannot use: {}", failed.join(", "))))
+    }
+}
+
+fn preview(
+    config: &Config,
+    data: &DataDir,
+    org: Option<&str>,
+    lang: Option<LangArg>,
+    part: PartArg,
+    clock: &Clock,
+) -> Result<(), AppError> {
+    let org = match org {
+        Some(id) => config.organisation(id).ok_or_else(|| {
+            AppError::Usage(format!(
+                "no organisation in {} has the id {id:?}",
+                config.path.display()
+            ))
+        })?,
+        None => config
+            .organisations
+            .first()
+            .ok_or_else(|| AppError::Usage("the config lists no organisations".into()))?,
+    };
+    let lang = match lang {
+        Some(LangArg::Nb) => Lang::Nb,
+        Some(LangArg::En) => Lang::En,
+        None => org.lang,
+    };
+    let mut register = data.peek_register()?;
+    // A register on disk is only read: its secret gives the real tokens; without one the tokens
+    // shown are examples.
+    let secret = match register.meta("secret")? {
+        Some(hex) => data_encoding::HEXLOWER.decode(hex.as_bytes()).unwrap_or_default(),
+        None => register.secret()?,
+    };
+    let draft = invitation::draft(config, org, &secret, lang, clock.now())?;
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&draft.composed.bytes)
+        .ok_or_else(|| AppError::Incomplete("the composed message does not parse".into()))?;
+    let text = match part {
+        PartArg::Eml => String::from_utf8_lossy(&draft.composed.bytes).into_owned(),
+        PartArg::Html => parsed.body_html(0).map(|h| h.into_owned()).unwrap_or_default(),
+        PartArg::Text => {
+            let address = |list: Option<&mail_parser::Address<'_>>| {
+                list.and_then(|a| a.first())
+                    .map(|a| match (a.name(), a.address()) {
+                        (Some(n), Some(e)) => format!("{n} <{e}>"),
+                        (None, Some(e)) => e.to_string(),
+                        _ => String::new(),
+                    })
+                    .unwrap_or_default()
+            };
+            format!(
+                "From: {}\nTo: {}\nReply-To: {}\nSubject: {}\nMessage-ID: <{}>\nContent-Language: {}\n\n{}",
+                address(parsed.from()),
+                address(parsed.to()),
+                address(parsed.reply_to()),
+                parsed.subject().unwrap_or(""),
+                draft.composed.message_id,
+                lang.code(),
+                parsed.body_text(0).unwrap_or_default()
+            )
+        }
+    };
+    stdout(&text)
+}
+
+fn send_dry_run(
+    config: &Config,
+    data: &DataDir,
+    selection: &[String],
+    clock: &Clock,
+) -> Result<(), AppError> {
+    let orgs = outbox::select(config, selection)?;
+    let register = data.peek_register()?;
+    let keys: Vec<String> = orgs
+        .iter()
+        .map(|o| invitation::key(config, &o.id).as_string())
+        .collect();
+    let known = register.outbox_status(&keys)?;
+    let secret = vec![0u8; 16];
+    let mut would = Vec::new();
+    let mut out = String::new();
+    for (org, key) in orgs.iter().zip(&keys) {
+        match known.get(key) {
+            Some(status) => out.push_str(&format!(
+                "  {:8} {} ({}): already in the outbox, {}\n",
+                "skip",
+                org.id,
+                org.address,
+                status.as_str()
+            )),
+            None => {
+                // Render for real so a template failure shows now, not during the send.
+                invitation::draft(config, org, &secret, org.lang, clock.now())?;
+                out.push_str(&format!(
+                    "  {:8} {} ({}), in {}\n",
+                    "send",
+                    org.id,
+                    org.address,
+                    org.lang.code()
+                ));
+                would.push(org.id.clone());
+            }
+        }
+    }
+    stdout(&format!(
+        "Dry run: {} invitation(s) would be sent, {} already in the outbox; nothing was sent or recorded.\n{out}",
+        would.len(),
+        orgs.len() - would.len()
+    ))
+}
+
+/// Builds the configured transport.
+pub async fn transport(config: &Config, data: &DataDir) -> Result<AnyTransport, AppError> {
+    Ok(match &config.transport {
+        TransportConfig::Maildir => AnyTransport::Maildir(
+            MaildirTransport::open(&data.outbox())
+                .map_err(io(format!("create the Maildir {}", data.outbox().display())))?,
+        ),
+        TransportConfig::Smtp(smtp) => AnyTransport::Smtp(SmtpTransport::new(smtp).await?),
+    })
+}
+
+/// The dispatcher for the configured transport.
+pub fn dispatcher(
+    config: &Config,
+    register: RegisterHandle,
+    transport: AnyTransport,
+    clock: Clock,
+    progress: indicatif::ProgressBar,
+) -> Dispatcher<AnyTransport> {
+    let (rate, concurrency) = match &config.transport {
+        TransportConfig::Smtp(s) => (s.rate, s.connections as usize),
+        TransportConfig::Maildir => (crate::config::Rate::Unlimited, 1),
+    };
+    let copy_to_sent = matches!(config.transport, TransportConfig::Smtp(_))
+        && config.imap.as_ref().is_some_and(|i| i.sent_folder.is_some());
+    Dispatcher {
+        register,
+        transport: Arc::new(transport),
+        clock,
+        retry: config.retry,
+        rate,
+        concurrency,
+        copy_to_sent,
+        progress,
+    }
+}
+
+/// Copies what was sent to the Sent folder, if configured; a failure is logged, the copies stay
+/// pending for the next run.
+pub async fn copy_to_sent(config: &Config, register: &RegisterHandle) -> Option<CopyError> {
+    let imap = config.imap.as_ref()?;
+    let folder = imap.sent_folder.as_deref()?;
+    match sent_copy::copy_pending(imap, folder, register).await {
+        Ok(report) => {
+            if report.appended + report.present > 0 {
+                info!(
+                    appended = report.appended,
+                    already_there = report.present,
+                    folder,
+                    "Sent folder up to date"
+                );
+            }
+            None
+        }
+        Err(e) => {
+            warn!(error = %e, "copies to the Sent folder are left for the next run");
+            Some(e)
+        }
+    }
+}
+
+async fn send_invitations(
+    config: &Config,
+    data: &DataDir,
+    selection: &[String],
+    clock: &Clock,
+) -> Result<(), AppError> {
+    let mut register = data.open_register()?;
+    let enqueued = outbox::enqueue_invitations(config, &mut register, selection, clock.now())?;
+    info!(
+        new = enqueued.new.len(),
+        already = enqueued.existing.len(),
+        "invitations in the outbox"
+    );
+    let (handle, thread) = RegisterHandle::spawn(register);
+    let due_now = {
+        let now = clock.now();
+        handle
+            .call(move |r| r.due(now, usize::MAX / 2, &Default::default()))
+            .await?
+            .len() as u64
+    };
+    let transport = transport(config, data).await?;
+    info!(transport = %transport.describe(), due = due_now, "sending");
+    let bar = crate::progress::bar(due_now, "sending");
+    let dispatcher = dispatcher(config, handle.clone(), transport, *clock, bar.clone());
+    let (trigger, mut listener) = shutdown::channel();
+    shutdown::on_signals(trigger);
+    let report = dispatcher
+        .drain(
+            Until::Settled {
+                wait: config.retry.wait_in_command,
+            },
+            &mut listener,
+        )
+        .await;
+    crate::progress::finish(&bar);
+    let report = report?;
+    let copy_error = copy_to_sent(config, &handle).await;
+    let summary = summarise(config, &handle, selection, &report).await;
+    drop(dispatcher);
+    drop(handle);
+    thread.join();
+    let (text, complete) = summary?;
+    stdout(&text)?;
+    if report.interrupted {
+        return Err(AppError::Incomplete(
+            "interrupted: the rest stays in the outbox; run `samskap send invitations` again to continue"
+                .into(),
+        ));
+    }
+    if let Some(e) = copy_error {
+        return Err(e.into());
+    }
+    if complete {
+        Ok(())
+    } else {
+        Err(AppError::Incomplete(
+            "not every invitation was sent: see above".into(),
+        ))
+    }
+}
+
+/// The summary of a send for the selected organisations, and whether all of them are sent.
+async fn summarise(
+    config: &Config,
+    register: &RegisterHandle,
+    selection: &[String],
+    report: &DrainReport,
+) -> Result<(String, bool), AppError> {
+    let states = register.call(|r| r.invitation_states()).await?;
+    let orgs = outbox::select(config, selection)?;
+    let mut sent = 0;
+    let mut pending = Vec::new();
+    let mut failed = Vec::new();
+    for org in &orgs {
+        match states
+            .get(&org.id)
+            .map(|s| report::status::invitation_word(Some(s)))
+        {
+            Some("sent") => sent += 1,
+            Some("failed") | Some("bounced") => {
+                let error = states
+                    .get(&org.id)
+                    .and_then(|s| s.error.clone())
+                    .unwrap_or_default();
+                failed.push(format!("  failed   {} ({}): {error}", org.id, org.address));
+            }
+            _ => {
+                let error = states
+                    .get(&org.id)
+                    .and_then(|s| s.error.clone())
+                    .unwrap_or_default();
+                pending.push(format!("  waiting  {} ({}): {error}", org.id, org.address));
+            }
+        }
+    }
+    let mut text = format!(
+        "Invitations: {} of {} sent ({} just now{}), {} failed, {} waiting to be retried.\n",
+        sent,
+        orgs.len(),
+        report.sent,
+        if report.resumed > 0 {
+            format!(", {} of them resumed after an interruption", report.resumed)
+        } else {
+            String::new()
+        },
+        failed.len(),
+        pending.len()
+    );
+    for line in failed.iter().chain(&pending) {
+        text.push_str(line);
+        text.push('\n');
+    }
+    if !pending.is_empty() {
+        text.push_str(
+            "Waiting invitations are sent by `samskap run` (or this command again) when they fall due.\n",
+        );
+    }
+    Ok((text, failed.is_empty() && pending.is_empty()))
+}
+
+fn status(config: &Config, data: &DataDir, json: bool) -> Result<(), AppError> {
+    let register = data.peek_register()?;
+    // Organisations added to the config since the last send are shown too, as pending.
+    let listed: Vec<(String, String, String)> = config
+        .organisations
+        .iter()
+        .map(|o| (o.id.clone(), o.name.clone(), o.kind.as_str().to_string()))
+        .collect();
+    let status = report::status::build(&register, &config.process.id, &listed)?;
+    if json {
+        let mut text =
+            serde_json::to_string_pretty(&status).map_err(|e| AppError::Incomplete(e.to_string()))?;
+        text.push('\n');
+        stdout(&text)
+    } else {
+        let title = format!(
+            "{} – {}",
+            config.process.id.to_uppercase(),
+            config.process.name.nb
+        );
+        stdout(&status.to_text(&title, config.process.timezone))
+    }
+}
+
+fn export_organisations(data: &DataDir, format: FormatArg) -> Result<(), AppError> {
+    let register = data.peek_register()?;
+    let rows = report::export::organisations(&register)?;
+    let text = match format {
+        FormatArg::Json => {
+            let mut text =
+                serde_json::to_string_pretty(&rows).map_err(|e| AppError::Incomplete(e.to_string()))?;
+            text.push('\n');
+            text
+        }
+        FormatArg::Csv => report::export::to_csv(&rows).map_err(|e| AppError::Incomplete(e.to_string()))?,
+    };
+    stdout(&text)
+}

@@ -1,0 +1,147 @@
+//! The command line, as clap parses it: raw flags only. `app` turns them into actions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Runs the mail side of a consultation process: sends the invitations, reads the replies into a
+/// register, reminds and reports.
+#[derive(Debug, Parser)]
+#[command(name = "samskap", version, about, long_about = None, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The process's configuration file.
+    #[arg(
+        long,
+        short = 'c',
+        env = "SAMSKAP_CONFIG",
+        default_value = "samskap.toml",
+        global = true
+    )]
+    pub config: PathBuf,
+
+    /// Where the register, the Maildirs and everything else the program writes are kept.
+    #[arg(long, env = "SAMSKAP_DATA_DIR", default_value = "var", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Act as if it were this moment (RFC 3339, e.g. 2022-06-15T10:00:00+02:00): for rehearsals
+    /// and tests. Time moves on from there.
+    #[arg(long, value_name = "RFC3339", global = true)]
+    pub now: Option<String>,
+
+    /// More log output (-v: debug, -vv: trace).
+    #[arg(long, short = 'v', action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Only warnings and errors in the log.
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const AFTER_HELP: &str = "\
+Exit status: 0 when all went well, 1 on a runtime failure (a server that cannot be reached, mail \
+that could not be sent), 2 on bad usage or a broken configuration.
+
+Logs go to standard error; set SAMSKAP_LOG (e.g. SAMSKAP_LOG=samskap=debug) for finer control.";
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Checks the configuration and templates; lists every problem with its file and key.
+    Check {
+        /// Also connect and log in to the configured SMTP and IMAP servers.
+        #[arg(long)]
+        connect: bool,
+    },
+    /// Shows a message as it would be sent, without sending anything.
+    Preview {
+        #[command(subcommand)]
+        what: PreviewWhat,
+    },
+    /// Sends messages now.
+    Send {
+        #[command(subcommand)]
+        what: SendWhat,
+    },
+    /// Runs the daemon: sends what falls due until SIGINT or SIGTERM.
+    Run {
+        /// Do everything due now, then exit (for cron-style deployments and tests).
+        #[arg(long)]
+        once: bool,
+    },
+    /// Shows where every organisation stands.
+    Status {
+        /// Machine-readable output, a stable interface for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Writes the register out for a spreadsheet or a script.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PreviewWhat {
+    /// The invitation to one organisation.
+    Invitation(PreviewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The organisation (default: the first in the config).
+    #[arg(long, value_name = "ID")]
+    pub org: Option<String>,
+    /// The language (default: the organisation's).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Which part to show.
+    #[arg(long, value_enum, default_value = "text")]
+    pub part: PartArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    Nb,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PartArg {
+    /// The main headers and the text part.
+    Text,
+    /// The HTML part alone.
+    Html,
+    /// The whole message as it would be sent (RFC 5322).
+    Eml,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SendWhat {
+    /// The invitations: each organisation gets one, exactly once, however often this runs.
+    Invitations {
+        /// Only this organisation (may be repeated).
+        #[arg(long, value_name = "ID")]
+        org: Vec<String>,
+        /// Show what would be sent; send and record nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// Every organisation with its invitation's state.
+    Organisations {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: FormatArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Json,
+}

@@ -1,0 +1,1495 @@
+//! The consultation process as the coordinator describes it, read from TOML in two stages: the
+//! raw file (`raw`), then a validated [`Config`] whose values are known to be usable. Every problem
+//! is reported at once, each with its file, line and key.
+
+pub mod raw;
+pub mod secret;
+pub mod units;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use lettre::Address;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::templates::Templates;
+pub use secret::{Secret, SecretValue};
+pub use units::Rate;
+
+/// A language samskap writes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Norwegian bokmål.
+    Nb,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The code used in config, templates and `Content-Language`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nb => "nb",
+            Lang::En => "en",
+        }
+    }
+
+    /// Reads "nb" or "en" (also "no" and "nn", which a coordinator may write for Norwegian).
+    pub fn parse(text: &str) -> Option<Lang> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "nb" | "no" | "nn" | "nb-no" => Some(Lang::Nb),
+            "en" | "en-gb" | "en-us" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// A text in bokmål and English; English falls back to bokmål where none was given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub nb: String,
+    pub en: String,
+}
+
+impl Text {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nb => &self.nb,
+            Lang::En => &self.en,
+        }
+    }
+
+    fn from_raw(raw: raw::RawText) -> Text {
+        let en = raw.en.unwrap_or_else(|| raw.nb.clone());
+        Text { nb: raw.nb, en }
+    }
+}
+
+/// The whole validated configuration.
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    pub process: Process,
+    pub organiser: Organiser,
+    pub coordinator: Person,
+    pub signatory: Person,
+    pub themes: Vec<Theme>,
+    pub events: Vec<Event>,
+    pub deadlines: Vec<Deadline>,
+    pub replies: Replies,
+    pub invitation: InvitationPlan,
+    pub organisations: Vec<Organisation>,
+    pub transport: Transport,
+    pub imap: Option<ImapConfig>,
+    pub retry: RetryPolicy,
+    pub templates: Templates,
+}
+
+/// What the process is.
+#[derive(Debug, Clone)]
+pub struct Process {
+    /// Short stable id ("ogp5"): part of every idempotency key and Message-ID.
+    pub id: String,
+    pub name: Text,
+    /// The case number of the letter ("22/4554-4").
+    pub reference: Option<String>,
+    /// The letter's date.
+    pub date: Option<NaiveDate>,
+    pub timezone: Tz,
+}
+
+/// Who runs the process.
+#[derive(Debug, Clone)]
+pub struct Organiser {
+    pub name: Text,
+    pub short: String,
+    pub department: Option<Text>,
+    pub postal_address: Option<String>,
+    pub visiting_address: Option<String>,
+    pub email: Option<Address>,
+    pub phone: Option<String>,
+    pub web: Option<String>,
+}
+
+/// The coordinator or the signatory.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub name: String,
+    pub title: Option<Text>,
+    pub email: Option<Address>,
+    pub phone: Option<String>,
+    /// Signed "e.f." (etter fullmakt).
+    pub by_authority: bool,
+}
+
+/// A theme of the letter (a–g).
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub id: String,
+    pub text: Text,
+}
+
+/// A start and end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// When an event takes place: fixed, or still open with candidate slots.
+#[derive(Debug, Clone)]
+pub enum EventTime {
+    Fixed(Slot),
+    Open {
+        /// In words, for letters ("i månedsskiftet august/september").
+        when: Option<Text>,
+        candidates: Vec<Slot>,
+    },
+}
+
+/// A meeting of the process.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Stable id ("kickoff", "followup").
+    pub id: String,
+    pub name: Text,
+    pub time: EventTime,
+    pub location: Option<Text>,
+}
+
+/// What a deadline is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeadlineKind {
+    /// Registration for an event.
+    Registration { event: String },
+    /// Appointing a contact person.
+    ContactPerson,
+}
+
+/// A date by which something is owed.
+#[derive(Debug, Clone)]
+pub struct Deadline {
+    pub id: String,
+    pub kind: DeadlineKind,
+    pub due: DateTime<Utc>,
+}
+
+/// Where replies go and how they are tied back to an organisation.
+#[derive(Debug, Clone)]
+pub struct Replies {
+    /// The coordinator's address that replies reach.
+    pub address: Address,
+    /// Put the organisation's token in the Reply-To address (`local+ogp5-TOKEN@domain`).
+    pub plus_token: bool,
+    /// A tag with `{token}` added to every subject ("[OGP5:{token}]"), or none.
+    pub subject_tag: Option<String>,
+    /// Put the token in the envelope sender too, so bounces name the organisation.
+    pub envelope_token: bool,
+}
+
+/// How and when the invitations go out.
+#[derive(Debug, Clone)]
+pub struct InvitationPlan {
+    /// The event the invitation is for.
+    pub event: String,
+    /// Bumped only to send a new version to everyone.
+    pub revision: u32,
+    /// The daemon sends at this moment; without it, only `send invitations` sends.
+    pub send_at: Option<DateTime<Utc>>,
+    /// How late a daemon that was down may still do the scheduled send.
+    pub send_grace: Duration,
+    /// Organisations named under "Kopi" on the letter.
+    pub letter_copy: Vec<String>,
+}
+
+/// The kind of an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrgKind {
+    Ministry,
+    Ngo,
+}
+
+impl OrgKind {
+    /// As stored and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Ministry => "ministry",
+            OrgKind::Ngo => "ngo",
+        }
+    }
+
+    /// The inverse of [`OrgKind::as_str`].
+    pub fn parse(text: &str) -> Option<OrgKind> {
+        match text {
+            "ministry" => Some(OrgKind::Ministry),
+            "ngo" => Some(OrgKind::Ngo),
+            _ => None,
+        }
+    }
+}
+
+/// An invited organisation.
+#[derive(Debug, Clone)]
+pub struct Organisation {
+    /// Stable id ("aid"; for NGOs that join later, their mail domain).
+    pub id: String,
+    pub kind: OrgKind,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub lang: Lang,
+    /// The official address invitations go to.
+    pub address: Address,
+    /// Mail domains that belong to it: who may speak for it.
+    pub domains: Vec<String>,
+    pub postal_address: Option<String>,
+}
+
+impl Organisation {
+    /// Its name in `lang`.
+    pub fn name_in(&self, lang: Lang) -> &str {
+        match (lang, &self.name_en) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.name,
+        }
+    }
+}
+
+/// How mail leaves.
+#[derive(Debug, Clone)]
+pub enum Transport {
+    /// Written to `DATA/outbox` as a Maildir: the default, needs no server.
+    Maildir,
+    Smtp(SmtpConfig),
+}
+
+/// Encryption of a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsMode {
+    /// Plain connection upgraded with STARTTLS (submission, port 587; IMAP 143).
+    StartTls,
+    /// TLS from the first byte (port 465; IMAPS 993).
+    Implicit,
+    /// No encryption: only allowed to a server on this machine.
+    None,
+}
+
+impl TlsMode {
+    fn parse(text: &str) -> Option<TlsMode> {
+        match text {
+            "starttls" => Some(TlsMode::StartTls),
+            "implicit" | "tls" => Some(TlsMode::Implicit),
+            "none" => Some(TlsMode::None),
+            _ => None,
+        }
+    }
+
+    /// As written in config.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsMode::StartTls => "starttls",
+            TlsMode::Implicit => "implicit",
+            TlsMode::None => "none",
+        }
+    }
+}
+
+/// How to prove who we are to a server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMechanism {
+    Plain,
+    Login,
+    /// OAuth 2 bearer token (Exchange Online, Gmail).
+    XOAuth2,
+}
+
+/// Credentials for a server.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    pub user: String,
+    pub mechanism: AuthMechanism,
+    /// The password, or the OAuth token for XOAUTH2.
+    pub secret: Secret,
+}
+
+/// The SMTP submission server.
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub tls: TlsMode,
+    /// An extra CA to trust besides the system's, for a private or test server.
+    pub ca_file: Option<PathBuf>,
+    pub auth: Option<Auth>,
+    /// Connections kept open at once.
+    pub connections: u32,
+    pub rate: Rate,
+    pub timeout: Duration,
+    pub hello_name: Option<String>,
+}
+
+/// The coordinator's IMAP mailbox.
+#[derive(Debug, Clone)]
+pub struct ImapConfig {
+    pub host: String,
+    pub port: u16,
+    pub tls: TlsMode,
+    pub ca_file: Option<PathBuf>,
+    pub auth: Auth,
+    /// Where a copy of every sent message is put; none means no copy.
+    pub sent_folder: Option<String>,
+    pub timeout: Duration,
+}
+
+/// When to try a failed send again.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// The first wait; each next one doubles.
+    pub initial: Duration,
+    /// The longest wait.
+    pub max: Duration,
+    /// After this long since the first try, a transient failure becomes final.
+    pub give_up_after: Duration,
+    /// How long `send invitations` itself keeps retrying before it leaves the rest to the daemon.
+    pub wait_in_command: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            initial: Duration::from_secs(30),
+            max: Duration::from_secs(3600),
+            give_up_after: Duration::from_secs(3 * 86_400),
+            wait_in_command: Duration::from_secs(120),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before attempt number `attempts + 1`, given `attempts` failed ones.
+    pub fn backoff(&self, attempts: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempts.saturating_sub(1).min(20));
+        self.initial.saturating_mul(factor).min(self.max)
+    }
+}
+
+/// Public webmail domains: an address there says nothing about which organisation it speaks for.
+pub const PUBLIC_MAIL_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "hotmail.com",
+    "hotmail.no",
+    "outlook.com",
+    "live.com",
+    "live.no",
+    "msn.com",
+    "yahoo.com",
+    "yahoo.no",
+    "icloud.com",
+    "me.com",
+    "online.no",
+    "proton.me",
+    "protonmail.com",
+    "gmx.com",
+    "aol.com",
+];
+
+/// One thing wrong with the configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    /// The key, as a path ("organisations[3] (kud).address").
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if !self.key.is_empty() {
+            write!(f, ": {}", self.key)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Everything wrong with a configuration.
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "{} has {n} problem{}:",
+            self.path.display(),
+            if n == 1 { "" } else { "s" }
+        )?;
+        for problem in &self.problems {
+            write!(f, "\n  {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects problems while the config is read.
+struct Ctx<'a> {
+    file: &'a Path,
+    source: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    fn problem(&mut self, line: Option<usize>, key: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            file: self.file.to_path_buf(),
+            line,
+            key: key.into(),
+            message: message.into(),
+        });
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.source[..offset.min(self.source.len())]
+            .bytes()
+            .filter(|b| *b == b'\n')
+            .count()
+            + 1
+    }
+
+    /// Deserializes one section or item; a failure becomes a problem and `None`.
+    fn item<T: DeserializeOwned>(
+        &mut self,
+        spanned: toml::Spanned<toml::Value>,
+        key: &str,
+    ) -> Option<(T, usize)> {
+        let line = self.line_of(spanned.span().start);
+        match spanned.into_inner().try_into::<T>() {
+            Ok(value) => Some((value, line)),
+            Err(e) => {
+                self.problem(Some(line), key, e.message().trim().to_string());
+                None
+            }
+        }
+    }
+
+    fn address(&mut self, line: usize, key: &str, text: &str) -> Option<Address> {
+        match text.trim().parse::<Address>() {
+            Ok(address) => Some(address),
+            Err(e) => {
+                self.problem(
+                    Some(line),
+                    key,
+                    format!("{text:?} is not an e-mail address ({e})"),
+                );
+                None
+            }
+        }
+    }
+
+    fn duration(&mut self, line: usize, key: &str, text: Option<&str>, default: Duration) -> Duration {
+        match text.map(units::parse_duration) {
+            None => default,
+            Some(Ok(d)) => d,
+            Some(Err(e)) => {
+                self.problem(Some(line), key, e);
+                default
+            }
+        }
+    }
+}
+
+/// The top of the file, each part kept with its position so problems can name a line.
+#[derive(Deserialize)]
+struct Document {
+    process: Option<toml::Spanned<toml::Value>>,
+    organiser: Option<toml::Spanned<toml::Value>>,
+    coordinator: Option<toml::Spanned<toml::Value>>,
+    signatory: Option<toml::Spanned<toml::Value>>,
+    themes: Option<Vec<toml::Spanned<toml::Value>>>,
+    events: Option<Vec<toml::Spanned<toml::Value>>>,
+    deadlines: Option<Vec<toml::Spanned<toml::Value>>>,
+    replies: Option<toml::Spanned<toml::Value>>,
+    invitation: Option<toml::Spanned<toml::Value>>,
+    organisations: Option<Vec<toml::Spanned<toml::Value>>>,
+    transport: Option<toml::Spanned<toml::Value>>,
+    smtp: Option<toml::Spanned<toml::Value>>,
+    imap: Option<toml::Spanned<toml::Value>>,
+    retry: Option<toml::Spanned<toml::Value>>,
+}
+
+const SECTIONS: &[&str] = &[
+    "process",
+    "organiser",
+    "coordinator",
+    "signatory",
+    "themes",
+    "events",
+    "deadlines",
+    "replies",
+    "invitation",
+    "organisations",
+    "transport",
+    "smtp",
+    "imap",
+    "retry",
+];
+
+fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' || c == '_')
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+fn is_domain(domain: &str) -> bool {
+    domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
+}
+
+fn is_local_host(host: &str) -> bool {
+    matches!(host, "localhost" | "127.0.0.1" | "::1" | "[::1]")
+}
+
+impl Config {
+    /// Reads and validates the configuration at `path`, compiling its templates.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let fail = |message: String| ConfigError {
+            path: path.to_path_buf(),
+            problems: vec![Problem {
+                file: path.to_path_buf(),
+                line: None,
+                key: String::new(),
+                message,
+            }],
+        };
+        let source = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+        Config::from_source(path, &source)
+    }
+
+    /// Validates a configuration given as text; `path` locates relative paths and names the file.
+    pub fn from_source(path: &Path, source: &str) -> Result<Config, ConfigError> {
+        let mut cx = Ctx {
+            file: path,
+            source,
+            problems: Vec::new(),
+        };
+        let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let result = parse(&mut cx, &base);
+        match result {
+            Some(config) if cx.problems.is_empty() => Ok(config),
+            _ => Err(ConfigError {
+                path: path.to_path_buf(),
+                problems: cx.problems,
+            }),
+        }
+    }
+
+    /// The event with `id`.
+    pub fn event(&self, id: &str) -> Option<&Event> {
+        self.events.iter().find(|e| e.id == id)
+    }
+
+    /// The organisation with `id`.
+    pub fn organisation(&self, id: &str) -> Option<&Organisation> {
+        self.organisations.iter().find(|o| o.id == id)
+    }
+
+    /// The registration deadline for `event`, if one is set.
+    pub fn registration_deadline(&self, event: &str) -> Option<&Deadline> {
+        self.deadlines
+            .iter()
+            .find(|d| matches!(&d.kind, DeadlineKind::Registration { event: e } if e == event))
+    }
+
+    /// The deadline for appointing a contact person, if one is set.
+    pub fn contact_deadline(&self) -> Option<&Deadline> {
+        self.deadlines
+            .iter()
+            .find(|d| d.kind == DeadlineKind::ContactPerson)
+    }
+
+    /// The secrets the config refers to, with their keys, for `check`.
+    pub fn secrets(&self) -> Vec<(&'static str, &Secret)> {
+        let mut secrets = Vec::new();
+        if let Transport::Smtp(smtp) = &self.transport
+            && let Some(auth) = &smtp.auth {
+                secrets.push(("smtp", &auth.secret));
+            }
+        if let Some(imap) = &self.imap {
+            secrets.push(("imap", &imap.auth.secret));
+        }
+        secrets
+    }
+}
+
+fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
+    // Stage 1: the file as TOML, unknown sections, then each section and item on its own.
+    let table: toml::Table = match toml::from_str(cx.source) {
+        Ok(table) => table,
+        Err(e) => {
+            let line = e.span().map(|s| cx.line_of(s.start));
+            cx.problem(line, "", format!("not valid TOML: {}", e.message().trim()));
+            return None;
+        }
+    };
+    for key in table.keys() {
+        if !SECTIONS.contains(&key.as_str()) {
+            cx.problem(
+                None,
+                key.clone(),
+                format!("unknown section (known: {})", SECTIONS.join(", ")),
+            );
+        }
+    }
+    let doc: Document = match toml::from_str(cx.source) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let line = e.span().map(|s| cx.line_of(s.start));
+            cx.problem(line, "", e.message().trim().to_string());
+            return None;
+        }
+    };
+
+    let process = required::<raw::RawProcess>(cx, doc.process, "process");
+    let organiser = required::<raw::RawOrganiser>(cx, doc.organiser, "organiser");
+    let coordinator = required::<raw::RawPerson>(cx, doc.coordinator, "coordinator");
+    let signatory = doc
+        .signatory
+        .and_then(|s| cx.item::<raw::RawPerson>(s, "signatory"));
+    let themes = items::<raw::RawTheme>(cx, doc.themes, "themes");
+    let events = items::<raw::RawEvent>(cx, doc.events, "events");
+    let deadlines = items::<raw::RawDeadline>(cx, doc.deadlines, "deadlines");
+    let replies = doc.replies.and_then(|s| cx.item::<raw::RawReplies>(s, "replies"));
+    let invitation = required::<raw::RawInvitation>(cx, doc.invitation, "invitation");
+    let organisations = items::<raw::RawOrganisation>(cx, doc.organisations, "organisations");
+    let transport = doc
+        .transport
+        .and_then(|s| cx.item::<raw::RawTransport>(s, "transport"));
+    let smtp = doc.smtp.and_then(|s| cx.item::<raw::RawSmtp>(s, "smtp"));
+    let imap = doc.imap.and_then(|s| cx.item::<raw::RawImap>(s, "imap"));
+    let retry = doc.retry.and_then(|s| cx.item::<raw::RawRetry>(s, "retry"));
+
+    // Stage 2: meaning. Each check adds its problems and goes on, so all are reported together.
+    let process = process.map(|(p, line)| validate_process(cx, p, line));
+    let tz = process
+        .as_ref()
+        .map(|p| p.0.timezone)
+        .unwrap_or(chrono_tz::Europe::Oslo);
+    let organiser = organiser.map(|(o, line)| validate_organiser(cx, o, line));
+    let coordinator = coordinator.map(|(p, line)| validate_person(cx, p, line, "coordinator"));
+    if let Some(c) = &coordinator
+        && c.email.is_none() {
+            cx.problem(
+                None,
+                "coordinator.email",
+                "the coordinator needs an e-mail address",
+            );
+        }
+    let signatory = signatory.map(|(p, line)| validate_person(cx, p, line, "signatory"));
+    let themes = validate_themes(cx, themes);
+    let events = validate_events(cx, events, tz);
+    let deadlines = validate_deadlines(cx, deadlines, &events, tz);
+    let organisations = validate_organisations(cx, organisations);
+    let replies = validate_replies(cx, replies, coordinator.as_ref());
+    let invitation =
+        invitation.map(|(i, line)| validate_invitation(cx, i, line, &events, &organisations, tz));
+    let transport = validate_transport(cx, transport, smtp, base);
+    let imap = imap.and_then(|(i, line)| validate_imap(cx, i, line, base));
+    let retry = retry
+        .map(|(r, line)| validate_retry(cx, r, line))
+        .unwrap_or_default();
+
+    let templates_dir = base.join(
+        process
+            .as_ref()
+            .and_then(|p| p.1.clone())
+            .unwrap_or_else(|| "../mail-templates".to_string()),
+    );
+    let templates = match Templates::load(&templates_dir) {
+        Ok(t) => Some(t),
+        Err(errors) => {
+            for e in errors {
+                cx.problems.push(Problem {
+                    file: e.file,
+                    line: e.line,
+                    key: String::new(),
+                    message: e.message,
+                });
+            }
+            None
+        }
+    };
+
+    Some(Config {
+        path: cx.file.to_path_buf(),
+        process: process?.0,
+        organiser: organiser?,
+        coordinator: coordinator?,
+        signatory: signatory.unwrap_or(Person {
+            name: String::new(),
+            title: None,
+            email: None,
+            phone: None,
+            by_authority: false,
+        }),
+        themes,
+        events,
+        deadlines,
+        replies: replies?,
+        invitation: invitation?,
+        organisations,
+        transport: transport?,
+        imap,
+        retry,
+        templates: templates?,
+    })
+}
+
+fn required<T: DeserializeOwned>(
+    cx: &mut Ctx<'_>,
+    section: Option<toml::Spanned<toml::Value>>,
+    key: &str,
+) -> Option<(T, usize)> {
+    match section {
+        Some(s) => cx.item(s, key),
+        None => {
+            cx.problem(None, key, format!("the [{key}] section is missing"));
+            None
+        }
+    }
+}
+
+fn items<T: DeserializeOwned>(
+    cx: &mut Ctx<'_>,
+    list: Option<Vec<toml::Spanned<toml::Value>>>,
+    key: &str,
+) -> Vec<(T, usize)> {
+    list.unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let id = item
+                .get_ref()
+                .get("id")
+                .and_then(|v| v.as_str())
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            cx.item(item, &format!("{key}[{i}]{id}"))
+        })
+        .collect()
+}
+
+/// The process, and the templates folder as written.
+fn validate_process(cx: &mut Ctx<'_>, p: raw::RawProcess, line: usize) -> (Process, Option<String>) {
+    if !is_slug(&p.id) {
+        cx.problem(
+            Some(line),
+            "process.id",
+            format!(
+                "{:?} must be short lowercase letters, digits and dashes (it goes into every Message-ID)",
+                p.id
+            ),
+        );
+    }
+    let timezone = match p.timezone.as_deref() {
+        None => chrono_tz::Europe::Oslo,
+        Some(name) => match name.parse::<Tz>() {
+            Ok(tz) => tz,
+            Err(_) => {
+                cx.problem(
+                    Some(line),
+                    "process.timezone",
+                    format!("unknown time zone {name:?} (e.g. \"Europe/Oslo\")"),
+                );
+                chrono_tz::Europe::Oslo
+            }
+        },
+    };
+    let date = p.date.as_deref().and_then(|d| match units::parse_date(d) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            cx.problem(Some(line), "process.date", e);
+            None
+        }
+    });
+    (
+        Process {
+            id: p.id,
+            name: Text::from_raw(p.name),
+            reference: p.reference,
+            date,
+            timezone,
+        },
+        p.templates,
+    )
+}
+
+fn validate_organiser(cx: &mut Ctx<'_>, o: raw::RawOrganiser, line: usize) -> Organiser {
+    let email = o
+        .email
+        .as_deref()
+        .and_then(|e| cx.address(line, "organiser.email", e));
+    Organiser {
+        name: Text::from_raw(o.name),
+        short: o.short,
+        department: o.department.map(Text::from_raw),
+        postal_address: o.postal_address,
+        visiting_address: o.visiting_address,
+        email,
+        phone: o.phone,
+        web: o.web,
+    }
+}
+
+fn validate_person(cx: &mut Ctx<'_>, p: raw::RawPerson, line: usize, key: &str) -> Person {
+    if p.name.trim().is_empty() {
+        cx.problem(Some(line), format!("{key}.name"), "a name is needed");
+    }
+    let email = p
+        .email
+        .as_deref()
+        .and_then(|e| cx.address(line, &format!("{key}.email"), e));
+    Person {
+        name: p.name,
+        title: p.title.map(Text::from_raw),
+        email,
+        phone: p.phone,
+        by_authority: p.by_authority.unwrap_or(false),
+    }
+}
+
+fn validate_themes(cx: &mut Ctx<'_>, themes: Vec<(raw::RawTheme, usize)>) -> Vec<Theme> {
+    let mut seen = HashSet::new();
+    themes
+        .into_iter()
+        .enumerate()
+        .map(|(i, (t, line))| {
+            if !seen.insert(t.id.clone()) {
+                cx.problem(
+                    Some(line),
+                    format!("themes[{i}].id"),
+                    format!("{:?} is used twice", t.id),
+                );
+            }
+            let en = t.en.unwrap_or_else(|| t.nb.clone());
+            Theme {
+                id: t.id,
+                text: Text { nb: t.nb, en },
+            }
+        })
+        .collect()
+}
+
+fn validate_slot(cx: &mut Ctx<'_>, line: usize, key: &str, start: &str, end: &str, tz: Tz) -> Option<Slot> {
+    let start_t = units::parse_local_datetime(start, tz)
+        .map_err(|e| cx.problem(Some(line), format!("{key}.start"), e))
+        .ok();
+    let end_t = units::parse_local_datetime(end, tz)
+        .map_err(|e| cx.problem(Some(line), format!("{key}.end"), e))
+        .ok();
+    let (start, end) = (start_t?, end_t?);
+    if end <= start {
+        cx.problem(
+            Some(line),
+            format!("{key}.end"),
+            "the end must come after the start",
+        );
+        return None;
+    }
+    Some(Slot { start, end })
+}
+
+fn validate_events(cx: &mut Ctx<'_>, events: Vec<(raw::RawEvent, usize)>, tz: Tz) -> Vec<Event> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (i, (e, line)) in events.into_iter().enumerate() {
+        let key = format!("events[{i}] ({})", e.id);
+        if !is_slug(&e.id) {
+            cx.problem(
+                Some(line),
+                format!("{key}.id"),
+                "must be lowercase letters, digits and dashes",
+            );
+        }
+        if !seen.insert(e.id.clone()) {
+            cx.problem(Some(line), format!("{key}.id"), "this id is used twice");
+        }
+        let time = match (&e.start, &e.end, &e.candidates) {
+            (Some(start), Some(end), None) => {
+                validate_slot(cx, line, &key, start, end, tz).map(EventTime::Fixed)
+            }
+            (None, None, candidates) => {
+                let candidates = candidates
+                    .iter()
+                    .flatten()
+                    .enumerate()
+                    .filter_map(|(j, s)| {
+                        validate_slot(cx, line, &format!("{key}.candidates[{j}]"), &s.start, &s.end, tz)
+                    })
+                    .collect();
+                Some(EventTime::Open {
+                    when: e.when.clone().map(Text::from_raw),
+                    candidates,
+                })
+            }
+            (Some(_), Some(_), Some(_)) => {
+                cx.problem(
+                    Some(line),
+                    &key,
+                    "give either start and end or candidates, not both",
+                );
+                None
+            }
+            _ => {
+                cx.problem(
+                    Some(line),
+                    &key,
+                    "give both start and end (or neither, with candidates)",
+                );
+                None
+            }
+        };
+        if let Some(time) = time {
+            out.push(Event {
+                id: e.id,
+                name: Text::from_raw(e.name),
+                time,
+                location: e.location.map(Text::from_raw),
+            });
+        }
+    }
+    out
+}
+
+fn validate_deadlines(
+    cx: &mut Ctx<'_>,
+    deadlines: Vec<(raw::RawDeadline, usize)>,
+    events: &[Event],
+    tz: Tz,
+) -> Vec<Deadline> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, (d, line)) in deadlines.into_iter().enumerate() {
+        let key = format!("deadlines[{i}] ({})", d.id);
+        if !seen.insert(d.id.clone()) {
+            cx.problem(Some(line), format!("{key}.id"), "this id is used twice");
+        }
+        let kind = match (d.what.as_str(), &d.event) {
+            ("registration", Some(event)) => {
+                if !events.iter().any(|e| &e.id == event) {
+                    cx.problem(
+                        Some(line),
+                        format!("{key}.event"),
+                        format!("no event has the id {event:?}"),
+                    );
+                }
+                Some(DeadlineKind::Registration { event: event.clone() })
+            }
+            ("registration", None) => {
+                cx.problem(
+                    Some(line),
+                    format!("{key}.event"),
+                    "a registration deadline needs the event it is for",
+                );
+                None
+            }
+            ("contact_person", _) => Some(DeadlineKind::ContactPerson),
+            (other, _) => {
+                cx.problem(
+                    Some(line),
+                    format!("{key}.what"),
+                    format!("{other:?} is not \"registration\" or \"contact_person\""),
+                );
+                None
+            }
+        };
+        let due = units::parse_due(&d.due, tz)
+            .map_err(|e| cx.problem(Some(line), format!("{key}.due"), e))
+            .ok();
+        if let (Some(kind), Some(due)) = (kind, due) {
+            out.push(Deadline { id: d.id, kind, due });
+        }
+    }
+    out
+}
+
+fn validate_organisations(cx: &mut Ctx<'_>, orgs: Vec<(raw::RawOrganisation, usize)>) -> Vec<Organisation> {
+    let mut out = Vec::new();
+    let mut ids = HashSet::new();
+    let mut addresses: HashMap<String, String> = HashMap::new();
+    let mut domains: BTreeMap<String, String> = BTreeMap::new();
+    for (i, (o, line)) in orgs.into_iter().enumerate() {
+        let key = format!("organisations[{i}] ({})", o.id);
+        if !is_slug(&o.id) {
+            cx.problem(
+                Some(line),
+                format!("{key}.id"),
+                "must be lowercase letters, digits, dots and dashes",
+            );
+        }
+        if !ids.insert(o.id.clone()) {
+            cx.problem(
+                Some(line),
+                format!("{key}.id"),
+                "this id is used twice: each organisation is listed once (it gets one invitation)",
+            );
+        }
+        let kind = OrgKind::parse(&o.kind);
+        if kind.is_none() {
+            cx.problem(
+                Some(line),
+                format!("{key}.kind"),
+                format!("{:?} is not \"ministry\" or \"ngo\"", o.kind),
+            );
+        }
+        let lang = match o.lang.as_deref() {
+            None => Some(Lang::Nb),
+            Some(l) => {
+                let lang = Lang::parse(l);
+                if lang.is_none() {
+                    cx.problem(
+                        Some(line),
+                        format!("{key}.lang"),
+                        format!("{l:?} is not \"nb\" or \"en\""),
+                    );
+                }
+                lang
+            }
+        };
+        if o.name.trim().is_empty() {
+            cx.problem(Some(line), format!("{key}.name"), "a name is needed");
+        }
+        let address = cx.address(line, &format!("{key}.address"), &o.address);
+        if let Some(a) = &address {
+            let lower = a.to_string().to_ascii_lowercase();
+            if let Some(other) = addresses.insert(lower.clone(), o.id.clone()) {
+                cx.problem(
+                    Some(line),
+                    format!("{key}.address"),
+                    format!("{lower} is also the address of {other:?}: it would get two invitations"),
+                );
+            }
+        }
+        let org_domains: Vec<String> = match &o.domains {
+            Some(list) => list.iter().map(|d| d.trim().to_ascii_lowercase()).collect(),
+            None => address
+                .as_ref()
+                .map(|a| a.domain().to_ascii_lowercase())
+                .filter(|d| !PUBLIC_MAIL_DOMAINS.contains(&d.as_str()))
+                .into_iter()
+                .collect(),
+        };
+        for d in &org_domains {
+            if !is_domain(d) {
+                cx.problem(
+                    Some(line),
+                    format!("{key}.domains"),
+                    format!("{d:?} is not a mail domain"),
+                );
+            } else if PUBLIC_MAIL_DOMAINS.contains(&d.as_str()) {
+                cx.problem(
+                    Some(line),
+                    format!("{key}.domains"),
+                    format!(
+                        "{d} is a public webmail domain: anyone could speak for {:?}",
+                        o.id
+                    ),
+                );
+            } else if let Some(other) = domains.insert(d.clone(), o.id.clone())
+                && other != o.id {
+                    cx.problem(
+                        Some(line),
+                        format!("{key}.domains"),
+                        format!("{d} already belongs to {other:?}: a domain speaks for one organisation"),
+                    );
+                }
+        }
+        if let (Some(kind), Some(lang), Some(address)) = (kind, lang, address) {
+            out.push(Organisation {
+                id: o.id,
+                kind,
+                name: o.name,
+                name_en: o.name_en,
+                lang,
+                address,
+                domains: org_domains,
+                postal_address: o.postal_address,
+            });
+        }
+    }
+    if out.is_empty() && cx.problems.is_empty() {
+        cx.problem(
+            None,
+            "organisations",
+            "no organisations are listed: nobody would be invited",
+        );
+    }
+    out
+}
+
+fn validate_replies(
+    cx: &mut Ctx<'_>,
+    replies: Option<(raw::RawReplies, usize)>,
+    coordinator: Option<&Person>,
+) -> Option<Replies> {
+    let (raw, line) = match replies {
+        Some((r, line)) => (Some(r), Some(line)),
+        None => (None, None),
+    };
+    let address = match raw.as_ref().and_then(|r| r.address.as_deref()) {
+        Some(a) => cx.address(line.unwrap_or(0), "replies.address", a),
+        None => coordinator.and_then(|c| c.email.clone()),
+    };
+    let subject_tag = raw
+        .as_ref()
+        .and_then(|r| r.subject_tag.clone())
+        .filter(|t| !t.is_empty());
+    if let Some(tag) = &subject_tag
+        && !tag.contains("{token}") {
+            cx.problem(
+                line,
+                "replies.subject_tag",
+                format!("{tag:?} must contain {{token}}, or be \"\" for no tag"),
+            );
+        }
+    Some(Replies {
+        address: address?,
+        plus_token: raw.as_ref().and_then(|r| r.plus_token).unwrap_or(true),
+        subject_tag,
+        envelope_token: raw.as_ref().and_then(|r| r.envelope_token).unwrap_or(true),
+    })
+}
+
+fn validate_invitation(
+    cx: &mut Ctx<'_>,
+    i: raw::RawInvitation,
+    line: usize,
+    events: &[Event],
+    orgs: &[Organisation],
+    tz: Tz,
+) -> InvitationPlan {
+    if !events.iter().any(|e| e.id == i.event) {
+        cx.problem(
+            Some(line),
+            "invitation.event",
+            format!("no event has the id {:?}", i.event),
+        );
+    }
+    let send_at = i.send_at.as_deref().and_then(|t| {
+        units::parse_local_datetime(t, tz)
+            .map_err(|e| cx.problem(Some(line), "invitation.send_at", e))
+            .ok()
+    });
+    let send_grace = cx.duration(
+        line,
+        "invitation.send_grace",
+        i.send_grace.as_deref(),
+        Duration::from_secs(86_400),
+    );
+    let letter_copy = i.letter_copy.unwrap_or_default();
+    for id in &letter_copy {
+        if !orgs.iter().any(|o| &o.id == id) {
+            cx.problem(
+                Some(line),
+                "invitation.letter_copy",
+                format!("no organisation has the id {id:?}"),
+            );
+        }
+    }
+    let revision = i.revision.unwrap_or(1);
+    if revision == 0 {
+        cx.problem(Some(line), "invitation.revision", "revisions count from 1");
+    }
+    InvitationPlan {
+        event: i.event,
+        revision,
+        send_at,
+        send_grace,
+        letter_copy,
+    }
+}
+
+fn validate_tls(
+    cx: &mut Ctx<'_>,
+    line: usize,
+    key: &str,
+    tls: Option<&str>,
+    host: &str,
+    default: TlsMode,
+) -> TlsMode {
+    let mode = match tls {
+        None => default,
+        Some(text) => TlsMode::parse(text).unwrap_or_else(|| {
+            cx.problem(
+                Some(line),
+                format!("{key}.tls"),
+                format!("{text:?} is not \"starttls\", \"implicit\" or \"none\""),
+            );
+            default
+        }),
+    };
+    if mode == TlsMode::None && !is_local_host(host) {
+        cx.problem(
+            Some(line),
+            format!("{key}.tls"),
+            format!(
+                "\"none\" would send the password in clear text to {host}; it is only allowed to this machine"
+            ),
+        );
+    }
+    mode
+}
+
+fn validate_ca(cx: &mut Ctx<'_>, line: usize, key: &str, ca: Option<&str>, base: &Path) -> Option<PathBuf> {
+    let path = base.join(ca?);
+    if !path.is_file() {
+        cx.problem(
+            Some(line),
+            format!("{key}.ca_file"),
+            format!("{} is not a readable file", path.display()),
+        );
+    }
+    Some(path)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn validate_auth(
+    cx: &mut Ctx<'_>,
+    line: usize,
+    key: &str,
+    mechanism: Option<&str>,
+    user: Option<&str>,
+    password: Option<&toml::Value>,
+    token: Option<&toml::Value>,
+    base: &Path,
+) -> Option<Auth> {
+    let mechanism = match mechanism {
+        None if token.is_some() => AuthMechanism::XOAuth2,
+        None | Some("plain") => AuthMechanism::Plain,
+        Some("login") => AuthMechanism::Login,
+        Some("xoauth2") => AuthMechanism::XOAuth2,
+        Some(other) => {
+            cx.problem(
+                Some(line),
+                format!("{key}.auth"),
+                format!("{other:?} is not \"plain\", \"login\" or \"xoauth2\""),
+            );
+            return None;
+        }
+    };
+    let user = match user {
+        Some(u) if !u.is_empty() => u.to_string(),
+        _ => {
+            if password.is_some() || token.is_some() {
+                cx.problem(
+                    Some(line),
+                    format!("{key}.user"),
+                    "a user name is needed with a password or token",
+                );
+            }
+            return None;
+        }
+    };
+    let (secret_key, value) = match mechanism {
+        AuthMechanism::XOAuth2 => ("oauth2_token", token),
+        _ => ("password", password),
+    };
+    let Some(value) = value else {
+        cx.problem(
+            Some(line),
+            format!("{key}.{secret_key}"),
+            format!("{secret_key} is needed to log in as {user}"),
+        );
+        return None;
+    };
+    match Secret::from_value(value, base) {
+        Ok(secret) => Some(Auth {
+            user,
+            mechanism,
+            secret,
+        }),
+        Err(e) => {
+            cx.problem(Some(line), format!("{key}.{secret_key}"), e);
+            None
+        }
+    }
+}
+
+fn validate_transport(
+    cx: &mut Ctx<'_>,
+    transport: Option<(raw::RawTransport, usize)>,
+    smtp: Option<(raw::RawSmtp, usize)>,
+    base: &Path,
+) -> Option<Transport> {
+    let kind = transport
+        .as_ref()
+        .map(|(t, _)| t.kind.as_str())
+        .unwrap_or("maildir");
+    let line = transport.as_ref().map(|(_, l)| *l);
+    match kind {
+        "maildir" => Some(Transport::Maildir),
+        "smtp" => {
+            let Some((s, line)) = smtp else {
+                cx.problem(
+                    line,
+                    "smtp",
+                    "transport.kind is \"smtp\" but the [smtp] section is missing",
+                );
+                return None;
+            };
+            let tls = validate_tls(cx, line, "smtp", s.tls.as_deref(), &s.host, TlsMode::StartTls);
+            let port = s.port.unwrap_or(match tls {
+                TlsMode::StartTls => 587,
+                TlsMode::Implicit => 465,
+                TlsMode::None => 25,
+            });
+            let ca_file = validate_ca(cx, line, "smtp", s.ca_file.as_deref(), base);
+            let auth = validate_auth(
+                cx,
+                line,
+                "smtp",
+                s.auth.as_deref(),
+                s.user.as_deref(),
+                s.password.as_ref(),
+                s.oauth2_token.as_ref(),
+                base,
+            );
+            let connections = s.connections.unwrap_or(2);
+            if connections == 0 || connections > 64 {
+                cx.problem(Some(line), "smtp.connections", "must be between 1 and 64");
+            }
+            // Exchange Online takes 30 messages a minute per mailbox; the default stays under it.
+            let rate = match s.rate.as_deref().map(units::parse_rate) {
+                None => Rate::Limited {
+                    count: 20,
+                    per: Duration::from_secs(60),
+                },
+                Some(Ok(r)) => r,
+                Some(Err(e)) => {
+                    cx.problem(Some(line), "smtp.rate", e);
+                    Rate::Unlimited
+                }
+            };
+            let timeout = cx.duration(
+                line,
+                "smtp.timeout",
+                s.timeout.as_deref(),
+                Duration::from_secs(60),
+            );
+            if s.host.trim().is_empty() {
+                cx.problem(Some(line), "smtp.host", "a host name is needed");
+            }
+            Some(Transport::Smtp(SmtpConfig {
+                host: s.host,
+                port,
+                tls,
+                ca_file,
+                auth,
+                connections: connections.clamp(1, 64),
+                rate,
+                timeout,
+                hello_name: s.hello_name,
+            }))
+        }
+        other => {
+            cx.problem(
+                line,
+                "transport.kind",
+                format!("{other:?} is not \"maildir\" or \"smtp\""),
+            );
+            None
+        }
+    }
+}
+
+fn validate_imap(cx: &mut Ctx<'_>, i: raw::RawImap, line: usize, base: &Path) -> Option<ImapConfig> {
+    let tls = validate_tls(cx, line, "imap", i.tls.as_deref(), &i.host, TlsMode::Implicit);
+    let port = i.port.unwrap_or(match tls {
+        TlsMode::Implicit => 993,
+        _ => 143,
+    });
+    let ca_file = validate_ca(cx, line, "imap", i.ca_file.as_deref(), base);
+    let timeout = cx.duration(
+        line,
+        "imap.timeout",
+        i.timeout.as_deref(),
+        Duration::from_secs(60),
+    );
+    let auth = validate_auth(
+        cx,
+        line,
+        "imap",
+        i.auth.as_deref(),
+        Some(&i.user),
+        i.password.as_ref(),
+        i.oauth2_token.as_ref(),
+        base,
+    );
+    if auth.is_none() && i.password.is_none() && i.oauth2_token.is_none() {
+        cx.problem(
+            Some(line),
+            "imap.password",
+            "a password or oauth2_token is needed to log in",
+        );
+    }
+    Some(ImapConfig {
+        host: i.host,
+        port,
+        tls,
+        ca_file,
+        auth: auth?,
+        sent_folder: i.sent_folder.filter(|f| !f.is_empty()),
+        timeout,
+    })
+}
+
+fn validate_retry(cx: &mut Ctx<'_>, r: raw::RawRetry, line: usize) -> RetryPolicy {
+    let d = RetryPolicy::default();
+    let policy = RetryPolicy {
+        initial: cx.duration(line, "retry.initial", r.initial.as_deref(), d.initial),
+        max: cx.duration(line, "retry.max", r.max.as_deref(), d.max),
+        give_up_after: cx.duration(
+            line,
+            "retry.give_up_after",
+            r.give_up_after.as_deref(),
+            d.give_up_after,
+        ),
+        wait_in_command: cx.duration(
+            line,
+            "retry.wait_in_command",
+            r.wait_in_command.as_deref(),
+            d.wait_in_command,
+        ),
+    };
+    if policy.max < policy.initial {
+        cx.problem(Some(line), "retry.max", "must not be shorter than retry.initial");
+    }
+    policy
+}
+
+#[cfg(test)]
+mod tests;

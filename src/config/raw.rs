@@ -1,0 +1,175 @@
+//! The configuration as written: serde structs that mirror the TOML file, nothing checked yet.
+//!
+//! Every struct denies unknown fields so a misspelt key is an error, not a silent default. Each
+//! section and each array item is deserialized on its own (see `config::load`), so one bad item
+//! does not hide the problems of the others.
+
+use serde::Deserialize;
+
+/// A text in Norwegian bokmål, and in English where the process needs both.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawText {
+    pub nb: String,
+    pub en: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProcess {
+    pub id: String,
+    pub name: RawText,
+    pub reference: Option<String>,
+    pub date: Option<String>,
+    pub timezone: Option<String>,
+    pub templates: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOrganiser {
+    pub name: RawText,
+    pub short: String,
+    pub department: Option<RawText>,
+    pub postal_address: Option<String>,
+    pub visiting_address: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub web: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPerson {
+    pub name: String,
+    pub title: Option<RawText>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// Only for the signatory: signed "e.f." (etter fullmakt), by authority.
+    pub by_authority: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTheme {
+    pub id: String,
+    pub nb: String,
+    pub en: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSlot {
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    pub id: String,
+    pub name: RawText,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    /// Said in words while the date is open ("i månedsskiftet august/september").
+    pub when: Option<RawText>,
+    pub candidates: Option<Vec<RawSlot>>,
+    pub location: Option<RawText>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeadline {
+    pub id: String,
+    pub what: String,
+    pub event: Option<String>,
+    pub due: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReplies {
+    pub address: Option<String>,
+    pub plus_token: Option<bool>,
+    pub subject_tag: Option<String>,
+    pub envelope_token: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInvitation {
+    pub event: String,
+    pub revision: Option<u32>,
+    pub send_at: Option<String>,
+    pub send_grace: Option<String>,
+    pub letter_copy: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOrganisation {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub lang: Option<String>,
+    pub address: String,
+    pub domains: Option<Vec<String>>,
+    pub postal_address: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransport {
+    pub kind: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSmtp {
+    pub host: String,
+    pub port: Option<u16>,
+    pub tls: Option<String>,
+    pub ca_file: Option<String>,
+    pub auth: Option<String>,
+    pub user: Option<String>,
+    pub password: Option<toml::Value>,
+    pub oauth2_token: Option<toml::Value>,
+    pub connections: Option<u32>,
+    pub rate: Option<String>,
+    pub timeout: Option<String>,
+    pub hello_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImap {
+    pub host: String,
+    pub port: Option<u16>,
+    pub tls: Option<String>,
+    pub ca_file: Option<String>,
+    pub auth: Option<String>,
+    pub user: String,
+    pub password: Option<toml::Value>,
+    pub oauth2_token: Option<toml::Value>,
+    pub sent_folder: Option<String>,
+    pub timeout: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetry {
+    pub initial: Option<String>,
+    pub max: Option<String>,
+    pub give_up_after: Option<String>,
+    pub wait_in_command: Option<String>,
+}
+
+/// A secret's source as written: exactly one of the three.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSecret {
+    pub env: Option<String>,
+    pub file: Option<String>,
+    pub command: Option<Vec<String>>,
+}

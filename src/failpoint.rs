@@ -1,0 +1,44 @@
+//! Named crash points, so the kill -9 tests can stop the real binary at the exact moments that
+//! matter (after the SMTP server said 250 and before the register knows it, say).
+//!
+//! `SAMSKAP_FAILPOINT=NAME:N` makes the process send itself SIGKILL the N-th time it reaches
+//! `hit(NAME)`. Unset, a hit costs one atomic load. It changes nothing else and is meant for tests.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+struct Armed {
+    name: String,
+    at: u64,
+    count: AtomicU64,
+}
+
+fn armed() -> Option<&'static Armed> {
+    static ARMED: OnceLock<Option<Armed>> = OnceLock::new();
+    ARMED
+        .get_or_init(|| {
+            let spec = std::env::var("SAMSKAP_FAILPOINT").ok()?;
+            let (name, at) = spec.split_once(':').unwrap_or((spec.as_str(), "1"));
+            Some(Armed {
+                name: name.to_string(),
+                at: at.parse().ok()?,
+                count: AtomicU64::new(0),
+            })
+        })
+        .as_ref()
+}
+
+/// Marks a crash point; kills the process here if the environment asks for it.
+pub fn hit(name: &str) {
+    let Some(armed) = armed() else { return };
+    if armed.name != name {
+        return;
+    }
+    if armed.count.fetch_add(1, Ordering::SeqCst) + 1 == armed.at {
+        eprintln!("failpoint {name}:{} reached: killing this process", armed.at);
+        // SAFETY: getpid and kill have no memory-safety preconditions.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+    }
+}

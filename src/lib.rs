@@ -1,0 +1,34 @@
+//! samskap runs the mail side of a consultation process for the person who coordinates it:
+//! invitations sent exactly once, replies read into a register, reminders, reports.
+//!
+//! # Layout
+//!
+//! The modules are the stages of a pipeline, passing values, never connections.
+//!
+//! - [`config`]: the process as the coordinator describes it (TOML), validated in two stages,
+//!   every problem reported at once with its key; [`templates`] compiles the mail templates.
+//! - Outbound: [`outbox`] decides what to send, renders it ([`outbox::letter`],
+//!   [`outbox::compose`]), writes it to the register under an idempotency key
+//!   ([`outbox::ident`]) before anything leaves, then drains what is due
+//!   ([`outbox::dispatch`]) → [`transport`]: SMTP with a pool and a rate limit, or a local
+//!   Maildir; a copy to the coordinator's Sent folder over IMAP.
+//! - [`register`]: the SQLite database that remembers everything, owned by one thread.
+//! - [`report`]: `status` and `export`.
+//! - Running: [`daemon`] (`samskap run`), [`app`] (the commands), [`cli`] (the flags).
+//! - Infrastructure: [`clock`] (injected time), [`shutdown`], [`net`] (TLS, IMAP sessions),
+//!   [`progress`] (a bar on a terminal), [`failpoint`] (crash points for the kill -9 tests).
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod daemon;
+pub mod failpoint;
+pub mod net;
+pub mod outbox;
+pub mod progress;
+pub mod register;
+pub mod report;
+pub mod shutdown;
+pub mod templates;
+pub mod transport;

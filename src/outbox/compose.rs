@@ -1,0 +1,168 @@
+//! Builds the bytes of an outgoing message (RFC 5322, multipart/alternative text and HTML),
+//! deterministic for a given Message-ID and date: the MIME boundary comes from the Message-ID, so
+//! the same message rendered twice is byte for byte the same.
+
+use std::time::SystemTime;
+
+use chrono::{DateTime, Utc};
+use lettre::Address;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, Message, MultiPart, SinglePart};
+use sha2::{Digest, Sha256};
+
+use crate::config::Lang;
+
+/// What a message says and to whom, before it becomes bytes.
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub from: Mailbox,
+    pub reply_to: Option<Mailbox>,
+    pub to: Vec<Mailbox>,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+    pub lang: Lang,
+    /// Without angle brackets.
+    pub message_id: String,
+    pub date: DateTime<Utc>,
+    /// MAIL FROM: where bounces go.
+    pub envelope_from: Address,
+    /// Extra headers, name and value.
+    pub headers: Vec<(String, String)>,
+}
+
+/// A message ready for the outbox.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    pub message_id: String,
+    pub subject: String,
+    pub envelope_from: Address,
+    pub recipients: Vec<Address>,
+    pub bytes: Vec<u8>,
+}
+
+/// A message that could not be built.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot build the message {message_id}: {reason}")]
+pub struct ComposeError {
+    message_id: String,
+    reason: String,
+}
+
+fn boundary(message_id: &str) -> String {
+    let hash = Sha256::digest(message_id.as_bytes());
+    format!("=_samskap_{}", data_encoding::HEXLOWER.encode(&hash[..12]))
+}
+
+/// Builds `letter` into bytes.
+pub fn build(letter: &Letter) -> Result<Composed, ComposeError> {
+    let fail = |reason: String| ComposeError {
+        message_id: letter.message_id.clone(),
+        reason,
+    };
+    let mut builder = Message::builder()
+        .from(letter.from.clone())
+        .subject(letter.subject.clone())
+        .message_id(Some(format!("<{}>", letter.message_id)))
+        .date(SystemTime::from(letter.date))
+        .user_agent(format!("samskap/{}", env!("CARGO_PKG_VERSION")));
+    if let Some(reply_to) = &letter.reply_to {
+        builder = builder.reply_to(reply_to.clone());
+    }
+    for to in &letter.to {
+        builder = builder.to(to.clone());
+    }
+    let mut headers = vec![("Content-Language".to_string(), letter.lang.code().to_string())];
+    headers.extend(letter.headers.iter().cloned());
+    for (name, value) in headers {
+        let name = HeaderName::new_from_ascii(name.clone())
+            .map_err(|_| fail(format!("bad header name {name:?}")))?;
+        builder = builder.raw_header(HeaderValue::new(name, value));
+    }
+    let recipients: Vec<Address> = letter.to.iter().map(|m| m.email.clone()).collect();
+    let envelope = lettre::address::Envelope::new(Some(letter.envelope_from.clone()), recipients.clone())
+        .map_err(|e| fail(e.to_string()))?;
+    builder = builder.envelope(envelope);
+    let message = match &letter.html {
+        Some(html) => builder.multipart(
+            MultiPart::alternative()
+                .boundary(boundary(&letter.message_id))
+                .singlepart(SinglePart::plain(letter.text.clone()))
+                .singlepart(SinglePart::html(html.clone())),
+        ),
+        None => builder.singlepart(SinglePart::plain(letter.text.clone())),
+    }
+    .map_err(|e| fail(e.to_string()))?;
+    Ok(Composed {
+        message_id: letter.message_id.clone(),
+        subject: letter.subject.clone(),
+        envelope_from: letter.envelope_from.clone(),
+        recipients,
+        bytes: message.formatted(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letter() -> Letter {
+        Letter {
+            from: "Tom Arne Nygaard <tom-arne.nygaard@kdd.dep.no>".parse().unwrap(),
+            reply_to: Some(
+                "Tom Arne Nygaard <tom-arne.nygaard+ogp5-abcd2345@kdd.dep.no>"
+                    .parse()
+                    .unwrap(),
+            ),
+            to: vec![
+                "Arbeids- og inkluderingsdepartementet <postmottak@aid.dep.no>"
+                    .parse()
+                    .unwrap(),
+            ],
+            subject: "Open Government Partnership (OGP) Handlingsplan 5 – invitasjon [OGP5:abcd2345]".into(),
+            text: "Hei,\nvelkommen til møtet.\n".into(),
+            html: Some("<p>Hei, velkommen til møtet.</p>".into()),
+            lang: Lang::Nb,
+            message_id: "ogp5.invitation.aid.kickoff.r1.xyz@kdd.dep.no".into(),
+            date: "2022-06-15T08:00:00Z".parse().unwrap(),
+            envelope_from: "tom-arne.nygaard+ogp5-abcd2345@kdd.dep.no".parse().unwrap(),
+            headers: vec![("X-Samskap-Ref".into(), "OGP5:abcd2345".into())],
+        }
+    }
+
+    #[test]
+    fn the_same_letter_gives_the_same_bytes() {
+        let a = build(&letter()).unwrap();
+        let b = build(&letter()).unwrap();
+        assert_eq!(a.bytes, b.bytes);
+    }
+
+    #[test]
+    fn the_message_carries_its_identity_and_both_parts() {
+        let composed = build(&letter()).unwrap();
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&composed.bytes)
+            .unwrap();
+        assert_eq!(
+            parsed.message_id(),
+            Some("ogp5.invitation.aid.kickoff.r1.xyz@kdd.dep.no")
+        );
+        assert_eq!(parsed.subject(), Some(letter().subject.as_str()));
+        assert_eq!(parsed.date().unwrap().to_rfc3339(), "2022-06-15T08:00:00Z");
+        assert_eq!(
+            parsed.body_text(0).unwrap().trim_end(),
+            "Hei,\nvelkommen til møtet."
+        );
+        assert!(parsed.body_html(0).unwrap().contains("<p>Hei"));
+        assert_eq!(
+            parsed.reply_to().unwrap().first().unwrap().address(),
+            Some("tom-arne.nygaard+ogp5-abcd2345@kdd.dep.no")
+        );
+        assert_eq!(parsed.header_raw("Content-Language").map(str::trim), Some("nb"));
+        assert_eq!(
+            parsed.header_raw("X-Samskap-Ref").map(str::trim),
+            Some("OGP5:abcd2345")
+        );
+        assert_eq!(composed.recipients[0].to_string(), "postmottak@aid.dep.no");
+    }
+}

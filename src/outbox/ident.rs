@@ -1,0 +1,143 @@
+//! Identities of outgoing mail: the per-organisation token that replies bring back, the idempotency
+//! key written before a message is sent, and the Message-ID derived from it.
+//!
+//! All are deterministic given the register's secret, so a message rendered twice (after a crash,
+//! say) is the same message.
+
+use sha2::{Digest, Sha256};
+
+/// What an outgoing message is, as a key no two different messages share: (process, kind,
+/// organisation, event, revision).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey {
+    pub process: String,
+    pub kind: String,
+    pub org: String,
+    pub event: String,
+    pub revision: u32,
+}
+
+impl IdempotencyKey {
+    /// The key as stored: `ogp5/invitation/aid/kickoff/r1`.
+    pub fn as_string(&self) -> String {
+        format!(
+            "{}/{}/{}/{}/r{}",
+            self.process, self.kind, self.org, self.event, self.revision
+        )
+    }
+}
+
+fn digest(secret: &[u8], purpose: &str, text: &str) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"samskap\0");
+    hasher.update(purpose.as_bytes());
+    hasher.update(b"\0");
+    hasher.update(secret);
+    hasher.update(b"\0");
+    hasher.update(text.as_bytes());
+    hasher.finalize().into()
+}
+
+fn base32(bytes: &[u8], len: usize) -> String {
+    let mut text = data_encoding::BASE32_NOPAD.encode(bytes).to_ascii_lowercase();
+    text.truncate(len);
+    text
+}
+
+/// The organisation's token: 8 characters of base32 (40 bits), unguessable without the register's
+/// secret, in lowercase so it survives plus-addressing and case-folding mail systems.
+pub fn org_token(secret: &[u8], process: &str, org: &str) -> String {
+    base32(&digest(secret, "token", &format!("{process}\0{org}")), 8)
+}
+
+/// The Message-ID for a key: readable, and unique across installations through the hash.
+/// Returned without angle brackets, as lettre wants it.
+pub fn message_id(secret: &[u8], key: &IdempotencyKey, domain: &str) -> String {
+    let hash = base32(&digest(secret, "message-id", &key.as_string()), 10);
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    format!(
+        "{}.{}.{}.{}.r{}.{}@{}",
+        clean(&key.process),
+        clean(&key.kind),
+        clean(&key.org),
+        clean(&key.event),
+        key.revision,
+        hash,
+        domain
+    )
+}
+
+/// `local+process-token@domain`: the plus-address that carries the token back in a reply.
+pub fn plus_address(address: &lettre::Address, process: &str, token: &str) -> lettre::Address {
+    let local = format!("{}+{}-{}", address.user(), process, token);
+    // The parts come from a valid address and a token of [a-z2-7], so this cannot fail; fall back
+    // to the plain address if it ever did.
+    lettre::Address::new(local, address.domain()).unwrap_or_else(|_| address.clone())
+}
+
+/// The subject tag with the token filled in.
+pub fn subject_tag(template: &str, token: &str) -> String {
+    template.replace("{token}", token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(org: &str, revision: u32) -> IdempotencyKey {
+        IdempotencyKey {
+            process: "ogp5".into(),
+            kind: "invitation".into(),
+            org: org.into(),
+            event: "kickoff".into(),
+            revision,
+        }
+    }
+
+    #[test]
+    fn tokens_are_stable_short_and_distinct() {
+        let secret = b"0123456789abcdef";
+        let aid = org_token(secret, "ogp5", "aid");
+        assert_eq!(aid, org_token(secret, "ogp5", "aid"));
+        assert_eq!(aid.len(), 8);
+        assert!(
+            aid.chars()
+                .all(|c| c.is_ascii_lowercase() || ('2'..='7').contains(&c))
+        );
+        assert_ne!(aid, org_token(secret, "ogp5", "bfd"));
+        assert_ne!(aid, org_token(b"another-secret!!", "ogp5", "aid"));
+    }
+
+    #[test]
+    fn message_ids_follow_the_key() {
+        let secret = b"0123456789abcdef";
+        let first = message_id(secret, &key("aid", 1), "kdd.dep.no");
+        assert!(first.starts_with("ogp5.invitation.aid.kickoff.r1."), "{first}");
+        assert!(first.ends_with("@kdd.dep.no"));
+        assert_eq!(first, message_id(secret, &key("aid", 1), "kdd.dep.no"));
+        assert_ne!(first, message_id(secret, &key("aid", 2), "kdd.dep.no"));
+        // An NGO known by its address keeps a valid left-hand side.
+        let ngo = message_id(secret, &key("someone@gmail.com", 1), "kdd.dep.no");
+        assert_eq!(ngo.matches('@').count(), 1, "{ngo}");
+    }
+
+    #[test]
+    fn the_plus_address_carries_process_and_token() {
+        let address: lettre::Address = "tom-arne.nygaard@kdd.dep.no".parse().unwrap();
+        assert_eq!(
+            plus_address(&address, "ogp5", "abcd2345").to_string(),
+            "tom-arne.nygaard+ogp5-abcd2345@kdd.dep.no"
+        );
+        assert_eq!(subject_tag("[OGP5:{token}]", "abcd2345"), "[OGP5:abcd2345]");
+    }
+}

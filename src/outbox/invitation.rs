@@ -1,0 +1,173 @@
+//! The invitation: one personal letter to each organisation, rendered in its language, with the
+//! token that brings its replies (and the NGOs it forwards to) back to it.
+
+use chrono::{DateTime, Utc};
+use lettre::message::Mailbox;
+
+use super::compose::{self, Composed, Letter};
+use super::ident::{self, IdempotencyKey};
+use super::letter::{self, ReplyTo};
+use crate::config::{Config, Lang, Organisation};
+use crate::register::{NewMessage, OrgSync};
+use crate::templates::TemplateError;
+
+/// The outbox kind of an invitation.
+pub const KIND: &str = "invitation";
+
+/// An invitation ready for the outbox.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub org_id: String,
+    pub lang: Lang,
+    pub key: IdempotencyKey,
+    pub token: String,
+    pub composed: Composed,
+}
+
+/// An invitation that could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    #[error("cannot render the invitation to {org}: {source}")]
+    Template { org: String, source: TemplateError },
+    #[error(transparent)]
+    Compose(#[from] compose::ComposeError),
+}
+
+/// The idempotency key of the invitation to `org`.
+pub fn key(config: &Config, org: &str) -> IdempotencyKey {
+    IdempotencyKey {
+        process: config.process.id.clone(),
+        kind: KIND.into(),
+        org: org.into(),
+        event: config.invitation.event.clone(),
+        revision: config.invitation.revision,
+    }
+}
+
+/// The domain Message-IDs are made in: the coordinator's.
+pub fn message_id_domain(config: &Config) -> String {
+    config.replies.address.domain().to_string()
+}
+
+/// The reply details for `org`: the token, the plus-address and the subject tag.
+pub fn reply_to(config: &Config, secret: &[u8], org: &str) -> ReplyTo {
+    let token = ident::org_token(secret, &config.process.id, org);
+    let address = if config.replies.plus_token {
+        ident::plus_address(&config.replies.address, &config.process.id, &token)
+    } else {
+        config.replies.address.clone()
+    };
+    let tag = config
+        .replies
+        .subject_tag
+        .as_deref()
+        .map(|t| ident::subject_tag(t, &token));
+    ReplyTo { address, token, tag }
+}
+
+/// The organisations of the config as the register keeps them, each with its token.
+pub fn org_sync(config: &Config, secret: &[u8]) -> Vec<OrgSync> {
+    config
+        .organisations
+        .iter()
+        .map(|o| OrgSync {
+            id: o.id.clone(),
+            kind: o.kind.as_str().into(),
+            name: o.name.clone(),
+            name_en: o.name_en.clone(),
+            lang: o.lang.code().into(),
+            address: o.address.to_string(),
+            domains: o.domains.clone(),
+            token: ident::org_token(secret, &config.process.id, &o.id),
+        })
+        .collect()
+}
+
+/// Renders the invitation to `org` in `lang`, dated `date`.
+pub fn draft(
+    config: &Config,
+    org: &Organisation,
+    secret: &[u8],
+    lang: Lang,
+    date: DateTime<Utc>,
+) -> Result<Draft, DraftError> {
+    let key = key(config, &org.id);
+    let reply = reply_to(config, secret, &org.id);
+    let context = minijinja::Value::from(minijinja::value::Serde(letter::invitation_context(
+        config, org, &reply, lang,
+    )));
+    let render = |part: &str| {
+        config
+            .templates
+            .render(&format!("invitation.{}.{part}.j2", lang.code()), &context)
+            .map_err(|source| DraftError::Template {
+                org: org.id.clone(),
+                source,
+            })
+    };
+    let mut subject = render("subject")?.trim().replace(['\r', '\n'], " ");
+    if let Some(tag) = &reply.tag {
+        subject = format!("{subject} {tag}");
+    }
+    let text = render("txt")?;
+    let html = render("html")?;
+    let coordinator = &config.coordinator;
+    let from_address = coordinator
+        .email
+        .clone()
+        .unwrap_or_else(|| config.replies.address.clone());
+    let envelope_from = if config.replies.envelope_token && config.replies.plus_token {
+        reply.address.clone()
+    } else {
+        from_address.clone()
+    };
+    let letter = Letter {
+        from: Mailbox::new(Some(coordinator.name.clone()), from_address),
+        reply_to: Some(Mailbox::new(
+            Some(coordinator.name.clone()),
+            reply.address.clone(),
+        )),
+        to: vec![Mailbox::new(
+            Some(org.name_in(lang).to_string()),
+            org.address.clone(),
+        )],
+        subject,
+        text,
+        html: Some(html),
+        lang,
+        message_id: ident::message_id(secret, &key, &message_id_domain(config)),
+        date,
+        envelope_from,
+        headers: vec![(
+            "X-Samskap-Ref".into(),
+            format!("{}:{}", config.process.id, reply.token),
+        )],
+    };
+    Ok(Draft {
+        org_id: org.id.clone(),
+        lang,
+        key,
+        token: reply.token,
+        composed: compose::build(&letter)?,
+    })
+}
+
+impl Draft {
+    /// The outbox entry for this invitation, due at `not_before`.
+    pub fn into_new_message(self, event: &str, not_before: DateTime<Utc>) -> NewMessage {
+        NewMessage {
+            key: self.key.as_string(),
+            kind: KIND.into(),
+            org_id: Some(self.org_id),
+            event_id: Some(event.to_string()),
+            revision: self.key.revision,
+            message_id: self.composed.message_id,
+            envelope_from: self.composed.envelope_from.to_string(),
+            recipients: self.composed.recipients.iter().map(|a| a.to_string()).collect(),
+            subject: self.composed.subject,
+            lang: Some(self.lang.code().to_string()),
+            body: self.composed.bytes,
+            not_before,
+        }
+    }
+}

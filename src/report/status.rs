@@ -1,0 +1,223 @@
+//! The status of the process, built from the register (and the config for names and events).
+//!
+//! `status --json` is a stable interface: fields are only ever added, never renamed or removed.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::register::{InvitationState, OutboxStatus, Register, RegisterError, ReviewRow};
+
+/// The whole status.
+#[derive(Debug, Serialize)]
+pub struct Status {
+    pub process: String,
+    pub organisations: Vec<OrgStatus>,
+    pub review: Vec<ReviewRow>,
+}
+
+/// One organisation.
+#[derive(Debug, Serialize)]
+pub struct OrgStatus {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub referred_by: Option<String>,
+    pub invitation: Invitation,
+    pub contact: Option<Contact>,
+    pub events: BTreeMap<String, EventStatus>,
+}
+
+/// An invitation's delivery.
+#[derive(Debug, Serialize)]
+pub struct Invitation {
+    /// pending, sent, failed or bounced.
+    pub status: &'static str,
+    pub sent_at: Option<String>,
+    pub message_id: Option<String>,
+    pub error: Option<String>,
+}
+
+/// A contact person.
+#[derive(Debug, Serialize)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub message_id: String,
+}
+
+/// Where an organisation stands for one event.
+#[derive(Debug, Serialize)]
+pub struct EventStatus {
+    pub status: String,
+    pub late: bool,
+    pub attendees: serde_json::Value,
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The invitation status word for scripts.
+pub fn invitation_word(state: Option<&InvitationState>) -> &'static str {
+    match state {
+        None => "pending",
+        Some(s) if s.bounced_at.is_some() => "bounced",
+        Some(s) => match s.status {
+            OutboxStatus::Sent => "sent",
+            OutboxStatus::Failed => "failed",
+            OutboxStatus::Queued | OutboxStatus::Sending => "pending",
+        },
+    }
+}
+
+/// Builds the status from the register; `listed` (id, name, kind) are the organisations of the
+/// config, shown as pending when the register does not know them yet.
+pub fn build(
+    register: &Register,
+    process: &str,
+    listed: &[(String, String, String)],
+) -> Result<Status, RegisterError> {
+    let invitations = register.invitation_states()?;
+    let mut contacts: HashMap<String, Contact> = register
+        .contacts()?
+        .into_iter()
+        .map(|c| {
+            (
+                c.org_id,
+                Contact {
+                    name: c.name,
+                    email: c.email,
+                    phone: c.phone,
+                    message_id: c.message_id,
+                },
+            )
+        })
+        .collect();
+    let mut events: HashMap<String, BTreeMap<String, EventStatus>> = HashMap::new();
+    for r in register.registrations()? {
+        events.entry(r.org_id).or_default().insert(
+            r.event_id,
+            EventStatus {
+                status: r.status,
+                late: r.late,
+                attendees: r.attendees,
+            },
+        );
+    }
+    let mut known = register.organisations()?;
+    for (id, name, kind) in listed {
+        if !known.iter().any(|o| &o.id == id) {
+            known.push(crate::register::OrgRow {
+                id: id.clone(),
+                kind: kind.clone(),
+                name: name.clone(),
+                name_en: None,
+                lang: String::new(),
+                address: String::new(),
+                token: String::new(),
+                referred_by: None,
+                source: "config".into(),
+                domains: Vec::new(),
+            });
+        }
+    }
+    let organisations = known
+        .into_iter()
+        .map(|o| {
+            let state = invitations.get(&o.id);
+            let error = state.and_then(|s| {
+                if s.bounced_at.is_some() {
+                    s.bounce_status.clone().or(s.error.clone())
+                } else {
+                    s.error.clone()
+                }
+            });
+            OrgStatus {
+                invitation: Invitation {
+                    status: invitation_word(state),
+                    sent_at: state.and_then(|s| s.sent_at).map(rfc3339),
+                    message_id: state.map(|s| s.message_id.clone()),
+                    error,
+                },
+                contact: contacts.remove(&o.id),
+                events: events.remove(&o.id).unwrap_or_default(),
+                id: o.id,
+                name: o.name,
+                kind: o.kind,
+                referred_by: o.referred_by,
+            }
+        })
+        .collect();
+    Ok(Status {
+        process: process.to_string(),
+        organisations,
+        review: register.open_review_items()?,
+    })
+}
+
+impl Status {
+    /// The status for a person, times in `tz`.
+    pub fn to_text(&self, title: &str, tz: Tz) -> String {
+        let mut out = String::new();
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for o in &self.organisations {
+            *counts.entry(o.invitation.status).or_default() += 1;
+        }
+        let _ = writeln!(out, "{title}");
+        let summary: Vec<String> = ["sent", "pending", "failed", "bounced"]
+            .iter()
+            .map(|k| format!("{} {k}", counts.get(k).copied().unwrap_or(0)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Invitations to {} organisations: {}",
+            self.organisations.len(),
+            summary.join(", ")
+        );
+        let _ = writeln!(out);
+        let name_width = self
+            .organisations
+            .iter()
+            .map(|o| o.name.chars().count())
+            .max()
+            .unwrap_or(12)
+            .clamp(12, 44);
+        let id_width = self
+            .organisations
+            .iter()
+            .map(|o| o.id.len())
+            .max()
+            .unwrap_or(2)
+            .clamp(2, 24);
+        let header = format!("WHEN ({tz}) / WHY NOT");
+        let _ = writeln!(out, "{:id_width$}  {:name_width$}  {:9}  {header}", "ID", "ORGANISATION", "INVITED");
+        for o in &self.organisations {
+            let name: String = o.name.chars().take(name_width).collect();
+            let when = match (&o.invitation.sent_at, &o.invitation.error) {
+                (_, Some(error)) if o.invitation.status != "sent" => error.clone(),
+                (Some(at), _) => DateTime::parse_from_rfc3339(at)
+                    .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_else(|_| at.clone()),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "{:id_width$}  {:name_width$}  {:9}  {}",
+                o.id, name, o.invitation.status, when
+            );
+        }
+        if !self.review.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n{} review item(s) open: see `samskap review list`",
+                self.review.len()
+            );
+        }
+        out
+    }
+}

@@ -1,0 +1,86 @@
+//! A copy of every sent message in the coordinator's Sent folder, over IMAP, exactly once: the
+//! folder is searched for the Message-ID before each APPEND, so a crash between the APPEND and
+//! its record in the register never leaves two copies.
+
+use tracing::{info, warn};
+
+use crate::config::ImapConfig;
+use crate::net::imap::{self, ImapError};
+use crate::register::{RegisterError, RegisterHandle};
+
+/// What a round of copying did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct CopyReport {
+    pub appended: u64,
+    /// Found in the folder already (a previous run appended it, then stopped).
+    pub present: u64,
+}
+
+/// Copying stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    #[error(transparent)]
+    Imap(#[from] ImapError),
+    #[error("imap: cannot {step} in {folder}: {reason}")]
+    Folder {
+        step: &'static str,
+        folder: String,
+        reason: String,
+    },
+    #[error(transparent)]
+    Register(#[from] RegisterError),
+}
+
+/// Appends the copies the register says are pending. Stops at the first IMAP failure, leaving the
+/// rest pending for the next round.
+pub async fn copy_pending(
+    imap_config: &ImapConfig,
+    folder: &str,
+    register: &RegisterHandle,
+) -> Result<CopyReport, CopyError> {
+    let mut report = CopyReport::default();
+    let first = register.call(|r| r.pending_copies(1)).await?;
+    if first.is_empty() {
+        return Ok(report);
+    }
+    let fail = |step: &'static str, e: async_imap::error::Error| CopyError::Folder {
+        step,
+        folder: folder.to_string(),
+        reason: e.to_string(),
+    };
+    let mut session = imap::connect(imap_config).await?;
+    session
+        .select(folder)
+        .await
+        .map_err(|e| fail("select the folder", e))?;
+    loop {
+        let batch = register.call(|r| r.pending_copies(50)).await?;
+        if batch.is_empty() {
+            break;
+        }
+        for copy in batch {
+            let query = format!(
+                "HEADER Message-ID {}",
+                imap::quote(&format!("<{}>", copy.message_id))
+            );
+            let found = session.uid_search(&query).await.map_err(|e| fail("search", e))?;
+            if found.is_empty() {
+                session
+                    .append(folder, Some("(\\Seen)"), None, &copy.body)
+                    .await
+                    .map_err(|e| fail("append", e))?;
+                crate::failpoint::hit("after-sent-copy");
+                report.appended += 1;
+                info!(org = copy.org_id.as_deref().unwrap_or("-"), message_id = %copy.message_id, folder, "copy put in the Sent folder");
+            } else {
+                report.present += 1;
+            }
+            let id = copy.id;
+            register.call(move |r| r.mark_copied(id)).await?;
+        }
+    }
+    if let Err(e) = session.logout().await {
+        warn!(error = %e, "imap logout after copying to the Sent folder failed");
+    }
+    Ok(report)
+}

@@ -475,7 +475,7 @@ async fn send_invitations(
         already = enqueued.existing.len(),
         "invitations in the outbox"
     );
-    let (handle, thread) = RegisterHandle::spawn(register);
+    let handle = RegisterHandle::new(register);
     let due_now = {
         let now = clock.now();
         handle
@@ -503,7 +503,6 @@ async fn send_invitations(
     let summary = summarise(config, &handle, selection, &report).await;
     drop(dispatcher);
     drop(handle);
-    thread.join();
     let (text, complete) = summary?;
     stdout(&text)?;
     if report.interrupted {

@@ -32,11 +32,10 @@ pub async fn run(
     mut shutdown: Shutdown,
 ) -> Result<(), AppError> {
     let register = data.open_register()?;
-    let (handle, thread) = RegisterHandle::spawn(register);
+    let handle = RegisterHandle::new(register);
     info!(process = %config.process.id, once, "samskap started");
     let result = rounds(&config, data, clock, once, &mut shutdown, &handle).await;
     drop(handle);
-    thread.join();
     info!("samskap stopped");
     result
 }
@@ -160,8 +159,9 @@ async fn next_wake(
         wake = wake.min(next);
     }
     if let Some(at) = config.invitation.send_at
-        && at > now {
-            wake = wake.min(at);
-        }
+        && at > now
+    {
+        wake = wake.min(at);
+    }
     Ok(wake)
 }

@@ -636,9 +636,10 @@ impl Config {
     pub fn secrets(&self) -> Vec<(&'static str, &Secret)> {
         let mut secrets = Vec::new();
         if let Transport::Smtp(smtp) = &self.transport
-            && let Some(auth) = &smtp.auth {
-                secrets.push(("smtp", &auth.secret));
-            }
+            && let Some(auth) = &smtp.auth
+        {
+            secrets.push(("smtp", &auth.secret));
+        }
         if let Some(imap) = &self.imap {
             secrets.push(("imap", &imap.auth.secret));
         }
@@ -702,13 +703,14 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
     let organiser = organiser.map(|(o, line)| validate_organiser(cx, o, line));
     let coordinator = coordinator.map(|(p, line)| validate_person(cx, p, line, "coordinator"));
     if let Some(c) = &coordinator
-        && c.email.is_none() {
-            cx.problem(
-                None,
-                "coordinator.email",
-                "the coordinator needs an e-mail address",
-            );
-        }
+        && c.email.is_none()
+    {
+        cx.problem(
+            None,
+            "coordinator.email",
+            "the coordinator needs an e-mail address",
+        );
+    }
     let signatory = signatory.map(|(p, line)| validate_person(cx, p, line, "signatory"));
     let themes = validate_themes(cx, themes);
     let events = validate_events(cx, events, tz);
@@ -787,7 +789,7 @@ fn items<T: DeserializeOwned>(
     cx: &mut Ctx<'_>,
     list: Option<Vec<toml::Spanned<toml::Value>>>,
     key: &str,
-) -> Vec<(T, usize)> {
+) -> Vec<(usize, (T, usize))> {
     list.unwrap_or_default()
         .into_iter()
         .enumerate()
@@ -798,7 +800,7 @@ fn items<T: DeserializeOwned>(
                 .and_then(|v| v.as_str())
                 .map(|s| format!(" ({s})"))
                 .unwrap_or_default();
-            cx.item(item, &format!("{key}[{i}]{id}"))
+            cx.item(item, &format!("{key}[{i}]{id}")).map(|found| (i, found))
         })
         .collect()
 }
@@ -882,11 +884,10 @@ fn validate_person(cx: &mut Ctx<'_>, p: raw::RawPerson, line: usize, key: &str) 
     }
 }
 
-fn validate_themes(cx: &mut Ctx<'_>, themes: Vec<(raw::RawTheme, usize)>) -> Vec<Theme> {
+fn validate_themes(cx: &mut Ctx<'_>, themes: Vec<(usize, (raw::RawTheme, usize))>) -> Vec<Theme> {
     let mut seen = HashSet::new();
     themes
         .into_iter()
-        .enumerate()
         .map(|(i, (t, line))| {
             if !seen.insert(t.id.clone()) {
                 cx.problem(
@@ -923,10 +924,10 @@ fn validate_slot(cx: &mut Ctx<'_>, line: usize, key: &str, start: &str, end: &st
     Some(Slot { start, end })
 }
 
-fn validate_events(cx: &mut Ctx<'_>, events: Vec<(raw::RawEvent, usize)>, tz: Tz) -> Vec<Event> {
+fn validate_events(cx: &mut Ctx<'_>, events: Vec<(usize, (raw::RawEvent, usize))>, tz: Tz) -> Vec<Event> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for (i, (e, line)) in events.into_iter().enumerate() {
+    for (i, (e, line)) in events {
         let key = format!("events[{i}] ({})", e.id);
         if !is_slug(&e.id) {
             cx.problem(
@@ -987,13 +988,13 @@ fn validate_events(cx: &mut Ctx<'_>, events: Vec<(raw::RawEvent, usize)>, tz: Tz
 
 fn validate_deadlines(
     cx: &mut Ctx<'_>,
-    deadlines: Vec<(raw::RawDeadline, usize)>,
+    deadlines: Vec<(usize, (raw::RawDeadline, usize))>,
     events: &[Event],
     tz: Tz,
 ) -> Vec<Deadline> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    for (i, (d, line)) in deadlines.into_iter().enumerate() {
+    for (i, (d, line)) in deadlines {
         let key = format!("deadlines[{i}] ({})", d.id);
         if !seen.insert(d.id.clone()) {
             cx.problem(Some(line), format!("{key}.id"), "this id is used twice");
@@ -1037,12 +1038,15 @@ fn validate_deadlines(
     out
 }
 
-fn validate_organisations(cx: &mut Ctx<'_>, orgs: Vec<(raw::RawOrganisation, usize)>) -> Vec<Organisation> {
+fn validate_organisations(
+    cx: &mut Ctx<'_>,
+    orgs: Vec<(usize, (raw::RawOrganisation, usize))>,
+) -> Vec<Organisation> {
     let mut out = Vec::new();
     let mut ids = HashSet::new();
     let mut addresses: HashMap<String, String> = HashMap::new();
     let mut domains: BTreeMap<String, String> = BTreeMap::new();
-    for (i, (o, line)) in orgs.into_iter().enumerate() {
+    for (i, (o, line)) in orgs {
         let key = format!("organisations[{i}] ({})", o.id);
         if !is_slug(&o.id) {
             cx.problem(
@@ -1120,13 +1124,14 @@ fn validate_organisations(cx: &mut Ctx<'_>, orgs: Vec<(raw::RawOrganisation, usi
                     ),
                 );
             } else if let Some(other) = domains.insert(d.clone(), o.id.clone())
-                && other != o.id {
-                    cx.problem(
-                        Some(line),
-                        format!("{key}.domains"),
-                        format!("{d} already belongs to {other:?}: a domain speaks for one organisation"),
-                    );
-                }
+                && other != o.id
+            {
+                cx.problem(
+                    Some(line),
+                    format!("{key}.domains"),
+                    format!("{d} already belongs to {other:?}: a domain speaks for one organisation"),
+                );
+            }
         }
         if let (Some(kind), Some(lang), Some(address)) = (kind, lang, address) {
             out.push(Organisation {
@@ -1169,13 +1174,14 @@ fn validate_replies(
         .and_then(|r| r.subject_tag.clone())
         .filter(|t| !t.is_empty());
     if let Some(tag) = &subject_tag
-        && !tag.contains("{token}") {
-            cx.problem(
-                line,
-                "replies.subject_tag",
-                format!("{tag:?} must contain {{token}}, or be \"\" for no tag"),
-            );
-        }
+        && !tag.contains("{token}")
+    {
+        cx.problem(
+            line,
+            "replies.subject_tag",
+            format!("{tag:?} must contain {{token}}, or be \"\" for no tag"),
+        );
+    }
     Some(Replies {
         address: address?,
         plus_token: raw.as_ref().and_then(|r| r.plus_token).unwrap_or(true),

@@ -171,3 +171,176 @@ impl Draft {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const SECRET: &[u8] = b"0123456789abcdef";
+
+    fn config(extra: &str) -> Config {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/ogp5.toml");
+        let source = std::fs::read_to_string(&path).unwrap() + extra;
+        Config::from_source(&path, &source).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const NGO: &str = r#"
+[[organisations]]
+id = "redd-barna.no"
+kind = "ngo"
+name = "Redd Barna & <Save the Children>"
+name_en = "Save the Children Norway"
+address = "post@reddbarna.no"
+domains = ["reddbarna.no"]
+lang = "en"
+"#;
+
+    fn date() -> DateTime<Utc> {
+        "2022-06-15T08:00:00Z".parse().unwrap()
+    }
+
+    fn parsed(draft: &Draft) -> mail_parser::Message<'_> {
+        mail_parser::MessageParser::default()
+            .parse(&draft.composed.bytes)
+            .unwrap()
+    }
+
+    #[test]
+    fn every_organisation_gets_a_personal_invitation_in_both_languages() {
+        let config = config(NGO);
+        for org in &config.organisations {
+            for lang in [Lang::Nb, Lang::En] {
+                let draft = draft(&config, org, SECRET, lang, date()).unwrap();
+                let message = parsed(&draft);
+                let tag = format!("[OGP5:{}]", draft.token);
+                assert!(
+                    message.subject().unwrap().ends_with(&tag),
+                    "{:?}",
+                    message.subject()
+                );
+                let reply_to = message
+                    .reply_to()
+                    .unwrap()
+                    .first()
+                    .unwrap()
+                    .address()
+                    .unwrap()
+                    .to_string();
+                assert_eq!(
+                    reply_to,
+                    format!("tom-arne.nygaard+ogp5-{}@kdd.dep.no", draft.token)
+                );
+                assert_eq!(
+                    message.to().unwrap().first().unwrap().address(),
+                    Some(org.address.to_string().as_str())
+                );
+                let text = message.body_text(0).unwrap();
+                let html = message.body_html(0).unwrap();
+                assert!(text.contains(org.name_in(lang)), "{} {lang:?}", org.id);
+                let deadline = if lang == Lang::Nb {
+                    "tirsdag 21. juni"
+                } else {
+                    "Tuesday 21 June"
+                };
+                assert!(
+                    text.contains(deadline) && html.contains(deadline),
+                    "{} {lang:?}",
+                    org.id
+                );
+                assert_eq!(draft.composed.envelope_from.to_string(), reply_to);
+            }
+        }
+    }
+
+    #[test]
+    fn ministries_get_the_part_to_forward_with_their_token_and_ngos_do_not() {
+        let config = config(NGO);
+        let ministry = draft(
+            &config,
+            config.organisation("kud").unwrap(),
+            SECRET,
+            Lang::Nb,
+            date(),
+        )
+        .unwrap();
+        let text = parsed(&ministry).body_text(0).unwrap().into_owned();
+        let forward = text
+            .rsplit("TIL VIDERESENDING")
+            .next()
+            .expect("a part to forward");
+        assert!(forward.contains(&format!("tom-arne.nygaard+ogp5-{}@kdd.dep.no", ministry.token)));
+        assert!(forward.contains(&format!("[OGP5:{}]", ministry.token)));
+        assert!(forward.contains("Kultur- og likestillingsdepartementet"));
+        assert!(text.contains("oppnevner en kontaktperson"));
+        // The coordinator's own phone is in the letter, as the letter has it.
+        assert!(text.contains("+47 22 24 49 71"));
+
+        let ngo = draft(
+            &config,
+            config.organisation("redd-barna.no").unwrap(),
+            SECRET,
+            Lang::En,
+            date(),
+        )
+        .unwrap();
+        let text = parsed(&ngo).body_text(0).unwrap().into_owned();
+        assert!(!text.contains("FOR FORWARDING"));
+        assert!(!text.contains("appoint a contact person"));
+        assert!(text.contains("invites the Save the Children Norway"));
+    }
+
+    #[test]
+    fn names_are_escaped_in_html_and_plain_in_text() {
+        let config = config(NGO);
+        let ngo = draft(
+            &config,
+            config.organisation("redd-barna.no").unwrap(),
+            SECRET,
+            Lang::Nb,
+            date(),
+        )
+        .unwrap();
+        let message = parsed(&ngo);
+        assert!(
+            message
+                .body_html(0)
+                .unwrap()
+                .contains("Redd Barna &amp; &lt;Save the Children&gt;")
+        );
+        assert!(
+            message
+                .body_text(0)
+                .unwrap()
+                .contains("Redd Barna & <Save the Children>")
+        );
+    }
+
+    #[test]
+    fn the_same_invitation_renders_to_the_same_bytes() {
+        let config = config("");
+        let org = config.organisation("aid").unwrap();
+        let a = draft(&config, org, SECRET, Lang::Nb, date()).unwrap();
+        let b = draft(&config, org, SECRET, Lang::Nb, date()).unwrap();
+        assert_eq!(a.composed.bytes, b.composed.bytes);
+        assert!(
+            a.composed
+                .message_id
+                .starts_with("ogp5.invitation.aid.kickoff.r1.")
+        );
+    }
+
+    #[test]
+    fn without_plus_addressing_replies_go_to_the_plain_address_and_the_tag_remains() {
+        let mut config = config("");
+        config.replies.plus_token = false;
+        let org = config.organisation("aid").unwrap();
+        let d = draft(&config, org, SECRET, Lang::Nb, date()).unwrap();
+        let message = parsed(&d);
+        assert_eq!(
+            message.reply_to().unwrap().first().unwrap().address(),
+            Some("tom-arne.nygaard@kdd.dep.no")
+        );
+        assert!(message.subject().unwrap().contains(&d.token));
+    }
+}

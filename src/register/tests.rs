@@ -1,1 +1,288 @@
+//! The register keeps what it is given across reopening, refuses nothing twice silently, and
+//! tells a dispatcher exactly what is due.
 
+use super::*;
+
+fn t(text: &str) -> DateTime<Utc> {
+    text.parse().unwrap()
+}
+
+fn org(id: &str) -> OrgSync {
+    OrgSync {
+        id: id.into(),
+        kind: "ministry".into(),
+        name: format!("{id} departementet"),
+        name_en: None,
+        lang: "nb".into(),
+        address: format!("postmottak@{id}.dep.no"),
+        domains: vec![format!("{id}.dep.no")],
+        token: format!("tok{id}"),
+    }
+}
+
+fn message(org: &str, not_before: &str) -> NewMessage {
+    NewMessage {
+        key: format!("ogp5/invitation/{org}/kickoff/r1"),
+        kind: "invitation".into(),
+        org_id: Some(org.into()),
+        event_id: Some("kickoff".into()),
+        revision: 1,
+        message_id: format!("ogp5.invitation.{org}@kdd.dep.no"),
+        envelope_from: "tom@kdd.dep.no".into(),
+        recipients: vec![format!("postmottak@{org}.dep.no")],
+        subject: "Invitasjon".into(),
+        lang: Some("nb".into()),
+        body: b"Subject: Invitasjon\r\n\r\nHei\r\n".to_vec(),
+        not_before: t(not_before),
+    }
+}
+
+fn register_with(orgs: &[&str]) -> Register {
+    let mut register = Register::open_in_memory().unwrap();
+    let list: Vec<OrgSync> = orgs.iter().map(|o| org(o)).collect();
+    register
+        .sync_organisations(&list, t("2022-06-15T08:00:00Z"))
+        .unwrap();
+    register
+}
+
+#[test]
+fn a_register_reopens_with_its_schema_and_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("samskap.db");
+    let secret = {
+        let mut register = Register::open(&path).unwrap();
+        assert_eq!(register.schema_version().unwrap(), MIGRATIONS.len());
+        register.secret().unwrap()
+    };
+    let mut again = Register::open(&path).unwrap();
+    assert_eq!(again.secret().unwrap(), secret);
+    assert_eq!(secret.len(), 16);
+}
+
+#[test]
+fn a_register_from_a_newer_samskap_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("samskap.db");
+    drop(Register::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = Register::open(&path).err().unwrap();
+    assert!(matches!(err, RegisterError::TooNew { found: 99, .. }), "{err}");
+}
+
+#[test]
+fn enqueueing_the_same_key_twice_keeps_one_message() {
+    let mut register = register_with(&["aid"]);
+    let first = register
+        .enqueue(
+            &[message("aid", "2022-06-15T08:00:00Z")],
+            t("2022-06-15T08:00:00Z"),
+        )
+        .unwrap();
+    assert!(matches!(first[0], Enqueued::New(_)));
+    let second = register
+        .enqueue(
+            &[message("aid", "2022-06-15T09:00:00Z")],
+            t("2022-06-15T09:00:00Z"),
+        )
+        .unwrap();
+    assert!(matches!(
+        second[0],
+        Enqueued::Existing {
+            status: OutboxStatus::Queued,
+            ..
+        }
+    ));
+    assert_eq!(register.outbox_counts(None).unwrap().queued, 1);
+}
+
+#[test]
+fn only_what_is_due_is_handed_out() {
+    let mut register = register_with(&["aid", "bfd"]);
+    register
+        .enqueue(
+            &[
+                message("aid", "2022-06-15T08:00:00Z"),
+                message("bfd", "2022-06-15T12:00:00Z"),
+            ],
+            t("2022-06-15T08:00:00Z"),
+        )
+        .unwrap();
+    let due = register
+        .due(t("2022-06-15T10:00:00Z"), 10, &HashSet::new())
+        .unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].org_id.as_deref(), Some("aid"));
+    assert_eq!(register.next_due().unwrap(), Some(t("2022-06-15T08:00:00Z")));
+    let skip: HashSet<i64> = [due[0].id].into();
+    assert!(
+        register
+            .due(t("2022-06-15T10:00:00Z"), 10, &skip)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn an_interrupted_attempt_is_due_again_and_says_so() {
+    let mut register = register_with(&["aid"]);
+    register
+        .enqueue(
+            &[message("aid", "2022-06-15T08:00:00Z")],
+            t("2022-06-15T08:00:00Z"),
+        )
+        .unwrap();
+    let id = register
+        .due(t("2022-06-15T08:00:00Z"), 1, &HashSet::new())
+        .unwrap()[0]
+        .id;
+    register.mark_sending(id, t("2022-06-15T08:00:01Z")).unwrap();
+    // The process dies here. On restart:
+    let due = register
+        .due(t("2022-06-15T08:05:00Z"), 1, &HashSet::new())
+        .unwrap();
+    assert_eq!(due[0].status, OutboxStatus::Sending);
+    assert_eq!(due[0].attempts, 1);
+    assert_eq!(due[0].first_attempt_at, Some(t("2022-06-15T08:00:01Z")));
+}
+
+#[test]
+fn sent_messages_leave_the_queue_and_are_logged() {
+    let mut register = register_with(&["aid"]);
+    register
+        .enqueue(
+            &[message("aid", "2022-06-15T08:00:00Z")],
+            t("2022-06-15T08:00:00Z"),
+        )
+        .unwrap();
+    let id = register
+        .due(t("2022-06-15T08:00:00Z"), 1, &HashSet::new())
+        .unwrap()[0]
+        .id;
+    register.mark_sending(id, t("2022-06-15T08:00:00Z")).unwrap();
+    register
+        .mark_sent(id, t("2022-06-15T08:00:02Z"), "250 2.0.0 Ok: queued as 4AB", true)
+        .unwrap();
+    assert!(
+        register
+            .due(t("2022-06-16T00:00:00Z"), 10, &HashSet::new())
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(register.next_due().unwrap(), None);
+    let state = &register.invitation_states().unwrap()["aid"];
+    assert_eq!(state.status, OutboxStatus::Sent);
+    assert_eq!(state.sent_at, Some(t("2022-06-15T08:00:02Z")));
+    assert_eq!(register.pending_copies(10).unwrap().len(), 1);
+    register.mark_copied(id).unwrap();
+    assert!(register.pending_copies(10).unwrap().is_empty());
+    let logged: String = register
+        .conn
+        .query_row("SELECT new FROM changes WHERE entity = 'invitation'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(logged.starts_with("sent: 250"), "{logged}");
+}
+
+#[test]
+fn a_retry_waits_and_a_failure_keeps_the_server_s_words() {
+    let mut register = register_with(&["aid", "bfd"]);
+    register
+        .enqueue(
+            &[
+                message("aid", "2022-06-15T08:00:00Z"),
+                message("bfd", "2022-06-15T08:00:00Z"),
+            ],
+            t("2022-06-15T08:00:00Z"),
+        )
+        .unwrap();
+    let due = register
+        .due(t("2022-06-15T08:00:00Z"), 10, &HashSet::new())
+        .unwrap();
+    register
+        .mark_retry(
+            due[0].id,
+            t("2022-06-15T08:10:00Z"),
+            "451 4.3.0 try later",
+            Some(451),
+        )
+        .unwrap();
+    register
+        .mark_failed(
+            due[1].id,
+            t("2022-06-15T08:00:00Z"),
+            "550 5.1.1 User unknown",
+            Some(550),
+        )
+        .unwrap();
+    assert!(
+        register
+            .due(t("2022-06-15T08:09:59Z"), 10, &HashSet::new())
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        register
+            .due(t("2022-06-15T08:10:00Z"), 10, &HashSet::new())
+            .unwrap()
+            .len(),
+        1
+    );
+    let states = register.invitation_states().unwrap();
+    assert_eq!(states["aid"].status, OutboxStatus::Queued);
+    assert_eq!(states["aid"].error.as_deref(), Some("451 4.3.0 try later"));
+    assert_eq!(states["bfd"].status, OutboxStatus::Failed);
+    assert_eq!(states["bfd"].error.as_deref(), Some("550 5.1.1 User unknown"));
+}
+
+#[test]
+fn a_config_change_updates_the_organisation_and_is_logged() {
+    let mut register = register_with(&["aid"]);
+    let mut changed = org("aid");
+    changed.address = "post@aid.dep.no".into();
+    register
+        .sync_organisations(&[changed], t("2022-06-16T08:00:00Z"))
+        .unwrap();
+    let orgs = register.organisations().unwrap();
+    assert_eq!(orgs[0].address, "post@aid.dep.no");
+    assert_eq!(orgs[0].domains, ["aid.dep.no"]);
+    let (old, new): (String, String) = register
+        .conn
+        .query_row("SELECT old, new FROM changes WHERE field = 'address'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (old.as_str(), new.as_str()),
+        ("postmottak@aid.dep.no", "post@aid.dep.no")
+    );
+}
+
+#[test]
+fn a_scheduled_action_is_recorded_once() {
+    let mut register = register_with(&[]);
+    assert_eq!(register.schedule_outcome("ogp5/x").unwrap(), None);
+    register
+        .record_schedule(
+            "ogp5/x",
+            t("2022-06-15T08:00:00Z"),
+            t("2022-06-15T08:00:01Z"),
+            "done",
+        )
+        .unwrap();
+    register
+        .record_schedule(
+            "ogp5/x",
+            t("2022-06-15T08:00:00Z"),
+            t("2022-06-15T09:00:00Z"),
+            "missed",
+        )
+        .unwrap();
+    assert_eq!(
+        register.schedule_outcome("ogp5/x").unwrap().as_deref(),
+        Some("done")
+    );
+}

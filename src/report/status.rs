@@ -195,7 +195,11 @@ impl Status {
             .unwrap_or(2)
             .clamp(2, 24);
         let header = format!("WHEN ({tz}) / WHY NOT");
-        let _ = writeln!(out, "{:id_width$}  {:name_width$}  {:9}  {header}", "ID", "ORGANISATION", "INVITED");
+        let _ = writeln!(
+            out,
+            "{:id_width$}  {:name_width$}  {:9}  {header}",
+            "ID", "ORGANISATION", "INVITED"
+        );
         for o in &self.organisations {
             let name: String = o.name.chars().take(name_width).collect();
             let when = match (&o.invitation.sent_at, &o.invitation.error) {

@@ -95,9 +95,10 @@ fn classify(error: &lettre::transport::smtp::Error) -> SendError {
     let mut message = error.to_string();
     // lettre writes "permanent error (550): ..." — the code is reported on its own.
     if let Some(rest) = message.split_once("): ").map(|(_, rest)| rest.to_string())
-        && code.is_some() {
-            message = rest;
-        }
+        && code.is_some()
+    {
+        message = rest;
+    }
     SendError {
         severity,
         code,

@@ -1,1 +1,324 @@
+//! The dispatcher sends each due message once, retries what failed transiently after its backoff,
+//! records permanent failures with the server's words, and stops only between messages. The
+//! transport here is a scripted stand-in in memory; the real servers are exercised in `tests/`.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use super::*;
+use crate::register::{NewMessage, OrgSync, Register};
+use crate::transport::Severity;
+
+/// Answers each recipient with its scripted outcomes in turn (then success), and records every
+/// delivery.
+#[derive(Default)]
+struct Scripted {
+    script: Mutex<HashMap<String, Vec<Result<(), SendError>>>>,
+    delivered: Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+impl Scripted {
+    fn answer(&self, recipient: &str, outcomes: Vec<Result<(), SendError>>) {
+        self.script
+            .lock()
+            .unwrap()
+            .insert(recipient.to_string(), outcomes);
+    }
+
+    fn delivered_to(&self) -> Vec<String> {
+        let mut to: Vec<String> = self
+            .delivered
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(r, _)| r.clone())
+            .collect();
+        to.sort();
+        to
+    }
+}
+
+impl Transport for Scripted {
+    async fn send(&self, envelope: &Envelope, bytes: &[u8]) -> Result<String, SendError> {
+        let to = envelope.to()[0].to_string();
+        let next = {
+            let mut script = self.script.lock().unwrap();
+            script
+                .get_mut(&to)
+                .and_then(|s| if s.is_empty() { None } else { Some(s.remove(0)) })
+        };
+        if let Some(Err(e)) = next {
+            return Err(e);
+        }
+        // A send takes a little time, as a real one does.
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        self.delivered.lock().unwrap().push((to, bytes.to_vec()));
+        Ok("250 2.0.0 Ok".into())
+    }
+
+    fn describe(&self) -> String {
+        "scripted".into()
+    }
+}
+
+fn transient(text: &str) -> SendError {
+    SendError {
+        severity: Severity::Transient,
+        code: Some(451),
+        message: text.into(),
+    }
+}
+
+fn permanent(text: &str) -> SendError {
+    SendError {
+        severity: Severity::Permanent,
+        code: Some(550),
+        message: text.into(),
+    }
+}
+
+const START: &str = "2022-06-15T08:00:00Z";
+
+fn outbox(orgs: &[&str]) -> Register {
+    let mut register = Register::open_in_memory().unwrap();
+    let start: DateTime<Utc> = START.parse().unwrap();
+    let list: Vec<OrgSync> = orgs
+        .iter()
+        .map(|id| OrgSync {
+            id: id.to_string(),
+            kind: "ministry".into(),
+            name: id.to_string(),
+            name_en: None,
+            lang: "nb".into(),
+            address: format!("postmottak@{id}.dep.no"),
+            domains: vec![],
+            token: format!("t{id}"),
+        })
+        .collect();
+    register.sync_organisations(&list, start).unwrap();
+    let messages: Vec<NewMessage> = orgs
+        .iter()
+        .map(|id| NewMessage {
+            key: format!("ogp5/invitation/{id}/kickoff/r1"),
+            kind: "invitation".into(),
+            org_id: Some(id.to_string()),
+            event_id: Some("kickoff".into()),
+            revision: 1,
+            message_id: format!("{id}@kdd.dep.no"),
+            envelope_from: "tom@kdd.dep.no".into(),
+            recipients: vec![format!("postmottak@{id}.dep.no")],
+            subject: "Invitasjon".into(),
+            lang: None,
+            body: format!("Message-ID: <{id}@kdd.dep.no>\r\n\r\nHei\r\n").into_bytes(),
+            not_before: start,
+        })
+        .collect();
+    register.enqueue(&messages, start).unwrap();
+    register
+}
+
+fn dispatcher(
+    register: RegisterHandle,
+    transport: Arc<Scripted>,
+    rate: Rate,
+    concurrency: usize,
+) -> Dispatcher<Scripted> {
+    Dispatcher {
+        register,
+        transport,
+        clock: Clock::starting_at(START.parse().unwrap()),
+        retry: RetryPolicy {
+            initial: Duration::from_secs(60),
+            max: Duration::from_secs(600),
+            give_up_after: Duration::from_secs(3600),
+            wait_in_command: Duration::from_secs(300),
+        },
+        rate,
+        concurrency,
+        copy_to_sent: false,
+        progress: ProgressBar::hidden(),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_due_message_is_sent_once_however_often_the_outbox_is_drained() {
+    let handle = RegisterHandle::new(outbox(&["aid", "bfd", "fin", "fd"]));
+    let transport = Arc::new(Scripted::default());
+    let d = dispatcher(handle.clone(), transport.clone(), Rate::Unlimited, 2);
+    let first = d.drain(Until::DueNow, &mut Shutdown::never()).await.unwrap();
+    assert_eq!(first.sent, 4);
+    let second = d.drain(Until::DueNow, &mut Shutdown::never()).await.unwrap();
+    assert_eq!(second, DrainReport::default());
+    assert_eq!(
+        transport.delivered_to(),
+        [
+            "postmottak@aid.dep.no",
+            "postmottak@bfd.dep.no",
+            "postmottak@fd.dep.no",
+            "postmottak@fin.dep.no"
+        ]
+    );
+    assert_eq!(handle.call(|r| r.outbox_counts(None)).await.unwrap().sent, 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_transient_failure_is_retried_after_its_backoff() {
+    let handle = RegisterHandle::new(outbox(&["aid", "bfd"]));
+    let transport = Arc::new(Scripted::default());
+    transport.answer(
+        "postmottak@aid.dep.no",
+        vec![
+            Err(transient("4.3.0 mailbox busy")),
+            Err(transient("4.3.0 mailbox busy")),
+        ],
+    );
+    let d = dispatcher(handle.clone(), transport.clone(), Rate::Unlimited, 1);
+
+    // Only what is due now: aid fails and waits for its retry.
+    let report = d.drain(Until::DueNow, &mut Shutdown::never()).await.unwrap();
+    assert_eq!((report.sent, report.retrying), (1, 1));
+    let state = handle.call(|r| r.invitation_states()).await.unwrap();
+    assert_eq!(state["aid"].status, OutboxStatus::Queued);
+    assert_eq!(state["aid"].error.as_deref(), Some("451 4.3.0 mailbox busy"));
+
+    // Waiting for retries: the second attempt (after 60 s) fails again, the third (after 120 s
+    // more) goes through.
+    let before = tokio::time::Instant::now();
+    let report = d
+        .drain(
+            Until::Settled {
+                wait: Duration::from_secs(600),
+            },
+            &mut Shutdown::never(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.retrying), (1, 1));
+    assert_eq!(before.elapsed().as_secs(), 180);
+    assert_eq!(
+        transport.delivered_to(),
+        ["postmottak@aid.dep.no", "postmottak@bfd.dep.no"]
+    );
+    let state = handle.call(|r| r.invitation_states()).await.unwrap();
+    assert_eq!(state["aid"].status, OutboxStatus::Sent);
+    assert_eq!(state["aid"].attempts, 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_permanent_failure_is_final_and_keeps_the_server_s_words() {
+    let handle = RegisterHandle::new(outbox(&["aid"]));
+    let transport = Arc::new(Scripted::default());
+    transport.answer(
+        "postmottak@aid.dep.no",
+        vec![Err(permanent("5.1.1 <postmottak@aid.dep.no>: User unknown"))],
+    );
+    let d = dispatcher(handle.clone(), transport.clone(), Rate::Unlimited, 1);
+    let report = d
+        .drain(
+            Until::Settled {
+                wait: Duration::from_secs(600),
+            },
+            &mut Shutdown::never(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.failed), (0, 1));
+    assert!(transport.delivered_to().is_empty());
+    let state = handle.call(|r| r.invitation_states()).await.unwrap();
+    assert_eq!(state["aid"].status, OutboxStatus::Failed);
+    assert_eq!(
+        state["aid"].error.as_deref(),
+        Some("550 5.1.1 <postmottak@aid.dep.no>: User unknown")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn transient_failures_become_final_after_the_give_up_time() {
+    let handle = RegisterHandle::new(outbox(&["aid"]));
+    let transport = Arc::new(Scripted::default());
+    transport.answer(
+        "postmottak@aid.dep.no",
+        (0..100)
+            .map(|_| Err(transient("4.4.1 connection timed out")))
+            .collect(),
+    );
+    let d = dispatcher(handle.clone(), transport, Rate::Unlimited, 1);
+    let report = d
+        .drain(
+            Until::Settled {
+                wait: Duration::from_secs(7200),
+            },
+            &mut Shutdown::never(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.failed, 1);
+    let state = handle.call(|r| r.invitation_states()).await.unwrap();
+    assert_eq!(state["aid"].status, OutboxStatus::Failed);
+    assert!(
+        state["aid"]
+            .error
+            .as_deref()
+            .unwrap()
+            .starts_with("gave up after"),
+        "{:?}",
+        state["aid"].error
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_rate_limit_spaces_the_sends() {
+    let handle = RegisterHandle::new(outbox(&["aid", "bfd", "fin", "fd", "hod"]));
+    let transport = Arc::new(Scripted::default());
+    let rate = Rate::Limited {
+        count: 30,
+        per: Duration::from_secs(60),
+    };
+    let d = dispatcher(handle, transport.clone(), rate, 2);
+    let before = tokio::time::Instant::now();
+    d.drain(Until::DueNow, &mut Shutdown::never()).await.unwrap();
+    // Five sends at one every two seconds: the last starts 8 s after the first.
+    let elapsed = before.elapsed();
+    assert!(
+        elapsed >= Duration::from_secs(8) && elapsed < Duration::from_secs(9),
+        "{elapsed:?}"
+    );
+    assert_eq!(transport.delivered_to().len(), 5);
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_stops_between_messages_and_leaves_the_rest_queued() {
+    let handle = RegisterHandle::new(outbox(&["aid", "bfd", "fin", "fd", "hod"]));
+    let transport = Arc::new(Scripted::default());
+    let rate = Rate::Limited {
+        count: 1,
+        per: Duration::from_secs(10),
+    };
+    let d = dispatcher(handle.clone(), transport.clone(), rate, 1);
+    let (trigger, mut listener) = crate::shutdown::channel();
+    let stopper = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(15)).await;
+        trigger.fire();
+    });
+    let report = d.drain(Until::DueNow, &mut listener).await.unwrap();
+    stopper.await.unwrap();
+    assert!(report.interrupted, "{report:?}");
+    assert_eq!(report.sent, 2, "{report:?}");
+    let counts = handle.call(|r| r.outbox_counts(None)).await.unwrap();
+    // Nothing is left half-done: two sent, three untouched.
+    assert_eq!((counts.sent, counts.queued, counts.sending), (2, 3, 0));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_message_interrupted_mid_send_is_sent_again_with_the_same_message_id() {
+    let mut register = outbox(&["aid"]);
+    let id = register.due(START.parse().unwrap(), 1, &HashSet::new()).unwrap()[0].id;
+    register.mark_sending(id, START.parse().unwrap()).unwrap();
+    let handle = RegisterHandle::new(register);
+    let transport = Arc::new(Scripted::default());
+    let d = dispatcher(handle, transport.clone(), Rate::Unlimited, 1);
+    let report = d.drain(Until::DueNow, &mut Shutdown::never()).await.unwrap();
+    assert_eq!((report.sent, report.resumed), (1, 1));
+    let delivered = transport.delivered.lock().unwrap();
+    assert!(String::from_utf8_lossy(&delivered[0].1).contains("Message-ID: <aid@kdd.dep.no>"));
+}

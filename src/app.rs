@@ -130,6 +130,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             what: SendWhat::Invitations { org, dry_run },
         } => {
             let config = Config::load(&cli.config)?;
+            outbox::select(&config, &org).map_err(|e| AppError::Usage(e.to_string()))?;
             if dry_run {
                 send_dry_run(&config, &data, &org, &clock)
             } else {

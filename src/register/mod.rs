@@ -408,7 +408,7 @@ impl Register {
         let mut domains: HashMap<String, Vec<String>> = HashMap::new();
         let mut stmt = self
             .conn
-            .prepare("SELECT domain, org_id FROM org_domains ORDER BY domain")
+            .prepare("SELECT domain, org_id FROM org_domains ORDER BY rowid")
             .op("list domains")?;
         let rows = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))

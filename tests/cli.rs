@@ -1,0 +1,186 @@
+//! The command line with the embedded Maildir transport: what a newcomer runs with no mail server.
+
+mod support;
+
+use support::*;
+
+#[test]
+fn check_accepts_the_ogp5_config() {
+    let ws = Workspace::ogp5();
+    let run = ws.run(&["check"]).expect(0);
+    assert!(run.stdout.contains("is valid: process ogp5, 15 organisations (15 ministries, 0 NGOs)"), "{}", run.stdout);
+}
+
+#[test]
+fn a_broken_config_lists_every_problem_and_exits_2() {
+    let broken = ogp5_toml()
+        .replace("timezone = \"Europe/Oslo\"", "timezone = \"Europe/Olso\"")
+        .replace("address = \"postmottak@kud.dep.no\"", "adress = \"postmottak@kud.dep.no\"")
+        .replace("due = \"2022-06-24\"", "due = \"snarest\"");
+    let ws = Workspace::new(&broken);
+    let run = ws.run(&["check"]).expect(2);
+    assert!(run.stderr.contains("has 3 problems"), "{}", run.stderr);
+    let config = ws.config.display().to_string();
+    for key in ["process.timezone", "organisations[7] (kud)", "deadlines[1] (contact).due"] {
+        let line = run.stderr.lines().find(|l| l.contains(key)).unwrap_or_else(|| panic!("{key} missing:\n{}", run.stderr));
+        assert!(line.trim_start().starts_with(&format!("{config}:")), "{line}");
+    }
+    // Every command refuses a broken config the same way.
+    ws.run(&["send", "invitations"]).expect(2);
+    assert!(!ws.data.exists(), "nothing may be written with a broken config");
+}
+
+#[test]
+fn sending_writes_one_personal_invitation_per_organisation_to_the_outbox() {
+    let ws = Workspace::ogp5();
+    let run = ws.run(&["--now", SEND_TIME, "send", "invitations"]).expect(0);
+    assert!(run.stdout.contains("Invitations: 15 of 15 sent (15 just now)"), "{}", run.stdout);
+    let files = ws.outbox_files();
+    assert_eq!(files.len(), 15);
+    let mut to: Vec<String> = files
+        .iter()
+        .map(|raw| {
+            let message = mail_parser::MessageParser::default().parse(raw).unwrap();
+            assert_eq!(message.date().unwrap().to_rfc3339(), "2022-06-15T08:00:00Z");
+            message.to().unwrap().first().unwrap().address().unwrap().to_string()
+        })
+        .collect();
+    to.sort();
+    let mut expected: Vec<String> = MINISTRIES.iter().map(|m| postmottak(m)).collect();
+    expected.sort();
+    assert_eq!(to, expected);
+    // Each log line names the organisation and the Message-ID.
+    let sent_lines = run.stderr.lines().filter(|l| l.contains(" sent ") && l.contains("org=") && l.contains("message_id=")).count();
+    assert_eq!(sent_lines, 15, "{}", run.stderr);
+}
+
+#[test]
+fn sending_again_sends_nothing_new() {
+    let ws = Workspace::ogp5();
+    ws.run(&["--now", SEND_TIME, "send", "invitations"]).expect(0);
+    let first: Vec<String> = ws.outbox_files().iter().map(|m| message_id(m)).collect();
+    let run = ws.run(&["send", "invitations"]).expect(0);
+    assert!(run.stdout.contains("15 of 15 sent (0 just now)"), "{}", run.stdout);
+    let second: Vec<String> = ws.outbox_files().iter().map(|m| message_id(m)).collect();
+    assert_eq!(first.len(), 15);
+    assert_eq!(first, second);
+}
+
+#[test]
+fn status_json_is_the_stable_interface() {
+    let ws = Workspace::ogp5();
+    let before = ws.run(&["status", "--json"]).expect(0).json();
+    assert_eq!(before["organisations"].as_array().unwrap().len(), 15);
+    assert_eq!(before["organisations"][0]["invitation"]["status"], "pending");
+    assert!(!ws.data.exists(), "status must not create the register");
+
+    ws.run(&["--now", SEND_TIME, "send", "invitations", "--org", "aid", "--org", "ud"]).expect(0);
+    let status = ws.run(&["status", "--json"]).expect(0).json();
+    let orgs = status["organisations"].as_array().unwrap();
+    assert_eq!(orgs.len(), 15);
+    let aid = orgs.iter().find(|o| o["id"] == "aid").unwrap();
+    for key in ["id", "name", "kind", "referred_by", "invitation", "contact", "events"] {
+        assert!(aid.get(key).is_some(), "{key} missing in {aid}");
+    }
+    assert_eq!(aid["name"], "Arbeids- og inkluderingsdepartementet");
+    assert_eq!(aid["kind"], "ministry");
+    assert_eq!(aid["invitation"]["status"], "sent");
+    assert_eq!(aid["invitation"]["sent_at"], "2022-06-15T08:00:00Z");
+    assert!(aid["invitation"]["message_id"].as_str().unwrap().starts_with("ogp5.invitation.aid.kickoff.r1."));
+    assert!(aid["invitation"]["error"].is_null());
+    let bfd = orgs.iter().find(|o| o["id"] == "bfd").unwrap();
+    assert_eq!(bfd["invitation"]["status"], "pending");
+    assert!(status["review"].as_array().unwrap().is_empty());
+    assert_eq!(ws.outbox_files().len(), 2);
+}
+
+#[test]
+fn a_dry_run_sends_and_records_nothing() {
+    let ws = Workspace::ogp5();
+    let run = ws.run(&["send", "invitations", "--dry-run"]).expect(0);
+    assert!(run.stdout.contains("15 invitation(s) would be sent"), "{}", run.stdout);
+    assert!(!ws.data.exists());
+    ws.run(&["send", "invitations", "--org", "smk"]).expect(0);
+    let run = ws.run(&["send", "invitations", "--dry-run"]).expect(0);
+    assert!(run.stdout.contains("14 invitation(s) would be sent, 1 already in the outbox"), "{}", run.stdout);
+    assert_eq!(ws.outbox_files().len(), 1);
+}
+
+#[test]
+fn an_unknown_organisation_or_time_is_bad_usage() {
+    let ws = Workspace::ogp5();
+    let run = ws.run(&["send", "invitations", "--org", "kdd"]).expect(2);
+    assert!(run.stderr.contains("\"kdd\""), "{}", run.stderr);
+    let run = ws.run(&["--now", "yesterday", "status"]).expect(2);
+    assert!(run.stderr.contains("RFC 3339"), "{}", run.stderr);
+    ws.run(&["send", "everything"]).expect(2);
+}
+
+#[test]
+fn export_gives_csv_and_json() {
+    let ws = Workspace::ogp5();
+    ws.run(&["--now", SEND_TIME, "send", "invitations"]).expect(0);
+    let csv = ws.run(&["export", "organisations"]).expect(0).stdout;
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,name,kind,address,domains,lang,referred_by,invitation_status,sent_at,message_id,error")
+    );
+    let ud = csv.lines().find(|l| l.starts_with("ud,")).unwrap();
+    assert!(ud.contains("ud.dep.no mfa.no") && ud.contains(",sent,2022-06-15T08:00:00Z,"), "{ud}");
+    assert_eq!(csv.lines().count(), 16);
+    let json = ws.run(&["export", "organisations", "--format", "json"]).expect(0).json();
+    assert_eq!(json.as_array().unwrap().len(), 15);
+}
+
+#[test]
+fn preview_shows_the_letter_without_sending() {
+    let ws = Workspace::ogp5();
+    let run = ws.run(&["preview", "invitation", "--org", "kld"]).expect(0);
+    assert!(run.stdout.contains("To: Klima- og miljødepartementet <postmottak@kld.dep.no>"), "{}", run.stdout);
+    assert!(run.stdout.contains("Påmelding til møtet bes sendt"));
+    let run = ws.run(&["preview", "invitation", "--org", "kld", "--lang", "en", "--part", "html"]).expect(0);
+    assert!(run.stdout.contains("<html lang=\"en\">") && run.stdout.contains("Ministry of Climate and Environment"));
+    assert!(!ws.data.exists());
+}
+
+#[test]
+fn the_daemon_never_sends_invitations_merely_because_it_started() {
+    let ws = Workspace::ogp5();
+    ws.run(&["--now", SEND_TIME, "run", "--once"]).expect(0);
+    assert!(ws.outbox_files().is_empty());
+}
+
+#[test]
+fn the_daemon_sends_at_the_configured_time_once() {
+    let config = ogp5_toml().replace("# send_at = \"2022-06-15T10:00\"", "send_at = \"2022-06-15T10:00\"");
+    let ws = Workspace::new(&config);
+    ws.run(&["--now", "2022-06-15T09:59:00+02:00", "run", "--once"]).expect(0);
+    assert!(ws.outbox_files().is_empty(), "not before its time");
+    ws.run(&["--now", "2022-06-15T10:01:00+02:00", "run", "--once"]).expect(0);
+    assert_eq!(ws.outbox_files().len(), 15);
+    ws.run(&["--now", "2022-06-15T10:02:00+02:00", "run", "--once"]).expect(0);
+    assert_eq!(ws.outbox_files().len(), 15);
+}
+
+#[test]
+fn a_daemon_that_was_down_past_the_grace_period_does_not_send_late() {
+    let config = ogp5_toml().replace("# send_at = \"2022-06-15T10:00\"", "send_at = \"2022-06-15T10:00\"");
+    let ws = Workspace::new(&config);
+    let run = ws.run(&["--now", "2022-06-17T10:00:00+02:00", "run", "--once"]).expect(0);
+    assert!(run.stderr.contains("not sending them now"), "{}", run.stderr);
+    assert!(ws.outbox_files().is_empty());
+    // A person decides: the command still sends.
+    ws.run(&["send", "invitations"]).expect(0);
+    assert_eq!(ws.outbox_files().len(), 15);
+}
+
+#[test]
+fn help_names_every_command() {
+    let ws = Workspace::ogp5();
+    let run = ws.run(&["--help"]).expect(0);
+    for command in ["check", "preview", "send", "run", "status", "export"] {
+        assert!(run.stdout.contains(command), "{command} missing:\n{}", run.stdout);
+    }
+    assert!(run.stdout.contains("Exit status"));
+}

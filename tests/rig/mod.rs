@@ -1,0 +1,376 @@
+//! A real mail system on loopback for the tests: Postfix (SMTP, submission with STARTTLS and AUTH,
+//! implicit TLS) delivering over LMTP to Dovecot (IMAP, IMAPS), each run as root from the config
+//! files beside this one, on free ports, with a throwaway CA. Installed by
+//! `scripts/install-mail-rig` (apt-get); started by [`MailRig::start`], stopped on drop.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The password of every mailbox in the rig.
+pub const PASSWORD: &str = "secret";
+
+/// A running Postfix and Dovecot.
+pub struct MailRig {
+    pub root: PathBuf,
+    /// Plain SMTP: trusted from loopback, no AUTH needed.
+    pub smtp_port: u16,
+    /// Submission: STARTTLS and AUTH required.
+    pub submission_port: u16,
+    /// Submissions: implicit TLS and AUTH required.
+    pub submissions_port: u16,
+    pub imap_port: u16,
+    pub imaps_port: u16,
+    pub lmtp_port: u16,
+    /// The CA that signed the servers' certificate.
+    pub ca_file: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free port on loopback")
+}
+
+fn run(cmd: &mut Command) {
+    let output = cmd
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "{cmd:?} failed: {}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn wait_for_port(port: u16, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{what} did not start listening on port {port}");
+        // Waiting for another process to come up: there is no event to wait on.
+        #[allow(clippy::disallowed_methods)]
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn chown(path: &Path, owner: &str) {
+    run(Command::new("chown").arg(owner).arg(path));
+}
+
+impl MailRig {
+    /// Starts a rig that has a mailbox for each of `users` (full addresses); their domains are
+    /// delivered locally.
+    pub fn start(users: &[&str]) -> MailRig {
+        for program in ["postfix", "dovecot", "openssl"] {
+            assert!(
+                Path::new("/usr/sbin").join(program).exists() || which(program),
+                "{program} is not installed: run scripts/install-mail-rig (the test command does)"
+            );
+        }
+        let dir = tempfile::Builder::new().prefix("samskap-rig-").tempdir().expect("no temp dir");
+        let root = dir.path().to_path_buf();
+        // The mail processes run as other users and must reach their folders.
+        run(Command::new("chmod").arg("755").arg(&root));
+        let ports: Vec<u16> = (0..6).map(|_| free_port()).collect();
+        let rig = MailRig {
+            root: root.clone(),
+            smtp_port: ports[0],
+            submission_port: ports[1],
+            submissions_port: ports[2],
+            imap_port: ports[3],
+            imaps_port: ports[4],
+            lmtp_port: ports[5],
+            ca_file: root.join("tls/ca.crt"),
+            _dir: dir,
+        };
+        rig.make_certificates();
+        rig.write_configs(users);
+        rig.start_dovecot();
+        rig.start_postfix();
+        rig
+    }
+
+    fn make_certificates(&self) {
+        let tls = self.root.join("tls");
+        std::fs::create_dir_all(&tls).unwrap();
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+        // A CA and a server certificate signed by it: rustls refuses a self-signed certificate
+        // that is its own CA.
+        run(Command::new("openssl")
+            .current_dir(&tls)
+            .args(["req", "-x509"])
+            .args(ec)
+            .args(["-keyout", "ca.key", "-out", "ca.crt", "-days", "3650", "-subj", "/CN=samskap test CA"]));
+        run(Command::new("openssl")
+            .current_dir(&tls)
+            .arg("req")
+            .args(ec)
+            .args(["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"]));
+        std::fs::write(
+            tls.join("ext.cnf"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        run(Command::new("openssl").current_dir(&tls).args([
+            "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+            "server.crt", "-days", "3650", "-extfile", "ext.cnf",
+        ]));
+        run(Command::new("chmod").arg("644").arg(tls.join("server.key")));
+    }
+
+    fn fill(&self, template: &str, domains: &str) -> String {
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rig").join(template))
+            .unwrap_or_else(|e| panic!("cannot read tests/rig/{template}: {e}"));
+        text.replace("@ROOT@", &self.root.display().to_string())
+            .replace("@NAME@", &self.smtp_port.to_string())
+            .replace("@DOMAINS@", domains)
+            .replace("@SMTP_PORT@", &self.smtp_port.to_string())
+            .replace("@SUBMISSION_PORT@", &self.submission_port.to_string())
+            .replace("@SUBMISSIONS_PORT@", &self.submissions_port.to_string())
+            .replace("@IMAP_PORT@", &self.imap_port.to_string())
+            .replace("@IMAPS_PORT@", &self.imaps_port.to_string())
+            .replace("@LMTP_PORT@", &self.lmtp_port.to_string())
+    }
+
+    fn write_configs(&self, users: &[&str]) {
+        let postfix = self.root.join("postfix");
+        let queue = postfix.join("queue");
+        let data = postfix.join("data");
+        for d in [&postfix, &queue, &data, &self.root.join("dovecot/run"), &self.root.join("dovecot/state")] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        let mail = self.root.join("mail");
+        std::fs::create_dir_all(&mail).unwrap();
+        chown(&mail, "5000:5000");
+        chown(&data, "postfix");
+        run(Command::new("chmod").arg("700").arg(&data));
+        // The queue's own folders, made here so `postfix start` can skip its slow checks.
+        for sub in ["active", "bounce", "corrupt", "defer", "deferred", "flush", "hold", "incoming", "private", "saved", "trace", "pid"] {
+            let d = queue.join(sub);
+            std::fs::create_dir_all(&d).unwrap();
+            if sub != "pid" {
+                chown(&d, "postfix");
+                run(Command::new("chmod").arg("700").arg(&d));
+            }
+        }
+        for (sub, mode) in [("maildrop", "730"), ("public", "710")] {
+            let d = queue.join(sub);
+            std::fs::create_dir_all(&d).unwrap();
+            chown(&d, "postfix:postdrop");
+            run(Command::new("chmod").arg(mode).arg(&d));
+        }
+        std::fs::write(queue.join("quick-start"), "").unwrap();
+
+        let mut domains: BTreeMap<String, ()> = BTreeMap::new();
+        let mut vmailbox = String::new();
+        let mut passwd = String::new();
+        for user in users {
+            let domain = user.split_once('@').map(|(_, d)| d).expect("users are full addresses");
+            domains.insert(domain.to_string(), ());
+            vmailbox.push_str(&format!("{user} x\n"));
+            passwd.push_str(&format!("{user}:{{PLAIN}}{PASSWORD}::::::\n"));
+        }
+        domains.insert("bench.test".into(), ());
+        let domain_list: Vec<String> = domains.into_keys().collect();
+        std::fs::write(postfix.join("main.cf"), self.fill("main.cf.in", &domain_list.join(" "))).unwrap();
+        std::fs::write(postfix.join("master.cf"), self.fill("master.cf.in", "")).unwrap();
+        std::fs::write(postfix.join("vmailbox"), vmailbox).unwrap();
+        std::fs::write(postfix.join("access"), "").unwrap();
+        // The benchmark's recipients are accepted and thrown away.
+        std::fs::write(postfix.join("transport"), "bench.test discard:\n").unwrap();
+        let users_file = self.root.join("dovecot/users");
+        std::fs::write(&users_file, passwd).unwrap();
+        chown(&users_file, "root:dovecot");
+        run(Command::new("chmod").arg("640").arg(&users_file));
+        std::fs::write(self.root.join("dovecot/dovecot.conf"), self.fill("dovecot.conf.in", "")).unwrap();
+        // Postfix waits for config files younger than a second; these are not.
+        run(Command::new("touch")
+            .args(["-d", "-1 min"])
+            .arg(postfix.join("main.cf"))
+            .arg(postfix.join("master.cf"))
+            .arg(postfix.join("vmailbox"))
+            .arg(postfix.join("access"))
+            .arg(postfix.join("transport")));
+    }
+
+    fn postfix_dir(&self) -> PathBuf {
+        self.root.join("postfix")
+    }
+
+    fn dovecot_conf(&self) -> PathBuf {
+        self.root.join("dovecot/dovecot.conf")
+    }
+
+    /// Starts Dovecot (again).
+    pub fn start_dovecot(&self) {
+        run(Command::new("dovecot").arg("-c").arg(self.dovecot_conf()).stdout(Stdio::null()).stderr(Stdio::null()));
+        wait_for_port(self.imap_port, "dovecot");
+        wait_for_port(self.lmtp_port, "dovecot lmtp");
+    }
+
+    /// Stops Dovecot and waits until it is gone.
+    pub fn stop_dovecot(&self) {
+        self.signal_dovecot("-TERM");
+    }
+
+    /// Kills Dovecot's master at once (kill -9), as a crash would.
+    pub fn kill_dovecot(&self) {
+        self.signal_dovecot("-KILL");
+    }
+
+    fn signal_dovecot(&self, signal: &str) {
+        let pid_file = self.root.join("dovecot/run/master.pid");
+        if let Ok(pid) = std::fs::read_to_string(&pid_file) {
+            let _ = Command::new("kill").arg(signal).arg(pid.trim()).stderr(Stdio::null()).status();
+            let _ = std::fs::remove_file(&pid_file);
+            wait_until_closed(self.imap_port);
+            wait_until_closed(self.lmtp_port);
+        }
+    }
+
+    /// Starts Postfix (again).
+    pub fn start_postfix(&self) {
+        run(Command::new("postfix")
+            .arg("-c")
+            .arg(self.postfix_dir())
+            .arg("start")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()));
+        wait_for_port(self.smtp_port, "postfix");
+        wait_for_port(self.submission_port, "postfix submission");
+    }
+
+    /// Stops Postfix and waits until its master is gone.
+    pub fn stop_postfix(&self) {
+        let _ = Command::new("postfix")
+            .arg("-c")
+            .arg(self.postfix_dir())
+            .arg("stop")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let pid_file = self.postfix_dir().join("queue/pid/master.pid");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while pid_file.exists() && Instant::now() < deadline {
+            #[allow(clippy::disallowed_methods)]
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        wait_until_closed(self.smtp_port);
+    }
+
+    /// Makes Postfix answer `reply` (e.g. "450 4.2.0 try again later") to mail for `address`.
+    pub fn refuse(&self, address: &str, reply: &str) {
+        let access = self.postfix_dir().join("access");
+        let mut text = std::fs::read_to_string(&access).unwrap_or_default();
+        text.push_str(&format!("{address} {reply}\n"));
+        std::fs::write(&access, text).unwrap();
+        run(Command::new("touch").args(["-d", "-1 min"]).arg(&access));
+        run(Command::new("postfix").arg("-c").arg(self.postfix_dir()).arg("reload").stdout(Stdio::null()).stderr(Stdio::null()));
+    }
+
+    /// Forgets every refusal set with [`MailRig::refuse`].
+    pub fn accept_all(&self) {
+        let access = self.postfix_dir().join("access");
+        std::fs::write(&access, "").unwrap();
+        run(Command::new("touch").args(["-d", "-1 min"]).arg(&access));
+        run(Command::new("postfix").arg("-c").arg(self.postfix_dir()).arg("reload").stdout(Stdio::null()).stderr(Stdio::null()));
+    }
+
+    /// Waits until Postfix has handed everything on (delivered or bounced).
+    pub fn wait_for_empty_queue(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let output = Command::new("postqueue")
+                .arg("-c")
+                .arg(self.postfix_dir())
+                .arg("-j")
+                .output()
+                .expect("cannot run postqueue");
+            if output.stdout.iter().all(|b| b.is_ascii_whitespace()) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "postfix still holds mail after 60 s:\n{}",
+                String::from_utf8_lossy(&output.stdout)
+            );
+            #[allow(clippy::disallowed_methods)]
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Every message in `user`'s folder (`""` for the inbox, or e.g. `"Sent"`), read from disk.
+    pub fn messages(&self, user: &str, folder: &str) -> Vec<Vec<u8>> {
+        let (local, domain) = user.split_once('@').expect("a full address");
+        let mut dir = self.root.join("mail").join(domain).join(local).join("Maildir");
+        if !folder.is_empty() {
+            dir = dir.join(format!(".{folder}"));
+        }
+        let mut out = Vec::new();
+        for sub in ["new", "cur"] {
+            if let Ok(entries) = std::fs::read_dir(dir.join(sub)) {
+                let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+                paths.sort();
+                for path in paths {
+                    out.push(std::fs::read(path).unwrap());
+                }
+            }
+        }
+        out
+    }
+
+    /// The Postfix log, for failure messages.
+    pub fn postfix_log(&self) -> String {
+        std::fs::read_to_string(self.postfix_dir().join("maillog")).unwrap_or_default()
+    }
+
+    /// The TOML for samskap to send through the submission port with STARTTLS and AUTH as `user`,
+    /// with the password in the environment variable `password_env`.
+    pub fn smtp_config(&self, user: &str, password_env: &str) -> String {
+        format!(
+            "[transport]\nkind = \"smtp\"\n\n[smtp]\nhost = \"localhost\"\nport = {}\ntls = \"starttls\"\nca_file = {:?}\nuser = \"{user}\"\npassword = {{ env = \"{password_env}\" }}\nrate = \"unlimited\"\nconnections = 2\ntimeout = \"20s\"\n",
+            self.submission_port,
+            self.ca_file.display().to_string()
+        )
+    }
+
+    /// The TOML for samskap's IMAP access (implicit TLS) as `user`, copying sent mail to Sent.
+    pub fn imap_config(&self, user: &str, password_env: &str) -> String {
+        format!(
+            "[imap]\nhost = \"localhost\"\nport = {}\ntls = \"implicit\"\nca_file = {:?}\nuser = \"{user}\"\npassword = {{ env = \"{password_env}\" }}\nsent_folder = \"Sent\"\ntimeout = \"20s\"\n",
+            self.imaps_port,
+            self.ca_file.display().to_string()
+        )
+    }
+}
+
+fn wait_until_closed(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_ok() && Instant::now() < deadline {
+        #[allow(clippy::disallowed_methods)]
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn which(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .stdout(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+impl Drop for MailRig {
+    fn drop(&mut self) {
+        self.stop_postfix();
+        self.stop_dovecot();
+    }
+}

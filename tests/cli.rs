@@ -8,21 +8,37 @@ use support::*;
 fn check_accepts_the_ogp5_config() {
     let ws = Workspace::ogp5();
     let run = ws.run(&["check"]).expect(0);
-    assert!(run.stdout.contains("is valid: process ogp5, 15 organisations (15 ministries, 0 NGOs)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("is valid: process ogp5, 15 organisations (15 ministries, 0 NGOs)"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn a_broken_config_lists_every_problem_and_exits_2() {
     let broken = ogp5_toml()
         .replace("timezone = \"Europe/Oslo\"", "timezone = \"Europe/Olso\"")
-        .replace("address = \"postmottak@kud.dep.no\"", "adress = \"postmottak@kud.dep.no\"")
+        .replace(
+            "address = \"postmottak@kud.dep.no\"",
+            "adress = \"postmottak@kud.dep.no\"",
+        )
         .replace("due = \"2022-06-24\"", "due = \"snarest\"");
     let ws = Workspace::new(&broken);
     let run = ws.run(&["check"]).expect(2);
     assert!(run.stderr.contains("has 3 problems"), "{}", run.stderr);
     let config = ws.config.display().to_string();
-    for key in ["process.timezone", "organisations[7] (kud)", "deadlines[1] (contact).due"] {
-        let line = run.stderr.lines().find(|l| l.contains(key)).unwrap_or_else(|| panic!("{key} missing:\n{}", run.stderr));
+    for key in [
+        "process.timezone",
+        "organisations[7] (kud)",
+        "deadlines[1] (contact).due",
+    ] {
+        let line = run
+            .stderr
+            .lines()
+            .find(|l| l.contains(key))
+            .unwrap_or_else(|| panic!("{key} missing:\n{}", run.stderr));
         assert!(line.trim_start().starts_with(&format!("{config}:")), "{line}");
     }
     // Every command refuses a broken config the same way.
@@ -34,7 +50,11 @@ fn a_broken_config_lists_every_problem_and_exits_2() {
 fn sending_writes_one_personal_invitation_per_organisation_to_the_outbox() {
     let ws = Workspace::ogp5();
     let run = ws.run(&["--now", SEND_TIME, "send", "invitations"]).expect(0);
-    assert!(run.stdout.contains("Invitations: 15 of 15 sent (15 just now)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Invitations: 15 of 15 sent (15 just now)"),
+        "{}",
+        run.stdout
+    );
     let files = ws.outbox_files();
     assert_eq!(files.len(), 15);
     let mut to: Vec<String> = files
@@ -42,7 +62,14 @@ fn sending_writes_one_personal_invitation_per_organisation_to_the_outbox() {
         .map(|raw| {
             let message = mail_parser::MessageParser::default().parse(raw).unwrap();
             assert_eq!(message.date().unwrap().to_rfc3339(), "2022-06-15T08:00:00Z");
-            message.to().unwrap().first().unwrap().address().unwrap().to_string()
+            message
+                .to()
+                .unwrap()
+                .first()
+                .unwrap()
+                .address()
+                .unwrap()
+                .to_string()
         })
         .collect();
     to.sort();
@@ -50,7 +77,11 @@ fn sending_writes_one_personal_invitation_per_organisation_to_the_outbox() {
     expected.sort();
     assert_eq!(to, expected);
     // Each log line names the organisation and the Message-ID.
-    let sent_lines = run.stderr.lines().filter(|l| l.contains(" sent ") && l.contains("org=") && l.contains("message_id=")).count();
+    let sent_lines = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(" sent ") && l.contains("org=") && l.contains("message_id="))
+        .count();
     assert_eq!(sent_lines, 15, "{}", run.stderr);
 }
 
@@ -60,7 +91,11 @@ fn sending_again_sends_nothing_new() {
     ws.run(&["--now", SEND_TIME, "send", "invitations"]).expect(0);
     let first: Vec<String> = ws.outbox_files().iter().map(|m| message_id(m)).collect();
     let run = ws.run(&["send", "invitations"]).expect(0);
-    assert!(run.stdout.contains("15 of 15 sent (0 just now)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("15 of 15 sent (0 just now)"),
+        "{}",
+        run.stdout
+    );
     let second: Vec<String> = ws.outbox_files().iter().map(|m| message_id(m)).collect();
     assert_eq!(first.len(), 15);
     assert_eq!(first, second);
@@ -74,19 +109,42 @@ fn status_json_is_the_stable_interface() {
     assert_eq!(before["organisations"][0]["invitation"]["status"], "pending");
     assert!(!ws.data.exists(), "status must not create the register");
 
-    ws.run(&["--now", SEND_TIME, "send", "invitations", "--org", "aid", "--org", "ud"]).expect(0);
+    ws.run(&[
+        "--now",
+        SEND_TIME,
+        "send",
+        "invitations",
+        "--org",
+        "aid",
+        "--org",
+        "ud",
+    ])
+    .expect(0);
     let status = ws.run(&["status", "--json"]).expect(0).json();
     let orgs = status["organisations"].as_array().unwrap();
     assert_eq!(orgs.len(), 15);
     let aid = orgs.iter().find(|o| o["id"] == "aid").unwrap();
-    for key in ["id", "name", "kind", "referred_by", "invitation", "contact", "events"] {
+    for key in [
+        "id",
+        "name",
+        "kind",
+        "referred_by",
+        "invitation",
+        "contact",
+        "events",
+    ] {
         assert!(aid.get(key).is_some(), "{key} missing in {aid}");
     }
     assert_eq!(aid["name"], "Arbeids- og inkluderingsdepartementet");
     assert_eq!(aid["kind"], "ministry");
     assert_eq!(aid["invitation"]["status"], "sent");
     assert_eq!(aid["invitation"]["sent_at"], "2022-06-15T08:00:00Z");
-    assert!(aid["invitation"]["message_id"].as_str().unwrap().starts_with("ogp5.invitation.aid.kickoff.r1."));
+    assert!(
+        aid["invitation"]["message_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("ogp5.invitation.aid.kickoff.r1.")
+    );
     assert!(aid["invitation"]["error"].is_null());
     let bfd = orgs.iter().find(|o| o["id"] == "bfd").unwrap();
     assert_eq!(bfd["invitation"]["status"], "pending");
@@ -98,11 +156,20 @@ fn status_json_is_the_stable_interface() {
 fn a_dry_run_sends_and_records_nothing() {
     let ws = Workspace::ogp5();
     let run = ws.run(&["send", "invitations", "--dry-run"]).expect(0);
-    assert!(run.stdout.contains("15 invitation(s) would be sent"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("15 invitation(s) would be sent"),
+        "{}",
+        run.stdout
+    );
     assert!(!ws.data.exists());
     ws.run(&["send", "invitations", "--org", "smk"]).expect(0);
     let run = ws.run(&["send", "invitations", "--dry-run"]).expect(0);
-    assert!(run.stdout.contains("14 invitation(s) would be sent, 1 already in the outbox"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("14 invitation(s) would be sent, 1 already in the outbox"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(ws.outbox_files().len(), 1);
 }
 
@@ -127,9 +194,15 @@ fn export_gives_csv_and_json() {
         Some("id,name,kind,address,domains,lang,referred_by,invitation_status,sent_at,message_id,error")
     );
     let ud = csv.lines().find(|l| l.starts_with("ud,")).unwrap();
-    assert!(ud.contains("ud.dep.no mfa.no") && ud.contains(",sent,2022-06-15T08:00:00Z,"), "{ud}");
+    assert!(
+        ud.contains("ud.dep.no mfa.no") && ud.contains(",sent,2022-06-15T08:00:00Z,"),
+        "{ud}"
+    );
     assert_eq!(csv.lines().count(), 16);
-    let json = ws.run(&["export", "organisations", "--format", "json"]).expect(0).json();
+    let json = ws
+        .run(&["export", "organisations", "--format", "json"])
+        .expect(0)
+        .json();
     assert_eq!(json.as_array().unwrap().len(), 15);
 }
 
@@ -137,10 +210,29 @@ fn export_gives_csv_and_json() {
 fn preview_shows_the_letter_without_sending() {
     let ws = Workspace::ogp5();
     let run = ws.run(&["preview", "invitation", "--org", "kld"]).expect(0);
-    assert!(run.stdout.contains("To: Klima- og miljødepartementet <postmottak@kld.dep.no>"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("To: Klima- og miljødepartementet <postmottak@kld.dep.no>"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("Påmelding til møtet bes sendt"));
-    let run = ws.run(&["preview", "invitation", "--org", "kld", "--lang", "en", "--part", "html"]).expect(0);
-    assert!(run.stdout.contains("<html lang=\"en\">") && run.stdout.contains("Ministry of Climate and Environment"));
+    let run = ws
+        .run(&[
+            "preview",
+            "invitation",
+            "--org",
+            "kld",
+            "--lang",
+            "en",
+            "--part",
+            "html",
+        ])
+        .expect(0);
+    assert!(
+        run.stdout.contains("<html lang=\"en\">")
+            && run.stdout.contains("Ministry of Climate and Environment")
+    );
     assert!(!ws.data.exists());
 }
 
@@ -153,21 +245,32 @@ fn the_daemon_never_sends_invitations_merely_because_it_started() {
 
 #[test]
 fn the_daemon_sends_at_the_configured_time_once() {
-    let config = ogp5_toml().replace("# send_at = \"2022-06-15T10:00\"", "send_at = \"2022-06-15T10:00\"");
+    let config = ogp5_toml().replace(
+        "# send_at = \"2022-06-15T10:00\"",
+        "send_at = \"2022-06-15T10:00\"",
+    );
     let ws = Workspace::new(&config);
-    ws.run(&["--now", "2022-06-15T09:59:00+02:00", "run", "--once"]).expect(0);
+    ws.run(&["--now", "2022-06-15T09:59:00+02:00", "run", "--once"])
+        .expect(0);
     assert!(ws.outbox_files().is_empty(), "not before its time");
-    ws.run(&["--now", "2022-06-15T10:01:00+02:00", "run", "--once"]).expect(0);
+    ws.run(&["--now", "2022-06-15T10:01:00+02:00", "run", "--once"])
+        .expect(0);
     assert_eq!(ws.outbox_files().len(), 15);
-    ws.run(&["--now", "2022-06-15T10:02:00+02:00", "run", "--once"]).expect(0);
+    ws.run(&["--now", "2022-06-15T10:02:00+02:00", "run", "--once"])
+        .expect(0);
     assert_eq!(ws.outbox_files().len(), 15);
 }
 
 #[test]
 fn a_daemon_that_was_down_past_the_grace_period_does_not_send_late() {
-    let config = ogp5_toml().replace("# send_at = \"2022-06-15T10:00\"", "send_at = \"2022-06-15T10:00\"");
+    let config = ogp5_toml().replace(
+        "# send_at = \"2022-06-15T10:00\"",
+        "send_at = \"2022-06-15T10:00\"",
+    );
     let ws = Workspace::new(&config);
-    let run = ws.run(&["--now", "2022-06-17T10:00:00+02:00", "run", "--once"]).expect(0);
+    let run = ws
+        .run(&["--now", "2022-06-17T10:00:00+02:00", "run", "--once"])
+        .expect(0);
     assert!(run.stderr.contains("not sending them now"), "{}", run.stderr);
     assert!(ws.outbox_files().is_empty());
     // A person decides: the command still sends.

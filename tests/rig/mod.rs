@@ -53,7 +53,10 @@ fn run(cmd: &mut Command) {
 fn wait_for_port(port: u16, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "{what} did not start listening on port {port}");
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not start listening on port {port}"
+        );
         // Waiting for another process to come up: there is no event to wait on.
         #[allow(clippy::disallowed_methods)]
         std::thread::sleep(Duration::from_millis(20));
@@ -74,7 +77,10 @@ impl MailRig {
                 "{program} is not installed: run scripts/install-mail-rig (the test command does)"
             );
         }
-        let dir = tempfile::Builder::new().prefix("samskap-rig-").tempdir().expect("no temp dir");
+        let dir = tempfile::Builder::new()
+            .prefix("samskap-rig-")
+            .tempdir()
+            .expect("no temp dir");
         let root = dir.path().to_path_buf();
         // The mail processes run as other users and must reach their folders.
         run(Command::new("chmod").arg("755").arg(&root));
@@ -100,34 +106,73 @@ impl MailRig {
     fn make_certificates(&self) {
         let tls = self.root.join("tls");
         std::fs::create_dir_all(&tls).unwrap();
-        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
         // A CA and a server certificate signed by it: rustls refuses a self-signed certificate
         // that is its own CA.
         run(Command::new("openssl")
             .current_dir(&tls)
             .args(["req", "-x509"])
             .args(ec)
-            .args(["-keyout", "ca.key", "-out", "ca.crt", "-days", "3650", "-subj", "/CN=samskap test CA"]));
+            .args([
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+                "-days",
+                "3650",
+                "-subj",
+                "/CN=samskap test CA",
+            ]));
         run(Command::new("openssl")
             .current_dir(&tls)
             .arg("req")
             .args(ec)
-            .args(["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"]));
+            .args([
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=localhost",
+            ]));
         std::fs::write(
             tls.join("ext.cnf"),
             "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
         )
         .unwrap();
         run(Command::new("openssl").current_dir(&tls).args([
-            "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out",
-            "server.crt", "-days", "3650", "-extfile", "ext.cnf",
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-days",
+            "3650",
+            "-extfile",
+            "ext.cnf",
         ]));
         run(Command::new("chmod").arg("644").arg(tls.join("server.key")));
     }
 
     fn fill(&self, template: &str, domains: &str) -> String {
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rig").join(template))
-            .unwrap_or_else(|e| panic!("cannot read tests/rig/{template}: {e}"));
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/rig")
+                .join(template),
+        )
+        .unwrap_or_else(|e| panic!("cannot read tests/rig/{template}: {e}"));
         text.replace("@ROOT@", &self.root.display().to_string())
             .replace("@NAME@", &self.smtp_port.to_string())
             .replace("@DOMAINS@", domains)
@@ -143,7 +188,13 @@ impl MailRig {
         let postfix = self.root.join("postfix");
         let queue = postfix.join("queue");
         let data = postfix.join("data");
-        for d in [&postfix, &queue, &data, &self.root.join("dovecot/run"), &self.root.join("dovecot/state")] {
+        for d in [
+            &postfix,
+            &queue,
+            &data,
+            &self.root.join("dovecot/run"),
+            &self.root.join("dovecot/state"),
+        ] {
             std::fs::create_dir_all(d).unwrap();
         }
         let mail = self.root.join("mail");
@@ -152,7 +203,10 @@ impl MailRig {
         chown(&data, "postfix");
         run(Command::new("chmod").arg("700").arg(&data));
         // The queue's own folders, made here so `postfix start` can skip its slow checks.
-        for sub in ["active", "bounce", "corrupt", "defer", "deferred", "flush", "hold", "incoming", "private", "saved", "trace", "pid"] {
+        for sub in [
+            "active", "bounce", "corrupt", "defer", "deferred", "flush", "hold", "incoming", "private",
+            "saved", "trace", "pid",
+        ] {
             let d = queue.join(sub);
             std::fs::create_dir_all(&d).unwrap();
             if sub != "pid" {
@@ -172,14 +226,21 @@ impl MailRig {
         let mut vmailbox = String::new();
         let mut passwd = String::new();
         for user in users {
-            let domain = user.split_once('@').map(|(_, d)| d).expect("users are full addresses");
+            let domain = user
+                .split_once('@')
+                .map(|(_, d)| d)
+                .expect("users are full addresses");
             domains.insert(domain.to_string(), ());
             vmailbox.push_str(&format!("{user} x\n"));
             passwd.push_str(&format!("{user}:{{PLAIN}}{PASSWORD}::::::\n"));
         }
         domains.insert("bench.test".into(), ());
         let domain_list: Vec<String> = domains.into_keys().collect();
-        std::fs::write(postfix.join("main.cf"), self.fill("main.cf.in", &domain_list.join(" "))).unwrap();
+        std::fs::write(
+            postfix.join("main.cf"),
+            self.fill("main.cf.in", &domain_list.join(" ")),
+        )
+        .unwrap();
         std::fs::write(postfix.join("master.cf"), self.fill("master.cf.in", "")).unwrap();
         std::fs::write(postfix.join("vmailbox"), vmailbox).unwrap();
         std::fs::write(postfix.join("access"), "").unwrap();
@@ -189,7 +250,11 @@ impl MailRig {
         std::fs::write(&users_file, passwd).unwrap();
         chown(&users_file, "root:dovecot");
         run(Command::new("chmod").arg("640").arg(&users_file));
-        std::fs::write(self.root.join("dovecot/dovecot.conf"), self.fill("dovecot.conf.in", "")).unwrap();
+        std::fs::write(
+            self.root.join("dovecot/dovecot.conf"),
+            self.fill("dovecot.conf.in", ""),
+        )
+        .unwrap();
         // Postfix waits for config files younger than a second; these are not.
         run(Command::new("touch")
             .args(["-d", "-1 min"])
@@ -210,7 +275,11 @@ impl MailRig {
 
     /// Starts Dovecot (again).
     pub fn start_dovecot(&self) {
-        run(Command::new("dovecot").arg("-c").arg(self.dovecot_conf()).stdout(Stdio::null()).stderr(Stdio::null()));
+        run(Command::new("dovecot")
+            .arg("-c")
+            .arg(self.dovecot_conf())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()));
         wait_for_port(self.imap_port, "dovecot");
         wait_for_port(self.lmtp_port, "dovecot lmtp");
     }
@@ -228,7 +297,14 @@ impl MailRig {
     fn signal_dovecot(&self, signal: &str) {
         let pid_file = self.root.join("dovecot/run/master.pid");
         if let Ok(pid) = std::fs::read_to_string(&pid_file) {
-            let _ = Command::new("kill").arg(signal).arg(pid.trim()).stderr(Stdio::null()).status();
+            let _ = Command::new("kill")
+                .arg(signal)
+                .arg(pid.trim())
+                .stderr(Stdio::null())
+                .status();
+            if let Ok(pid) = pid.trim().parse::<u32>() {
+                wait_until_gone(pid);
+            }
             let _ = std::fs::remove_file(&pid_file);
             wait_until_closed(self.imap_port);
             wait_until_closed(self.lmtp_port);
@@ -249,18 +325,26 @@ impl MailRig {
 
     /// Stops Postfix and waits until its master is gone.
     pub fn stop_postfix(&self) {
+        self.postfix_down("stop");
+    }
+
+    fn postfix_down(&self, how: &str) {
+        let pid = std::fs::read_to_string(self.postfix_dir().join("queue/pid/master.pid"))
+            .ok()
+            .and_then(|p| p.trim().parse::<u32>().ok())
+            .filter(|pid| Path::new(&format!("/proc/{pid}/cwd")).exists());
+        if pid.is_none() {
+            return;
+        }
         let _ = Command::new("postfix")
             .arg("-c")
             .arg(self.postfix_dir())
-            .arg("stop")
+            .arg(how)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();
-        let pid_file = self.postfix_dir().join("queue/pid/master.pid");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while pid_file.exists() && Instant::now() < deadline {
-            #[allow(clippy::disallowed_methods)]
-            std::thread::sleep(Duration::from_millis(20));
+        if let Some(pid) = pid {
+            wait_until_gone(pid);
         }
         wait_until_closed(self.smtp_port);
     }
@@ -272,7 +356,12 @@ impl MailRig {
         text.push_str(&format!("{address} {reply}\n"));
         std::fs::write(&access, text).unwrap();
         run(Command::new("touch").args(["-d", "-1 min"]).arg(&access));
-        run(Command::new("postfix").arg("-c").arg(self.postfix_dir()).arg("reload").stdout(Stdio::null()).stderr(Stdio::null()));
+        run(Command::new("postfix")
+            .arg("-c")
+            .arg(self.postfix_dir())
+            .arg("reload")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()));
     }
 
     /// Forgets every refusal set with [`MailRig::refuse`].
@@ -280,7 +369,12 @@ impl MailRig {
         let access = self.postfix_dir().join("access");
         std::fs::write(&access, "").unwrap();
         run(Command::new("touch").args(["-d", "-1 min"]).arg(&access));
-        run(Command::new("postfix").arg("-c").arg(self.postfix_dir()).arg("reload").stdout(Stdio::null()).stderr(Stdio::null()));
+        run(Command::new("postfix")
+            .arg("-c")
+            .arg(self.postfix_dir())
+            .arg("reload")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()));
     }
 
     /// Waits until Postfix has handed everything on (delivered or bounced).
@@ -359,6 +453,18 @@ fn wait_until_closed(port: u16) {
     }
 }
 
+fn wait_until_gone(pid: u32) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < deadline {
+        // A zombie has no cwd link: it is gone for our purposes.
+        if std::fs::read_link(format!("/proc/{pid}/cwd")).is_err() {
+            return;
+        }
+        #[allow(clippy::disallowed_methods)]
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn which(program: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {program}")])
@@ -370,7 +476,8 @@ fn which(program: &str) -> bool {
 
 impl Drop for MailRig {
     fn drop(&mut self) {
-        self.stop_postfix();
-        self.stop_dovecot();
+        // Nothing of the rig is needed any more: stop at once.
+        self.postfix_down("abort");
+        self.kill_dovecot();
     }
 }

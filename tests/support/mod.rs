@@ -35,7 +35,11 @@ impl Run {
 
     /// Panics with everything printed unless the run exited with `code`.
     pub fn expect(self, code: i32) -> Run {
-        assert_eq!(self.code, code, "exit status\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "exit status\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
@@ -53,7 +57,10 @@ pub fn ogp5_toml() -> String {
         .unwrap()
         .replace(
             "templates = \"../mail-templates\"",
-            &format!("templates = {:?}", root.join("mail-templates").display().to_string()),
+            &format!(
+                "templates = {:?}",
+                root.join("mail-templates").display().to_string()
+            ),
         )
 }
 
@@ -65,7 +72,10 @@ pub fn with_transport(config: &str, transport: &str) -> String {
 impl Workspace {
     /// A workspace whose config is `config`.
     pub fn new(config: &str) -> Workspace {
-        let dir = tempfile::Builder::new().prefix("samskap-test-").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("samskap-test-")
+            .tempdir()
+            .unwrap();
         let path = dir.path().join("samskap.toml");
         std::fs::write(&path, config).unwrap();
         Workspace {
@@ -126,8 +136,9 @@ impl Workspace {
 }
 
 /// The 15 ministries' addresses, in the letter's order.
-pub const MINISTRIES: [&str; 15] =
-    ["aid", "bfd", "fin", "fd", "hod", "jd", "kld", "kud", "kd", "lmd", "nfd", "oed", "sd", "smk", "ud"];
+pub const MINISTRIES: [&str; 15] = [
+    "aid", "bfd", "fin", "fd", "hod", "jd", "kld", "kud", "kd", "lmd", "nfd", "oed", "sd", "smk", "ud",
+];
 
 /// A ministry's official address.
 pub fn postmottak(id: &str) -> String {

@@ -181,7 +181,7 @@ impl<T: Transport> Dispatcher<T> {
         let now = self.clock.now();
         match result {
             Ok(reply) => {
-                failpoint::hit("after-smtp-accept");
+                failpoint::hit("after-accept");
                 let copy = self.copy_to_sent;
                 let logged = reply.clone();
                 self.register

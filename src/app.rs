@@ -409,7 +409,7 @@ pub async fn transport(config: &Config, data: &DataDir) -> Result<AnyTransport, 
             MaildirTransport::open(&data.outbox())
                 .map_err(io(format!("create the Maildir {}", data.outbox().display())))?,
         ),
-        TransportConfig::Smtp(smtp) => AnyTransport::Smtp(SmtpTransport::new(smtp).await?),
+        TransportConfig::Smtp(smtp) => AnyTransport::Smtp(Box::new(SmtpTransport::new(smtp).await?)),
     })
 }
 
@@ -479,10 +479,7 @@ async fn send_invitations(
     let handle = RegisterHandle::new(register);
     let due_now = {
         let now = clock.now();
-        handle
-            .call(move |r| r.due(now, usize::MAX / 2, &Default::default()))
-            .await?
-            .len() as u64
+        handle.call(move |r| r.count_due(now)).await?
     };
     let transport = transport(config, data).await?;
     info!(transport = %transport.describe(), due = due_now, "sending");
@@ -574,6 +571,11 @@ async fn summarise(
     for line in failed.iter().chain(&pending) {
         text.push_str(line);
         text.push('\n');
+    }
+    if let Some(error) = &report.connection_error {
+        text.push_str(&format!(
+            "The mail server could not be used: {error}\nNothing was lost or marked failed.\n"
+        ));
     }
     if !pending.is_empty() {
         text.push_str(

@@ -355,3 +355,41 @@ fn a_missing_password_variable_is_a_config_problem() {
         run.stderr
     );
 }
+
+#[test]
+fn a_wrong_password_fails_no_invitation_and_the_right_one_sends_them_all() {
+    let rig = start_rig(&[]);
+    let mut ws = workspace(&rig, &ogp5_toml());
+    ws.env = vec![(PASSWORD_ENV.into(), "wrong".into())];
+    let run = ws.run(&["--now", SEND_TIME, "send", "invitations"]).expect(1);
+    assert!(run.stdout.contains("0 of 15 sent"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("The mail server could not be used") && run.stdout.contains("535"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("check the configuration"), "{}", run.stderr);
+    // One login per connection was tried (two at once), not one per invitation.
+    let logins = rig.postfix_log().matches("authentication failed").count();
+    assert!(
+        (1..=2).contains(&logins),
+        "{logins} logins:\n{}",
+        rig.postfix_log()
+    );
+    let status = ws.run(&["status", "--json"]).expect(0).json();
+    assert!(
+        status["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["invitation"]["status"] == "pending")
+    );
+
+    ws.env = vec![(PASSWORD_ENV.into(), PASSWORD.into())];
+    ws.run(&["--now", "2022-06-15T10:30:00+02:00", "run", "--once"])
+        .expect(0);
+    rig.wait_for_empty_queue();
+    for id in MINISTRIES {
+        assert_eq!(rig.messages(&postmottak(id), "").len(), 1, "{id}");
+    }
+}

@@ -451,6 +451,8 @@ impl fmt::Display for ConfigError {
 struct Ctx<'a> {
     file: &'a Path,
     source: &'a str,
+    /// Where each line after the first starts, to turn offsets into line numbers quickly.
+    line_starts: Vec<usize>,
     problems: Vec<Problem>,
 }
 
@@ -465,11 +467,7 @@ impl Ctx<'_> {
     }
 
     fn line_of(&self, offset: usize) -> usize {
-        self.source[..offset.min(self.source.len())]
-            .bytes()
-            .filter(|b| *b == b'\n')
-            .count()
-            + 1
+        self.line_starts.partition_point(|start| *start <= offset) + 1
     }
 
     /// Deserializes one section or item; a failure becomes a problem and `None`.
@@ -595,6 +593,7 @@ impl Config {
         let mut cx = Ctx {
             file: path,
             source,
+            line_starts: source.match_indices('\n').map(|(i, _)| i + 1).collect(),
             problems: Vec::new(),
         };
         let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();

@@ -6,7 +6,7 @@
 //! sends it again with the same bytes and Message-ID, and says so in the log. That window (after
 //! the server's 250, before the commit) is the only way a duplicate can arise.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use indicatif::ProgressBar;
 use lettre::address::Envelope;
 use tokio::task::JoinSet;
-use tracing::{info, warn};
+use tracing::{error, info, warn};
 
 use crate::clock::Clock;
 use crate::config::{Rate, RetryPolicy};
@@ -34,7 +34,7 @@ pub enum Until {
 }
 
 /// What a drain did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct DrainReport {
     pub sent: u64,
     pub failed: u64,
@@ -44,6 +44,9 @@ pub struct DrainReport {
     pub resumed: u64,
     /// Shutdown was asked for before everything due was done.
     pub interrupted: bool,
+    /// The way to the server failed (cannot connect, TLS, login): the round stopped and every
+    /// due message waits for the retry.
+    pub connection_error: Option<String>,
 }
 
 /// Drains the outbox.
@@ -63,13 +66,26 @@ pub struct Dispatcher<T: Transport> {
 
 type Outcome = (Outgoing, Result<String, SendError>);
 
+/// Whether a drain goes on after an outcome.
+#[derive(Debug, PartialEq, Eq)]
+enum Next {
+    Continue,
+    StopRound,
+}
+
+/// Due ids fetched from the register at a time.
+const BATCH: usize = 256;
+
 impl<T: Transport> Dispatcher<T> {
     /// Sends what is due until `until` says stop or `shutdown` fires. Messages already handed to
     /// the server are always finished and recorded before it returns.
     pub async fn drain(&self, until: Until, shutdown: &mut Shutdown) -> Result<DrainReport, RegisterError> {
         let mut report = DrainReport::default();
         let mut in_flight: JoinSet<Outcome> = JoinSet::new();
+        // Messages in flight, so a new batch of due ids leaves them out.
         let mut in_hand: HashSet<i64> = HashSet::new();
+        // Due ids fetched but not started yet.
+        let mut queue: VecDeque<i64> = VecDeque::new();
         let limiter = RateLimiter::new(self.rate);
         let started = self.clock.now();
         let wait_until = match until {
@@ -80,57 +96,59 @@ impl<T: Transport> Dispatcher<T> {
         };
         let concurrency = self.concurrency.max(1);
         let mut drained_now = false;
-        loop {
+        'fill: loop {
             // Take more work while there is room, unless stopping.
-            if !shutdown.is_shutdown() && in_flight.len() < concurrency && !drained_now {
-                let now = self.clock.now();
-                let skip = in_hand.clone();
-                let room = concurrency - in_flight.len();
-                let batch = self.register.call(move |r| r.due(now, room, &skip)).await?;
-                if batch.is_empty() {
-                    drained_now = true;
-                }
-                for message in batch {
-                    // Wait for a rate slot before committing to the attempt, so a shutdown while
-                    // waiting leaves the message untouched.
-                    tokio::select! {
-                        biased;
-                        _ = shutdown.recv() => break,
-                        _ = limiter.wait() => {}
+            while !shutdown.is_shutdown() && in_flight.len() < concurrency {
+                if queue.is_empty() {
+                    if drained_now {
+                        break;
                     }
-                    if message.status == OutboxStatus::Sending {
-                        report.resumed += 1;
-                        warn!(
-                            org = message.org_id.as_deref().unwrap_or("-"),
-                            message_id = %message.message_id,
-                            "an earlier attempt was interrupted and may have reached the server; sending again with the same Message-ID"
-                        );
-                    }
-                    failpoint::hit("before-mark-sending");
-                    let id = message.id;
                     let now = self.clock.now();
-                    self.register.call(move |r| r.mark_sending(id, now)).await?;
-                    failpoint::hit("after-mark-sending");
-                    in_hand.insert(id);
-                    let transport = Arc::clone(&self.transport);
-                    in_flight.spawn(async move {
-                        let result = match envelope(&message) {
-                            Ok(envelope) => transport.send(&envelope, &message.body).await,
-                            Err(e) => Err(e),
-                        };
-                        (message, result)
-                    });
+                    let skip = in_hand.clone();
+                    let batch = self.register.call(move |r| r.due_ids(now, BATCH, &skip)).await?;
+                    if batch.is_empty() {
+                        drained_now = true;
+                        break;
+                    }
+                    queue.extend(batch);
                 }
+                // Wait for a rate slot before committing to the attempt, so a shutdown while
+                // waiting leaves the message untouched.
+                tokio::select! {
+                    biased;
+                    _ = shutdown.recv() => break,
+                    _ = limiter.wait() => {}
+                }
+                let Some(id) = queue.pop_front() else { break };
+                failpoint::hit("before-mark-sending");
+                let now = self.clock.now();
+                let Some(message) = self.register.call(move |r| r.begin_attempt(id, now)).await? else {
+                    continue;
+                };
+                failpoint::hit("after-mark-sending");
+                if message.status == OutboxStatus::Sending {
+                    report.resumed += 1;
+                    warn!(
+                        org = message.org_id.as_deref().unwrap_or("-"),
+                        message_id = %message.message_id,
+                        "an earlier attempt was interrupted and may have reached the server; sending again with the same Message-ID"
+                    );
+                }
+                in_hand.insert(id);
+                let transport = Arc::clone(&self.transport);
+                in_flight.spawn(async move {
+                    let result = match envelope(&message) {
+                        Ok(envelope) => transport.send(&envelope, &message.body).await,
+                        Err(e) => Err(e),
+                    };
+                    (message, result)
+                });
             }
             if in_flight.is_empty() {
                 if shutdown.is_shutdown() {
                     let now = self.clock.now();
-                    let remaining = self
-                        .register
-                        .call(move |r| r.due(now, 1, &HashSet::new()))
-                        .await?;
-                    report.interrupted = !remaining.is_empty();
-                    break;
+                    report.interrupted = self.register.call(move |r| r.count_due(now)).await? > 0;
+                    break 'fill;
                 }
                 if !drained_now {
                     continue;
@@ -162,10 +180,17 @@ impl<T: Transport> Dispatcher<T> {
                 }
             };
             in_hand.remove(&message.id);
-            drained_now = false;
-            self.record(message, result, &mut report).await?;
+            if self.record(message, result, &mut report).await? == Next::StopRound {
+                // Nothing more this round: what is in flight finishes, the rest waits.
+                queue.clear();
+                drained_now = true;
+            } else {
+                // A retry may have fallen due meanwhile.
+                drained_now = report.connection_error.is_some();
+            }
             self.progress.inc(1);
         }
+        self.transport.close().await;
         Ok(report)
     }
 
@@ -174,7 +199,7 @@ impl<T: Transport> Dispatcher<T> {
         message: Outgoing,
         result: Result<String, SendError>,
         report: &mut DrainReport,
-    ) -> Result<(), RegisterError> {
+    ) -> Result<Next, RegisterError> {
         let org = message.org_id.clone().unwrap_or_else(|| "-".into());
         let to = message.recipients.join(", ");
         let id = message.id;
@@ -190,6 +215,34 @@ impl<T: Transport> Dispatcher<T> {
                 failpoint::hit("after-commit");
                 report.sent += 1;
                 info!(org, message_id = %message.message_id, to, kind = %message.kind, reply = %logged, "sent");
+            }
+            Err(error) if error.is_connection() => {
+                // Not this message's fault: it and every other due message wait for the retry,
+                // and nothing more is tried this round. Never a final failure: fixing the server
+                // or the config is enough for all of them to go.
+                let next: DateTime<Utc> = now
+                    + chrono::Duration::from_std(self.retry.backoff(message.attempts + 1))
+                        .unwrap_or(chrono::Duration::zero());
+                let code = error.code;
+                let text = error.to_string();
+                let stored = text.clone();
+                let deferred = self
+                    .register
+                    .call(move |r| {
+                        r.mark_retry(id, next, &stored, code)?;
+                        r.defer_due(now, next)
+                    })
+                    .await?;
+                report.retrying += 1;
+                if error.is_permanent() {
+                    error!(transport = %self.transport.describe(), error = %text, retry_at = %next, waiting = deferred + 1,
+                        "the server refused us; check the configuration (samskap check --connect). Nothing is lost: every message waits");
+                } else {
+                    warn!(transport = %self.transport.describe(), error = %text, retry_at = %next, waiting = deferred + 1,
+                        "cannot reach the server; every message waits for the retry");
+                }
+                report.connection_error = Some(text);
+                return Ok(Next::StopRound);
             }
             Err(error) if error.is_transient() => {
                 let first = message.first_attempt_at.unwrap_or(now);
@@ -228,7 +281,7 @@ impl<T: Transport> Dispatcher<T> {
                 warn!(org, message_id = %message.message_id, to, error = %text, "refused by the server; not retried");
             }
         }
-        Ok(())
+        Ok(Next::Continue)
     }
 }
 

@@ -522,52 +522,45 @@ impl Register {
         Ok(out)
     }
 
-    /// Up to `limit` messages due at `now` (queued, or interrupted while sending), oldest first,
-    /// leaving out those in `skip` (already in hand).
-    pub fn due(&self, now: DateTime<Utc>, limit: usize, skip: &HashSet<i64>) -> Result<Vec<Outgoing>> {
+    /// Up to `limit` ids of messages due at `now` (queued, or interrupted while sending), in the
+    /// order they fell due, leaving out those in `skip` (already in hand).
+    pub fn due_ids(&self, now: DateTime<Utc>, limit: usize, skip: &HashSet<i64>) -> Result<Vec<i64>> {
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT id, idem_key, kind, org_id, message_id, envelope_from, recipients, subject, body,
-                        status, attempts, first_attempt_at
-                 FROM outbox
+            .prepare_cached(
+                "SELECT id FROM outbox
                  WHERE status IN ('queued', 'sending') AND not_before <= ?1
                  ORDER BY not_before, id
                  LIMIT ?2",
             )
             .op("prepare the due query")?;
+        let wanted = limit.saturating_add(skip.len()).min(i64::MAX as usize) as i64;
         let rows = stmt
-            .query_map(params![ts(now), (limit + skip.len()) as i64], |r| {
-                let recipients: String = r.get(6)?;
-                let status: String = r.get(9)?;
-                let first: Option<String> = r.get(11)?;
-                Ok(Outgoing {
-                    id: r.get(0)?,
-                    key: r.get(1)?,
-                    kind: r.get(2)?,
-                    org_id: r.get(3)?,
-                    message_id: r.get(4)?,
-                    envelope_from: r.get(5)?,
-                    recipients: serde_json::from_str(&recipients).unwrap_or_default(),
-                    subject: r.get(7)?,
-                    body: r.get(8)?,
-                    status: OutboxStatus::parse(&status),
-                    attempts: r.get::<_, i64>(10)? as u32,
-                    first_attempt_at: first.as_deref().and_then(parse_ts),
-                })
-            })
+            .query_map(params![ts(now), wanted], |r| r.get::<_, i64>(0))
             .op("find due messages")?;
         let mut out = Vec::new();
         for row in rows {
-            let row = row.op("read a due message")?;
-            if !skip.contains(&row.id) {
-                out.push(row);
+            let id = row.op("read a due message")?;
+            if !skip.contains(&id) {
+                out.push(id);
                 if out.len() == limit {
                     break;
                 }
             }
         }
         Ok(out)
+    }
+
+    /// How many messages are due at `now`.
+    pub fn count_due(&self, now: DateTime<Utc>) -> Result<u64> {
+        self.conn
+            .query_row(
+                "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending') AND not_before <= ?1",
+                [ts(now)],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as u64)
+            .op("count due messages")
     }
 
     /// The earliest moment a queued message falls due, if any is waiting.
@@ -583,18 +576,50 @@ impl Register {
         Ok(next.as_deref().and_then(parse_ts))
     }
 
-    /// Records that an attempt begins. Committed before the first byte goes to the server, so a
-    /// crash from here on is seen at restart as "may have been sent".
-    pub fn mark_sending(&mut self, id: i64, now: DateTime<Utc>) -> Result<()> {
-        self.conn
-            .execute(
+    /// Starts an attempt at message `id`: records it as "sending" (committed before the first
+    /// byte goes to the server, so a crash from here on is seen at restart as "may have been
+    /// sent") and returns the message as it stood before. `None` if it is no longer waiting.
+    pub fn begin_attempt(&mut self, id: i64, now: DateTime<Utc>) -> Result<Option<Outgoing>> {
+        let tx = self.conn.transaction().op("begin an attempt")?;
+        let message = tx
+            .query_row(
+                "SELECT id, idem_key, kind, org_id, message_id, envelope_from, recipients, subject, body,
+                        status, attempts, first_attempt_at
+                 FROM outbox WHERE id = ?1 AND status IN ('queued', 'sending')",
+                [id],
+                |r| {
+                    let recipients: String = r.get(6)?;
+                    let status: String = r.get(9)?;
+                    let first: Option<String> = r.get(11)?;
+                    Ok(Outgoing {
+                        id: r.get(0)?,
+                        key: r.get(1)?,
+                        kind: r.get(2)?,
+                        org_id: r.get(3)?,
+                        message_id: r.get(4)?,
+                        envelope_from: r.get(5)?,
+                        recipients: serde_json::from_str(&recipients).unwrap_or_default(),
+                        subject: r.get(7)?,
+                        body: r.get(8)?,
+                        status: OutboxStatus::parse(&status),
+                        attempts: r.get::<_, i64>(10)? as u32,
+                        first_attempt_at: first.as_deref().and_then(parse_ts),
+                    })
+                },
+            )
+            .optional()
+            .op("read a message to send")?;
+        if message.is_some() {
+            tx.execute(
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1,
                         first_attempt_at = COALESCE(first_attempt_at, ?2)
                  WHERE id = ?1",
                 params![id, ts(now)],
             )
             .op("mark a message as sending")?;
-        Ok(())
+        }
+        tx.commit().op("commit the start of an attempt")?;
+        Ok(message)
     }
 
     /// Records that the server accepted the message.
@@ -628,6 +653,18 @@ impl Register {
             )
             .op("schedule a retry")?;
         Ok(())
+    }
+
+    /// Moves every message due at `now` to `until`: the way to the server failed, and none of
+    /// them should be tried before the failed one is. Returns how many were moved.
+    pub fn defer_due(&mut self, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<u64> {
+        self.conn
+            .execute(
+                "UPDATE outbox SET not_before = ?2 WHERE status IN ('queued', 'sending') AND not_before <= ?1",
+                params![ts(now), ts(until)],
+            )
+            .map(|n| n as u64)
+            .op("defer due messages")
     }
 
     /// Records a final failure with the server's words.

@@ -101,28 +101,21 @@ fn enqueueing_the_same_key_twice_keeps_one_message() {
 #[test]
 fn only_what_is_due_is_handed_out() {
     let mut register = register_with(&["aid", "bfd"]);
-    register
-        .enqueue(
-            &[
-                message("aid", "2022-06-15T08:00:00Z"),
-                message("bfd", "2022-06-15T12:00:00Z"),
-            ],
-            t("2022-06-15T08:00:00Z"),
-        )
-        .unwrap();
-    let due = register
-        .due(t("2022-06-15T10:00:00Z"), 10, &HashSet::new())
-        .unwrap();
+    let messages = [
+        message("aid", "2022-06-15T08:00:00Z"),
+        message("bfd", "2022-06-15T12:00:00Z"),
+    ];
+    register.enqueue(&messages, t("2022-06-15T08:00:00Z")).unwrap();
+    let ten = t("2022-06-15T10:00:00Z");
+    let due = register.due_ids(ten, 10, &HashSet::new()).unwrap();
     assert_eq!(due.len(), 1);
-    assert_eq!(due[0].org_id.as_deref(), Some("aid"));
+    assert_eq!(register.count_due(ten).unwrap(), 1);
+    assert_eq!(register.count_due(t("2022-06-15T12:00:00Z")).unwrap(), 2);
     assert_eq!(register.next_due().unwrap(), Some(t("2022-06-15T08:00:00Z")));
-    let skip: HashSet<i64> = [due[0].id].into();
-    assert!(
-        register
-            .due(t("2022-06-15T10:00:00Z"), 10, &skip)
-            .unwrap()
-            .is_empty()
-    );
+    let message = register.begin_attempt(due[0], ten).unwrap().unwrap();
+    assert_eq!(message.org_id.as_deref(), Some("aid"));
+    let skip: HashSet<i64> = [due[0]].into();
+    assert!(register.due_ids(ten, 10, &skip).unwrap().is_empty());
 }
 
 #[test]
@@ -135,17 +128,25 @@ fn an_interrupted_attempt_is_due_again_and_says_so() {
         )
         .unwrap();
     let id = register
-        .due(t("2022-06-15T08:00:00Z"), 1, &HashSet::new())
-        .unwrap()[0]
-        .id;
-    register.mark_sending(id, t("2022-06-15T08:00:01Z")).unwrap();
+        .due_ids(t("2022-06-15T08:00:00Z"), 1, &HashSet::new())
+        .unwrap()[0];
+    let first = register
+        .begin_attempt(id, t("2022-06-15T08:00:01Z"))
+        .unwrap()
+        .unwrap();
+    assert_eq!((first.status, first.attempts), (OutboxStatus::Queued, 0));
     // The process dies here. On restart:
     let due = register
-        .due(t("2022-06-15T08:05:00Z"), 1, &HashSet::new())
+        .due_ids(t("2022-06-15T08:05:00Z"), 1, &HashSet::new())
         .unwrap();
-    assert_eq!(due[0].status, OutboxStatus::Sending);
-    assert_eq!(due[0].attempts, 1);
-    assert_eq!(due[0].first_attempt_at, Some(t("2022-06-15T08:00:01Z")));
+    assert_eq!(due, [id]);
+    let again = register
+        .begin_attempt(id, t("2022-06-15T08:05:00Z"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.status, OutboxStatus::Sending);
+    assert_eq!(again.attempts, 1);
+    assert_eq!(again.first_attempt_at, Some(t("2022-06-15T08:00:01Z")));
 }
 
 #[test]
@@ -158,20 +159,22 @@ fn sent_messages_leave_the_queue_and_are_logged() {
         )
         .unwrap();
     let id = register
-        .due(t("2022-06-15T08:00:00Z"), 1, &HashSet::new())
-        .unwrap()[0]
-        .id;
-    register.mark_sending(id, t("2022-06-15T08:00:00Z")).unwrap();
+        .due_ids(t("2022-06-15T08:00:00Z"), 1, &HashSet::new())
+        .unwrap()[0];
+    register
+        .begin_attempt(id, t("2022-06-15T08:00:00Z"))
+        .unwrap()
+        .unwrap();
     register
         .mark_sent(id, t("2022-06-15T08:00:02Z"), "250 2.0.0 Ok: queued as 4AB", true)
         .unwrap();
-    assert!(
-        register
-            .due(t("2022-06-16T00:00:00Z"), 10, &HashSet::new())
-            .unwrap()
-            .is_empty()
-    );
+    let later = t("2022-06-16T00:00:00Z");
+    assert!(register.due_ids(later, 10, &HashSet::new()).unwrap().is_empty());
     assert_eq!(register.next_due().unwrap(), None);
+    assert!(
+        register.begin_attempt(id, later).unwrap().is_none(),
+        "a sent message is never attempted again"
+    );
     let state = &register.invitation_states().unwrap()["aid"];
     assert_eq!(state.status, OutboxStatus::Sent);
     assert_eq!(state.sent_at, Some(t("2022-06-15T08:00:02Z")));
@@ -190,21 +193,17 @@ fn sent_messages_leave_the_queue_and_are_logged() {
 #[test]
 fn a_retry_waits_and_a_failure_keeps_the_server_s_words() {
     let mut register = register_with(&["aid", "bfd"]);
-    register
-        .enqueue(
-            &[
-                message("aid", "2022-06-15T08:00:00Z"),
-                message("bfd", "2022-06-15T08:00:00Z"),
-            ],
-            t("2022-06-15T08:00:00Z"),
-        )
-        .unwrap();
+    let messages = [
+        message("aid", "2022-06-15T08:00:00Z"),
+        message("bfd", "2022-06-15T08:00:00Z"),
+    ];
+    register.enqueue(&messages, t("2022-06-15T08:00:00Z")).unwrap();
     let due = register
-        .due(t("2022-06-15T08:00:00Z"), 10, &HashSet::new())
+        .due_ids(t("2022-06-15T08:00:00Z"), 10, &HashSet::new())
         .unwrap();
     register
         .mark_retry(
-            due[0].id,
+            due[0],
             t("2022-06-15T08:10:00Z"),
             "451 4.3.0 try later",
             Some(451),
@@ -212,7 +211,7 @@ fn a_retry_waits_and_a_failure_keeps_the_server_s_words() {
         .unwrap();
     register
         .mark_failed(
-            due[1].id,
+            due[1],
             t("2022-06-15T08:00:00Z"),
             "550 5.1.1 User unknown",
             Some(550),
@@ -220,13 +219,13 @@ fn a_retry_waits_and_a_failure_keeps_the_server_s_words() {
         .unwrap();
     assert!(
         register
-            .due(t("2022-06-15T08:09:59Z"), 10, &HashSet::new())
+            .due_ids(t("2022-06-15T08:09:59Z"), 10, &HashSet::new())
             .unwrap()
             .is_empty()
     );
     assert_eq!(
         register
-            .due(t("2022-06-15T08:10:00Z"), 10, &HashSet::new())
+            .due_ids(t("2022-06-15T08:10:00Z"), 10, &HashSet::new())
             .unwrap()
             .len(),
         1

@@ -110,8 +110,9 @@ pub fn build(
         );
     }
     let mut known = register.organisations()?;
+    let ids: std::collections::HashSet<String> = known.iter().map(|o| o.id.clone()).collect();
     for (id, name, kind) in listed {
-        if !known.iter().any(|o| &o.id == id) {
+        if !ids.contains(id) {
             known.push(crate::register::OrgRow {
                 id: id.clone(),
                 kind: kind.clone(),

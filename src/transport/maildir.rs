@@ -78,10 +78,10 @@ impl Transport for MaildirTransport {
         // Small synchronous file writes: cheaper than a thread hop for each.
         match self.write(envelope, bytes) {
             Ok(path) => Ok(format!("written to {}", path.display())),
-            Err(e) => Err(SendError::transient(format!(
-                "cannot write to the Maildir {}: {e}",
-                self.root.display()
-            ))),
+            Err(e) => Err(SendError::connection(
+                super::Severity::Transient,
+                format!("cannot write to the Maildir {}: {e}", self.root.display()),
+            )),
         }
     }
 

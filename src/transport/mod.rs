@@ -26,10 +26,21 @@ pub enum Severity {
     Permanent,
 }
 
+/// What a failure concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// This message: its recipient, its content.
+    Message,
+    /// The way to the server (cannot connect, TLS, login, "421 service not available", a full
+    /// disk): every other message would fail the same way, and none of them is to blame.
+    Connection,
+}
+
 /// A message that did not go out, with the server's words.
 #[derive(Debug, Clone, thiserror::Error)]
 pub struct SendError {
     pub severity: Severity,
+    pub scope: Scope,
     /// The SMTP reply code, when the server gave one.
     pub code: Option<u16>,
     pub message: String,
@@ -55,22 +66,45 @@ impl SendError {
         self.severity == Severity::Permanent
     }
 
-    /// A permanent failure of our own making (an address that does not parse, say).
+    /// Whether the failure is the connection's, not the message's.
+    pub fn is_connection(&self) -> bool {
+        self.scope == Scope::Connection
+    }
+
+    /// A permanent failure of this message (an address that does not parse, say).
     pub fn permanent(message: impl Into<String>) -> SendError {
         SendError {
             severity: Severity::Permanent,
+            scope: Scope::Message,
             code: None,
             message: message.into(),
         }
     }
 
-    /// A transient failure without a reply code.
+    /// A transient failure of this message without a reply code.
     pub fn transient(message: impl Into<String>) -> SendError {
         SendError {
             severity: Severity::Transient,
+            scope: Scope::Message,
             code: None,
             message: message.into(),
         }
+    }
+
+    /// The way to the server failed.
+    pub fn connection(severity: Severity, message: impl Into<String>) -> SendError {
+        SendError {
+            severity,
+            scope: Scope::Connection,
+            code: None,
+            message: message.into(),
+        }
+    }
+
+    /// The same error, as the connection's.
+    pub fn of_connection(mut self) -> SendError {
+        self.scope = Scope::Connection;
+        self
     }
 }
 
@@ -85,11 +119,16 @@ pub trait Transport: Send + Sync + 'static {
 
     /// Where messages go, for logs ("smtp mail.kdd.dep.no:587 (starttls)").
     fn describe(&self) -> String;
+
+    /// Says goodbye to the server on connections kept open; sending again reconnects.
+    fn close(&self) -> impl Future<Output = ()> + Send {
+        async {}
+    }
 }
 
 /// The configured transport.
 pub enum AnyTransport {
-    Smtp(SmtpTransport),
+    Smtp(Box<SmtpTransport>),
     Maildir(MaildirTransport),
 }
 
@@ -105,6 +144,13 @@ impl Transport for AnyTransport {
         match self {
             AnyTransport::Smtp(t) => t.describe(),
             AnyTransport::Maildir(t) => t.describe(),
+        }
+    }
+
+    async fn close(&self) {
+        match self {
+            AnyTransport::Smtp(t) => t.close().await,
+            AnyTransport::Maildir(t) => t.close().await,
         }
     }
 }

@@ -234,7 +234,6 @@ impl MailRig {
             vmailbox.push_str(&format!("{user} x\n"));
             passwd.push_str(&format!("{user}:{{PLAIN}}{PASSWORD}::::::\n"));
         }
-        domains.insert("bench.test".into(), ());
         let domain_list: Vec<String> = domains.into_keys().collect();
         std::fs::write(
             postfix.join("main.cf"),

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use super::*;
 use crate::register::{NewMessage, OrgSync, Register};
-use crate::transport::Severity;
+use crate::transport::{Scope, Severity};
 
 /// Answers each recipient with its scripted outcomes in turn (then success), and records every
 /// delivery.
@@ -64,6 +64,7 @@ impl Transport for Scripted {
 fn transient(text: &str) -> SendError {
     SendError {
         severity: Severity::Transient,
+        scope: Scope::Message,
         code: Some(451),
         message: text.into(),
     }
@@ -72,6 +73,7 @@ fn transient(text: &str) -> SendError {
 fn permanent(text: &str) -> SendError {
     SendError {
         severity: Severity::Permanent,
+        scope: Scope::Message,
         code: Some(550),
         message: text.into(),
     }
@@ -312,8 +314,10 @@ async fn shutdown_stops_between_messages_and_leaves_the_rest_queued() {
 #[tokio::test(start_paused = true)]
 async fn a_message_interrupted_mid_send_is_sent_again_with_the_same_message_id() {
     let mut register = outbox(&["aid"]);
-    let id = register.due(START.parse().unwrap(), 1, &HashSet::new()).unwrap()[0].id;
-    register.mark_sending(id, START.parse().unwrap()).unwrap();
+    let id = register
+        .due_ids(START.parse().unwrap(), 1, &HashSet::new())
+        .unwrap()[0];
+    register.begin_attempt(id, START.parse().unwrap()).unwrap();
     let handle = RegisterHandle::new(register);
     let transport = Arc::new(Scripted::default());
     let d = dispatcher(handle, transport.clone(), Rate::Unlimited, 1);
@@ -321,4 +325,57 @@ async fn a_message_interrupted_mid_send_is_sent_again_with_the_same_message_id()
     assert_eq!((report.sent, report.resumed), (1, 1));
     let delivered = transport.delivered.lock().unwrap();
     assert!(String::from_utf8_lossy(&delivered[0].1).contains("Message-ID: <aid@kdd.dep.no>"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_that_cannot_be_reached_is_tried_once_and_every_message_waits() {
+    let (register, transport) = (
+        RegisterHandle::new(outbox(&["aid", "bfd", "fin", "fd", "hod"])),
+        Arc::new(Scripted::default()),
+    );
+    let down = || {
+        SendError::connection(
+            Severity::Transient,
+            "cannot connect to smtp:587: Connection refused",
+        )
+    };
+    // The first message tried (aid, the oldest) finds the server down.
+    transport.answer("postmottak@aid.dep.no", vec![Err(down())]);
+    let d = dispatcher(register.clone(), transport.clone(), Rate::Unlimited, 1);
+    let report = d.drain(Until::DueNow, &mut Shutdown::never()).await.unwrap();
+    assert_eq!((report.sent, report.failed, report.retrying), (0, 0, 1));
+    assert!(report.connection_error.unwrap().contains("Connection refused"));
+    let now: DateTime<Utc> = START.parse().unwrap();
+    // Nothing is due until the retry: the others were not tried and not blamed.
+    assert_eq!(register.call(move |r| r.count_due(now)).await.unwrap(), 0);
+    let states = register.call(|r| r.invitation_states()).await.unwrap();
+    assert_eq!(states.values().filter(|s| s.attempts == 1).count(), 1);
+    assert!(states.values().all(|s| s.status == OutboxStatus::Queued));
+
+    // The server comes back: after the backoff everything goes, once.
+    let report = d
+        .drain(
+            Until::Settled {
+                wait: Duration::from_secs(300),
+            },
+            &mut Shutdown::never(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.sent, 5, "{report:?}");
+    assert_eq!(transport.delivered_to().len(), 5);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_login_never_fails_the_messages() {
+    let register = RegisterHandle::new(outbox(&["aid", "bfd"]));
+    let transport = Arc::new(Scripted::default());
+    let refused = SendError::connection(Severity::Permanent, "535 5.7.8 authentication failed");
+    transport.answer("postmottak@aid.dep.no", vec![Err(refused.clone())]);
+    transport.answer("postmottak@bfd.dep.no", vec![Err(refused)]);
+    let d = dispatcher(register.clone(), transport, Rate::Unlimited, 1);
+    let report = d.drain(Until::DueNow, &mut Shutdown::never()).await.unwrap();
+    assert_eq!(report.failed, 0);
+    let states = register.call(|r| r.invitation_states()).await.unwrap();
+    assert!(states.values().all(|s| s.status == OutboxStatus::Queued));
 }

@@ -62,7 +62,8 @@ CREATE TABLE outbox (
     bounce_permanent INTEGER,
     bounce_message   TEXT
 );
-CREATE INDEX outbox_due ON outbox (status, not_before);
+-- What is due, in order, without sorting: only unsent messages are in it.
+CREATE INDEX outbox_due ON outbox (not_before, id) WHERE status IN ('queued', 'sending');
 CREATE INDEX outbox_org ON outbox (org_id, kind);
 
 -- Every message read from a mailbox, known by where it was and by its Message-ID.

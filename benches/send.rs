@@ -10,7 +10,6 @@
 #[path = "../tests/rig/mod.rs"]
 mod rig;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -91,70 +90,72 @@ fn render_rate(config_path: &Path) -> (f64, usize) {
     )
 }
 
-struct SamskapRun {
-    /// From start to "sending": loading, rendering and enqueueing every invitation.
-    enqueue: Duration,
-    /// From "sending" to exit: the SMTP conversation for every message.
-    send: Duration,
-    peak_rss_kb: i64,
-    /// User and system CPU time of the whole run.
+/// A finished run of the binary: how long it took and what it used.
+struct Measured {
+    wall: Duration,
     cpu: Duration,
+    peak_rss_kb: i64,
 }
 
-fn run_samskap(config_path: &Path, data: &Path) -> SamskapRun {
+/// Runs samskap at `now` with `args` to the end, its log (at info, as in production) thrown away.
+fn run_samskap(config_path: &Path, data: &Path, now: &str, args: &[&str]) -> Measured {
     let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_samskap"))
+    let child = Command::new(env!("CARGO_BIN_EXE_samskap"))
         .arg("--config")
         .arg(config_path)
         .arg("--data-dir")
         .arg(data)
-        .args(["--now", "2022-06-15T10:00:00+02:00", "send", "invitations"])
+        .args(["--now", now])
+        .args(args)
         .env("SAMSKAP_LOG", "samskap=info")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("cannot start samskap");
     let pid = child.id() as libc::pid_t;
-    let stderr = child.stderr.take().unwrap();
-    let mut sending_at = None;
-    let mut sent = 0usize;
-    let mut last = String::new();
-    for line in BufReader::new(stderr).lines() {
-        let line = line.unwrap_or_default();
-        if sending_at.is_none() && line.contains(" sending ") {
-            sending_at = Some(Instant::now());
-        }
-        if line.contains(" sent ") {
-            sent += 1;
-        }
-        last = line;
-    }
     let mut status = 0;
     // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: pid is our own child, not yet waited for; the pointers are to live locals.
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let end = Instant::now();
+    let wall = start.elapsed();
     assert_eq!(waited, pid, "wait4 failed");
     assert!(
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "samskap failed: {last}"
+        "samskap {args:?} failed"
     );
-    let sending_at = sending_at.expect("samskap never started sending");
-    assert!(sent > 0);
+    // Reaped by wait4 above; the handle must not wait again.
     std::mem::forget(child);
-    SamskapRun {
-        enqueue: sending_at - start,
-        send: end - sending_at,
+    let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+    Measured {
+        wall,
+        cpu: Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime)),
         peak_rss_kb: usage.ru_maxrss,
-        cpu: Duration::from_micros(
-            (usage.ru_utime.tv_sec * 1_000_000
-                + usage.ru_utime.tv_usec
-                + usage.ru_stime.tv_sec * 1_000_000
-                + usage.ru_stime.tv_usec) as u64,
-        ),
     }
+}
+
+/// CPU time the whole machine has spent busy (all cores), from /proc/stat.
+fn busy() -> Duration {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let fields: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal: everything but idle and iowait.
+    let busy: u64 = fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 3 && *i != 4)
+        .map(|(_, v)| v)
+        .sum();
+    // SAFETY: sysconf has no preconditions.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Duration::from_micros(busy * 1_000_000 / ticks)
 }
 
 fn run_smtp_source(port: u16, messages: usize, connections: usize, size: usize) -> Duration {
@@ -193,32 +194,73 @@ fn main() {
     let (render_per_sec, size) = render_rate(&config_path);
     eprintln!("rendering: {render_per_sec:.0} invitations/s on one core, mean size {size} bytes");
 
+    let machine = busy();
     let source_before = run_smtp_source(rig.smtp_port, n, options.connections, size);
     rig.wait_for_empty_queue();
-    let samskap = run_samskap(&config_path, &work.path().join("var"));
+    let machine_source = busy() - machine;
+    let data = work.path().join("var");
+    let queued = run_samskap(
+        &config_path,
+        &data,
+        "2022-06-15T10:00:00+02:00",
+        &["send", "invitations", "--queue-only"],
+    );
+    let machine = busy();
+    let sent = run_samskap(
+        &config_path,
+        &data,
+        "2022-06-15T10:01:00+02:00",
+        &["run", "--once"],
+    );
+    rig.wait_for_empty_queue();
+    let machine_samskap = busy() - machine;
+    let status = Command::new(env!("CARGO_BIN_EXE_samskap"))
+        .arg("--config")
+        .arg(&config_path)
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("status")
+        .output()
+        .unwrap();
+    let summary = String::from_utf8_lossy(&status.stdout)
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        summary.contains(&format!("{n} sent")),
+        "not everything was sent: {summary}"
+    );
     rig.wait_for_empty_queue();
     let source_after = run_smtp_source(rig.smtp_port, n, options.connections, size);
     rig.wait_for_empty_queue();
 
-    let source_rate = |d: Duration| n as f64 / d.as_secs_f64();
-    let source_best = source_rate(source_before).max(source_rate(source_after));
-    let samskap_rate = n as f64 / samskap.send.as_secs_f64();
+    let rate = |d: Duration| n as f64 / d.as_secs_f64();
+    let source_best = rate(source_before).max(rate(source_after));
     let report = format!(
         "send benchmark: {n} invitations, {} connections, {size} bytes each, into the test Postfix\n\
-         smtp-source:  {:.0} msg/s (before), {:.0} msg/s (after)\n\
-         samskap send: {samskap_rate:.0} msg/s over SMTP ({:.2} s), after {:.2} s rendering and enqueueing all {n}\n\
-         ratio samskap/smtp-source (best): {:.2}\n\
-         rendering alone: {render_per_sec:.0} invitations/s on one core\n\
-         samskap peak RSS: {:.1} MB; CPU {:.2} s in all ({:.0} µs a message)\n",
+         smtp-source:           {:.0} msg/s (before), {:.0} msg/s (after)\n\
+         samskap run --once:    {:.0} msg/s ({:.2} s wall, {:.0} µs CPU a message), peak RSS {:.1} MB\n\
+         ratio samskap/smtp-source (best of the two): {:.2}\n\
+         samskap send --queue-only (render and enqueue all): {:.2} s, {:.0} invitations/s, peak RSS {:.1} MB\n\
+         rendering alone, in process: {render_per_sec:.0} invitations/s on one core\n\
+         machine CPU a message (all processes, Postfix included): smtp-source run {:.0} µs, samskap run {:.0} µs \
+         of which samskap itself {:.0} µs, Postfix and the kernel {:.0} µs\n",
         options.connections,
-        source_rate(source_before),
-        source_rate(source_after),
-        samskap.send.as_secs_f64(),
-        samskap.enqueue.as_secs_f64(),
-        samskap_rate / source_best,
-        samskap.peak_rss_kb as f64 / 1024.0,
-        samskap.cpu.as_secs_f64(),
-        samskap.cpu.as_secs_f64() * 1e6 / n as f64,
+        rate(source_before),
+        rate(source_after),
+        rate(sent.wall),
+        sent.wall.as_secs_f64(),
+        sent.cpu.as_secs_f64() * 1e6 / n as f64,
+        sent.peak_rss_kb as f64 / 1024.0,
+        rate(sent.wall) / source_best,
+        queued.wall.as_secs_f64(),
+        rate(queued.wall),
+        queued.peak_rss_kb as f64 / 1024.0,
+        machine_source.as_secs_f64() * 1e6 / n as f64,
+        machine_samskap.as_secs_f64() * 1e6 / n as f64,
+        sent.cpu.as_secs_f64() * 1e6 / n as f64,
+        (machine_samskap.saturating_sub(sent.cpu)).as_secs_f64() * 1e6 / n as f64,
     );
     print!("{report}");
     let _ = std::fs::write(

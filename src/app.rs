@@ -127,14 +127,19 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             preview(&config, &data, args.org.as_deref(), args.lang, args.part, &clock)
         }
         Command::Send {
-            what: SendWhat::Invitations { org, dry_run },
+            what:
+                SendWhat::Invitations {
+                    org,
+                    dry_run,
+                    queue_only,
+                },
         } => {
             let config = Config::load(&cli.config)?;
             outbox::select(&config, &org).map_err(|e| AppError::Usage(e.to_string()))?;
             if dry_run {
                 send_dry_run(&config, &data, &org, &clock)
             } else {
-                send_invitations(&config, &data, &org, &clock).await
+                send_invitations(&config, &data, &org, &clock, queue_only).await
             }
         }
         Command::Run { once } => {
@@ -468,6 +473,7 @@ async fn send_invitations(
     data: &DataDir,
     selection: &[String],
     clock: &Clock,
+    queue_only: bool,
 ) -> Result<(), AppError> {
     let mut register = data.open_register()?;
     let enqueued = outbox::enqueue_invitations(config, &mut register, selection, clock.now())?;
@@ -476,6 +482,13 @@ async fn send_invitations(
         already = enqueued.existing.len(),
         "invitations in the outbox"
     );
+    if queue_only {
+        return stdout(&format!(
+            "Invitations: {} put in the outbox, {} there already; `samskap run` sends them.\n",
+            enqueued.new.len(),
+            enqueued.existing.len()
+        ));
+    }
     let handle = RegisterHandle::new(register);
     let due_now = {
         let now = clock.now();

@@ -126,8 +126,12 @@ pub enum SendWhat {
         #[arg(long, value_name = "ID")]
         org: Vec<String>,
         /// Show what would be sent; send and record nothing.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "queue_only")]
         dry_run: bool,
+        /// Put them in the outbox (rendered, with their Message-IDs) without sending; `run`
+        /// sends them. `status` shows them as pending meanwhile.
+        #[arg(long)]
+        queue_only: bool,
     },
 }
 

@@ -135,7 +135,7 @@ async fn scheduled_invitations(
     }
     let cfg = Arc::clone(config);
     let report = register
-        .call(move |r| {
+        .call_blocking(move |r| {
             let report = outbox::enqueue_invitations(&cfg, r, &[], now).map_err(|e| match e {
                 outbox::EnqueueError::Register(e) => e,
                 other => RegisterError::Invalid(other.to_string()),

@@ -287,3 +287,23 @@ fn help_names_every_command() {
     }
     assert!(run.stdout.contains("Exit status"));
 }
+
+#[test]
+fn invitations_can_be_queued_for_the_daemon_to_send() {
+    let ws = Workspace::ogp5();
+    let run = ws
+        .run(&["--now", SEND_TIME, "send", "invitations", "--queue-only"])
+        .expect(0);
+    assert!(run.stdout.contains("15 put in the outbox"), "{}", run.stdout);
+    assert!(ws.outbox_files().is_empty());
+    let status = ws.run(&["status", "--json"]).expect(0).json();
+    assert!(
+        status["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["invitation"]["status"] == "pending")
+    );
+    ws.run(&["--now", SEND_TIME, "run", "--once"]).expect(0);
+    assert_eq!(ws.outbox_files().len(), 15);
+}

@@ -470,17 +470,13 @@ impl Ctx<'_> {
         self.line_starts.partition_point(|start| *start <= offset) + 1
     }
 
-    /// Deserializes one section or item; a failure becomes a problem and `None`.
-    fn item<T: DeserializeOwned>(
-        &mut self,
-        spanned: toml::Spanned<toml::Value>,
-        key: &str,
-    ) -> Option<(T, usize)> {
+    /// One section or item read in stage 1; a failure becomes a problem and `None`.
+    fn item<T>(&mut self, spanned: toml::Spanned<Lenient<T>>, key: &str) -> Option<(T, usize)> {
         let line = self.line_of(spanned.span().start);
-        match spanned.into_inner().try_into::<T>() {
-            Ok(value) => Some((value, line)),
-            Err(e) => {
-                self.problem(Some(line), key, e.message().trim().to_string());
+        match spanned.into_inner() {
+            Lenient::Read(value) => Some((value, line)),
+            Lenient::Bad { message, .. } => {
+                self.problem(Some(line), key, message);
                 None
             }
         }
@@ -512,23 +508,61 @@ impl Ctx<'_> {
     }
 }
 
+/// One section or array item, read on its own: a failure is kept as its message instead of
+/// failing the whole file, so that every bad item is reported. The TOML value of an item lives
+/// only while that item is read, which keeps a config of thousands of organisations small.
+enum Lenient<T> {
+    Read(T),
+    Bad {
+        /// The item's `id`, to name it in the problem.
+        id: Option<String>,
+        message: String,
+    },
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = toml::Value::deserialize(deserializer)?;
+        let id = value.get("id").and_then(|v| v.as_str()).map(str::to_string);
+        Ok(match value.try_into::<T>() {
+            Ok(read) => Lenient::Read(read),
+            Err(e) => Lenient::Bad {
+                id,
+                message: e.message().trim().to_string(),
+            },
+        })
+    }
+}
+
+impl<T> Lenient<T> {
+    fn id(&self) -> Option<&str> {
+        match self {
+            Lenient::Read(_) => None,
+            Lenient::Bad { id, .. } => id.as_deref(),
+        }
+    }
+}
+
+type Section<T> = Option<toml::Spanned<Lenient<T>>>;
+type Items<T> = Option<Vec<toml::Spanned<Lenient<T>>>>;
+
 /// The top of the file, each part kept with its position so problems can name a line.
 #[derive(Deserialize)]
 struct Document {
-    process: Option<toml::Spanned<toml::Value>>,
-    organiser: Option<toml::Spanned<toml::Value>>,
-    coordinator: Option<toml::Spanned<toml::Value>>,
-    signatory: Option<toml::Spanned<toml::Value>>,
-    themes: Option<Vec<toml::Spanned<toml::Value>>>,
-    events: Option<Vec<toml::Spanned<toml::Value>>>,
-    deadlines: Option<Vec<toml::Spanned<toml::Value>>>,
-    replies: Option<toml::Spanned<toml::Value>>,
-    invitation: Option<toml::Spanned<toml::Value>>,
-    organisations: Option<Vec<toml::Spanned<toml::Value>>>,
-    transport: Option<toml::Spanned<toml::Value>>,
-    smtp: Option<toml::Spanned<toml::Value>>,
-    imap: Option<toml::Spanned<toml::Value>>,
-    retry: Option<toml::Spanned<toml::Value>>,
+    process: Section<raw::RawProcess>,
+    organiser: Section<raw::RawOrganiser>,
+    coordinator: Section<raw::RawPerson>,
+    signatory: Section<raw::RawPerson>,
+    themes: Items<raw::RawTheme>,
+    events: Items<raw::RawEvent>,
+    deadlines: Items<raw::RawDeadline>,
+    replies: Section<raw::RawReplies>,
+    invitation: Section<raw::RawInvitation>,
+    organisations: Items<raw::RawOrganisation>,
+    transport: Section<raw::RawTransport>,
+    smtp: Section<raw::RawSmtp>,
+    imap: Section<raw::RawImap>,
+    retry: Section<raw::RawRetry>,
 }
 
 const SECTIONS: &[&str] = &[
@@ -648,7 +682,7 @@ impl Config {
 
 fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
     // Stage 1: the file as TOML, unknown sections, then each section and item on its own.
-    let table: toml::Table = match toml::from_str(cx.source) {
+    let table: BTreeMap<String, serde::de::IgnoredAny> = match toml::from_str(cx.source) {
         Ok(table) => table,
         Err(e) => {
             let line = e.span().map(|s| cx.line_of(s.start));
@@ -770,11 +804,7 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
     })
 }
 
-fn required<T: DeserializeOwned>(
-    cx: &mut Ctx<'_>,
-    section: Option<toml::Spanned<toml::Value>>,
-    key: &str,
-) -> Option<(T, usize)> {
+fn required<T>(cx: &mut Ctx<'_>, section: Section<T>, key: &str) -> Option<(T, usize)> {
     match section {
         Some(s) => cx.item(s, key),
         None => {
@@ -784,21 +814,12 @@ fn required<T: DeserializeOwned>(
     }
 }
 
-fn items<T: DeserializeOwned>(
-    cx: &mut Ctx<'_>,
-    list: Option<Vec<toml::Spanned<toml::Value>>>,
-    key: &str,
-) -> Vec<(usize, (T, usize))> {
+fn items<T>(cx: &mut Ctx<'_>, list: Items<T>, key: &str) -> Vec<(usize, (T, usize))> {
     list.unwrap_or_default()
         .into_iter()
         .enumerate()
         .filter_map(|(i, item)| {
-            let id = item
-                .get_ref()
-                .get("id")
-                .and_then(|v| v.as_str())
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default();
+            let id = item.get_ref().id().map(|s| format!(" ({s})")).unwrap_or_default();
             cx.item(item, &format!("{key}[{i}]{id}")).map(|found| (i, found))
         })
         .collect()

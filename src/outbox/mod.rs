@@ -8,7 +8,7 @@ pub mod ident;
 pub mod invitation;
 pub mod letter;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 
 use crate::config::Config;
 use crate::register::{Enqueued, OutboxStatus, Register, RegisterError};
@@ -67,6 +67,9 @@ pub fn enqueue_invitations(
     let secret = register.secret()?;
     register.sync_organisations(&invitation::org_sync(config, &secret), now)?;
     let mut report = EnqueueReport::default();
+    // Due from the start of this second: a rehearsal that runs the daemon at the same `--now`
+    // right after finds them due, not a few milliseconds in its future.
+    let due = now.with_nanosecond(0).unwrap_or(now);
     for chunk in orgs.chunks(CHUNK) {
         let keys: Vec<String> = chunk
             .iter()
@@ -79,7 +82,7 @@ pub fn enqueue_invitations(
                 Some(status) => report.existing.push((org.id.clone(), *status)),
                 None => {
                     let draft = invitation::draft(config, org, &secret, org.lang, now)?;
-                    fresh.push(draft.into_new_message(&config.invitation.event, now));
+                    fresh.push(draft.into_new_message(&config.invitation.event, due));
                 }
             }
         }

@@ -57,6 +57,14 @@ impl<T> Op<T> for std::result::Result<T, rusqlite::Error> {
     }
 }
 
+/// Runs one statement, its compiled form kept for the next time: the hot path of sending runs
+/// the same few statements for every message.
+fn exec(conn: &Connection, op: &'static str, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+    conn.prepare_cached(sql)
+        .and_then(|mut stmt| stmt.execute(params))
+        .op(op)
+}
+
 /// Timestamps are stored as RFC 3339 UTC with milliseconds, which sort as text.
 pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -458,10 +466,13 @@ impl Register {
             let mut insert = tx
                 .prepare(
                     "INSERT INTO outbox (idem_key, kind, org_id, event_id, revision, message_id, envelope_from,
-                                         recipients, subject, lang, body, not_before, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                                         recipients, subject, lang, not_before, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                      ON CONFLICT (idem_key) DO NOTHING",
                 )
+                .op("prepare enqueue")?;
+            let mut insert_body = tx
+                .prepare("INSERT INTO outbox_bodies (outbox_id, body) VALUES (?1, ?2)")
                 .op("prepare enqueue")?;
             let mut existing = tx
                 .prepare("SELECT id, status FROM outbox WHERE idem_key = ?1")
@@ -481,13 +492,16 @@ impl Register {
                         recipients,
                         m.subject,
                         m.lang,
-                        m.body,
                         ts(m.not_before),
                         at
                     ])
                     .op("enqueue a message")?;
                 if inserted == 1 {
-                    out.push(Enqueued::New(tx.last_insert_rowid()));
+                    let id = tx.last_insert_rowid();
+                    insert_body
+                        .execute(params![id, m.body])
+                        .op("store a message's bytes")?;
+                    out.push(Enqueued::New(id));
                 } else {
                     let (id, status): (i64, String) = existing
                         .query_row([&m.key], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -582,12 +596,14 @@ impl Register {
     pub fn begin_attempt(&mut self, id: i64, now: DateTime<Utc>) -> Result<Option<Outgoing>> {
         let tx = self.conn.transaction().op("begin an attempt")?;
         let message = tx
-            .query_row(
-                "SELECT id, idem_key, kind, org_id, message_id, envelope_from, recipients, subject, body,
-                        status, attempts, first_attempt_at
-                 FROM outbox WHERE id = ?1 AND status IN ('queued', 'sending')",
-                [id],
-                |r| {
+            .prepare_cached(
+                "SELECT o.id, o.idem_key, o.kind, o.org_id, o.message_id, o.envelope_from, o.recipients,
+                        o.subject, b.body, o.status, o.attempts, o.first_attempt_at
+                 FROM outbox o JOIN outbox_bodies b ON b.outbox_id = o.id
+                 WHERE o.id = ?1 AND o.status IN ('queued', 'sending')",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row([id], |r| {
                     let recipients: String = r.get(6)?;
                     let status: String = r.get(9)?;
                     let first: Option<String> = r.get(11)?;
@@ -605,18 +621,19 @@ impl Register {
                         attempts: r.get::<_, i64>(10)? as u32,
                         first_attempt_at: first.as_deref().and_then(parse_ts),
                     })
-                },
-            )
-            .optional()
+                })
+                .optional()
+            })
             .op("read a message to send")?;
         if message.is_some() {
-            tx.execute(
+            exec(
+                &tx,
+                "mark a message as sending",
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1,
                         first_attempt_at = COALESCE(first_attempt_at, ?2)
                  WHERE id = ?1",
                 params![id, ts(now)],
-            )
-            .op("mark a message as sending")?;
+            )?;
         }
         tx.commit().op("commit the start of an attempt")?;
         Ok(message)
@@ -625,13 +642,14 @@ impl Register {
     /// Records that the server accepted the message.
     pub fn mark_sent(&mut self, id: i64, now: DateTime<Utc>, reply: &str, copy_to_sent: bool) -> Result<()> {
         let tx = self.conn.transaction().op("begin mark sent")?;
-        tx.execute(
+        exec(
+            &tx,
+            "mark a message as sent",
             "UPDATE outbox SET status = 'sent', sent_at = ?2, smtp_reply = ?3, last_error = NULL,
                     error_code = NULL, sent_copy = ?4
              WHERE id = ?1",
             params![id, ts(now), reply, if copy_to_sent { "pending" } else { "none" }],
-        )
-        .op("mark a message as sent")?;
+        )?;
         log_outbox_change(&tx, id, now, "sent", reply)?;
         tx.commit().op("commit mark sent")?;
         Ok(())
@@ -645,13 +663,13 @@ impl Register {
         error: &str,
         code: Option<u16>,
     ) -> Result<()> {
-        self.conn
-            .execute(
-                "UPDATE outbox SET status = 'queued', not_before = ?2, last_error = ?3, error_code = ?4
-                 WHERE id = ?1",
-                params![id, ts(not_before), error, code],
-            )
-            .op("schedule a retry")?;
+        exec(
+            &self.conn,
+            "schedule a retry",
+            "UPDATE outbox SET status = 'queued', not_before = ?2, last_error = ?3, error_code = ?4
+             WHERE id = ?1",
+            params![id, ts(not_before), error, code],
+        )?;
         Ok(())
     }
 
@@ -670,11 +688,12 @@ impl Register {
     /// Records a final failure with the server's words.
     pub fn mark_failed(&mut self, id: i64, now: DateTime<Utc>, error: &str, code: Option<u16>) -> Result<()> {
         let tx = self.conn.transaction().op("begin mark failed")?;
-        tx.execute(
+        exec(
+            &tx,
+            "mark a message as failed",
             "UPDATE outbox SET status = 'failed', last_error = ?2, error_code = ?3 WHERE id = ?1",
             params![id, error, code],
-        )
-        .op("mark a message as failed")?;
+        )?;
         log_outbox_change(&tx, id, now, "failed", error)?;
         tx.commit().op("commit mark failed")?;
         Ok(())
@@ -685,8 +704,9 @@ impl Register {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT id, message_id, org_id, body FROM outbox WHERE sent_copy = 'pending'
-                 ORDER BY id LIMIT ?1",
+                "SELECT o.id, o.message_id, o.org_id, b.body
+                 FROM outbox o JOIN outbox_bodies b ON b.outbox_id = o.id
+                 WHERE o.sent_copy = 'pending' ORDER BY o.id LIMIT ?1",
             )
             .op("prepare pending copies")?;
         let rows = stmt
@@ -930,12 +950,13 @@ fn log_outbox_change(
     status: &str,
     detail: &str,
 ) -> Result<()> {
-    tx.execute(
+    exec(
+        tx,
+        "log a delivery change",
         "INSERT INTO changes (at, org_id, entity, field, new, message_id, actor)
          SELECT ?2, org_id, kind, 'status', ?3 || ': ' || ?4, message_id, 'daemon' FROM outbox WHERE id = ?1",
         params![id, ts(now), status, detail],
-    )
-    .op("log a delivery change")?;
+    )?;
     Ok(())
 }
 

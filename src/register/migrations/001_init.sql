@@ -44,7 +44,6 @@ CREATE TABLE outbox (
     recipients       TEXT NOT NULL,            -- JSON array of addresses
     subject          TEXT NOT NULL,
     lang             TEXT,
-    body             BLOB NOT NULL,            -- the exact bytes sent
     status           TEXT NOT NULL DEFAULT 'queued'
                      CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
     attempts         INTEGER NOT NULL DEFAULT 0,
@@ -65,6 +64,13 @@ CREATE TABLE outbox (
 -- What is due, in order, without sorting: only unsent messages are in it.
 CREATE INDEX outbox_due ON outbox (not_before, id) WHERE status IN ('queued', 'sending');
 CREATE INDEX outbox_org ON outbox (org_id, kind);
+
+-- The exact bytes of each outgoing message, apart from its state so that the frequent state
+-- changes rewrite small rows only.
+CREATE TABLE outbox_bodies (
+    outbox_id INTEGER PRIMARY KEY REFERENCES outbox(id),
+    body      BLOB NOT NULL
+);
 
 -- Every message read from a mailbox, known by where it was and by its Message-ID.
 CREATE TABLE messages_seen (

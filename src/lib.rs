@@ -12,7 +12,7 @@
 //!   ([`outbox::ident`]) before anything leaves, then drains what is due
 //!   ([`outbox::dispatch`]) → [`transport`]: SMTP with a pool and a rate limit, or a local
 //!   Maildir; a copy to the coordinator's Sent folder over IMAP.
-//! - [`register`]: the SQLite database that remembers everything, owned by one thread.
+//! - [`register`]: the SQLite database that remembers everything, behind one handle.
 //! - [`report`]: `status` and `export`.
 //! - Running: [`daemon`] (`samskap run`), [`app`] (the commands), [`cli`] (the flags).
 //! - Infrastructure: [`clock`] (injected time), [`shutdown`], [`net`] (TLS, IMAP sessions),

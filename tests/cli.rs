@@ -296,14 +296,7 @@ fn invitations_can_be_queued_for_the_daemon_to_send() {
         .expect(0);
     assert!(run.stdout.contains("15 put in the outbox"), "{}", run.stdout);
     assert!(ws.outbox_files().is_empty());
-    let status = ws.run(&["status", "--json"]).expect(0).json();
-    assert!(
-        status["organisations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|o| o["invitation"]["status"] == "pending")
-    );
+    assert!(ws.all_invitations_are("pending"));
     ws.run(&["--now", SEND_TIME, "run", "--once"]).expect(0);
     assert_eq!(ws.outbox_files().len(), 15);
 }

@@ -201,14 +201,7 @@ fn killed_from_outside_at_many_moments_then_restarted_every_organisation_is_invi
     let arrived = arrivals(&rig, &recipients);
     // A kill from outside can land in the window at most once per kill.
     let duplicates = check_exactly_once(&arrived, kills);
-    let status = ws.run(&["status", "--json"]).expect(0).json();
-    assert!(
-        status["organisations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|o| o["invitation"]["status"] == "sent")
-    );
+    assert!(ws.all_invitations_are("sent"));
     sent_folder_is_exact(&rig, 60);
     eprintln!(
         "crash tally (SIGKILL from outside): {kills} kills; {} invitations, {duplicates} duplicates, each with the same Message-ID",

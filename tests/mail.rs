@@ -376,14 +376,7 @@ fn a_wrong_password_fails_no_invitation_and_the_right_one_sends_them_all() {
         "{logins} logins:\n{}",
         rig.postfix_log()
     );
-    let status = ws.run(&["status", "--json"]).expect(0).json();
-    assert!(
-        status["organisations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|o| o["invitation"]["status"] == "pending")
-    );
+    assert!(ws.all_invitations_are("pending"));
 
     ws.env = vec![(PASSWORD_ENV.into(), PASSWORD.into())];
     ws.run(&["--now", "2022-06-15T10:30:00+02:00", "run", "--once"])

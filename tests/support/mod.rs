@@ -121,6 +121,27 @@ impl Workspace {
         Run::from(self.command(args).output().expect("cannot run samskap"))
     }
 
+    /// Each organisation's invitation status, as `status --json` says, in its order.
+    pub fn invitation_statuses(&self) -> Vec<(String, String)> {
+        let status = self.run(&["status", "--json"]).expect(0).json();
+        status["organisations"]
+            .as_array()
+            .expect("organisations")
+            .iter()
+            .map(|o| {
+                (
+                    o["id"].as_str().unwrap_or_default().to_string(),
+                    o["invitation"]["status"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// Whether every invitation has `status`.
+    pub fn all_invitations_are(&self, status: &str) -> bool {
+        self.invitation_statuses().iter().all(|(_, s)| s == status)
+    }
+
     /// The files the Maildir transport wrote.
     pub fn outbox_files(&self) -> Vec<Vec<u8>> {
         let mut out = Vec::new();

@@ -12,6 +12,8 @@
 //!   ([`outbox::ident`]) before anything leaves, then drains what is due
 //!   ([`outbox::dispatch`]) → [`transport`]: SMTP with a pool and a rate limit, or a local
 //!   Maildir; a copy to the coordinator's Sent folder over IMAP.
+//! - Inbound: [`understand`] reads a message's bytes into what it means (class, the person's
+//!   own text, facts, references), purely.
 //! - [`register`]: the SQLite database that remembers everything, behind one handle.
 //! - [`report`]: `status` and `export`.
 //! - Running: [`daemon`] (`samskap run`), [`app`] (the commands), [`cli`] (the flags).
@@ -32,3 +34,4 @@ pub mod report;
 pub mod shutdown;
 pub mod templates;
 pub mod transport;
+pub mod understand;

@@ -162,6 +162,8 @@ pub struct Event {
     pub name: Text,
     pub time: EventTime,
     pub location: Option<Text>,
+    /// How replies name it besides its name and date, lowercase.
+    pub aliases: Vec<String>,
 }
 
 /// What a deadline is for.
@@ -1000,6 +1002,12 @@ fn validate_events(cx: &mut Ctx<'_>, events: Vec<(usize, (raw::RawEvent, usize))
                 name: Text::from_raw(e.name),
                 time,
                 location: e.location.map(Text::from_raw),
+                aliases: e
+                    .aliases
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|a| a.to_lowercase())
+                    .collect(),
             });
         }
     }

@@ -75,6 +75,8 @@ pub struct RawEvent {
     pub when: Option<RawText>,
     pub candidates: Option<Vec<RawSlot>>,
     pub location: Option<RawText>,
+    /// How replies name it besides its name and date ("oppfølgingsmøtet").
+    pub aliases: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,240 @@
+//! Automatic replies: out-of-office and other machine answers (RFC 3834 `Auto-Submitted`,
+//! `X-Autoreply`, Exchange's `X-Auto-Response-Suppress`, `Precedence`), and the words of
+//! "Automatisk svar", "Fraværsmelding", "Ute av kontoret", "Out of office", "Automatic reply".
+//! An out-of-office that says when its writer is back ("til og med 1. juli") gives that day, so
+//! reminders can wait for it.
+
+use chrono::NaiveDate;
+use mail_parser::Message;
+
+use super::dates;
+
+/// Subjects of automatic replies, lowercased.
+const SUBJECTS: &[&str] = &[
+    "automatisk svar",
+    "autosvar",
+    "auto-svar",
+    "fraværsmelding",
+    "fravær",
+    "ute av kontoret",
+    "ikke på kontoret",
+    "ferie",
+    "out of office",
+    "out of the office",
+    "automatic reply",
+    "auto reply",
+    "autoreply",
+    "auto-reply",
+    "autoresponse",
+    "auto response",
+    "auto:",
+    "away from",
+    "on vacation",
+    "on leave",
+    "abwesenheitsnotiz",
+    "automatische antwort",
+    "frånvaro",
+    "automatiskt svar",
+    "réponse automatique",
+    "absence",
+];
+
+/// Words in the body of an out-of-office.
+const BODY: &[&str] = &[
+    "er ute av kontoret",
+    "er på ferie",
+    "er borte",
+    "er fraværende",
+    "har ferie",
+    "er i permisjon",
+    "er tilbake",
+    "tilbake på kontoret",
+    "begrenset tilgang til e-post",
+    "leser ikke e-post",
+    "jeg er ikke på kontoret",
+    "out of the office",
+    "out of office",
+    "on annual leave",
+    "on vacation",
+    "on holiday",
+    "limited access to e-mail",
+    "limited access to email",
+    "i will be back",
+    "i am away",
+    "i'm away",
+    "i will return",
+];
+
+/// What an automatic reply says.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AutoReply {
+    /// The first day its writer is back, when it says.
+    pub returns_on: Option<NaiveDate>,
+    /// What gave it away.
+    pub signal: String,
+}
+
+/// Whether `message` is an automatic reply; headers first, then subject, then the words.
+pub fn detect(message: &Message<'_>, text: &str) -> Option<String> {
+    if let Some(value) = message.header_raw("Auto-Submitted") {
+        let v = value.trim().to_ascii_lowercase();
+        if !v.is_empty() && !v.starts_with("no") {
+            return Some(format!("Auto-Submitted: {v}"));
+        }
+    }
+    for header in ["X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Auto-Reply"] {
+        if message.header_raw(header).is_some() {
+            return Some(header.to_string());
+        }
+    }
+    if let Some(value) = message.header_raw("Precedence") {
+        let v = value.trim().to_ascii_lowercase();
+        if v == "auto_reply" || v == "junk" {
+            return Some(format!("Precedence: {v}"));
+        }
+    }
+    let subject = message.subject().unwrap_or("").to_lowercase();
+    let subject_signal = SUBJECTS.iter().find(|s| subject.contains(*s));
+    let suppress = message.header_raw("X-Auto-Response-Suppress").is_some();
+    let body = text.to_lowercase();
+    let body_signal = BODY.iter().find(|s| body.contains(*s));
+    match (subject_signal, suppress, body_signal) {
+        (Some(s), _, _) if subject.starts_with(s) || subject.contains(&format!("{s}:")) => {
+            Some(format!("subject \"{s}\""))
+        }
+        (Some(s), true, _) => Some(format!("subject \"{s}\" with X-Auto-Response-Suppress")),
+        (Some(s), _, Some(b)) => Some(format!("subject \"{s}\" and \"{b}\"")),
+        (None, true, Some(b)) => Some(format!("X-Auto-Response-Suppress and \"{b}\"")),
+        _ => None,
+    }
+}
+
+/// The first day back, read from the reply's words; `reference` is the reply's date.
+pub fn return_date(text: &str, reference: NaiveDate) -> Option<NaiveDate> {
+    let lower = text.to_lowercase();
+    // Words before a date that say how to read it: back on that day, or away through it.
+    const BACK_ON: &[&str] = &[
+        "tilbake",
+        "igjen",
+        "back",
+        "return",
+        "returning",
+        "kontoret fra",
+        "from",
+        "fra og med",
+        "f.o.m",
+    ];
+    const AWAY_THROUGH: &[&str] = &[
+        "til og med",
+        "t.o.m",
+        "tom.",
+        "frem til",
+        "fram til",
+        "inntil",
+        "til",
+        "until",
+        "till",
+        "through",
+        "to",
+    ];
+    let found = dates::find_all(&lower, reference);
+    let mut best: Option<NaiveDate> = None;
+    for date in found {
+        if date.date < reference {
+            continue;
+        }
+        let before = &lower[date.start.saturating_sub(40)..date.start];
+        let before = before.trim_end();
+        // The last cue before the date decides.
+        let back = BACK_ON.iter().filter_map(|c| before.rfind(c).map(|p| (p, true)));
+        let away = AWAY_THROUGH.iter().filter_map(|c| {
+            before
+                .rfind(c)
+                .filter(|p| {
+                    // whole words only ("til" in "tilbake" is not "til")
+                    let end = p + c.len();
+                    before[end..].chars().next().is_none_or(|ch| !ch.is_alphabetic())
+                        && before[..*p].chars().last().is_none_or(|ch| !ch.is_alphabetic())
+                })
+                .map(|p| (p, false))
+        });
+        let cue = back.chain(away).max_by_key(|(p, _)| *p);
+        let day = match cue {
+            Some((_, true)) => Some(date.date),
+            Some((_, false)) => date.date.succ_opt(),
+            None => None,
+        };
+        if let Some(day) = day {
+            // The latest day mentioned is when they are surely back.
+            best = Some(best.map_or(day, |b| b.max(day)));
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2022, m, d).unwrap()
+    }
+
+    #[test]
+    fn away_through_a_day_means_back_the_day_after() {
+        assert_eq!(
+            return_date("Jeg er på ferie til og med 1. juli.", day(6, 16)),
+            Some(day(7, 2))
+        );
+        assert_eq!(
+            return_date("Fraværende t.o.m. 01.07.2022", day(6, 16)),
+            Some(day(7, 2))
+        );
+        assert_eq!(
+            return_date("I am out of the office until July 1st.", day(6, 16)),
+            Some(day(7, 2))
+        );
+    }
+
+    #[test]
+    fn back_on_a_day_means_that_day() {
+        assert_eq!(
+            return_date("Jeg er tilbake mandag 4. juli.", day(6, 16)),
+            Some(day(7, 4))
+        );
+        assert_eq!(
+            return_date("I will be back on 4 July.", day(6, 16)),
+            Some(day(7, 4))
+        );
+        assert_eq!(
+            return_date("Jeg er borte fra 20. juni og tilbake 4. juli", day(6, 16)),
+            Some(day(7, 4))
+        );
+    }
+
+    #[test]
+    fn no_date_no_return_day() {
+        assert_eq!(
+            return_date("Jeg har begrenset tilgang til e-post.", day(6, 16)),
+            None
+        );
+    }
+
+    #[test]
+    fn headers_and_subjects_give_automatic_replies_away() {
+        let parse = |raw: &str| {
+            mail_parser::MessageParser::default()
+                .parse(raw.as_bytes())
+                .unwrap()
+                .into_owned()
+        };
+        let m = parse("Subject: Re: x\r\nAuto-Submitted: auto-replied\r\n\r\nhei");
+        assert!(detect(&m, "hei").is_some());
+        let m = parse("Subject: Automatisk svar: Invitasjon\r\n\r\nJeg er på ferie");
+        assert!(detect(&m, "Jeg er på ferie").is_some());
+        let m = parse(
+            "Subject: SV: Invitasjon\r\nAuto-Submitted: no\r\n\r\nVi kommer, men jeg har ferie etterpå",
+        );
+        assert!(detect(&m, "Vi kommer, men jeg har ferie etterpå").is_none());
+    }
+}

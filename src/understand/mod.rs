@@ -1,0 +1,535 @@
+//! The understand stage: a message's bytes in, what it means out, with no I/O. Never panics on
+//! hostile input: what cannot be read is reported as data.
+//!
+//! 1. Classify: delivery report ([`bounce`]), automatic reply ([`autoreply`]), calendar message
+//!    ([`calendar`]), a notice nobody needs to act on, or a person's reply.
+//! 2. For a reply, keep what the person wrote now ([`quote`]; HTML through [`html`]).
+//! 3. Extract the facts ([`extract`]: intents, attendees, contact person with [`phone`] numbers,
+//!    [`dates`]).
+//! 4. Collect what attributes it to an organisation (tokens, In-Reply-To, References, sender) and
+//!    what the receiving server said about its authenticity; deciding is the register's job.
+
+pub mod autoreply;
+pub mod bounce;
+pub mod calendar;
+pub mod dates;
+pub mod extract;
+pub mod html;
+pub mod phone;
+pub mod quote;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use mail_parser::{Message, MessageParser, PartType};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::config::Lang;
+pub use extract::{Facts, Sender};
+
+/// What kind of message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "class", rename_all = "snake_case")]
+pub enum Class {
+    /// Could not be parsed as mail at all.
+    Unreadable {
+        reason: String,
+    },
+    /// Our own message (a copy that came back in).
+    Own,
+    Bounce(bounce::Bounce),
+    AutoReply(autoreply::AutoReply),
+    Calendar(calendar::CalendarMessage),
+    /// A person's reply, taken apart and read.
+    Reply {
+        split: quote::Split,
+        facts: Facts,
+    },
+    /// Nothing to act on: read receipts, spam complaints, mailing lists.
+    Notice {
+        what: String,
+    },
+}
+
+impl Class {
+    /// The short name stored with the message.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Class::Unreadable { .. } => "unreadable",
+            Class::Own => "own",
+            Class::Bounce(_) => "bounce",
+            Class::AutoReply(_) => "auto_reply",
+            Class::Calendar(_) => "calendar",
+            Class::Reply { .. } => "reply",
+            Class::Notice { .. } => "notice",
+        }
+    }
+}
+
+/// Where a token was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenSource {
+    /// A recipient address: the reply went to that organisation's plus-address.
+    Recipient,
+    /// The subject tag.
+    Subject,
+    /// The text, usually a forwarded invitation quoted in it.
+    Body,
+}
+
+/// What ties a message to an organisation or to one of our messages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Refs {
+    pub tokens: Vec<(String, TokenSource)>,
+    /// Message-IDs from In-Reply-To and References.
+    pub replied_to: Vec<String>,
+}
+
+/// One verdict of the receiving server's authentication checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthResult {
+    /// Who wrote the header (authserv-id).
+    pub server: String,
+    /// dkim, spf, dmarc, arc…
+    pub method: String,
+    /// pass, fail, none, softfail…
+    pub result: String,
+}
+
+/// A message understood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Understood {
+    /// Its Message-ID, or a digest of its bytes when it has none.
+    pub message_id: String,
+    pub from: Option<Sender>,
+    pub date: Option<DateTime<Utc>>,
+    pub subject: String,
+    pub lang: Lang,
+    #[serde(flatten)]
+    pub class: Class,
+    pub refs: Refs,
+    pub auth: Vec<AuthResult>,
+    /// Problems met while reading, kept as data.
+    pub problems: Vec<String>,
+}
+
+/// What understanding needs to know about the process; built once from the config.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub extract: extract::Context,
+    /// The process id in plus-addresses ("ogp5").
+    pub process: String,
+    /// The subject tag around the token: ("[OGP5:", "]").
+    pub tag: Option<(String, String)>,
+    /// Subjects we sent, lowercase, to tell a reply's own words from ours.
+    pub our_subjects: Vec<String>,
+}
+
+impl Context {
+    /// Builds the context from a validated config.
+    pub fn from_config(config: &crate::config::Config) -> Context {
+        let mut own_addresses = vec![config.replies.address.to_string().to_lowercase()];
+        for a in [
+            config.coordinator.email.as_ref(),
+            config.organiser.email.as_ref(),
+            config.signatory.email.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            own_addresses.push(a.to_string().to_lowercase());
+        }
+        let own_phones = [
+            config.coordinator.phone.as_deref(),
+            config.organiser.phone.as_deref(),
+            config.signatory.phone.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(phone::normalize)
+        .collect();
+        let mut org_words: Vec<String> = Vec::new();
+        for o in &config.organisations {
+            org_words.push(o.name.to_lowercase());
+            if let Some(en) = &o.name_en {
+                org_words.push(en.to_lowercase());
+            }
+        }
+        org_words.push(config.organiser.name.nb.to_lowercase());
+        org_words.push(config.organiser.name.en.to_lowercase());
+        let tz = config.process.timezone;
+        let events = config
+            .events
+            .iter()
+            .map(|e| {
+                let days = match &e.time {
+                    crate::config::EventTime::Fixed(slot) => vec![slot.start.with_timezone(&tz).date_naive()],
+                    crate::config::EventTime::Open { candidates, .. } => candidates
+                        .iter()
+                        .map(|c| c.start.with_timezone(&tz).date_naive())
+                        .collect(),
+                };
+                let mut aliases: Vec<String> = e.aliases.iter().map(|a| a.to_lowercase()).collect();
+                aliases.push(e.name.nb.to_lowercase());
+                aliases.push(e.name.en.to_lowercase());
+                extract::EventRef {
+                    id: e.id.clone(),
+                    aliases,
+                    days,
+                }
+            })
+            .collect();
+        let tag = config.replies.subject_tag.as_deref().and_then(|t| {
+            let (before, after) = t.split_once("{token}")?;
+            Some((before.to_lowercase(), after.to_lowercase()))
+        });
+        let reply = &config.replies.address;
+        let mut our_subjects = Vec::new();
+        for lang in [Lang::Nb, Lang::En] {
+            our_subjects.push(config.process.name.get(lang).to_lowercase());
+        }
+        Context {
+            extract: extract::Context {
+                events,
+                default_event: config.invitation.event.clone(),
+                own_addresses,
+                reply_address: Some((reply.user().to_lowercase(), reply.domain().to_lowercase())),
+                own_phones,
+                own_names: [config.coordinator.name.clone(), config.signatory.name.clone()]
+                    .into_iter()
+                    .filter(|n| !n.is_empty())
+                    .collect(),
+                org_words,
+            },
+            process: config.process.id.to_lowercase(),
+            tag,
+            our_subjects,
+        }
+    }
+}
+
+fn digest_id(raw: &[u8]) -> String {
+    let hash = Sha256::digest(raw);
+    format!(
+        "sha256-{}@samskap.invalid",
+        data_encoding::HEXLOWER.encode(&hash[..16])
+    )
+}
+
+fn sender(message: &Message<'_>) -> Option<Sender> {
+    let address = message.from()?.first()?;
+    Some(Sender {
+        name: address
+            .name()
+            .map(|n| n.trim().trim_matches('"').to_string())
+            .filter(|n| !n.is_empty() && !n.contains('@')),
+        address: address.address()?.trim().to_ascii_lowercase(),
+    })
+}
+
+/// The person's own text: the first text/plain body, else the HTML one made text (quotes marked).
+fn person_text(message: &Message<'_>) -> String {
+    let mut html = None;
+    for id in message.text_body.iter().chain(message.html_body.iter()) {
+        let Some(part) = message.parts.get(*id as usize) else {
+            continue;
+        };
+        match &part.body {
+            PartType::Text(text) if !text.trim().is_empty() => return text.to_string(),
+            PartType::Html(h) if html.is_none() => html = Some(h.to_string()),
+            _ => {}
+        }
+    }
+    html.map(|h| html::to_text(&h)).unwrap_or_default()
+}
+
+/// The subject with reply prefixes, our tag and our own words taken away: what is left is what the
+/// person wrote there.
+pub fn own_subject_words(subject: &str, ctx: &Context) -> String {
+    let mut s = subject.trim().to_string();
+    loop {
+        let lower = s.to_lowercase();
+        let prefix = [
+            "sv:", "re:", "svar:", "vs:", "fw:", "fwd:", "aw:", "wg:", "antw:", "tr:", "rv:", "vb:", "ang:",
+        ]
+        .iter()
+        .find(|p| lower.starts_with(*p));
+        match prefix {
+            Some(p) => s = s[p.len()..].trim().to_string(),
+            None => break,
+        }
+    }
+    if let Some((before, after)) = &ctx.tag {
+        let lower = s.to_lowercase();
+        if let Some(start) = lower.find(before.as_str()) {
+            let rest = &lower[start + before.len()..];
+            let end = if after.is_empty() {
+                rest.find(' ').unwrap_or(rest.len())
+            } else {
+                rest.find(after.as_str())
+                    .map(|e| e + after.len())
+                    .unwrap_or(rest.len())
+            };
+            let cut_end = start + before.len() + end;
+            s = format!("{}{}", &s[..start], &s[cut_end.min(s.len())..])
+                .trim()
+                .to_string();
+        }
+    }
+    let lower = s.to_lowercase();
+    if ctx
+        .our_subjects
+        .iter()
+        .any(|o| lower.starts_with(o.as_str()) || o.starts_with(&lower))
+    {
+        return String::new();
+    }
+    s
+}
+
+/// Tokens in `text`: our plus-addresses and subject tags.
+fn tokens_in(text: &str, ctx: &Context, source: TokenSource, out: &mut Vec<(String, TokenSource)>) {
+    let lower = text.to_lowercase();
+    let mut push = |token: &str| {
+        let t: String = token
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || ('2'..='7').contains(c))
+            .collect();
+        if t.len() == 8 && !out.iter().any(|(x, s)| *x == t && *s == source) {
+            out.push((t, source));
+        }
+    };
+    if let Some((local, domain)) = &ctx.extract.reply_address {
+        let marker = format!("{local}+{}-", ctx.process);
+        let mut from = 0;
+        while let Some(p) = lower[from..].find(&marker) {
+            let start = from + p + marker.len();
+            let rest = &lower[start..];
+            if rest
+                .get(8..)
+                .is_some_and(|after| after.starts_with(&format!("@{domain}")))
+            {
+                push(&rest[..8]);
+            }
+            from = start;
+        }
+    }
+    if let Some((before, _)) = &ctx.tag
+        && !before.is_empty() {
+            let mut from = 0;
+            while let Some(p) = lower[from..].find(before.as_str()) {
+                let start = from + p + before.len();
+                push(&lower[start..]);
+                from = start;
+            }
+        }
+}
+
+fn message_ids(value: &mail_parser::HeaderValue<'_>) -> Vec<String> {
+    match value {
+        mail_parser::HeaderValue::Text(t) => vec![t.to_string()],
+        mail_parser::HeaderValue::TextList(list) => list.iter().map(|t| t.to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Parses `Authentication-Results` headers (RFC 8601).
+fn auth_results(message: &Message<'_>) -> Vec<AuthResult> {
+    let mut out = Vec::new();
+    for (name, value) in message.headers_raw() {
+        if !name.eq_ignore_ascii_case("Authentication-Results") {
+            continue;
+        }
+        let value = value.replace(['\r', '\n'], " ");
+        let mut parts = value.split(';');
+        let server = parts
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        for part in parts {
+            let Some((method, rest)) = part.trim().split_once('=') else {
+                continue;
+            };
+            let method = method.trim().to_ascii_lowercase();
+            let result = rest.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+            if ["dkim", "spf", "dmarc", "arc"].contains(&method.as_str()) {
+                out.push(AuthResult {
+                    server: server.clone(),
+                    method,
+                    result,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A guess of the language a person wrote in, for answering them in it.
+pub fn language(text: &str) -> Lang {
+    let lower = format!(" {} ", text.to_lowercase());
+    let nb = [
+        " og ", " ikke ", " vi ", " jeg ", " på ", " til ", " med ", " er ", " kommer ", " hilsen", "å", "ø",
+        "æ", " deltar", " møtet",
+    ]
+    .iter()
+    .filter(|w| lower.contains(*w))
+    .count();
+    let en = [
+        " and ", " not ", " we ", " the ", " will ", " to ", " with ", " is ", " regards", " attend",
+        " meeting", " our ",
+    ]
+    .iter()
+    .filter(|w| lower.contains(*w))
+    .count();
+    if en > nb { Lang::En } else { Lang::Nb }
+}
+
+/// Understands one message. Never panics; whatever cannot be read is said in the result.
+pub fn understand(raw: &[u8], ctx: &Context) -> Understood {
+    let Some(message) = MessageParser::default().parse(raw) else {
+        return Understood {
+            message_id: digest_id(raw),
+            from: None,
+            date: None,
+            subject: String::new(),
+            lang: Lang::Nb,
+            class: Class::Unreadable {
+                reason: "not an e-mail message (no headers could be read)".into(),
+            },
+            refs: Refs::default(),
+            auth: Vec::new(),
+            problems: vec!["unparseable".into()],
+        };
+    };
+    let mut problems = Vec::new();
+    let message_id = match message.message_id() {
+        Some(id) if !id.trim().is_empty() => id.trim().to_string(),
+        _ => {
+            problems.push("no Message-ID: identified by a digest of its bytes".into());
+            digest_id(raw)
+        }
+    };
+    let from = sender(&message);
+    if from.is_none() {
+        problems.push("no readable From address".into());
+    }
+    let date = message
+        .date()
+        .and_then(|d| DateTime::parse_from_rfc3339(&d.to_rfc3339()).ok())
+        .map(|d| d.with_timezone(&Utc));
+    let subject = message.subject().unwrap_or("").to_string();
+
+    let mut refs = Refs::default();
+    for header in [
+        "To",
+        "Cc",
+        "Delivered-To",
+        "X-Original-To",
+        "Envelope-To",
+        "X-Envelope-To",
+        "Resent-To",
+    ] {
+        for (name, value) in message.headers_raw() {
+            if name.eq_ignore_ascii_case(header) {
+                tokens_in(value, ctx, TokenSource::Recipient, &mut refs.tokens);
+            }
+        }
+    }
+    tokens_in(&subject, ctx, TokenSource::Subject, &mut refs.tokens);
+    refs.replied_to.extend(message_ids(message.in_reply_to()));
+    refs.replied_to.extend(message_ids(message.references()));
+    refs.replied_to.dedup();
+
+    let own_from = from
+        .as_ref()
+        .is_some_and(|f| ctx.extract.own_addresses.contains(&f.address));
+    let auth = auth_results(&message);
+    let text = person_text(&message);
+    let lang = language(&text);
+    let reference: NaiveDate = date.map(|d| d.date_naive()).unwrap_or_default();
+
+    let class = if message.header_raw("X-Samskap-Ref").is_some() && own_from {
+        Class::Own
+    } else {
+        match bounce::report_type(&message).as_deref() {
+            Some("feedback-report") => Class::Notice {
+                what: "a spam complaint (feedback report)".into(),
+            },
+            Some("disposition-notification") => Class::Notice {
+                what: "a read receipt".into(),
+            },
+            _ if bounce::looks_like_report(&message) => {
+                let own: Vec<String> = ctx.extract.own_addresses.clone();
+                let report = bounce::parse(&message, &own);
+                // The bounce's body quotes our invitation: its token tells whose it was.
+                tokens_in(
+                    &bounce::all_text(&message),
+                    ctx,
+                    TokenSource::Body,
+                    &mut refs.tokens,
+                );
+                if let Some(id) = &report.original_message_id {
+                    refs.replied_to.push(id.clone());
+                }
+                Class::Bounce(report)
+            }
+            _ => {
+                if let Some(cal) = calendar::find(&message) {
+                    Class::Calendar(cal)
+                } else if let Some(signal) = autoreply::detect(&message, &text) {
+                    Class::AutoReply(autoreply::AutoReply {
+                        returns_on: autoreply::return_date(&text, reference),
+                        signal,
+                    })
+                } else if message.list_id().as_text().is_some()
+                    || message
+                        .header_raw("Precedence")
+                        .is_some_and(|p| ["bulk", "list"].contains(&p.trim().to_ascii_lowercase().as_str()))
+                {
+                    Class::Notice {
+                        what: "mailing list or bulk mail".into(),
+                    }
+                } else {
+                    let split = quote::split(&text);
+                    tokens_in(&split.quoted, ctx, TokenSource::Body, &mut refs.tokens);
+                    tokens_in(&split.body, ctx, TokenSource::Body, &mut refs.tokens);
+                    // A forwarded invitation may come as an attachment.
+                    for part in &message.parts {
+                        if let PartType::Message(inner) = &part.body {
+                            tokens_in(
+                                &String::from_utf8_lossy(inner.raw_message()),
+                                ctx,
+                                TokenSource::Body,
+                                &mut refs.tokens,
+                            );
+                        }
+                    }
+                    let sender = from.clone().unwrap_or_default();
+                    let subject_words = own_subject_words(&subject, ctx);
+                    let facts = extract::extract(
+                        &split.body,
+                        &split.signature,
+                        &subject_words,
+                        &sender,
+                        &ctx.extract,
+                    );
+                    Class::Reply { split, facts }
+                }
+            }
+        }
+    };
+    Understood {
+        message_id,
+        from,
+        date,
+        subject,
+        lang,
+        class,
+        refs,
+        auth,
+        problems,
+    }
+}

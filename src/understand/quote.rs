@@ -1,0 +1,675 @@
+//! Keeps only what the person wrote now: cuts the quoted message ("> " lines, Outlook's
+//! "Fra:/Sendt:/Til:/Emne:" block, Gmail's "… skrev …:", "-----Opprinnelig melding-----",
+//! forwarded messages), and sets aside the signature and client footers ("Sendt fra min iPhone").
+//!
+//! Built from how mail clients in Norwegian, English and neighbouring languages mark a quote, not
+//! from one client's exact layout: a header line is recognised by its shape (a label, a colon,
+//! then the labels that follow it) and a "wrote:" line by its verb and the date or address in it.
+
+/// A reply taken apart.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Split {
+    /// What the person wrote now, without signature or footer.
+    pub body: String,
+    /// The signature block: the closing ("Med vennlig hilsen"), name, title, phone.
+    pub signature: String,
+    /// A mail client's footer ("Sendt fra min iPhone").
+    pub footer: String,
+    /// Everything quoted or forwarded, with its header.
+    pub quoted: String,
+}
+
+impl Split {
+    /// The new text as the person sees it: body, signature and footer.
+    pub fn visible(&self) -> String {
+        let mut parts: Vec<&str> = vec![self.body.as_str()];
+        if !self.signature.is_empty() {
+            parts.push(&self.signature);
+        }
+        if !self.footer.is_empty() {
+            parts.push(&self.footer);
+        }
+        parts.retain(|p| !p.is_empty());
+        parts.join("\n\n")
+    }
+}
+
+/// Labels that open a quoted header block ("From:", "Fra:", "Von:" …).
+const FROM_LABELS: &[&str] = &[
+    "from",
+    "fra",
+    "frå",
+    "von",
+    "de",
+    "från",
+    "lähettäjä",
+    "od",
+    "от",
+    "van",
+    "da",
+    "feladó",
+    "kimden",
+];
+
+/// Labels that follow the first one in a quoted header block.
+const HEADER_LABELS: &[&str] = &[
+    "sent",
+    "sendt",
+    "date",
+    "dato",
+    "datum",
+    "gesendet",
+    "envoyé",
+    "enviado",
+    "data",
+    "päivämäärä",
+    "lähetetty",
+    "skickat",
+    "to",
+    "til",
+    "an",
+    "à",
+    "para",
+    "a",
+    "till",
+    "vastaanottaja",
+    "subject",
+    "emne",
+    "betreff",
+    "objet",
+    "asunto",
+    "oggetto",
+    "assunto",
+    "ämne",
+    "aihe",
+    "temat",
+    "тема",
+    "onderwerp",
+    "kopi",
+    "cc",
+    "copie",
+    "kopia",
+    "reply-to",
+    "svar til",
+    "отправлено",
+    "кому",
+    "копия",
+    "дата",
+    "lähetetty",
+    "vastaanottaja",
+    "wysłano",
+    "do",
+    "odesláno",
+    "komu",
+];
+
+/// Verbs that end a "On … X wrote:" line.
+const WROTE: &[&str] = &[
+    "wrote",
+    "skrev",
+    "schrieb",
+    "a écrit",
+    "escribió",
+    "ha scritto",
+    "scrisse",
+    "escreveu",
+    "schreef",
+    "kirjoitti",
+    "napisał",
+    "napsal",
+    "írta",
+    "написал",
+    "написала",
+    "yazdı",
+    "skrifaði",
+    "rašė",
+    "kirjutas",
+    "sent",
+    "geschrieben",
+];
+
+/// Phrases between dashes, or alone, that start an original or forwarded message.
+const SEPARATORS: &[&str] = &[
+    "original message",
+    "opprinnelig melding",
+    "opprinneleg melding",
+    "oprindelig besked",
+    "oprindelig meddelelse",
+    "ursprüngliche nachricht",
+    "ursprungligt meddelande",
+    "message d'origine",
+    "message original",
+    "mensaje original",
+    "messaggio originale",
+    "mensagem original",
+    "alkuperäinen viesti",
+    "oorspronkelijk bericht",
+    "forwarded message",
+    "videresendt melding",
+    "videresendt e-post",
+    "videresendt besked",
+    "vidarebefordrat meddelande",
+    "weitergeleitete nachricht",
+    "message transféré",
+    "mensaje reenviado",
+    "begin forwarded message",
+    "start på videresendt melding",
+    "videresendt melding",
+    "forwarded by",
+];
+
+/// A mail client's own line at the end of a message.
+const FOOTERS: &[&str] = &[
+    "sent from ",
+    "sendt fra ",
+    "sent from my",
+    "sendt fra min",
+    "sendt fra mi",
+    "sendt fra outlook",
+    "sendt fra e-post",
+    "sendt fra mail",
+    "skickat från min",
+    "get outlook for",
+    "hent outlook for",
+    "sent from outlook",
+    "sent from mail for",
+    "sent from yahoo",
+    "sent with",
+    "sent via",
+    "envoyé de mon",
+    "gesendet von meinem",
+    "von meinem iphone gesendet",
+    "enviado desde mi",
+    "inviato da",
+    "envoyé à partir de",
+    "envoyé depuis",
+    "gesendet von outlook",
+    "gesendet mit",
+];
+
+/// Closings that start a signature when they stand on a line of their own.
+const CLOSINGS: &[&str] = &[
+    "med vennlig hilsen",
+    "med vennleg helsing",
+    "med venlig hilsen",
+    "med hilsen",
+    "vennlig hilsen",
+    "vennleg helsing",
+    "venlig hilsen",
+    "vennlige hilsener",
+    "beste hilsen",
+    "beste hilsener",
+    "hilsen",
+    "hilsener",
+    "helsing",
+    "mvh",
+    "m.v.h",
+    "vh",
+    "takk og hilsen",
+    "vänliga hälsningar",
+    "med vänlig hälsning",
+    "hälsningar",
+    "best regards",
+    "kind regards",
+    "warm regards",
+    "warmest regards",
+    "many thanks",
+    "thanks",
+    "thank you",
+    "thanks again",
+    "takk",
+    "tusen takk",
+    "thanks and regards",
+    "thanks & regards",
+    "regards",
+    "best wishes",
+    "all the best",
+    "best",
+    "cheers",
+    "br",
+    "rgds",
+    "sincerely",
+    "yours sincerely",
+    "yours faithfully",
+    "yours",
+    "mit freundlichen grüßen",
+    "freundliche grüße",
+    "viele grüße",
+    "liebe grüße",
+    "gruß",
+    "cordialement",
+    "bien cordialement",
+    "saludos",
+    "un saludo",
+    "cordiali saluti",
+    "saluti",
+    "atenciosamente",
+];
+
+fn normalize(line: &str) -> String {
+    line.replace(['\u{200e}', '\u{200f}', '\u{feff}'], "")
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '_')
+        .trim()
+        .to_lowercase()
+}
+
+/// The label of a header-like line ("Fra: Tom" → "fra").
+fn label(line: &str) -> Option<String> {
+    let n = normalize(line);
+    let (label, rest) = n.split_once(':')?;
+    let label = label.trim().trim_matches('*').trim();
+    if label.is_empty() || label.len() > 24 || rest.trim_start().starts_with("//") {
+        return None;
+    }
+    Some(label.to_string())
+}
+
+fn is_header_start(lines: &[&str], i: usize) -> bool {
+    let Some(first) = label(lines[i]) else {
+        return false;
+    };
+    if !FROM_LABELS.contains(&first.as_str()) {
+        return false;
+    }
+    // The block goes on with other header labels within a few lines (they may wrap).
+    lines[i + 1..]
+        .iter()
+        .take(5)
+        .filter_map(|l| label(l))
+        .any(|l| HEADER_LABELS.contains(&l.as_str()))
+}
+
+fn is_separator(line: &str) -> bool {
+    let n = normalize(line);
+    if n.len() > 90 {
+        return false;
+    }
+    let core = n.trim_matches(|c: char| c == '-' || c == '=' || c == '_' || c.is_whitespace() || c == ':');
+    if core.is_empty() {
+        return false;
+    }
+    let dashed = n.starts_with("--") || n.starts_with("==") || n.ends_with(':');
+    dashed && SEPARATORS.iter().any(|s| core == *s || core.starts_with(s))
+}
+
+fn is_rule(line: &str) -> bool {
+    let t = line.trim();
+    t.len() >= 8 && t.chars().all(|c| c == '_' || c == '-' || c == '—')
+}
+
+/// Whether `text` (one line, or two or three joined) is a "… wrote:" line: "On … John wrote:",
+/// or with the verb before the name as Norwegian clients write it, "… kl. 10:00 skrev Tom
+/// <tom@kdd.dep.no>:".
+fn is_wrote(text: &str) -> bool {
+    let n = text.trim().to_lowercase();
+    if n.len() > 400 {
+        return false;
+    }
+    let head = n.trim_end_matches(':').trim_end();
+    if !n.ends_with(':') {
+        // "On Wed, 14 Nov 2018 08:14:43 -0200 John Doe <john@doe.com> wrote", colon forgotten.
+        let verb_last = WROTE.iter().any(|w| head.ends_with(w));
+        return verb_last && n.contains('@') && may_start_wrote(&n);
+    }
+    let verb_at_end = WROTE.iter().any(|w| head.ends_with(w));
+    let verb_inside = WROTE.iter().any(|w| {
+        head.match_indices(w).any(|(p, _)| {
+            let before = head[..p].chars().last().is_none_or(|c| !c.is_alphabetic());
+            let after = head[p + w.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphabetic());
+            before && after
+        })
+    });
+    let has_date_or_address = n.contains('@') || n.chars().any(|c| c.is_ascii_digit()) || n.contains('<');
+    (verb_at_end && has_date_or_address) || (verb_inside && (n.contains('@') || head.ends_with('>')))
+}
+
+/// Weekday abbreviations that open a header line ("ons. 15. jun. 2022 kl. 10:00 skrev …").
+const WEEKDAYS: &[&str] = &[
+    "man", "tir", "ons", "tor", "fre", "lør", "søn", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "mo",
+    "di", "mi", "do", "fr", "sa", "so", "ma", "ti", "ke", "to", "pe", "la", "su", "пн", "вт", "ср", "чт",
+    "пт", "сб", "вс", "lun", "mar", "mer", "jeu", "ven", "sam", "dim", "seg", "ter", "qua", "qui", "sex",
+    "sáb", "dom",
+];
+
+/// Whether a line may begin a "… wrote:" header that wraps onto the next line.
+fn may_start_wrote(line: &str) -> bool {
+    let n = normalize(line);
+    let starts = [
+        "on ", "den ", "am ", "le ", "el ", "il ", "em ", "op ", "på ", "w dniu", "dne ",
+    ];
+    let first = n
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(['.', ',']);
+    starts.iter().any(|s| n.starts_with(s))
+        || n.chars().next().is_some_and(|c| c.is_ascii_digit())
+        || WEEKDAYS.contains(&first)
+}
+
+/// "30.09.2017, 18.30, "John Doe" <john@doe.com>:": a date and an address, then a colon.
+fn is_dated_sender_line(line: &str) -> bool {
+    let t = line.trim();
+    t.len() < 200
+        && (t.ends_with(">:") || (t.ends_with(':') && t.contains('@')))
+        && t.contains('@')
+        && t.chars().filter(|c| c.is_ascii_digit()).count() >= 4
+}
+
+/// Where the quoted part starts, and whether that first line is a client's footer
+/// ("Sendt fra min iPhone", then the original message without any other marker).
+fn quote_start(lines: &[&str]) -> Option<(usize, bool)> {
+    for i in 0..lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('>') {
+            continue;
+        }
+        if is_separator(line) || is_header_start(lines, i) {
+            return Some((header_top(lines, i), false));
+        }
+        if is_rule(line)
+            && (i + 1..lines.len().min(i + 4)).any(|j| is_header_start(lines, j) || is_separator(lines[j]))
+        {
+            return Some((i, false));
+        }
+        if is_footer(line) && lines[i + 1..].iter().any(|l| !l.trim().is_empty()) {
+            return Some((i, true));
+        }
+        // "On Mon, … John <john@x" / "> wrote:" split over two or three lines.
+        if may_start_wrote(trimmed) && !trimmed.ends_with(['.', '!', '?']) {
+            let mut joined = trimmed.to_string();
+            for next in lines[i + 1..].iter().take(2) {
+                let next = next.trim().trim_start_matches('>').trim();
+                if next.is_empty() {
+                    break;
+                }
+                joined.push(' ');
+                joined.push_str(next);
+                if is_wrote(&joined) {
+                    return Some((i, false));
+                }
+            }
+        }
+        let unwrapped = trimmed.trim_matches(|c: char| c == '-' || c == ' ');
+        if is_wrote(unwrapped) || is_dated_sender_line(trimmed) {
+            return Some((i, false));
+        }
+    }
+    None
+}
+
+/// The first line of a header block: header-like lines and rules just above it belong to it
+/// ("Message du : 12/12/2016", "====").
+fn header_top(lines: &[&str], start: usize) -> usize {
+    let mut top = start;
+    let mut i = start;
+    while i > 0 {
+        let above = lines[i - 1].trim();
+        if above.is_empty() {
+            i -= 1;
+            continue;
+        }
+        let rule = above.len() >= 3 && above.chars().all(|c| "=-_—*".contains(c));
+        let labelled = label(above).is_some() && above.len() < 120 && !above.ends_with('.');
+        if rule || labelled {
+            i -= 1;
+            top = i;
+        } else {
+            break;
+        }
+    }
+    top
+}
+
+fn is_footer(line: &str) -> bool {
+    let n = normalize(line);
+    // "Sent from my iPhone", not "Sent from my desk, which is easier".
+    let rest_plain = |f: &str| {
+        let rest = &n[f.len()..];
+        !rest.contains(", ") && !rest.trim_end().ends_with('.') && rest.split_whitespace().count() <= 8
+    };
+    n.len() < 120 && FOOTERS.iter().any(|f| n.starts_with(f) && rest_plain(f))
+}
+
+/// Whether a line is a closing on its own ("Mvh", "Med vennlig hilsen,", "Mvh Kari Nordmann").
+fn is_closing(line: &str) -> bool {
+    let original = line.trim().trim_matches(|c: char| c == '*' || c == '_').trim();
+    let n = original.to_lowercase();
+    let n = n
+        .trim_end_matches([',', '.', '!', '-'])
+        .trim();
+    CLOSINGS.iter().any(|c| {
+        if n == *c {
+            return true;
+        }
+        // A closing followed by a short name on the same line: every word capitalised.
+        let Some(rest) = n.strip_prefix(c) else {
+            return false;
+        };
+        if !(rest.starts_with(' ') || rest.starts_with(',')) {
+            return false;
+        }
+        let rest_original = original
+            .get(c.len()..)
+            .unwrap_or("")
+            .trim_start_matches([',', ' ']);
+        let words: Vec<&str> = rest_original.split_whitespace().collect();
+        !words.is_empty()
+            && words.len() <= 4
+            && words
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+            && rest_original
+                .chars()
+                .all(|ch| ch.is_alphabetic() || ch == ' ' || ch == '.' || ch == '-')
+    })
+}
+
+fn is_dash_name(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with('-') && !t.starts_with("--") && {
+        let name = t.trim_start_matches('-').trim();
+        !name.is_empty()
+            && name.split_whitespace().count() <= 4
+            && name.chars().next().is_some_and(char::is_uppercase)
+    }
+}
+
+/// Splits a plain-text reply.
+pub fn split(text: &str) -> Split {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = text.lines().collect();
+    let (cut, footer_at_cut) = quote_start(&lines).unwrap_or((lines.len(), false));
+    let mut quoted: Vec<&str> = Vec::new();
+    let mut own: Vec<&str> = Vec::new();
+    for line in &lines[..cut] {
+        if line.trim_start().starts_with('>') {
+            quoted.push(line);
+        } else {
+            own.push(line);
+        }
+    }
+    let mut footer: Vec<&str> = Vec::new();
+    let rest = if footer_at_cut {
+        footer.push(lines[cut]);
+        &lines[cut + 1..]
+    } else {
+        &lines[cut..]
+    };
+    // Bottom posting: nothing above the "… wrote:" line, the quote marked with ">", and the
+    // answer below it.
+    let nothing_above = own.iter().all(|l| l.trim().is_empty());
+    let marked_quote = rest
+        .iter()
+        .skip(1)
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| l.trim_start().starts_with('>'));
+    if nothing_above
+        && marked_quote
+        && !footer_at_cut
+        && rest
+            .first()
+            .is_some_and(|l| is_wrote(l.trim()) || may_start_wrote(l))
+    {
+        let below: Vec<&str> = rest[1..]
+            .iter()
+            .copied()
+            .filter(|l| !l.trim_start().starts_with('>'))
+            .collect();
+        if below.iter().any(|l| !l.trim().is_empty()) {
+            own = below;
+            quoted.extend(rest.iter().copied().filter(|l| l.trim_start().starts_with('>')));
+        } else {
+            quoted.extend_from_slice(rest);
+        }
+    } else {
+        quoted.extend_from_slice(rest);
+    }
+    while own.last().is_some_and(|l| l.trim().is_empty()) {
+        own.pop();
+    }
+    // A client's footer, possibly after the signature.
+    if let Some(pos) = own.iter().rposition(|l| !l.trim().is_empty())
+        && footer.is_empty()
+        && is_footer(own[pos])
+        && own.len() - pos <= 2
+    {
+        footer = own.split_off(pos);
+        while own.last().is_some_and(|l| l.trim().is_empty()) {
+            own.pop();
+        }
+    }
+    // A mailing list's footer under a short rule ("__\nriak-users mailing list").
+    if let Some(pos) = own.iter().rposition(|l| {
+        let t = l.trim();
+        (2..8).contains(&t.len()) && t.chars().all(|c| c == '_')
+    }) && own.len() - pos <= 8
+    {
+        let mut list_footer = own.split_off(pos);
+        list_footer.extend(footer);
+        footer = list_footer;
+        while own.last().is_some_and(|l| l.trim().is_empty()) {
+            own.pop();
+        }
+    }
+    // The signature: after "-- ", or from a closing near the end.
+    let window_start = own.len().saturating_sub(12);
+    let delimiter = own.iter().position(|l| l.trim_end() == "--" || *l == "-- ");
+    let closing = (window_start..own.len())
+        .find(|&i| is_closing(own[i]) && own[..i].iter().any(|l| !l.trim().is_empty()));
+    let dash_name = own
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .filter(|&i| is_dash_name(own[i]) && i > 0);
+    let sig_start = [delimiter, closing, dash_name].into_iter().flatten().min();
+    let signature = match sig_start {
+        Some(i) => own.split_off(i),
+        None => Vec::new(),
+    };
+    let join = |ls: &[&str]| ls.join("\n").trim().to_string();
+    Split {
+        body: join(&own),
+        signature: join(&signature),
+        footer: join(&footer),
+        quoted: join(&quoted),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn norwegian_outlook_reply_keeps_only_the_answer() {
+        let text = "Hei Tom Arne,\n\nAID melder på to deltakere.\n\nMed vennlig hilsen\nKari Nordmann\nseniorrådgiver\nTlf. 22 24 12 34\n\nFra: Nygaard Tom Arne <tom-arne.nygaard@kdd.dep.no>\nSendt: onsdag 15. juni 2022 10:00\nTil: Postmottak AID <postmottak@aid.dep.no>\nEmne: Open Government Partnership (OGP) Handlingsplan 5\n\nEtter drøftinger i regjeringen ...\nTom Arne Nygaard\n+47 22 24 49 71\n";
+        let split = split(text);
+        assert_eq!(split.body, "Hei Tom Arne,\n\nAID melder på to deltakere.");
+        assert_eq!(
+            split.signature,
+            "Med vennlig hilsen\nKari Nordmann\nseniorrådgiver\nTlf. 22 24 12 34"
+        );
+        assert!(split.quoted.starts_with("Fra: Nygaard Tom Arne"));
+        assert!(!split.body.contains("22 24 49 71"));
+    }
+
+    #[test]
+    fn gmail_norwegian_wrote_line_even_when_wrapped() {
+        let text = "Vi kommer!\n\nons. 15. jun. 2022 kl. 10:00 skrev Tom Arne Nygaard <\ntom-arne.nygaard@kdd.dep.no>:\n\n> Invitasjon\n";
+        let split = split(text);
+        assert_eq!(split.body, "Vi kommer!");
+        assert!(split.quoted.contains("> Invitasjon"));
+    }
+
+    #[test]
+    fn opprinnelig_melding_and_forwards_are_cut() {
+        for separator in [
+            "-----Opprinnelig melding-----",
+            "---------- Videresendt melding ---------",
+            "-----Original Message-----",
+            "Begin forwarded message:",
+            "-------- Oprindelig besked --------",
+        ] {
+            let text = format!("Svar her.\n\n{separator}\nFra: Tom\nTekst\n");
+            assert_eq!(split(&text).body, "Svar her.", "{separator}");
+        }
+    }
+
+    #[test]
+    fn a_rule_before_an_english_outlook_header_is_cut_with_it() {
+        let text = "Count us in.\n\nGet Outlook for iOS<https://aka.ms/o0ukef>\n________________________________\nFrom: Tom <tom@kdd.dep.no>\nSent: Wednesday, June 15, 2022 10:00 AM\nTo: AID\nSubject: OGP\n\nOld text";
+        let split = split(text);
+        assert_eq!(split.body, "Count us in.");
+        assert_eq!(split.footer, "Get Outlook for iOS<https://aka.ms/o0ukef>");
+    }
+
+    #[test]
+    fn sendt_fra_min_iphone_is_a_footer() {
+        let split = split(
+            "Ja, jeg kommer.\n\nSendt fra min iPhone\n\n> Den 15. juni 2022 kl. 10:00 skrev Tom:\n> Hei",
+        );
+        assert_eq!(split.body, "Ja, jeg kommer.");
+        assert_eq!(split.footer, "Sendt fra min iPhone");
+    }
+
+    #[test]
+    fn inline_replies_keep_the_new_lines_between_quotes() {
+        let text = "> Kan dere komme?\nJa, to av oss.\n> Hvem blir kontaktperson?\nKari Nordmann.\n";
+        let split = split(text);
+        assert_eq!(split.body, "Ja, to av oss.\nKari Nordmann.");
+    }
+
+    #[test]
+    fn a_line_that_starts_with_on_is_not_a_quote_header() {
+        let text = "On your remote host you can run telnet.\n\nOn 9 Jan 2014, at 2:47, George <g@example.com> wrote:\n> old";
+        assert_eq!(split(text).body, "On your remote host you can run telnet.");
+    }
+
+    #[test]
+    fn from_inside_a_sentence_is_not_a_header() {
+        let text = "Hilsen fra: alle oss i AID\nVi deltar med tre personer fra: avdelingen.\n";
+        assert_eq!(
+            split(text).body,
+            "Hilsen fra: alle oss i AID\nVi deltar med tre personer fra: avdelingen."
+        );
+    }
+
+    #[test]
+    fn regards_in_a_sentence_is_not_a_closing() {
+        let text = "Hi,\n\nI write with regards to the payment.\n\nThanks\nJohn";
+        let split = split(text);
+        assert_eq!(split.body, "Hi,\n\nI write with regards to the payment.");
+        assert_eq!(split.signature, "Thanks\nJohn");
+    }
+
+    #[test]
+    fn mvh_with_a_name_on_the_same_line_starts_the_signature() {
+        let split = split("Vi kommer 3.\nMvh Per Olsen\nKLD");
+        assert_eq!(split.body, "Vi kommer 3.");
+        assert_eq!(split.signature, "Mvh Per Olsen\nKLD");
+    }
+}

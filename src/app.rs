@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tracing::{info, warn};
 
-use crate::cli::{Cli, Command, ExportWhat, FormatArg, LangArg, PartArg, PreviewWhat, SendWhat};
+use crate::cli::{Cli, Command, ExportWhat, FormatArg, LangArg, PartArg, PreviewWhat, ReviewWhat, SendWhat};
 use crate::clock::Clock;
 use crate::config::{Config, ConfigError, Lang, OrgKind, Transport as TransportConfig};
 use crate::outbox::dispatch::{Dispatcher, DrainReport, Until};
@@ -154,13 +154,214 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             let config = Config::load(&cli.config)?;
             status(&config, &data, json)
         }
-        Command::Export {
-            what: ExportWhat::Organisations { format },
-        } => {
+        Command::Export { what } => {
             let _config = Config::load(&cli.config)?;
-            export_organisations(&data, format)
+            export(&data, what)
+        }
+        Command::Ingest { paths } => {
+            let config = Config::load(&cli.config)?;
+            ingest(&config, &data, &paths, &clock)
+        }
+        Command::Review { what } => {
+            let _config = Config::load(&cli.config)?;
+            review(&data, what.unwrap_or(ReviewWhat::List { all: false }), &clock)
         }
     }
+}
+
+/// Opens the register for `config`'s process and brings its organisations up to date.
+pub fn prepare_register(config: &Config, data: &DataDir, now: DateTime<Utc>) -> Result<Register, AppError> {
+    let mut register = data.open_register()?;
+    register.claim_process(&config.process.id)?;
+    let secret = register.secret()?;
+    register.sync_organisations(&invitation::org_sync(config, &secret), now)?;
+    Ok(register)
+}
+
+fn ingest(config: &Config, data: &DataDir, paths: &[PathBuf], clock: &Clock) -> Result<(), AppError> {
+    for path in paths {
+        if !path.exists() {
+            return Err(AppError::Usage(format!("{} does not exist", path.display())));
+        }
+    }
+    let messages = crate::inbox::files::collect(paths).map_err(io("read the messages to ingest"))?;
+    let mut register = prepare_register(config, data, clock.now())?;
+    let ctx = crate::understand::Context::from_config(config);
+    let mut tally = crate::inbox::Tally::default();
+    for message in &messages {
+        let raw = std::fs::read(&message.path).map_err(io(format!("read {}", message.path.display())))?;
+        let processed =
+            crate::inbox::process(&mut register, config, &ctx, &message.location, &raw, clock.now())?;
+        tally.add(&processed);
+    }
+    stdout(&format!(
+        "Read {} message(s): {} applied, {} to review, {} recorded, {} not about the process; {} read before, {} duplicates.\n",
+        tally.read,
+        tally.applied,
+        tally.review,
+        tally.recorded,
+        tally.ignored,
+        tally.already_seen,
+        tally.duplicates
+    ))?;
+    if tally.review > 0 {
+        stdout("See `samskap review` for what needs a person.\n")?;
+    }
+    Ok(())
+}
+
+fn describe_action(action: &crate::decide::Action) -> String {
+    use crate::decide::Action;
+    match action {
+        Action::CreateNgo {
+            id,
+            address,
+            referred_by,
+            ..
+        } => format!(
+            "add the organisation {id} <{address}>{}",
+            referred_by
+                .as_ref()
+                .map(|r| format!(", referred by {r}"))
+                .unwrap_or_default()
+        ),
+        Action::SetRegistration {
+            org,
+            event,
+            status,
+            attendees,
+            count,
+            late,
+            replace,
+        } => {
+            let people: Vec<String> = attendees
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{}{}",
+                        a.name.clone().unwrap_or_default(),
+                        a.email.as_ref().map(|e| format!(" <{e}>")).unwrap_or_default()
+                    )
+                })
+                .collect();
+            format!(
+                "{org}: {status} for {event}{}{}{}{}",
+                count.map(|c| format!(", {c} coming")).unwrap_or_default(),
+                if people.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", people.join(", "))
+                },
+                if *late { " (late)" } else { "" },
+                if *replace {
+                    " (replacing the earlier answer)"
+                } else {
+                    ""
+                }
+            )
+        }
+        Action::SetContact {
+            org,
+            name,
+            email,
+            phone,
+        } => format!(
+            "{org}: contact person {}",
+            [name.clone(), email.clone(), phone.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Action::Bounce {
+            recipient,
+            status,
+            hard,
+            ..
+        } => format!(
+            "bounce of {recipient} {} ({})",
+            status.clone().unwrap_or_default(),
+            if *hard { "address dead" } else { "may pass" }
+        ),
+        Action::AutoReply {
+            address, returns_on, ..
+        } => format!(
+            "automatic reply from {address}{}",
+            returns_on.map(|d| format!(", back {d}")).unwrap_or_default()
+        ),
+        Action::Review { reason, .. } => format!("review: {reason}"),
+        Action::Confirm { to, .. } => format!("confirm to {to}"),
+    }
+}
+
+fn review(data: &DataDir, what: ReviewWhat, clock: &Clock) -> Result<(), AppError> {
+    match what {
+        ReviewWhat::List { all } => {
+            let register = data.peek_register()?;
+            let items = register.review_items(all)?;
+            if items.is_empty() {
+                return stdout("Nothing to review.\n");
+            }
+            let mut out = String::new();
+            for item in items {
+                out.push_str(&format!(
+                    "#{:<4} {:<8} {:<16} {}\n      from {} – {}\n",
+                    item.id,
+                    item.status,
+                    item.org_id.as_deref().unwrap_or("-"),
+                    item.reason,
+                    item.sender.as_deref().unwrap_or("?"),
+                    item.subject.as_deref().unwrap_or("")
+                ));
+            }
+            out.push_str("`samskap review show ID` shows one; `review apply ID` makes its changes; `review dismiss ID` closes it.\n");
+            stdout(&out)
+        }
+        ReviewWhat::Show { id } => {
+            let register = data.peek_register()?;
+            let Some(item) = register.review_item(id)? else {
+                return Err(AppError::Usage(format!("there is no review item {id}")));
+            };
+            let mut out = format!(
+                "Review item #{} ({}), {}\nOrganisation: {}\nWhy: {}\nFrom: {}\nSubject: {}\nMessage-ID: {}\n",
+                item.id,
+                item.status,
+                item.created_at,
+                item.org_id.as_deref().unwrap_or("-"),
+                item.reason,
+                item.sender.as_deref().unwrap_or("?"),
+                item.subject.as_deref().unwrap_or(""),
+                item.message_id.as_deref().unwrap_or("-")
+            );
+            if item.proposal.is_empty() {
+                out.push_str("\nApplying it changes nothing; it is for a person to answer.\n");
+            } else {
+                out.push_str("\nApplying it would:\n");
+                for action in &item.proposal {
+                    out.push_str(&format!("  - {}\n", describe_action(action)));
+                }
+            }
+            out.push_str("\n--- the message ---\n");
+            out.push_str(item.text.as_deref().unwrap_or(""));
+            out.push('\n');
+            stdout(&out)
+        }
+        ReviewWhat::Apply { ids } => settle(data, &ids, true, clock),
+        ReviewWhat::Dismiss { ids } => settle(data, &ids, false, clock),
+    }
+}
+
+fn settle(data: &DataDir, ids: &[i64], apply: bool, clock: &Clock) -> Result<(), AppError> {
+    let mut register = data.open_register()?;
+    let mut out = String::new();
+    for id in ids {
+        let item = register.settle_review(*id, apply, clock.now())?;
+        out.push_str(&format!("#{id}: {}\n", item.status));
+        for action in item.proposal.iter().filter(|_| apply) {
+            out.push_str(&format!("  - {}\n", describe_action(action)));
+        }
+    }
+    stdout(&out)
 }
 
 fn stdout(text: &str) -> Result<(), AppError> {
@@ -622,17 +823,25 @@ fn status(config: &Config, data: &DataDir, json: bool) -> Result<(), AppError> {
     }
 }
 
-fn export_organisations(data: &DataDir, format: FormatArg) -> Result<(), AppError> {
+fn export(data: &DataDir, what: ExportWhat) -> Result<(), AppError> {
     let register = data.peek_register()?;
-    let rows = report::export::organisations(&register)?;
-    let text = match format {
-        FormatArg::Json => {
-            let mut text =
-                serde_json::to_string_pretty(&rows).map_err(|e| AppError::Incomplete(e.to_string()))?;
-            text.push('\n');
-            text
-        }
-        FormatArg::Csv => report::export::to_csv(&rows).map_err(|e| AppError::Incomplete(e.to_string()))?,
+    fn write<T: serde::Serialize>(rows: &[T], format: FormatArg) -> Result<String, AppError> {
+        Ok(match format {
+            FormatArg::Json => {
+                let mut text =
+                    serde_json::to_string_pretty(rows).map_err(|e| AppError::Incomplete(e.to_string()))?;
+                text.push('\n');
+                text
+            }
+            FormatArg::Csv => {
+                report::export::to_csv(rows).map_err(|e| AppError::Incomplete(e.to_string()))?
+            }
+        })
+    }
+    let text = match what {
+        ExportWhat::Organisations { format } => write(&report::export::organisations(&register)?, format)?,
+        ExportWhat::Registrations { format } => write(&report::export::registrations(&register)?, format)?,
+        ExportWhat::Contacts { format } => write(&report::export::contacts(&register)?, format)?,
     };
     stdout(&text)
 }

@@ -81,6 +81,38 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportWhat,
     },
+    /// Reads saved messages (.eml files, folders of them, or Maildirs) as if they had arrived.
+    Ingest {
+        /// Files or folders to read.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Settles what the daemon would not decide alone.
+    Review {
+        #[command(subcommand)]
+        what: Option<ReviewWhat>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewWhat {
+    /// The open items (with --all, the settled ones too).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// One item with the message it is about and what it would change.
+    Show { id: i64 },
+    /// Makes the changes the items propose.
+    Apply {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Closes the items without changing anything.
+    Dismiss {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,6 +171,16 @@ pub enum SendWhat {
 pub enum ExportWhat {
     /// Every organisation with its invitation's state.
     Organisations {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: FormatArg,
+    },
+    /// Who registered for which event, with attendees.
+    Registrations {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: FormatArg,
+    },
+    /// Each organisation's contact person.
+    Contacts {
         #[arg(long, value_enum, default_value = "csv")]
         format: FormatArg,
     },

@@ -12,8 +12,10 @@
 //!   ([`outbox::ident`]) before anything leaves, then drains what is due
 //!   ([`outbox::dispatch`]) → [`transport`]: SMTP with a pool and a rate limit, or a local
 //!   Maildir; a copy to the coordinator's Sent folder over IMAP.
-//! - Inbound: [`understand`] reads a message's bytes into what it means (class, the person's
+//! - Inbound: [`inbox`] reads the coordinator's IMAP folder, the local Maildir or files →
+//!   [`understand`] reads a message's bytes into what it means (class, the person's
 //!   own text, facts, references), purely.
+//!   → [`decide`] turns it into changes (or a review item), applied by the register.
 //! - [`register`]: the SQLite database that remembers everything, behind one handle.
 //! - [`report`]: `status` and `export`.
 //! - Running: [`daemon`] (`samskap run`), [`app`] (the commands), [`cli`] (the flags).
@@ -25,7 +27,9 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod daemon;
+pub mod decide;
 pub mod failpoint;
+pub mod inbox;
 pub mod net;
 pub mod outbox;
 pub mod progress;

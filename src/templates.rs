@@ -38,6 +38,10 @@ pub const REQUIRED: &[&str] = &[
     "invitation.en.subject.j2",
     "invitation.en.txt.j2",
     "invitation.en.html.j2",
+    "confirmation.nb.subject.j2",
+    "confirmation.nb.txt.j2",
+    "confirmation.en.subject.j2",
+    "confirmation.en.txt.j2",
 ];
 
 impl Templates {

@@ -88,8 +88,42 @@ pub struct Config {
     pub organisations: Vec<Organisation>,
     pub transport: Transport,
     pub imap: Option<ImapConfig>,
+    pub inbox: InboxConfig,
     pub retry: RetryPolicy,
     pub templates: Templates,
+}
+
+/// How the inbox is read and what is trusted in it.
+#[derive(Debug, Clone)]
+pub struct InboxConfig {
+    /// The IMAP folder replies arrive in.
+    pub folder: String,
+    /// Servers whose `Authentication-Results` headers count (the coordinator's own MX).
+    pub trusted_authserv_ids: Vec<String>,
+    /// A keyword set on each processed message; none leaves the mailbox untouched.
+    pub processed_keyword: Option<String>,
+    /// A folder each processed message is moved to; none leaves it where it is.
+    pub move_to: Option<String>,
+    /// How often to look for new mail when the server cannot push (IDLE).
+    pub poll_interval: Duration,
+    /// How long one IDLE lasts before it is renewed (servers drop it after 30 minutes).
+    pub idle_timeout: Duration,
+    /// Whether senders get a confirmation of what was recorded.
+    pub confirmations: bool,
+}
+
+impl Default for InboxConfig {
+    fn default() -> Self {
+        InboxConfig {
+            folder: "INBOX".into(),
+            trusted_authserv_ids: Vec::new(),
+            processed_keyword: None,
+            move_to: None,
+            poll_interval: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(25 * 60),
+            confirmations: true,
+        }
+    }
 }
 
 /// What the process is.
@@ -564,6 +598,7 @@ struct Document {
     transport: Section<raw::RawTransport>,
     smtp: Section<raw::RawSmtp>,
     imap: Section<raw::RawImap>,
+    inbox: Section<raw::RawInbox>,
     retry: Section<raw::RawRetry>,
 }
 
@@ -581,6 +616,7 @@ const SECTIONS: &[&str] = &[
     "transport",
     "smtp",
     "imap",
+    "inbox",
     "retry",
 ];
 
@@ -728,6 +764,7 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
     let smtp = doc.smtp.and_then(|s| cx.item::<raw::RawSmtp>(s, "smtp"));
     let imap = doc.imap.and_then(|s| cx.item::<raw::RawImap>(s, "imap"));
     let retry = doc.retry.and_then(|s| cx.item::<raw::RawRetry>(s, "retry"));
+    let inbox = doc.inbox.and_then(|s| cx.item::<raw::RawInbox>(s, "inbox"));
 
     // Stage 2: meaning. Each check adds its problems and goes on, so all are reported together.
     let process = process.map(|(p, line)| validate_process(cx, p, line));
@@ -758,6 +795,9 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
     let imap = imap.and_then(|(i, line)| validate_imap(cx, i, line, base));
     let retry = retry
         .map(|(r, line)| validate_retry(cx, r, line))
+        .unwrap_or_default();
+    let inbox = inbox
+        .map(|(i, line)| validate_inbox(cx, i, line))
         .unwrap_or_default();
 
     let templates_dir = base.join(
@@ -801,6 +841,7 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
         organisations,
         transport: transport?,
         imap,
+        inbox,
         retry,
         templates: templates?,
     })
@@ -1499,6 +1540,57 @@ fn validate_imap(cx: &mut Ctx<'_>, i: raw::RawImap, line: usize, base: &Path) ->
         sent_folder: i.sent_folder.filter(|f| !f.is_empty()),
         timeout,
     })
+}
+
+fn validate_inbox(cx: &mut Ctx<'_>, i: raw::RawInbox, line: usize) -> InboxConfig {
+    let d = InboxConfig::default();
+    let poll_interval = cx.duration(
+        line,
+        "inbox.poll_interval",
+        i.poll_interval.as_deref(),
+        d.poll_interval,
+    );
+    let idle_timeout = cx.duration(
+        line,
+        "inbox.idle_timeout",
+        i.idle_timeout.as_deref(),
+        d.idle_timeout,
+    );
+    if idle_timeout > Duration::from_secs(29 * 60) {
+        cx.problem(
+            Some(line),
+            "inbox.idle_timeout",
+            "must be under 29 minutes: servers end IDLE after 30 (RFC 2177)",
+        );
+    }
+    if poll_interval.is_zero() {
+        cx.problem(Some(line), "inbox.poll_interval", "must be longer than zero");
+    }
+    if let (Some(_), Some(_)) = (&i.processed_keyword, &i.move_to) {
+        cx.problem(
+            Some(line),
+            "inbox.move_to",
+            "give processed_keyword or move_to, not both",
+        );
+    }
+    if let Some(k) = &i.processed_keyword
+        && (k.is_empty() || k.chars().any(|c| c.is_whitespace() || "(){%*\"\\]".contains(c)))
+    {
+        cx.problem(
+            Some(line),
+            "inbox.processed_keyword",
+            format!("{k:?} is not an IMAP keyword (no spaces or brackets)"),
+        );
+    }
+    InboxConfig {
+        folder: i.folder.unwrap_or(d.folder),
+        trusted_authserv_ids: i.trusted_authserv_ids.unwrap_or_default(),
+        processed_keyword: i.processed_keyword,
+        move_to: i.move_to,
+        poll_interval,
+        idle_timeout,
+        confirmations: i.confirmations.unwrap_or(true),
+    }
 }
 
 fn validate_retry(cx: &mut Ctx<'_>, r: raw::RawRetry, line: usize) -> RetryPolicy {

@@ -175,3 +175,15 @@ pub struct RawSecret {
     pub file: Option<String>,
     pub command: Option<Vec<String>>,
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInbox {
+    pub folder: Option<String>,
+    pub trusted_authserv_ids: Option<Vec<String>>,
+    pub processed_keyword: Option<String>,
+    pub move_to: Option<String>,
+    pub poll_interval: Option<String>,
+    pub idle_timeout: Option<String>,
+    pub confirmations: Option<bool>,
+}

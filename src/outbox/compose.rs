@@ -49,6 +49,16 @@ pub struct ComposeError {
     reason: String,
 }
 
+impl ComposeError {
+    /// The message `message_id` cannot be built, for `reason`.
+    pub fn new(message_id: &str, reason: String) -> ComposeError {
+        ComposeError {
+            message_id: message_id.into(),
+            reason,
+        }
+    }
+}
+
 fn boundary(message_id: &str) -> String {
     let hash = Sha256::digest(message_id.as_bytes());
     format!("=_samskap_{}", data_encoding::HEXLOWER.encode(&hash[..12]))

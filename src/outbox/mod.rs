@@ -3,6 +3,7 @@
 //! through a transport ([`dispatch`]).
 
 pub mod compose;
+pub mod confirmation;
 pub mod dispatch;
 pub mod ident;
 pub mod invitation;
@@ -64,6 +65,7 @@ pub fn enqueue_invitations(
     now: DateTime<Utc>,
 ) -> Result<EnqueueReport, EnqueueError> {
     let orgs = select(config, selection)?;
+    register.claim_process(&config.process.id)?;
     let secret = register.secret()?;
     register.sync_organisations(&invitation::org_sync(config, &secret), now)?;
     let mut report = EnqueueReport::default();

@@ -3,6 +3,7 @@
 //! items and the audit trail. One owner holds the connection; see [`actor`].
 
 pub mod actor;
+pub mod inbound;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -13,7 +14,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub use actor::RegisterHandle;
 
 /// The schema, one migration per version; `PRAGMA user_version` says which have run.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_init.sql"),
+    include_str!("migrations/002_inbound.sql"),
+];
 
 /// A register operation that failed.
 #[derive(Debug, thiserror::Error)]
@@ -459,62 +463,23 @@ impl Register {
 
     /// Puts messages in the outbox in one transaction. A key already there is left as it is.
     pub fn enqueue(&mut self, messages: &[NewMessage], now: DateTime<Utc>) -> Result<Vec<Enqueued>> {
-        let at = ts(now);
         let tx = self.conn.transaction().op("begin enqueue")?;
-        let mut out = Vec::with_capacity(messages.len());
-        {
-            let mut insert = tx
-                .prepare(
-                    "INSERT INTO outbox (idem_key, kind, org_id, event_id, revision, message_id, envelope_from,
-                                         recipients, subject, lang, not_before, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                     ON CONFLICT (idem_key) DO NOTHING",
-                )
-                .op("prepare enqueue")?;
-            let mut insert_body = tx
-                .prepare("INSERT INTO outbox_bodies (outbox_id, body) VALUES (?1, ?2)")
-                .op("prepare enqueue")?;
-            let mut existing = tx
-                .prepare("SELECT id, status FROM outbox WHERE idem_key = ?1")
-                .op("prepare enqueue")?;
-            for m in messages {
-                let recipients = serde_json::to_string(&m.recipients)
-                    .map_err(|e| RegisterError::Invalid(e.to_string()))?;
-                let inserted = insert
-                    .execute(params![
-                        m.key,
-                        m.kind,
-                        m.org_id,
-                        m.event_id,
-                        m.revision,
-                        m.message_id,
-                        m.envelope_from,
-                        recipients,
-                        m.subject,
-                        m.lang,
-                        ts(m.not_before),
-                        at
-                    ])
-                    .op("enqueue a message")?;
-                if inserted == 1 {
-                    let id = tx.last_insert_rowid();
-                    insert_body
-                        .execute(params![id, m.body])
-                        .op("store a message's bytes")?;
-                    out.push(Enqueued::New(id));
-                } else {
-                    let (id, status): (i64, String) = existing
-                        .query_row([&m.key], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .op("read an enqueued message")?;
-                    out.push(Enqueued::Existing {
-                        id,
-                        status: OutboxStatus::parse(&status),
-                    });
-                }
-            }
-        }
+        let out = enqueue_in(&tx, messages, now)?;
         tx.commit().op("commit enqueue")?;
         Ok(out)
+    }
+
+    /// Records the process this register belongs to (checked on every use, so one data directory
+    /// never mixes two processes).
+    pub fn claim_process(&mut self, id: &str) -> Result<()> {
+        match self.meta("process")? {
+            Some(existing) if existing != id => Err(RegisterError::Invalid(format!(
+                "the register {} belongs to the process {existing:?}, not {id:?}; use another --data-dir",
+                self.path.display()
+            ))),
+            Some(_) => Ok(()),
+            None => self.set_meta("process", id),
+        }
     }
 
     /// Which of these keys are already in the outbox, and how they stand.
@@ -941,6 +906,66 @@ impl Register {
         rows.collect::<std::result::Result<Vec<_>, _>>()
             .op("read a review item")
     }
+}
+
+/// Enqueues `messages` within an open transaction.
+pub(crate) fn enqueue_in(
+    tx: &rusqlite::Transaction<'_>,
+    messages: &[NewMessage],
+    now: DateTime<Utc>,
+) -> Result<Vec<Enqueued>> {
+    let at = ts(now);
+    let mut out = Vec::with_capacity(messages.len());
+    let mut insert = tx
+        .prepare_cached(
+            "INSERT INTO outbox (idem_key, kind, org_id, event_id, revision, message_id, envelope_from,
+                                 recipients, subject, lang, not_before, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT (idem_key) DO NOTHING",
+        )
+        .op("prepare enqueue")?;
+    let mut insert_body = tx
+        .prepare_cached("INSERT INTO outbox_bodies (outbox_id, body) VALUES (?1, ?2)")
+        .op("prepare enqueue")?;
+    let mut existing = tx
+        .prepare_cached("SELECT id, status FROM outbox WHERE idem_key = ?1")
+        .op("prepare enqueue")?;
+    for m in messages {
+        let recipients =
+            serde_json::to_string(&m.recipients).map_err(|e| RegisterError::Invalid(e.to_string()))?;
+        let inserted = insert
+            .execute(params![
+                m.key,
+                m.kind,
+                m.org_id,
+                m.event_id,
+                m.revision,
+                m.message_id,
+                m.envelope_from,
+                recipients,
+                m.subject,
+                m.lang,
+                ts(m.not_before),
+                at
+            ])
+            .op("enqueue a message")?;
+        if inserted == 1 {
+            let id = tx.last_insert_rowid();
+            insert_body
+                .execute(params![id, m.body])
+                .op("store a message's bytes")?;
+            out.push(Enqueued::New(id));
+        } else {
+            let (id, status): (i64, String) = existing
+                .query_row([&m.key], |r| Ok((r.get(0)?, r.get(1)?)))
+                .op("read an enqueued message")?;
+            out.push(Enqueued::Existing {
+                id,
+                status: OutboxStatus::parse(&status),
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn log_outbox_change(

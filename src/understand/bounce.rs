@@ -336,9 +336,10 @@ fn reply_codes(text: &str) -> Vec<u16> {
         if digits.len() == 3
             && (digits.starts_with('4') || digits.starts_with('5'))
             && after.is_none_or(|c| c == '-' || c == ':' || c == '.' && word.len() == 4)
-            && let Ok(code) = digits.parse() {
-                out.push(code);
-            }
+            && let Ok(code) = digits.parse()
+        {
+            out.push(code);
+        }
     }
     out
 }
@@ -518,20 +519,20 @@ pub fn addresses_in(text: &str) -> Vec<String> {
         let candidate = candidate.strip_prefix("mailto").unwrap_or(candidate);
         if let Some((local, domain)) = candidate.split_once('@')
             && !local.is_empty()
-                && domain.contains('.')
-                && !domain.ends_with('.')
-                && domain
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-                && local
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || "._+-=!#$%&*/?^`{|}~".contains(c))
-            {
-                let address = format!("{}@{}", local, domain).to_lowercase();
-                if !out.contains(&address) {
-                    out.push(address);
-                }
+            && domain.contains('.')
+            && !domain.ends_with('.')
+            && domain
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+            && local
+                .chars()
+                .all(|c| c.is_alphanumeric() || "._+-=!#$%&*/?^`{|}~".contains(c))
+        {
+            let address = format!("{}@{}", local, domain).to_lowercase();
+            if !out.contains(&address) {
+                out.push(address);
             }
+        }
     }
     out
 }
@@ -684,9 +685,10 @@ fn message_header_block_addresses(message: &Message<'_>) -> (Vec<String>, Vec<St
 fn original_message_id(message: &Message<'_>, text: &str) -> Option<String> {
     for part in &message.parts {
         if let PartType::Message(inner) = &part.body
-            && let Some(id) = inner.message_id() {
-                return Some(id.to_string());
-            }
+            && let Some(id) = inner.message_id()
+        {
+            return Some(id.to_string());
+        }
     }
     let own = message.message_id().unwrap_or("");
     for line in text.lines() {

@@ -126,44 +126,46 @@ pub fn find_all(text: &str, reference: NaiveDate) -> Vec<FoundDate> {
         // "1. juli [2022]" / "4 July"
         if let Some(d) = day_number(w)
             && let Some((_, me, mw)) = words.get(k + 1).copied()
-                && let Some(m) = month(mw) {
-                    let year = words.get(k + 2).and_then(|(_, _, y)| year_number(y));
-                    let end = if year.is_some() { words[k + 2].1 } else { me };
-                    if let Some(date) = resolve(d, m, year, reference) {
-                        out.push(FoundDate { date, start: s, end });
-                        k += if year.is_some() { 3 } else { 2 };
-                        continue;
-                    }
-                }
+            && let Some(m) = month(mw)
+        {
+            let year = words.get(k + 2).and_then(|(_, _, y)| year_number(y));
+            let end = if year.is_some() { words[k + 2].1 } else { me };
+            if let Some(date) = resolve(d, m, year, reference) {
+                out.push(FoundDate { date, start: s, end });
+                k += if year.is_some() { 3 } else { 2 };
+                continue;
+            }
+        }
         // "July 1st [2022]" / "4th of July"
         if let Some(m) = month(w)
             && w.len() > 2
-                && let Some((_, de, dw)) = words.get(k + 1).copied()
-                    && let Some(d) = day_number(dw) {
-                        let year = words.get(k + 2).and_then(|(_, _, y)| year_number(y));
-                        let end = if year.is_some() { words[k + 2].1 } else { de };
-                        if let Some(date) = resolve(d, m, year, reference) {
-                            out.push(FoundDate { date, start: s, end });
-                            k += if year.is_some() { 3 } else { 2 };
-                            continue;
-                        }
-                    }
+            && let Some((_, de, dw)) = words.get(k + 1).copied()
+            && let Some(d) = day_number(dw)
+        {
+            let year = words.get(k + 2).and_then(|(_, _, y)| year_number(y));
+            let end = if year.is_some() { words[k + 2].1 } else { de };
+            if let Some(date) = resolve(d, m, year, reference) {
+                out.push(FoundDate { date, start: s, end });
+                k += if year.is_some() { 3 } else { 2 };
+                continue;
+            }
+        }
         if let (Some(d), Some((_, _, of)), Some((_, me, mw))) = (
             day_number(w),
             words.get(k + 1).copied(),
             words.get(k + 2).copied(),
-        )
-            && of.eq_ignore_ascii_case("of")
-                && let Some(m) = month(mw)
-                    && let Some(date) = resolve(d, m, None, reference) {
-                        out.push(FoundDate {
-                            date,
-                            start: s,
-                            end: me,
-                        });
-                        k += 3;
-                        continue;
-                    }
+        ) && of.eq_ignore_ascii_case("of")
+            && let Some(m) = month(mw)
+            && let Some(date) = resolve(d, m, None, reference)
+        {
+            out.push(FoundDate {
+                date,
+                start: s,
+                end: me,
+            });
+            k += 3;
+            continue;
+        }
         k += 1;
     }
     out

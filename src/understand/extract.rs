@@ -613,6 +613,18 @@ fn count_in(clause: &str) -> Option<u32> {
     for found in phone::find_all(clause).iter().rev() {
         without_phones.replace_range(found.start..found.end, " ");
     }
+    // Dates hold numbers that are not counts either ("møtet 23. juni").
+    let reference = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+    let mut spans: Vec<(usize, usize)> = dates::find_all(&without_phones, reference)
+        .iter()
+        .map(|d| (d.start, d.end))
+        .collect();
+    spans.sort();
+    for (start, end) in spans.into_iter().rev() {
+        if without_phones.is_char_boundary(start) && without_phones.is_char_boundary(end) {
+            without_phones.replace_range(start..end, " ");
+        }
+    }
     let lower = without_phones.to_lowercase();
     if has(&lower, "alene") || has(&lower, "alone") || has(&lower, "bare meg") || has(&lower, "only me") {
         return Some(1);
@@ -636,7 +648,15 @@ fn count_in(clause: &str) -> Option<u32> {
                     .nth(1)
                     .is_some_and(|second| second.starts_with(u))
         });
-        let before = words[..i].iter().rev().take(3).copied().collect::<Vec<_>>();
+        // The verb right before the number, or with "med" between ("stiller med fire").
+        let before = words[..i]
+            .iter()
+            .rev()
+            .take(2)
+            .copied()
+            .filter(|b| *b != "med" && *b != "with")
+            .take(1)
+            .collect::<Vec<_>>();
         let stated = before.iter().any(|b| {
             [
                 "blir",
@@ -739,12 +759,19 @@ fn names_in(text: &str, ctx: &Context, allow_single: bool) -> Vec<(String, usize
         }
         let name = parts.join(" ");
         let lower = name.to_lowercase();
+        // "Fra Redd Barna kommer …": a name after these words is an organisation's.
+        let before = begin
+            .checked_sub(1)
+            .map(|b| words[b].1.to_lowercase())
+            .unwrap_or_default();
+        let organisation_word = ["fra", "from", "hos", "ved", "i", "in", "at", "av", "of", "for"]
+            .contains(&before.trim_matches(|c: char| !c.is_alphabetic()));
         let own = ctx.own_names.iter().any(|o| o.to_lowercase() == lower);
         let org = ctx
             .org_words
             .iter()
             .any(|o| o.contains(&lower) || lower.contains(o.as_str()));
-        if (parts.len() >= 2 || allow_single) && !own && !org {
+        if (parts.len() >= 2 || allow_single) && !own && !org && !organisation_word {
             out.push((name, words[begin].0));
         }
         k = j.max(k + 1);
@@ -764,52 +791,69 @@ fn is_own_address(address: &str, ctx: &Context) -> bool {
         return true;
     }
     if let Some((local, domain)) = &ctx.reply_address
-        && let Some((l, d)) = address.split_once('@') {
-            return d == domain && (l == local || l.starts_with(&format!("{local}+")));
-        }
+        && let Some((l, d)) = address.split_once('@')
+    {
+        return d == domain && (l == local || l.starts_with(&format!("{local}+")));
+    }
     false
 }
 
 /// Pairs each address in `line` with the name written next to it.
 fn people_in_line(line: &str, ctx: &Context) -> Vec<Attendee> {
-    let addresses: Vec<String> = super::bounce::addresses_in(line)
+    let lower = line.to_lowercase();
+    let addresses: Vec<(String, usize)> = super::bounce::addresses_in(line)
         .into_iter()
         .filter(|a| !is_own_address(a, ctx))
+        .map(|a| {
+            let pos = lower.find(a.as_str()).unwrap_or(0);
+            (a, pos)
+        })
         .collect();
     let names = names_in(line, ctx, false);
-    let mut out = Vec::new();
+    // Each address takes the nearest free name before it, else the first free one after it;
+    // people are listed in the order they are written.
     let mut used = vec![false; names.len()];
-    for address in &addresses {
-        let pos = line.to_lowercase().find(address.as_str()).unwrap_or(0);
-        // The nearest name before the address, else the first after it.
+    let mut people: Vec<(usize, Attendee)> = Vec::new();
+    for (address, pos) in &addresses {
         let before = names
             .iter()
             .enumerate()
-            .filter(|(i, (_, p))| *p < pos && !used[*i])
-            .max_by_key(|(_, (_, p))| *p);
-        let after = names.iter().enumerate().find(|(i, (_, p))| *p > pos && !used[*i]);
-        let chosen = before.or(after).map(|(i, (n, _))| (i, n.clone()));
-        let name = match chosen {
-            Some((i, n)) => {
+            .filter(|(i, (_, p))| p < pos && !used[*i])
+            .max_by_key(|(_, (_, p))| *p)
+            .map(|(i, _)| i);
+        let after = names
+            .iter()
+            .enumerate()
+            .find(|(i, (_, p))| p > pos && !used[*i])
+            .map(|(i, _)| i);
+        let (at, name) = match before.or(after) {
+            Some(i) => {
                 used[i] = true;
-                Some(n)
+                (names[i].1.min(*pos), Some(names[i].0.clone()))
             }
-            None => name_from_address(address),
+            None => (*pos, name_from_address(address)),
         };
-        out.push(Attendee {
-            name,
-            email: Some(address.clone()),
-        });
+        people.push((
+            at,
+            Attendee {
+                name,
+                email: Some(address.clone()),
+            },
+        ));
     }
-    for (i, (name, _)) in names.iter().enumerate() {
+    for (i, (name, pos)) in names.iter().enumerate() {
         if !used[i] {
-            out.push(Attendee {
-                name: Some(name.clone()),
-                email: None,
-            });
+            people.push((
+                *pos,
+                Attendee {
+                    name: Some(name.clone()),
+                    email: None,
+                },
+            ));
         }
     }
-    out
+    people.sort_by_key(|(at, _)| *at);
+    people.into_iter().map(|(_, a)| a).collect()
 }
 
 /// "kari.nordmann@aid.dep.no" → "Kari Nordmann", when the address looks like a person's.
@@ -949,6 +993,7 @@ pub fn extract(body: &str, signature: &str, subject: &str, sender: &Sender, ctx:
     }
     let mut current_events: Vec<String> = vec![ctx.default_event.clone()];
     let mut in_list = false;
+    let mut list_started = false;
     let mut list_events: Vec<String> = Vec::new();
     let mut last_intent: Option<Intent>;
     let lines: Vec<&str> = body.lines().collect();
@@ -956,7 +1001,10 @@ pub fn extract(body: &str, signature: &str, subject: &str, sender: &Sender, ctx:
         let line_trim = line.trim();
         let line_lower = line_trim.to_lowercase();
         if line_trim.is_empty() {
-            in_list = false;
+            // A blank line between "Deltakere:" and the list is fine; one after it ends it.
+            if list_started {
+                in_list = false;
+            }
             continue;
         }
         // A list of attendees: "Deltakere:" then one per line.
@@ -990,9 +1038,11 @@ pub fn extract(body: &str, signature: &str, subject: &str, sender: &Sender, ctx:
                     }
                 }
             }
+            list_started = true;
             continue;
         }
         in_list = false;
+        list_started = false;
         // A verbless clause borrows only from its own line.
         last_intent = None;
         for clause in clauses(line_trim) {
@@ -1014,11 +1064,14 @@ pub fn extract(body: &str, signature: &str, subject: &str, sender: &Sender, ctx:
             let mut intent = intent_of(&lower);
             // "…, men ikke på oppfølgingsmøtet": a clause without a verb takes the one before,
             // turned by a negation.
-            if intent.is_none() && !contact_clause && !events_in(&lower, ctx).is_empty()
-                && let Some(previous) = last_intent {
-                    let negated = NEGATIONS.iter().any(|n| has(&lower, n));
-                    intent = Some(if negated { Intent::Declined } else { previous });
-                }
+            if intent.is_none()
+                && !contact_clause
+                && !events_in(&lower, ctx).is_empty()
+                && let Some(previous) = last_intent
+            {
+                let negated = NEGATIONS.iter().any(|n| has(&lower, n));
+                intent = Some(if negated { Intent::Declined } else { previous });
+            }
             if intent.is_some() {
                 last_intent = intent;
             }
@@ -1070,23 +1123,25 @@ pub fn extract(body: &str, signature: &str, subject: &str, sender: &Sender, ctx:
     }
     // The subject speaks only where the body is silent.
     let subject_lower = subject.to_lowercase();
-    if !subject_lower.trim().is_empty() && per_event.iter().all(|(_, a)| a.intents.is_empty())
-        && let Some(intent) = intent_of(&subject_lower) {
-            let mentioned = events_in(&subject_lower, ctx);
-            let targets = if mentioned.is_empty() {
-                vec![ctx.default_event.clone()]
-            } else {
-                mentioned
-            };
-            for (id, acc) in per_event.iter_mut() {
-                if targets.contains(id) {
-                    acc.intents.push(intent);
-                    if let Some(c) = count_in(subject) {
-                        acc.count = Some(c);
-                    }
+    if !subject_lower.trim().is_empty()
+        && per_event.iter().all(|(_, a)| a.intents.is_empty())
+        && let Some(intent) = intent_of(&subject_lower)
+    {
+        let mentioned = events_in(&subject_lower, ctx);
+        let targets = if mentioned.is_empty() {
+            vec![ctx.default_event.clone()]
+        } else {
+            mentioned
+        };
+        for (id, acc) in per_event.iter_mut() {
+            if targets.contains(id) {
+                acc.intents.push(intent);
+                if let Some(c) = count_in(subject) {
+                    acc.count = Some(c);
                 }
             }
         }
+    }
     for (event, acc) in per_event {
         if acc.intents.is_empty() {
             continue;

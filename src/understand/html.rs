@@ -103,13 +103,14 @@ pub fn to_text(html: &str) -> String {
             continue;
         }
         if bytes[i] == b'&'
-            && let Some((decoded, len)) = entity(&html[i..]) {
-                if hidden == 0 {
-                    out.push_char(decoded);
-                }
-                i += len;
-                continue;
+            && let Some((decoded, len)) = entity(&html[i..])
+        {
+            if hidden == 0 {
+                out.push_char(decoded);
             }
+            i += len;
+            continue;
+        }
         let c = html[i..].chars().next().unwrap_or(' ');
         if hidden == 0 {
             if c == '\n' || c == '\r' || c == '\t' {

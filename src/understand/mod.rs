@@ -315,14 +315,15 @@ fn tokens_in(text: &str, ctx: &Context, source: TokenSource, out: &mut Vec<(Stri
         }
     }
     if let Some((before, _)) = &ctx.tag
-        && !before.is_empty() {
-            let mut from = 0;
-            while let Some(p) = lower[from..].find(before.as_str()) {
-                let start = from + p + before.len();
-                push(&lower[start..]);
-                from = start;
-            }
+        && !before.is_empty()
+    {
+        let mut from = 0;
+        while let Some(p) = lower[from..].find(before.as_str()) {
+            let start = from + p + before.len();
+            push(&lower[start..]);
+            from = start;
         }
+    }
 }
 
 fn message_ids(value: &mail_parser::HeaderValue<'_>) -> Vec<String> {

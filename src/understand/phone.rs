@@ -102,11 +102,12 @@ pub fn find_all(text: &str) -> Vec<Found> {
         if followed_ok && (8..=18).contains(&digits) {
             let written = &text[i..end];
             if !looks_like_date_or_time(written)
-                && let Some(e164) = normalize(written) {
-                    out.push(Found { e164, start: i, end });
-                    i = end;
-                    continue;
-                }
+                && let Some(e164) = normalize(written)
+            {
+                out.push(Found { e164, start: i, end });
+                i = end;
+                continue;
+            }
         }
         i = end.max(i + 1);
     }

@@ -440,9 +440,7 @@ fn is_footer(line: &str) -> bool {
 fn is_closing(line: &str) -> bool {
     let original = line.trim().trim_matches(|c: char| c == '*' || c == '_').trim();
     let n = original.to_lowercase();
-    let n = n
-        .trim_end_matches([',', '.', '!', '-'])
-        .trim();
+    let n = n.trim_end_matches([',', '.', '!', '-']).trim();
     CLOSINGS.iter().any(|c| {
         if n == *c {
             return true;

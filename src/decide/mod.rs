@@ -1,0 +1,745 @@
+//! The decide stage: from a message understood to the changes it makes in the register, or to a
+//! review item with the reason a person must look. Pure: it asks a [`Directory`] what the
+//! register knows and returns [`Action`]s; the register applies them in one transaction.
+//!
+//! The rules that protect the register:
+//! - only a sender whose address or domain belongs to an organisation changes that organisation
+//!   (look-alike domains never match: domains compare by whole labels);
+//! - a trusted server's `Authentication-Results` with dmarc=fail (or dkim/spf=fail without dmarc)
+//!   sends the change to review;
+//! - automatic replies, reports and notices never change registrations or contacts;
+//! - a registration from outside every known domain creates an NGO only when the message belongs
+//!   to this process (a token, a reply to our mail, or the process named in it);
+//! - doubts, questions and anything unattributable go to review, with what would have been done.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, Lang, OrgKind, PUBLIC_MAIL_DOMAINS};
+use crate::understand::bounce::ReportKind;
+use crate::understand::extract::Attendee;
+use crate::understand::{Class, TokenSource, Understood};
+
+/// An organisation as decisions need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgInfo {
+    pub id: String,
+    pub kind: OrgKind,
+    pub name: String,
+    pub address: String,
+}
+
+/// One of our outgoing messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentInfo {
+    pub message_id: String,
+    pub org_id: Option<String>,
+    pub event_id: Option<String>,
+    pub kind: String,
+    pub recipients: Vec<String>,
+}
+
+/// What the register knows, for deciding.
+pub trait Directory {
+    /// The organisation whose token this is.
+    fn org_by_token(&self, token: &str) -> Option<OrgInfo>;
+    /// The organisation whose official address this is.
+    fn org_by_address(&self, address: &str) -> Option<OrgInfo>;
+    /// The organisation a mail domain belongs to (exactly, or as a subdomain of its domain).
+    fn org_by_domain(&self, domain: &str) -> Option<OrgInfo>;
+    /// One of our messages, by its Message-ID.
+    fn sent(&self, message_id: &str) -> Option<SentInfo>;
+    /// Our latest message to an address.
+    fn sent_to(&self, address: &str) -> Option<SentInfo>;
+    /// The organisation with this id.
+    fn org(&self, id: &str) -> Option<OrgInfo>;
+}
+
+/// A change to make, or a note to keep.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// An NGO that joins by answering.
+    CreateNgo {
+        id: String,
+        name: String,
+        address: String,
+        domains: Vec<String>,
+        referred_by: Option<String>,
+        lang: String,
+    },
+    SetRegistration {
+        org: String,
+        event: String,
+        status: String,
+        attendees: Vec<Attendee>,
+        count: Option<u32>,
+        late: bool,
+        /// Replace what was registered (a correction) rather than add to it.
+        replace: bool,
+    },
+    SetContact {
+        org: String,
+        name: Option<String>,
+        email: Option<String>,
+        phone: Option<String>,
+    },
+    Bounce {
+        org: Option<String>,
+        /// The Message-ID of our message that bounced.
+        sent_message_id: Option<String>,
+        recipient: String,
+        status: Option<String>,
+        hard: bool,
+        diagnostic: String,
+    },
+    AutoReply {
+        org: Option<String>,
+        address: String,
+        returns_on: Option<NaiveDate>,
+    },
+    Review {
+        org: Option<String>,
+        reason: String,
+        /// What would be done if a person agrees.
+        proposal: Vec<Action>,
+    },
+    /// Tell the sender what was recorded.
+    Confirm {
+        org: String,
+        to: String,
+        lang: String,
+        lines: Vec<String>,
+    },
+}
+
+/// How a message ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Changes were made.
+    Applied,
+    /// Set aside for a person.
+    Review,
+    /// Kept as a note (a bounce, an out-of-office), or nothing to do.
+    Recorded,
+    /// Not about this process.
+    Ignored,
+}
+
+impl Outcome {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Applied => "applied",
+            Outcome::Review => "review",
+            Outcome::Recorded => "recorded",
+            Outcome::Ignored => "ignored",
+        }
+    }
+}
+
+/// What to do with one message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub org: Option<String>,
+    pub outcome: Outcome,
+    pub actions: Vec<Action>,
+    /// One line for the log.
+    pub summary: String,
+}
+
+/// The domain of an address, lowercase.
+pub fn domain_of(address: &str) -> String {
+    address
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// Whether `domain` is `owned` or a subdomain of it, comparing whole labels: "aid.dep.no" and
+/// "post.aid.dep.no" match "aid.dep.no"; "aid-dep.no", "aid.dep.no.evil.com" and "xaid.dep.no"
+/// do not.
+pub fn domain_matches(domain: &str, owned: &str) -> bool {
+    let d = domain.trim_end_matches('.').to_ascii_lowercase();
+    let o = owned.trim_end_matches('.').to_ascii_lowercase();
+    !o.is_empty() && (d == o || d.ends_with(&format!(".{o}")))
+}
+
+/// Whether a trusted server says the message is not from who it claims.
+fn authentication_fails(understood: &Understood, config: &Config) -> Option<String> {
+    let trusted: Vec<&AuthResultRef> = understood
+        .auth
+        .iter()
+        .filter(|a| {
+            config
+                .inbox
+                .trusted_authserv_ids
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(&a.server))
+        })
+        .collect();
+    if trusted.is_empty() {
+        return None;
+    }
+    let result = |method: &str| {
+        trusted
+            .iter()
+            .find(|a| a.method == method)
+            .map(|a| a.result.as_str())
+    };
+    match result("dmarc") {
+        Some("fail") => Some("the receiving server says dmarc=fail".into()),
+        Some(_) => None,
+        None => {
+            if result("dkim") == Some("fail") {
+                Some("the receiving server says dkim=fail (no dmarc result)".into())
+            } else if matches!(result("spf"), Some("fail")) {
+                Some("the receiving server says spf=fail (no dmarc result)".into())
+            } else {
+                None
+            }
+        }
+    }
+}
+
+type AuthResultRef = crate::understand::AuthResult;
+
+/// The moment a message counts as sent: its Date, unless that is later than when it arrived.
+fn answered_at(understood: &Understood, received: DateTime<Utc>) -> DateTime<Utc> {
+    match understood.date {
+        Some(d) if d <= received + chrono::Duration::hours(1) => d,
+        _ => received,
+    }
+}
+
+/// The organisation a message's references point to: its recipient or subject token first, a
+/// reply to our message next, a token in the text last.
+fn referenced_org(understood: &Understood, dir: &dyn Directory) -> (Option<OrgInfo>, Option<SentInfo>) {
+    let by_source = |source: TokenSource| {
+        understood
+            .refs
+            .tokens
+            .iter()
+            .filter(|(_, s)| *s == source)
+            .find_map(|(t, _)| dir.org_by_token(t))
+    };
+    let sent = understood.refs.replied_to.iter().find_map(|id| dir.sent(id));
+    let org = by_source(TokenSource::Recipient)
+        .or_else(|| by_source(TokenSource::Subject))
+        .or_else(|| {
+            sent.as_ref()
+                .and_then(|s| s.org_id.as_deref())
+                .and_then(|id| dir.org(id))
+        })
+        .or_else(|| by_source(TokenSource::Body));
+    (org, sent)
+}
+
+/// Decides what `understood` changes; `received` is when it arrived.
+pub fn decide(
+    understood: &Understood,
+    config: &Config,
+    dir: &dyn Directory,
+    received: DateTime<Utc>,
+) -> Decision {
+    let sender = understood.from.clone();
+    let sender_address = sender.as_ref().map(|s| s.address.clone()).unwrap_or_default();
+    let sender_org = dir
+        .org_by_address(&sender_address)
+        .or_else(|| dir.org_by_domain(&domain_of(&sender_address)));
+    let (ref_org, sent) = referenced_org(understood, dir);
+    let ignored = |summary: String| Decision {
+        org: None,
+        outcome: Outcome::Ignored,
+        actions: Vec::new(),
+        summary,
+    };
+    match &understood.class {
+        Class::Unreadable { reason } => Decision {
+            org: None,
+            outcome: Outcome::Review,
+            actions: vec![Action::Review {
+                org: None,
+                reason: format!("could not be read: {reason}"),
+                proposal: Vec::new(),
+            }],
+            summary: format!("unreadable: {reason}"),
+        },
+        Class::Own => ignored("our own message".into()),
+        Class::Notice { what } => ignored(format!("a notice: {what}")),
+        Class::Bounce(report) => {
+            if report.kind != ReportKind::Failure {
+                return Decision {
+                    org: ref_org.map(|o| o.id),
+                    outcome: Outcome::Recorded,
+                    actions: Vec::new(),
+                    summary: format!("a delivery notice ({:?}), nothing failed for good", report.kind)
+                        .to_lowercase(),
+                };
+            }
+            let mut actions = Vec::new();
+            for failed in &report.recipients {
+                let ours = report
+                    .original_message_id
+                    .as_deref()
+                    .and_then(|id| dir.sent(id))
+                    .filter(|s| {
+                        s.recipients
+                            .iter()
+                            .any(|r| r.eq_ignore_ascii_case(&failed.address))
+                            || report.recipients.len() == 1
+                    })
+                    .or_else(|| dir.sent_to(&failed.address))
+                    .or_else(|| {
+                        sent.clone().filter(|s| {
+                            s.recipients
+                                .iter()
+                                .any(|r| r.eq_ignore_ascii_case(&failed.address))
+                        })
+                    });
+                let org = ours
+                    .as_ref()
+                    .and_then(|s| s.org_id.clone())
+                    .or_else(|| dir.org_by_address(&failed.address).map(|o| o.id))
+                    .or_else(|| ref_org.as_ref().map(|o| o.id.clone()));
+                if ours.is_none() && org.is_none() {
+                    continue;
+                }
+                actions.push(Action::Bounce {
+                    org,
+                    sent_message_id: ours.map(|s| s.message_id),
+                    recipient: failed.address.clone(),
+                    status: failed.status.clone(),
+                    hard: failed.hard,
+                    diagnostic: failed.diagnostic.clone(),
+                });
+            }
+            if actions.is_empty() {
+                return ignored("a delivery report about mail that is not ours".into());
+            }
+            let org = actions.iter().find_map(|a| match a {
+                Action::Bounce { org, .. } => org.clone(),
+                _ => None,
+            });
+            Decision {
+                summary: format!(
+                    "bounce: {}",
+                    report
+                        .recipients
+                        .iter()
+                        .map(|r| format!("{} {}", r.address, r.status.clone().unwrap_or_default()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                org,
+                outcome: Outcome::Recorded,
+                actions,
+            }
+        }
+        Class::AutoReply(auto) => {
+            let org = sender_org.clone().or(ref_org.clone());
+            let Some(org) = org else {
+                return ignored("an automatic reply from someone outside the process".into());
+            };
+            Decision {
+                org: Some(org.id.clone()),
+                outcome: Outcome::Recorded,
+                actions: vec![Action::AutoReply {
+                    org: Some(org.id.clone()),
+                    address: sender_address.clone(),
+                    returns_on: auto.returns_on,
+                }],
+                summary: format!(
+                    "automatic reply ({}){}",
+                    auto.signal,
+                    auto.returns_on.map(|d| format!(", back {d}")).unwrap_or_default()
+                ),
+            }
+        }
+        Class::Calendar(cal) => calendar(cal, understood, config, dir, sender_org, ref_org, received),
+        Class::Reply { facts, .. } => reply(understood, facts, config, sender_org, ref_org, received),
+    }
+}
+
+fn event_ours(uid: &str, config: &Config) -> Option<String> {
+    // Our calendar objects are "PROCESS-EVENT@domain".
+    let local = uid.split('@').next()?;
+    let rest = local.strip_prefix(&format!("{}-", config.process.id))?;
+    config.events.iter().find(|e| e.id == rest).map(|e| e.id.clone())
+}
+
+fn calendar(
+    cal: &crate::understand::calendar::CalendarMessage,
+    understood: &Understood,
+    config: &Config,
+    _dir: &dyn Directory,
+    sender_org: Option<OrgInfo>,
+    ref_org: Option<OrgInfo>,
+    received: DateTime<Utc>,
+) -> Decision {
+    let event = cal.uid.as_deref().and_then(|u| event_ours(u, config));
+    let Some(event) = event else {
+        return Decision {
+            org: None,
+            outcome: Outcome::Ignored,
+            actions: Vec::new(),
+            summary: format!("a calendar {} that is not about our events", cal.method),
+        };
+    };
+    let org = sender_org.or(ref_org);
+    let sender = understood.from.clone().unwrap_or_default();
+    let Some(org) = org.filter(|_| cal.method != "COUNTER") else {
+        return review(
+            None,
+            format!("a calendar {} for {event}: a person should answer it", cal.method),
+            Vec::new(),
+        );
+    };
+    if cal.method != "REPLY" {
+        return Decision {
+            org: Some(org.id),
+            outcome: Outcome::Recorded,
+            actions: Vec::new(),
+            summary: format!("calendar {}", cal.method),
+        };
+    }
+    let answer = cal
+        .answers
+        .iter()
+        .find(|(a, _)| *a == sender.address)
+        .or(cal.answers.first());
+    let status = match answer.map(|(_, p)| p.as_str()) {
+        Some("ACCEPTED") => "registered",
+        Some("DECLINED") => "declined",
+        Some("TENTATIVE") => "tentative",
+        other => {
+            return review(
+                Some(org.id),
+                format!("a calendar answer {other:?} for {event}"),
+                Vec::new(),
+            );
+        }
+    };
+    let attendee = answer.map(|(address, _)| Attendee {
+        name: (*address == sender.address)
+            .then(|| sender.name.clone())
+            .flatten(),
+        email: Some(address.clone()),
+    });
+    let late = is_late(config, &event, answered_at(understood, received));
+    Decision {
+        org: Some(org.id.clone()),
+        outcome: Outcome::Applied,
+        actions: vec![Action::SetRegistration {
+            org: org.id,
+            event: event.clone(),
+            status: status.into(),
+            attendees: attendee.into_iter().filter(|_| status != "declined").collect(),
+            count: None,
+            late,
+            replace: false,
+        }],
+        summary: format!("calendar answer for {event}: {status}"),
+    }
+}
+
+fn review(org: Option<String>, reason: String, proposal: Vec<Action>) -> Decision {
+    Decision {
+        summary: format!("to review: {reason}"),
+        actions: vec![Action::Review {
+            org: org.clone(),
+            reason,
+            proposal,
+        }],
+        org,
+        outcome: Outcome::Review,
+    }
+}
+
+fn is_late(config: &Config, event: &str, at: DateTime<Utc>) -> bool {
+    config.registration_deadline(event).is_some_and(|d| at > d.due)
+}
+
+/// Whether a message from outside the organisations belongs to this process at all.
+fn about_this_process(understood: &Understood, config: &Config, ref_org: &Option<OrgInfo>) -> bool {
+    if ref_org.is_some() {
+        return true;
+    }
+    let Class::Reply { split, .. } = &understood.class else {
+        return false;
+    };
+    let text = format!("{}\n{}\n{}", understood.subject, split.body, split.quoted).to_lowercase();
+    let id = config.process.id.to_lowercase();
+    text.contains(&config.process.name.nb.to_lowercase())
+        || text.contains(&config.process.name.en.to_lowercase())
+        || text.split(|c: char| !c.is_alphanumeric()).any(|w| w == id)
+        || config
+            .events
+            .iter()
+            .any(|e| e.aliases.iter().any(|a| text.contains(a.as_str())))
+}
+
+/// The id an NGO that writes from `address` gets: its domain, or its address on public webmail.
+pub fn ngo_id(address: &str) -> String {
+    let domain = domain_of(address);
+    if PUBLIC_MAIL_DOMAINS.contains(&domain.as_str()) || domain.is_empty() {
+        address.to_ascii_lowercase()
+    } else {
+        domain
+    }
+}
+
+fn reply(
+    understood: &Understood,
+    facts: &crate::understand::Facts,
+    config: &Config,
+    sender_org: Option<OrgInfo>,
+    ref_org: Option<OrgInfo>,
+    received: DateTime<Utc>,
+) -> Decision {
+    let sender = understood.from.clone().unwrap_or_default();
+    let at = answered_at(understood, received);
+    let mut actions = Vec::new();
+    let mut doubts: Vec<String> = facts.doubts.clone();
+    let has_answer = !facts.answers.is_empty();
+    let has_contact = facts.contact.is_some();
+
+    // Who speaks.
+    let (org, created) = match (&sender_org, has_answer || has_contact) {
+        (Some(o), _) => (Some(o.clone()), None),
+        (None, false) => (None, None),
+        (None, true) => {
+            if !about_this_process(understood, config, &ref_org) {
+                return Decision {
+                    org: None,
+                    outcome: Outcome::Ignored,
+                    actions: Vec::new(),
+                    summary: "a message from outside the process".into(),
+                };
+            }
+            if has_contact && ref_org.as_ref().is_some_and(|o| o.kind == OrgKind::Ministry) {
+                let ministry = ref_org.clone().map(|o| o.name).unwrap_or_default();
+                doubts.push(format!(
+                    "{} is not an address of {ministry}, but names a contact person in a reply to its invitation",
+                    sender.address
+                ));
+            }
+            let id = ngo_id(&sender.address);
+            let referred_by = ref_org.as_ref().filter(|o| o.id != id).map(|o| o.id.clone());
+            let domain = domain_of(&sender.address);
+            let create = Action::CreateNgo {
+                id: id.clone(),
+                name: org_name(&sender, &domain, &signature_of(understood)),
+                address: sender.address.clone(),
+                domains: if id == domain { vec![domain] } else { Vec::new() },
+                referred_by,
+                lang: understood.lang.code().into(),
+            };
+            (
+                Some(OrgInfo {
+                    id,
+                    kind: OrgKind::Ngo,
+                    name: String::new(),
+                    address: sender.address.clone(),
+                }),
+                Some(create),
+            )
+        }
+    };
+    let Some(org) = org else {
+        if !facts.questions.is_empty() && about_this_process(understood, config, &ref_org) {
+            return review(
+                ref_org.map(|o| o.id),
+                format!("a question: {}", facts.questions.join(" ")),
+                Vec::new(),
+            );
+        }
+        return Decision {
+            org: ref_org.map(|o| o.id),
+            outcome: Outcome::Ignored,
+            actions: Vec::new(),
+            summary: "nothing to record".into(),
+        };
+    };
+    if let Some(create) = created {
+        actions.push(create);
+    }
+    for answer in &facts.answers {
+        actions.push(Action::SetRegistration {
+            org: org.id.clone(),
+            event: answer.event.clone(),
+            status: answer.intent.as_str().into(),
+            attendees: answer.attendees.clone(),
+            count: answer.count,
+            late: is_late(config, &answer.event, at),
+            replace: facts.correction,
+        });
+    }
+    if let Some(c) = &facts.contact {
+        if c.name.is_none() && c.email.is_none() {
+            doubts.push("a contact person without name or e-mail address".into());
+        }
+        actions.push(Action::SetContact {
+            org: org.id.clone(),
+            name: c.name.clone(),
+            email: c.email.clone(),
+            phone: c.phone.clone(),
+        });
+    }
+    if let Some(failure) = authentication_fails(understood, config) {
+        doubts.push(failure);
+    }
+    if actions.is_empty() {
+        if !facts.questions.is_empty() {
+            return review(
+                Some(org.id),
+                format!("a question: {}", facts.questions.join(" ")),
+                Vec::new(),
+            );
+        }
+        return Decision {
+            org: Some(org.id),
+            outcome: Outcome::Recorded,
+            actions: Vec::new(),
+            summary: "a reply with nothing to record".into(),
+        };
+    }
+    if !doubts.is_empty() {
+        return review(Some(org.id), doubts.join("; "), actions);
+    }
+    let lines = confirmation_lines(&actions, config, understood.lang);
+    let summary = lines.join("; ");
+    if !facts.questions.is_empty() {
+        actions.push(Action::Review {
+            org: Some(org.id.clone()),
+            reason: format!("a question to answer: {}", facts.questions.join(" ")),
+            proposal: Vec::new(),
+        });
+    }
+    if !sender.address.is_empty() {
+        actions.push(Action::Confirm {
+            org: org.id.clone(),
+            to: sender.address.clone(),
+            lang: understood.lang.code().into(),
+            lines,
+        });
+    }
+    Decision {
+        org: Some(org.id),
+        outcome: Outcome::Applied,
+        actions,
+        summary,
+    }
+}
+
+/// The name of an organisation that joins by writing: the last line of the signature that is
+/// neither the writer's name nor a title, address or number ("Redd Barna"); else, on webmail,
+/// the display name; else the domain.
+fn org_name(sender: &crate::understand::Sender, domain: &str, signature: &str) -> String {
+    let person = sender.name.as_deref().unwrap_or("").to_lowercase();
+    let from_signature = signature
+        .lines()
+        .skip(1)
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && l.chars().count() <= 60)
+        .filter(|l| l.to_lowercase() != person && !l.contains('@') && !l.chars().any(|c| c.is_ascii_digit()))
+        .filter(|l| l.chars().next().is_some_and(char::is_uppercase))
+        .filter(|l| !l.starts_with("http") && !l.starts_with("www."))
+        .last()
+        .filter(|l| !person.is_empty() || l.split_whitespace().count() <= 6)
+        .map(str::to_string);
+    match from_signature {
+        Some(name) if !person.contains(&name.to_lowercase()) => name,
+        _ if PUBLIC_MAIL_DOMAINS.contains(&domain) => {
+            sender.name.clone().unwrap_or_else(|| sender.address.clone())
+        }
+        _ => domain.to_string(),
+    }
+}
+
+fn signature_of(understood: &Understood) -> String {
+    match &understood.class {
+        Class::Reply { split, .. } => split.signature.clone(),
+        _ => String::new(),
+    }
+}
+
+/// What was recorded, in the sender's language, for the confirmation and the log.
+pub fn confirmation_lines(actions: &[Action], config: &Config, lang: Lang) -> Vec<String> {
+    let mut lines = Vec::new();
+    for action in actions {
+        match action {
+            Action::SetRegistration {
+                event,
+                status,
+                attendees,
+                count,
+                late,
+                ..
+            } => {
+                let name = config
+                    .event(event)
+                    .map(|e| e.name.get(lang).to_string())
+                    .unwrap_or_else(|| event.clone());
+                let status_word = match (status.as_str(), lang) {
+                    ("registered", Lang::Nb) => "påmeldt",
+                    ("declined", Lang::Nb) => "avmeldt (kommer ikke)",
+                    ("tentative", Lang::Nb) => "foreløpig påmeldt",
+                    ("registered", Lang::En) => "registered",
+                    ("declined", Lang::En) => "not attending",
+                    _ => "tentatively registered",
+                };
+                let people: Vec<String> = attendees
+                    .iter()
+                    .map(|a| match (&a.name, &a.email) {
+                        (Some(n), Some(e)) => format!("{n} <{e}>"),
+                        (Some(n), None) => n.clone(),
+                        (None, Some(e)) => e.clone(),
+                        (None, None) => String::new(),
+                    })
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                let mut line = format!("{name}: {status_word}");
+                let n = count.map(|c| c as usize).unwrap_or(0).max(people.len());
+                if n > 0 {
+                    line.push_str(&match lang {
+                        Lang::Nb => format!(", {n} {}", if n == 1 { "deltaker" } else { "deltakere" }),
+                        Lang::En => format!(", {n} {}", if n == 1 { "participant" } else { "participants" }),
+                    });
+                }
+                if !people.is_empty() {
+                    line.push_str(&format!(" ({})", people.join(", ")));
+                }
+                if *late {
+                    line.push_str(match lang {
+                        Lang::Nb => " – mottatt etter fristen",
+                        Lang::En => " – received after the deadline",
+                    });
+                }
+                lines.push(line);
+            }
+            Action::SetContact {
+                name, email, phone, ..
+            } => {
+                let parts: Vec<String> = [name.clone(), email.clone(), phone.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                lines.push(format!(
+                    "{}: {}",
+                    match lang {
+                        Lang::Nb => "Kontaktperson",
+                        Lang::En => "Contact person",
+                    },
+                    parts.join(", ")
+                ));
+            }
+            _ => {}
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests;

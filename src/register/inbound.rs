@@ -1,0 +1,668 @@
+//! The register's inbound side: which messages have been read (by mailbox, UIDVALIDITY and UID,
+//! and by Message-ID), how far each mailbox was read, what the decide stage's actions change, and
+//! the review queue. Every message is recorded in one transaction with all it changes, so a crash
+//! either applies all of it or none, and a message read twice changes nothing.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+
+use super::{NewMessage, Op, Register, RegisterError, Result, exec, ts};
+use crate::config::OrgKind;
+use crate::decide::{Action, Decision, Directory, OrgInfo, SentInfo};
+use crate::understand::extract::Attendee;
+
+/// Where a message was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// "imap:INBOX", "maildir:inbox", "ingest".
+    pub mailbox: String,
+    pub uidvalidity: i64,
+    pub uid: i64,
+}
+
+/// What recording a message did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// This location was read before: nothing done.
+    AlreadySeen,
+    /// The same message (by Message-ID) was read elsewhere before: noted, nothing changed.
+    Duplicate,
+    /// Recorded with its decision.
+    Done,
+}
+
+/// A review item in full, for `review show`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewItem {
+    pub id: i64,
+    pub org_id: Option<String>,
+    pub message_id: Option<String>,
+    pub reason: String,
+    pub status: String,
+    pub created_at: String,
+    pub sender: Option<String>,
+    pub subject: Option<String>,
+    pub text: Option<String>,
+    pub proposal: Vec<Action>,
+}
+
+/// The most of a message kept with its review item.
+const RAW_KEPT: usize = 2 * 1024 * 1024;
+
+fn org_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrgInfo> {
+    let kind: String = r.get(1)?;
+    Ok(OrgInfo {
+        id: r.get(0)?,
+        kind: OrgKind::parse(&kind).unwrap_or(OrgKind::Ngo),
+        name: r.get(2)?,
+        address: r.get(3)?,
+    })
+}
+
+fn sent_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SentInfo> {
+    let recipients: String = r.get(4)?;
+    Ok(SentInfo {
+        message_id: r.get(0)?,
+        org_id: r.get(1)?,
+        event_id: r.get(2)?,
+        kind: r.get(3)?,
+        recipients: serde_json::from_str(&recipients).unwrap_or_default(),
+    })
+}
+
+impl Directory for Register {
+    fn org_by_token(&self, token: &str) -> Option<OrgInfo> {
+        self.conn
+            .query_row(
+                "SELECT id, kind, name, address FROM organisations WHERE token = ?1",
+                [token],
+                org_row,
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    fn org_by_address(&self, address: &str) -> Option<OrgInfo> {
+        if address.is_empty() {
+            return None;
+        }
+        self.conn
+            .query_row(
+                "SELECT id, kind, name, address FROM organisations WHERE lower(address) = lower(?1)",
+                [address],
+                org_row,
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    fn org_by_domain(&self, domain: &str) -> Option<OrgInfo> {
+        // The domain itself, then each parent with at least two labels: "post.aid.dep.no" belongs
+        // to "aid.dep.no"; labels are compared whole, so "aid-dep.no" never does.
+        let labels: Vec<&str> = domain.trim_end_matches('.').split('.').collect();
+        for start in 0..labels.len().saturating_sub(1) {
+            let candidate = labels[start..].join(".").to_ascii_lowercase();
+            let found = self
+                .conn
+                .query_row(
+                    "SELECT o.id, o.kind, o.name, o.address FROM org_domains d JOIN organisations o ON o.id = d.org_id
+                     WHERE d.domain = ?1",
+                    [&candidate],
+                    org_row,
+                )
+                .optional()
+                .ok()
+                .flatten();
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    fn sent(&self, message_id: &str) -> Option<SentInfo> {
+        let id = message_id.trim().trim_matches(|c| c == '<' || c == '>');
+        self.conn
+            .query_row(
+                "SELECT message_id, org_id, event_id, kind, recipients FROM outbox WHERE message_id = ?1",
+                [id],
+                sent_row,
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    fn sent_to(&self, address: &str) -> Option<SentInfo> {
+        let needle = format!("%\"{}\"%", address.to_ascii_lowercase());
+        self.conn
+            .query_row(
+                "SELECT message_id, org_id, event_id, kind, recipients FROM outbox
+                 WHERE lower(recipients) LIKE ?1 ORDER BY id DESC LIMIT 1",
+                [needle],
+                sent_row,
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    fn org(&self, id: &str) -> Option<OrgInfo> {
+        self.conn
+            .query_row(
+                "SELECT id, kind, name, address FROM organisations WHERE id = ?1",
+                [id],
+                org_row,
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+}
+
+impl Register {
+    /// Whether the message at `location` was read before.
+    pub fn seen_at(&self, location: &Location) -> Result<bool> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM messages_seen WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3",
+                params![location.mailbox, location.uidvalidity, location.uid],
+                |_| Ok(()),
+            )
+            .optional()
+            .op("look up a message read before")
+            .map(|found| found.is_some())
+    }
+
+    /// How far `mailbox` was read: its UIDVALIDITY and the highest UID recorded.
+    pub fn mailbox_state(&self, mailbox: &str) -> Result<Option<(i64, i64)>> {
+        self.conn
+            .query_row(
+                "SELECT uidvalidity, last_uid FROM mailbox_state WHERE mailbox = ?1",
+                [mailbox],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .op("read a mailbox's state")
+    }
+
+    /// Records how far `mailbox` was read.
+    pub fn set_mailbox_state(&mut self, mailbox: &str, uidvalidity: i64, last_uid: i64) -> Result<()> {
+        exec(
+            &self.conn,
+            "record a mailbox's state",
+            "INSERT INTO mailbox_state (mailbox, uidvalidity, last_uid) VALUES (?1, ?2, ?3)
+             ON CONFLICT (mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid",
+            params![mailbox, uidvalidity, last_uid],
+        )?;
+        Ok(())
+    }
+
+    /// Whether `address` was sent a confirmation since `since` (at most one an hour).
+    pub fn confirmed_since(&self, address: &str, since: DateTime<Utc>) -> Result<bool> {
+        let needle = format!("%\"{}\"%", address.to_ascii_lowercase());
+        self.conn
+            .query_row(
+                "SELECT 1 FROM outbox WHERE kind = 'confirmation' AND lower(recipients) LIKE ?1 AND created_at > ?2 LIMIT 1",
+                params![needle, ts(since)],
+                |_| Ok(()),
+            )
+            .optional()
+            .op("look up recent confirmations")
+            .map(|found| found.is_some())
+    }
+
+    /// Records a message read at `location` with its decision, applying its actions and
+    /// enqueueing `confirmations`, all in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record(
+        &mut self,
+        location: &Location,
+        message_id: &str,
+        class: &str,
+        sender: Option<&str>,
+        subject: &str,
+        text: &str,
+        raw: &[u8],
+        decision: &Decision,
+        confirmations: &[NewMessage],
+        now: DateTime<Utc>,
+    ) -> Result<Recorded> {
+        let secret = self.secret()?;
+        let process = self.meta("process")?.unwrap_or_default();
+        let tx = self.conn.transaction().op("begin recording a message")?;
+        let at_location: bool = tx
+            .query_row(
+                "SELECT 1 FROM messages_seen WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3",
+                params![location.mailbox, location.uidvalidity, location.uid],
+                |_| Ok(()),
+            )
+            .optional()
+            .op("look up a message read before")?
+            .is_some();
+        if at_location {
+            return Ok(Recorded::AlreadySeen);
+        }
+        let elsewhere: bool = tx
+            .query_row(
+                "SELECT 1 FROM messages_seen WHERE message_id = ?1 AND outcome != 'duplicate' LIMIT 1",
+                [message_id],
+                |_| Ok(()),
+            )
+            .optional()
+            .op("look up a Message-ID read before")?
+            .is_some();
+        let outcome = if elsewhere {
+            "duplicate"
+        } else {
+            decision.outcome.as_str()
+        };
+        tx.execute(
+            "INSERT INTO messages_seen (mailbox, uidvalidity, uid, message_id, received_at, processed_at, class, org_id, outcome)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, (SELECT id FROM organisations WHERE id = ?7), ?8)",
+            params![location.mailbox, location.uidvalidity, location.uid, message_id, ts(now), class, decision.org, outcome],
+        )
+        .op("record a message as read")?;
+        if elsewhere {
+            tx.commit().op("commit a duplicate")?;
+            return Ok(Recorded::Duplicate);
+        }
+        let context = ReviewContext {
+            sender,
+            subject,
+            text,
+            raw,
+        };
+        for action in &decision.actions {
+            apply(&tx, action, message_id, "mail", &context, &secret, &process, now)?;
+        }
+        if !confirmations.is_empty() {
+            super::enqueue_in(&tx, confirmations, now)?;
+        }
+        tx.commit().op("commit a message's changes")?;
+        Ok(Recorded::Done)
+    }
+
+    /// Review items, open ones only unless `all`.
+    pub fn review_items(&self, all: bool) -> Result<Vec<ReviewItem>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, org_id, message_id, reason, status, created_at, sender, subject, text, proposal
+                 FROM review_items WHERE ?1 OR status = 'open' ORDER BY id",
+            )
+            .op("prepare review items")?;
+        let rows = stmt.query_map([all], review_row).op("list review items")?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .op("read a review item")
+    }
+
+    /// One review item.
+    pub fn review_item(&self, id: i64) -> Result<Option<ReviewItem>> {
+        self.conn
+            .query_row(
+                "SELECT id, org_id, message_id, reason, status, created_at, sender, subject, text, proposal
+                 FROM review_items WHERE id = ?1",
+                [id],
+                review_row,
+            )
+            .optional()
+            .op("read a review item")
+    }
+
+    /// Settles an open review item: applies what it proposes (`apply`) or dismisses it.
+    pub fn settle_review(&mut self, id: i64, apply_it: bool, now: DateTime<Utc>) -> Result<ReviewItem> {
+        let item = self
+            .review_item(id)?
+            .ok_or_else(|| RegisterError::Invalid(format!("there is no review item {id}")))?;
+        if item.status != "open" {
+            return Err(RegisterError::Invalid(format!(
+                "review item {id} is {} already",
+                item.status
+            )));
+        }
+        let secret = self.secret()?;
+        let process = self.meta("process")?.unwrap_or_default();
+        let tx = self.conn.transaction().op("begin settling a review item")?;
+        if apply_it {
+            let context = ReviewContext {
+                sender: item.sender.as_deref(),
+                subject: item.subject.as_deref().unwrap_or(""),
+                text: item.text.as_deref().unwrap_or(""),
+                raw: &[],
+            };
+            let message_id = item.message_id.clone().unwrap_or_default();
+            for action in &item.proposal {
+                apply(
+                    &tx,
+                    action,
+                    &message_id,
+                    "coordinator",
+                    &context,
+                    &secret,
+                    &process,
+                    now,
+                )?;
+            }
+        }
+        tx.execute(
+            "UPDATE review_items SET status = ?2, settled_at = ?3, settled_by = 'coordinator' WHERE id = ?1",
+            params![id, if apply_it { "applied" } else { "dismissed" }, ts(now)],
+        )
+        .op("settle a review item")?;
+        tx.commit().op("commit a settled review item")?;
+        Ok(self.review_item(id)?.unwrap_or(item))
+    }
+
+    /// The registration of `org` for `event`, if any.
+    pub fn registration(&self, org: &str, event: &str) -> Result<Option<super::RegistrationRow>> {
+        Ok(self
+            .registrations()?
+            .into_iter()
+            .find(|r| r.org_id == org && r.event_id == event))
+    }
+}
+
+fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReviewItem> {
+    let proposal: Option<String> = r.get(9)?;
+    Ok(ReviewItem {
+        id: r.get(0)?,
+        org_id: r.get(1)?,
+        message_id: r.get(2)?,
+        reason: r.get(3)?,
+        status: r.get(4)?,
+        created_at: r.get(5)?,
+        sender: r.get(6)?,
+        subject: r.get(7)?,
+        text: r.get(8)?,
+        proposal: proposal
+            .and_then(|p| serde_json::from_str(&p).ok())
+            .unwrap_or_default(),
+    })
+}
+
+/// The message a review item is about.
+struct ReviewContext<'a> {
+    sender: Option<&'a str>,
+    subject: &'a str,
+    text: &'a str,
+    raw: &'a [u8],
+}
+
+/// What caused a change: the message, who acted on it, and when.
+struct Cause<'a> {
+    message_id: &'a str,
+    actor: &'a str,
+    now: DateTime<Utc>,
+}
+
+fn log(
+    tx: &Transaction<'_>,
+    cause: &Cause<'_>,
+    org: Option<&str>,
+    entity: &str,
+    field: &str,
+    old: Option<&str>,
+    new: &str,
+) -> Result<()> {
+    exec(
+        tx,
+        "log a change",
+        "INSERT INTO changes (at, org_id, entity, field, old, new, message_id, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            ts(cause.now),
+            org,
+            entity,
+            field,
+            old,
+            new,
+            cause.message_id,
+            cause.actor
+        ],
+    )?;
+    Ok(())
+}
+
+fn same_person(a: &Attendee, b: &Attendee) -> bool {
+    (a.email.is_some()
+        && a.email.as_deref().map(str::to_lowercase) == b.email.as_deref().map(str::to_lowercase))
+        || (a.name.is_some()
+            && a.name.as_deref().map(str::to_lowercase) == b.name.as_deref().map(str::to_lowercase))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    tx: &Transaction<'_>,
+    action: &Action,
+    message_id: &str,
+    actor: &str,
+    context: &ReviewContext<'_>,
+    secret: &[u8],
+    process: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let cause = Cause {
+        message_id,
+        actor,
+        now,
+    };
+    match action {
+        Action::CreateNgo {
+            id,
+            name,
+            address,
+            domains,
+            referred_by,
+            lang,
+        } => {
+            let exists: bool = tx
+                .query_row("SELECT 1 FROM organisations WHERE id = ?1", [id], |_| Ok(()))
+                .optional()
+                .op("look up an organisation")?
+                .is_some();
+            if exists {
+                return Ok(());
+            }
+            let token = crate::outbox::ident::org_token(secret, process, id);
+            tx.execute(
+                "INSERT INTO organisations (id, kind, name, lang, address, token, referred_by, source, created_at, created_by_message)
+                 VALUES (?1, 'ngo', ?2, ?3, ?4, ?5, (SELECT id FROM organisations WHERE id = ?6), 'mail', ?7, ?8)",
+                params![id, name, lang, address, token, referred_by, ts(now), message_id],
+            )
+            .op("add an organisation that answered")?;
+            for domain in domains {
+                tx.execute(
+                    "INSERT INTO org_domains (domain, org_id) VALUES (?1, ?2) ON CONFLICT (domain) DO NOTHING",
+                    params![domain, id],
+                )
+                .op("record an organisation's domain")?;
+            }
+            log(
+                tx,
+                &cause,
+                Some(id),
+                "organisation",
+                "added",
+                None,
+                &format!(
+                    "{name} <{address}>{}",
+                    referred_by
+                        .as_ref()
+                        .map(|r| format!(", referred by {r}"))
+                        .unwrap_or_default()
+                ),
+            )?;
+        }
+        Action::SetRegistration {
+            org,
+            event,
+            status,
+            attendees,
+            count,
+            late,
+            replace,
+        } => {
+            let existing: Option<(String, String, Option<i64>, i64)> = tx
+                .query_row(
+                    "SELECT status, attendees, attendee_count, late FROM registrations WHERE org_id = ?1 AND event_id = ?2",
+                    params![org, event],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()
+                .op("read a registration")?;
+            let (people, new_count, new_late) = match &existing {
+                Some((old_status, old_people, old_count, old_late)) if !replace && old_status == status => {
+                    let mut people: Vec<Attendee> = serde_json::from_str(old_people).unwrap_or_default();
+                    for a in attendees {
+                        match people.iter_mut().find(|p| same_person(p, a)) {
+                            Some(p) => {
+                                if p.email.is_none() {
+                                    p.email = a.email.clone();
+                                }
+                                if p.name.is_none() {
+                                    p.name = a.name.clone();
+                                }
+                            }
+                            None => people.push(a.clone()),
+                        }
+                    }
+                    (
+                        people,
+                        count.map(i64::from).or(*old_count),
+                        *late || *old_late != 0,
+                    )
+                }
+                _ => (attendees.clone(), count.map(i64::from), *late),
+            };
+            let people_json =
+                serde_json::to_string(&people).map_err(|e| RegisterError::Invalid(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO registrations (org_id, event_id, status, attendees, attendee_count, late, updated_at, message_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (org_id, event_id) DO UPDATE SET status = excluded.status, attendees = excluded.attendees,
+                    attendee_count = excluded.attendee_count, late = excluded.late, updated_at = excluded.updated_at,
+                    message_id = excluded.message_id",
+                params![org, event, status, people_json, new_count, new_late, ts(now), message_id],
+            )
+            .op("record a registration")?;
+            let old = existing.map(|(s, p, c, _)| {
+                format!("{s} {p}{}", c.map(|c| format!(" count {c}")).unwrap_or_default())
+            });
+            let new = format!(
+                "{status} {people_json}{}",
+                new_count.map(|c| format!(" count {c}")).unwrap_or_default()
+            );
+            log(tx, &cause, Some(org), "registration", event, old.as_deref(), &new)?;
+        }
+        Action::SetContact {
+            org,
+            name,
+            email,
+            phone,
+        } => {
+            let old: Option<String> = tx
+                .query_row(
+                    "SELECT coalesce(name, '') || ' <' || coalesce(email, '') || '> ' || coalesce(phone, '') FROM contacts WHERE org_id = ?1",
+                    [org],
+                    |r| r.get(0),
+                )
+                .optional()
+                .op("read a contact")?;
+            tx.execute(
+                "INSERT INTO contacts (org_id, name, email, phone, updated_at, message_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (org_id) DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,
+                    updated_at = excluded.updated_at, message_id = excluded.message_id",
+                params![org, name, email, phone, ts(now), message_id],
+            )
+            .op("record a contact person")?;
+            let new = format!(
+                "{} <{}> {}",
+                name.clone().unwrap_or_default(),
+                email.clone().unwrap_or_default(),
+                phone.clone().unwrap_or_default()
+            );
+            log(tx, &cause, Some(org), "contact", "person", old.as_deref(), &new)?;
+        }
+        Action::Bounce {
+            org,
+            sent_message_id,
+            recipient,
+            status,
+            hard,
+            diagnostic,
+        } => {
+            let outbox_id: Option<i64> = match sent_message_id {
+                Some(id) => tx
+                    .query_row("SELECT id FROM outbox WHERE message_id = ?1", [id], |r| r.get(0))
+                    .optional()
+                    .op("find a bounced message")?,
+                None => None,
+            };
+            if let Some(outbox_id) = outbox_id {
+                tx.execute(
+                    "UPDATE outbox SET bounced_at = ?2, bounce_status = ?3, bounce_permanent = ?4, bounce_message = ?5 WHERE id = ?1",
+                    params![outbox_id, ts(now), status, hard, message_id],
+                )
+                .op("mark a message as bounced")?;
+            }
+            tx.execute(
+                "INSERT INTO bounces (outbox_id, org_id, recipient, status, hard, diagnostic, message_id, received_at)
+                 VALUES (?1, (SELECT id FROM organisations WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![outbox_id, org, recipient, status, hard, diagnostic, message_id, ts(now)],
+            )
+            .op("record a bounce")?;
+            log(
+                tx,
+                &cause,
+                org.as_deref(),
+                "delivery",
+                "bounce",
+                None,
+                &format!(
+                    "{recipient} {} {}",
+                    status.clone().unwrap_or_default(),
+                    if *hard { "hard" } else { "soft" }
+                ),
+            )?;
+        }
+        Action::AutoReply {
+            org,
+            address,
+            returns_on,
+        } => {
+            tx.execute(
+                "INSERT INTO auto_replies (org_id, address, returns_on, message_id, received_at)
+                 VALUES ((SELECT id FROM organisations WHERE id = ?1), ?2, ?3, ?4, ?5)",
+                params![
+                    org,
+                    address,
+                    returns_on.map(|d| d.to_string()),
+                    message_id,
+                    ts(now)
+                ],
+            )
+            .op("record an automatic reply")?;
+        }
+        Action::Review {
+            org,
+            reason,
+            proposal,
+        } => {
+            let proposal =
+                serde_json::to_string(proposal).map_err(|e| RegisterError::Invalid(e.to_string()))?;
+            let raw = &context.raw[..context.raw.len().min(RAW_KEPT)];
+            tx.execute(
+                "INSERT INTO review_items (message_id, org_id, reason, proposal, status, created_at, sender, subject, text, raw)
+                 VALUES (?1, (SELECT id FROM organisations WHERE id = ?2), ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?9)",
+                params![message_id, org, reason, proposal, ts(now), context.sender, context.subject, context.text, raw],
+            )
+            .op("set a message aside for review")?;
+        }
+        // Confirmations are composed by the caller and enqueued with the rest.
+        Action::Confirm { .. } => {}
+    }
+    Ok(())
+}

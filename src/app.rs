@@ -84,6 +84,11 @@ impl DataDir {
         self.root.join("outbox")
     }
 
+    /// The Maildir read as the inbox when no IMAP server is configured.
+    pub fn inbox(&self) -> PathBuf {
+        self.root.join("inbox")
+    }
+
     /// Creates the directory and opens (creating) the register.
     pub fn open_register(&self) -> Result<Register, AppError> {
         std::fs::create_dir_all(&self.root)
@@ -807,7 +812,8 @@ fn status(config: &Config, data: &DataDir, json: bool) -> Result<(), AppError> {
         .iter()
         .map(|o| (o.id.clone(), o.name.clone(), o.kind.as_str().to_string()))
         .collect();
-    let status = report::status::build(&register, &config.process.id, &listed)?;
+    let mut status = report::status::build(&register, &config.process.id, &listed)?;
+    status.event_ids = config.events.iter().map(|e| e.id.clone()).collect();
     if json {
         let mut text =
             serde_json::to_string_pretty(&status).map_err(|e| AppError::Incomplete(e.to_string()))?;

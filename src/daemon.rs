@@ -9,15 +9,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use tokio::sync::Notify;
 use tracing::{info, warn};
 
 use crate::app::{self, AppError, DataDir};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::inbox::Tally;
+use crate::inbox::imap::{Reader, sync_maildir};
 use crate::outbox;
 use crate::outbox::dispatch::Until;
 use crate::register::{RegisterError, RegisterHandle};
 use crate::shutdown::Shutdown;
+use crate::understand;
 
 /// The longest the daemon sleeps between rounds, so it notices config-independent work (and a
 /// wall clock that jumped) in reasonable time.
@@ -31,10 +35,48 @@ pub async fn run(
     once: bool,
     mut shutdown: Shutdown,
 ) -> Result<(), AppError> {
-    let register = data.open_register()?;
+    let register = app::prepare_register(&config, data, clock.now())?;
     let handle = RegisterHandle::new(register);
-    info!(process = %config.process.id, once, "samskap started");
-    let result = rounds(&config, data, clock, once, &mut shutdown, &handle).await;
+    let ctx = Arc::new(understand::Context::from_config(&config));
+    let woke = Arc::new(Notify::new());
+    info!(process = %config.process.id, once, inbox = %inbox_name(&config, data), "samskap started");
+    if once {
+        read_inbox_once(&config, data, &ctx, clock, &handle).await?;
+        let result = rounds(&config, data, clock, true, &mut shutdown, &handle, &woke).await;
+        info!("samskap stopped");
+        return result;
+    }
+    // The inbox is read by a task of its own: IMAP waits in IDLE, the Maildir is looked at
+    // every poll interval. Both end at shutdown, and `run` waits for them.
+    let reader = match &config.imap {
+        Some(imap) => {
+            let reader = Reader {
+                imap: imap.clone(),
+                config: Arc::clone(&config),
+                register: handle.clone(),
+                ctx: Arc::clone(&ctx),
+                clock,
+            };
+            let listener = shutdown.clone();
+            let woke = Arc::clone(&woke);
+            tokio::spawn(async move { reader.run(listener, woke).await })
+        }
+        None => {
+            let (config, handle, ctx, woke, listener, dir) = (
+                Arc::clone(&config),
+                handle.clone(),
+                Arc::clone(&ctx),
+                Arc::clone(&woke),
+                shutdown.clone(),
+                data.inbox(),
+            );
+            tokio::spawn(async move { maildir_loop(config, handle, ctx, dir, clock, listener, woke).await })
+        }
+    };
+    let result = rounds(&config, data, clock, false, &mut shutdown, &handle, &woke).await;
+    if let Err(e) = reader.await {
+        warn!(error = %e, "the inbox reader ended unexpectedly");
+    }
     drop(handle);
     info!("samskap stopped");
     result
@@ -47,6 +89,7 @@ async fn rounds(
     once: bool,
     shutdown: &mut Shutdown,
     register: &RegisterHandle,
+    woke: &Arc<Notify>,
 ) -> Result<(), AppError> {
     loop {
         scheduled_invitations(config, clock, register).await?;
@@ -85,6 +128,8 @@ async fn rounds(
         tokio::select! {
             _ = shutdown.recv() => return Ok(()),
             _ = tokio::time::sleep(delay) => {}
+            // The inbox recorded something that may have queued a confirmation.
+            _ = woke.notified() => {}
         }
     }
 }
@@ -164,4 +209,96 @@ async fn next_wake(
         wake = wake.min(at);
     }
     Ok(wake)
+}
+
+fn inbox_name(config: &Config, data: &DataDir) -> String {
+    match &config.imap {
+        Some(imap) => format!("imap {}:{} {}", imap.host, imap.port, config.inbox.folder),
+        None => format!("maildir {}", data.inbox().display()),
+    }
+}
+
+fn maildir_sync(
+    handle: &RegisterHandle,
+    config: &Arc<Config>,
+    ctx: &Arc<understand::Context>,
+    dir: std::path::PathBuf,
+    now: DateTime<Utc>,
+) -> impl std::future::Future<Output = Result<Tally, crate::register::RegisterError>> {
+    let (config, ctx, handle) = (Arc::clone(config), Arc::clone(ctx), handle.clone());
+    async move {
+        handle
+            .call_blocking(move |r| {
+                sync_maildir(r, &config, &ctx, &dir, now)
+                    .map_err(|e| crate::register::RegisterError::Invalid(e.to_string()))
+            })
+            .await
+    }
+}
+
+async fn read_inbox_once(
+    config: &Arc<Config>,
+    data: &DataDir,
+    ctx: &Arc<understand::Context>,
+    clock: Clock,
+    handle: &RegisterHandle,
+) -> Result<(), AppError> {
+    let tally = match &config.imap {
+        Some(imap) => {
+            let reader = Reader {
+                imap: imap.clone(),
+                config: Arc::clone(config),
+                register: handle.clone(),
+                ctx: Arc::clone(ctx),
+                clock,
+            };
+            reader
+                .once()
+                .await
+                .map_err(|e| AppError::Incomplete(format!("cannot read the mailbox: {e}")))?
+        }
+        None => maildir_sync(handle, config, ctx, data.inbox(), clock.now()).await?,
+    };
+    log_tally(&tally);
+    Ok(())
+}
+
+fn log_tally(tally: &Tally) {
+    if tally.read > 0 || tally.duplicates > 0 {
+        info!(
+            read = tally.read,
+            applied = tally.applied,
+            review = tally.review,
+            recorded = tally.recorded,
+            ignored = tally.ignored,
+            duplicates = tally.duplicates,
+            "inbox read"
+        );
+    }
+}
+
+async fn maildir_loop(
+    config: Arc<Config>,
+    handle: RegisterHandle,
+    ctx: Arc<understand::Context>,
+    dir: std::path::PathBuf,
+    clock: Clock,
+    mut shutdown: Shutdown,
+    woke: Arc<Notify>,
+) {
+    loop {
+        match maildir_sync(&handle, &config, &ctx, dir.clone(), clock.now()).await {
+            Ok(tally) => {
+                log_tally(&tally);
+                if tally.applied > 0 {
+                    woke.notify_one();
+                }
+            }
+            Err(e) => warn!(error = %e, "reading the local inbox failed"),
+        }
+        tokio::select! {
+            _ = shutdown.recv() => return,
+            _ = tokio::time::sleep(config.inbox.poll_interval) => {}
+        }
+    }
 }

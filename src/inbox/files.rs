@@ -73,7 +73,10 @@ pub fn collect(paths: &[PathBuf]) -> std::io::Result<Vec<FileMessage>> {
                 walk(path, &mut files)?;
                 files.sort();
                 for file in files {
-                    out.push(loose(file)?);
+                    // A folder may hold other files beside the mail (notes, expected results).
+                    if looks_like_mail(&file) {
+                        out.push(loose(file)?);
+                    }
                 }
             }
         } else {
@@ -97,6 +100,29 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether a file starts like a message: a header line ("Name: value"), or mbox's "From ".
+fn looks_like_mail(path: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let first_line = bytes[start..].split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let line = String::from_utf8_lossy(first_line);
+    if line.starts_with("From ") {
+        return true;
+    }
+    line.split_once(':').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && name.len() < 80
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    })
 }
 
 fn loose(path: PathBuf) -> std::io::Result<FileMessage> {
@@ -140,6 +166,7 @@ mod tests {
         std::fs::write(dir.path().join("loose/a.eml"), "Subject: a\r\n\r\na").unwrap();
         std::fs::write(dir.path().join("loose/deeper/b.eml"), "Subject: b\r\n\r\nb").unwrap();
         std::fs::write(dir.path().join("c.eml"), "Subject: c\r\n\r\nc").unwrap();
+        std::fs::write(dir.path().join("loose/expected.json"), "{\"class\": \"reply\"}").unwrap();
         let found = collect(&[dir.path().join("loose"), dir.path().join("c.eml")]).unwrap();
         assert_eq!(found.len(), 3);
         // The same bytes are the same message wherever they lie.

@@ -666,3 +666,74 @@ fn apply(
     }
     Ok(())
 }
+
+/// A bounce as status shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BounceRow {
+    pub org_id: Option<String>,
+    pub recipient: String,
+    pub status: Option<String>,
+    /// The address is dead (unknown user or domain), not merely full or filtered.
+    pub permanent: bool,
+    pub diagnostic: Option<String>,
+    pub received_at: String,
+    pub message_id: String,
+}
+
+/// An automatic reply as status shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AutoReplyRow {
+    pub org_id: Option<String>,
+    pub address: String,
+    pub returns_on: Option<String>,
+    pub received_at: String,
+    pub message_id: String,
+}
+
+impl Register {
+    /// Every bounce, oldest first.
+    pub fn bounces(&self) -> Result<Vec<BounceRow>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT org_id, recipient, status, hard, diagnostic, received_at, message_id FROM bounces ORDER BY id")
+            .op("prepare bounces")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(BounceRow {
+                    org_id: r.get(0)?,
+                    recipient: r.get(1)?,
+                    status: r.get(2)?,
+                    permanent: r.get::<_, i64>(3)? != 0,
+                    diagnostic: r.get(4)?,
+                    received_at: r.get(5)?,
+                    message_id: r.get(6)?,
+                })
+            })
+            .op("list bounces")?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .op("read a bounce")
+    }
+
+    /// Every automatic reply, oldest first.
+    pub fn auto_replies(&self) -> Result<Vec<AutoReplyRow>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT org_id, address, returns_on, received_at, message_id FROM auto_replies ORDER BY id",
+            )
+            .op("prepare automatic replies")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(AutoReplyRow {
+                    org_id: r.get(0)?,
+                    address: r.get(1)?,
+                    returns_on: r.get(2)?,
+                    received_at: r.get(3)?,
+                    message_id: r.get(4)?,
+                })
+            })
+            .op("list automatic replies")?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .op("read an automatic reply")
+    }
+}

@@ -17,6 +17,9 @@ pub struct Status {
     pub process: String,
     pub organisations: Vec<OrgStatus>,
     pub review: Vec<ReviewRow>,
+    /// The event ids, in config order, for the text view's columns.
+    #[serde(skip)]
+    pub event_ids: Vec<String>,
 }
 
 /// One organisation.
@@ -29,6 +32,10 @@ pub struct OrgStatus {
     pub invitation: Invitation,
     pub contact: Option<Contact>,
     pub events: BTreeMap<String, EventStatus>,
+    /// Delivery reports about mail to it, oldest first.
+    pub bounces: Vec<crate::register::inbound::BounceRow>,
+    /// Automatic replies from it (out of office), oldest first.
+    pub auto_replies: Vec<crate::register::inbound::AutoReplyRow>,
 }
 
 /// An invitation's delivery.
@@ -56,6 +63,9 @@ pub struct EventStatus {
     pub status: String,
     pub late: bool,
     pub attendees: serde_json::Value,
+    /// How many come: the count given, or the number of people named.
+    pub count: u32,
+    pub message_id: String,
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {
@@ -100,14 +110,29 @@ pub fn build(
         .collect();
     let mut events: HashMap<String, BTreeMap<String, EventStatus>> = HashMap::new();
     for r in register.registrations()? {
+        let named = r.attendees.as_array().map(|a| a.len() as u32).unwrap_or(0);
         events.entry(r.org_id).or_default().insert(
             r.event_id,
             EventStatus {
                 status: r.status,
                 late: r.late,
+                count: r.attendee_count.unwrap_or(0).max(named),
                 attendees: r.attendees,
+                message_id: r.message_id,
             },
         );
+    }
+    let mut bounces: HashMap<String, Vec<crate::register::inbound::BounceRow>> = HashMap::new();
+    for b in register.bounces()? {
+        if let Some(org) = b.org_id.clone() {
+            bounces.entry(org).or_default().push(b);
+        }
+    }
+    let mut auto: HashMap<String, Vec<crate::register::inbound::AutoReplyRow>> = HashMap::new();
+    for a in register.auto_replies()? {
+        if let Some(org) = a.org_id.clone() {
+            auto.entry(org).or_default().push(a);
+        }
     }
     let mut known = register.organisations()?;
     let ids: std::collections::HashSet<String> = known.iter().map(|o| o.id.clone()).collect();
@@ -147,6 +172,8 @@ pub fn build(
                 },
                 contact: contacts.remove(&o.id),
                 events: events.remove(&o.id).unwrap_or_default(),
+                bounces: bounces.remove(&o.id).unwrap_or_default(),
+                auto_replies: auto.remove(&o.id).unwrap_or_default(),
                 id: o.id,
                 name: o.name,
                 kind: o.kind,
@@ -158,6 +185,7 @@ pub fn build(
         process: process.to_string(),
         organisations,
         review: register.open_review_items()?,
+        event_ids: Vec::new(),
     })
 }
 
@@ -180,6 +208,33 @@ impl Status {
             self.organisations.len(),
             summary.join(", ")
         );
+        for event in &self.event_ids {
+            let (mut yes, mut no, mut maybe, mut people) = (0, 0, 0, 0);
+            for o in &self.organisations {
+                match o.events.get(event).map(|e| (e.status.as_str(), e.count)) {
+                    Some(("registered", n)) => {
+                        yes += 1;
+                        people += n;
+                    }
+                    Some(("declined", _)) => no += 1,
+                    Some((_, n)) => {
+                        maybe += 1;
+                        people += n;
+                    }
+                    None => {}
+                }
+            }
+            let _ = writeln!(
+                out,
+                "{event}: {yes} coming ({people} people), {maybe} tentative, {no} not coming"
+            );
+        }
+        let contacts = self.organisations.iter().filter(|o| o.contact.is_some()).count();
+        let _ = writeln!(
+            out,
+            "Contact persons: {contacts} of {}",
+            self.organisations.iter().filter(|o| o.kind == "ministry").count()
+        );
         let _ = writeln!(out);
         let name_width = self
             .organisations
@@ -187,39 +242,105 @@ impl Status {
             .map(|o| o.name.chars().count())
             .max()
             .unwrap_or(12)
-            .clamp(12, 44);
+            .clamp(12, 40);
         let id_width = self
             .organisations
             .iter()
-            .map(|o| o.id.len())
+            .map(|o| o.id.chars().count())
             .max()
             .unwrap_or(2)
             .clamp(2, 24);
-        let header = format!("WHEN ({tz}) / WHY NOT");
-        let _ = writeln!(
-            out,
-            "{:id_width$}  {:name_width$}  {:9}  {header}",
+        let mut header = format!(
+            "{:id_width$}  {:name_width$}  {:9}",
             "ID", "ORGANISATION", "INVITED"
         );
+        for event in &self.event_ids {
+            header.push_str(&format!("  {:12}", event.to_uppercase()));
+        }
+        header.push_str(&format!("  CONTACT / WHEN ({tz})"));
+        let _ = writeln!(out, "{header}");
         for o in &self.organisations {
             let name: String = o.name.chars().take(name_width).collect();
-            let when = match (&o.invitation.sent_at, &o.invitation.error) {
-                (_, Some(error)) if o.invitation.status != "sent" => error.clone(),
-                (Some(at), _) => DateTime::parse_from_rfc3339(at)
-                    .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+            let mut line = format!(
+                "{:id_width$}  {:name_width$}  {:9}",
+                o.id, name, o.invitation.status
+            );
+            for event in &self.event_ids {
+                let cell = match o.events.get(event) {
+                    Some(e) => {
+                        let word = match e.status.as_str() {
+                            "registered" => "yes",
+                            "declined" => "no",
+                            _ => "maybe",
+                        };
+                        let late = if e.late { " late" } else { "" };
+                        if e.count > 0 {
+                            format!("{word} {}{late}", e.count)
+                        } else {
+                            format!("{word}{late}")
+                        }
+                    }
+                    None => "-".into(),
+                };
+                line.push_str(&format!("  {cell:12}"));
+            }
+            let last = match (&o.contact, &o.invitation.error, &o.invitation.sent_at) {
+                (Some(c), _, _) => [c.name.clone(), c.phone.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                (None, Some(error), _) if o.invitation.status != "sent" => error.clone(),
+                (None, _, Some(at)) => DateTime::parse_from_rfc3339(at)
+                    .map(|t| format!("sent {}", t.with_timezone(&tz).format("%Y-%m-%d %H:%M")))
                     .unwrap_or_else(|_| at.clone()),
                 _ => String::new(),
             };
-            let _ = writeln!(
-                out,
-                "{:id_width$}  {:name_width$}  {:9}  {}",
-                o.id, name, o.invitation.status, when
-            );
+            line.push_str(&format!("  {last}"));
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        let away: Vec<String> = self
+            .organisations
+            .iter()
+            .flat_map(|o| {
+                o.auto_replies.iter().map(move |a| {
+                    format!(
+                        "{} ({}){}",
+                        a.address,
+                        o.id,
+                        a.returns_on
+                            .as_ref()
+                            .map(|d| format!(", back {d}"))
+                            .unwrap_or_default()
+                    )
+                })
+            })
+            .collect();
+        if !away.is_empty() {
+            let _ = writeln!(out, "\nAutomatic replies: {}", away.join("; "));
+        }
+        let bounced: Vec<String> = self
+            .organisations
+            .iter()
+            .flat_map(|o| {
+                o.bounces.iter().map(move |b| {
+                    format!(
+                        "{} ({}) {} {}",
+                        b.recipient,
+                        o.id,
+                        b.status.clone().unwrap_or_default(),
+                        if b.permanent { "address dead" } else { "may pass" }
+                    )
+                })
+            })
+            .collect();
+        if !bounced.is_empty() {
+            let _ = writeln!(out, "Bounces: {}", bounced.join("; "));
         }
         if !self.review.is_empty() {
             let _ = writeln!(
                 out,
-                "\n{} review item(s) open: see `samskap review list`",
+                "\n{} review item(s) open: see `samskap review`",
                 self.review.len()
             );
         }

@@ -1,0 +1,206 @@
+//! Reading replies with the real binary and no mail server: `ingest`, the local Maildir inbox that
+//! `run` reads, `review`, `status` and the exports.
+
+mod support;
+
+use std::path::Path;
+
+use support::*;
+
+/// The fixtures' tokens were made with this secret; the register is given it before any run.
+const FIXTURE_SECRET: &[u8] = b"samskap-fixture!";
+
+fn fixtures() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replies")
+}
+
+/// A workspace whose register has the fixtures' secret and has sent the invitations.
+fn after_invitations() -> Workspace {
+    let ws = Workspace::ogp5();
+    std::fs::create_dir_all(&ws.data).unwrap();
+    let mut register = samskap::register::Register::open(&ws.data.join("samskap.db")).unwrap();
+    register
+        .set_meta("secret", &data_encoding::HEXLOWER.encode(FIXTURE_SECRET))
+        .unwrap();
+    drop(register);
+    ws.run(&["--now", SEND_TIME, "send", "invitations"]).expect(0);
+    ws
+}
+
+fn fixture(name: &str) -> String {
+    fixtures().join(name).display().to_string()
+}
+
+#[test]
+fn ingest_reads_replies_into_the_register_and_again_changes_nothing() {
+    let ws = after_invitations();
+    let run = ws
+        .run(&[
+            "--now",
+            "2022-06-25T12:00:00+02:00",
+            "ingest",
+            &fixtures().display().to_string(),
+        ])
+        .expect(0);
+    assert!(run.stdout.contains("Read 18 message(s)"), "{}", run.stdout);
+    let status = ws.run(&["status", "--json"]).expect(0).json();
+    let org = |id: &str| {
+        status["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(org("kld")["events"]["kickoff"]["status"], "registered");
+    assert_eq!(org("kld")["events"]["kickoff"]["count"], 2);
+    assert_eq!(org("aid")["contact"]["phone"], "+4791723456");
+    assert_eq!(org("bfd")["events"]["kickoff"]["status"], "declined");
+    assert_eq!(org("sd")["events"]["kickoff"]["late"], true);
+    assert_eq!(org("smk")["invitation"]["status"], "bounced");
+    assert_eq!(org("smk")["bounces"][0]["permanent"], true);
+    assert_eq!(org("hod")["auto_replies"][0]["returns_on"], "2022-07-02");
+    assert!(
+        org("hod")["contact"].is_null(),
+        "an out-of-office never sets a contact"
+    );
+    let ngo = org("reddbarna.no");
+    assert_eq!(
+        (ngo["kind"].as_str(), ngo["referred_by"].as_str()),
+        (Some("ngo"), Some("aid"))
+    );
+    assert!(!status["review"].as_array().unwrap().is_empty());
+
+    let again = ws.run(&["ingest", &fixtures().display().to_string()]).expect(0);
+    assert!(
+        again.stdout.contains("Read 0 message(s)") && again.stdout.contains("18 read before"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(ws.run(&["status", "--json"]).expect(0).json(), status);
+
+    let text = ws.run(&["status"]).expect(0).stdout;
+    assert!(
+        text.contains("kickoff:") && text.contains("Contact persons:"),
+        "{text}"
+    );
+    let registrations = ws.run(&["export", "registrations"]).expect(0).stdout;
+    assert!(
+        registrations
+            .lines()
+            .any(|l| l.starts_with("kld,") && l.contains("Kari Nordmann; Per Olsen")),
+        "{registrations}"
+    );
+    let contacts = ws
+        .run(&["export", "contacts", "--format", "json"])
+        .expect(0)
+        .json();
+    assert!(
+        contacts
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["org_id"] == "ud" && c["name"] == "Sara Nilsen")
+    );
+}
+
+#[test]
+fn review_shows_the_message_and_applies_or_dismisses_what_it_proposes() {
+    let ws = after_invitations();
+    ws.run(&[
+        "ingest",
+        &fixture("kld-dmarc-fail.eml"),
+        &fixture("lookalike-domain-contact.eml"),
+    ])
+    .expect(0);
+    let list = ws.run(&["review"]).expect(0).stdout;
+    assert!(
+        list.contains("dmarc=fail") && list.contains("aid-dep.no"),
+        "{list}"
+    );
+    let show = ws.run(&["review", "show", "1"]).expect(0).stdout;
+    assert!(show.contains("Kontaktperson for KLD er Per Olsen"), "{show}");
+    assert!(
+        show.contains("kld: contact person Per Olsen, per.olsen@kld.dep.no, +4722240000"),
+        "{show}"
+    );
+    // The coordinator knows Per wrote it: applying makes the change, with the message as cause.
+    ws.run(&["review", "apply", "1"]).expect(0);
+    let status = ws.run(&["status", "--json"]).expect(0).json();
+    let kld = status["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "kld")
+        .cloned()
+        .unwrap();
+    assert_eq!(kld["contact"]["name"], "Per Olsen");
+    ws.run(&["review", "dismiss", "2"]).expect(0);
+    let status = ws.run(&["status", "--json"]).expect(0).json();
+    let aid = status["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "aid")
+        .cloned()
+        .unwrap();
+    assert!(aid["contact"].is_null(), "a dismissed item changes nothing");
+    assert!(status["review"].as_array().unwrap().is_empty());
+    // Settled items cannot be settled again.
+    let run = ws.run(&["review", "apply", "1"]).expect(1);
+    assert!(run.stderr.contains("applied already"), "{}", run.stderr);
+}
+
+#[test]
+fn the_daemon_reads_the_local_inbox_and_confirms_to_the_sender() {
+    let ws = after_invitations();
+    let inbox = ws.data.join("inbox");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(inbox.join(sub)).unwrap();
+    }
+    std::fs::copy(
+        fixtures().join("kld-outlook-registration.eml"),
+        inbox.join("new/1655370000.M1P1.test"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixtures().join("hod-out-of-office.eml"),
+        inbox.join("new/1655370001.M1P1.test"),
+    )
+    .unwrap();
+    let before = ws.outbox_files().len();
+    ws.run(&["--now", "2022-06-16T12:00:00+02:00", "run", "--once"])
+        .expect(0);
+    let outbox = ws.outbox_files();
+    assert_eq!(
+        outbox.len(),
+        before + 1,
+        "one confirmation, to the person, none to the out-of-office"
+    );
+    let confirmation = outbox
+        .iter()
+        .map(|m| mail_parser::MessageParser::default().parse(m).unwrap())
+        .find(|m| m.header_raw("Auto-Submitted").is_some())
+        .expect("a confirmation");
+    assert_eq!(
+        confirmation.to().unwrap().first().unwrap().address(),
+        Some("kari.nordmann@kld.dep.no")
+    );
+    let text = confirmation.body_text(0).unwrap();
+    assert!(
+        text.contains("Kari Nordmann <kari.nordmann@kld.dep.no>, Per Olsen <per.olsen@kld.dep.no>"),
+        "{text}"
+    );
+    assert!(
+        confirmation
+            .in_reply_to()
+            .as_text()
+            .unwrap_or("")
+            .contains("AM0PR09MB1234.kld")
+    );
+    // A second round reads nothing new and confirms nothing again.
+    ws.run(&["--now", "2022-06-16T12:30:00+02:00", "run", "--once"])
+        .expect(0);
+    assert_eq!(ws.outbox_files().len(), before + 1);
+}

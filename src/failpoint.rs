@@ -2,7 +2,9 @@
 //! matter (after the SMTP server said 250 and before the register knows it, say).
 //!
 //! `SAMSKAP_FAILPOINT=NAME:N` makes the process send itself SIGKILL the N-th time it reaches
-//! `hit(NAME)`. Unset, a hit costs one atomic load. It changes nothing else and is meant for tests.
+//! `hit(NAME)`; `NAME:N:stop` sends SIGSTOP instead, freezing it there until a SIGCONT (so a test
+//! can break a server under it at that moment). Unset, a hit costs one atomic load. It changes
+//! nothing else and is meant for tests.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,6 +12,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 struct Armed {
     name: String,
     at: u64,
+    /// SIGKILL, or SIGSTOP for "stop".
+    signal: i32,
     count: AtomicU64,
 }
 
@@ -18,10 +22,17 @@ fn armed() -> Option<&'static Armed> {
     ARMED
         .get_or_init(|| {
             let spec = std::env::var("SAMSKAP_FAILPOINT").ok()?;
-            let (name, at) = spec.split_once(':').unwrap_or((spec.as_str(), "1"));
+            let mut parts = spec.split(':');
+            let name = parts.next()?.to_string();
+            let at = parts.next().unwrap_or("1").parse().ok()?;
+            let signal = match parts.next() {
+                Some("stop") => libc::SIGSTOP,
+                _ => libc::SIGKILL,
+            };
             Some(Armed {
-                name: name.to_string(),
-                at: at.parse().ok()?,
+                name,
+                at,
+                signal,
                 count: AtomicU64::new(0),
             })
         })
@@ -35,10 +46,10 @@ pub fn hit(name: &str) {
         return;
     }
     if armed.count.fetch_add(1, Ordering::SeqCst) + 1 == armed.at {
-        eprintln!("failpoint {name}:{} reached: killing this process", armed.at);
+        eprintln!("failpoint {name}:{} reached: signalling this process", armed.at);
         // SAFETY: getpid and kill have no memory-safety preconditions.
         unsafe {
-            libc::kill(libc::getpid(), libc::SIGKILL);
+            libc::kill(libc::getpid(), armed.signal);
         }
     }
 }

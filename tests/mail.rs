@@ -386,3 +386,21 @@ fn a_wrong_password_fails_no_invitation_and_the_right_one_sends_them_all() {
         assert_eq!(rig.messages(&postmottak(id), "").len(), 1, "{id}");
     }
 }
+
+#[test]
+fn imap_with_starttls_and_login_works_too() {
+    let rig = start_rig(&[]);
+    let ws = workspace(&rig, &ogp5_toml());
+    let config = std::fs::read_to_string(&ws.config).unwrap().replace(
+        &format!("port = {}\ntls = \"implicit\"", rig.imaps_port),
+        &format!("port = {}\ntls = \"starttls\"\nauth = \"login\"", rig.imap_port),
+    );
+    ws.write_config(&config);
+    let run = ws.run(&["check", "--connect"]).expect(0);
+    assert!(
+        run.stdout
+            .contains(&format!("imap localhost:{} (starttls)", rig.imap_port)),
+        "{}",
+        run.stdout
+    );
+}

@@ -116,6 +116,12 @@ async fn connect_inner(config: &ImapConfig, server: &str) -> Result<Session, Ima
         .await
         .map_err(|e| fail("connect", e.to_string()))?;
     let _ = tcp.set_nodelay(true);
+    // A server that vanishes without closing (a crash, a cut network) is noticed within minutes
+    // instead of when IDLE times out.
+    let keepalive = socket2::TcpKeepalive::new()
+        .with_time(std::time::Duration::from_secs(60))
+        .with_interval(std::time::Duration::from_secs(15));
+    let _ = socket2::SockRef::from(&tcp).set_tcp_keepalive(&keepalive);
     let tls = || -> Result<(TlsConnector, ServerName<'static>), ImapError> {
         let tls_config = crate::net::tls::client_config(config.ca_file.as_deref())
             .map_err(|e| fail("set up TLS", e.to_string()))?;

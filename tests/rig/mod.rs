@@ -296,13 +296,17 @@ impl MailRig {
     fn signal_dovecot(&self, signal: &str) {
         let pid_file = self.root.join("dovecot/run/master.pid");
         if let Ok(pid) = std::fs::read_to_string(&pid_file) {
+            // The master and every process it started (they share its process group), as when
+            // the server itself goes down.
             let _ = Command::new("kill")
                 .arg(signal)
-                .arg(pid.trim())
+                .arg("--")
+                .arg(format!("-{}", pid.trim()))
                 .stderr(Stdio::null())
                 .status();
             if let Ok(pid) = pid.trim().parse::<u32>() {
                 wait_until_gone(pid);
+                wait_until_group_gone(pid);
             }
             let _ = std::fs::remove_file(&pid_file);
             wait_until_closed(self.imap_port);
@@ -449,6 +453,31 @@ fn wait_until_closed(port: u16) {
     while TcpStream::connect(("127.0.0.1", port)).is_ok() && Instant::now() < deadline {
         #[allow(clippy::disallowed_methods)]
         std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits until no live process is left in the process group `pgid`.
+fn wait_until_group_gone(pgid: u32) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        let alive = std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| {
+                let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+                let Some((_, rest)) = stat.rsplit_once(')') else {
+                    return false;
+                };
+                let fields: Vec<&str> = rest.split_whitespace().collect();
+                // state, ppid, pgrp
+                fields.len() > 2 && fields[2] == pgid.to_string() && fields[0] != "Z"
+            });
+        if !alive {
+            return;
+        }
+        #[allow(clippy::disallowed_methods)]
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 

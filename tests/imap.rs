@@ -1,0 +1,466 @@
+//! Reading the coordinator's mailbox on a real Dovecot: replies delivered through Postfix while
+//! the daemon runs reach the register; Dovecot killed mid-sync and samskap killed mid-batch lose
+//! nothing and apply nothing twice; the mailbox is left as it was unless a keyword is asked for.
+
+mod rig;
+mod support;
+
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use lettre::AsyncTransport;
+use rig::{MailRig, PASSWORD};
+use support::*;
+
+const PASSWORD_ENV: &str = "SAMSKAP_TEST_PASSWORD";
+const FIXTURE_SECRET: &[u8] = b"samskap-fixture!";
+
+fn start_rig() -> MailRig {
+    let mut users: Vec<String> = MINISTRIES.iter().map(|m| postmottak(m)).collect();
+    users.push(COORDINATOR.to_string());
+    // The people whose replies get a confirmation.
+    for person in [
+        "kari.nordmann@kld.dep.no",
+        "lise.berg@aid.dep.no",
+        "ingrid@reddbarna.no",
+    ] {
+        users.push(person.to_string());
+    }
+    let refs: Vec<&str> = users.iter().map(String::as_str).collect();
+    MailRig::start(&refs)
+}
+
+/// The ogp5 process on the rig, its register given the fixtures' secret, invitations sent;
+/// `inbox` replaces the `confirmations = true` line of the [inbox] section.
+fn workspace(rig: &MailRig, inbox: &str) -> Workspace {
+    let transport = format!(
+        "{}\n{}\n[retry]\ninitial = \"1m\"\nwait_in_command = \"0\"\n",
+        rig.smtp_config(COORDINATOR, PASSWORD_ENV),
+        rig.imap_config(COORDINATOR, PASSWORD_ENV)
+    );
+    let config =
+        with_transport(&ogp5_toml(), &transport).replace("confirmations = true ", &format!("{inbox} "));
+    let mut ws = Workspace::new(&config);
+    ws.env.push((PASSWORD_ENV.into(), PASSWORD.into()));
+    std::fs::create_dir_all(&ws.data).unwrap();
+    let mut register = samskap::register::Register::open(&ws.data.join("samskap.db")).unwrap();
+    register
+        .set_meta("secret", &data_encoding::HEXLOWER.encode(FIXTURE_SECRET))
+        .unwrap();
+    drop(register);
+    ws.run(&["--now", SEND_TIME, "send", "invitations"]).expect(0);
+    rig.wait_for_empty_queue();
+    ws
+}
+
+/// Delivers `raw` to `to` through Postfix, as any sender would.
+fn deliver(rig: &MailRig, from: &str, to: &str, raw: &[u8]) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous("127.0.0.1")
+            .port(rig.smtp_port)
+            .build();
+        let envelope =
+            lettre::address::Envelope::new(Some(from.parse().unwrap()), vec![to.parse().unwrap()]).unwrap();
+        transport
+            .send_raw(&envelope, raw)
+            .await
+            .unwrap_or_else(|e| panic!("delivery to {to} failed: {e}"));
+    });
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/replies")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// The coordinator's plus-address for `org` with the fixtures' secret.
+fn plus(org: &str) -> String {
+    let token = samskap::outbox::ident::org_token(FIXTURE_SECRET, "ogp5", org);
+    format!("tom-arne.nygaard+ogp5-{token}@kdd.dep.no")
+}
+
+/// A registration from an NGO that got the invitation forwarded by `via`.
+fn ngo_registration(i: usize, via: &str) -> Vec<u8> {
+    format!(
+        "From: Person {i} <person{i}@ngo{i:02}.test>\r\nTo: {to}\r\nSubject: Påmelding samskapingsmøte 23. juni\r\nMessage-ID: <ngo-{i}@ngo{i:02}.test>\r\nDate: Sat, 18 Jun 2022 12:00:00 +0200\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVi fikk invitasjonen videresendt og melder på {n} personer til møtet 23. juni.\r\n\r\nHilsen Person {i}\r\n",
+        to = plus(via),
+        n = i % 3 + 1
+    )
+    .into_bytes()
+}
+
+/// Waits until the process `pid` is stopped (SIGSTOP), or fails after 60 s.
+fn wait_until_stopped(pid: u32) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // The state is the field after the command name in parentheses.
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .unwrap_or("");
+        if state == "T" {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "process {pid} never reached its failpoint ({stat})"
+        );
+        #[allow(clippy::disallowed_methods)]
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn status(ws: &Workspace) -> serde_json::Value {
+    ws.run(&["status", "--json"]).expect(0).json()
+}
+
+/// Waits until `check` holds of the status, or fails after 60 s.
+fn wait_for(ws: &Workspace, what: &str, check: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let s = status(ws);
+        if check(&s) {
+            return s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "waited 60 s for {what}; status:\n{s:#}"
+        );
+        #[allow(clippy::disallowed_methods)]
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn org(status: &serde_json::Value, id: &str) -> serde_json::Value {
+    status["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == id)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn start_daemon(ws: &Workspace, now: &str) -> Child {
+    ws.command(&["--now", now, "run"])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(ws.dir.path().join("daemon.log")).unwrap())
+        .spawn()
+        .unwrap()
+}
+
+fn stop_daemon(ws: &Workspace, mut child: Child) {
+    // SAFETY: kill with a valid pid of our own child has no memory-safety preconditions.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let status = child.wait().unwrap();
+    let log = std::fs::read_to_string(ws.dir.path().join("daemon.log")).unwrap_or_default();
+    assert!(
+        status.success(),
+        "the daemon did not stop cleanly ({status:?}):\n{log}"
+    );
+    assert!(log.contains("samskap stopped"), "{log}");
+}
+
+/// Every message the register has read, by mailbox.
+fn messages_seen(ws: &Workspace) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(ws.data.join("samskap.db")).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT message_id, outcome FROM messages_seen ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// How many registration changes the register logged.
+fn registration_changes(ws: &Workspace) -> usize {
+    let conn = rusqlite::Connection::open(ws.data.join("samskap.db")).unwrap();
+    conn.query_row(
+        "SELECT COUNT(*) FROM changes WHERE entity = 'registration'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .unwrap() as usize
+}
+
+#[test]
+fn replies_delivered_while_the_daemon_runs_reach_the_register() {
+    let rig = start_rig();
+    let ws = workspace(&rig, "confirmations = true");
+    let daemon = start_daemon(&ws, "2022-06-16T09:00:00+02:00");
+    deliver(
+        &rig,
+        "kari.nordmann@kld.dep.no",
+        &plus("kld"),
+        &fixture("kld-outlook-registration.eml"),
+    );
+    deliver(
+        &rig,
+        "lise.berg@aid.dep.no",
+        &plus("aid"),
+        &fixture("aid-gmail-contact.eml"),
+    );
+    deliver(
+        &rig,
+        "ingrid@reddbarna.no",
+        &plus("aid"),
+        &fixture("ngo-forwarded-registration.eml"),
+    );
+    deliver(
+        &rig,
+        "knut.dahl@hod.dep.no",
+        &plus("hod"),
+        &fixture("hod-out-of-office.eml"),
+    );
+    let s = wait_for(&ws, "four replies", |s| {
+        org(s, "kld")["events"]["kickoff"]["count"] == 2
+            && org(s, "aid")["contact"]["name"] == "Lise Berg"
+            && org(s, "reddbarna.no")["referred_by"] == "aid"
+            && !org(s, "hod")["auto_replies"]
+                .as_array()
+                .is_none_or(|a| a.is_empty())
+    });
+    assert!(org(&s, "hod")["contact"].is_null());
+    // Confirmations went out through Postfix to the two people who wrote (not to the out-of-office).
+    rig.wait_for_empty_queue();
+    stop_daemon(&ws, daemon);
+    let log = std::fs::read_to_string(ws.dir.path().join("daemon.log")).unwrap();
+    assert_eq!(log.matches(" kind=confirmation ").count(), 3, "{log}");
+    // The mailbox is as it was: nothing marked seen, nothing moved.
+    let flags = fetch_flags(&rig);
+    assert_eq!(flags.len(), 4, "{flags:?}");
+    assert!(
+        flags.iter().all(|f| !f.iter().any(|x| x.contains("Seen"))),
+        "{flags:?}"
+    );
+    for person in [
+        "kari.nordmann@kld.dep.no",
+        "lise.berg@aid.dep.no",
+        "ingrid@reddbarna.no",
+    ] {
+        let got = rig.messages(person, "");
+        assert_eq!(got.len(), 1, "{person}");
+        assert!(String::from_utf8_lossy(&got[0]).contains("Auto-Submitted: auto-replied"));
+    }
+}
+
+/// The flags of every message in the coordinator's INBOX.
+fn fetch_flags(rig: &MailRig) -> Vec<Vec<String>> {
+    let config = imap_config(rig);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut session = samskap::net::imap::connect(&config).await.unwrap();
+        session.examine("INBOX").await.unwrap();
+        let mut out = Vec::new();
+        {
+            let mut fetches = session.fetch("1:*", "FLAGS").await.unwrap();
+            while let Some(f) = fetches.next().await {
+                let f = f.unwrap();
+                out.push(f.flags().map(|fl| format!("{fl:?}")).collect());
+            }
+        }
+        let _ = session.logout().await;
+        out
+    })
+}
+
+fn imap_config(rig: &MailRig) -> samskap::config::ImapConfig {
+    samskap::config::ImapConfig {
+        host: "localhost".into(),
+        port: rig.imaps_port,
+        tls: samskap::config::TlsMode::Implicit,
+        ca_file: Some(rig.ca_file.clone()),
+        auth: samskap::config::Auth {
+            user: COORDINATOR.into(),
+            mechanism: samskap::config::AuthMechanism::Plain,
+            secret: samskap::config::Secret::Command(vec!["echo".into(), PASSWORD.into()]),
+        },
+        sent_folder: None,
+        timeout: Duration::from_secs(20),
+    }
+}
+
+#[test]
+fn dovecot_killed_mid_sync_and_restarted_loses_nothing() {
+    let rig = start_rig();
+    let ws = workspace(&rig, "confirmations = false");
+    const N: usize = 60;
+    for i in 0..N {
+        deliver(
+            &rig,
+            &format!("person{i}@ngo{i:02}.test"),
+            &plus(MINISTRIES[i % 15]),
+            &ngo_registration(i, MINISTRIES[i % 15]),
+        );
+    }
+    rig.wait_for_empty_queue();
+    // The daemon freezes right after recording its 10th message, in the middle of a fetch; the
+    // server goes down and comes back meanwhile; then the daemon goes on.
+    let daemon = ws
+        .command(&["--now", "2022-06-18T13:00:00+02:00", "run"])
+        .env("SAMSKAP_FAILPOINT", "after-inbox-record:10:stop")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(ws.dir.path().join("daemon.log")).unwrap())
+        .spawn()
+        .unwrap();
+    wait_until_stopped(daemon.id());
+    rig.kill_dovecot();
+    rig.start_dovecot();
+    // SAFETY: kill with a valid pid of our own child has no memory-safety preconditions.
+    unsafe {
+        libc::kill(daemon.id() as i32, libc::SIGCONT);
+    }
+    let s = wait_for(&ws, "all NGOs", |s| {
+        s["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["kind"] == "ngo")
+            .count()
+            == N
+    });
+    stop_daemon(&ws, daemon);
+    let log = std::fs::read_to_string(ws.dir.path().join("daemon.log")).unwrap();
+    assert!(
+        log.contains("reconnecting"),
+        "the daemon never saw Dovecot go:\n{log}"
+    );
+    let seen = messages_seen(&ws);
+    let ngo_messages: Vec<_> = seen.iter().filter(|(id, _)| id.starts_with("ngo-")).collect();
+    assert_eq!(ngo_messages.len(), N, "each message recorded once: {seen:?}");
+    assert_eq!(registration_changes(&ws), N, "each registration applied once");
+    let read_before_kill = log
+        .lines()
+        .take_while(|l| !l.contains("reconnecting"))
+        .filter(|l| l.contains("applied:"))
+        .count();
+    // The rest of the batch in hand is recorded from memory; the next fetch finds the server gone.
+    assert!(
+        (10..N).contains(&read_before_kill),
+        "{read_before_kill} recorded before the reconnect:\n{log}"
+    );
+    for o in s["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["kind"] == "ngo")
+    {
+        assert_eq!(o["events"]["kickoff"]["status"], "registered", "{o}");
+    }
+}
+
+#[test]
+fn samskap_killed_mid_batch_and_restarted_applies_nothing_twice() {
+    let rig = start_rig();
+    let ws = workspace(&rig, "confirmations = false");
+    for i in 0..30 {
+        deliver(
+            &rig,
+            &format!("person{i}@ngo{i:02}.test"),
+            &plus(MINISTRIES[i % 15]),
+            &ngo_registration(i, MINISTRIES[i % 15]),
+        );
+    }
+    rig.wait_for_empty_queue();
+    // Killed after the 5th, then the 12th, then the 20th message recorded (each run resumes).
+    for at in [5, 7, 8] {
+        let output = ws
+            .command(&["--now", "2022-06-18T13:00:00+02:00", "run", "--once"])
+            .env("SAMSKAP_FAILPOINT", format!("after-inbox-record:{at}"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.signal(),
+            Some(libc::SIGKILL),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    ws.run(&["--now", "2022-06-18T13:05:00+02:00", "run", "--once"])
+        .expect(0);
+    let s = status(&ws);
+    assert_eq!(
+        s["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["kind"] == "ngo")
+            .count(),
+        30
+    );
+    assert_eq!(messages_seen(&ws).len(), 30);
+    assert_eq!(registration_changes(&ws), 30);
+}
+
+#[test]
+fn a_keyword_marks_what_was_read_when_asked_and_nothing_else_changes() {
+    let rig = start_rig();
+    let ws = workspace(&rig, "confirmations = false\nprocessed_keyword = \"$samskap\"");
+    deliver(
+        &rig,
+        "kari.nordmann@kld.dep.no",
+        &plus("kld"),
+        &fixture("kld-outlook-registration.eml"),
+    );
+    rig.wait_for_empty_queue();
+    ws.run(&["--now", "2022-06-16T09:00:00+02:00", "run", "--once"])
+        .expect(0);
+    let flags = fetch_flags(&rig);
+    assert!(
+        flags.iter().all(|f| f.iter().any(|x| x.contains("$samskap"))),
+        "{flags:?}"
+    );
+    assert!(
+        flags.iter().all(|f| !f.iter().any(|x| x.contains("Seen"))),
+        "{flags:?}"
+    );
+}
+
+#[test]
+fn a_new_uidvalidity_reads_the_folder_again_without_acting_twice() {
+    let rig = start_rig();
+    let ws = workspace(&rig, "confirmations = false");
+    deliver(
+        &rig,
+        "kari.nordmann@kld.dep.no",
+        &plus("kld"),
+        &fixture("kld-outlook-registration.eml"),
+    );
+    rig.wait_for_empty_queue();
+    ws.run(&["--now", "2022-06-16T09:00:00+02:00", "run", "--once"])
+        .expect(0);
+    // The server renumbers the folder (as after a restore): the same messages under a new
+    // UIDVALIDITY. Here the register is moved back to an older one instead, which is the same.
+    let conn = rusqlite::Connection::open(ws.data.join("samskap.db")).unwrap();
+    conn.execute("UPDATE mailbox_state SET uidvalidity = uidvalidity - 1", [])
+        .unwrap();
+    conn.execute("UPDATE messages_seen SET uidvalidity = uidvalidity - 1", [])
+        .unwrap();
+    drop(conn);
+    ws.run(&["--now", "2022-06-16T09:10:00+02:00", "run", "--once"])
+        .expect(0);
+    let seen = messages_seen(&ws);
+    assert!(
+        seen.iter().filter(|(_, outcome)| outcome == "duplicate").count() >= 1,
+        "{seen:?}"
+    );
+    assert_eq!(registration_changes(&ws), 1);
+}

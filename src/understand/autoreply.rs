@@ -96,13 +96,18 @@ pub fn detect(message: &Message<'_>, text: &str) -> Option<String> {
     let subject = message.subject().unwrap_or("").to_lowercase();
     let subject_signal = SUBJECTS.iter().find(|s| subject.contains(*s));
     let suppress = message.header_raw("X-Auto-Response-Suppress").is_some();
+    match (subject_signal, suppress) {
+        (Some(s), _) if subject.starts_with(s) || subject.contains(&format!("{s}:")) => {
+            return Some(format!("subject \"{s}\""));
+        }
+        (Some(s), true) => return Some(format!("subject \"{s}\" with X-Auto-Response-Suppress")),
+        (None, false) => return None,
+        _ => {}
+    }
+    // The body decides only with a signal elsewhere: people write "out of office" too.
     let body = text.to_lowercase();
     let body_signal = BODY.iter().find(|s| body.contains(*s));
     match (subject_signal, suppress, body_signal) {
-        (Some(s), _, _) if subject.starts_with(s) || subject.contains(&format!("{s}:")) => {
-            Some(format!("subject \"{s}\""))
-        }
-        (Some(s), true, _) => Some(format!("subject \"{s}\" with X-Auto-Response-Suppress")),
         (Some(s), _, Some(b)) => Some(format!("subject \"{s}\" and \"{b}\"")),
         (None, true, Some(b)) => Some(format!("X-Auto-Response-Suppress and \"{b}\"")),
         _ => None,

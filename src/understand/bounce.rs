@@ -5,6 +5,9 @@
 //! (full mailbox, a filter, a delay).
 
 use mail_parser::{Message, MimeHeaders, PartType};
+use std::sync::LazyLock;
+
+use super::lexicon::Lexicon;
 
 /// One recipient a report is about.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -245,27 +248,32 @@ pub fn looks_like_report(message: &Message<'_>) -> bool {
     let bounce_subject = SUBJECTS.iter().any(|s| subject.contains(s));
     let returned =
         has_part(message, "message", &["rfc822", "global"]) || has_part(message, "text", &["rfc822-headers"]);
+    // The costly evidence, the text of every part, only when the cheap evidence leaves it open.
+    if reporter && (returned || bounce_subject) || null_sender && bounce_subject {
+        return true;
+    }
+    if !(reporter || null_sender || bounce_subject && returned) {
+        return false;
+    }
     let text = all_text(message);
-    let status = has_status_code(&text);
-    let failure_words = {
-        let lower = text.to_lowercase();
-        HARD.iter()
-            .chain(
-                [
-                    "could not be delivered",
-                    "undeliverable",
-                    "delivery has failed",
-                    "permanent error",
-                    "not delivered",
-                ]
-                .iter(),
-            )
-            .any(|w| lower.contains(w))
-    };
-    ((reporter || null_sender) && (bounce_subject || status || (returned && failure_words)))
-        || (reporter && returned)
-        || (bounce_subject && returned && failure_words)
+    let failure_words = || returned && FAILURE_WORDS.any_substring(&text);
+    ((reporter || null_sender) && (has_status_code(&text) || failure_words()))
+        || (bounce_subject && failure_words())
 }
+
+/// Words of a failed delivery, in a report of any case.
+static FAILURE_WORDS: LazyLock<Lexicon> = LazyLock::new(|| {
+    Lexicon::ascii_case_insensitive(&[
+        HARD,
+        &[
+            "could not be delivered",
+            "undeliverable",
+            "delivery has failed",
+            "permanent error",
+            "not delivered",
+        ],
+    ])
+});
 
 fn has_part(message: &Message<'_>, ctype: &str, subtypes: &[&str]) -> bool {
     message.parts.iter().any(|part| {
@@ -289,20 +297,33 @@ pub fn report_type(message: &Message<'_>) -> Option<String> {
 }
 
 fn has_status_code(text: &str) -> bool {
-    !status_codes(text).is_empty()
+    status_code_at(text.as_bytes(), 0).is_some()
 }
 
 /// Enhanced status codes ("5.1.1") in text, in order.
 fn status_codes(text: &str) -> Vec<String> {
-    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
+    let mut from = 0;
+    while let Some((start, end)) = status_code_at(text.as_bytes(), from) {
+        out.push(text[start..end].to_string());
+        from = end;
+    }
+    out
+}
+
+/// The first enhanced status code at or after `from`: class 2, 4 or 5, then up to three digits
+/// twice, not inside a longer dotted number.
+fn status_code_at(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut i = from;
     while i + 5 <= bytes.len() {
+        // Every code has a dot second: look for dots, then check what is around them.
+        let dot = i + 1 + memchr::memchr(b'.', &bytes[i + 1..])?;
+        i = dot - 1;
         let c = bytes[i];
         let boundary = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.');
-        if boundary && (c == b'2' || c == b'4' || c == b'5') && bytes[i + 1] == b'.' {
-            let mut j = i + 2;
-            let a = j;
+        if boundary && (c == b'2' || c == b'4' || c == b'5') {
+            let a = dot + 1;
+            let mut j = a;
             while j < bytes.len() && bytes[j].is_ascii_digit() && j - a < 3 {
                 j += 1;
             }
@@ -314,29 +335,26 @@ fn status_codes(text: &str) -> Vec<String> {
                 }
                 let ends = k >= bytes.len() || !(bytes[k].is_ascii_alphanumeric() || bytes[k] == b'.');
                 if k > b && ends {
-                    out.push(text[i..k].to_string());
-                    i = k;
-                    continue;
+                    return Some((i, k));
                 }
             }
         }
-        i += 1;
+        i = dot + 1;
     }
-    out
+    None
 }
 
 /// SMTP reply codes (550, 452) that start a server's answer in text ("550 5.1.1", "550-5.1.1").
 fn reply_codes(text: &str) -> Vec<u16> {
     let mut out = Vec::new();
-    for word in
-        text.split(|c: char| c.is_whitespace() || c == '#' || c == '(' || c == ')' || c == ';' || c == ',')
-    {
-        let digits: String = word.chars().take_while(char::is_ascii_digit).collect();
-        let after = word[digits.len()..].chars().next();
-        if digits.len() == 3
-            && (digits.starts_with('4') || digits.starts_with('5'))
-            && after.is_none_or(|c| c == '-' || c == ':' || c == '.' && word.len() == 4)
-            && let Ok(code) = digits.parse()
+    for word in text.split(|c: char| c.is_whitespace() || matches!(c, '#' | '(' | ')' | ';' | ',')) {
+        let bytes = word.as_bytes();
+        let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+        let after = bytes.get(digits).copied();
+        if digits == 3
+            && (bytes[0] == b'4' || bytes[0] == b'5')
+            && after.is_none_or(|c| c == b'-' || c == b':' || c == b'.' && word.len() == 4)
+            && let Ok(code) = word[..3].parse()
         {
             out.push(code);
         }
@@ -449,25 +467,14 @@ fn shorten(text: &str) -> String {
 /// Whether the evidence says the address is dead: the words of a full, disabled or filtered
 /// mailbox win over a status code, since servers use 5.1.1 loosely.
 fn is_hard(status: Option<&str>, evidence: &str) -> bool {
-    let lower = evidence.to_lowercase();
-    let class = status.and_then(|s| s.chars().next());
-    if class == Some('4') || class == Some('2') {
-        return false;
-    }
-    // Refused after the message was sent (DATA): a filter's verdict more than the address's.
-    if [
+    const DATA_PHASE: &[&str] = &[
         "end of data command",
         "after end of data",
         "in reply to data command",
         "smtp command data",
         "after data command",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
-    {
-        return false;
-    }
-    let full_or_disabled = [
+    ];
+    const FULL_OR_DISABLED: &[&str] = &[
         "mailbox full",
         "mailbox is full",
         "over quota",
@@ -477,24 +484,8 @@ fn is_hard(status: Option<&str>, evidence: &str) -> bool {
         "suspended",
         "inactive",
         "locked",
-    ]
-    .iter()
-    .any(|w| lower.contains(w));
-    if full_or_disabled {
-        return false;
-    }
-    let hard_word =
-        HARD.iter().any(|h| lower.contains(h)) || (lower.contains("host ") && lower.contains(" not found"));
-    let hard_status = matches!(status, Some("5.1.1" | "5.1.2" | "5.1.6" | "5.1.10" | "5.4.4"));
-    let soft_word = SOFT.iter().any(|s| lower.contains(s));
-    if hard_status && !soft_word {
-        return true;
-    }
-    hard_word && (!soft_word || strong_hard(&lower))
-}
-
-fn strong_hard(lower: &str) -> bool {
-    [
+    ];
+    const STRONG_HARD: &[&str] = &[
         "user unknown",
         "unknown user",
         "no such user",
@@ -506,15 +497,60 @@ fn strong_hard(lower: &str) -> bool {
         "unknown recipient",
         "no mailbox here",
         "not recognized",
-    ]
-    .iter()
-    .any(|h| lower.contains(h))
+    ];
+    const DATA: u32 = 1;
+    const FULL: u32 = 2;
+    const HARD_WORD: u32 = 4;
+    const SOFT_WORD: u32 = 8;
+    const STRONG: u32 = 16;
+    const HOST: u32 = 32;
+    const NOT_FOUND: u32 = 64;
+    static WORDS: LazyLock<Lexicon> = LazyLock::new(|| {
+        Lexicon::ascii_case_insensitive(&[
+            DATA_PHASE,
+            FULL_OR_DISABLED,
+            HARD,
+            SOFT,
+            STRONG_HARD,
+            &["host "],
+            &[" not found"],
+        ])
+    });
+    let class = status.and_then(|s| s.chars().next());
+    if class == Some('4') || class == Some('2') {
+        return false;
+    }
+    let found = WORDS.substrings_in(evidence);
+    // Refused after the message was sent (DATA): a filter's verdict more than the address's.
+    if found & DATA != 0 {
+        return false;
+    }
+    if found & FULL != 0 {
+        return false;
+    }
+    let hard_word = found & HARD_WORD != 0 || found & (HOST | NOT_FOUND) == HOST | NOT_FOUND;
+    let hard_status = matches!(status, Some("5.1.1" | "5.1.2" | "5.1.6" | "5.1.10" | "5.4.4"));
+    let soft_word = found & SOFT_WORD != 0;
+    if hard_status && !soft_word {
+        return true;
+    }
+    hard_word && (!soft_word || found & STRONG != 0)
 }
 
 /// Addresses in text, lowercased.
 pub fn addresses_in(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for raw in text.split(|c: char| c.is_whitespace() || "<>()[]\"',;:=".contains(c)) {
+    let separator = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '<' | '>' | '(' | ')' | '[' | ']' | '"' | '\'' | ',' | ';' | ':' | '='
+            )
+    };
+    for raw in text.split(separator) {
+        if !raw.contains('@') {
+            continue;
+        }
         let candidate = raw.trim_matches(|c: char| c == '.' || c == '-');
         let candidate = candidate.strip_prefix("mailto").unwrap_or(candidate);
         if let Some((local, domain)) = candidate.split_once('@')
@@ -537,9 +573,9 @@ pub fn addresses_in(text: &str) -> Vec<String> {
     out
 }
 
-/// Understands a delivery report; `own` are our own addresses (never the failed recipient).
-pub fn parse(message: &Message<'_>, own: &[String]) -> Bounce {
-    let text = all_text(message);
+/// Reads a delivery report; `text` is its [`all_text`], `own` are our own addresses (never the
+/// failed recipient).
+pub fn parse(message: &Message<'_>, text: &str, own: &[String]) -> Bounce {
     let mut recipients = Vec::new();
     let mut kind = ReportKind::Failure;
     let blocks = dsn_fields(message);
@@ -565,7 +601,7 @@ pub fn parse(message: &Message<'_>, own: &[String]) -> Bounce {
         let code = reply_codes(&diagnostic).into_iter().next();
         // The server's own words for this recipient; the report's prose only when it gave none.
         let evidence = if diagnostic.trim().is_empty() {
-            relevant_lines(&text, &address)
+            relevant_lines(text, &address)
         } else {
             diagnostic.clone()
         };
@@ -580,13 +616,16 @@ pub fn parse(message: &Message<'_>, own: &[String]) -> Bounce {
     }
     if recipients.is_empty() {
         // A report in words: find the failed address and what was said about it.
-        let lower = text.to_lowercase();
-        if lower.contains("delayed")
-            || lower.contains("still being retried")
-            || lower.contains("will continue")
-            || lower.contains("will retry")
-            || lower.contains("not yet been delivered")
-        {
+        static DELAYED: LazyLock<Lexicon> = LazyLock::new(|| {
+            Lexicon::ascii_case_insensitive(&[&[
+                "delayed",
+                "still being retried",
+                "will continue",
+                "will retry",
+                "not yet been delivered",
+            ]])
+        });
+        if DELAYED.any_substring(text) {
             kind = ReportKind::Delay;
         }
         let reporter = message
@@ -596,7 +635,7 @@ pub fn parse(message: &Message<'_>, own: &[String]) -> Bounce {
             .unwrap_or("")
             .to_ascii_lowercase();
         let original_headers = message_header_block_addresses(message);
-        let candidates: Vec<String> = addresses_in(&text)
+        let candidates: Vec<String> = addresses_in(text)
             .into_iter()
             .filter(|a| *a != reporter && !own.contains(a) && !original_headers.0.contains(a))
             .filter(|a| !REPORTERS.iter().any(|r| a.starts_with(r)))
@@ -615,23 +654,23 @@ pub fn parse(message: &Message<'_>, own: &[String]) -> Bounce {
             candidates.into_iter().take(1).collect()
         };
         for address in chosen {
-            let evidence = relevant_lines(&text, &address);
+            let evidence = relevant_lines(text, &address);
             let evidence = if evidence.trim().is_empty() {
-                text.clone()
+                text.to_string()
             } else {
                 evidence
             };
             let status = status_codes(&evidence)
                 .into_iter()
                 .next()
-                .or_else(|| status_codes(&text).into_iter().next());
+                .or_else(|| status_codes(text).into_iter().next());
             let code = reply_codes(&evidence)
                 .into_iter()
                 .next()
-                .or_else(|| reply_codes(&text).into_iter().next());
+                .or_else(|| reply_codes(text).into_iter().next());
             let status = status.or_else(|| code.map(|c| format!("{}.0.0", c / 100)));
             recipients.push(Failed {
-                hard: kind == ReportKind::Failure && is_hard(status.as_deref(), &text),
+                hard: kind == ReportKind::Failure && is_hard(status.as_deref(), text),
                 address,
                 status,
                 code,
@@ -642,19 +681,19 @@ pub fn parse(message: &Message<'_>, own: &[String]) -> Bounce {
     Bounce {
         kind,
         recipients,
-        original_message_id: original_message_id(message, &text),
+        original_message_id: original_message_id(message, text),
     }
 }
 
 /// The lines of `text` around each mention of `address`: where servers say what went wrong.
 fn relevant_lines(text: &str, address: &str) -> String {
+    // ASCII case folding keeps the lines of both texts the same.
+    let lower = text.to_ascii_lowercase();
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        if line.to_lowercase().contains(address) {
-            for l in &lines[i..lines.len().min(i + 6)] {
-                out.push(*l);
-            }
+    for (i, line) in lower.lines().enumerate() {
+        if line.contains(address) {
+            out.extend_from_slice(&lines[i..lines.len().min(i + 6)]);
         }
     }
     out.join("\n")
@@ -713,7 +752,11 @@ mod tests {
             .parse(raw.as_bytes())
             .unwrap();
         assert!(looks_like_report(&message));
-        parse(&message, &["tom-arne.nygaard@kdd.dep.no".into()])
+        parse(
+            &message,
+            &all_text(&message),
+            &["tom-arne.nygaard@kdd.dep.no".into()],
+        )
     }
 
     #[test]

@@ -50,8 +50,11 @@ pub struct FoundDate {
 }
 
 fn month(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.').to_lowercase();
-    MONTHS.iter().find(|(name, _)| *name == w).map(|(_, m)| *m)
+    let w = word.trim_end_matches('.');
+    MONTHS
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(w))
+        .map(|(_, m)| *m)
 }
 
 fn day_number(word: &str) -> Option<u32> {
@@ -92,6 +95,10 @@ fn resolve(day: u32, month: u32, year: Option<i32>, reference: NaiveDate) -> Opt
 
 /// Every date in `text`, in order.
 pub fn find_all(text: &str, reference: NaiveDate) -> Vec<FoundDate> {
+    // Every way of writing a date has the day in digits.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     // Words with their byte offsets.
     let mut words: Vec<(usize, usize, &str)> = Vec::new();
     let mut start = None;

@@ -10,7 +10,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::lexicon::Lexicon;
 use super::{dates, phone};
+use std::sync::LazyLock;
 
 /// Whether an organisation comes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -610,19 +612,21 @@ fn number_word(word: &str) -> Option<u32> {
 fn count_in(clause: &str) -> Option<u32> {
     // Telephone numbers hold digits that are not counts.
     let mut without_phones = clause.to_string();
-    for found in phone::find_all(clause).iter().rev() {
-        without_phones.replace_range(found.start..found.end, " ");
-    }
-    // Dates hold numbers that are not counts either ("møtet 23. juni").
-    let reference = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
-    let mut spans: Vec<(usize, usize)> = dates::find_all(&without_phones, reference)
-        .iter()
-        .map(|d| (d.start, d.end))
-        .collect();
-    spans.sort();
-    for (start, end) in spans.into_iter().rev() {
-        if without_phones.is_char_boundary(start) && without_phones.is_char_boundary(end) {
-            without_phones.replace_range(start..end, " ");
+    if clause.bytes().any(|b| b.is_ascii_digit()) {
+        for found in phone::find_all(clause).iter().rev() {
+            without_phones.replace_range(found.start..found.end, " ");
+        }
+        // Dates hold numbers that are not counts either ("møtet 23. juni").
+        let reference = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+        let mut spans: Vec<(usize, usize)> = dates::find_all(&without_phones, reference)
+            .iter()
+            .map(|d| (d.start, d.end))
+            .collect();
+        spans.sort();
+        for (start, end) in spans.into_iter().rev() {
+            if without_phones.is_char_boundary(start) && without_phones.is_char_boundary(end) {
+                without_phones.replace_range(start..end, " ");
+            }
         }
     }
     let lower = without_phones.to_lowercase();
@@ -901,7 +905,7 @@ fn name_from_address(address: &str) -> Option<String> {
 }
 
 fn events_in(lower: &str, ctx: &Context) -> Vec<String> {
-    if ALL_EVENTS.iter().any(|a| has(lower, a)) && ctx.events.len() > 1 {
+    if ctx.events.len() > 1 && ALL_EVENTS_WORDS.words_in(lower) != 0 {
         return ctx.events.iter().map(|e| e.id.clone()).collect();
     }
     let reference = ctx
@@ -924,15 +928,23 @@ fn events_in(lower: &str, ctx: &Context) -> Vec<String> {
         .collect()
 }
 
+/// The intent word lists, one automaton: decline, register, negation, tentative.
+static INTENT_WORDS: LazyLock<Lexicon> =
+    LazyLock::new(|| Lexicon::new(&[DECLINE, REGISTER, NEGATIONS, TENTATIVE]));
+static NOT_REGISTER_PHRASES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(NOT_REGISTER));
+static CORRECTION_WORDS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[CORRECTION]));
+static CONTACT_WORDS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[CONTACT]));
+static ALL_EVENTS_WORDS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[ALL_EVENTS]));
+
 fn intent_of(lower: &str) -> Option<Intent> {
-    let mut text = lower.to_string();
-    for phrase in NOT_REGISTER {
-        text = text.replace(phrase, " ");
-    }
-    let decline = DECLINE.iter().any(|d| has(&text, d));
-    let register = REGISTER.iter().any(|r| has(&text, r));
-    let negated = NEGATIONS.iter().any(|n| has(&text, n)) || text.contains("n't");
-    let tentative = TENTATIVE.iter().any(|t| has(&text, t));
+    let text = NOT_REGISTER_PHRASES.blank_out(lower);
+    let found = INTENT_WORDS.words_in(&text);
+    let (decline, register, negated, tentative) = (
+        found & 1 != 0,
+        found & 2 != 0,
+        found & 4 != 0 || text.contains("n't"),
+        found & 8 != 0,
+    );
     if decline {
         return Some(Intent::Declined);
     }
@@ -974,7 +986,7 @@ fn is_question(clause: &str) -> bool {
 pub fn extract(body: &str, signature: &str, subject: &str, sender: &Sender, ctx: &Context) -> Facts {
     let mut facts = Facts::default();
     let lower_body = body.to_lowercase();
-    facts.correction = CORRECTION.iter().any(|c| lower_body.contains(c));
+    facts.correction = CORRECTION_WORDS.substrings_in(&lower_body) != 0;
 
     // Intent and attendees per event, clause by clause.
     #[derive(Default)]
@@ -1016,7 +1028,7 @@ pub fn extract(body: &str, signature: &str, subject: &str, sender: &Sender, ctx:
             && (bullet
                 || names_in(line_trim, ctx, true).len() == 1
                 || !super::bounce::addresses_in(line_trim).is_empty())
-            && !CONTACT.iter().any(|c| line_lower.contains(c))
+            && !CONTACT_WORDS.any_substring(&line_lower)
         {
             let cleaned = line_trim.trim_start_matches(['-', '*', '•', '–', ' ']);
             let mut people = people_in_line(cleaned, ctx);
@@ -1052,6 +1064,7 @@ pub fn extract(body: &str, signature: &str, subject: &str, sender: &Sender, ctx:
                 continue;
             }
             let mentioned = events_in(&lower, ctx);
+            let targets_named = !mentioned.is_empty();
             if !mentioned.is_empty() {
                 current_events = mentioned.clone();
             }
@@ -1060,13 +1073,13 @@ pub fn extract(body: &str, signature: &str, subject: &str, sender: &Sender, ctx:
             } else {
                 mentioned
             };
-            let contact_clause = CONTACT.iter().any(|c| lower.contains(c));
+            let contact_clause = CONTACT_WORDS.any_substring(&lower);
             let mut intent = intent_of(&lower);
             // "…, men ikke på oppfølgingsmøtet": a clause without a verb takes the one before,
             // turned by a negation.
             if intent.is_none()
                 && !contact_clause
-                && !events_in(&lower, ctx).is_empty()
+                && targets_named
                 && let Some(previous) = last_intent
             {
                 let negated = NEGATIONS.iter().any(|n| has(&lower, n));
@@ -1223,7 +1236,7 @@ fn contact(
 ) -> Option<Contact> {
     let start = lines.iter().position(|l| {
         let lower = l.to_lowercase();
-        CONTACT.iter().any(|c| lower.contains(c))
+        CONTACT_WORDS.any_substring(&lower)
     })?;
     let trigger = lines[start].trim();
     let lower = trigger.to_lowercase();
@@ -1244,7 +1257,7 @@ fn contact(
     }
     let text = window.join("\n");
     // Only the part from the role word on, so "Kari kommer, og kontaktperson er Per" picks Per.
-    let role_at = CONTACT.iter().filter_map(|c| lower.find(c)).min().unwrap_or(0);
+    let role_at = CONTACT_WORDS.first_substring(&lower).unwrap_or(0);
     let from_role = &text[role_at.min(trigger.len())..];
     let people = people_in_line(from_role, ctx);
     let phones: Vec<String> = phone::find_all(from_role)

@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod dates;
 pub mod extract;
 pub mod html;
+mod lexicon;
 pub mod phone;
 pub mod quote;
 
@@ -22,6 +23,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use mail_parser::{Message, MessageParser, PartType};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
+
+use lexicon::Lexicon;
 
 use crate::config::Lang;
 pub use extract::{Facts, Sender};
@@ -181,7 +185,7 @@ impl Context {
             .collect();
         let tag = config.replies.subject_tag.as_deref().and_then(|t| {
             let (before, after) = t.split_once("{token}")?;
-            Some((before.to_lowercase(), after.to_lowercase()))
+            Some((before.to_ascii_lowercase(), after.to_ascii_lowercase()))
         });
         let reply = &config.replies.address;
         let mut our_subjects = Vec::new();
@@ -235,32 +239,51 @@ fn person_text(message: &Message<'_>) -> String {
             continue;
         };
         match &part.body {
-            PartType::Text(text) if !text.trim().is_empty() => return text.to_string(),
-            PartType::Html(h) if html.is_none() => html = Some(h.to_string()),
+            PartType::Text(text) if !text.trim().is_empty() => {
+                return head(text, PERSON_TEXT_LIMIT).to_string();
+            }
+            PartType::Html(h) if html.is_none() => html = Some(head(h, 4 * PERSON_TEXT_LIMIT)),
             _ => {}
         }
     }
-    html.map(|h| html::to_text(&h)).unwrap_or_default()
+    html.map(|h| head(&html::to_text(h), PERSON_TEXT_LIMIT).to_string())
+        .unwrap_or_default()
+}
+
+/// How much of a message's text is read as what a person wrote: people write replies at the top,
+/// and what goes on for more than this is a document or a log, not an answer to an invitation.
+/// Bounds the work a hostile or giant message can cause.
+const PERSON_TEXT_LIMIT: usize = 64 * 1024;
+
+/// The first `limit` bytes of `text`, or a little less to end on a character.
+fn head(text: &str, limit: usize) -> &str {
+    if text.len() <= limit {
+        return text;
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// The subject with reply prefixes, our tag and our own words taken away: what is left is what the
 /// person wrote there.
 pub fn own_subject_words(subject: &str, ctx: &Context) -> String {
-    let mut s = subject.trim().to_string();
-    loop {
-        let lower = s.to_lowercase();
-        let prefix = [
-            "sv:", "re:", "svar:", "vs:", "fw:", "fwd:", "aw:", "wg:", "antw:", "tr:", "rv:", "vb:", "ang:",
-        ]
-        .iter()
-        .find(|p| lower.starts_with(*p));
-        match prefix {
-            Some(p) => s = s[p.len()..].trim().to_string(),
-            None => break,
-        }
+    const PREFIXES: [&str; 13] = [
+        "sv:", "re:", "svar:", "vs:", "fw:", "fwd:", "aw:", "wg:", "antw:", "tr:", "rv:", "vb:", "ang:",
+    ];
+    let mut rest = subject.trim();
+    while let Some(p) = PREFIXES.iter().find(|p| {
+        rest.get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p))
+    }) {
+        rest = rest[p.len()..].trim_start();
     }
+    let mut s = rest.to_string();
     if let Some((before, after)) = &ctx.tag {
-        let lower = s.to_lowercase();
+        // The tag is ASCII: ASCII case folding keeps every offset.
+        let lower = s.to_ascii_lowercase();
         if let Some(start) = lower.find(before.as_str()) {
             let rest = &lower[start + before.len()..];
             let end = if after.is_empty() {
@@ -289,7 +312,8 @@ pub fn own_subject_words(subject: &str, ctx: &Context) -> String {
 
 /// Tokens in `text`: our plus-addresses and subject tags.
 fn tokens_in(text: &str, ctx: &Context, source: TokenSource, out: &mut Vec<(String, TokenSource)>) {
-    let lower = text.to_lowercase();
+    // Markers and tokens are ASCII: ASCII case folding keeps every offset.
+    let lower = text.to_ascii_lowercase();
     let mut push = |token: &str| {
         let t: String = token
             .chars()
@@ -370,27 +394,43 @@ fn auth_results(message: &Message<'_>) -> Vec<AuthResult> {
 
 /// A guess of the language a person wrote in, for answering them in it.
 pub fn language(text: &str) -> Lang {
-    let lower = format!(" {} ", text.to_lowercase());
-    let nb = [
+    // Bokmål's words take the low bits, English's the high ones.
+    const NB: [&str; 15] = [
         " og ", " ikke ", " vi ", " jeg ", " på ", " til ", " med ", " er ", " kommer ", " hilsen", "å", "ø",
         "æ", " deltar", " møtet",
-    ]
-    .iter()
-    .filter(|w| lower.contains(*w))
-    .count();
-    let en = [
+    ];
+    const EN: [&str; 12] = [
         " and ", " not ", " we ", " the ", " will ", " to ", " with ", " is ", " regards", " attend",
         " meeting", " our ",
-    ]
-    .iter()
-    .filter(|w| lower.contains(*w))
-    .count();
+    ];
+    static WORDS: LazyLock<Lexicon> = LazyLock::new(|| {
+        let lists: Vec<&[&str]> = NB.iter().chain(EN.iter()).map(std::slice::from_ref).collect();
+        Lexicon::new(&lists)
+    });
+    // The first few thousand characters say it as well as the whole.
+    let lower = format!(" {} ", head(text, 4096).to_lowercase());
+    let found = WORDS.substrings_in(&lower);
+    let nb = (found & ((1 << NB.len()) - 1)).count_ones();
+    let en = (found >> NB.len()).count_ones();
     if en > nb { Lang::En } else { Lang::Nb }
 }
 
+/// The MIME parser, reading only the headers whose structure is used (addresses, dates, ids,
+/// MIME); every other header stays raw text, read with `header_raw` when needed. `Received`
+/// headers, many and long in bounces, are never taken apart.
+static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .with_mime_headers()
+        .with_date_headers()
+        .with_address_headers()
+        .with_message_ids()
+        .header_text(mail_parser::HeaderName::Subject)
+        .default_header_raw()
+});
+
 /// Understands one message. Never panics; whatever cannot be read is said in the result.
 pub fn understand(raw: &[u8], ctx: &Context) -> Understood {
-    let Some(message) = MessageParser::default().parse(raw) else {
+    let Some(message) = PARSER.parse(raw) else {
         return Understood {
             message_id: digest_id(raw),
             from: None,
@@ -463,15 +503,10 @@ pub fn understand(raw: &[u8], ctx: &Context) -> Understood {
                 what: "a read receipt".into(),
             },
             _ if bounce::looks_like_report(&message) => {
-                let own: Vec<String> = ctx.extract.own_addresses.clone();
-                let report = bounce::parse(&message, &own);
+                let report_text = bounce::all_text(&message);
+                let report = bounce::parse(&message, &report_text, &ctx.extract.own_addresses);
                 // The bounce's body quotes our invitation: its token tells whose it was.
-                tokens_in(
-                    &bounce::all_text(&message),
-                    ctx,
-                    TokenSource::Body,
-                    &mut refs.tokens,
-                );
+                tokens_in(&report_text, ctx, TokenSource::Body, &mut refs.tokens);
                 if let Some(id) = &report.original_message_id {
                     refs.replied_to.push(id.clone());
                 }
@@ -485,7 +520,7 @@ pub fn understand(raw: &[u8], ctx: &Context) -> Understood {
                         returns_on: autoreply::return_date(&text, reference),
                         signal,
                     })
-                } else if message.list_id().as_text().is_some()
+                } else if message.header_raw("List-Id").is_some()
                     || message
                         .header_raw("Precedence")
                         .is_some_and(|p| ["bulk", "list"].contains(&p.trim().to_ascii_lowercase().as_str()))
@@ -500,8 +535,9 @@ pub fn understand(raw: &[u8], ctx: &Context) -> Understood {
                     // A forwarded invitation may come as an attachment.
                     for part in &message.parts {
                         if let PartType::Message(inner) = &part.body {
+                            let raw = inner.raw_message();
                             tokens_in(
-                                &String::from_utf8_lossy(inner.raw_message()),
+                                &String::from_utf8_lossy(&raw[..raw.len().min(PERSON_TEXT_LIMIT)]),
                                 ctx,
                                 TokenSource::Body,
                                 &mut refs.tokens,
@@ -509,7 +545,7 @@ pub fn understand(raw: &[u8], ctx: &Context) -> Understood {
                         }
                     }
                     let sender = from.clone().unwrap_or_default();
-                    let subject_words = own_subject_words(&subject, ctx);
+                    let subject_words = own_subject_words(head(&subject, 1024), ctx);
                     let facts = extract::extract(
                         &split.body,
                         &split.signature,
@@ -534,3 +570,6 @@ pub fn understand(raw: &[u8], ctx: &Context) -> Understood {
         problems,
     }
 }
+
+#[cfg(test)]
+mod tests;

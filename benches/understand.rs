@@ -1,0 +1,135 @@
+//! The understanding benchmark: messages understood per second on one core over every corpus file
+//! and fixture, and beside it, in the same run, the Python reply parsers talon, mail-parser-reply
+//! and email-reply-parser on the same files (installed into `target/bench-venv` from PyPI).
+//!
+//!     cargo bench --bench understand
+//!
+//! samskap's number is the whole pipeline (MIME, classification, quotes, facts); the Python
+//! parsers' is MIME (the standard library) and quote removal only.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Every message file under `dir`: not the expected results (.json, .tsv), licences and notes
+/// (.md, and .txt outside the fixture folders, where .txt files are messages).
+fn every_file(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            every_file(&path, out);
+            continue;
+        }
+        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let extension = path.extension().unwrap_or_default().to_string_lossy().to_string();
+        let in_fixtures = path.to_string_lossy().contains("/fixtures/");
+        let message = match extension.as_str() {
+            "json" | "tsv" | "md" => false,
+            "txt" => in_fixtures,
+            _ => !name.contains("LICENSE") && !name.starts_with("COPYING"),
+        };
+        if message {
+            out.push(path);
+        }
+    }
+}
+
+fn python() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let venv = root.join("target/bench-venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        let made = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .ok()?
+            .success();
+        if !made {
+            return None;
+        }
+    }
+    let installed = Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "talon",
+            "email-reply-parser",
+            "mail-parser-reply",
+        ])
+        .status()
+        .ok()?
+        .success();
+    installed.then_some(python)
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        eprintln!("understand benchmark: run it with `cargo bench --bench understand`");
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    every_file(&root.join("tests/corpus"), &mut files);
+    every_file(&root.join("tests/fixtures/replies"), &mut files);
+    files.sort();
+    let raws: Vec<Vec<u8>> = files.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let bytes: usize = raws.iter().map(Vec::len).sum();
+    let config =
+        samskap::config::Config::load(&root.join("config/ogp5.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let ctx = samskap::understand::Context::from_config(&config);
+
+    // Warm up, then as many passes as fit in five seconds.
+    for raw in &raws {
+        std::hint::black_box(samskap::understand::understand(raw, &ctx));
+    }
+    let start = Instant::now();
+    let mut done = 0u64;
+    while start.elapsed() < Duration::from_secs(5) {
+        for raw in &raws {
+            std::hint::black_box(samskap::understand::understand(raw, &ctx));
+            done += 1;
+        }
+    }
+    let ours = done as f64 / start.elapsed().as_secs_f64();
+    let mut report = format!(
+        "understand benchmark: {} files ({:.1} MB: every corpus file and reply fixture), one core\n\
+         samskap understand (MIME, classification, quotes, facts): {ours:.0} messages/s\n",
+        raws.len(),
+        bytes as f64 / 1e6
+    );
+    match python() {
+        Some(python) => {
+            let mut child = Command::new(&python)
+                .arg(root.join("benches/reply_parsers.py"))
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("python");
+            {
+                let mut stdin = child.stdin.take().unwrap();
+                for path in &files {
+                    let _ = writeln!(stdin, "{}", path.display());
+                }
+            }
+            let output = child.wait_with_output().unwrap();
+            let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+            for (name, rate) in results.as_object().into_iter().flatten() {
+                let rate = rate.as_f64().unwrap_or(0.0);
+                report.push_str(&format!(
+                    "{name} (Python, MIME and quotes only): {rate:.0} messages/s; samskap is {:.0}x\n",
+                    ours / rate.max(1e-9)
+                ));
+            }
+        }
+        None => report.push_str("Python reply parsers: could not be installed (no network to PyPI?)\n"),
+    }
+    print!("{report}");
+    let _ = std::fs::write(root.join("target/bench-understand.txt"), &report);
+}

@@ -1,0 +1,68 @@
+//! Whole-message understanding on small hand-written messages: what the parts do together.
+
+use super::*;
+
+fn ctx() -> Context {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/ogp5.toml");
+    let config = crate::config::Config::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    Context::from_config(&config)
+}
+
+fn message(headers: &str, body: &str) -> Vec<u8> {
+    format!("{headers}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").into_bytes()
+}
+
+#[test]
+fn mail_from_a_mailing_list_is_a_notice_not_a_reply() {
+    let raw = message(
+        "From: Nyhetsbrev <nyheter@example.org>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: Vi kommer!\r\nMessage-ID: <n1@example.org>\r\nList-Id: Nyheter <nyheter.example.org>",
+        "Vi deltar på møtet 23. juni.",
+    );
+    let understood = understand(&raw, &ctx());
+    assert!(
+        matches!(understood.class, Class::Notice { .. }),
+        "{:?}",
+        understood.class
+    );
+}
+
+#[test]
+fn the_subject_tag_is_found_after_letters_that_change_length_when_lowercased() {
+    // "İ" is two bytes, its lower case three: offsets into a lowercased copy would be wrong.
+    let raw = message(
+        "From: Kari <kari@kld.dep.no>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: SV: İİİ [OGP5:ABCD2345] İİ vi kommer\r\nMessage-ID: <s1@kld.dep.no>",
+        "Vi kommer.",
+    );
+    let understood = understand(&raw, &ctx());
+    assert!(
+        understood
+            .refs
+            .tokens
+            .iter()
+            .any(|(t, s)| t == "abcd2345" && *s == TokenSource::Subject),
+        "{:?}",
+        understood.refs.tokens
+    );
+    assert_eq!(
+        own_subject_words("SV: İİİ [OGP5:ABCD2345] İİ vi kommer", &ctx()),
+        "İİİ  İİ vi kommer"
+    );
+}
+
+#[test]
+fn a_giant_reply_is_read_only_as_far_as_a_person_writes() {
+    let mut body = String::from("Vi kommer på møtet 23. juni.\r\n\r\n");
+    while body.len() < 4 * PERSON_TEXT_LIMIT {
+        body.push_str("Logglinje 2022-06-01 12:00:00 alt i orden, ingen feil.\r\n");
+    }
+    let raw = message(
+        "From: Kari <kari@kld.dep.no>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: Påmelding\r\nMessage-ID: <g1@kld.dep.no>",
+        &body,
+    );
+    let understood = understand(&raw, &ctx());
+    let Class::Reply { split, facts } = &understood.class else {
+        panic!("{:?}", understood.class)
+    };
+    assert!(split.body.len() <= PERSON_TEXT_LIMIT);
+    assert!(facts.answers.iter().any(|a| a.event == "kickoff"), "{facts:?}");
+}

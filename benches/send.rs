@@ -7,8 +7,11 @@
 //!
 //! Not a test: it asserts nothing about speed, it measures.
 
+mod common;
 #[path = "../tests/rig/mod.rs"]
 mod rig;
+
+use common::{busy, run_samskap};
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -22,24 +25,13 @@ struct Options {
 }
 
 fn options() -> Options {
-    let mut options = Options {
-        messages: 10_000,
-        connections: 4,
+    let number = |name: &str, default: usize| {
+        common::flag(name).map_or(default, |v| v.parse().unwrap_or_else(|_| panic!("{name} N")))
     };
-    let args: Vec<String> = std::env::args().collect();
-    let mut i = 1;
-    while i < args.len() {
-        match args[i].as_str() {
-            "--messages" => options.messages = args[i + 1].parse().expect("--messages N"),
-            "--connections" => options.connections = args[i + 1].parse().expect("--connections N"),
-            _ => {
-                i += 1;
-                continue;
-            }
-        }
-        i += 2;
+    Options {
+        messages: number("--messages", 10_000),
+        connections: number("--connections", 4),
     }
-    options
 }
 
 /// The ogp5 config with `n` NGOs at the benchmark's domain (which the rig accepts and discards),
@@ -90,74 +82,6 @@ fn render_rate(config_path: &Path) -> (f64, usize) {
     )
 }
 
-/// A finished run of the binary: how long it took and what it used.
-struct Measured {
-    wall: Duration,
-    cpu: Duration,
-    peak_rss_kb: i64,
-}
-
-/// Runs samskap at `now` with `args` to the end, its log (at info, as in production) thrown away.
-fn run_samskap(config_path: &Path, data: &Path, now: &str, args: &[&str]) -> Measured {
-    let start = Instant::now();
-    let child = Command::new(env!("CARGO_BIN_EXE_samskap"))
-        .arg("--config")
-        .arg(config_path)
-        .arg("--data-dir")
-        .arg(data)
-        .args(["--now", now])
-        .args(args)
-        .env("SAMSKAP_LOG", "samskap=info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("cannot start samskap");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: pid is our own child, not yet waited for; the pointers are to live locals.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    assert_eq!(waited, pid, "wait4 failed");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "samskap {args:?} failed"
-    );
-    // Reaped by wait4 above; the handle must not wait again.
-    std::mem::forget(child);
-    let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
-    Measured {
-        wall,
-        cpu: Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime)),
-        peak_rss_kb: usage.ru_maxrss,
-    }
-}
-
-/// CPU time the whole machine has spent busy (all cores), from /proc/stat.
-fn busy() -> Duration {
-    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-    let fields: Vec<u64> = stat
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .skip(1)
-        .filter_map(|f| f.parse().ok())
-        .collect();
-    // user nice system idle iowait irq softirq steal: everything but idle and iowait.
-    let busy: u64 = fields
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != 3 && *i != 4)
-        .map(|(_, v)| v)
-        .sum();
-    // SAFETY: sysconf has no preconditions.
-    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
-    Duration::from_micros(busy * 1_000_000 / ticks)
-}
-
 fn run_smtp_source(port: u16, messages: usize, connections: usize, size: usize) -> Duration {
     let start = Instant::now();
     let output = Command::new("smtp-source")
@@ -179,9 +103,7 @@ fn run_smtp_source(port: u16, messages: usize, connections: usize, size: usize) 
 }
 
 fn main() {
-    // `cargo bench` passes --bench; `cargo test --benches` would pass nothing: run only when asked.
-    if !std::env::args().any(|a| a == "--bench") {
-        eprintln!("send benchmark: run it with `cargo bench --bench send`");
+    if !common::asked("send") {
         return;
     }
     let options = options();
@@ -204,6 +126,7 @@ fn main() {
         &data,
         "2022-06-15T10:00:00+02:00",
         &["send", "invitations", "--queue-only"],
+        &[],
     );
     let machine = busy();
     let sent = run_samskap(
@@ -211,6 +134,7 @@ fn main() {
         &data,
         "2022-06-15T10:01:00+02:00",
         &["run", "--once"],
+        &[],
     );
     rig.wait_for_empty_queue();
     let machine_samskap = busy() - machine;

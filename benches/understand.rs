@@ -7,6 +7,8 @@
 //! samskap's number is the whole pipeline (MIME, classification, quotes, facts); the Python
 //! parsers' is MIME (the standard library) and quote removal only.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -70,8 +72,7 @@ fn python() -> Option<PathBuf> {
 }
 
 fn main() {
-    if !std::env::args().any(|a| a == "--bench") {
-        eprintln!("understand benchmark: run it with `cargo bench --bench understand`");
+    if !common::asked("understand") {
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -64,9 +64,14 @@ pub enum Command {
         #[command(subcommand)]
         what: SendWhat,
     },
-    /// Runs the daemon: sends what falls due until SIGINT or SIGTERM.
+    /// Runs the daemon: reads every reply into the register and sends what falls due, until
+    /// SIGINT or SIGTERM.
+    ///
+    /// Replies are read from the IMAP inbox (`[imap]`, with IDLE) or, without one, from the local
+    /// Maildir DATA/inbox; each becomes a register entry or a review item.
     Run {
-        /// Do everything due now, then exit (for cron-style deployments and tests).
+        /// Read the inbox once and do everything due now, then exit (for cron-style deployments
+        /// and tests).
         #[arg(long)]
         once: bool,
     },

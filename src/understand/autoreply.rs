@@ -148,7 +148,7 @@ pub fn return_date(text: &str, reference: NaiveDate) -> Option<NaiveDate> {
         if date.date < reference {
             continue;
         }
-        let before = &lower[date.start.saturating_sub(40)..date.start];
+        let before = &lower[lower.floor_char_boundary(date.start.saturating_sub(40))..date.start];
         let before = before.trim_end();
         // The last cue before the date decides.
         let back = BACK_ON.iter().filter_map(|c| before.rfind(c).map(|p| (p, true)));
@@ -183,6 +183,13 @@ mod tests {
 
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2022, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_words_before_a_date_may_start_inside_a_letter_of_several_bytes() {
+        // Found by fuzzing: 40 bytes before the date fell inside an "ø".
+        let text = format!("{} til 1. juli", "ø".repeat(45));
+        assert_eq!(return_date(&text, day(6, 16)), Some(day(7, 2)));
     }
 
     #[test]

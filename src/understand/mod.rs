@@ -429,21 +429,43 @@ static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
 });
 
 /// Understands one message. Never panics; whatever cannot be read is said in the result.
+///
+/// A panic while reading (a bug here or in the MIME parser, which has assertions that hostile
+/// input can reach) is caught: the message becomes unreadable, for review, and the daemon goes on.
 pub fn understand(raw: &[u8], ctx: &Context) -> Understood {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(raw, ctx))).unwrap_or_else(|_| {
+        unreadable(
+            raw,
+            "reading it failed inside samskap or its MIME parser (a bug; the panic is in the log)",
+            "panic",
+        )
+    })
+}
+
+fn unreadable(raw: &[u8], reason: &str, problem: &str) -> Understood {
+    Understood {
+        message_id: digest_id(raw),
+        from: None,
+        date: None,
+        subject: String::new(),
+        lang: Lang::Nb,
+        class: Class::Unreadable {
+            reason: reason.into(),
+        },
+        refs: Refs::default(),
+        auth: Vec::new(),
+        problems: vec![problem.into()],
+    }
+}
+
+/// [`understand`] without the guard against panics.
+fn read(raw: &[u8], ctx: &Context) -> Understood {
     let Some(message) = PARSER.parse(raw) else {
-        return Understood {
-            message_id: digest_id(raw),
-            from: None,
-            date: None,
-            subject: String::new(),
-            lang: Lang::Nb,
-            class: Class::Unreadable {
-                reason: "not an e-mail message (no headers could be read)".into(),
-            },
-            refs: Refs::default(),
-            auth: Vec::new(),
-            problems: vec!["unparseable".into()],
-        };
+        return unreadable(
+            raw,
+            "not an e-mail message (no headers could be read)",
+            "unparseable",
+        );
     };
     let mut problems = Vec::new();
     let message_id = match message.message_id() {

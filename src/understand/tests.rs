@@ -66,3 +66,21 @@ fn a_giant_reply_is_read_only_as_far_as_a_person_writes() {
     assert!(split.body.len() <= PERSON_TEXT_LIMIT);
     assert!(facts.answers.iter().any(|a| a.event == "kickoff"), "{facts:?}");
 }
+
+#[test]
+fn a_message_that_breaks_the_mime_parser_is_unreadable_not_a_crash() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/hostile/nested-rfc822-after-final-boundary.eml");
+    let raw = std::fs::read(path).unwrap();
+    let understood = understand(&raw, &ctx());
+    // mail-parser's assertion exists only where debug assertions are on, as in `cargo test`.
+    if cfg!(debug_assertions) {
+        assert!(
+            matches!(understood.class, Class::Unreadable { .. }),
+            "{:?}",
+            understood.class
+        );
+        assert_eq!(understood.problems, ["panic"]);
+    }
+    assert!(!understood.message_id.is_empty());
+}

@@ -509,3 +509,66 @@ impl Drop for MailRig {
         self.kill_dovecot();
     }
 }
+
+/// A connection to Dovecot's LMTP service: delivers straight into mailboxes, so "delivered" is
+/// the moment Dovecot has the message (Postfix's queue and LMTP client left out).
+pub struct Lmtp {
+    reader: std::io::BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Lmtp {
+    /// Connects to the rig's LMTP port and greets it.
+    pub fn connect(rig: &MailRig) -> Lmtp {
+        let stream = TcpStream::connect(("127.0.0.1", rig.lmtp_port)).expect("LMTP connect");
+        stream.set_nodelay(true).ok();
+        let mut lmtp = Lmtp {
+            reader: std::io::BufReader::new(stream.try_clone().unwrap()),
+            writer: stream,
+        };
+        lmtp.expect("greeting", '2');
+        lmtp.command("LHLO bench.test", '2');
+        lmtp
+    }
+
+    /// Reads one (possibly multi-line) reply; panics unless it starts with `class`.
+    fn expect(&mut self, what: &str, class: char) {
+        use std::io::BufRead;
+        loop {
+            let mut line = String::new();
+            self.reader.read_line(&mut line).expect("LMTP read");
+            assert!(line.starts_with(class), "LMTP {what}: {line}");
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return;
+            }
+        }
+    }
+
+    fn command(&mut self, line: &str, class: char) {
+        use std::io::Write;
+        write!(self.writer, "{line}\r\n").expect("LMTP write");
+        self.expect(line, class);
+    }
+
+    /// Delivers `raw` to the mailbox of `to`; returns when Dovecot has said it is stored.
+    pub fn deliver(&mut self, from: &str, to: &str, raw: &[u8]) {
+        use std::io::Write;
+        self.command(&format!("MAIL FROM:<{from}>"), '2');
+        self.command(&format!("RCPT TO:<{to}>"), '2');
+        self.command("DATA", '3');
+        let mut data = Vec::with_capacity(raw.len() + 64);
+        for line in raw.split_inclusive(|b| *b == b'\n') {
+            let line = line.strip_suffix(b"\n").unwrap_or(line);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line.starts_with(b".") {
+                data.push(b'.');
+            }
+            data.extend_from_slice(line);
+            data.extend_from_slice(b"\r\n");
+        }
+        data.extend_from_slice(b".\r\n");
+        self.writer.write_all(&data).expect("LMTP data");
+        // One reply per recipient: one recipient.
+        self.expect("end of data", '2');
+    }
+}

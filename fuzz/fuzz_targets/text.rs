@@ -1,0 +1,28 @@
+//! Fuzz target: any text through the pure text stages on their own (HTML to text, quote and
+//! signature splitting, fact extraction, dates, telephone numbers), where MIME would not reach.
+#![no_main]
+
+use std::sync::LazyLock;
+
+use libfuzzer_sys::fuzz_target;
+use samskap::understand::{self, Context, extract, html, quote};
+
+static CONTEXT: LazyLock<Context> = LazyLock::new(|| {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../config/ogp5.toml");
+    let config = samskap::config::Config::load(std::path::Path::new(path)).expect("config/ogp5.toml loads");
+    Context::from_config(&config)
+});
+
+fuzz_target!(|text: &str| {
+    let plain = html::to_text(text);
+    let split = quote::split(text);
+    let sender = extract::Sender {
+        name: Some("Kari Nordmann".into()),
+        address: "kari.nordmann@kld.dep.no".into(),
+    };
+    let _ = extract::extract(&split.body, &split.signature, text, &sender, &CONTEXT.extract);
+    let _ = understand::own_subject_words(text, &CONTEXT);
+    let _ = understand::language(&plain);
+    let _ = understand::dates::find_all(text, chrono::NaiveDate::from_ymd_opt(2022, 6, 15).unwrap());
+    let _ = understand::phone::find_all(text);
+});

@@ -404,3 +404,55 @@ fn imap_with_starttls_and_login_works_too() {
         run.stdout
     );
 }
+
+#[test]
+fn xoauth2_with_a_token_from_a_command_logs_in_to_smtp_and_imap() {
+    let rig = start_rig(&[]);
+    let ws = workspace(&rig, &ogp5_toml());
+    let token_file = ws.dir.path().join("token");
+    std::fs::write(&token_file, format!("{}\n", rig.oauth2_token(COORDINATOR))).unwrap();
+    // Both servers asked for XOAUTH2, the token read by a command as an OAuth helper would print it.
+    let oauth = format!(
+        "auth = \"xoauth2\"\noauth2_token = {{ command = [\"cat\", {:?}] }}",
+        token_file.display().to_string()
+    );
+    let password = format!("password = {{ env = \"{PASSWORD_ENV}\" }}");
+    let config = std::fs::read_to_string(&ws.config)
+        .unwrap()
+        .replace(&password, &oauth);
+    assert_eq!(config.matches("auth = \"xoauth2\"").count(), 2, "{config}");
+    ws.write_config(&config);
+    let run = ws.run(&["check", "--connect"]).expect(0);
+    for server in ["smtp", "imap"] {
+        assert!(
+            run.stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("{server} localhost:"))
+                    && l.contains(&format!("as {COORDINATOR}: ok"))),
+            "{}",
+            run.stdout
+        );
+    }
+    let sent = ws.run(&["--now", SEND_TIME, "send", "invitations"]).expect(0);
+    rig.wait_for_empty_queue();
+    assert_eq!(
+        rig.messages(&postmottak("kld"), "").len(),
+        1,
+        "{}\n{}",
+        sent.stderr,
+        rig.postfix_log()
+    );
+    assert_eq!(rig.messages(COORDINATOR, "Sent").len(), 15);
+
+    // A token signed by someone else is refused, and the error says where.
+    let forged = rig.oauth2_token(COORDINATOR).replace('.', ".x");
+    std::fs::write(&token_file, forged).unwrap();
+    let run = ws.run(&["check", "--connect"]).expect(1);
+    assert!(
+        run.stdout
+            .contains("refused the OAuth2 token of tom-arne.nygaard@kdd.dep.no (XOAUTH2)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("cannot log in"), "{}", run.stdout);
+}

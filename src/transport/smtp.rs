@@ -30,7 +30,9 @@ pub struct SmtpTransport {
     port: u16,
     tls: Tls,
     hello: ClientId,
-    credentials: Option<(Credentials, Mechanism)>,
+    /// Who to log in as; the secret is read again for every new connection, since OAuth2 tokens
+    /// expire within the hour and passwords get rotated.
+    auth: Option<(crate::config::Auth, Mechanism)>,
     timeout: Duration,
     /// Connections that finished their last message cleanly, with when they did.
     idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
@@ -102,7 +104,7 @@ impl AsyncTokioStream for TlsTransport {
 }
 
 impl SmtpTransport {
-    /// Builds the transport; resolves the password or token now. Connects only when sending.
+    /// Builds the transport; checks the password or token can be read. Connects only when sending.
     pub async fn new(config: &SmtpConfig) -> Result<SmtpTransport, SmtpSetupError> {
         let server = format!("{}:{}", config.host, config.port);
         let fail = |reason: String| SmtpSetupError {
@@ -134,19 +136,17 @@ impl SmtpTransport {
             None => ClientId::default(),
         };
         let mut label = format!("smtp {server} ({})", config.tls.as_str());
-        let credentials = match &config.auth {
+        let auth = match &config.auth {
             Some(auth) => {
-                let secret = auth.secret.resolve().await.map_err(|e| fail(e.to_string()))?;
+                // Read once now, so a secret that cannot be read is said before anything is sent.
+                auth.secret.resolve().await.map_err(|e| fail(e.to_string()))?;
                 label.push_str(&format!(" as {}", auth.user));
                 let mechanism = match auth.mechanism {
                     AuthMechanism::Plain => Mechanism::Plain,
                     AuthMechanism::Login => Mechanism::Login,
                     AuthMechanism::XOAuth2 => Mechanism::Xoauth2,
                 };
-                Some((
-                    Credentials::new(auth.user.clone(), secret.expose().to_string()),
-                    mechanism,
-                ))
+                Some((auth.clone(), mechanism))
             }
             None => None,
         };
@@ -155,7 +155,7 @@ impl SmtpTransport {
             port: config.port,
             tls,
             hello,
-            credentials,
+            auth,
             timeout: config.timeout,
             idle: Mutex::new(Vec::new()),
             max_idle: config.connections as usize,
@@ -201,11 +201,26 @@ impl SmtpTransport {
                 .await
                 .map_err(|e| classify(&e).of_connection())?,
         };
-        if let Some((credentials, mechanism)) = &self.credentials {
-            connection
-                .auth(&[*mechanism], credentials)
-                .await
-                .map_err(|e| classify(&e).of_connection())?;
+        if let Some((auth, mechanism)) = &self.auth {
+            let secret = auth.secret.resolve().await.map_err(|e| {
+                SendError::connection(Severity::Transient, format!("cannot log in to {server}: {e}"))
+            })?;
+            let credentials = Credentials::new(auth.user.clone(), secret.expose().to_string());
+            connection.auth(&[*mechanism], &credentials).await.map_err(|e| {
+                // A refused token comes back as a challenge carrying the server's error, which
+                // lettre's XOAUTH2 cannot answer: say what it means.
+                if *mechanism == Mechanism::Xoauth2 && e.is_client() {
+                    SendError::connection(
+                        Severity::Permanent,
+                        format!(
+                            "{server} refused the OAuth2 token of {} (XOAUTH2): check the token command",
+                            auth.user
+                        ),
+                    )
+                } else {
+                    classify(&e).of_connection()
+                }
+            })?;
         }
         Ok(connection)
     }

@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 /// The password of every mailbox in the rig.
 pub const PASSWORD: &str = "secret";
 
+/// The key Dovecot checks XOAUTH2 bearer tokens (JWTs, HS256) with.
+const OAUTH2_KEY: &[u8] = b"samskap-rig-oauth2-signing-key!!";
+
 /// A running Postfix and Dovecot.
 pub struct MailRig {
     pub root: PathBuf,
@@ -254,6 +257,23 @@ impl MailRig {
             self.fill("dovecot.conf.in", ""),
         )
         .unwrap();
+        // Local validation of bearer tokens: the key is looked up as shared/<azp>/<alg>/<kid>.
+        let keys = self.root.join("dovecot/keys");
+        std::fs::create_dir_all(keys.join("default/HS256")).unwrap();
+        std::fs::write(
+            keys.join("default/HS256/default"),
+            data_encoding::BASE64.encode(OAUTH2_KEY),
+        )
+        .unwrap();
+        std::fs::write(
+            self.root.join("dovecot/oauth2.conf"),
+            format!(
+                "introspection_mode = local\nlocal_validation_key_dict = fs:posix:prefix={}/\nusername_attribute = sub\n",
+                keys.display()
+            ),
+        )
+        .unwrap();
+        run(Command::new("chmod").args(["-R", "a+rX"]).arg(&keys));
         // Postfix waits for config files younger than a second; these are not.
         run(Command::new("touch")
             .args(["-d", "-1 min"])
@@ -426,6 +446,30 @@ impl MailRig {
     /// The Postfix log, for failure messages.
     pub fn postfix_log(&self) -> String {
         std::fs::read_to_string(self.postfix_dir().join("maillog")).unwrap_or_default()
+    }
+
+    /// A bearer token for `user` that the rig's Dovecot accepts over XOAUTH2 (for IMAP, and for
+    /// SMTP AUTH through Postfix, which asks Dovecot): a JWT signed with the rig's key, valid until
+    /// 2100.
+    pub fn oauth2_token(&self, user: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let b64 = |bytes: &[u8]| data_encoding::BASE64URL_NOPAD.encode(bytes);
+        let header = b64(br#"{"typ":"JWT","alg":"HS256"}"#);
+        let claims = b64(format!(r#"{{"sub":"{user}","exp":4102444800}}"#).as_bytes());
+        let signed = format!("{header}.{claims}");
+        // HMAC-SHA256 (RFC 2104) with a key shorter than the block.
+        let mut key = [0u8; 64];
+        key[..OAUTH2_KEY.len()].copy_from_slice(OAUTH2_KEY);
+        let pad = |byte: u8| key.iter().map(|k| k ^ byte).collect::<Vec<u8>>();
+        let inner = Sha256::new()
+            .chain_update(pad(0x36))
+            .chain_update(signed.as_bytes())
+            .finalize();
+        let mac = Sha256::new()
+            .chain_update(pad(0x5c))
+            .chain_update(inner)
+            .finalize();
+        format!("{signed}.{}", b64(&mac))
     }
 
     /// The TOML for samskap to send through the submission port with STARTTLS and AUTH as `user`,

@@ -15,16 +15,15 @@ pub struct Measured {
 
 /// Runs samskap at `now` with `args` to the end, its log (at info, as in production) thrown away;
 /// `env` adds environment variables (passwords).
-pub fn run_samskap(
-    config_path: &Path,
-    data: &Path,
-    now: &str,
-    args: &[&str],
-    env: &[(&str, &str)],
-) -> Measured {
-    let start = Instant::now();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_samskap"));
+///
+/// The run is measured from a small helper process (this benchmark binary started again with
+/// `--measure`): a process's peak memory counts what its parent held when it was forked, and the
+/// benchmark holds all its test mail. Every benchmark's `main` calls [`serve_measure`] first.
+pub fn run_samskap(config_path: &Path, data: &Path, now: &str, args: &[&str], env: &[(&str, &str)]) -> Measured {
+    let mut command = Command::new(std::env::current_exe().expect("the benchmark binary"));
     command
+        .arg("--measure")
+        .arg(env!("CARGO_BIN_EXE_samskap"))
         .arg("--config")
         .arg(config_path)
         .arg("--data-dir")
@@ -33,12 +32,37 @@ pub fn run_samskap(
         .args(args)
         .env("SAMSKAP_LOG", "samskap=info")
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
         .stderr(Stdio::null());
     for (k, v) in env {
         command.env(k, v);
     }
-    let child = command.spawn().expect("cannot start samskap");
+    let output = command.output().expect("cannot start the measuring helper");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let numbers: Vec<u64> = text.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+    let [wall_us, cpu_us, rss_kb, code] = numbers[..] else {
+        panic!("the measuring helper said {text:?}")
+    };
+    assert_eq!(code, 0, "samskap {args:?} failed");
+    Measured {
+        wall: Duration::from_micros(wall_us),
+        cpu: Duration::from_micros(cpu_us),
+        peak_rss_kb: rss_kb as i64,
+    }
+}
+
+/// When started as `BENCH --measure PROGRAM ARGS...`: runs the program, prints its wall time and
+/// CPU time in microseconds, its peak RSS in KB and its exit code, and exits.
+pub fn serve_measure() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) != Some("--measure") {
+        return;
+    }
+    let start = Instant::now();
+    let child = Command::new(&args[2])
+        .args(&args[3..])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("cannot start the measured program");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
@@ -47,18 +71,17 @@ pub fn run_samskap(
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = start.elapsed();
     assert_eq!(waited, pid, "wait4 failed");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "samskap {args:?} failed"
-    );
     // Reaped by wait4 above; the handle must not wait again.
     std::mem::forget(child);
+    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { 128 };
     let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
-    Measured {
-        wall,
-        cpu: Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime)),
-        peak_rss_kb: usage.ru_maxrss,
-    }
+    println!(
+        "{} {} {} {code}",
+        wall.as_micros(),
+        micros(usage.ru_utime) + micros(usage.ru_stime),
+        usage.ru_maxrss
+    );
+    std::process::exit(0);
 }
 
 /// CPU time the whole machine has spent busy (all cores), from /proc/stat.
@@ -87,6 +110,7 @@ pub fn busy() -> Duration {
 /// Whether `cargo bench` asked for this benchmark (it passes `--bench`; `cargo test --benches`
 /// passes nothing, and then the benchmark says how to run it and does nothing).
 pub fn asked(name: &str) -> bool {
+    serve_measure();
     let asked = std::env::args().any(|a| a == "--bench");
     if !asked {
         eprintln!("{name} benchmark: run it with `cargo bench --bench {name}`");

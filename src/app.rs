@@ -36,6 +36,8 @@ pub enum AppError {
     #[error(transparent)]
     Draft(#[from] DraftError),
     #[error(transparent)]
+    Calendar(#[from] crate::calendar::CalendarError),
+    #[error(transparent)]
     Smtp(#[from] SmtpSetupError),
     #[error(transparent)]
     SentCopy(#[from] CopyError),
@@ -146,6 +148,12 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             } else {
                 send_invitations(&config, &data, &org, &clock, queue_only).await
             }
+        }
+        Command::Send {
+            what: SendWhat::Calendar,
+        } => {
+            let config = Config::load(&cli.config)?;
+            send_calendar(&config, &data, &clock).await
         }
         Command::Run { once } => {
             let config = Arc::new(Config::load(&cli.config)?);
@@ -738,6 +746,66 @@ async fn send_invitations(
             "not every invitation was sent: see above".into(),
         ))
     }
+}
+
+/// `send calendar`: brings the calendar invitations up to date, then sends what is due.
+async fn send_calendar(config: &Config, data: &DataDir, clock: &Clock) -> Result<(), AppError> {
+    let mut register = prepare_register(config, data, clock.now())?;
+    let report = crate::calendar::sync(config, &mut register, clock.now())?;
+    for q in &report.queued {
+        info!(org = %q.org, event = %q.event, method = q.method, to = %q.address, "calendar object put in the outbox");
+    }
+    let handle = RegisterHandle::new(register);
+    let due_now = {
+        let now = clock.now();
+        handle.call(move |r| r.count_due(now)).await?
+    };
+    let transport = transport(config, data).await?;
+    let bar = crate::progress::bar(due_now, "sending");
+    let dispatcher = dispatcher(config, handle.clone(), transport, *clock, bar.clone());
+    let (trigger, mut listener) = shutdown::channel();
+    shutdown::on_signals(trigger);
+    let drained = dispatcher
+        .drain(
+            Until::Settled {
+                wait: config.retry.wait_in_command,
+            },
+            &mut listener,
+        )
+        .await;
+    crate::progress::finish(&bar);
+    let drained = drained?;
+    let copy_error = copy_to_sent(config, &handle).await;
+    drop(dispatcher);
+    drop(handle);
+    let mut text = format!(
+        "Calendar: {} object{} put in the outbox",
+        report.queued.len(),
+        if report.queued.len() == 1 { "" } else { "s" }
+    );
+    if !report.queued.is_empty() {
+        text.push(':');
+        for q in &report.queued {
+            text.push_str(&format!(
+                "\n  {}: {} to {} ({})",
+                q.event, q.method, q.address, q.org
+            ));
+        }
+    }
+    text.push_str(&format!(
+        "\nSent {}, failed {}, waiting for a retry {}.\n",
+        drained.sent, drained.failed, drained.retrying
+    ));
+    stdout(&text)?;
+    if let Some(e) = copy_error {
+        return Err(e.into());
+    }
+    if drained.failed > 0 || drained.retrying > 0 || drained.interrupted {
+        return Err(AppError::Incomplete(
+            "not everything due was sent: see above".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The summary of a send for the selected organisations, and whether all of them are sent.

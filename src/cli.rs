@@ -157,6 +157,9 @@ pub enum PartArg {
 
 #[derive(Debug, Subcommand)]
 pub enum SendWhat {
+    /// The calendar invitations: to every registered attendee who has none yet, updates after a
+    /// change of time or room, cancellations; `run` does the same on every round.
+    Calendar,
     /// The invitations: each organisation gets one, exactly once, however often this runs.
     Invitations {
         /// Only this organisation (may be repeated).

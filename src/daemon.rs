@@ -93,6 +93,7 @@ async fn rounds(
 ) -> Result<(), AppError> {
     loop {
         scheduled_invitations(config, clock, register).await?;
+        calendar_sync(config, clock, register).await?;
         let now = clock.now();
         let due = register
             .call(move |r| Ok(r.next_due()?.is_some_and(|t| t <= now)))
@@ -132,6 +133,29 @@ async fn rounds(
             _ = woke.notified() => {}
         }
     }
+}
+
+/// Brings the calendar invitations up to date with the register (new registrations, changed
+/// attendees) and the config (a new time or room, a cancelled meeting).
+async fn calendar_sync(
+    config: &Arc<Config>,
+    clock: Clock,
+    register: &RegisterHandle,
+) -> Result<(), AppError> {
+    let cfg = Arc::clone(config);
+    let now = clock.now();
+    let report = register
+        .call_blocking(move |r| {
+            crate::calendar::sync(&cfg, r, now).map_err(|e| match e {
+                crate::calendar::CalendarError::Register(e) => e,
+                other => RegisterError::Invalid(other.to_string()),
+            })
+        })
+        .await?;
+    for q in &report.queued {
+        info!(org = %q.org, event = %q.event, method = q.method, to = %q.address, "calendar object put in the outbox");
+    }
+    Ok(())
 }
 
 /// The key under which the scheduled send of this revision of the invitations is recorded.

@@ -23,6 +23,7 @@
 //!   [`progress`] (a bar on a terminal), [`failpoint`] (crash points for the kill -9 tests).
 
 pub mod app;
+pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -42,6 +42,12 @@ pub const REQUIRED: &[&str] = &[
     "confirmation.nb.txt.j2",
     "confirmation.en.subject.j2",
     "confirmation.en.txt.j2",
+    "calendar.nb.subject.j2",
+    "calendar.nb.txt.j2",
+    "calendar.nb.html.j2",
+    "calendar.en.subject.j2",
+    "calendar.en.txt.j2",
+    "calendar.en.html.j2",
 ];
 
 impl Templates {

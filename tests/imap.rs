@@ -21,9 +21,10 @@ const FIXTURE_SECRET: &[u8] = b"samskap-fixture!";
 fn start_rig() -> MailRig {
     let mut users: Vec<String> = MINISTRIES.iter().map(|m| postmottak(m)).collect();
     users.push(COORDINATOR.to_string());
-    // The people whose replies get a confirmation.
+    // The people whose replies get a confirmation or a meeting in their calendar.
     for person in [
         "kari.nordmann@kld.dep.no",
+        "per.olsen@kld.dep.no",
         "lise.berg@aid.dep.no",
         "ingrid@reddbarna.no",
     ] {
@@ -143,6 +144,23 @@ fn wait_for(ws: &Workspace, what: &str, check: impl Fn(&serde_json::Value) -> bo
     }
 }
 
+/// Waits until the daemon's log says `needle` at least `count` times; returns the log.
+fn wait_for_log(ws: &Workspace, needle: &str, count: usize) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let log = std::fs::read_to_string(ws.dir.path().join("daemon.log")).unwrap_or_default();
+        if log.matches(needle).count() >= count {
+            return log;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "waited 60 s for {count} × {needle:?} in the log:\n{log}"
+        );
+        #[allow(clippy::disallowed_methods)]
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn org(status: &serde_json::Value, id: &str) -> serde_json::Value {
     status["organisations"]
         .as_array()
@@ -236,7 +254,11 @@ fn replies_delivered_while_the_daemon_runs_reach_the_register() {
                 .is_none_or(|a| a.is_empty())
     });
     assert!(org(&s, "hod")["contact"].is_null());
-    // Confirmations went out through Postfix to the two people who wrote (not to the out-of-office).
+    // Confirmations went out through Postfix to the three people who wrote (not to the
+    // out-of-office). They go out in the round after the replies are read: wait for them, then
+    // check that no more than three were sent.
+    wait_for_log(&ws, " kind=confirmation ", 3);
+    wait_for_log(&ws, " kind=calendar ", 3);
     rig.wait_for_empty_queue();
     stop_daemon(&ws, daemon);
     let log = std::fs::read_to_string(ws.dir.path().join("daemon.log")).unwrap();
@@ -253,9 +275,24 @@ fn replies_delivered_while_the_daemon_runs_reach_the_register() {
         "lise.berg@aid.dep.no",
         "ingrid@reddbarna.no",
     ] {
-        let got = rig.messages(person, "");
+        let got: Vec<String> = rig
+            .messages(person, "")
+            .iter()
+            .map(|m| String::from_utf8_lossy(m).into_owned())
+            .filter(|m| m.contains(".confirmation."))
+            .collect();
         assert_eq!(got.len(), 1, "{person}");
-        assert!(String::from_utf8_lossy(&got[0]).contains("Auto-Submitted: auto-replied"));
+        assert!(got[0].contains("Auto-Submitted: auto-replied"));
+    }
+    // Kari registered herself and a colleague for the kickoff: both are sent the meeting.
+    for person in ["kari.nordmann@kld.dep.no", "per.olsen@kld.dep.no"] {
+        let calendar: Vec<_> = rig
+            .messages(person, "")
+            .iter()
+            .map(|m| String::from_utf8_lossy(m).into_owned())
+            .filter(|m| m.contains("text/calendar; method=REQUEST"))
+            .collect();
+        assert_eq!(calendar.len(), 1, "{person}:\n{log}");
     }
 }
 

@@ -173,11 +173,23 @@ fn the_daemon_reads_the_local_inbox_and_confirms_to_the_sender() {
     ws.run(&["--now", "2022-06-16T12:00:00+02:00", "run", "--once"])
         .expect(0);
     let outbox = ws.outbox_files();
+    let of_kind = |kind: &str| {
+        outbox
+            .iter()
+            .filter(|m| message_id(m).contains(&format!(".{kind}.")))
+            .count()
+    };
     assert_eq!(
-        outbox.len(),
-        before + 1,
+        of_kind("confirmation"),
+        1,
         "one confirmation, to the person, none to the out-of-office"
     );
+    assert_eq!(
+        of_kind("calendar"),
+        2,
+        "the meeting, to each of the two registered"
+    );
+    assert_eq!(outbox.len(), before + 3, "and nothing else");
     let confirmation = outbox
         .iter()
         .map(|m| mail_parser::MessageParser::default().parse(m).unwrap())
@@ -199,8 +211,8 @@ fn the_daemon_reads_the_local_inbox_and_confirms_to_the_sender() {
             .unwrap_or("")
             .contains("AM0PR09MB1234.kld")
     );
-    // A second round reads nothing new and confirms nothing again.
+    // A second round reads nothing new and confirms or invites nothing again.
     ws.run(&["--now", "2022-06-16T12:30:00+02:00", "run", "--once"])
         .expect(0);
-    assert_eq!(ws.outbox_files().len(), before + 1);
+    assert_eq!(ws.outbox_files().len(), before + 3);
 }

@@ -89,8 +89,22 @@ pub struct Config {
     pub transport: Transport,
     pub imap: Option<ImapConfig>,
     pub inbox: InboxConfig,
+    pub calendar: CalendarConfig,
     pub retry: RetryPolicy,
     pub templates: Templates,
+}
+
+/// Calendar invitations (iMIP).
+#[derive(Debug, Clone)]
+pub struct CalendarConfig {
+    /// Whether registered attendees get calendar invitations for meetings with a fixed time.
+    pub invitations: bool,
+}
+
+impl Default for CalendarConfig {
+    fn default() -> Self {
+        CalendarConfig { invitations: true }
+    }
 }
 
 /// How the inbox is read and what is trusted in it.
@@ -198,6 +212,18 @@ pub struct Event {
     pub location: Option<Text>,
     /// How replies name it besides its name and date, lowercase.
     pub aliases: Vec<String>,
+    /// Called off: calendar invitations are cancelled.
+    pub cancelled: bool,
+}
+
+impl Event {
+    /// The time, when it is fixed.
+    pub fn slot(&self) -> Option<Slot> {
+        match &self.time {
+            EventTime::Fixed(slot) => Some(*slot),
+            EventTime::Open { .. } => None,
+        }
+    }
 }
 
 /// What a deadline is for.
@@ -599,6 +625,7 @@ struct Document {
     smtp: Section<raw::RawSmtp>,
     imap: Section<raw::RawImap>,
     inbox: Section<raw::RawInbox>,
+    calendar: Section<raw::RawCalendar>,
     retry: Section<raw::RawRetry>,
 }
 
@@ -617,6 +644,7 @@ const SECTIONS: &[&str] = &[
     "smtp",
     "imap",
     "inbox",
+    "calendar",
     "retry",
 ];
 
@@ -765,6 +793,9 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
     let imap = doc.imap.and_then(|s| cx.item::<raw::RawImap>(s, "imap"));
     let retry = doc.retry.and_then(|s| cx.item::<raw::RawRetry>(s, "retry"));
     let inbox = doc.inbox.and_then(|s| cx.item::<raw::RawInbox>(s, "inbox"));
+    let calendar = doc
+        .calendar
+        .and_then(|s| cx.item::<raw::RawCalendar>(s, "calendar"));
 
     // Stage 2: meaning. Each check adds its problems and goes on, so all are reported together.
     let process = process.map(|(p, line)| validate_process(cx, p, line));
@@ -798,6 +829,11 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
         .unwrap_or_default();
     let inbox = inbox
         .map(|(i, line)| validate_inbox(cx, i, line))
+        .unwrap_or_default();
+    let calendar = calendar
+        .map(|(c, _)| CalendarConfig {
+            invitations: c.invitations.unwrap_or(true),
+        })
         .unwrap_or_default();
 
     let templates_dir = base.join(
@@ -842,6 +878,7 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
         transport: transport?,
         imap,
         inbox,
+        calendar,
         retry,
         templates: templates?,
     })
@@ -1049,6 +1086,7 @@ fn validate_events(cx: &mut Ctx<'_>, events: Vec<(usize, (raw::RawEvent, usize))
                     .iter()
                     .map(|a| a.to_lowercase())
                     .collect(),
+                cancelled: e.cancelled.unwrap_or(false),
             });
         }
     }

@@ -77,6 +77,8 @@ pub struct RawEvent {
     pub location: Option<RawText>,
     /// How replies name it besides its name and date ("oppfølgingsmøtet").
     pub aliases: Option<Vec<String>>,
+    /// Called off: everyone invited by calendar gets a cancellation.
+    pub cancelled: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -186,4 +188,10 @@ pub struct RawInbox {
     pub poll_interval: Option<String>,
     pub idle_timeout: Option<String>,
     pub confirmations: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    pub invitations: Option<bool>,
 }

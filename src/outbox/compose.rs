@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
 use lettre::Address;
-use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message, MultiPart, SinglePart};
 use sha2::{Digest, Sha256};
 
@@ -29,6 +29,10 @@ pub struct Letter {
     pub envelope_from: Address,
     /// Extra headers, name and value.
     pub headers: Vec<(String, String)>,
+    /// An iCalendar object (iMIP): the method (REQUEST, CANCEL) and the text. It goes last in
+    /// the multipart/alternative, as `text/calendar; method=…`, which is what makes Outlook,
+    /// Google and Apple Mail show the meeting with its answer buttons.
+    pub calendar: Option<(String, String)>,
 }
 
 /// A message ready for the outbox.
@@ -93,14 +97,28 @@ pub fn build(letter: &Letter) -> Result<Composed, ComposeError> {
     let envelope = lettre::address::Envelope::new(Some(letter.envelope_from.clone()), recipients.clone())
         .map_err(|e| fail(e.to_string()))?;
     builder = builder.envelope(envelope);
-    let message = match &letter.html {
-        Some(html) => builder.multipart(
-            MultiPart::alternative()
+    let message = match (&letter.html, &letter.calendar) {
+        (None, None) => builder.singlepart(SinglePart::plain(letter.text.clone())),
+        (html, calendar) => {
+            let mut parts = MultiPart::alternative()
                 .boundary(boundary(&letter.message_id))
-                .singlepart(SinglePart::plain(letter.text.clone()))
-                .singlepart(SinglePart::html(html.clone())),
-        ),
-        None => builder.singlepart(SinglePart::plain(letter.text.clone())),
+                .singlepart(SinglePart::plain(letter.text.clone()));
+            if let Some(html) = html {
+                parts = parts.singlepart(SinglePart::html(html.clone()));
+            }
+            if let Some((method, ics)) = calendar {
+                let content_type =
+                    ContentType::parse(&format!("text/calendar; method={method}; charset=utf-8"))
+                        .map_err(|e| fail(format!("calendar part: {e}")))?;
+                parts = parts.singlepart(
+                    SinglePart::builder()
+                        .header(content_type)
+                        .header(ContentTransferEncoding::Base64)
+                        .body(ics.clone()),
+                );
+            }
+            builder.multipart(parts)
+        }
     }
     .map_err(|e| fail(e.to_string()))?;
     Ok(Composed {
@@ -137,6 +155,7 @@ mod tests {
             date: "2022-06-15T08:00:00Z".parse().unwrap(),
             envelope_from: "tom-arne.nygaard+ogp5-abcd2345@kdd.dep.no".parse().unwrap(),
             headers: vec![("X-Samskap-Ref".into(), "OGP5:abcd2345".into())],
+            calendar: None,
         }
     }
 
@@ -174,5 +193,24 @@ mod tests {
             Some("OGP5:abcd2345")
         );
         assert_eq!(composed.recipients[0].to_string(), "postmottak@aid.dep.no");
+    }
+
+    #[test]
+    fn a_calendar_object_is_the_last_alternative_with_its_method() {
+        use mail_parser::MimeHeaders;
+        let mut with_calendar = letter();
+        let ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n";
+        with_calendar.calendar = Some(("REQUEST".into(), ics.into()));
+        let composed = build(&with_calendar).unwrap();
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&composed.bytes)
+            .unwrap();
+        let root = parsed.root_part().content_type().unwrap();
+        assert_eq!(root.subtype(), Some("alternative"));
+        let last = parsed.parts.last().unwrap();
+        let ct = last.content_type().unwrap();
+        assert_eq!((ct.ctype(), ct.subtype()), ("text", Some("calendar")));
+        assert_eq!(ct.attribute("method"), Some("REQUEST"));
+        assert_eq!(last.text_contents(), Some(ics));
     }
 }

@@ -141,6 +141,7 @@ pub fn compose(
                 format!("{}:{}", config.process.id, reply.token),
             ),
         ],
+        calendar: None,
     };
     let composed = compose::build(&letter)?;
     Ok(NewMessage {

@@ -142,6 +142,7 @@ pub fn draft(
             "X-Samskap-Ref".into(),
             format!("{}:{}", config.process.id, reply.token),
         )],
+        calendar: None,
     };
     Ok(Draft {
         org_id: org.id.clone(),

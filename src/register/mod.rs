@@ -3,6 +3,7 @@
 //! items and the audit trail. One owner holds the connection; see [`actor`].
 
 pub mod actor;
+pub mod calendar;
 pub mod inbound;
 
 use std::collections::{HashMap, HashSet};
@@ -17,6 +18,7 @@ pub use actor::RegisterHandle;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_inbound.sql"),
+    include_str!("migrations/003_calendar.sql"),
 ];
 
 /// A register operation that failed.

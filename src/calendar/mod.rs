@@ -1,0 +1,511 @@
+//! The calendar stage: keeps every registered attendee's calendar in step with the meetings.
+//!
+//! [`plan`] compares who should hold an invitation (the registered attendees, or the
+//! organisation's address until attendees are known) and what the meeting is now (its time,
+//! place and wording, as a digest) with what was sent before, and says which objects to send: a
+//! REQUEST to the newly registered, the same with a higher SEQUENCE to everyone when the meeting
+//! changed, a CANCEL to whoever is no longer coming or to everyone when it is called off.
+//! [`sync`] renders those (`ics` and the `calendar.*` templates) and writes them to the outbox
+//! together with the new state, in one transaction, so a crash sends nothing twice.
+
+pub mod ics;
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use lettre::message::Mailbox;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::config::{Config, Event, Lang, Slot};
+use crate::outbox::compose::{self, Letter};
+use crate::outbox::ident::{self, IdempotencyKey};
+use crate::outbox::invitation::{DraftError, message_id_domain, reply_to};
+use crate::outbox::letter;
+use crate::register::calendar::{CalendarEventRow, InviteeRow};
+use crate::register::{NewMessage, OrgRow, Register, RegisterError, RegistrationRow};
+use ics::{Invite, Method, Party};
+
+/// The outbox kind of calendar messages.
+pub const KIND: &str = "calendar";
+
+/// Someone who should hold an invitation to a meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wanted {
+    pub org_id: String,
+    /// The organisation's name in the person's language, for the letter.
+    pub org_name: String,
+    pub address: String,
+    pub name: Option<String>,
+    pub lang: Lang,
+}
+
+/// Who should hold an invitation to `event_id` now: each registered (or tentative) attendee with
+/// an address that has not bounced; the organisation's own address when it named no one with an
+/// address. Decliners and organisations that have not answered get nothing.
+pub fn wanted(
+    event_id: &str,
+    registrations: &[RegistrationRow],
+    orgs: &[OrgRow],
+    dead: &HashSet<String>,
+) -> Vec<Wanted> {
+    let mut out: Vec<Wanted> = Vec::new();
+    for r in registrations {
+        if r.event_id != event_id || !(r.status == "registered" || r.status == "tentative") {
+            continue;
+        }
+        let Some(org) = orgs.iter().find(|o| o.id == r.org_id) else {
+            continue;
+        };
+        let lang = if org.lang == "en" { Lang::En } else { Lang::Nb };
+        let org_name = match (lang, &org.name_en) {
+            (Lang::En, Some(en)) => en.clone(),
+            _ => org.name.clone(),
+        };
+        let mut named = Vec::new();
+        for a in r.attendees.as_array().into_iter().flatten() {
+            let Some(address) = a["email"].as_str().map(str::to_lowercase) else {
+                continue;
+            };
+            if dead.contains(&address) || named.iter().any(|w: &Wanted| w.address == address) {
+                continue;
+            }
+            named.push(Wanted {
+                org_id: org.id.clone(),
+                org_name: org_name.clone(),
+                address,
+                name: a["name"].as_str().map(str::to_string),
+                lang,
+            });
+        }
+        if named.is_empty() && !dead.contains(&org.address.to_lowercase()) {
+            named.push(Wanted {
+                org_id: org.id.clone(),
+                org_name: org_name.clone(),
+                address: org.address.to_lowercase(),
+                name: None,
+                lang,
+            });
+        }
+        for w in named {
+            if !out.iter().any(|o| o.address == w.address) {
+                out.push(w);
+            }
+        }
+    }
+    out
+}
+
+/// One calendar object to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub to: Wanted,
+    pub method: Method,
+    pub sequence: u32,
+    /// The how-manieth object this person gets for this meeting: part of its idempotency key.
+    pub round: u32,
+    /// A REQUEST sent because the meeting changed, not a first invitation.
+    pub update: bool,
+}
+
+/// What to send for one meeting, and the state to keep afterwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub event: CalendarEventRow,
+    pub invitees: Vec<InviteeRow>,
+    pub notices: Vec<Notice>,
+}
+
+/// The digest of what a calendar object says about `event` at `slot`: a change of any of it is a
+/// new SEQUENCE.
+pub fn digest(event: &Event, slot: Slot) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        slot.start.to_rfc3339(),
+        slot.end.to_rfc3339(),
+        event.name.nb.clone(),
+        event.name.en.clone(),
+        event.location.as_ref().map(|l| l.nb.clone()).unwrap_or_default(),
+        event.location.as_ref().map(|l| l.en.clone()).unwrap_or_default(),
+        event.cancelled.to_string(),
+    ] {
+        h.update(part.as_bytes());
+        h.update(b"\0");
+    }
+    data_encoding::HEXLOWER.encode(&h.finalize()[..12])
+}
+
+/// What must be sent for `event` (at `slot`, with `uid`), given what was sent before (`state`,
+/// `invitees`) and who should hold an invitation now (`wanted`). Pure.
+pub fn plan(
+    event: &Event,
+    slot: Slot,
+    uid: &str,
+    state: Option<&CalendarEventRow>,
+    invitees: &[InviteeRow],
+    wanted: &[Wanted],
+) -> Plan {
+    let digest = digest(event, slot);
+    let sequence = match state {
+        None => 0,
+        Some(s) if s.digest == digest => s.sequence,
+        Some(s) => s.sequence + 1,
+    };
+    let mut notices = Vec::new();
+    let mut rows = Vec::new();
+    let mut notify = |to: Wanted, method: Method, round: u32, update: bool, rows: &mut Vec<InviteeRow>| {
+        rows.push(InviteeRow {
+            event_id: event.id.clone(),
+            address: to.address.clone(),
+            org_id: Some(to.org_id.clone()),
+            name: to.name.clone(),
+            sequence,
+            round,
+            state: if method == Method::Cancel {
+                "cancelled"
+            } else {
+                "invited"
+            }
+            .into(),
+        });
+        notices.push(Notice {
+            to,
+            method,
+            sequence,
+            round,
+            update,
+        });
+    };
+    let wanted_now: &[Wanted] = if event.cancelled { &[] } else { wanted };
+    for w in wanted_now {
+        match invitees.iter().find(|i| i.address == w.address) {
+            None => notify(w.clone(), Method::Request, 1, false, &mut rows),
+            Some(i) if i.state != "invited" => {
+                notify(w.clone(), Method::Request, i.round + 1, false, &mut rows)
+            }
+            Some(i) if i.sequence < sequence => {
+                notify(w.clone(), Method::Request, i.round + 1, true, &mut rows)
+            }
+            Some(_) => {}
+        }
+    }
+    for i in invitees {
+        if i.state == "invited" && !wanted_now.iter().any(|w| w.address == i.address) {
+            let known = wanted.iter().find(|w| Some(&w.org_id) == i.org_id.as_ref());
+            let to = Wanted {
+                org_id: i.org_id.clone().unwrap_or_default(),
+                org_name: known
+                    .map(|w| w.org_name.clone())
+                    .unwrap_or_else(|| i.org_id.clone().unwrap_or_default()),
+                address: i.address.clone(),
+                name: i.name.clone(),
+                lang: known.map(|w| w.lang).unwrap_or(Lang::Nb),
+            };
+            notify(to, Method::Cancel, i.round + 1, false, &mut rows);
+        }
+    }
+    Plan {
+        event: CalendarEventRow {
+            event_id: event.id.clone(),
+            uid: state.map(|s| s.uid.clone()).unwrap_or_else(|| uid.to_string()),
+            sequence,
+            digest,
+        },
+        invitees: rows,
+        notices,
+    }
+}
+
+/// The UID of `event`'s calendar objects: `ogp5-kickoff@kdd.dep.no`, which replies bring back.
+pub fn uid(config: &Config, event: &str) -> String {
+    format!("{}-{event}@{}", config.process.id, message_id_domain(config))
+}
+
+/// One calendar object a sync put in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    pub event: String,
+    pub method: &'static str,
+    pub org: String,
+    pub address: String,
+}
+
+/// What a calendar sync did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Every object put in the outbox.
+    pub queued: Vec<Queued>,
+}
+
+/// A calendar sync that failed; nothing of the failing meeting was written.
+#[derive(Debug, thiserror::Error)]
+pub enum CalendarError {
+    #[error(transparent)]
+    Draft(#[from] DraftError),
+    #[error(transparent)]
+    Register(#[from] RegisterError),
+}
+
+/// The slot of `event`: fixed in the config. (A meeting whose date is still open has none.)
+pub fn slot_of(event: &Event) -> Option<Slot> {
+    event.slot()
+}
+
+/// Brings every meeting's calendar invitations up to date with the register and the config:
+/// plans, renders and enqueues, one meeting per transaction.
+pub fn sync(
+    config: &Config,
+    register: &mut Register,
+    now: DateTime<Utc>,
+) -> Result<SyncReport, CalendarError> {
+    let mut report = SyncReport::default();
+    if !config.calendar.invitations {
+        return Ok(report);
+    }
+    let secret = register.secret()?;
+    let orgs = register.organisations()?;
+    let registrations = register.registrations()?;
+    let dead: HashSet<String> = register
+        .bounces()?
+        .into_iter()
+        .filter(|b| b.permanent)
+        .map(|b| b.recipient.to_lowercase())
+        .collect();
+    for event in &config.events {
+        let Some(slot) = slot_of(event) else { continue };
+        let state = register.calendar_event(&event.id)?;
+        let invitees = register.invitees(&event.id)?;
+        let wanted = wanted(&event.id, &registrations, &orgs, &dead);
+        let plan = plan(
+            event,
+            slot,
+            &uid(config, &event.id),
+            state.as_ref(),
+            &invitees,
+            &wanted,
+        );
+        if plan.notices.is_empty() && state.as_ref() == Some(&plan.event) {
+            continue;
+        }
+        let mut messages = Vec::new();
+        for notice in &plan.notices {
+            messages.push(compose(
+                config,
+                &secret,
+                event,
+                slot,
+                &plan.event.uid,
+                notice,
+                now,
+            )?);
+        }
+        register.apply_calendar(&plan.event, &plan.invitees, &messages, now)?;
+        for n in &plan.notices {
+            report.queued.push(Queued {
+                event: event.id.clone(),
+                method: n.method.as_str(),
+                org: n.to.org_id.clone(),
+                address: n.to.address.clone(),
+            });
+        }
+    }
+    Ok(report)
+}
+
+#[derive(Serialize)]
+struct Ctx<'a> {
+    lang: Lang,
+    method: &'static str,
+    update: bool,
+    event: EventCtx<'a>,
+    attendee: AttendeeCtx<'a>,
+    org: NameCtx<'a>,
+    organiser: NameCtx<'a>,
+    coordinator: PersonCtx<'a>,
+}
+
+#[derive(Serialize)]
+struct EventCtx<'a> {
+    name: &'a str,
+    when: String,
+    location: &'a str,
+    cancelled: bool,
+}
+
+#[derive(Serialize)]
+struct AttendeeCtx<'a> {
+    name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct NameCtx<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct PersonCtx<'a> {
+    name: &'a str,
+    title: &'a str,
+}
+
+/// The message carrying `notice`: text, HTML and the calendar object, from the coordinator, with
+/// the organisation's token in Reply-To and subject like every other message of the process.
+pub fn compose(
+    config: &Config,
+    secret: &[u8],
+    event: &Event,
+    slot: Slot,
+    uid: &str,
+    notice: &Notice,
+    now: DateTime<Utc>,
+) -> Result<NewMessage, DraftError> {
+    let lang = notice.to.lang;
+    let tz = config.process.timezone;
+    let org_name = &notice.to.org_name;
+    let location = event.location.as_ref().map(|l| l.get(lang)).unwrap_or("");
+    let method = match notice.method {
+        Method::Request => "request",
+        Method::Cancel => "cancel",
+    };
+    let ctx = Ctx {
+        lang,
+        method,
+        update: notice.update,
+        event: EventCtx {
+            name: event.name.get(lang),
+            when: letter::slot(slot, tz, lang),
+            location,
+            cancelled: event.cancelled,
+        },
+        attendee: AttendeeCtx {
+            name: notice.to.name.as_deref(),
+        },
+        org: NameCtx { name: org_name },
+        organiser: NameCtx {
+            name: config.organiser.name.get(lang),
+        },
+        coordinator: PersonCtx {
+            name: &config.coordinator.name,
+            title: config
+                .coordinator
+                .title
+                .as_ref()
+                .map(|t| t.get(lang))
+                .unwrap_or(""),
+        },
+    };
+    let value = minijinja::Value::from(minijinja::value::Serde(&ctx));
+    let render = |part: &str| {
+        config
+            .templates
+            .render(&format!("calendar.{}.{part}.j2", lang.code()), &value)
+            .map_err(|source| DraftError::Template {
+                org: notice.to.org_id.clone(),
+                source,
+            })
+    };
+    let address_hash = Sha256::digest(notice.to.address.as_bytes());
+    let key = IdempotencyKey {
+        process: config.process.id.clone(),
+        kind: KIND.into(),
+        org: notice.to.org_id.clone(),
+        event: format!(
+            "{}-{}-{}",
+            event.id,
+            data_encoding::HEXLOWER.encode(&address_hash[..4]),
+            notice.round
+        ),
+        revision: notice.sequence,
+    };
+    let reply = reply_to(config, secret, &notice.to.org_id);
+    let mut subject = render("subject")?.trim().replace(['\r', '\n'], " ");
+    if let Some(tag) = &reply.tag {
+        subject = format!("{subject} {tag}");
+    }
+    let bad_address = |e: lettre::address::AddressError| {
+        DraftError::Compose(compose::ComposeError::new(
+            &key.as_string(),
+            format!("bad address {:?}: {e}", notice.to.address),
+        ))
+    };
+    let to: lettre::Address = notice.to.address.parse().map_err(bad_address)?;
+    let from = config
+        .coordinator
+        .email
+        .clone()
+        .unwrap_or_else(|| config.replies.address.clone());
+    let description = format!(
+        "{}\n{}{}\n\n{}: {}, {}",
+        event.name.get(lang),
+        letter::slot(slot, tz, lang),
+        if location.is_empty() {
+            String::new()
+        } else {
+            format!("\n{location}")
+        },
+        config.organiser.name.get(lang),
+        config.coordinator.name,
+        from
+    );
+    let ics = ics::render(&Invite {
+        method: notice.method,
+        uid: uid.to_string(),
+        sequence: notice.sequence,
+        stamp: now,
+        slot,
+        tz,
+        summary: event.name.get(lang).to_string(),
+        location: (!location.is_empty()).then(|| location.to_string()),
+        description,
+        organizer: Party {
+            name: Some(config.coordinator.name.clone()),
+            email: from.to_string(),
+        },
+        attendee: Party {
+            name: notice.to.name.clone(),
+            email: notice.to.address.clone(),
+        },
+    });
+    let letter = Letter {
+        from: Mailbox::new(Some(config.coordinator.name.clone()), from.clone()),
+        reply_to: Some(Mailbox::new(
+            Some(config.coordinator.name.clone()),
+            reply.address.clone(),
+        )),
+        to: vec![Mailbox::new(notice.to.name.clone(), to)],
+        subject,
+        text: render("txt")?,
+        html: Some(render("html")?),
+        lang,
+        message_id: ident::message_id(secret, &key, &message_id_domain(config)),
+        date: now,
+        envelope_from: if config.replies.envelope_token && config.replies.plus_token {
+            reply.address.clone()
+        } else {
+            from
+        },
+        headers: vec![(
+            "X-Samskap-Ref".into(),
+            format!("{}:{}", config.process.id, reply.token),
+        )],
+        calendar: Some((notice.method.as_str().into(), ics)),
+    };
+    let composed = compose::build(&letter)?;
+    Ok(NewMessage {
+        key: key.as_string(),
+        kind: KIND.into(),
+        org_id: Some(notice.to.org_id.clone()),
+        event_id: Some(event.id.clone()),
+        revision: notice.sequence,
+        message_id: composed.message_id,
+        envelope_from: composed.envelope_from.to_string(),
+        recipients: composed.recipients.iter().map(|a| a.to_string()).collect(),
+        subject: composed.subject,
+        lang: Some(lang.code().into()),
+        body: composed.bytes,
+        not_before: now,
+    })
+}
+
+#[cfg(test)]
+mod tests;

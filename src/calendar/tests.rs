@@ -1,0 +1,215 @@
+//! Who gets which calendar object when: the rules of [`super::plan`] and [`super::wanted`].
+
+use super::*;
+use serde_json::json;
+
+fn config() -> Config {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/ogp5.toml");
+    Config::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn kickoff(config: &Config) -> (Event, Slot) {
+    let event = config.event("kickoff").unwrap().clone();
+    let slot = event.slot().unwrap();
+    (event, slot)
+}
+
+fn org(id: &str, lang: &str) -> OrgRow {
+    OrgRow {
+        id: id.into(),
+        kind: "ministry".into(),
+        name: id.to_uppercase(),
+        name_en: None,
+        lang: lang.into(),
+        address: format!("postmottak@{id}.dep.no"),
+        token: "abcd2345".into(),
+        referred_by: None,
+        source: "config".into(),
+        domains: vec![format!("{id}.dep.no")],
+    }
+}
+
+fn registration(org: &str, status: &str, attendees: serde_json::Value) -> RegistrationRow {
+    RegistrationRow {
+        org_id: org.into(),
+        event_id: "kickoff".into(),
+        status: status.into(),
+        attendees,
+        attendee_count: None,
+        late: false,
+        updated_at: "2022-06-16T10:00:00Z".into(),
+        message_id: "m@x".into(),
+    }
+}
+
+fn orgs() -> Vec<OrgRow> {
+    vec![
+        org("kld", "nb"),
+        org("ud", "en"),
+        org("fin", "nb"),
+        org("jd", "nb"),
+    ]
+}
+
+fn registrations() -> Vec<RegistrationRow> {
+    vec![
+        registration(
+            "kld",
+            "registered",
+            json!([{"name": "Kari Nordmann", "email": "Kari.Nordmann@kld.dep.no"}, {"name": "Ola Hansen", "email": "ola.hansen@kld.dep.no"}]),
+        ),
+        // A count but no names: the organisation's own address.
+        registration("ud", "registered", json!([])),
+        registration("fin", "declined", json!([])),
+        registration("jd", "tentative", json!([{"name": "Per Berg", "email": null}])),
+    ]
+}
+
+/// The state after `plan` was carried out.
+fn after(plan: &Plan, invitees: &[InviteeRow]) -> (CalendarEventRow, Vec<InviteeRow>) {
+    let mut rows: Vec<InviteeRow> = invitees
+        .iter()
+        .filter(|i| !plan.invitees.iter().any(|p| p.address == i.address))
+        .cloned()
+        .collect();
+    rows.extend(plan.invitees.iter().cloned());
+    (plan.event.clone(), rows)
+}
+
+fn sent(plan: &Plan) -> Vec<(&str, Method, u32, bool)> {
+    plan.notices
+        .iter()
+        .map(|n| (n.to.address.as_str(), n.method, n.sequence, n.update))
+        .collect()
+}
+
+#[test]
+fn registered_attendees_are_invited_and_the_organisation_when_it_named_no_one() {
+    let config = config();
+    let (event, slot) = kickoff(&config);
+    let wanted = wanted("kickoff", &registrations(), &orgs(), &HashSet::new());
+    let plan = plan(&event, slot, "ogp5-kickoff@kdd.dep.no", None, &[], &wanted);
+    assert_eq!(
+        sent(&plan),
+        [
+            ("kari.nordmann@kld.dep.no", Method::Request, 0, false),
+            ("ola.hansen@kld.dep.no", Method::Request, 0, false),
+            ("postmottak@ud.dep.no", Method::Request, 0, false),
+            ("postmottak@jd.dep.no", Method::Request, 0, false),
+        ]
+    );
+    assert_eq!(plan.event.sequence, 0);
+    assert_eq!(plan.notices[2].to.lang, Lang::En);
+    assert!(plan.invitees.iter().all(|i| i.state == "invited" && i.round == 1));
+}
+
+#[test]
+fn nothing_is_sent_twice_for_the_same_state() {
+    let config = config();
+    let (event, slot) = kickoff(&config);
+    let wanted = wanted("kickoff", &registrations(), &orgs(), &HashSet::new());
+    let first = plan(&event, slot, "ogp5-kickoff@kdd.dep.no", None, &[], &wanted);
+    let (state, invitees) = after(&first, &[]);
+    let again = plan(
+        &event,
+        slot,
+        "ogp5-kickoff@kdd.dep.no",
+        Some(&state),
+        &invitees,
+        &wanted,
+    );
+    assert!(again.notices.is_empty(), "{:?}", sent(&again));
+    assert_eq!(again.event, state);
+}
+
+#[test]
+fn a_new_room_is_an_update_with_a_higher_sequence_to_everyone_invited() {
+    let config = config();
+    let (mut event, slot) = kickoff(&config);
+    let wanted = wanted("kickoff", &registrations(), &orgs(), &HashSet::new());
+    let first = plan(&event, slot, "u", None, &[], &wanted);
+    let (state, invitees) = after(&first, &[]);
+    event.location.as_mut().unwrap().nb = "Akersgata 59, møterom 7".into();
+    let update = plan(&event, slot, "u", Some(&state), &invitees, &wanted);
+    assert_eq!(update.event.sequence, 1);
+    assert_eq!(update.notices.len(), 4);
+    assert!(
+        update
+            .notices
+            .iter()
+            .all(|n| n.method == Method::Request && n.update && n.sequence == 1)
+    );
+    assert!(update.notices.iter().all(|n| n.round == 2));
+    // And the sequence never goes back, even if the room is changed back.
+    let (state, invitees) = after(&update, &invitees);
+    let (original, _) = kickoff(&config);
+    let back = plan(&original, slot, "u", Some(&state), &invitees, &wanted);
+    assert_eq!(back.event.sequence, 2);
+}
+
+#[test]
+fn someone_no_longer_coming_gets_a_cancellation_and_the_others_nothing() {
+    let config = config();
+    let (event, slot) = kickoff(&config);
+    let before = wanted("kickoff", &registrations(), &orgs(), &HashSet::new());
+    let first = plan(&event, slot, "u", None, &[], &before);
+    let (state, invitees) = after(&first, &[]);
+    // "Vi blir bare én": Ola is gone.
+    let mut regs = registrations();
+    regs[0].attendees = json!([{"name": "Kari Nordmann", "email": "kari.nordmann@kld.dep.no"}]);
+    let now = wanted("kickoff", &regs, &orgs(), &HashSet::new());
+    let change = plan(&event, slot, "u", Some(&state), &invitees, &now);
+    assert_eq!(
+        sent(&change),
+        [("ola.hansen@kld.dep.no", Method::Cancel, 0, false)]
+    );
+    assert_eq!(change.invitees[0].state, "cancelled");
+    // Ola comes back after all: a fresh invitation, a new round, so a new message.
+    let (state, invitees) = after(&change, &invitees);
+    let back = plan(&event, slot, "u", Some(&state), &invitees, &before);
+    assert_eq!(
+        sent(&back),
+        [("ola.hansen@kld.dep.no", Method::Request, 0, false)]
+    );
+    assert_eq!(back.notices[0].round, 3);
+}
+
+#[test]
+fn a_called_off_meeting_is_cancelled_for_everyone_with_a_higher_sequence() {
+    let config = config();
+    let (mut event, slot) = kickoff(&config);
+    let wanted = wanted("kickoff", &registrations(), &orgs(), &HashSet::new());
+    let first = plan(&event, slot, "u", None, &[], &wanted);
+    let (state, invitees) = after(&first, &[]);
+    event.cancelled = true;
+    let cancel = plan(&event, slot, "u", Some(&state), &invitees, &wanted);
+    assert_eq!(cancel.notices.len(), 4);
+    assert!(
+        cancel
+            .notices
+            .iter()
+            .all(|n| n.method == Method::Cancel && n.sequence == 1)
+    );
+    let (state, invitees) = after(&cancel, &invitees);
+    assert!(
+        plan(&event, slot, "u", Some(&state), &invitees, &wanted)
+            .notices
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_dead_address_is_skipped_for_the_organisations_own() {
+    let dead: HashSet<String> = [
+        "kari.nordmann@kld.dep.no".to_string(),
+        "ola.hansen@kld.dep.no".to_string(),
+    ]
+    .into();
+    let wanted = wanted("kickoff", &registrations(), &orgs(), &dead);
+    let kld: Vec<&str> = wanted
+        .iter()
+        .filter(|w| w.org_id == "kld")
+        .map(|w| w.address.as_str())
+        .collect();
+    assert_eq!(kld, ["postmottak@kld.dep.no"]);
+}

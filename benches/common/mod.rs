@@ -19,7 +19,13 @@ pub struct Measured {
 /// The run is measured from a small helper process (this benchmark binary started again with
 /// `--measure`): a process's peak memory counts what its parent held when it was forked, and the
 /// benchmark holds all its test mail. Every benchmark's `main` calls [`serve_measure`] first.
-pub fn run_samskap(config_path: &Path, data: &Path, now: &str, args: &[&str], env: &[(&str, &str)]) -> Measured {
+pub fn run_samskap(
+    config_path: &Path,
+    data: &Path,
+    now: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Measured {
     let mut command = Command::new(std::env::current_exe().expect("the benchmark binary"));
     command
         .arg("--measure")
@@ -73,7 +79,11 @@ pub fn serve_measure() {
     assert_eq!(waited, pid, "wait4 failed");
     // Reaped by wait4 above; the handle must not wait again.
     std::mem::forget(child);
-    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { 128 };
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        128
+    };
     let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
     println!(
         "{} {} {} {code}",

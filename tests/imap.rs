@@ -6,7 +6,6 @@ mod rig;
 mod support;
 
 use std::os::unix::process::ExitStatusExt;
-use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
@@ -16,7 +15,6 @@ use rig::{MailRig, PASSWORD};
 use support::*;
 
 const PASSWORD_ENV: &str = "SAMSKAP_TEST_PASSWORD";
-const FIXTURE_SECRET: &[u8] = b"samskap-fixture!";
 
 fn start_rig() -> MailRig {
     let mut users: Vec<String> = MINISTRIES.iter().map(|m| postmottak(m)).collect();
@@ -46,13 +44,7 @@ fn workspace(rig: &MailRig, inbox: &str) -> Workspace {
         with_transport(&ogp5_toml(), &transport).replace("confirmations = true ", &format!("{inbox} "));
     let mut ws = Workspace::new(&config);
     ws.env.push((PASSWORD_ENV.into(), PASSWORD.into()));
-    std::fs::create_dir_all(&ws.data).unwrap();
-    let mut register = samskap::register::Register::open(&ws.data.join("samskap.db")).unwrap();
-    register
-        .set_meta("secret", &data_encoding::HEXLOWER.encode(FIXTURE_SECRET))
-        .unwrap();
-    drop(register);
-    ws.run(&["--now", SEND_TIME, "send", "invitations"]).expect(0);
+    let ws = ws.invitations_sent();
     rig.wait_for_empty_queue();
     ws
 }
@@ -77,12 +69,7 @@ fn deliver(rig: &MailRig, from: &str, to: &str, raw: &[u8]) {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/replies")
-            .join(name),
-    )
-    .unwrap()
+    std::fs::read(reply_fixture(name)).unwrap()
 }
 
 /// The coordinator's plus-address for `org` with the fixtures' secret.

@@ -7,28 +7,17 @@ use std::path::Path;
 
 use support::*;
 
-/// The fixtures' tokens were made with this secret; the register is given it before any run.
-const FIXTURE_SECRET: &[u8] = b"samskap-fixture!";
-
 fn fixtures() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replies")
 }
 
 /// A workspace whose register has the fixtures' secret and has sent the invitations.
 fn after_invitations() -> Workspace {
-    let ws = Workspace::ogp5();
-    std::fs::create_dir_all(&ws.data).unwrap();
-    let mut register = samskap::register::Register::open(&ws.data.join("samskap.db")).unwrap();
-    register
-        .set_meta("secret", &data_encoding::HEXLOWER.encode(FIXTURE_SECRET))
-        .unwrap();
-    drop(register);
-    ws.run(&["--now", SEND_TIME, "send", "invitations"]).expect(0);
-    ws
+    Workspace::ogp5().invitations_sent()
 }
 
 fn fixture(name: &str) -> String {
-    fixtures().join(name).display().to_string()
+    reply_fixture(name).display().to_string()
 }
 
 #[test]

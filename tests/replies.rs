@@ -4,6 +4,8 @@
 //! invitations, and what the register then holds must equal `NAME.json`. A mismatch writes
 //! `NAME.failed` beside it with what was found.
 
+mod support;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -12,9 +14,7 @@ use samskap::config::Config;
 use samskap::register::Register;
 use samskap::register::inbound::Location;
 use serde_json::{Value, json};
-
-/// The secret the fixtures' tokens and Message-IDs were made with.
-const FIXTURE_SECRET: &[u8] = b"samskap-fixture!";
+use support::FIXTURE_SECRET;
 
 fn config() -> Config {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/ogp5.toml");

@@ -156,6 +156,34 @@ impl Workspace {
     }
 }
 
+/// The reply fixtures' tokens and Message-IDs were made with this secret.
+pub const FIXTURE_SECRET: &[u8] = b"samskap-fixture!";
+
+/// A reply fixture in `tests/fixtures/replies`.
+pub fn reply_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/replies")
+        .join(name)
+}
+
+impl Workspace {
+    /// Gives the register the fixtures' secret, so their tokens are this process's own.
+    pub fn give_fixture_secret(&self) {
+        std::fs::create_dir_all(&self.data).unwrap();
+        let mut register = samskap::register::Register::open(&self.data.join("samskap.db")).unwrap();
+        register
+            .set_meta("secret", &data_encoding::HEXLOWER.encode(FIXTURE_SECRET))
+            .unwrap();
+    }
+
+    /// This workspace after the invitations of 15 June went out, with the fixtures' secret.
+    pub fn invitations_sent(self) -> Workspace {
+        self.give_fixture_secret();
+        self.run(&["--now", SEND_TIME, "send", "invitations"]).expect(0);
+        self
+    }
+}
+
 /// The 15 ministries' addresses, in the letter's order.
 pub const MINISTRIES: [&str; 15] = [
     "aid", "bfd", "fin", "fd", "hod", "jd", "kld", "kud", "kd", "lmd", "nfd", "oed", "sd", "smk", "ud",

@@ -100,6 +100,11 @@ fn declines_in_many_words() {
         "Unfortunately we cannot attend.",
         "We will not be able to join.",
         "Vi takker nei.",
+        "Vi må dessverre melde oss av møtet likevel.",
+        "Ingen av oss har anledning.",
+        "Jeg er dessverre forhindret.",
+        "We have to withdraw our registration.",
+        "I can no longer attend.",
     ] {
         let facts = read(text);
         assert_eq!(answer(&facts, "kickoff").intent, Intent::Declined, "{text}");

@@ -273,6 +273,27 @@ fn describe_action(action: &crate::decide::Action) -> String {
                 }
             )
         }
+        Action::SetAttendance {
+            org,
+            event,
+            person,
+            answer,
+            delegate,
+            late,
+        } => format!(
+            "{org}: {} {answer} {event}{}{}",
+            person
+                .email
+                .clone()
+                .or_else(|| person.name.clone())
+                .unwrap_or_default(),
+            delegate
+                .as_ref()
+                .and_then(|d| d.email.clone())
+                .map(|d| format!(" to {d}"))
+                .unwrap_or_default(),
+            if *late { " (late)" } else { "" }
+        ),
         Action::SetContact {
             org,
             name,

@@ -325,3 +325,151 @@ fn a_new_room_and_time_update_everyone_and_a_cancelled_meeting_is_cancelled() {
     send_calendar(&ws, "2022-06-22T09:00:00+02:00");
     assert_eq!(calendar_messages(&ws).len(), fourth.len());
 }
+
+/// An Outlook-style calendar answer from `from` (name, address) to our REQUEST.
+fn calendar_answer(from: (&str, &str), subject: &str, attendee_line: &str) -> String {
+    let (name, address) = from;
+    format!(
+        "From: {name} <{address}>\r\n\
+         To: Nygaard Tom Arne <tom-arne.nygaard@kdd.dep.no>\r\n\
+         Subject: {subject}\r\n\
+         Date: Sun, 19 Jun 2022 10:00:00 +0200\r\n\
+         Message-ID: <answer.{address}.{}@example.dep.no>\r\n\
+         MIME-Version: 1.0\r\n\
+         Content-Type: multipart/alternative; boundary=\"_000_\"\r\n\
+         \r\n\
+         --_000_\r\n\
+         Content-Type: text/plain; charset=\"utf-8\"\r\n\
+         \r\n\
+         \r\n\
+         --_000_\r\n\
+         Content-Type: text/calendar; charset=\"utf-8\"; method=REPLY\r\n\
+         \r\n\
+         BEGIN:VCALENDAR\r\n\
+         METHOD:REPLY\r\n\
+         PRODID:Microsoft Exchange Server 2010\r\n\
+         VERSION:2.0\r\n\
+         BEGIN:VEVENT\r\n\
+         {attendee_line}\r\n\
+         SUMMARY;LANGUAGE=nb-NO:{subject}\r\n\
+         DTSTART;TZID=W. Europe Standard Time:20220623T090000\r\n\
+         DTEND;TZID=W. Europe Standard Time:20220623T120000\r\n\
+         UID:{KICKOFF_UID}\r\n\
+         SEQUENCE:0\r\n\
+         DTSTAMP:20220619T080000Z\r\n\
+         END:VEVENT\r\n\
+         END:VCALENDAR\r\n\
+         \r\n\
+         --_000_--\r\n",
+        subject.len()
+    )
+}
+
+fn kickoff_attendees(ws: &Workspace, org: &str) -> (String, BTreeSet<String>) {
+    let status = ws.run(&["status", "--json"]).expect(0).json();
+    let o = status["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == org)
+        .cloned()
+        .unwrap();
+    let k = &o["events"]["kickoff"];
+    (
+        k["status"].as_str().unwrap_or("").to_string(),
+        k["attendees"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a["email"].as_str().map(str::to_string))
+            .collect(),
+    )
+}
+
+#[test]
+fn calendar_answers_change_only_the_place_of_who_answers() {
+    let ws = after_registrations();
+    let before = calendar_messages(&ws);
+    let answers = ws.dir.path().join("answers");
+    std::fs::create_dir_all(&answers).unwrap();
+    let write = |name: &str, text: String| {
+        let path = answers.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let per_declines = write(
+        "per.eml",
+        calendar_answer(
+            ("Per Olsen", "per.olsen@kld.dep.no"),
+            "Avslått: Samskapingsmøte om handlingsplan 5",
+            "ATTENDEE;PARTSTAT=DECLINED;CN=Per Olsen:mailto:per.olsen@kld.dep.no",
+        ),
+    );
+    let ingrid_delegates = write(
+        "ingrid.eml",
+        calendar_answer(
+            ("Ingrid Sol", "ingrid@reddbarna.no"),
+            "Delegert: Samskapingsmøte om handlingsplan 5",
+            "ATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO=\"mailto:martin.lund@reddbarna.no\":mailto:ingrid@reddbarna.no",
+        ),
+    );
+    let stranger = write(
+        "stranger.eml",
+        calendar_answer(
+            ("Mallory", "mallory@example.com"),
+            "Avslått: Samskapingsmøte om handlingsplan 5",
+            "ATTENDEE;PARTSTAT=DECLINED:mailto:kari.nordmann@kld.dep.no",
+        ),
+    );
+    ingest(
+        &ws,
+        "2022-06-19T10:05:00+02:00",
+        &[per_declines, ingrid_delegates, stranger],
+    );
+    // KLD still comes, with Kari alone; Redd Barna sends Martin instead of Ingrid.
+    assert_eq!(
+        kickoff_attendees(&ws, "kld"),
+        (
+            "registered".into(),
+            BTreeSet::from(["kari.nordmann@kld.dep.no".to_string()])
+        )
+    );
+    let (status, people) = kickoff_attendees(&ws, "reddbarna.no");
+    assert_eq!(status, "registered");
+    // (Martin was named without an address at registration: he is one person, not two.)
+    assert_eq!(people, BTreeSet::from(["martin.lund@reddbarna.no".to_string()]));
+    // The stranger's answer waits for a person.
+    let status = ws.run(&["status", "--json"]).expect(0).json();
+    assert_eq!(
+        status["review"].as_array().unwrap().len(),
+        1,
+        "{:#}",
+        status["review"]
+    );
+
+    // The delegate gets the meeting; Per and Ingrid, who answered in their own calendars, get no
+    // CANCEL.
+    send_calendar(&ws, "2022-06-19T10:10:00+02:00");
+    let after = calendar_messages(&ws);
+    let new = new_since(&before, &after);
+    assert_eq!(
+        recipients(&new),
+        BTreeSet::from(["martin.lund@reddbarna.no".to_string()])
+    );
+    assert_eq!(new[0].read["method"], "REQUEST");
+
+    // Martin accepts, with Outlook's subject only: nothing more to send, and he stays.
+    let martin_accepts = write(
+        "martin.eml",
+        "From: Martin Lund <martin.lund@reddbarna.no>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: Godtatt: Samskapingsmøte om handlingsplan 5\r\nDate: Sun, 19 Jun 2022 12:00:00 +0200\r\nMessage-ID: <martin.1@reddbarna.no>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\r\n"
+            .to_string(),
+    );
+    ingest(&ws, "2022-06-19T12:05:00+02:00", &[martin_accepts]);
+    send_calendar(&ws, "2022-06-19T12:10:00+02:00");
+    assert_eq!(calendar_messages(&ws).len(), after.len());
+    assert!(
+        kickoff_attendees(&ws, "reddbarna.no")
+            .1
+            .contains("martin.lund@reddbarna.no")
+    );
+}

@@ -8,9 +8,13 @@
 //! - a trusted server's `Authentication-Results` with dmarc=fail (or dkim/spf=fail without dmarc)
 //!   sends the change to review;
 //! - automatic replies, reports and notices never change registrations or contacts;
+//! - a calendar answer changes only the answering person's place, and only when they are of the
+//!   organisation or were invited on its behalf (a delegate); counter-proposals go to review;
 //! - a registration from outside every known domain creates an NGO only when the message belongs
 //!   to this process (a token, a reply to our mail, or the process named in it);
 //! - doubts, questions and anything unattributable go to review, with what would have been done.
+
+pub mod attendance;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -77,6 +81,18 @@ pub enum Action {
         late: bool,
         /// Replace what was registered (a correction) rather than add to it.
         replace: bool,
+    },
+    /// One person's calendar answer: they come, might, do not, or send someone else. Unlike
+    /// [`Action::SetRegistration`] it changes only that person's place.
+    SetAttendance {
+        org: String,
+        event: String,
+        person: Attendee,
+        /// accepted, tentative, declined or delegated.
+        answer: String,
+        /// Whom the person passed the invitation to.
+        delegate: Option<Attendee>,
+        late: bool,
     },
     SetContact {
         org: String,
@@ -369,16 +385,39 @@ fn event_ours(uid: &str, config: &Config) -> Option<String> {
     config.events.iter().find(|e| e.id == rest).map(|e| e.id.clone())
 }
 
+/// The event a calendar answer without UID names by its summary ("Godtatt: Samskapingsmøte …").
+fn event_named(summary: &str, config: &Config) -> Option<String> {
+    let s = summary.to_lowercase();
+    config
+        .events
+        .iter()
+        .find(|e| {
+            [&e.name.nb, &e.name.en]
+                .iter()
+                .any(|n| !n.is_empty() && s.contains(&n.to_lowercase()))
+        })
+        .or_else(|| {
+            config
+                .events
+                .iter()
+                .find(|e| e.aliases.iter().any(|a| s.contains(a.as_str())))
+        })
+        .map(|e| e.id.clone())
+}
+
 fn calendar(
     cal: &crate::understand::calendar::CalendarMessage,
     understood: &Understood,
     config: &Config,
-    _dir: &dyn Directory,
+    dir: &dyn Directory,
     sender_org: Option<OrgInfo>,
     ref_org: Option<OrgInfo>,
     received: DateTime<Utc>,
 ) -> Decision {
-    let event = cal.uid.as_deref().and_then(|u| event_ours(u, config));
+    let event = match &cal.uid {
+        Some(uid) => event_ours(uid, config),
+        None => cal.summary.as_deref().and_then(|s| event_named(s, config)),
+    };
     let Some(event) = event else {
         return Decision {
             org: None,
@@ -387,60 +426,107 @@ fn calendar(
             summary: format!("a calendar {} that is not about our events", cal.method),
         };
     };
-    let org = sender_org.or(ref_org);
     let sender = understood.from.clone().unwrap_or_default();
-    let Some(org) = org.filter(|_| cal.method != "COUNTER") else {
+    let sender_address = sender.address.to_lowercase();
+    // Who may answer for an organisation: its own people, and anyone we invited to this meeting
+    // on its behalf (a delegate named by the organisation may be at another domain).
+    let invited_org = || {
+        dir.sent_to(&sender_address)
+            .and_then(|s| s.org_id)
+            .and_then(|id| dir.org(&id))
+    };
+    let org = sender_org.or_else(invited_org);
+    if cal.method == "COUNTER" {
         return review(
-            None,
-            format!("a calendar {} for {event}: a person should answer it", cal.method),
+            org.or(ref_org).map(|o| o.id),
+            format!(
+                "{} proposes another time for {event} (calendar COUNTER): a person should answer it",
+                sender.address
+            ),
             Vec::new(),
         );
-    };
+    }
     if cal.method != "REPLY" {
         return Decision {
-            org: Some(org.id),
+            org: org.or(ref_org).map(|o| o.id),
             outcome: Outcome::Recorded,
             actions: Vec::new(),
             summary: format!("calendar {}", cal.method),
         };
     }
+    let Some(org) = org else {
+        return review(
+            ref_org.map(|o| o.id),
+            format!(
+                "a calendar answer for {event} from {}, who is not of any organisation in the process",
+                sender.address
+            ),
+            Vec::new(),
+        );
+    };
+    // The sender's own ATTENDEE line; a reply carries only the one answering, so a single line
+    // from another address is a client that answers as the mailbox it serves.
     let answer = cal
         .answers
         .iter()
-        .find(|(a, _)| *a == sender.address)
-        .or(cal.answers.first());
-    let status = match answer.map(|(_, p)| p.as_str()) {
-        Some("ACCEPTED") => "registered",
-        Some("DECLINED") => "declined",
-        Some("TENTATIVE") => "tentative",
+        .find(|a| a.address == sender_address)
+        .or_else(|| (cal.answers.len() == 1).then(|| &cal.answers[0]));
+    let Some(answer) = answer else {
+        return review(
+            Some(org.id),
+            format!("a calendar answer for {event} that says no attendee's answer"),
+            Vec::new(),
+        );
+    };
+    let answer_word = match answer.partstat.as_str() {
+        "ACCEPTED" => "accepted",
+        "DECLINED" => "declined",
+        "TENTATIVE" => "tentative",
+        "DELEGATED" => "delegated",
         other => {
             return review(
                 Some(org.id),
-                format!("a calendar answer {other:?} for {event}"),
+                format!("a calendar answer {other} for {event}"),
                 Vec::new(),
             );
         }
     };
-    let attendee = answer.map(|(address, _)| Attendee {
-        name: (*address == sender.address)
-            .then(|| sender.name.clone())
-            .flatten(),
-        email: Some(address.clone()),
+    let person = Attendee {
+        name: answer.name.clone().or_else(|| {
+            (answer.address == sender_address)
+                .then(|| sender.name.clone())
+                .flatten()
+        }),
+        email: Some(answer.address.clone()),
+    };
+    let delegate = answer.delegated_to.as_ref().map(|d| Attendee {
+        name: None,
+        email: Some(d.clone()),
     });
-    let late = is_late(config, &event, answered_at(understood, received));
+    let action = Action::SetAttendance {
+        org: org.id.clone(),
+        event: event.clone(),
+        person,
+        answer: answer_word.into(),
+        delegate,
+        late: is_late(config, &event, answered_at(understood, received)),
+    };
+    if let Some(failure) = authentication_fails(understood, config) {
+        return review(Some(org.id), failure, vec![action]);
+    }
     Decision {
-        org: Some(org.id.clone()),
+        org: Some(org.id),
         outcome: Outcome::Applied,
-        actions: vec![Action::SetRegistration {
-            org: org.id,
-            event: event.clone(),
-            status: status.into(),
-            attendees: attendee.into_iter().filter(|_| status != "declined").collect(),
-            count: None,
-            late,
-            replace: false,
-        }],
-        summary: format!("calendar answer for {event}: {status}"),
+        actions: vec![action],
+        summary: format!(
+            "calendar answer for {event}: {} {answer_word}{}",
+            answer.address,
+            answer
+                .delegated_to
+                .as_ref()
+                .map(|d| format!(" to {d}"))
+                .unwrap_or_default()
+        ),
     }
 }
 

@@ -28,6 +28,8 @@ fn an_ngo_is_known_by_its_domain_or_its_webmail_address() {
 
 struct Dir {
     orgs: Vec<(OrgInfo, Vec<&'static str>, &'static str)>,
+    /// (address, organisation) of people we sent a calendar invitation to.
+    invited: Vec<(&'static str, &'static str)>,
 }
 
 impl Directory for Dir {
@@ -52,8 +54,17 @@ impl Directory for Dir {
     fn sent(&self, _: &str) -> Option<SentInfo> {
         None
     }
-    fn sent_to(&self, _: &str) -> Option<SentInfo> {
-        None
+    fn sent_to(&self, address: &str) -> Option<SentInfo> {
+        self.invited
+            .iter()
+            .find(|(a, _)| *a == address)
+            .map(|(a, org)| SentInfo {
+                message_id: format!("ogp5.calendar.{org}.kickoff-1.r0.x@kdd.dep.no"),
+                org_id: Some(org.to_string()),
+                event_id: Some("kickoff".into()),
+                kind: "calendar".into(),
+                recipients: vec![a.to_string()],
+            })
     }
     fn org(&self, id: &str) -> Option<OrgInfo> {
         self.orgs
@@ -75,6 +86,7 @@ fn dir() -> Dir {
             vec!["aid.dep.no"],
             "bkt5uas4",
         )],
+        invited: vec![("ola@nav.no", "aid")],
     }
 }
 
@@ -190,6 +202,162 @@ fn an_out_of_office_changes_nothing() {
     assert_eq!(d.outcome, Outcome::Recorded);
     assert!(
         d.actions.iter().all(|a| matches!(a, Action::AutoReply { .. })),
+        "{d:?}"
+    );
+}
+
+/// A calendar message from `from` with `subject`, carrying `ics` as text/calendar if given.
+fn decide_calendar(from: &str, subject: &str, ics: Option<&str>) -> Decision {
+    let config = config();
+    let head = format!(
+        "From: {from}\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: {subject}\r\nMessage-ID: <c@x>\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\nMIME-Version: 1.0\r\n"
+    );
+    let raw = match ics {
+        Some(ics) => {
+            let method = if ics.contains("METHOD:COUNTER") {
+                "COUNTER"
+            } else {
+                "REPLY"
+            };
+            format!(
+                "{head}Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{subject}\r\n--b\r\nContent-Type: text/calendar; method={method}; charset=utf-8\r\n\r\n{ics}\r\n--b--\r\n"
+            )
+        }
+        None => format!("{head}Content-Type: text/plain; charset=utf-8\r\n\r\n\r\n"),
+    };
+    let understood = understand::understand(raw.as_bytes(), &understand::Context::from_config(&config));
+    decide(
+        &understood,
+        &config,
+        &dir(),
+        "2022-06-16T09:00:00Z".parse().unwrap(),
+    )
+}
+
+fn reply_ics(method: &str, attendee: &str) -> String {
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:{method}\r\nBEGIN:VEVENT\r\nUID:ogp5-kickoff@kdd.dep.no\r\nSEQUENCE:0\r\n{attendee}\r\nEND:VEVENT\r\nEND:VCALENDAR"
+    )
+}
+
+fn attendance(decision: &Decision) -> Option<(String, String, Option<String>, Option<String>)> {
+    decision.actions.iter().find_map(|a| match a {
+        Action::SetAttendance {
+            org,
+            person,
+            answer,
+            delegate,
+            ..
+        } => Some((
+            org.clone(),
+            answer.clone(),
+            person.email.clone(),
+            delegate.as_ref().and_then(|d| d.email.clone()),
+        )),
+        _ => None,
+    })
+}
+
+#[test]
+fn an_attendee_s_calendar_acceptance_is_their_own_place() {
+    let d = decide_calendar(
+        "Lise Berg <lise.berg@aid.dep.no>",
+        "Godtatt: Samskapingsmøte om handlingsplan 5",
+        Some(&reply_ics(
+            "REPLY",
+            "ATTENDEE;PARTSTAT=ACCEPTED;CN=Lise Berg:mailto:lise.berg@aid.dep.no",
+        )),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(
+        attendance(&d),
+        Some((
+            "aid".into(),
+            "accepted".into(),
+            Some("lise.berg@aid.dep.no".into()),
+            None
+        ))
+    );
+}
+
+#[test]
+fn outlook_s_answer_without_the_object_is_read_from_the_subject() {
+    for (subject, answer) in [
+        ("Godtatt: Samskapingsmøte om handlingsplan 5", "accepted"),
+        ("Avslått: Samskapingsmøte om handlingsplan 5", "declined"),
+        ("Tentative: Co-creation meeting on action plan 5", "tentative"),
+    ] {
+        let d = decide_calendar("Lise Berg <lise.berg@aid.dep.no>", subject, None);
+        let (org, got, who, _) = attendance(&d).unwrap_or_else(|| panic!("{subject}: {d:?}"));
+        assert_eq!((org.as_str(), got.as_str()), ("aid", answer), "{subject}");
+        assert_eq!(who.as_deref(), Some("lise.berg@aid.dep.no"));
+    }
+}
+
+#[test]
+fn a_delegation_names_who_comes_instead() {
+    let d = decide_calendar(
+        "Lise Berg <lise.berg@aid.dep.no>",
+        "Delegert: Samskapingsmøte",
+        Some(&reply_ics(
+            "REPLY",
+            "ATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO=\"mailto:ola@nav.no\":mailto:lise.berg@aid.dep.no",
+        )),
+    );
+    assert_eq!(
+        attendance(&d),
+        Some((
+            "aid".into(),
+            "delegated".into(),
+            Some("lise.berg@aid.dep.no".into()),
+            Some("ola@nav.no".into())
+        ))
+    );
+}
+
+#[test]
+fn a_delegate_we_invited_answers_for_the_organisation_from_another_domain() {
+    let d = decide_calendar(
+        "Ola Nordmann <ola@nav.no>",
+        "Godtatt: Samskapingsmøte om handlingsplan 5",
+        Some(&reply_ics(
+            "REPLY",
+            "ATTENDEE;PARTSTAT=ACCEPTED;DELEGATED-FROM=\"mailto:lise.berg@aid.dep.no\":mailto:ola@nav.no",
+        )),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(attendance(&d).map(|a| a.0), Some("aid".into()));
+}
+
+#[test]
+fn a_calendar_answer_from_a_stranger_changes_nothing() {
+    let d = decide_calendar(
+        "Someone <someone@gmail.com>",
+        "Accepted: Co-creation meeting on action plan 5",
+        Some(&reply_ics(
+            "REPLY",
+            "ATTENDEE;PARTSTAT=DECLINED:mailto:postmottak@aid.dep.no",
+        )),
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(attendance(&d).is_none());
+}
+
+#[test]
+fn a_counter_proposal_goes_to_a_person() {
+    let d = decide_calendar(
+        "Lise Berg <lise.berg@aid.dep.no>",
+        "Nytt tidspunkt foreslått: Samskapingsmøte",
+        Some(&reply_ics(
+            "COUNTER",
+            "ATTENDEE;PARTSTAT=TENTATIVE:mailto:lise.berg@aid.dep.no",
+        )),
+    );
+    assert_eq!(d.outcome, Outcome::Review);
+    assert!(
+        d.actions
+            .iter()
+            .any(|a| matches!(a, Action::Review { reason, .. } if reason.contains("COUNTER"))),
         "{d:?}"
     );
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::{NewMessage, Op, Register, RegisterError, Result, exec, ts};
 use crate::config::OrgKind;
+use crate::decide::attendance::{self, Registration, same_person};
 use crate::decide::{Action, Decision, Directory, OrgInfo, SentInfo};
 use crate::understand::extract::Attendee;
 
@@ -426,13 +427,6 @@ fn log(
     Ok(())
 }
 
-fn same_person(a: &Attendee, b: &Attendee) -> bool {
-    (a.email.is_some()
-        && a.email.as_deref().map(str::to_lowercase) == b.email.as_deref().map(str::to_lowercase))
-        || (a.name.is_some()
-            && a.name.as_deref().map(str::to_lowercase) == b.name.as_deref().map(str::to_lowercase))
-}
-
 #[allow(clippy::too_many_arguments)]
 fn apply(
     tx: &Transaction<'_>,
@@ -554,6 +548,65 @@ fn apply(
             let new = format!(
                 "{status} {people_json}{}",
                 new_count.map(|c| format!(" count {c}")).unwrap_or_default()
+            );
+            log(tx, &cause, Some(org), "registration", event, old.as_deref(), &new)?;
+        }
+        Action::SetAttendance {
+            org,
+            event,
+            person,
+            answer,
+            delegate,
+            late,
+        } => {
+            let existing: Option<(String, String, Option<i64>, i64)> = tx
+                .query_row(
+                    "SELECT status, attendees, attendee_count, late FROM registrations WHERE org_id = ?1 AND event_id = ?2",
+                    params![org, event],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()
+                .op("read a registration")?;
+            let before = existing.as_ref().map(|(status, people, count, _)| Registration {
+                status: status.clone(),
+                attendees: serde_json::from_str(people).unwrap_or_default(),
+                count: count.map(|c| c as u32),
+            });
+            let after = attendance::after_answer(before.as_ref(), person, answer, delegate.as_ref());
+            let people_json =
+                serde_json::to_string(&after.attendees).map_err(|e| RegisterError::Invalid(e.to_string()))?;
+            let late = *late || existing.as_ref().is_some_and(|e| e.3 != 0);
+            tx.execute(
+                "INSERT INTO registrations (org_id, event_id, status, attendees, attendee_count, late, updated_at, message_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (org_id, event_id) DO UPDATE SET status = excluded.status, attendees = excluded.attendees,
+                    attendee_count = excluded.attendee_count, late = excluded.late, updated_at = excluded.updated_at,
+                    message_id = excluded.message_id",
+                params![org, event, after.status, people_json, after.count.map(i64::from), late, ts(now), message_id],
+            )
+            .op("record a calendar answer")?;
+            // Whoever declined in their own calendar needs no CANCEL from us; whoever accepted
+            // an invitation they hold needs no new one.
+            if let Some(address) = person.email.as_deref() {
+                let (from, to) = if matches!(answer.as_str(), "declined" | "delegated") {
+                    ("invited", "declined")
+                } else {
+                    ("declined", "invited")
+                };
+                tx.execute(
+                    "UPDATE calendar_invitees SET state = ?1, updated_at = ?2
+                     WHERE event_id = ?3 AND lower(address) = lower(?4) AND state = ?5",
+                    params![to, ts(now), event, address, from],
+                )
+                .op("record a calendar answer")?;
+            }
+            let old = existing.map(|(s, p, c, _)| {
+                format!("{s} {p}{}", c.map(|c| format!(" count {c}")).unwrap_or_default())
+            });
+            let new = format!(
+                "{} {people_json}{}",
+                after.status,
+                after.count.map(|c| format!(" count {c}")).unwrap_or_default()
             );
             log(tx, &cause, Some(org), "registration", event, old.as_deref(), &new)?;
         }

@@ -1,6 +1,8 @@
 //! Calendar messages (iMIP, RFC 6047): a `text/calendar` part with a METHOD. Recognised here and
 //! read far enough to say what it is (REPLY, COUNTER, REQUEST, CANCEL), whose answer it carries
-//! (ATTENDEE with PARTSTAT) and for which event (UID); the calendar stage acts on it.
+//! (ATTENDEE with PARTSTAT, and DELEGATED-TO when it was passed on) and for which event (UID);
+//! the decide stage acts on it. Outlook's answers also come without the object, only as a subject
+//! ("Godtatt: …", "Accepted: …"): [`answer_in_subject`] reads those.
 
 use mail_parser::{Message, MimeHeaders};
 use serde::Serialize;
@@ -12,8 +14,21 @@ pub struct CalendarMessage {
     pub method: String,
     pub uid: Option<String>,
     pub summary: Option<String>,
-    /// Each attendee's address and answer (ACCEPTED, DECLINED, TENTATIVE, DELEGATED, …).
-    pub answers: Vec<(String, String)>,
+    /// Each attendee's answer.
+    pub answers: Vec<CalendarAnswer>,
+}
+
+/// One ATTENDEE of a calendar message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarAnswer {
+    /// Lowercase address, without `mailto:`.
+    pub address: String,
+    /// CN, when given.
+    pub name: Option<String>,
+    /// ACCEPTED, DECLINED, TENTATIVE, DELEGATED, NEEDS-ACTION, …
+    pub partstat: String,
+    /// DELEGATED-TO: whom the attendee passed the invitation to.
+    pub delegated_to: Option<String>,
 }
 
 /// The calendar object of `message`, if it carries one.
@@ -52,38 +67,97 @@ pub fn parse(text: &str, method: Option<&str>) -> Option<CalendarMessage> {
         answers: Vec::new(),
     };
     for line in unfolded.lines() {
-        let Some((name_params, value)) = line.split_once(':') else {
+        let halves = split_outside_quotes(line, ':', 1);
+        let [name_params, value] = halves[..] else {
             continue;
         };
-        let mut params = name_params.split(';');
+        let mut params = split_outside_quotes(name_params, ';', usize::MAX).into_iter();
         let name = params.next().unwrap_or("").trim().to_ascii_uppercase();
         match name.as_str() {
-            "METHOD" if found.method.is_empty() => found.method = value.trim().to_ascii_uppercase(),
+            // The object's own METHOD wins over the MIME parameter (they should agree).
+            "METHOD" if !value.trim().is_empty() => found.method = value.trim().to_ascii_uppercase(),
             "UID" if found.uid.is_none() => found.uid = Some(value.trim().to_string()),
             "SUMMARY" if found.summary.is_none() => found.summary = Some(value.trim().to_string()),
             "ATTENDEE" => {
-                let partstat = params
+                let params: Vec<(String, String)> = params
                     .filter_map(|p| p.split_once('='))
-                    .find(|(k, _)| k.trim().eq_ignore_ascii_case("PARTSTAT"))
-                    .map(|(_, v)| v.trim().to_ascii_uppercase())
-                    .unwrap_or_else(|| "NEEDS-ACTION".into());
-                let address = value.trim();
-                let address = address
-                    .strip_prefix("mailto:")
-                    .or_else(|| address.strip_prefix("MAILTO:"))
-                    .or_else(|| {
-                        address
-                            .get(..7)
-                            .filter(|p| p.eq_ignore_ascii_case("mailto:"))
-                            .map(|_| &address[7..])
+                    .map(|(k, v)| {
+                        (
+                            k.trim().to_ascii_uppercase(),
+                            v.trim().trim_matches('"').to_string(),
+                        )
                     })
-                    .unwrap_or(address);
-                found.answers.push((address.to_ascii_lowercase(), partstat));
+                    .collect();
+                let param = |key: &str| params.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+                found.answers.push(CalendarAnswer {
+                    address: without_mailto(value),
+                    name: param("CN").filter(|n| !n.is_empty()),
+                    partstat: param("PARTSTAT")
+                        .map(|p| p.to_ascii_uppercase())
+                        .unwrap_or_else(|| "NEEDS-ACTION".into()),
+                    // The first delegate is enough: an invitation passed to several is rare.
+                    delegated_to: param("DELEGATED-TO")
+                        .and_then(|d| d.split(',').next().map(without_mailto))
+                        .filter(|d| d.contains('@')),
+                });
             }
             _ => {}
         }
     }
     (!found.method.is_empty()).then_some(found)
+}
+
+/// `text` split at `sep` where it is not inside double quotes, at most `splits` times.
+fn split_outside_quotes(text: &str, sep: char, splits: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (i, c) in text.char_indices() {
+        if c == '"' {
+            quoted = !quoted;
+        } else if c == sep && !quoted && out.len() < splits {
+            out.push(&text[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// `mailto:Kari@AID.dep.no` → `kari@aid.dep.no`.
+fn without_mailto(value: &str) -> String {
+    let v = value.trim().trim_matches('"');
+    let v = match v.get(..7) {
+        Some(p) if p.eq_ignore_ascii_case("mailto:") => &v[7..],
+        _ => v,
+    };
+    v.to_ascii_lowercase()
+}
+
+/// Subject prefixes of calendar answers sent without the object, and the PARTSTAT each means.
+/// Outlook writes them in the sender's language; the longer forms come first.
+const ANSWER_PREFIXES: &[(&str, &str)] = &[
+    ("foreløpig godtatt:", "TENTATIVE"),
+    ("tentatively accepted:", "TENTATIVE"),
+    ("tentative:", "TENTATIVE"),
+    ("foreløpig:", "TENTATIVE"),
+    ("godtatt:", "ACCEPTED"),
+    ("akseptert:", "ACCEPTED"),
+    ("accepted:", "ACCEPTED"),
+    ("avslått:", "DECLINED"),
+    ("avvist:", "DECLINED"),
+    ("declined:", "DECLINED"),
+];
+
+/// An answer that only the subject carries: "Godtatt: Samskapingsmøte om handlingsplan 5" gives
+/// (ACCEPTED, the meeting's summary).
+pub fn answer_in_subject(subject: &str) -> Option<(&'static str, String)> {
+    let s = subject.trim_start();
+    ANSWER_PREFIXES.iter().find_map(|(prefix, partstat)| {
+        let head = s.get(..prefix.len())?;
+        head.to_lowercase()
+            .eq(prefix)
+            .then(|| (*partstat, s[prefix.len()..].trim().to_string()))
+    })
 }
 
 #[cfg(test)]
@@ -92,14 +166,53 @@ mod tests {
 
     #[test]
     fn an_outlook_acceptance_is_a_reply_with_its_answer() {
-        let ics = "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nATTENDEE;PARTSTAT=ACCEPTED;CN=Kari\r\n Nordmann:mailto:kari@aid.dep.no\r\nUID:ogp5-kickoff@kdd.dep.no\r\nSUMMARY:Godtatt: Samskapingsmøte\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let ics = "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nATTENDEE;PARTSTAT=ACCEPTED;CN=Kari N\r\n ordmann:mailto:kari@aid.dep.no\r\nUID:ogp5-kickoff@kdd.dep.no\r\nSUMMARY:Godtatt: Samskapingsmøte\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let found = parse(ics, None).unwrap();
         assert_eq!(found.method, "REPLY");
         assert_eq!(found.uid.as_deref(), Some("ogp5-kickoff@kdd.dep.no"));
         assert_eq!(
             found.answers,
-            [("kari@aid.dep.no".to_string(), "ACCEPTED".to_string())]
+            [CalendarAnswer {
+                address: "kari@aid.dep.no".into(),
+                name: Some("Kari Nordmann".into()),
+                partstat: "ACCEPTED".into(),
+                delegated_to: None,
+            }]
         );
+    }
+
+    #[test]
+    fn a_delegation_names_the_delegate() {
+        let ics = "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:ogp5-kickoff@kdd.dep.no\r\nATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO=\"mailto:Per.Olsen@kld.dep.no\":mailto:kari@kld.dep.no\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let found = parse(ics, None).unwrap();
+        assert_eq!(found.answers[0].partstat, "DELEGATED");
+        assert_eq!(
+            found.answers[0].delegated_to.as_deref(),
+            Some("per.olsen@kld.dep.no")
+        );
+    }
+
+    #[test]
+    fn outlook_answers_in_the_subject_alone() {
+        assert_eq!(
+            answer_in_subject("Godtatt: Samskapingsmøte om handlingsplan 5"),
+            Some(("ACCEPTED", "Samskapingsmøte om handlingsplan 5".to_string()))
+        );
+        assert_eq!(answer_in_subject("Avslått: Møte").map(|a| a.0), Some("DECLINED"));
+        assert_eq!(
+            answer_in_subject("Foreløpig godtatt: Møte").map(|a| a.0),
+            Some("TENTATIVE")
+        );
+        assert_eq!(
+            answer_in_subject("Tentative: Meeting").map(|a| a.0),
+            Some("TENTATIVE")
+        );
+        assert_eq!(
+            answer_in_subject("ACCEPTED: Meeting").map(|a| a.0),
+            Some("ACCEPTED")
+        );
+        assert_eq!(answer_in_subject("SV: Godtatt møtetid"), None);
+        assert_eq!(answer_in_subject("Påmelding"), None);
     }
 
     #[test]

@@ -537,6 +537,21 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
             _ => {
                 if let Some(cal) = calendar::find(&message) {
                     Class::Calendar(cal)
+                } else if let (Some((partstat, summary)), Some(sender)) =
+                    (calendar::answer_in_subject(head(&subject, 1024)), &from)
+                {
+                    // Outlook's answer without the calendar object: the subject says it all.
+                    Class::Calendar(calendar::CalendarMessage {
+                        method: "REPLY".into(),
+                        uid: None,
+                        summary: Some(summary),
+                        answers: vec![calendar::CalendarAnswer {
+                            address: sender.address.to_lowercase(),
+                            name: sender.name.clone(),
+                            partstat: partstat.into(),
+                            delegated_to: None,
+                        }],
+                    })
                 } else if let Some(signal) = autoreply::detect(&message, &text) {
                     Class::AutoReply(autoreply::AutoReply {
                         returns_on: autoreply::return_date(&text, reference),

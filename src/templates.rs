@@ -48,6 +48,18 @@ pub const REQUIRED: &[&str] = &[
     "calendar.en.subject.j2",
     "calendar.en.txt.j2",
     "calendar.en.html.j2",
+    "reminder.nb.subject.j2",
+    "reminder.nb.txt.j2",
+    "reminder.en.subject.j2",
+    "reminder.en.txt.j2",
+    "poll.nb.subject.j2",
+    "poll.nb.txt.j2",
+    "poll.en.subject.j2",
+    "poll.en.txt.j2",
+    "poll-result.nb.subject.j2",
+    "poll-result.nb.txt.j2",
+    "poll-result.en.subject.j2",
+    "poll-result.en.txt.j2",
 ];
 
 impl Templates {

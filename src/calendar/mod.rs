@@ -489,6 +489,7 @@ pub fn compose(
             format!("{}:{}", config.process.id, reply.token),
         )],
         calendar: Some((notice.method.as_str().into(), ics)),
+        attachments: Vec::new(),
     };
     let composed = compose::build(&letter)?;
     Ok(NewMessage {

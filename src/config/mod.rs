@@ -3,6 +3,7 @@
 //! is reported at once, each with its file, line and key.
 
 pub mod raw;
+pub mod schedule;
 pub mod secret;
 pub mod units;
 
@@ -18,6 +19,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::templates::Templates;
+pub use schedule::{PollConfig, Reminder, ReminderKind, ReportConfig, ScheduleConfig};
 pub use secret::{Secret, SecretValue};
 pub use units::Rate;
 
@@ -90,6 +92,7 @@ pub struct Config {
     pub imap: Option<ImapConfig>,
     pub inbox: InboxConfig,
     pub calendar: CalendarConfig,
+    pub schedule: ScheduleConfig,
     pub retry: RetryPolicy,
     pub templates: Templates,
 }
@@ -217,6 +220,22 @@ pub struct Event {
 }
 
 impl Event {
+    /// When it is, in words, while its date is open ("i månedsskiftet august/september 2022").
+    pub fn when_text(&self, lang: Lang) -> String {
+        match &self.time {
+            EventTime::Open { when: Some(w), .. } => w.get(lang).to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// The candidate slots of a meeting whose date is still open.
+    pub fn candidates(&self) -> &[Slot] {
+        match &self.time {
+            EventTime::Open { candidates, .. } => candidates,
+            EventTime::Fixed(_) => &[],
+        }
+    }
+
     /// The time, when it is fixed.
     pub fn slot(&self) -> Option<Slot> {
         match &self.time {
@@ -627,6 +646,10 @@ struct Document {
     inbox: Section<raw::RawInbox>,
     calendar: Section<raw::RawCalendar>,
     retry: Section<raw::RawRetry>,
+    schedule: Section<schedule::RawSchedule>,
+    reminders: Items<schedule::RawReminder>,
+    report: Section<schedule::RawReport>,
+    poll: Section<schedule::RawPoll>,
 }
 
 const SECTIONS: &[&str] = &[
@@ -646,6 +669,10 @@ const SECTIONS: &[&str] = &[
     "inbox",
     "calendar",
     "retry",
+    "schedule",
+    "reminders",
+    "report",
+    "poll",
 ];
 
 fn is_slug(id: &str) -> bool {
@@ -796,6 +823,12 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
     let calendar = doc
         .calendar
         .and_then(|s| cx.item::<raw::RawCalendar>(s, "calendar"));
+    let schedule_section = doc
+        .schedule
+        .and_then(|s| cx.item::<schedule::RawSchedule>(s, "schedule"));
+    let reminders = items::<schedule::RawReminder>(cx, doc.reminders, "reminders");
+    let report = doc.report.and_then(|s| cx.item::<schedule::RawReport>(s, "report"));
+    let poll = doc.poll.and_then(|s| cx.item::<schedule::RawPoll>(s, "poll"));
 
     // Stage 2: meaning. Each check adds its problems and goes on, so all are reported together.
     let process = process.map(|(p, line)| validate_process(cx, p, line));
@@ -817,6 +850,12 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
     let signatory = signatory.map(|(p, line)| validate_person(cx, p, line, "signatory"));
     let themes = validate_themes(cx, themes);
     let events = validate_events(cx, events, tz);
+    // Deadline ids as written, so that a broken deadline is reported once, not again by every
+    // reminder that names it.
+    let deadline_names: Vec<(String, Option<String>)> = deadlines
+        .iter()
+        .map(|(_, (d, _))| (d.id.clone(), if d.what == "registration" { d.event.clone() } else { None }))
+        .collect();
     let deadlines = validate_deadlines(cx, deadlines, &events, tz);
     let organisations = validate_organisations(cx, organisations);
     let replies = validate_replies(cx, replies, coordinator.as_ref());
@@ -835,6 +874,16 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
             invitations: c.invitations.unwrap_or(true),
         })
         .unwrap_or_default();
+    let schedule = schedule::validate(
+        cx,
+        schedule_section,
+        reminders,
+        report,
+        poll,
+        &deadline_names,
+        &events,
+        tz,
+    );
 
     let templates_dir = base.join(
         process
@@ -879,6 +928,7 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
         imap,
         inbox,
         calendar,
+        schedule,
         retry,
         templates: templates?,
     })

@@ -33,6 +33,18 @@ pub struct Letter {
     /// the multipart/alternative, as `text/calendar; method=…`, which is what makes Outlook,
     /// Google and Apple Mail show the meeting with its answer buttons.
     pub calendar: Option<(String, String)>,
+    /// Files: inline ones (a chart the HTML shows as `cid:ID`) and attached ones (a CSV).
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file carried by a message.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+    /// Shown inside the HTML as `cid:ID` rather than attached.
+    pub inline_id: Option<String>,
 }
 
 /// A message ready for the outbox.
@@ -97,14 +109,43 @@ pub fn build(letter: &Letter) -> Result<Composed, ComposeError> {
     let envelope = lettre::address::Envelope::new(Some(letter.envelope_from.clone()), recipients.clone())
         .map_err(|e| fail(e.to_string()))?;
     builder = builder.envelope(envelope);
-    let message = match (&letter.html, &letter.calendar) {
-        (None, None) => builder.singlepart(SinglePart::plain(letter.text.clone())),
+    let bound = boundary(&letter.message_id);
+    let attachment = |a: &Attachment| -> Result<SinglePart, ComposeError> {
+        let content_type =
+            ContentType::parse(&a.content_type).map_err(|e| fail(format!("{}: {e}", a.filename)))?;
+        Ok(match &a.inline_id {
+            Some(id) => lettre::message::Attachment::new_inline(id.clone()).body(a.bytes.clone(), content_type),
+            None => lettre::message::Attachment::new(a.filename.clone()).body(a.bytes.clone(), content_type),
+        })
+    };
+    let html_part = |html: &String| -> Result<MultiPart, ComposeError> {
+        // The HTML with the images it shows, as multipart/related.
+        let mut related = MultiPart::related()
+            .boundary(format!("{bound}_r"))
+            .singlepart(SinglePart::html(html.clone()));
+        for a in letter.attachments.iter().filter(|a| a.inline_id.is_some()) {
+            related = related.singlepart(attachment(a)?);
+        }
+        Ok(related)
+    };
+    let has_inline = letter.attachments.iter().any(|a| a.inline_id.is_some());
+    let files: Vec<&Attachment> = letter
+        .attachments
+        .iter()
+        .filter(|a| a.inline_id.is_none())
+        .collect();
+    let body: Option<MultiPart> = match (&letter.html, &letter.calendar) {
+        (None, None) => None,
         (html, calendar) => {
             let mut parts = MultiPart::alternative()
-                .boundary(boundary(&letter.message_id))
+                .boundary(bound.clone())
                 .singlepart(SinglePart::plain(letter.text.clone()));
             if let Some(html) = html {
-                parts = parts.singlepart(SinglePart::html(html.clone()));
+                parts = if has_inline {
+                    parts.multipart(html_part(html)?)
+                } else {
+                    parts.singlepart(SinglePart::html(html.clone()))
+                };
             }
             if let Some((method, ics)) = calendar {
                 let content_type =
@@ -117,8 +158,24 @@ pub fn build(letter: &Letter) -> Result<Composed, ComposeError> {
                         .body(ics.clone()),
                 );
             }
-            builder.multipart(parts)
+            Some(parts)
         }
+    };
+    let message = if files.is_empty() {
+        match body {
+            None => builder.singlepart(SinglePart::plain(letter.text.clone())),
+            Some(parts) => builder.multipart(parts),
+        }
+    } else {
+        let mixed = MultiPart::mixed().boundary(format!("{bound}_m"));
+        let mut mixed = match body {
+            None => mixed.singlepart(SinglePart::plain(letter.text.clone())),
+            Some(parts) => mixed.multipart(parts),
+        };
+        for a in files {
+            mixed = mixed.singlepart(attachment(a)?);
+        }
+        builder.multipart(mixed)
     }
     .map_err(|e| fail(e.to_string()))?;
     Ok(Composed {
@@ -156,7 +213,44 @@ mod tests {
             envelope_from: "tom-arne.nygaard+ogp5-abcd2345@kdd.dep.no".parse().unwrap(),
             headers: vec![("X-Samskap-Ref".into(), "OGP5:abcd2345".into())],
             calendar: None,
+            attachments: Vec::new(),
         }
+    }
+
+    #[test]
+    fn an_inline_image_sits_with_the_html_and_a_file_is_attached() {
+        use mail_parser::MimeHeaders;
+        let mut with_files = letter();
+        with_files.html = Some("<p><img src=\"cid:chart\"></p>".into());
+        with_files.attachments = vec![
+            Attachment {
+                filename: "chart.png".into(),
+                content_type: "image/png".into(),
+                bytes: vec![0x89, b'P', b'N', b'G'],
+                inline_id: Some("chart".into()),
+            },
+            Attachment {
+                filename: "register.csv".into(),
+                content_type: "text/csv; charset=utf-8".into(),
+                bytes: b"id,name\naid,AID\n".to_vec(),
+                inline_id: None,
+            },
+        ];
+        let composed = build(&with_files).unwrap();
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&composed.bytes)
+            .unwrap();
+        assert_eq!(parsed.root_part().content_type().unwrap().subtype(), Some("mixed"));
+        assert!(parsed.body_text(0).unwrap().contains("velkommen"));
+        assert!(parsed.body_html(0).unwrap().contains("cid:chart"));
+        let csv = parsed.attachments().find(|a| a.attachment_name() == Some("register.csv")).unwrap();
+        assert_eq!(csv.contents(), b"id,name\naid,AID\n");
+        let png = parsed
+            .parts
+            .iter()
+            .find(|p| p.content_type().is_some_and(|c| c.ctype() == "image"))
+            .unwrap();
+        assert_eq!(png.content_id(), Some("chart"));
     }
 
     #[test]

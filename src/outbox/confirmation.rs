@@ -142,6 +142,7 @@ pub fn compose(
             ),
         ],
         calendar: None,
+        attachments: Vec::new(),
     };
     let composed = compose::build(&letter)?;
     Ok(NewMessage {

@@ -143,6 +143,7 @@ pub fn draft(
             format!("{}:{}", config.process.id, reply.token),
         )],
         calendar: None,
+        attachments: Vec::new(),
     };
     Ok(Draft {
         org_id: org.id.clone(),

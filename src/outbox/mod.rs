@@ -8,6 +8,7 @@ pub mod dispatch;
 pub mod ident;
 pub mod invitation;
 pub mod letter;
+pub mod mailing;
 
 use chrono::{DateTime, Timelike, Utc};
 

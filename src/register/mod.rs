@@ -5,6 +5,8 @@
 pub mod actor;
 pub mod calendar;
 pub mod inbound;
+pub mod poll;
+pub mod schedule;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -19,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_inbound.sql"),
     include_str!("migrations/003_calendar.sql"),
+    include_str!("migrations/004_schedule.sql"),
 ];
 
 /// A register operation that failed.

@@ -1,0 +1,188 @@
+//! A templated message from the coordinator about one organisation: reminders, the date poll,
+//! the poll's result, the weekly status. One place that renders `NAME.LANG.{subject,txt,html}.j2`
+//! with the common context (the process, the organiser, the coordinator, where to reply) and
+//! builds the message with the organisation's token in Reply-To and subject, like every other
+//! message of the process, under a deterministic Message-ID.
+
+use chrono::{DateTime, Utc};
+use lettre::message::Mailbox;
+use serde::Serialize;
+
+use super::compose::{self, Attachment, Letter};
+use super::ident::{self, IdempotencyKey};
+use super::invitation::{DraftError, message_id_domain, reply_to};
+use crate::config::{Config, Lang};
+use crate::register::NewMessage;
+
+/// What to send.
+pub struct Mailing<'a> {
+    /// The outbox kind, and part of the idempotency key.
+    pub kind: &'a str,
+    /// The organisation it is about (its token goes in Reply-To), or none (to the coordinator).
+    pub org_id: Option<&'a str>,
+    /// The key's event part: what makes this message different from others of its kind.
+    pub event: String,
+    /// Recorded as the outbox's event.
+    pub event_id: Option<String>,
+    pub to: Vec<Mailbox>,
+    pub lang: Lang,
+    /// The templates' name: `reminder` renders `reminder.nb.subject.j2`, …
+    pub template: &'a str,
+    /// Whether there is an `.html.j2` too.
+    pub html: bool,
+    pub headers: Vec<(String, String)>,
+    pub attachments: Vec<Attachment>,
+    /// Not sent before this moment.
+    pub not_before: DateTime<Utc>,
+}
+
+#[derive(Serialize)]
+struct Common<'a> {
+    lang: Lang,
+    process: Named<'a>,
+    organiser: Named<'a>,
+    coordinator: Coordinator<'a>,
+    reply: Reply<'a>,
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Coordinator<'a> {
+    name: &'a str,
+    title: &'a str,
+    email: String,
+    phone: &'a str,
+}
+
+#[derive(Serialize)]
+struct Reply<'a> {
+    address: String,
+    tag: &'a str,
+}
+
+/// Renders and builds `mailing`, dated `now`, with `extra` (a serialisable value) merged into the
+/// templates' context.
+pub fn compose<T: Serialize>(
+    config: &Config,
+    secret: &[u8],
+    mailing: Mailing<'_>,
+    extra: &T,
+    now: DateTime<Utc>,
+) -> Result<NewMessage, DraftError> {
+    let lang = mailing.lang;
+    let org_for_token = mailing.org_id.unwrap_or("");
+    let reply = reply_to(config, secret, org_for_token);
+    let from = config
+        .coordinator
+        .email
+        .clone()
+        .unwrap_or_else(|| config.replies.address.clone());
+    let common = Common {
+        lang,
+        process: Named {
+            name: config.process.name.get(lang),
+        },
+        organiser: Named {
+            name: config.organiser.name.get(lang),
+        },
+        coordinator: Coordinator {
+            name: &config.coordinator.name,
+            title: config
+                .coordinator
+                .title
+                .as_ref()
+                .map(|t| t.get(lang))
+                .unwrap_or(""),
+            email: from.to_string(),
+            phone: config.coordinator.phone.as_deref().unwrap_or(""),
+        },
+        reply: Reply {
+            address: if mailing.org_id.is_some() {
+                reply.address.to_string()
+            } else {
+                config.replies.address.to_string()
+            },
+            tag: reply.tag.as_deref().filter(|_| mailing.org_id.is_some()).unwrap_or(""),
+        },
+    };
+    let value = minijinja::context! {
+        ..minijinja::Value::from(minijinja::value::Serde(&common)),
+        ..minijinja::Value::from(minijinja::value::Serde(extra))
+    };
+    let template_error = |source| DraftError::Template {
+        org: org_for_token.to_string(),
+        source,
+    };
+    let render = |part: &str| {
+        config
+            .templates
+            .render(
+                &format!("{}.{}.{part}.j2", mailing.template, lang.code()),
+                &value,
+            )
+            .map_err(template_error)
+    };
+    let key = IdempotencyKey {
+        process: config.process.id.clone(),
+        kind: mailing.kind.into(),
+        org: mailing.org_id.unwrap_or("coordinator").into(),
+        event: mailing.event.clone(),
+        revision: 1,
+    };
+    let mut subject = render("subject")?.trim().replace(['\r', '\n'], " ");
+    if mailing.org_id.is_some()
+        && let Some(tag) = &reply.tag
+    {
+        subject = format!("{subject} {tag}");
+    }
+    let mut headers = mailing.headers;
+    if mailing.org_id.is_some() {
+        headers.push((
+            "X-Samskap-Ref".into(),
+            format!("{}:{}", config.process.id, reply.token),
+        ));
+    }
+    let letter = Letter {
+        from: Mailbox::new(Some(config.coordinator.name.clone()), from.clone()),
+        reply_to: mailing.org_id.map(|_| {
+            Mailbox::new(Some(config.coordinator.name.clone()), reply.address.clone())
+        }),
+        to: mailing.to,
+        subject,
+        text: render("txt")?,
+        html: if mailing.html { Some(render("html")?) } else { None },
+        lang,
+        message_id: ident::message_id(secret, &key, &message_id_domain(config)),
+        date: now,
+        envelope_from: if mailing.org_id.is_some()
+            && config.replies.envelope_token
+            && config.replies.plus_token
+        {
+            reply.address.clone()
+        } else {
+            from
+        },
+        headers,
+        calendar: None,
+        attachments: mailing.attachments,
+    };
+    let composed = compose::build(&letter)?;
+    Ok(NewMessage {
+        key: key.as_string(),
+        kind: mailing.kind.into(),
+        org_id: mailing.org_id.map(str::to_string),
+        event_id: mailing.event_id,
+        revision: 1,
+        message_id: composed.message_id,
+        envelope_from: composed.envelope_from.to_string(),
+        recipients: composed.recipients.iter().map(|a| a.to_string()).collect(),
+        subject: composed.subject,
+        lang: Some(lang.code().into()),
+        body: composed.bytes,
+        not_before: mailing.not_before,
+    })
+}

@@ -1,0 +1,422 @@
+//! The follow-up meeting's date poll, by e-mail.
+//!
+//! The letter fixes only "around the turn of August/September": `[poll]` names the meeting, whose
+//! `candidates` are the slots. [`send`] asks every organisation's contact person and registered
+//! attendees (or its own address) which suit them; their answers ([`answer`]) are recorded per
+//! person, the latest counting; [`close`] (at the poll's deadline, or `samskap poll close`)
+//! chooses the slot with most acceptances, the earliest on a tie, tells everyone asked, and from
+//! then on the meeting has that time: the calendar stage invites everyone asked who did not say
+//! the slot does not suit them.
+
+pub mod answer;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use lettre::message::Mailbox;
+use serde::Serialize;
+
+use crate::config::{Config, Lang, Slot};
+use crate::outbox::compose::ComposeError;
+use crate::outbox::invitation::DraftError;
+use crate::outbox::letter;
+use crate::outbox::mailing::{self, Mailing};
+use crate::register::poll::{PollAnswerRow, PollResultRow};
+use crate::register::{NewMessage, Register, RegisterError};
+use crate::schedule::targets::{Snapshot, Target};
+use crate::schedule::{ScheduleError, address_hash};
+
+/// The outbox kind of the poll, and of its result.
+pub const KIND: &str = "poll";
+pub const RESULT_KIND: &str = "poll-result";
+
+/// The poll's meeting and its candidate slots, if there is a poll.
+pub fn candidates(config: &Config) -> Option<(&str, &[Slot])> {
+    let poll = config.schedule.poll.as_ref()?;
+    let event = config.event(&poll.event)?;
+    Some((&event.id, event.candidates()))
+}
+
+/// The candidates in words, numbered: "1. mandag 29. august 2022 kl. 13.00–15.00".
+pub fn slot_lines(config: &Config, lang: Lang) -> Vec<String> {
+    candidates(config)
+        .map(|(_, slots)| {
+            slots
+                .iter()
+                .enumerate()
+                .map(|(i, s)| format!("{}. {}", i + 1, letter::slot(*s, config.process.timezone, lang)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Who is asked: each organisation's contact person and the people it registered with an
+/// address; its own address when it has neither. Addresses that bounced are left out.
+pub fn recipients(snap: &Snapshot) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::new();
+    let push = |t: Target, out: &mut Vec<Target>| {
+        if !snap.dead.contains(&t.address) && !out.iter().any(|o| o.address == t.address) {
+            out.push(t);
+        }
+    };
+    for org in snap.orgs.iter().filter(|o| snap.invited.contains(&o.id) || o.source == "mail") {
+        let lang = if org.lang == "en" { Lang::En } else { Lang::Nb };
+        let org_name = match (lang, &org.name_en) {
+            (Lang::En, Some(en)) => en.clone(),
+            _ => org.name.clone(),
+        };
+        let person = |address: &str, name: Option<String>| Target {
+            org_id: org.id.clone(),
+            org_name: org_name.clone(),
+            address: address.to_lowercase(),
+            name,
+            lang,
+            note: None,
+        };
+        let before = out.len();
+        if let Some(c) = snap.contacts.iter().find(|c| c.org_id == org.id)
+            && let Some(email) = &c.email
+        {
+            push(person(email, c.name.clone()), &mut out);
+        }
+        for r in snap
+            .registrations
+            .iter()
+            .filter(|r| r.org_id == org.id && r.status == "registered")
+        {
+            for a in r.attendees.as_array().into_iter().flatten() {
+                if let Some(email) = a["email"].as_str() {
+                    push(person(email, a["name"].as_str().map(str::to_string)), &mut out);
+                }
+            }
+        }
+        if out.len() == before {
+            push(person(&org.address, None), &mut out);
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct PollCtx<'a> {
+    org: Named<'a>,
+    person: Person<'a>,
+    event: EventCtx<'a>,
+    slots: Vec<String>,
+    deadline: String,
+    question: &'a str,
+    /// For the result: the slot chosen, in words, and whether this person said it suits.
+    chosen: Option<String>,
+    suits: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Person<'a> {
+    name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct EventCtx<'a> {
+    name: &'a str,
+    when: String,
+    location: &'a str,
+}
+
+fn compose(
+    config: &Config,
+    secret: &[u8],
+    target: &Target,
+    kind: &str,
+    result: Option<(&PollResultRow, Option<bool>)>,
+    now: DateTime<Utc>,
+) -> Result<NewMessage, DraftError> {
+    let poll = config
+        .schedule
+        .poll
+        .as_ref()
+        .ok_or_else(|| DraftError::Compose(ComposeError::new(kind, "no [poll] in the config".into())))?;
+    let event = config
+        .event(&poll.event)
+        .ok_or_else(|| DraftError::Compose(ComposeError::new(kind, "the poll's meeting is gone".into())))?;
+    let lang = target.lang;
+    let tz = config.process.timezone;
+    let ctx = PollCtx {
+        org: Named {
+            name: &target.org_name,
+        },
+        person: Person {
+            name: target.name.as_deref(),
+        },
+        event: EventCtx {
+            name: event.name.get(lang),
+            when: event.when_text(lang),
+            location: event.location.as_ref().map(|l| l.get(lang)).unwrap_or(""),
+        },
+        slots: slot_lines(config, lang),
+        deadline: letter::weekday_day_month(poll.deadline.with_timezone(&tz).date_naive(), lang),
+        question: poll.question.as_ref().map(|q| q.get(lang)).unwrap_or(""),
+        chosen: result.map(|(r, _)| letter::slot(r.slot, tz, lang)),
+        suits: result.and_then(|(_, s)| s),
+    };
+    let to: lettre::Address = target.address.parse().map_err(|e| {
+        DraftError::Compose(ComposeError::new(
+            &target.address,
+            format!("bad address {:?}: {e}", target.address),
+        ))
+    })?;
+    mailing::compose(
+        config,
+        secret,
+        Mailing {
+            kind,
+            org_id: Some(&target.org_id),
+            event: format!("{}-{}", poll.event, address_hash(&target.address)),
+            event_id: Some(poll.event.clone()),
+            to: vec![Mailbox::new(target.name.clone(), to)],
+            lang,
+            template: kind,
+            html: false,
+            headers: Vec::new(),
+            attachments: Vec::new(),
+            not_before: now,
+        },
+        &ctx,
+        now,
+    )
+}
+
+/// Puts the poll in the outbox for everyone who should be asked and has not been: (organisation,
+/// address) of each new one. Asking again asks only those added since.
+pub fn send(config: &Config, register: &mut Register, now: DateTime<Utc>) -> Result<Vec<(String, String)>, ScheduleError> {
+    let Some((event, _)) = candidates(config) else {
+        return Ok(Vec::new());
+    };
+    if register.poll_result(event)?.is_some() {
+        return Ok(Vec::new());
+    }
+    let snap = crate::schedule::snapshot(config, register)?;
+    let secret = register.secret()?;
+    let asked = asked(register)?;
+    let mut messages = Vec::new();
+    let mut new = Vec::new();
+    for target in recipients(&snap) {
+        if asked.contains(&target.address) {
+            continue;
+        }
+        messages.push(compose(config, &secret, &target, KIND, None, now)?);
+        new.push((target.org_id.clone(), target.address.clone()));
+    }
+    register.enqueue(&messages, now)?;
+    Ok(new)
+}
+
+/// The addresses the poll was put in the outbox for.
+fn asked(register: &Register) -> Result<BTreeSet<String>, RegisterError> {
+    Ok(register
+        .outbox_of_kind(KIND)?
+        .into_iter()
+        .flat_map(|s| s.recipients)
+        .map(|r| r.to_lowercase())
+        .collect())
+}
+
+/// Those asked (and sent the poll) whose organisation has not answered: (organisation, address).
+pub fn unanswered(config: &Config, register: &Register) -> Result<Vec<(String, String)>, RegisterError> {
+    let Some((event, _)) = candidates(config) else {
+        return Ok(Vec::new());
+    };
+    if register.poll_result(event)?.is_some() {
+        return Ok(Vec::new());
+    }
+    let answered: BTreeSet<String> = register
+        .poll_answers(event)?
+        .into_iter()
+        .map(|a| a.org_id)
+        .collect();
+    let mut out = Vec::new();
+    for sent in register.outbox_of_kind(KIND)? {
+        let Some(org) = sent.org_id else { continue };
+        if sent.status != "sent" || answered.contains(&org) {
+            continue;
+        }
+        for r in sent.recipients {
+            out.push((org.clone(), r.to_lowercase()));
+        }
+    }
+    Ok(out)
+}
+
+/// How many said each candidate suits, and does not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Per candidate, in order: (yes, no).
+    pub counts: Vec<(usize, usize)>,
+    pub answers: usize,
+}
+
+/// Counts `answers` over `n` candidates.
+pub fn tally(answers: &[PollAnswerRow], n: usize) -> Tally {
+    let mut counts = vec![(0, 0); n];
+    for a in answers {
+        for &i in &a.yes {
+            if let Some(c) = counts.get_mut(i.wrapping_sub(1)) {
+                c.0 += 1;
+            }
+        }
+        for &i in &a.no {
+            if let Some(c) = counts.get_mut(i.wrapping_sub(1)) {
+                c.1 += 1;
+            }
+        }
+    }
+    Tally {
+        counts,
+        answers: answers.len(),
+    }
+}
+
+/// The candidate (from 1) with most acceptances; on a tie the earliest; fewest refusals break
+/// nothing: an earlier date is the simpler rule to explain.
+pub fn choose(tally: &Tally, slots: &[Slot]) -> Option<usize> {
+    (0..slots.len().min(tally.counts.len()))
+        .max_by(|&a, &b| {
+            tally.counts[a]
+                .0
+                .cmp(&tally.counts[b].0)
+                .then(slots[b].start.cmp(&slots[a].start))
+        })
+        .map(|i| i + 1)
+}
+
+/// Closes the poll now: chooses, records, and tells everyone asked. None when there is no poll or
+/// it was closed already.
+pub fn close(
+    config: &Config,
+    register: &mut Register,
+    now: DateTime<Utc>,
+    by: &str,
+) -> Result<Option<PollResultRow>, ScheduleError> {
+    let Some((event, slots)) = candidates(config) else {
+        return Ok(None);
+    };
+    if register.poll_result(event)?.is_some() {
+        return Ok(None);
+    }
+    let answers = register.poll_answers(event)?;
+    let t = tally(&answers, slots.len());
+    let Some(chosen) = choose(&t, slots) else {
+        return Ok(None);
+    };
+    let result = PollResultRow {
+        event_id: event.to_string(),
+        chosen,
+        slot: slots[chosen - 1],
+        closed_at: now,
+        closed_by: by.into(),
+    };
+    let snap = crate::schedule::snapshot(config, register)?;
+    let secret = register.secret()?;
+    let asked = asked(register)?;
+    let mut messages = Vec::new();
+    for target in recipients(&snap).into_iter().filter(|t| asked.contains(&t.address)) {
+        let said = answers.iter().find(|a| a.address == target.address);
+        let suits = said.map(|a| a.yes.contains(&chosen)).filter(|_| {
+            said.is_some_and(|a| a.yes.contains(&chosen) || a.no.contains(&chosen))
+        });
+        messages.push(compose(
+            config,
+            &secret,
+            &target,
+            RESULT_KIND,
+            Some((&result, suits)),
+            now,
+        )?);
+    }
+    register.close_poll(&result, &messages, now)?;
+    Ok(Some(result))
+}
+
+/// Who gets the chosen meeting in their calendar: everyone asked, except who said the chosen
+/// slot does not suit.
+pub fn calendar_invitees(config: &Config, register: &Register) -> Result<Vec<crate::calendar::Wanted>, RegisterError> {
+    let Some((event, _)) = candidates(config) else {
+        return Ok(Vec::new());
+    };
+    let Some(result) = register.poll_result(event)? else {
+        return Ok(Vec::new());
+    };
+    let answers = register.poll_answers(event)?;
+    let snap = crate::schedule::snapshot(config, register)?;
+    let asked = asked(register)?;
+    Ok(recipients(&snap)
+        .into_iter()
+        .filter(|t| asked.contains(&t.address))
+        .filter(|t| {
+            !answers
+                .iter()
+                .any(|a| a.address == t.address && a.no.contains(&result.chosen))
+        })
+        .map(|t| crate::calendar::Wanted {
+            org_id: t.org_id,
+            org_name: t.org_name,
+            address: t.address,
+            name: t.name,
+            lang: t.lang,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slots() -> Vec<Slot> {
+        ["2022-08-29T11:00:00Z", "2022-08-31T07:00:00Z", "2022-09-02T07:00:00Z"]
+            .iter()
+            .map(|s| {
+                let start: DateTime<Utc> = s.parse().unwrap();
+                Slot {
+                    start,
+                    end: start + chrono::Duration::hours(2),
+                }
+            })
+            .collect()
+    }
+
+    fn said(address: &str, yes: &[usize], no: &[usize]) -> PollAnswerRow {
+        PollAnswerRow {
+            event_id: "followup".into(),
+            org_id: address.split('@').nth(1).unwrap_or("").into(),
+            address: address.into(),
+            yes: yes.to_vec(),
+            no: no.to_vec(),
+            message_id: String::new(),
+            answered_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_slot_with_most_acceptances_wins() {
+        let answers = [
+            said("a@aid.dep.no", &[1, 3], &[]),
+            said("b@bfd.dep.no", &[3], &[1]),
+            said("c@fin.dep.no", &[2, 3], &[]),
+        ];
+        let t = tally(&answers, 3);
+        assert_eq!(t.counts, [(1, 1), (1, 0), (3, 0)]);
+        assert_eq!(choose(&t, &slots()), Some(3));
+    }
+
+    #[test]
+    fn a_tie_goes_to_the_earliest() {
+        let answers = [said("a@aid.dep.no", &[2, 3], &[]), said("b@bfd.dep.no", &[3, 2], &[])];
+        assert_eq!(choose(&tally(&answers, 3), &slots()), Some(2));
+        // No answers at all: the earliest.
+        assert_eq!(choose(&tally(&[], 3), &slots()), Some(1));
+    }
+}

@@ -1,0 +1,146 @@
+//! The register's side of the schedule: which occurrence of which reminder was done or missed,
+//! and what became of each of its recipients, written with the outbox in one transaction so a
+//! crash sends nothing twice and loses nothing.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Enqueued, NewMessage, Op, Register, Result, enqueue_in, parse_ts, ts};
+
+/// One recipient of one occurrence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetRow {
+    /// The occurrence's key in schedule_runs.
+    pub run_key: String,
+    pub org_id: String,
+    pub address: String,
+    /// queued, deferred or skipped.
+    pub state: String,
+    pub due_at: DateTime<Utc>,
+    pub note: Option<String>,
+}
+
+/// What a tick writes for one occurrence (or for deferred recipients whose day came).
+#[derive(Debug, Clone, Default)]
+pub struct ScheduleWrite {
+    /// (key, due, outcome) of the occurrence, when it is decided now.
+    pub run: Option<(String, DateTime<Utc>, String)>,
+    pub targets: Vec<TargetRow>,
+    /// The messages, in the order of the `queued` targets.
+    pub messages: Vec<NewMessage>,
+}
+
+impl Register {
+    /// When samskap first saw the schedule `id` (now, if never before): where a cron schedule
+    /// without `from` starts.
+    pub fn schedule_since(&mut self, id: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        let key = format!("schedule-since/{id}");
+        if let Some(at) = self.meta(&key)? {
+            return Ok(parse_ts(&at).unwrap_or(now));
+        }
+        self.set_meta(&key, &ts(now))?;
+        Ok(now)
+    }
+
+    /// Writes one scheduled step, all or nothing. A target already recorded is left as it was;
+    /// a message whose key is in the outbox already is not added again.
+    pub fn apply_schedule(&mut self, write: &ScheduleWrite, now: DateTime<Utc>) -> Result<Vec<Enqueued>> {
+        let tx = self.conn.transaction().op("begin a scheduled step")?;
+        if let Some((key, due, outcome)) = &write.run {
+            tx.execute(
+                "INSERT INTO schedule_runs (key, due_at, done_at, outcome) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (key) DO NOTHING",
+                params![key, ts(*due), ts(now), outcome],
+            )
+            .op("record a scheduled action")?;
+        }
+        let enqueued = enqueue_in(&tx, &write.messages, now)?;
+        let mut ids = enqueued.iter().map(|e| match e {
+            Enqueued::New(id) => *id,
+            Enqueued::Existing { id, .. } => *id,
+        });
+        for t in &write.targets {
+            let outbox_id = if t.state == "queued" { ids.next() } else { None };
+            tx.execute(
+                "INSERT INTO schedule_targets (run_key, org_id, address, state, due_at, note, outbox_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (run_key, org_id, address) DO UPDATE SET state = excluded.state,
+                    due_at = excluded.due_at, note = excluded.note,
+                    outbox_id = coalesce(excluded.outbox_id, outbox_id)
+                 WHERE state = 'deferred'",
+                params![t.run_key, t.org_id, t.address, t.state, ts(t.due_at), t.note, outbox_id],
+            )
+            .op("record a reminder's recipient")?;
+        }
+        tx.commit().op("commit a scheduled step")?;
+        Ok(enqueued)
+    }
+
+    /// Recipients deferred to a moment at or before `now`.
+    pub fn deferred_due(&self, now: DateTime<Utc>) -> Result<Vec<TargetRow>> {
+        self.targets_where("state = 'deferred' AND due_at <= ?1", &ts(now))
+    }
+
+    /// Every recipient still deferred.
+    pub fn deferred(&self) -> Result<Vec<TargetRow>> {
+        self.targets_where("state = 'deferred' AND ?1 = ?1", "")
+    }
+
+    /// The recipients of an occurrence.
+    pub fn run_targets(&self, run_key: &str) -> Result<Vec<TargetRow>> {
+        self.targets_where("run_key = ?1", run_key)
+    }
+
+    fn targets_where(&self, condition: &str, value: &str) -> Result<Vec<TargetRow>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT run_key, org_id, address, state, due_at, note FROM schedule_targets
+                 WHERE {condition} ORDER BY due_at, run_key, org_id"
+            ))
+            .op("list a reminder's recipients")?;
+        let rows = stmt
+            .query_map([value], |r| {
+                Ok(TargetRow {
+                    run_key: r.get(0)?,
+                    org_id: r.get(1)?,
+                    address: r.get(2)?,
+                    state: r.get(3)?,
+                    due_at: parse_ts(&r.get::<_, String>(4)?).unwrap_or_default(),
+                    note: r.get(5)?,
+                })
+            })
+            .op("list a reminder's recipients")?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .op("read a reminder's recipient")
+    }
+
+    /// Every occurrence recorded, with its outcome: (key, due, outcome).
+    pub fn schedule_runs(&self) -> Result<Vec<(String, DateTime<Utc>, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, due_at, outcome FROM schedule_runs ORDER BY due_at, key")
+            .op("list scheduled actions")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    parse_ts(&r.get::<_, String>(1)?).unwrap_or_default(),
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .op("list scheduled actions")?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .op("read a scheduled action")
+    }
+
+    /// Whether the occurrence `key` has been decided (done or missed).
+    pub fn schedule_decided(&self, key: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM schedule_runs WHERE key = ?1", [key], |_| Ok(()))
+            .optional()
+            .op("read a scheduled action")?
+            .is_some())
+    }
+}

@@ -1,0 +1,304 @@
+//! The schedule stage: what the daemon does at given moments, exactly once each.
+//!
+//! Every moment of every reminder ([`when`]) is an occurrence with a key in the register. At
+//! each round [`tick`] looks at the occurrences that have come and not been decided: one that
+//! came less than `schedule.grace` ago is done now (its recipients, by the rules of
+//! [`targets`], each get a message in the outbox, in the same transaction as the record of the
+//! occurrence); an older one, which fell due while samskap was not running, is recorded as
+//! missed. A recipient whose out-of-office named a later day back is deferred to that day and
+//! looked at again then: if they answered meanwhile, they are skipped. A second tick at the same
+//! moment finds everything decided and does nothing.
+//!
+//! [`plan`] answers "what will the daemon do, and to whom" from a moment on, without doing it.
+
+pub mod plan;
+pub mod reminder;
+pub mod targets;
+pub mod when;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::config::{Config, Reminder, Slot};
+use crate::outbox::invitation::DraftError;
+use crate::register::schedule::{ScheduleWrite, TargetRow};
+use crate::register::{OutboxStatus, Register, RegisterError};
+use targets::{Snapshot, Target};
+use when::Anchors;
+
+/// The process's named dates, from the config and the register (a date chosen by the poll).
+pub struct Dates<'a> {
+    config: &'a Config,
+    /// Meetings whose date was open and has been chosen.
+    pub chosen: HashMap<String, Slot>,
+}
+
+impl<'a> Dates<'a> {
+    /// The dates of `config`, with the slots the register says were chosen.
+    pub fn read(config: &'a Config, register: &Register) -> Result<Dates<'a>, RegisterError> {
+        let mut chosen = HashMap::new();
+        for event in &config.events {
+            if event.slot().is_none()
+                && let Some(slot) = register.chosen_slot(&event.id)?
+            {
+                chosen.insert(event.id.clone(), slot);
+            }
+        }
+        Ok(Dates { config, chosen })
+    }
+
+    /// A meeting's time: fixed in the config, or chosen by the poll.
+    pub fn slot(&self, event: &str) -> Option<Slot> {
+        let e = self.config.event(event)?;
+        e.slot().or_else(|| self.chosen.get(event).copied())
+    }
+}
+
+impl Anchors for Dates<'_> {
+    fn anchor(&self, name: &str) -> Option<DateTime<Utc>> {
+        if let Some(d) = self.config.deadlines.iter().find(|d| d.id == name) {
+            return Some(d.due);
+        }
+        if name == "poll" {
+            return self.config.schedule.poll.as_ref().map(|p| p.deadline);
+        }
+        self.slot(name).map(|s| s.start)
+    }
+}
+
+/// What the rules need from the register, read at once.
+pub fn snapshot(config: &Config, register: &Register) -> Result<Snapshot, RegisterError> {
+    let invited: HashSet<String> = register
+        .invitation_states()?
+        .into_iter()
+        .filter(|(_, s)| s.status == OutboxStatus::Sent)
+        .map(|(org, _)| org)
+        .collect();
+    let dead = register
+        .bounces()?
+        .into_iter()
+        .filter(|b| b.permanent)
+        .map(|b| b.recipient.to_lowercase())
+        .collect();
+    let mut back_on: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    for a in register.auto_replies()? {
+        if let Some(day) = a.returns_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok()) {
+            let e = back_on.entry(a.address.to_lowercase()).or_insert(day);
+            *e = (*e).max(day);
+        }
+    }
+    Ok(Snapshot {
+        orgs: register.organisations()?,
+        registrations: register.registrations()?,
+        contacts: register.contacts()?,
+        dead,
+        back_on,
+        invited,
+        poll_unanswered: crate::poll::unanswered(config, register)?,
+    })
+}
+
+/// One reminder put in the outbox, deferred or skipped, for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub reminder: String,
+    pub org: String,
+    pub address: String,
+    /// queued, deferred, skipped.
+    pub what: &'static str,
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
+}
+
+/// What a tick did.
+#[derive(Debug, Default, Clone)]
+pub struct TickReport {
+    pub steps: Vec<Step>,
+    /// Occurrences that fell due too long ago: (reminder, due).
+    pub missed: Vec<(String, DateTime<Utc>)>,
+    /// Occurrences done now: (what, due, how many recipients).
+    pub done: Vec<(String, DateTime<Utc>, usize)>,
+}
+
+/// A scheduled step that failed; nothing of the failing occurrence was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ScheduleError {
+    #[error(transparent)]
+    Draft(#[from] DraftError),
+    #[error(transparent)]
+    Register(#[from] RegisterError),
+}
+
+/// The key of one occurrence of a schedule (`reminder/registration-2d/20220619T0700Z`).
+pub fn run_key(config: &Config, what: &str, id: &str, due: DateTime<Utc>) -> String {
+    format!(
+        "{}/{what}/{id}/{}",
+        config.process.id,
+        due.format("%Y%m%dT%H%MZ")
+    )
+}
+
+/// The moments of `reminder` in (`after`, `until`].
+pub fn occurrences(
+    config: &Config,
+    dates: &Dates<'_>,
+    reminder: &Reminder,
+    after: DateTime<Utc>,
+    until: DateTime<Utc>,
+    since: DateTime<Utc>,
+) -> Vec<DateTime<Utc>> {
+    reminder
+        .timing
+        .occurrences(dates, config.process.timezone, after, until, since)
+}
+
+/// Whether a reminder about a meeting has lost its object (the meeting is called off).
+fn obsolete(config: &Config, reminder: &Reminder) -> bool {
+    use crate::config::ReminderKind;
+    match &reminder.kind {
+        ReminderKind::Meeting { event } | ReminderKind::Registration { event } => {
+            config.event(event).is_none_or(|e| e.cancelled)
+        }
+        _ => false,
+    }
+}
+
+/// Does what has fallen due by `now`: reminders, then deferred recipients whose day came.
+pub fn tick(config: &Config, register: &mut Register, now: DateTime<Utc>) -> Result<TickReport, ScheduleError> {
+    let mut report = TickReport::default();
+    let grace = chrono::Duration::from_std(config.schedule.grace).unwrap_or(chrono::Duration::zero());
+    let secret = register.secret()?;
+    let tz = config.process.timezone;
+    for reminder in &config.schedule.reminders {
+        let since = register.schedule_since(&format!("reminder/{}", reminder.id), now)?;
+        let dates = Dates::read(config, register)?;
+        let due_list = occurrences(config, &dates, reminder, DateTime::<Utc>::MIN_UTC, now, since);
+        for due in due_list {
+            let key = run_key(config, "reminder", &reminder.id, due);
+            if register.schedule_decided(&key)? {
+                continue;
+            }
+            if now - due > grace || obsolete(config, reminder) {
+                register.apply_schedule(
+                    &ScheduleWrite {
+                        run: Some((key, due, "missed".into())),
+                        ..ScheduleWrite::default()
+                    },
+                    now,
+                )?;
+                report.missed.push((reminder.id.clone(), due));
+                continue;
+            }
+            let snap = snapshot(config, register)?;
+            let mut write = ScheduleWrite {
+                run: Some((key.clone(), due, "done".into())),
+                ..ScheduleWrite::default()
+            };
+            let targets = snap.targets(&reminder.kind);
+            for target in &targets {
+                let at = snap.send_time(target, due, tz);
+                let deferred = at > now;
+                if !deferred {
+                    write.messages.push(reminder::compose(
+                        config, &secret, &dates, reminder, due, target, now,
+                    )?);
+                }
+                let what = if deferred { "deferred" } else { "queued" };
+                write.targets.push(TargetRow {
+                    run_key: key.clone(),
+                    org_id: target.org_id.clone(),
+                    address: target.address.clone(),
+                    state: what.into(),
+                    due_at: at,
+                    note: target.note.clone(),
+                });
+                report.steps.push(Step {
+                    reminder: reminder.id.clone(),
+                    org: target.org_id.clone(),
+                    address: target.address.clone(),
+                    what,
+                    at,
+                    note: target.note.clone(),
+                });
+            }
+            register.apply_schedule(&write, now)?;
+            report.done.push((reminder.id.clone(), due, targets.len()));
+        }
+    }
+    deferred_due(config, register, now, &secret, &mut report)?;
+    Ok(report)
+}
+
+/// Recipients deferred to a day that has come: sent now if they still owe the answer, else
+/// skipped.
+fn deferred_due(
+    config: &Config,
+    register: &mut Register,
+    now: DateTime<Utc>,
+    secret: &[u8],
+    report: &mut TickReport,
+) -> Result<(), ScheduleError> {
+    let due = register.deferred_due(now)?;
+    if due.is_empty() {
+        return Ok(());
+    }
+    let snap = snapshot(config, register)?;
+    let dates = Dates::read(config, register)?;
+    for row in due {
+        let Some((reminder, occurrence)) = occurrence_of(config, &row.run_key) else {
+            continue;
+        };
+        let still: Option<Target> = snap
+            .targets(&reminder.kind)
+            .into_iter()
+            .find(|t| t.org_id == row.org_id && t.address == row.address);
+        let mut write = ScheduleWrite::default();
+        let what = match &still {
+            Some(target) => {
+                write.messages.push(reminder::compose(
+                    config, secret, &dates, reminder, occurrence, target, now,
+                )?);
+                "queued"
+            }
+            None => "skipped",
+        };
+        write.targets.push(TargetRow {
+            state: what.into(),
+            due_at: now,
+            note: (what == "skipped").then(|| "answered while away".to_string()),
+            ..row.clone()
+        });
+        register.apply_schedule(&write, now)?;
+        report.steps.push(Step {
+            reminder: reminder.id.clone(),
+            org: row.org_id,
+            address: row.address,
+            what,
+            at: now,
+            note: None,
+        });
+    }
+    Ok(())
+}
+
+/// The reminder and moment an occurrence key names.
+fn occurrence_of<'c>(config: &'c Config, key: &str) -> Option<(&'c Reminder, DateTime<Utc>)> {
+    let mut parts = key.rsplitn(3, '/');
+    let stamp = parts.next()?;
+    let id = parts.next()?;
+    let reminder = config.schedule.reminders.iter().find(|r| r.id == id)?;
+    let due = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%MZ")
+        .ok()?
+        .and_utc();
+    Some((reminder, due))
+}
+
+/// A short stable hash of an address, for keys.
+pub fn address_hash(address: &str) -> String {
+    data_encoding::HEXLOWER.encode(&Sha256::digest(address.to_lowercase().as_bytes())[..4])
+}
+
+#[cfg(test)]
+mod tests;

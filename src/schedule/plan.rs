@@ -1,0 +1,151 @@
+//! `samskap plan`: the timeline of what the daemon will do from a moment on, and to whom, as the
+//! register stands now. Nothing is sent or written.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{Dates, occurrences, run_key, snapshot};
+use crate::config::Config;
+use crate::register::{Register, RegisterError};
+
+/// One thing the daemon will do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Planned {
+    pub at: DateTime<Utc>,
+    /// invitations, reminder, poll, poll-close, report, meeting.
+    pub kind: String,
+    /// What, in words ("registration reminder registration-2d").
+    pub what: String,
+    /// To whom: organisation ids (or addresses for people), as known now.
+    pub to: Vec<String>,
+}
+
+/// Everything still to come in (`now`, `until`], in time order.
+pub fn plan(config: &Config, register: &mut Register, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<Planned>, RegisterError> {
+    let mut out = Vec::new();
+    let tz = config.process.timezone;
+    let dates = Dates::read(config, register)?;
+    let snap = snapshot(config, register)?;
+    if let Some(at) = config.invitation.send_at
+        && at > now
+        && at <= until
+    {
+        let to: Vec<String> = config.organisations.iter().map(|o| o.id.clone()).collect();
+        out.push(Planned {
+            at,
+            kind: "invitations".into(),
+            what: format!("invitations to {}", config.invitation.event),
+            to,
+        });
+    }
+    for reminder in &config.schedule.reminders {
+        let since = register.schedule_since(&format!("reminder/{}", reminder.id), now)?;
+        for due in occurrences(config, &dates, reminder, now, until, since) {
+            if register.schedule_decided(&run_key(config, "reminder", &reminder.id, due))? {
+                continue;
+            }
+            // Each recipient at their time: those away until later, later.
+            let mut by_time: Vec<(DateTime<Utc>, Vec<String>)> = Vec::new();
+            for t in snap.targets(&reminder.kind) {
+                let at = snap.send_time(&t, due, tz);
+                let who = if matches!(reminder.kind, crate::config::ReminderKind::Meeting { .. }) {
+                    t.address.clone()
+                } else {
+                    t.org_id.clone()
+                };
+                match by_time.iter_mut().find(|(a, _)| *a == at) {
+                    Some((_, list)) => list.push(who),
+                    None => by_time.push((at, vec![who])),
+                }
+            }
+            if by_time.is_empty() {
+                by_time.push((due, Vec::new()));
+            }
+            for (at, to) in by_time {
+                out.push(Planned {
+                    at,
+                    kind: "reminder".into(),
+                    what: format!(
+                        "{} reminder {}{}",
+                        reminder.kind.as_str(),
+                        reminder.id,
+                        if at != due { " (moved: out of office)" } else { "" }
+                    ),
+                    to,
+                });
+            }
+        }
+    }
+    for row in register.deferred()? {
+        if row.due_at > now && row.due_at <= until {
+            out.push(Planned {
+                at: row.due_at,
+                kind: "reminder".into(),
+                what: format!("reminder deferred while away ({})", row.run_key),
+                to: vec![row.address],
+            });
+        }
+    }
+    if let Some(poll) = &config.schedule.poll
+        && register.poll_result(&poll.event)?.is_none()
+    {
+        if let Some(at) = poll.send_at.as_ref().and_then(|w| w.resolve(&dates, tz))
+            && at > now
+            && at <= until
+        {
+            out.push(Planned {
+                at,
+                kind: "poll".into(),
+                what: format!("date poll for {}", poll.event),
+                to: crate::poll::recipients(&snap)
+                    .into_iter()
+                    .map(|t| t.org_id)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
+            });
+        }
+        if poll.deadline > now && poll.deadline <= until {
+            out.push(Planned {
+                at: poll.deadline,
+                kind: "poll-close".into(),
+                what: format!("close the date poll for {}, tell everyone, send the calendar invitations", poll.event),
+                to: Vec::new(),
+            });
+        }
+    }
+    if let Some(report) = &config.schedule.report {
+        let since = register.schedule_since("report", now)?;
+        let to = report
+            .to
+            .clone()
+            .or_else(|| config.coordinator.email.clone())
+            .map(|a| a.to_string())
+            .into_iter()
+            .collect::<Vec<_>>();
+        for due in report.timing.occurrences(&dates, tz, now, until, since) {
+            out.push(Planned {
+                at: due,
+                kind: "report".into(),
+                what: "weekly status".into(),
+                to: to.clone(),
+            });
+        }
+    }
+    for event in &config.events {
+        if let Some(slot) = dates.slot(&event.id)
+            && slot.start > now
+            && slot.start <= until
+            && !event.cancelled
+        {
+            out.push(Planned {
+                at: slot.start,
+                kind: "meeting".into(),
+                what: format!("{} begins", event.id),
+                to: Vec::new(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.at.cmp(&b.at).then(a.kind.cmp(&b.kind)));
+    Ok(out)
+}

@@ -1,0 +1,189 @@
+//! The schedule over a register in memory, with the ogp5 config and an injected clock.
+
+use std::collections::HashSet;
+
+use super::*;
+use crate::register::inbound::Location;
+
+fn config() -> Config {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/ogp5.toml");
+    Config::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// A register after the invitations of 15 June went out to all 15 ministries.
+fn invited(config: &Config) -> Register {
+    let mut register = Register::open_in_memory().unwrap();
+    register
+        .set_meta("secret", &data_encoding::HEXLOWER.encode(b"samskap-fixture!"))
+        .unwrap();
+    crate::outbox::enqueue_invitations(config, &mut register, &[], t("2022-06-15T08:00:00Z")).unwrap();
+    let ids = register
+        .due_ids(t("2022-06-15T08:00:00Z"), 100, &HashSet::new())
+        .unwrap();
+    for id in ids {
+        register.begin_attempt(id, t("2022-06-15T08:00:00Z")).unwrap();
+        register
+            .mark_sent(id, t("2022-06-15T08:00:01Z"), "250 2.0.0 Ok", false)
+            .unwrap();
+    }
+    register
+}
+
+/// A reply from `from` read at `now`.
+fn reply(config: &Config, register: &mut Register, n: i64, from: &str, subject: &str, body: &str, extra: &str, now: &str) {
+    let raw = format!(
+        "From: {from}\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: {subject}\r\nMessage-ID: <m{n}@test>\r\nDate: {}\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
+        t(now).to_rfc2822()
+    );
+    let ctx = crate::understand::Context::from_config(config);
+    let location = Location {
+        mailbox: "test".into(),
+        uidvalidity: 1,
+        uid: n,
+    };
+    crate::inbox::process(register, config, &ctx, &location, raw.as_bytes(), t(now)).unwrap();
+}
+
+fn reminders_in_outbox(register: &Register) -> Vec<(String, Vec<String>)> {
+    register
+        .outbox_of_kind(reminder::KIND)
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.org_id.unwrap_or_default(), s.recipients))
+        .collect()
+}
+
+/// The registration reminder falls due on Monday 20 June at 09:00 in Oslo.
+const REGISTRATION_REMINDER: &str = "2022-06-20T09:00:00+02:00";
+
+#[test]
+fn the_registration_reminder_goes_once_to_those_who_owe_an_answer() {
+    let config = config();
+    let mut register = invited(&config);
+    reply(&config, &mut register, 1, "Lise Berg <lise.berg@aid.dep.no>", "SV: Invitasjon",
+        "Vi melder på Lise Berg, lise.berg@aid.dep.no.", "", "2022-06-16T10:00:00+02:00");
+    reply(&config, &mut register, 2, "Anne Lie <anne.lie@bfd.dep.no>", "SV: Invitasjon",
+        "BFD har dessverre ikke anledning til å delta.", "", "2022-06-16T11:00:00+02:00");
+    // The evening before: nothing yet.
+    let report = tick(&config, &mut register, t("2022-06-19T20:00:00+02:00")).unwrap();
+    assert!(report.steps.is_empty() && report.missed.is_empty(), "{report:?}");
+    let report = tick(&config, &mut register, t(REGISTRATION_REMINDER)).unwrap();
+    let reminded: Vec<String> = reminders_in_outbox(&register).into_iter().map(|(o, _)| o).collect();
+    assert_eq!(reminded.len(), 13, "{reminded:?}");
+    assert!(!reminded.contains(&"aid".to_string()) && !reminded.contains(&"bfd".to_string()));
+    assert!(report.done.iter().any(|(id, _, n)| id == "registration-1d" && *n == 13));
+    // Again at the same moment, and a minute later: nothing more.
+    tick(&config, &mut register, t(REGISTRATION_REMINDER)).unwrap();
+    tick(&config, &mut register, t("2022-06-20T09:01:00+02:00")).unwrap();
+    assert_eq!(reminders_in_outbox(&register).len(), 13);
+}
+
+#[test]
+fn a_daemon_down_at_the_time_sends_within_the_grace_period_else_records_it_missed() {
+    let config = config();
+    // Down from Sunday to Monday 20:00 (11 h late, grace is 12 h): sent once on start.
+    let mut late = invited(&config);
+    let report = tick(&config, &mut late, t("2022-06-20T20:00:00+02:00")).unwrap();
+    assert_eq!(reminders_in_outbox(&late).len(), 15);
+    assert!(report.missed.is_empty(), "{report:?}");
+    // Down until Tuesday 10:00 (25 h late): missed, nothing sent, and said so.
+    let mut too_late = invited(&config);
+    let report = tick(&config, &mut too_late, t("2022-06-21T10:00:00+02:00")).unwrap();
+    assert!(reminders_in_outbox(&too_late).is_empty());
+    assert!(
+        report.missed.iter().any(|(id, due)| id == "registration-1d" && *due == t(REGISTRATION_REMINDER)),
+        "{report:?}"
+    );
+    let runs = too_late.schedule_runs().unwrap();
+    assert!(runs.iter().any(|(k, _, outcome)| k.contains("registration-1d") && outcome == "missed"));
+    // And it stays missed.
+    tick(&config, &mut too_late, t("2022-06-21T10:05:00+02:00")).unwrap();
+    assert!(reminders_in_outbox(&too_late).is_empty());
+}
+
+#[test]
+fn an_out_of_office_moves_the_reminder_to_the_day_back_and_an_answer_meanwhile_cancels_it() {
+    let config = config();
+    let mut register = invited(&config);
+    // HOD's postmottak is away "til og med 1. juli" (back 2 July); JD's until 21 June.
+    reply(&config, &mut register, 1, "postmottak@hod.dep.no", "Automatisk svar: Invitasjon",
+        "Jeg er på ferie til og med 1. juli.", "Auto-Submitted: auto-replied\r\n", "2022-06-15T10:05:00+02:00");
+    reply(&config, &mut register, 2, "postmottak@jd.dep.no", "Automatisk svar: Invitasjon",
+        "Jeg er borte til og med 20. juni.", "Auto-Submitted: auto-replied\r\n", "2022-06-15T10:06:00+02:00");
+    let report = tick(&config, &mut register, t(REGISTRATION_REMINDER)).unwrap();
+    let deferred: Vec<&Step> = report.steps.iter().filter(|s| s.what == "deferred").collect();
+    assert_eq!(deferred.len(), 2, "{report:?}");
+    let hod = deferred.iter().find(|s| s.org == "hod").unwrap();
+    assert_eq!(hod.at, t("2022-07-02T09:00:00+02:00"));
+    let jd = deferred.iter().find(|s| s.org == "jd").unwrap();
+    assert_eq!(jd.at, t("2022-06-21T09:00:00+02:00"));
+    assert_eq!(reminders_in_outbox(&register).len(), 13);
+    // JD is back on the 21st and has still not answered: reminded then.
+    tick(&config, &mut register, t("2022-06-21T09:00:00+02:00")).unwrap();
+    let orgs: Vec<String> = reminders_in_outbox(&register).into_iter().map(|(o, _)| o).collect();
+    assert!(orgs.contains(&"jd".to_string()));
+    // HOD answers while away (someone else reads the box): no reminder when the day comes.
+    reply(&config, &mut register, 3, "Knut Dahl <knut.dahl@hod.dep.no>", "SV: Invitasjon",
+        "HOD melder på Knut Dahl.", "", "2022-06-21T12:00:00+02:00");
+    let report = tick(&config, &mut register, t("2022-07-02T09:00:00+02:00")).unwrap();
+    assert!(
+        report.steps.iter().any(|s| s.org == "hod" && s.what == "skipped"),
+        "{report:?}"
+    );
+    let orgs: Vec<String> = reminders_in_outbox(&register).into_iter().map(|(o, _)| o).collect();
+    assert!(!orgs.contains(&"hod".to_string()));
+    assert_eq!(orgs.len(), 14);
+}
+
+#[test]
+fn the_reminder_says_what_is_owed_in_the_recipients_language() {
+    let config = config();
+    let mut register = invited(&config);
+    tick(&config, &mut register, t(REGISTRATION_REMINDER)).unwrap();
+    let ids = register.due_ids(t(REGISTRATION_REMINDER), 100, &HashSet::new()).unwrap();
+    let mut texts = Vec::new();
+    for id in ids {
+        let out = register.begin_attempt(id, t(REGISTRATION_REMINDER)).unwrap().unwrap();
+        texts.push(String::from_utf8_lossy(&out.body).into_owned());
+    }
+    let hod = texts
+        .iter()
+        .find(|m| m.contains("postmottak@hod.dep.no"))
+        .expect("a reminder to HOD");
+    let parsed = mail_parser::MessageParser::default().parse(hod.as_bytes()).unwrap();
+    let subject = parsed.subject().unwrap();
+    assert!(subject.starts_with("Påminnelse: påmelding til Samskapingsmøte"), "{subject}");
+    assert!(subject.contains("tirsdag 21. juni"), "{subject}");
+    let body = parsed.body_text(0).unwrap();
+    assert!(body.contains("Helse- og omsorgsdepartementet"), "{body}");
+    assert!(body.contains("torsdag 23. juni 2022 kl. 09.00–12.00"), "{body}");
+    // Replies come back to the organisation's own address.
+    let reply_to = parsed.reply_to().unwrap().first().unwrap().address().unwrap();
+    assert!(reply_to.starts_with("tom-arne.nygaard+ogp5-"), "{reply_to}");
+}
+
+#[test]
+fn the_plan_shows_what_comes_and_to_whom_without_doing_it() {
+    let config = config();
+    let mut register = invited(&config);
+    reply(&config, &mut register, 1, "Lise Berg <lise.berg@aid.dep.no>", "SV: Invitasjon",
+        "Vi melder på Lise Berg, lise.berg@aid.dep.no.", "", "2022-06-16T10:00:00+02:00");
+    let items = plan::plan(&config, &mut register, t("2022-06-17T12:00:00+02:00"), t("2022-06-30T00:00:00+02:00")).unwrap();
+    let first = items.iter().find(|p| p.kind == "reminder").unwrap();
+    assert_eq!(first.at, t(REGISTRATION_REMINDER));
+    assert_eq!(first.kind, "reminder");
+    assert_eq!(first.to.len(), 14);
+    assert!(!first.to.contains(&"aid".to_string()));
+    assert!(items.iter().any(|p| p.kind == "meeting" && p.at == t("2022-06-23T09:00:00+02:00")));
+    assert!(items.iter().any(|p| p.kind == "report" && p.at == t("2022-06-20T08:00:00+02:00")));
+    // The kickoff-eve reminder to Lise, the only registered attendee.
+    let eve = items.iter().find(|p| p.what.contains("kickoff-eve")).unwrap();
+    assert_eq!(eve.to, ["lise.berg@aid.dep.no"]);
+    // Nothing was done.
+    assert!(reminders_in_outbox(&register).is_empty());
+    assert!(register.schedule_runs().unwrap().is_empty());
+}

@@ -80,8 +80,9 @@ const WEEKDAYS: &[(&str, Weekday)] = &[
     ("fridays", Weekday::Fri),
 ];
 
+/// Words that name every candidate ("ingen" and "none" too: every one, negatively).
 const ALL: &[&str] = &[
-    "alle", "samtlige", "begge", "hvilken som helst", "hvilket som helst", "all", "any", "both",
+    "ingen", "none", "neither", "alle", "samtlige", "begge", "hvilken som helst", "hvilket som helst", "all", "any", "both",
     "either", "every",
 ];
 

@@ -97,6 +97,48 @@ pub enum Command {
         #[command(subcommand)]
         what: Option<ReviewWhat>,
     },
+    /// Shows what the daemon will do from --now on, when and to whom: reminders, the date poll,
+    /// weekly statuses, meetings. Nothing is sent.
+    Plan {
+        /// Up to this date (YYYY-MM-DD, or RFC 3339); default 120 days ahead.
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The date poll for the meeting whose date is still open.
+    Poll {
+        #[command(subcommand)]
+        what: PollWhat,
+    },
+    /// The weekly status e-mail to the coordinator.
+    Report {
+        #[command(subcommand)]
+        what: ReportWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PollWhat {
+    /// The tally so far: who answered, and how many each slot suits.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sends the poll now to everyone who should be asked and has not been.
+    Send,
+    /// Closes the poll now: chooses the slot that suits most (the earliest on a tie), tells
+    /// everyone asked and sends the calendar invitations.
+    Close,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportWhat {
+    /// Sends the weekly status now.
+    Send,
+    /// Shows the weekly status as it stands, without sending.
+    Preview,
 }
 
 #[derive(Debug, Subcommand)]

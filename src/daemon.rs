@@ -93,6 +93,7 @@ async fn rounds(
 ) -> Result<(), AppError> {
     loop {
         scheduled_invitations(config, clock, register).await?;
+        schedule_due(config, clock, register).await?;
         calendar_sync(config, clock, register).await?;
         let now = clock.now();
         let due = register
@@ -133,6 +134,57 @@ async fn rounds(
             _ = woke.notified() => {}
         }
     }
+}
+
+/// Does what the schedule says is due: the date poll, reminders, the weekly status; logs what
+/// happened to whom.
+async fn schedule_due(config: &Arc<Config>, clock: Clock, register: &RegisterHandle) -> Result<(), AppError> {
+    let cfg = Arc::clone(config);
+    let now = clock.now();
+    let due = register
+        .call_blocking(move |r| {
+            crate::schedule::run_due(&cfg, r, now).map_err(|e| match e {
+                crate::schedule::ScheduleError::Register(e) => e,
+                other => RegisterError::Invalid(other.to_string()),
+            })
+        })
+        .await?;
+    for step in &due.tick.steps {
+        match step.what {
+            "queued" => {
+                info!(reminder = %step.reminder, org = %step.org, to = %step.address, note = step.note.as_deref().unwrap_or(""), "reminder put in the outbox")
+            }
+            "deferred" => {
+                info!(reminder = %step.reminder, org = %step.org, to = %step.address, until = %step.at, "reminder moved: out of office until then")
+            }
+            _ => {
+                info!(reminder = %step.reminder, org = %step.org, to = %step.address, "reminder not sent: answered meanwhile")
+            }
+        }
+    }
+    for (id, due_at, n) in &due.tick.done {
+        if *n == 0 {
+            info!(reminder = %id, due = %due_at, "reminder due: no one owes the answer");
+        }
+    }
+    for (what, due_at) in due.tick.missed.iter().chain(&due.missed) {
+        warn!(
+            what = %what,
+            due = %due_at,
+            "fell due more than {:?} ago while samskap was not running; recorded as missed, not sent",
+            config.schedule.grace
+        );
+    }
+    if !due.poll_sent.is_empty() {
+        info!(people = due.poll_sent.len(), "date poll put in the outbox");
+    }
+    if let Some(result) = &due.poll_closed {
+        info!(event = %result.event_id, chosen = result.chosen, start = %result.slot.start, "date poll closed at its deadline; everyone asked is told");
+    }
+    for at in &due.reports {
+        info!(due = %at, "weekly status put in the outbox");
+    }
+    Ok(())
 }
 
 /// Brings the calendar invitations up to date with the register (new registrations, changed
@@ -218,7 +270,7 @@ async fn scheduled_invitations(
 }
 
 async fn next_wake(
-    config: &Config,
+    config: &Arc<Config>,
     clock: Clock,
     register: &RegisterHandle,
 ) -> Result<DateTime<Utc>, AppError> {
@@ -230,6 +282,20 @@ async fn next_wake(
     if let Some(at) = config.invitation.send_at
         && at > now
     {
+        wake = wake.min(at);
+    }
+    // The next scheduled moment (a reminder, the poll, the weekly status).
+    let cfg = Arc::clone(config);
+    let until = wake;
+    let next = register
+        .call_blocking(move |r| {
+            Ok(crate::schedule::plan::plan(&cfg, r, now, until)?
+                .into_iter()
+                .map(|p| p.at)
+                .find(|at| *at > now))
+        })
+        .await?;
+    if let Some(at) = next {
         wake = wake.min(at);
     }
     Ok(wake)

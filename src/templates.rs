@@ -60,6 +60,9 @@ pub const REQUIRED: &[&str] = &[
     "poll-result.nb.txt.j2",
     "poll-result.en.subject.j2",
     "poll-result.en.txt.j2",
+    "report.nb.subject.j2",
+    "report.nb.txt.j2",
+    "report.nb.html.j2",
 ];
 
 impl Templates {

@@ -246,11 +246,6 @@ pub enum CalendarError {
     Register(#[from] RegisterError),
 }
 
-/// The slot of `event`: fixed in the config. (A meeting whose date is still open has none.)
-pub fn slot_of(event: &Event) -> Option<Slot> {
-    event.slot()
-}
-
 /// Brings every meeting's calendar invitations up to date with the register and the config:
 /// plans, renders and enqueues, one meeting per transaction.
 pub fn sync(
@@ -271,11 +266,23 @@ pub fn sync(
         .filter(|b| b.permanent)
         .map(|b| b.recipient.to_lowercase())
         .collect();
+    let dates = crate::schedule::Dates::read(config, register)?;
+    let polled = config.schedule.poll.as_ref().map(|p| p.event.clone());
     for event in &config.events {
-        let Some(slot) = slot_of(event) else { continue };
+        // Fixed in the config, or chosen by the date poll.
+        let Some(slot) = dates.slot(&event.id) else {
+            continue;
+        };
         let state = register.calendar_event(&event.id)?;
         let invitees = register.invitees(&event.id)?;
-        let wanted = wanted(&event.id, &registrations, &orgs, &dead);
+        let mut wanted = wanted(&event.id, &registrations, &orgs, &dead);
+        if polled.as_deref() == Some(event.id.as_str()) {
+            for w in crate::poll::calendar_invitees(config, register)? {
+                if !wanted.iter().any(|x| x.address == w.address) {
+                    wanted.push(w);
+                }
+            }
+        }
         let plan = plan(
             event,
             slot,

@@ -827,7 +827,9 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
         .schedule
         .and_then(|s| cx.item::<schedule::RawSchedule>(s, "schedule"));
     let reminders = items::<schedule::RawReminder>(cx, doc.reminders, "reminders");
-    let report = doc.report.and_then(|s| cx.item::<schedule::RawReport>(s, "report"));
+    let report = doc
+        .report
+        .and_then(|s| cx.item::<schedule::RawReport>(s, "report"));
     let poll = doc.poll.and_then(|s| cx.item::<schedule::RawPoll>(s, "poll"));
 
     // Stage 2: meaning. Each check adds its problems and goes on, so all are reported together.
@@ -854,7 +856,16 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
     // reminder that names it.
     let deadline_names: Vec<(String, Option<String>)> = deadlines
         .iter()
-        .map(|(_, (d, _))| (d.id.clone(), if d.what == "registration" { d.event.clone() } else { None }))
+        .map(|(_, (d, _))| {
+            (
+                d.id.clone(),
+                if d.what == "registration" {
+                    d.event.clone()
+                } else {
+                    None
+                },
+            )
+        })
         .collect();
     let deadlines = validate_deadlines(cx, deadlines, &events, tz);
     let organisations = validate_organisations(cx, organisations);

@@ -205,12 +205,18 @@ fn timing(
         }
         (Some(at), None) => {
             let at = when(cx, line, &format!("{key}.at"), Some(at), tz, anchors);
-            let every = fields.every.map(|e| cx.duration(line, &format!("{key}.every"), Some(e), Duration::ZERO));
+            let every = fields
+                .every
+                .map(|e| cx.duration(line, &format!("{key}.every"), Some(e), Duration::ZERO));
             if every.is_some_and(|e| e < Duration::from_secs(3600)) {
                 cx.problem(Some(line), format!("{key}.every"), "repeat at most once an hour");
                 return None;
             }
-            Some(Timing::At { at: at?, every, until })
+            Some(Timing::At {
+                at: at?,
+                every,
+                until,
+            })
         }
         (None, Some(text)) => {
             let from = when(cx, line, &format!("{key}.from"), fields.from, tz, anchors);
@@ -339,7 +345,11 @@ pub(super) fn validate(
             }
             "poll" => {
                 if !anchors.iter().any(|a| a == "poll") {
-                    cx.problem(Some(line), format!("{key}.kind"), "there is no [poll] to remind of");
+                    cx.problem(
+                        Some(line),
+                        format!("{key}.kind"),
+                        "there is no [poll] to remind of",
+                    );
                 }
                 Some(ReminderKind::Poll)
             }
@@ -347,9 +357,7 @@ pub(super) fn validate(
                 cx.problem(
                     Some(line),
                     format!("{key}.kind"),
-                    format!(
-                        "{other:?} is not one of registration, contact, meeting, notice, poll"
-                    ),
+                    format!("{other:?} is not one of registration, contact, meeting, notice, poll"),
                 );
                 None
             }

@@ -94,6 +94,14 @@ pub enum Action {
         delegate: Option<Attendee>,
         late: bool,
     },
+    /// One person's answer to the date poll: the candidates (from 1) that suit and that do not.
+    PollAnswer {
+        org: String,
+        event: String,
+        address: String,
+        yes: Vec<usize>,
+        no: Vec<usize>,
+    },
     SetContact {
         org: String,
         name: Option<String>,
@@ -374,7 +382,18 @@ pub fn decide(
             }
         }
         Class::Calendar(cal) => calendar(cal, understood, config, dir, sender_org, ref_org, received),
-        Class::Reply { facts, .. } => reply(understood, facts, config, sender_org, ref_org, received),
+        Class::Reply { split, facts } => {
+            let to_poll = sent.as_ref().is_some_and(|s| {
+                s.kind == crate::poll::KIND || s.kind == "reminder" && is_poll_event(config, s)
+            });
+            match to_poll
+                .then(|| poll_reply(understood, &split.body, config, dir, sender_org.clone()))
+                .flatten()
+            {
+                Some(decision) => decision,
+                None => reply(understood, facts, config, sender_org, ref_org, received),
+            }
+        }
     }
 }
 
@@ -528,6 +547,79 @@ fn calendar(
                 .unwrap_or_default()
         ),
     }
+}
+
+/// Whether `sent` was about the date poll's meeting (a poll reminder).
+fn is_poll_event(config: &Config, sent: &SentInfo) -> bool {
+    config
+        .schedule
+        .poll
+        .as_ref()
+        .is_some_and(|p| sent.event_id.as_deref() == Some(p.event.as_str()))
+}
+
+/// An answer to the date poll, if the text gives one: recorded for the sender, who must be of
+/// the organisation or the very address we asked.
+fn poll_reply(
+    understood: &Understood,
+    body: &str,
+    config: &Config,
+    dir: &dyn Directory,
+    sender_org: Option<OrgInfo>,
+) -> Option<Decision> {
+    let (event, slots) = crate::poll::candidates(config)?;
+    let tz = config.process.timezone;
+    let dates: Vec<NaiveDate> = slots
+        .iter()
+        .map(|s| s.start.with_timezone(&tz).date_naive())
+        .collect();
+    let mut answer = crate::poll::answer::read(body, &dates);
+    if answer.is_empty() {
+        answer = crate::poll::answer::read(&understood.subject, &dates);
+    }
+    if answer.is_empty() {
+        return None;
+    }
+    let sender = understood.from.clone().unwrap_or_default();
+    let address = sender.address.to_lowercase();
+    let org = sender_org.or_else(|| {
+        dir.sent_to(&address)
+            .and_then(|s| s.org_id)
+            .and_then(|id| dir.org(&id))
+    });
+    let action = Action::PollAnswer {
+        org: org.as_ref().map(|o| o.id.clone()).unwrap_or_default(),
+        event: event.to_string(),
+        address: address.clone(),
+        yes: answer.yes.clone(),
+        no: answer.no.clone(),
+    };
+    let Some(org) = org else {
+        return Some(review(
+            None,
+            format!("a date poll answer from {address}, who was not asked"),
+            vec![action],
+        ));
+    };
+    if let Some(failure) = authentication_fails(understood, config) {
+        return Some(review(Some(org.id), failure, vec![action]));
+    }
+    let lines = confirmation_lines(std::slice::from_ref(&action), config, understood.lang);
+    let summary = lines.join("; ");
+    Some(Decision {
+        org: Some(org.id.clone()),
+        outcome: Outcome::Applied,
+        actions: vec![
+            action,
+            Action::Confirm {
+                org: org.id,
+                to: address,
+                lang: understood.lang.code().into(),
+                lines,
+            },
+        ],
+        summary,
+    })
 }
 
 fn review(org: Option<String>, reason: String, proposal: Vec<Action>) -> Decision {
@@ -820,6 +912,26 @@ pub fn confirmation_lines(actions: &[Action], config: &Config, lang: Lang) -> Ve
                     },
                     parts.join(", ")
                 ));
+            }
+            Action::PollAnswer { yes, no, .. } => {
+                let slots = crate::poll::slot_lines(config, lang);
+                let list = |numbers: &[usize]| -> String {
+                    numbers
+                        .iter()
+                        .filter_map(|n| slots.get(n.wrapping_sub(1)).cloned())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                let (suits, not) = match lang {
+                    Lang::Nb => ("Passer", "Passer ikke"),
+                    Lang::En => ("Suits you", "Does not suit you"),
+                };
+                if !yes.is_empty() {
+                    lines.push(format!("{suits}: {}", list(yes)));
+                }
+                if !no.is_empty() {
+                    lines.push(format!("{not}: {}", list(no)));
+                }
             }
             _ => {}
         }

@@ -114,7 +114,9 @@ pub fn build(letter: &Letter) -> Result<Composed, ComposeError> {
         let content_type =
             ContentType::parse(&a.content_type).map_err(|e| fail(format!("{}: {e}", a.filename)))?;
         Ok(match &a.inline_id {
-            Some(id) => lettre::message::Attachment::new_inline(id.clone()).body(a.bytes.clone(), content_type),
+            Some(id) => {
+                lettre::message::Attachment::new_inline(id.clone()).body(a.bytes.clone(), content_type)
+            }
             None => lettre::message::Attachment::new(a.filename.clone()).body(a.bytes.clone(), content_type),
         })
     };
@@ -240,10 +242,16 @@ mod tests {
         let parsed = mail_parser::MessageParser::default()
             .parse(&composed.bytes)
             .unwrap();
-        assert_eq!(parsed.root_part().content_type().unwrap().subtype(), Some("mixed"));
+        assert_eq!(
+            parsed.root_part().content_type().unwrap().subtype(),
+            Some("mixed")
+        );
         assert!(parsed.body_text(0).unwrap().contains("velkommen"));
         assert!(parsed.body_html(0).unwrap().contains("cid:chart"));
-        let csv = parsed.attachments().find(|a| a.attachment_name() == Some("register.csv")).unwrap();
+        let csv = parsed
+            .attachments()
+            .find(|a| a.attachment_name() == Some("register.csv"))
+            .unwrap();
         assert_eq!(csv.contents(), b"id,name\naid,AID\n");
         let png = parsed
             .parts

@@ -106,7 +106,11 @@ pub fn compose<T: Serialize>(
             } else {
                 config.replies.address.to_string()
             },
-            tag: reply.tag.as_deref().filter(|_| mailing.org_id.is_some()).unwrap_or(""),
+            tag: reply
+                .tag
+                .as_deref()
+                .filter(|_| mailing.org_id.is_some())
+                .unwrap_or(""),
         },
     };
     let value = minijinja::context! {
@@ -120,10 +124,7 @@ pub fn compose<T: Serialize>(
     let render = |part: &str| {
         config
             .templates
-            .render(
-                &format!("{}.{}.{part}.j2", mailing.template, lang.code()),
-                &value,
-            )
+            .render(&format!("{}.{}.{part}.j2", mailing.template, lang.code()), &value)
             .map_err(template_error)
     };
     let key = IdempotencyKey {
@@ -148,9 +149,9 @@ pub fn compose<T: Serialize>(
     }
     let letter = Letter {
         from: Mailbox::new(Some(config.coordinator.name.clone()), from.clone()),
-        reply_to: mailing.org_id.map(|_| {
-            Mailbox::new(Some(config.coordinator.name.clone()), reply.address.clone())
-        }),
+        reply_to: mailing
+            .org_id
+            .map(|_| Mailbox::new(Some(config.coordinator.name.clone()), reply.address.clone())),
         to: mailing.to,
         subject,
         text: render("txt")?,

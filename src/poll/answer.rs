@@ -82,21 +82,77 @@ const WEEKDAYS: &[(&str, Weekday)] = &[
 
 /// Words that name every candidate ("ingen" and "none" too: every one, negatively).
 const ALL: &[&str] = &[
-    "ingen", "none", "neither", "alle", "samtlige", "begge", "hvilken som helst", "hvilket som helst", "all", "any", "both",
-    "either", "every",
+    "ingen",
+    "none",
+    "neither",
+    "alle",
+    "samtlige",
+    "begge",
+    "hvilken som helst",
+    "hvilket som helst",
+    "all",
+    "any",
+    "both",
+    "either",
+    "every",
 ];
 
-const EXCEPT: &[&str] = &["unntatt", "bortsett fra", "utenom", "except", "but not", "other than", "apart from"];
+const EXCEPT: &[&str] = &[
+    "unntatt",
+    "bortsett fra",
+    "utenom",
+    "except",
+    "but not",
+    "other than",
+    "apart from",
+];
 
 const NEGATIVE: &[&str] = &[
-    "ikke", "ikkje", "ingen", "dessverre", "umulig", "opptatt", "not", "n't", "cannot", "unable", "none",
-    "neither", "busy", "unfortunately", "dårlig", "vanskelig", "badly", "difficult", "poorly",
+    "ikke",
+    "ikkje",
+    "ingen",
+    "dessverre",
+    "umulig",
+    "opptatt",
+    "not",
+    "n't",
+    "cannot",
+    "unable",
+    "none",
+    "neither",
+    "busy",
+    "unfortunately",
+    "dårlig",
+    "vanskelig",
+    "badly",
+    "difficult",
+    "poorly",
 ];
 
 const POSITIVE: &[&str] = &[
-    "passer", "går fint", "går bra", "fungerer", "kan vi", "kan jeg", "kan komme", "kommer", "ok", "fint",
-    "suit", "suits", "work", "works", "fine", "good", "can make", "can do", "available", "prefer",
-    "foretrekker", "helst", "best",
+    "passer",
+    "går fint",
+    "går bra",
+    "fungerer",
+    "kan vi",
+    "kan jeg",
+    "kan komme",
+    "kommer",
+    "ok",
+    "fint",
+    "suit",
+    "suits",
+    "work",
+    "works",
+    "fine",
+    "good",
+    "can make",
+    "can do",
+    "available",
+    "prefer",
+    "foretrekker",
+    "helst",
+    "best",
 ];
 
 /// Reads `text` for answers about `candidates` (their local dates, in order).
@@ -110,9 +166,7 @@ pub fn read(text: &str, candidates: &[NaiveDate]) -> PollAnswer {
         if all {
             refs = (0..candidates.len()).collect();
         }
-        let excepted = except_part
-            .map(|e| references(e, candidates))
-            .unwrap_or_default();
+        let excepted = except_part.map(|e| references(e, candidates)).unwrap_or_default();
         if refs.is_empty() && excepted.is_empty() {
             continue;
         }
@@ -242,7 +296,8 @@ fn references(text: &str, candidates: &[NaiveDate]) -> Vec<usize> {
         let Ok(n) = digits.parse::<u32>() else { continue };
         // "29. august" / "29 aug" / "august 29"
         let month = month_of(next).or_else(|| month_of(prev));
-        let ordinal = raw.ends_with("st") || raw.ends_with("nd") || raw.ends_with("rd") || raw.ends_with("th");
+        let ordinal =
+            raw.ends_with("st") || raw.ends_with("nd") || raw.ends_with("rd") || raw.ends_with("th");
         let dotted = raw.ends_with('.');
         if let Some(m) = month {
             for (i, c) in candidates.iter().enumerate() {
@@ -330,8 +385,14 @@ mod tests {
     fn all_but_some() {
         assert_eq!(answer("Alle unntatt fredag passer."), (vec![1, 2, 4], vec![3]));
         assert_eq!(answer("Alle datoene passer"), (vec![1, 2, 3, 4], vec![]));
-        assert_eq!(answer("Any of them works except the 31st."), (vec![1, 3, 4], vec![2]));
-        assert_eq!(answer("Vi kan alle dager bortsett fra mandager"), (vec![2, 3], vec![1, 4]));
+        assert_eq!(
+            answer("Any of them works except the 31st."),
+            (vec![1, 3, 4], vec![2])
+        );
+        assert_eq!(
+            answer("Vi kan alle dager bortsett fra mandager"),
+            (vec![2, 3], vec![1, 4])
+        );
     }
 
     #[test]
@@ -351,12 +412,18 @@ mod tests {
             answer("1 passer. Beklager, 1 passer likevel ikke, men 2 gjør det."),
             (vec![2], vec![1])
         );
-        assert_eq!(answer("Møtet kl. 9 den 31. august passer fint"), (vec![2], vec![]));
+        assert_eq!(
+            answer("Møtet kl. 9 den 31. august passer fint"),
+            (vec![2], vec![])
+        );
         assert_eq!(answer("Takk for invitasjonen."), (vec![], vec![]));
     }
 
     #[test]
     fn quoted_text_is_not_an_answer() {
-        assert_eq!(answer("2 passer.\n> 1. Mandag 29. august\n> 3. Fredag 2. september"), (vec![2], vec![]));
+        assert_eq!(
+            answer("2 passer.\n> 1. Mandag 29. august\n> 3. Fredag 2. september"),
+            (vec![2], vec![])
+        );
     }
 }

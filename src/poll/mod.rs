@@ -59,7 +59,11 @@ pub fn recipients(snap: &Snapshot) -> Vec<Target> {
             out.push(t);
         }
     };
-    for org in snap.orgs.iter().filter(|o| snap.invited.contains(&o.id) || o.source == "mail") {
+    for org in snap
+        .orgs
+        .iter()
+        .filter(|o| snap.invited.contains(&o.id) || o.source == "mail")
+    {
         let lang = if org.lang == "en" { Lang::En } else { Lang::Nb };
         let org_name = match (lang, &org.name_en) {
             (Lang::En, Some(en)) => en.clone(),
@@ -192,7 +196,11 @@ fn compose(
 
 /// Puts the poll in the outbox for everyone who should be asked and has not been: (organisation,
 /// address) of each new one. Asking again asks only those added since.
-pub fn send(config: &Config, register: &mut Register, now: DateTime<Utc>) -> Result<Vec<(String, String)>, ScheduleError> {
+pub fn send(
+    config: &Config,
+    register: &mut Register,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, String)>, ScheduleError> {
     let Some((event, _)) = candidates(config) else {
         return Ok(Vec::new());
     };
@@ -323,11 +331,14 @@ pub fn close(
     let secret = register.secret()?;
     let asked = asked(register)?;
     let mut messages = Vec::new();
-    for target in recipients(&snap).into_iter().filter(|t| asked.contains(&t.address)) {
+    for target in recipients(&snap)
+        .into_iter()
+        .filter(|t| asked.contains(&t.address))
+    {
         let said = answers.iter().find(|a| a.address == target.address);
-        let suits = said.map(|a| a.yes.contains(&chosen)).filter(|_| {
-            said.is_some_and(|a| a.yes.contains(&chosen) || a.no.contains(&chosen))
-        });
+        let suits = said
+            .map(|a| a.yes.contains(&chosen))
+            .filter(|_| said.is_some_and(|a| a.yes.contains(&chosen) || a.no.contains(&chosen)));
         messages.push(compose(
             config,
             &secret,
@@ -343,7 +354,10 @@ pub fn close(
 
 /// Who gets the chosen meeting in their calendar: everyone asked, except who said the chosen
 /// slot does not suit.
-pub fn calendar_invitees(config: &Config, register: &Register) -> Result<Vec<crate::calendar::Wanted>, RegisterError> {
+pub fn calendar_invitees(
+    config: &Config,
+    register: &Register,
+) -> Result<Vec<crate::calendar::Wanted>, RegisterError> {
     let Some((event, _)) = candidates(config) else {
         return Ok(Vec::new());
     };
@@ -376,16 +390,20 @@ mod tests {
     use super::*;
 
     fn slots() -> Vec<Slot> {
-        ["2022-08-29T11:00:00Z", "2022-08-31T07:00:00Z", "2022-09-02T07:00:00Z"]
-            .iter()
-            .map(|s| {
-                let start: DateTime<Utc> = s.parse().unwrap();
-                Slot {
-                    start,
-                    end: start + chrono::Duration::hours(2),
-                }
-            })
-            .collect()
+        [
+            "2022-08-29T11:00:00Z",
+            "2022-08-31T07:00:00Z",
+            "2022-09-02T07:00:00Z",
+        ]
+        .iter()
+        .map(|s| {
+            let start: DateTime<Utc> = s.parse().unwrap();
+            Slot {
+                start,
+                end: start + chrono::Duration::hours(2),
+            }
+        })
+        .collect()
     }
 
     fn said(address: &str, yes: &[usize], no: &[usize]) -> PollAnswerRow {
@@ -414,7 +432,10 @@ mod tests {
 
     #[test]
     fn a_tie_goes_to_the_earliest() {
-        let answers = [said("a@aid.dep.no", &[2, 3], &[]), said("b@bfd.dep.no", &[3, 2], &[])];
+        let answers = [
+            said("a@aid.dep.no", &[2, 3], &[]),
+            said("b@bfd.dep.no", &[3, 2], &[]),
+        ];
         assert_eq!(choose(&tally(&answers, 3), &slots()), Some(2));
         // No answers at all: the earliest.
         assert_eq!(choose(&tally(&[], 3), &slots()), Some(1));

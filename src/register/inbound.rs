@@ -610,6 +610,17 @@ fn apply(
             );
             log(tx, &cause, Some(org), "registration", event, old.as_deref(), &new)?;
         }
+        Action::PollAnswer {
+            org,
+            event,
+            address,
+            yes,
+            no,
+        } => {
+            let old = super::poll::record_answer(tx, event, org, address, yes, no, message_id, now)?;
+            let new = format!("{address}: yes {yes:?} no {no:?}");
+            log(tx, &cause, Some(org), "poll", event, old.as_deref(), &new)?;
+        }
         Action::SetContact {
             org,
             name,

@@ -89,7 +89,12 @@ impl Register {
 
     /// Closes the poll: records `result` and puts the messages that tell everyone in the outbox,
     /// all or nothing. A poll closed already stays as it was (and nothing is enqueued).
-    pub fn close_poll(&mut self, result: &PollResultRow, messages: &[NewMessage], now: DateTime<Utc>) -> Result<Vec<Enqueued>> {
+    pub fn close_poll(
+        &mut self,
+        result: &PollResultRow,
+        messages: &[NewMessage],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Enqueued>> {
         let tx = self.conn.transaction().op("begin closing the poll")?;
         let inserted = tx
             .execute(
@@ -115,6 +120,7 @@ impl Register {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn record_answer(
     tx: &rusqlite::Transaction<'_>,
     event: &str,

@@ -68,7 +68,15 @@ impl Register {
                     due_at = excluded.due_at, note = excluded.note,
                     outbox_id = coalesce(excluded.outbox_id, outbox_id)
                  WHERE state = 'deferred'",
-                params![t.run_key, t.org_id, t.address, t.state, ts(t.due_at), t.note, outbox_id],
+                params![
+                    t.run_key,
+                    t.org_id,
+                    t.address,
+                    t.state,
+                    ts(t.due_at),
+                    t.note,
+                    outbox_id
+                ],
             )
             .op("record a reminder's recipient")?;
         }
@@ -142,5 +150,51 @@ impl Register {
             .optional()
             .op("read a scheduled action")?
             .is_some())
+    }
+}
+
+impl Register {
+    /// When each organisation's latest message was read.
+    pub fn last_message_at(&self) -> Result<std::collections::HashMap<String, DateTime<Utc>>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT org_id, max(coalesce(received_at, processed_at)) FROM messages_seen
+                 WHERE org_id IS NOT NULL GROUP BY org_id",
+            )
+            .op("read the latest messages")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .op("read the latest messages")?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (org, at) = row.op("read the latest messages")?;
+            if let Some(at) = parse_ts(&at) {
+                out.insert(org, at);
+            }
+        }
+        Ok(out)
+    }
+
+    /// When each organisation first answered about `event` (its first registration change).
+    pub fn first_answers(&self, event: &str) -> Result<Vec<(String, DateTime<Utc>)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT org_id, min(at) FROM changes WHERE entity = 'registration' AND field = ?1
+                 AND org_id IS NOT NULL GROUP BY org_id ORDER BY min(at)",
+            )
+            .op("read the first answers")?;
+        let rows = stmt
+            .query_map([event], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .op("read the first answers")?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (org, at) = row.op("read the first answers")?;
+            if let Some(at) = parse_ts(&at) {
+                out.push((org, at));
+            }
+        }
+        Ok(out)
     }
 }

@@ -3,3 +3,4 @@
 
 pub mod export;
 pub mod status;
+pub mod weekly;

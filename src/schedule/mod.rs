@@ -133,11 +133,7 @@ pub enum ScheduleError {
 
 /// The key of one occurrence of a schedule (`reminder/registration-2d/20220619T0700Z`).
 pub fn run_key(config: &Config, what: &str, id: &str, due: DateTime<Utc>) -> String {
-    format!(
-        "{}/{what}/{id}/{}",
-        config.process.id,
-        due.format("%Y%m%dT%H%MZ")
-    )
+    format!("{}/{what}/{id}/{}", config.process.id, due.format("%Y%m%dT%H%MZ"))
 }
 
 /// The moments of `reminder` in (`after`, `until`].
@@ -166,7 +162,11 @@ fn obsolete(config: &Config, reminder: &Reminder) -> bool {
 }
 
 /// Does what has fallen due by `now`: reminders, then deferred recipients whose day came.
-pub fn tick(config: &Config, register: &mut Register, now: DateTime<Utc>) -> Result<TickReport, ScheduleError> {
+pub fn tick(
+    config: &Config,
+    register: &mut Register,
+    now: DateTime<Utc>,
+) -> Result<TickReport, ScheduleError> {
     let mut report = TickReport::default();
     let grace = chrono::Duration::from_std(config.schedule.grace).unwrap_or(chrono::Duration::zero());
     let secret = register.secret()?;
@@ -229,6 +229,89 @@ pub fn tick(config: &Config, register: &mut Register, now: DateTime<Utc>) -> Res
     }
     deferred_due(config, register, now, &secret, &mut report)?;
     Ok(report)
+}
+
+/// Everything scheduled that has fallen due, beyond reminders.
+#[derive(Debug, Default)]
+pub struct DueReport {
+    pub tick: TickReport,
+    /// The poll went to these (organisation, address).
+    pub poll_sent: Vec<(String, String)>,
+    pub poll_closed: Option<crate::register::poll::PollResultRow>,
+    /// Weekly statuses put in the outbox, by their due moment.
+    pub reports: Vec<DateTime<Utc>>,
+    /// Other actions that fell due too long ago: (what, due).
+    pub missed: Vec<(String, DateTime<Utc>)>,
+}
+
+/// Does everything scheduled that is due at `now`: the date poll (sent at its time, closed at its
+/// deadline), reminders, the weekly status. Each at most once.
+pub fn run_due(
+    config: &Config,
+    register: &mut Register,
+    now: DateTime<Utc>,
+) -> Result<DueReport, ScheduleError> {
+    let mut out = DueReport::default();
+    let grace = chrono::Duration::from_std(config.schedule.grace).unwrap_or(chrono::Duration::zero());
+    let tz = config.process.timezone;
+    if let Some(poll) = &config.schedule.poll {
+        let dates = Dates::read(config, register)?;
+        if let Some(at) = poll.send_at.as_ref().and_then(|w| w.resolve(&dates, tz))
+            && at <= now
+        {
+            let key = run_key(config, "poll", "send", at);
+            if !register.schedule_decided(&key)? {
+                let outcome = if now - at > grace {
+                    out.missed.push(("date poll".into(), at));
+                    "missed"
+                } else {
+                    out.poll_sent = crate::poll::send(config, register, now)?;
+                    "done"
+                };
+                register.apply_schedule(
+                    &ScheduleWrite {
+                        run: Some((key, at, outcome.into())),
+                        ..ScheduleWrite::default()
+                    },
+                    now,
+                )?;
+            }
+        }
+        if poll.deadline <= now {
+            out.poll_closed = crate::poll::close(config, register, now, "deadline")?;
+        }
+    }
+    out.tick = tick(config, register, now)?;
+    if let Some(report) = &config.schedule.report {
+        let since = register.schedule_since("report", now)?;
+        let dates = Dates::read(config, register)?;
+        let due: Vec<DateTime<Utc>> = report
+            .timing
+            .occurrences(&dates, tz, DateTime::<Utc>::MIN_UTC, now, since)
+            .into_iter()
+            .filter(|d| *d >= since - grace)
+            .collect();
+        for at in due {
+            let key = run_key(config, "report", "weekly", at);
+            if register.schedule_decided(&key)? {
+                continue;
+            }
+            let mut write = ScheduleWrite::default();
+            let outcome = if now - at > grace {
+                out.missed.push(("weekly status".into(), at));
+                "missed"
+            } else {
+                write
+                    .messages
+                    .push(crate::report::weekly::compose(config, register, at, now)?);
+                out.reports.push(at);
+                "done"
+            };
+            write.run = Some((key, at, outcome.into()));
+            register.apply_schedule(&write, now)?;
+        }
+    }
+    Ok(out)
 }
 
 /// Recipients deferred to a day that has come: sent now if they still owe the answer, else

@@ -21,7 +21,12 @@ pub struct Planned {
 }
 
 /// Everything still to come in (`now`, `until`], in time order.
-pub fn plan(config: &Config, register: &mut Register, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<Planned>, RegisterError> {
+pub fn plan(
+    config: &Config,
+    register: &mut Register,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<Planned>, RegisterError> {
     let mut out = Vec::new();
     let tz = config.process.timezone;
     let dates = Dates::read(config, register)?;
@@ -109,7 +114,10 @@ pub fn plan(config: &Config, register: &mut Register, now: DateTime<Utc>, until:
             out.push(Planned {
                 at: poll.deadline,
                 kind: "poll-close".into(),
-                what: format!("close the date poll for {}, tell everyone, send the calendar invitations", poll.event),
+                what: format!(
+                    "close the date poll for {}, tell everyone, send the calendar invitations",
+                    poll.event
+                ),
                 to: Vec::new(),
             });
         }

@@ -71,14 +71,17 @@ pub fn compose(
         ReminderKind::Poll => config.schedule.poll.as_ref().map(|p| p.event.clone()),
         ReminderKind::Contact => None,
     };
-    let event = event_id.as_deref().and_then(|id| config.event(id)).map(|e| EventCtx {
-        name: e.name.get(lang),
-        when: dates
-            .slot(&e.id)
-            .map(|s| letter::slot(s, tz, lang))
-            .unwrap_or_else(|| e.when_text(lang)),
-        location: e.location.as_ref().map(|l| l.get(lang)).unwrap_or(""),
-    });
+    let event = event_id
+        .as_deref()
+        .and_then(|id| config.event(id))
+        .map(|e| EventCtx {
+            name: e.name.get(lang),
+            when: dates
+                .slot(&e.id)
+                .map(|s| letter::slot(s, tz, lang))
+                .unwrap_or_else(|| e.when_text(lang)),
+            location: e.location.as_ref().map(|l| l.get(lang)).unwrap_or(""),
+        });
     let day = |at: DateTime<Utc>| letter::weekday_day_month(at.with_timezone(&tz).date_naive(), lang);
     let deadline = match &reminder.kind {
         ReminderKind::Registration { event } => config.registration_deadline(event).map(|d| day(d.due)),

@@ -34,7 +34,17 @@ fn invited(config: &Config) -> Register {
 }
 
 /// A reply from `from` read at `now`.
-fn reply(config: &Config, register: &mut Register, n: i64, from: &str, subject: &str, body: &str, extra: &str, now: &str) {
+#[allow(clippy::too_many_arguments)]
+fn reply(
+    config: &Config,
+    register: &mut Register,
+    n: i64,
+    from: &str,
+    subject: &str,
+    body: &str,
+    extra: &str,
+    now: &str,
+) {
     let raw = format!(
         "From: {from}\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: {subject}\r\nMessage-ID: <m{n}@test>\r\nDate: {}\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
         t(now).to_rfc2822()
@@ -64,18 +74,42 @@ const REGISTRATION_REMINDER: &str = "2022-06-20T09:00:00+02:00";
 fn the_registration_reminder_goes_once_to_those_who_owe_an_answer() {
     let config = config();
     let mut register = invited(&config);
-    reply(&config, &mut register, 1, "Lise Berg <lise.berg@aid.dep.no>", "SV: Invitasjon",
-        "Vi melder på Lise Berg, lise.berg@aid.dep.no.", "", "2022-06-16T10:00:00+02:00");
-    reply(&config, &mut register, 2, "Anne Lie <anne.lie@bfd.dep.no>", "SV: Invitasjon",
-        "BFD har dessverre ikke anledning til å delta.", "", "2022-06-16T11:00:00+02:00");
+    reply(
+        &config,
+        &mut register,
+        1,
+        "Lise Berg <lise.berg@aid.dep.no>",
+        "SV: Invitasjon",
+        "Vi melder på Lise Berg, lise.berg@aid.dep.no.",
+        "",
+        "2022-06-16T10:00:00+02:00",
+    );
+    reply(
+        &config,
+        &mut register,
+        2,
+        "Anne Lie <anne.lie@bfd.dep.no>",
+        "SV: Invitasjon",
+        "BFD har dessverre ikke anledning til å delta.",
+        "",
+        "2022-06-16T11:00:00+02:00",
+    );
     // The evening before: nothing yet.
     let report = tick(&config, &mut register, t("2022-06-19T20:00:00+02:00")).unwrap();
     assert!(report.steps.is_empty() && report.missed.is_empty(), "{report:?}");
     let report = tick(&config, &mut register, t(REGISTRATION_REMINDER)).unwrap();
-    let reminded: Vec<String> = reminders_in_outbox(&register).into_iter().map(|(o, _)| o).collect();
+    let reminded: Vec<String> = reminders_in_outbox(&register)
+        .into_iter()
+        .map(|(o, _)| o)
+        .collect();
     assert_eq!(reminded.len(), 13, "{reminded:?}");
     assert!(!reminded.contains(&"aid".to_string()) && !reminded.contains(&"bfd".to_string()));
-    assert!(report.done.iter().any(|(id, _, n)| id == "registration-1d" && *n == 13));
+    assert!(
+        report
+            .done
+            .iter()
+            .any(|(id, _, n)| id == "registration-1d" && *n == 13)
+    );
     // Again at the same moment, and a minute later: nothing more.
     tick(&config, &mut register, t(REGISTRATION_REMINDER)).unwrap();
     tick(&config, &mut register, t("2022-06-20T09:01:00+02:00")).unwrap();
@@ -95,11 +129,17 @@ fn a_daemon_down_at_the_time_sends_within_the_grace_period_else_records_it_misse
     let report = tick(&config, &mut too_late, t("2022-06-21T10:00:00+02:00")).unwrap();
     assert!(reminders_in_outbox(&too_late).is_empty());
     assert!(
-        report.missed.iter().any(|(id, due)| id == "registration-1d" && *due == t(REGISTRATION_REMINDER)),
+        report
+            .missed
+            .iter()
+            .any(|(id, due)| id == "registration-1d" && *due == t(REGISTRATION_REMINDER)),
         "{report:?}"
     );
     let runs = too_late.schedule_runs().unwrap();
-    assert!(runs.iter().any(|(k, _, outcome)| k.contains("registration-1d") && outcome == "missed"));
+    assert!(
+        runs.iter()
+            .any(|(k, _, outcome)| k.contains("registration-1d") && outcome == "missed")
+    );
     // And it stays missed.
     tick(&config, &mut too_late, t("2022-06-21T10:05:00+02:00")).unwrap();
     assert!(reminders_in_outbox(&too_late).is_empty());
@@ -110,10 +150,26 @@ fn an_out_of_office_moves_the_reminder_to_the_day_back_and_an_answer_meanwhile_c
     let config = config();
     let mut register = invited(&config);
     // HOD's postmottak is away "til og med 1. juli" (back 2 July); JD's until 21 June.
-    reply(&config, &mut register, 1, "postmottak@hod.dep.no", "Automatisk svar: Invitasjon",
-        "Jeg er på ferie til og med 1. juli.", "Auto-Submitted: auto-replied\r\n", "2022-06-15T10:05:00+02:00");
-    reply(&config, &mut register, 2, "postmottak@jd.dep.no", "Automatisk svar: Invitasjon",
-        "Jeg er borte til og med 20. juni.", "Auto-Submitted: auto-replied\r\n", "2022-06-15T10:06:00+02:00");
+    reply(
+        &config,
+        &mut register,
+        1,
+        "postmottak@hod.dep.no",
+        "Automatisk svar: Invitasjon",
+        "Jeg er på ferie til og med 1. juli.",
+        "Auto-Submitted: auto-replied\r\n",
+        "2022-06-15T10:05:00+02:00",
+    );
+    reply(
+        &config,
+        &mut register,
+        2,
+        "postmottak@jd.dep.no",
+        "Automatisk svar: Invitasjon",
+        "Jeg er borte til og med 20. juni.",
+        "Auto-Submitted: auto-replied\r\n",
+        "2022-06-15T10:06:00+02:00",
+    );
     let report = tick(&config, &mut register, t(REGISTRATION_REMINDER)).unwrap();
     let deferred: Vec<&Step> = report.steps.iter().filter(|s| s.what == "deferred").collect();
     assert_eq!(deferred.len(), 2, "{report:?}");
@@ -124,17 +180,31 @@ fn an_out_of_office_moves_the_reminder_to_the_day_back_and_an_answer_meanwhile_c
     assert_eq!(reminders_in_outbox(&register).len(), 13);
     // JD is back on the 21st and has still not answered: reminded then.
     tick(&config, &mut register, t("2022-06-21T09:00:00+02:00")).unwrap();
-    let orgs: Vec<String> = reminders_in_outbox(&register).into_iter().map(|(o, _)| o).collect();
+    let orgs: Vec<String> = reminders_in_outbox(&register)
+        .into_iter()
+        .map(|(o, _)| o)
+        .collect();
     assert!(orgs.contains(&"jd".to_string()));
     // HOD answers while away (someone else reads the box): no reminder when the day comes.
-    reply(&config, &mut register, 3, "Knut Dahl <knut.dahl@hod.dep.no>", "SV: Invitasjon",
-        "HOD melder på Knut Dahl.", "", "2022-06-21T12:00:00+02:00");
+    reply(
+        &config,
+        &mut register,
+        3,
+        "Knut Dahl <knut.dahl@hod.dep.no>",
+        "SV: Invitasjon",
+        "HOD melder på Knut Dahl.",
+        "",
+        "2022-06-21T12:00:00+02:00",
+    );
     let report = tick(&config, &mut register, t("2022-07-02T09:00:00+02:00")).unwrap();
     assert!(
         report.steps.iter().any(|s| s.org == "hod" && s.what == "skipped"),
         "{report:?}"
     );
-    let orgs: Vec<String> = reminders_in_outbox(&register).into_iter().map(|(o, _)| o).collect();
+    let orgs: Vec<String> = reminders_in_outbox(&register)
+        .into_iter()
+        .map(|(o, _)| o)
+        .collect();
     assert!(!orgs.contains(&"hod".to_string()));
     assert_eq!(orgs.len(), 14);
 }
@@ -144,19 +214,29 @@ fn the_reminder_says_what_is_owed_in_the_recipients_language() {
     let config = config();
     let mut register = invited(&config);
     tick(&config, &mut register, t(REGISTRATION_REMINDER)).unwrap();
-    let ids = register.due_ids(t(REGISTRATION_REMINDER), 100, &HashSet::new()).unwrap();
+    let ids = register
+        .due_ids(t(REGISTRATION_REMINDER), 100, &HashSet::new())
+        .unwrap();
     let mut texts = Vec::new();
     for id in ids {
-        let out = register.begin_attempt(id, t(REGISTRATION_REMINDER)).unwrap().unwrap();
+        let out = register
+            .begin_attempt(id, t(REGISTRATION_REMINDER))
+            .unwrap()
+            .unwrap();
         texts.push(String::from_utf8_lossy(&out.body).into_owned());
     }
     let hod = texts
         .iter()
         .find(|m| m.contains("postmottak@hod.dep.no"))
         .expect("a reminder to HOD");
-    let parsed = mail_parser::MessageParser::default().parse(hod.as_bytes()).unwrap();
+    let parsed = mail_parser::MessageParser::default()
+        .parse(hod.as_bytes())
+        .unwrap();
     let subject = parsed.subject().unwrap();
-    assert!(subject.starts_with("Påminnelse: påmelding til Samskapingsmøte"), "{subject}");
+    assert!(
+        subject.starts_with("Påminnelse: påmelding til Samskapingsmøte"),
+        "{subject}"
+    );
     assert!(subject.contains("tirsdag 21. juni"), "{subject}");
     let body = parsed.body_text(0).unwrap();
     assert!(body.contains("Helse- og omsorgsdepartementet"), "{body}");
@@ -170,16 +250,38 @@ fn the_reminder_says_what_is_owed_in_the_recipients_language() {
 fn the_plan_shows_what_comes_and_to_whom_without_doing_it() {
     let config = config();
     let mut register = invited(&config);
-    reply(&config, &mut register, 1, "Lise Berg <lise.berg@aid.dep.no>", "SV: Invitasjon",
-        "Vi melder på Lise Berg, lise.berg@aid.dep.no.", "", "2022-06-16T10:00:00+02:00");
-    let items = plan::plan(&config, &mut register, t("2022-06-17T12:00:00+02:00"), t("2022-06-30T00:00:00+02:00")).unwrap();
+    reply(
+        &config,
+        &mut register,
+        1,
+        "Lise Berg <lise.berg@aid.dep.no>",
+        "SV: Invitasjon",
+        "Vi melder på Lise Berg, lise.berg@aid.dep.no.",
+        "",
+        "2022-06-16T10:00:00+02:00",
+    );
+    let items = plan::plan(
+        &config,
+        &mut register,
+        t("2022-06-17T12:00:00+02:00"),
+        t("2022-06-30T00:00:00+02:00"),
+    )
+    .unwrap();
     let first = items.iter().find(|p| p.kind == "reminder").unwrap();
     assert_eq!(first.at, t(REGISTRATION_REMINDER));
     assert_eq!(first.kind, "reminder");
     assert_eq!(first.to.len(), 14);
     assert!(!first.to.contains(&"aid".to_string()));
-    assert!(items.iter().any(|p| p.kind == "meeting" && p.at == t("2022-06-23T09:00:00+02:00")));
-    assert!(items.iter().any(|p| p.kind == "report" && p.at == t("2022-06-20T08:00:00+02:00")));
+    assert!(
+        items
+            .iter()
+            .any(|p| p.kind == "meeting" && p.at == t("2022-06-23T09:00:00+02:00"))
+    );
+    assert!(
+        items
+            .iter()
+            .any(|p| p.kind == "report" && p.at == t("2022-06-20T08:00:00+02:00"))
+    );
     // The kickoff-eve reminder to Lise, the only registered attendee.
     let eve = items.iter().find(|p| p.what.contains("kickoff-eve")).unwrap();
     assert_eq!(eve.to, ["lise.berg@aid.dep.no"]);

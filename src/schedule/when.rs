@@ -43,9 +43,7 @@ impl When {
         let words: Vec<&str> = t.split_whitespace().collect();
         let (days, hours, rest) = match words.as_slice() {
             [n, unit, dir @ ("before" | "after"), rest @ ..] => {
-                let n: i64 = n
-                    .parse()
-                    .map_err(|_| format!("{t:?}: {n:?} is not a number"))?;
+                let n: i64 = n.parse().map_err(|_| format!("{t:?}: {n:?} is not a number"))?;
                 let sign = if *dir == "before" { -1 } else { 1 };
                 match *unit {
                     "day" | "days" => (sign * n, 0, rest),
@@ -81,7 +79,9 @@ impl When {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
-            return Err(format!("{t:?}: {anchor:?} is not the id of a deadline or meeting"));
+            return Err(format!(
+                "{t:?}: {anchor:?} is not the id of a deadline or meeting"
+            ));
         }
         Ok(When::Relative {
             anchor: anchor.to_string(),
@@ -115,7 +115,9 @@ impl When {
                 let date = if *days >= 0 {
                     local.date_naive().checked_add_days(Days::new(*days as u64))?
                 } else {
-                    local.date_naive().checked_sub_days(Days::new(days.unsigned_abs()))?
+                    local
+                        .date_naive()
+                        .checked_sub_days(Days::new(days.unsigned_abs()))?
                 };
                 let time = time.unwrap_or_else(|| local.time());
                 local_to_utc(date.and_time(time), tz)
@@ -324,10 +326,7 @@ mod tests {
     #[test]
     fn an_anchor_alone_or_hours_from_it() {
         assert_eq!(at("kickoff"), Some(t("2022-06-23T09:00:00+02:00")));
-        assert_eq!(
-            at("3 hours after kickoff"),
-            Some(t("2022-06-23T12:00:00+02:00"))
-        );
+        assert_eq!(at("3 hours after kickoff"), Some(t("2022-06-23T12:00:00+02:00")));
     }
 
     #[test]

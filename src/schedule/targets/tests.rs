@@ -58,7 +58,10 @@ fn snapshot() -> Snapshot {
             registration("fin", "kickoff", "tentative", json!([])),
         ],
         contacts: vec![contact("aid", "lise.berg@aid.dep.no")],
-        invited: ["aid", "bfd", "fin", "hod"].iter().map(|s| s.to_string()).collect(),
+        invited: ["aid", "bfd", "fin", "hod"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         ..Snapshot::default()
     }
 }
@@ -91,22 +94,34 @@ fn the_contact_chase_goes_to_ministries_without_a_contact_person() {
     });
     assert_eq!(
         addresses(&s.targets(&ReminderKind::Contact)),
-        ["postmottak@bfd.dep.no", "postmottak@fin.dep.no", "postmottak@hod.dep.no"]
+        [
+            "postmottak@bfd.dep.no",
+            "postmottak@fin.dep.no",
+            "postmottak@hod.dep.no"
+        ]
     );
 }
 
 #[test]
 fn the_meeting_reminder_goes_to_each_registered_attendee() {
     let mut s = snapshot();
-    s.registrations
-        .push(registration("hod", "kickoff", "registered", json!([{"name": "Knut", "email": null}])));
+    s.registrations.push(registration(
+        "hod",
+        "kickoff",
+        "registered",
+        json!([{"name": "Knut", "email": null}]),
+    ));
     s.invited.insert("hod".into());
     // Lise by name; HOD named no address, so its own; the maybe (FIN, no names) its own too.
     assert_eq!(
         addresses(&s.targets(&ReminderKind::Meeting {
             event: "kickoff".into()
         })),
-        ["lise.berg@aid.dep.no", "postmottak@fin.dep.no", "postmottak@hod.dep.no"]
+        [
+            "lise.berg@aid.dep.no",
+            "postmottak@fin.dep.no",
+            "postmottak@hod.dep.no"
+        ]
     );
 }
 
@@ -114,7 +129,10 @@ fn the_meeting_reminder_goes_to_each_registered_attendee() {
 fn a_bounced_address_is_replaced_by_another_of_the_organisation_or_skipped() {
     let mut s = snapshot();
     s.dead.insert("postmottak@hod.dep.no".into());
-    assert!(s.targets(&registration_reminder()).is_empty(), "HOD has no other address");
+    assert!(
+        s.targets(&registration_reminder()).is_empty(),
+        "HOD has no other address"
+    );
     s.contacts.push(contact("hod", "knut.dahl@hod.dep.no"));
     let t = s.targets(&registration_reminder());
     assert_eq!(addresses(&t), ["knut.dahl@hod.dep.no"]);
@@ -166,5 +184,8 @@ fn the_poll_reminder_goes_to_who_was_asked_and_has_not_answered() {
         ("hod".into(), "postmottak@hod.dep.no".into()),
     ];
     s.dead.insert("postmottak@hod.dep.no".into());
-    assert_eq!(addresses(&s.targets(&ReminderKind::Poll)), ["lise.berg@aid.dep.no"]);
+    assert_eq!(
+        addresses(&s.targets(&ReminderKind::Poll)),
+        ["lise.berg@aid.dep.no"]
+    );
 }

@@ -1,6 +1,8 @@
 //! The commands: each turns the parsed command line into calls on the stages and prints what a
 //! coordinator or an operator needs to see. `main.rs` only sets up logging and calls [`run`].
 
+mod over_time;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -37,6 +39,8 @@ pub enum AppError {
     Draft(#[from] DraftError),
     #[error(transparent)]
     Calendar(#[from] crate::calendar::CalendarError),
+    #[error(transparent)]
+    Schedule(#[from] crate::schedule::ScheduleError),
     #[error(transparent)]
     Smtp(#[from] SmtpSetupError),
     #[error(transparent)]
@@ -179,6 +183,18 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             let _config = Config::load(&cli.config)?;
             review(&data, what.unwrap_or(ReviewWhat::List { all: false }), &clock)
         }
+        Command::Plan { until, json } => {
+            let config = Config::load(&cli.config)?;
+            over_time::plan(&config, &data, &clock, until.as_deref(), json)
+        }
+        Command::Poll { what } => {
+            let config = Config::load(&cli.config)?;
+            over_time::poll(&config, &data, &clock, what).await
+        }
+        Command::Report { what } => {
+            let config = Config::load(&cli.config)?;
+            over_time::report(&config, &data, &clock, what).await
+        }
     }
 }
 
@@ -294,6 +310,13 @@ fn describe_action(action: &crate::decide::Action) -> String {
                 .unwrap_or_default(),
             if *late { " (late)" } else { "" }
         ),
+        Action::PollAnswer {
+            org,
+            event,
+            address,
+            yes,
+            no,
+        } => format!("{org}: {address} answers the {event} poll: suits {yes:?}, not {no:?}"),
         Action::SetContact {
             org,
             name,
@@ -776,6 +799,32 @@ async fn send_calendar(config: &Config, data: &DataDir, clock: &Clock) -> Result
     for q in &report.queued {
         info!(org = %q.org, event = %q.event, method = q.method, to = %q.address, "calendar object put in the outbox");
     }
+    let mut text = format!(
+        "Calendar: {} object{} put in the outbox",
+        report.queued.len(),
+        if report.queued.len() == 1 { "" } else { "s" }
+    );
+    if !report.queued.is_empty() {
+        text.push(':');
+        for q in &report.queued {
+            text.push_str(&format!(
+                "\n  {}: {} to {} ({})",
+                q.event, q.method, q.address, q.org
+            ));
+        }
+    }
+    send_due(config, data, clock, register, text).await
+}
+
+/// Sends everything due in `register`'s outbox now, then prints `summary` and how the sending
+/// went; an error when not everything went.
+pub(crate) async fn send_due(
+    config: &Config,
+    data: &DataDir,
+    clock: &Clock,
+    register: Register,
+    summary: String,
+) -> Result<(), AppError> {
     let handle = RegisterHandle::new(register);
     let due_now = {
         let now = clock.now();
@@ -799,20 +848,7 @@ async fn send_calendar(config: &Config, data: &DataDir, clock: &Clock) -> Result
     let copy_error = copy_to_sent(config, &handle).await;
     drop(dispatcher);
     drop(handle);
-    let mut text = format!(
-        "Calendar: {} object{} put in the outbox",
-        report.queued.len(),
-        if report.queued.len() == 1 { "" } else { "s" }
-    );
-    if !report.queued.is_empty() {
-        text.push(':');
-        for q in &report.queued {
-            text.push_str(&format!(
-                "\n  {}: {} to {} ({})",
-                q.event, q.method, q.address, q.org
-            ));
-        }
-    }
+    let mut text = summary;
     text.push_str(&format!(
         "\nSent {}, failed {}, waiting for a retry {}.\n",
         drained.sent, drained.failed, drained.retrying

@@ -1,0 +1,227 @@
+//! The commands about time: `plan` (the timeline), `poll status|send|close`, and
+//! `report send|preview`.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::{AppError, DataDir, prepare_register, send_due, stdout};
+use crate::cli::{PollWhat, ReportWhat};
+use crate::clock::Clock;
+use crate::config::{Config, Lang};
+use crate::outbox::letter;
+
+/// The end of `--until`: a date means the end of that day in the process's time zone.
+fn until(config: &Config, text: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>, AppError> {
+    let Some(text) = text else {
+        return Ok(now + Duration::days(120));
+    };
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let day = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| AppError::Usage(format!("--until {text:?}: write a date like 2022-09-30")))?;
+    crate::config::units::parse_due(&day.to_string(), config.process.timezone).map_err(AppError::Usage)
+}
+
+/// `samskap plan`.
+pub fn plan(
+    config: &Config,
+    data: &DataDir,
+    clock: &Clock,
+    until_text: Option<&str>,
+    json: bool,
+) -> Result<(), AppError> {
+    let now = clock.now();
+    let until = until(config, until_text, now)?;
+    let mut register = data.peek_register()?;
+    let items = crate::schedule::plan::plan(config, &mut register, now, until)?;
+    if json {
+        let text = serde_json::to_string_pretty(&items).unwrap_or_default();
+        return stdout(&format!("{text}\n"));
+    }
+    let tz = config.process.timezone;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "What samskap will do from {} to {} ({}):",
+        now.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+        until.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+        tz
+    );
+    if items.is_empty() {
+        let _ = writeln!(out, "  nothing");
+    }
+    for p in &items {
+        let to = match p.to.len() {
+            0 => String::new(),
+            n if n <= 6 => format!(" → {}", p.to.join(", ")),
+            n => format!(" → {n}: {}, …", p.to[..5].join(", ")),
+        };
+        let _ = writeln!(
+            out,
+            "  {}  {:<11} {}{to}",
+            p.at.with_timezone(&tz).format("%a %Y-%m-%d %H:%M"),
+            p.kind,
+            p.what
+        );
+    }
+    stdout(&out)
+}
+
+/// `samskap poll …`.
+pub async fn poll(config: &Config, data: &DataDir, clock: &Clock, what: PollWhat) -> Result<(), AppError> {
+    let Some((event, slots)) = crate::poll::candidates(config) else {
+        return Err(AppError::Usage(
+            "there is no [poll] in the config (with a meeting that has candidates)".into(),
+        ));
+    };
+    let now = clock.now();
+    match what {
+        PollWhat::Status { json } => {
+            let register = data.peek_register()?;
+            let answers = register.poll_answers(event)?;
+            let tally = crate::poll::tally(&answers, slots.len());
+            let result = register.poll_result(event)?;
+            let unanswered = crate::poll::unanswered(config, &register)?;
+            if json {
+                let value = serde_json::json!({
+                    "event": event,
+                    "candidates": slots.iter().enumerate().map(|(i, s)| serde_json::json!({
+                        "number": i + 1,
+                        "start": s.start.to_rfc3339(),
+                        "end": s.end.to_rfc3339(),
+                        "yes": tally.counts[i].0,
+                        "no": tally.counts[i].1,
+                    })).collect::<Vec<_>>(),
+                    "answers": answers,
+                    "unanswered": unanswered.iter().map(|(o, a)| serde_json::json!({"org": o, "address": a})).collect::<Vec<_>>(),
+                    "chosen": result.as_ref().map(|r| r.chosen),
+                    "leading": crate::poll::choose(&tally, slots),
+                });
+                return stdout(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&value).unwrap_or_default()
+                ));
+            }
+            let lines = crate::poll::slot_lines(config, Lang::Nb);
+            let leading = crate::poll::choose(&tally, slots);
+            let mut out = String::new();
+            let _ = writeln!(
+                out,
+                "Date poll for {event}: {} answer{}, {} asked not answered{}",
+                tally.answers,
+                if tally.answers == 1 { "" } else { "s" },
+                unanswered.len(),
+                match &result {
+                    Some(r) => format!(
+                        "; closed {} ({}): number {} chosen",
+                        r.closed_at
+                            .with_timezone(&config.process.timezone)
+                            .format("%Y-%m-%d %H:%M"),
+                        r.closed_by,
+                        r.chosen
+                    ),
+                    None => format!(
+                        "; closes {}",
+                        letter::long_date(
+                            config
+                                .schedule
+                                .poll
+                                .as_ref()
+                                .map(|p| p.deadline)
+                                .unwrap_or(now)
+                                .with_timezone(&config.process.timezone)
+                                .date_naive(),
+                            Lang::En
+                        )
+                    ),
+                }
+            );
+            for (i, line) in lines.iter().enumerate() {
+                let mark = if result.as_ref().map(|r| r.chosen).or(leading) == Some(i + 1) {
+                    "→"
+                } else {
+                    " "
+                };
+                let _ = writeln!(
+                    out,
+                    "{mark} {line}: suits {}, does not suit {}",
+                    tally.counts[i].0, tally.counts[i].1
+                );
+            }
+            for a in &answers {
+                let _ = writeln!(
+                    out,
+                    "  {} ({}): suits {:?}, not {:?}",
+                    a.address, a.org_id, a.yes, a.no
+                );
+            }
+            stdout(&out)
+        }
+        PollWhat::Send => {
+            let mut register = prepare_register(config, data, now)?;
+            let sent = crate::poll::send(config, &mut register, now)?;
+            let summary = format!(
+                "Date poll: put in the outbox for {} {}",
+                sent.len(),
+                if sent.len() == 1 { "person" } else { "people" }
+            );
+            send_due(config, data, clock, register, summary).await
+        }
+        PollWhat::Close => {
+            let mut register = prepare_register(config, data, now)?;
+            let Some(result) = crate::poll::close(config, &mut register, now, "coordinator")? else {
+                return Err(AppError::Usage(format!("the poll for {event} is closed already")));
+            };
+            // The meeting has its time now: the calendar invitations go out with the result.
+            let calendar = crate::calendar::sync(config, &mut register, now)?;
+            let lines = crate::poll::slot_lines(config, Lang::Nb);
+            let summary = format!(
+                "Date poll closed: number {} chosen ({}); everyone asked is told; {} calendar invitation{} put in the outbox",
+                result.chosen,
+                lines.get(result.chosen - 1).cloned().unwrap_or_default(),
+                calendar.queued.len(),
+                if calendar.queued.len() == 1 { "" } else { "s" }
+            );
+            send_due(config, data, clock, register, summary).await
+        }
+    }
+}
+
+/// `samskap report …`.
+pub async fn report(
+    config: &Config,
+    data: &DataDir,
+    clock: &Clock,
+    what: ReportWhat,
+) -> Result<(), AppError> {
+    let now = clock.now();
+    match what {
+        ReportWhat::Preview => {
+            let mut register = data.peek_register()?;
+            let message = crate::report::weekly::compose(config, &mut register, now, now)?;
+            let parsed = mail_parser::MessageParser::default().parse(&message.body);
+            let text = parsed
+                .as_ref()
+                .and_then(|m| m.body_text(0))
+                .map(|t| t.into_owned())
+                .unwrap_or_default();
+            stdout(&format!("Subject: {}\n\n{text}", message.subject))
+        }
+        ReportWhat::Send => {
+            let mut register = prepare_register(config, data, now)?;
+            let message = crate::report::weekly::compose(config, &mut register, now, now)?;
+            let to = message.recipients.join(", ");
+            register.enqueue(&[message], now)?;
+            send_due(
+                config,
+                data,
+                clock,
+                register,
+                format!("Weekly status put in the outbox for {to}"),
+            )
+            .await
+        }
+    }
+}

@@ -10,7 +10,6 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use lettre::AsyncTransport;
 use rig::{MailRig, PASSWORD};
 use support::*;
 
@@ -51,21 +50,7 @@ fn workspace(rig: &MailRig, inbox: &str) -> Workspace {
 
 /// Delivers `raw` to `to` through Postfix, as any sender would.
 fn deliver(rig: &MailRig, from: &str, to: &str, raw: &[u8]) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous("127.0.0.1")
-            .port(rig.smtp_port)
-            .build();
-        let envelope =
-            lettre::address::Envelope::new(Some(from.parse().unwrap()), vec![to.parse().unwrap()]).unwrap();
-        transport
-            .send_raw(&envelope, raw)
-            .await
-            .unwrap_or_else(|e| panic!("delivery to {to} failed: {e}"));
-    });
+    rig.submit(from, to, raw);
 }
 
 fn fixture(name: &str) -> Vec<u8> {

@@ -130,13 +130,22 @@ pub fn gather(config: &Config, register: &Register, now: DateTime<Utc>) -> Resul
         if owes_contact.contains(&o.id) {
             owes.push("kontaktperson");
         }
+        if o.invitation.status == "bounced" && !owes_registration.contains(&o.id) && answer.is_empty() {
+            owes.push("en e-postadresse som virker");
+        }
         if !owes.is_empty() {
             chase.push((o.name.clone(), owes.join(" og ")));
         }
         let row = Row {
             id: o.id.clone(),
             name: o.name.clone(),
-            invitation: o.invitation.status.to_string(),
+            invitation: match o.invitation.status {
+                "sent" => "sendt",
+                "bounced" => "i retur",
+                "failed" => "feilet",
+                _ => "venter",
+            }
+            .to_string(),
             answer: answer.clone(),
             late: reg.is_some_and(|r| r.late),
             who,

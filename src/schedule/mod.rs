@@ -89,7 +89,20 @@ pub fn snapshot(config: &Config, register: &Register) -> Result<Snapshot, Regist
             *e = (*e).max(day);
         }
     }
+    let mut calendar_holders = BTreeMap::new();
+    for event in &config.events {
+        let holders: Vec<(String, String, Option<String>)> = register
+            .invitees(&event.id)?
+            .into_iter()
+            .filter(|i| i.state == "invited")
+            .filter_map(|i| Some((i.org_id?, i.address, i.name)))
+            .collect();
+        if !holders.is_empty() {
+            calendar_holders.insert(event.id.clone(), holders);
+        }
+    }
     Ok(Snapshot {
+        calendar_holders,
         orgs: register.organisations()?,
         registrations: register.registrations()?,
         contacts: register.contacts()?,

@@ -34,6 +34,8 @@ pub struct Snapshot {
     pub invited: HashSet<String>,
     /// Those asked in the date poll who have not answered: (organisation, address).
     pub poll_unanswered: Vec<(String, String)>,
+    /// Who holds a calendar invitation, per meeting: (organisation, address, name).
+    pub calendar_holders: BTreeMap<String, Vec<(String, String, Option<String>)>>,
 }
 
 /// One reminder to one address.
@@ -128,17 +130,32 @@ impl Snapshot {
                 .filter_map(|o| self.working_address(o))
                 .collect(),
             ReminderKind::Meeting { event } => {
-                crate::calendar::wanted(event, &self.registrations, &self.orgs, &self.dead)
-                    .into_iter()
-                    .map(|w| Target {
-                        org_id: w.org_id,
-                        org_name: w.org_name,
-                        address: w.address,
-                        name: w.name,
-                        lang: w.lang,
-                        note: None,
-                    })
-                    .collect()
+                // The registered attendees, and whoever holds the meeting in their calendar
+                // (everyone the date poll invited).
+                let mut out: Vec<Target> =
+                    crate::calendar::wanted(event, &self.registrations, &self.orgs, &self.dead)
+                        .into_iter()
+                        .map(|w| Target {
+                            org_id: w.org_id,
+                            org_name: w.org_name,
+                            address: w.address,
+                            name: w.name,
+                            lang: w.lang,
+                            note: None,
+                        })
+                        .collect();
+                for (org_id, address, name) in self.calendar_holders.get(event).into_iter().flatten() {
+                    let declined = self
+                        .registration(org_id, event)
+                        .is_some_and(|r| r.status == "declined");
+                    if declined || self.dead.contains(address) || out.iter().any(|t| &t.address == address) {
+                        continue;
+                    }
+                    if let Some(org) = self.orgs.iter().find(|o| &o.id == org_id) {
+                        out.push(self.target(org, address, name.clone(), None));
+                    }
+                }
+                out
             }
             ReminderKind::Notice {
                 event,

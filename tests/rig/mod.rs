@@ -443,6 +443,28 @@ impl MailRig {
         out
     }
 
+    /// Hands `raw` to Postfix on its SMTP port, from `from` to `to`, as any sender's server would.
+    pub fn submit(&self, from: &str, to: &str, raw: &[u8]) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            use lettre::AsyncTransport;
+            let transport =
+                lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous("127.0.0.1")
+                    .port(self.smtp_port)
+                    .build();
+            let envelope =
+                lettre::address::Envelope::new(Some(from.parse().unwrap()), vec![to.parse().unwrap()])
+                    .unwrap();
+            transport
+                .send_raw(&envelope, raw)
+                .await
+                .unwrap_or_else(|e| panic!("delivery to {to} failed: {e}"));
+        });
+    }
+
     /// The Postfix log, for failure messages.
     pub fn postfix_log(&self) -> String {
         std::fs::read_to_string(self.postfix_dir().join("maillog")).unwrap_or_default()

@@ -1,0 +1,521 @@
+//! The whole process of the letter, rehearsed in simulated time through the real Postfix and
+//! Dovecot: `--now` steps from 15 June to the eve of the follow-up meeting, the daemon runs once
+//! at each step (`run --once`: it reads the coordinator's IMAP inbox and sends over SMTP), and
+//! scripted replies arrive in between: registrations, a decline, a bounce, an out-of-office, a
+//! change of room, the date poll's answers. After every step the test counts what reached every
+//! mailbox, by kind: each e-mail that should exist does, once, and none other does.
+
+mod rig;
+mod support;
+
+use std::collections::BTreeMap;
+
+use rig::{MailRig, PASSWORD};
+use support::*;
+
+const PASSWORD_ENV: &str = "SAMSKAP_TEST_PASSWORD";
+
+const PEOPLE: [&str; 5] = [
+    "kari.nordmann@kld.dep.no",
+    "per.olsen@kld.dep.no",
+    "lise.berg@aid.dep.no",
+    "anne.lie@bfd.dep.no",
+    "ingrid@reddbarna.no",
+];
+
+/// Every mailbox of the rehearsal: the ministries, the coordinator, the people who write.
+fn users() -> Vec<String> {
+    let mut users: Vec<String> = MINISTRIES.iter().map(|m| postmottak(m)).collect();
+    users.push(COORDINATOR.to_string());
+    users.extend(PEOPLE.iter().map(|p| p.to_string()));
+    users
+}
+
+/// The kind of one of our messages, from its Message-ID (`ogp5.KIND.org.…@kdd.dep.no`).
+fn kind_of(raw: &[u8]) -> String {
+    let id = message_id(raw);
+    if !id.starts_with("ogp5.") {
+        return format!("foreign:{id}");
+    }
+    id.split('.').nth(1).unwrap_or("").to_string()
+}
+
+type Counts = BTreeMap<(String, String), usize>;
+
+/// How many messages of each kind each mailbox holds.
+fn counts(rig: &MailRig) -> Counts {
+    let mut out = Counts::new();
+    for user in users() {
+        for raw in rig.messages(&user, "") {
+            *out.entry((user.clone(), kind_of(&raw))).or_default() += 1;
+        }
+    }
+    out
+}
+
+/// What arrived since `before`.
+fn new_since(before: &Counts, after: &Counts) -> Counts {
+    after
+        .iter()
+        .filter_map(|(k, n)| {
+            let was = before.get(k).copied().unwrap_or(0);
+            (*n > was).then(|| (k.clone(), n - was))
+        })
+        .collect()
+}
+
+fn expect(list: &[(&str, &str)]) -> Counts {
+    let mut out = Counts::new();
+    for (user, kind) in list {
+        *out.entry((user.to_string(), kind.to_string())).or_default() += 1;
+    }
+    out
+}
+
+fn each(users: &[&str], kind: &str) -> Vec<(String, String)> {
+    users.iter().map(|u| (u.to_string(), kind.to_string())).collect()
+}
+
+fn expect_owned(list: &[(String, String)]) -> Counts {
+    let refs: Vec<(&str, &str)> = list.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    expect(&refs)
+}
+
+fn ministries_but(except: &[&str]) -> Vec<String> {
+    MINISTRIES
+        .iter()
+        .filter(|m| !except.contains(m))
+        .map(|m| postmottak(m))
+        .collect()
+}
+
+struct Rehearsal {
+    rig: MailRig,
+    ws: Workspace,
+    seen: Counts,
+    config: String,
+}
+
+impl Rehearsal {
+    /// The daemon's round at `now`; returns what reached the mailboxes since the last step.
+    fn step(&mut self, now: &str) -> Counts {
+        let run = self.ws.run(&["--now", now, "run", "--once"]);
+        assert_eq!(run.code, 0, "run --once at {now}:\n{}", run.stderr);
+        self.rig.wait_for_empty_queue();
+        self.log(now, &run.stderr);
+        self.take()
+    }
+
+    fn take(&mut self) -> Counts {
+        let now = counts(&self.rig);
+        let new = new_since(&self.seen, &now);
+        self.seen = now;
+        new
+    }
+
+    fn log(&self, now: &str, text: &str) {
+        let path = self.ws.dir.path().join("rehearsal.log");
+        let mut all = std::fs::read_to_string(&path).unwrap_or_default();
+        all.push_str(&format!("===== {now}\n{text}\n"));
+        std::fs::write(path, all).unwrap();
+    }
+
+    fn the_log(&self) -> String {
+        std::fs::read_to_string(self.ws.dir.path().join("rehearsal.log")).unwrap_or_default()
+    }
+
+    /// A reply from `from` to `org`'s plus-address.
+    fn reply(&self, from: &str, org: &str, raw: &str) {
+        let token = samskap::outbox::ident::org_token(FIXTURE_SECRET, "ogp5", org);
+        let to = format!("tom-arne.nygaard+ogp5-{token}@kdd.dep.no");
+        self.rig.submit(from, &to, raw.as_bytes());
+    }
+
+    fn fixture_reply(&self, from: &str, org: &str, name: &str) {
+        let raw = std::fs::read_to_string(reply_fixture(name)).unwrap();
+        self.reply(from, org, &raw);
+    }
+
+    /// The Message-ID of the message of `kind` that `user` got last.
+    fn last_id(&self, user: &str, kind: &str) -> String {
+        self.rig
+            .messages(user, "")
+            .iter()
+            .rev()
+            .find(|m| kind_of(m) == kind)
+            .map(|m| message_id(m))
+            .unwrap_or_else(|| panic!("{user} got no {kind}"))
+    }
+
+    /// `person` answers the date poll they were sent, in their own words.
+    fn poll_answer(&self, person: &str, name: &str, org: &str, text: &str, n: usize) {
+        let poll_id = self.last_id(person, "poll");
+        let raw = format!(
+            "From: {name} <{person}>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: SV: Hvilken dato passer?\r\nDate: Tue, 28 Jun 2022 09:{n:02}:00 +0200\r\nMessage-ID: <poll-answer-{n}@rehearsal.test>\r\nIn-Reply-To: <{poll_id}>\r\nReferences: <{poll_id}>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n\r\nHilsen {name}\r\n"
+        );
+        self.reply(person, org, &raw);
+    }
+}
+
+fn assert_step(r: &Rehearsal, now: &str, got: &Counts, want: &Counts) {
+    assert_eq!(
+        got,
+        want,
+        "at {now}: what arrived differs from what should.\n{}",
+        r.the_log()
+    );
+}
+
+#[test]
+fn the_letter_s_process_from_invitation_to_the_follow_up_meeting() {
+    let users = users();
+    let refs: Vec<&str> = users.iter().map(String::as_str).collect();
+    let rig = MailRig::start(&refs);
+    let transport = format!(
+        "{}\n{}\n[retry]\ninitial = \"1m\"\nwait_in_command = \"0\"\n",
+        rig.smtp_config(COORDINATOR, PASSWORD_ENV),
+        rig.imap_config(COORDINATOR, PASSWORD_ENV)
+    );
+    let config = with_transport(&ogp5_toml(), &transport);
+    let mut ws = Workspace::new(&config);
+    ws.env.push((PASSWORD_ENV.into(), PASSWORD.into()));
+    let mut r = Rehearsal {
+        rig,
+        ws,
+        seen: Counts::new(),
+        config,
+    };
+
+    // 15 June, 10:00: the invitations, one to each ministry (SMK, named twice, gets one).
+    r.ws.give_fixture_secret();
+    let run = r.ws.run(&["--now", SEND_TIME, "send", "invitations"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    r.rig.wait_for_empty_queue();
+    let got = r.take();
+    assert_step(
+        &r,
+        SEND_TIME,
+        &got,
+        &expect_owned(&each(
+            &MINISTRIES
+                .map(postmottak)
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            "invitation",
+        )),
+    );
+
+    // The first answers: KLD registers Kari and Per, AID appoints Lise, Redd Barna (forwarded by
+    // AID) registers two, BFD declines, SMK's address bounces, HOD's is away until 1 July.
+    r.fixture_reply("kari.nordmann@kld.dep.no", "kld", "kld-outlook-registration.eml");
+    r.fixture_reply("lise.berg@aid.dep.no", "aid", "aid-gmail-contact.eml");
+    r.fixture_reply("ingrid@reddbarna.no", "aid", "ngo-forwarded-registration.eml");
+    r.fixture_reply("anne.lie@bfd.dep.no", "bfd", "bfd-decline.eml");
+    r.fixture_reply("mailer-daemon@mx.kdd.dep.no", "smk", "smk-bounce.eml");
+    let hod_invitation = r.last_id("postmottak@hod.dep.no", "invitation");
+    r.reply(
+        "postmottak@hod.dep.no",
+        "hod",
+        &format!(
+            "From: Postmottak HOD <postmottak@hod.dep.no>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: Automatisk svar: Open Government Partnership (OGP) Handlingsplan 5\r\nDate: Wed, 15 Jun 2022 10:01:00 +0200\r\nMessage-ID: <ooo.postmottak.hod@hod.dep.no>\r\nAuto-Submitted: auto-replied\r\nIn-Reply-To: <{hod_invitation}>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPostmottaket er stengt for sommeren til og med 1. juli. Henvendelser behandles deretter.\r\n"
+        ),
+    );
+    r.rig.wait_for_empty_queue();
+    let _ = r.take();
+    let now = "2022-06-16T12:00:00+02:00";
+    let got = r.step(now);
+    // Each person who wrote is told what was recorded; the registered get the meeting.
+    assert_step(
+        &r,
+        now,
+        &got,
+        &expect(&[
+            ("kari.nordmann@kld.dep.no", "confirmation"),
+            ("lise.berg@aid.dep.no", "confirmation"),
+            ("ingrid@reddbarna.no", "confirmation"),
+            ("anne.lie@bfd.dep.no", "confirmation"),
+            ("kari.nordmann@kld.dep.no", "calendar"),
+            ("per.olsen@kld.dep.no", "calendar"),
+            ("ingrid@reddbarna.no", "calendar"),
+        ]),
+    );
+
+    // The plan on Sunday: tomorrow's reminder goes to the eleven who still owe an answer.
+    let plan =
+        r.ws.run(&[
+            "--now",
+            "2022-06-19T12:00:00+02:00",
+            "plan",
+            "--until",
+            "2022-06-21",
+            "--json",
+        ])
+        .expect(0)
+        .json();
+    let reminder = plan
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["what"].as_str().unwrap_or("").contains("registration-1d"))
+        .expect("the registration reminder in the plan");
+    assert_eq!(reminder["to"].as_array().unwrap().len(), 11, "{plan:#}");
+
+    // Monday 20 June, 09:00: the weekly status; the registration reminder to those who owe an
+    // answer (not KLD, BFD; not HOD, away; not SMK, whose address is dead).
+    let now = "2022-06-20T09:00:00+02:00";
+    let got = r.step(now);
+    let mut want = vec![(COORDINATOR.to_string(), "report".to_string())];
+    for m in ministries_but(&["kld", "bfd", "hod", "smk"]) {
+        want.push((m, "reminder".into()));
+    }
+    assert_step(&r, now, &got, &expect_owned(&want));
+    // Run again at the same moment: nothing more.
+    let got = r.step(now);
+    assert_step(&r, now, &got, &Counts::new());
+
+    // The room changes: everyone with the meeting in their calendar gets the update.
+    let moved = r.config.replace(
+        "location.nb = \"Kommunal- og distriktsdepartementet, Akersgata 59, Oslo\"\nlocation.en = \"Ministry of Local Government and Regional Development, Akersgata 59, Oslo\"\n# How",
+        "location.nb = \"Møterom Tinget, Akersgata 59, Oslo\"\nlocation.en = \"Room Tinget, Akersgata 59, Oslo\"\n# How",
+    );
+    assert_ne!(moved, r.config);
+    r.ws.write_config(&moved);
+    let now = "2022-06-21T09:00:00+02:00";
+    let got = r.step(now);
+    assert_step(
+        &r,
+        now,
+        &got,
+        &expect(&[
+            ("kari.nordmann@kld.dep.no", "calendar"),
+            ("per.olsen@kld.dep.no", "calendar"),
+            ("ingrid@reddbarna.no", "calendar"),
+        ]),
+    );
+    let update = r
+        .rig
+        .messages("per.olsen@kld.dep.no", "")
+        .into_iter()
+        .rfind(|m| kind_of(m) == "calendar")
+        .unwrap();
+    let update = String::from_utf8_lossy(&update).into_owned();
+    assert!(update.contains("text/calendar; method=REQUEST"), "{update}");
+    let ics = calendar_text(update.as_bytes());
+    assert!(ics.contains("SEQUENCE:1"), "{ics}");
+    assert!(ics.contains("Tinget"), "{ics}");
+
+    // The eve of the kickoff: a reminder to each registered attendee.
+    let now = "2022-06-22T12:00:00+02:00";
+    let got = r.step(now);
+    assert_step(
+        &r,
+        now,
+        &got,
+        &expect(&[
+            ("kari.nordmann@kld.dep.no", "reminder"),
+            ("per.olsen@kld.dep.no", "reminder"),
+            ("ingrid@reddbarna.no", "reminder"),
+        ]),
+    );
+
+    // Monday 27 June, 10:00: the weekly status; the contact person is chased (all ministries
+    // but AID; HOD's waits for 2 July; SMK has no working address); the date poll goes to each
+    // organisation's contact person or registered attendees, else its own address.
+    let now = "2022-06-27T10:00:00+02:00";
+    let got = r.step(now);
+    let mut want = vec![(COORDINATOR.to_string(), "report".to_string())];
+    for m in ministries_but(&["aid", "hod", "smk"]) {
+        want.push((m, "reminder".into()));
+    }
+    let polled_ministries = ministries_but(&["aid", "kld", "smk"]);
+    for m in &polled_ministries {
+        want.push((m.clone(), "poll".into()));
+    }
+    for p in [
+        "lise.berg@aid.dep.no",
+        "kari.nordmann@kld.dep.no",
+        "per.olsen@kld.dep.no",
+        "ingrid@reddbarna.no",
+    ] {
+        want.push((p.to_string(), "poll".into()));
+    }
+    assert_step(&r, now, &got, &expect_owned(&want));
+
+    // The answers, as people write them.
+    r.poll_answer(
+        "kari.nordmann@kld.dep.no",
+        "Kari Nordmann",
+        "kld",
+        "1 og 3 passer for meg.",
+        1,
+    );
+    r.poll_answer(
+        "per.olsen@kld.dep.no",
+        "Per Olsen",
+        "kld",
+        "Nr. 1 passer fint.",
+        2,
+    );
+    r.poll_answer(
+        "lise.berg@aid.dep.no",
+        "Lise Berg",
+        "aid",
+        "Alle unntatt fredag passer.",
+        3,
+    );
+    r.poll_answer(
+        "ingrid@reddbarna.no",
+        "Ingrid Sol",
+        "aid",
+        "29. august passer ikke, men 31. august går fint.",
+        4,
+    );
+    r.rig.wait_for_empty_queue();
+    let _ = r.take();
+    let now = "2022-06-28T10:00:00+02:00";
+    let got = r.step(now);
+    assert_step(
+        &r,
+        now,
+        &got,
+        &expect_owned(
+            &each(&PEOPLE[..3], "confirmation")
+                .into_iter()
+                .chain(each(&["ingrid@reddbarna.no"], "confirmation"))
+                .collect::<Vec<_>>(),
+        ),
+    );
+    let status = r.ws.run(&["poll", "status", "--json"]).expect(0).json();
+    let yes: Vec<u64> = status["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["yes"].as_u64().unwrap())
+        .collect();
+    assert_eq!(yes, [3, 2, 1, 1], "{status:#}");
+    assert_eq!(status["leading"], 1);
+
+    // Saturday 2 July: HOD is back; both its deferred reminders go, as it still owes both.
+    let now = "2022-07-02T09:00:00+02:00";
+    let got = r.step(now);
+    assert_step(
+        &r,
+        now,
+        &got,
+        &expect(&[
+            ("postmottak@hod.dep.no", "reminder"),
+            ("postmottak@hod.dep.no", "reminder"),
+        ]),
+    );
+
+    // Monday 4 July: the weekly status (the contact chase at 09:00 is not yet due).
+    let now = "2022-07-04T08:30:00+02:00";
+    let got = r.step(now);
+    assert_step(&r, now, &got, &expect(&[(COORDINATOR, "report")]));
+
+    // Wednesday 6 July: the daemon was down on Monday at 09:00 (that chase is missed, not sent
+    // two days late); the poll reminder goes to those asked whose organisation has not answered.
+    let now = "2022-07-06T09:00:00+02:00";
+    let got = r.step(now);
+    let want: Vec<(String, String)> = polled_ministries
+        .iter()
+        .map(|m| (m.clone(), "reminder".to_string()))
+        .collect();
+    assert_step(&r, now, &got, &expect_owned(&want));
+    assert!(r.the_log().contains("recorded as missed"), "{}", r.the_log());
+
+    // Thursday 7 July: the notice that the summary is published, to every organisation with a
+    // working address.
+    let now = "2022-07-07T10:00:00+02:00";
+    let got = r.step(now);
+    let mut want: Vec<(String, String)> = ministries_but(&["smk"])
+        .into_iter()
+        .map(|m| (m, "reminder".to_string()))
+        .collect();
+    want.push(("ingrid@reddbarna.no".into(), "reminder".into()));
+    assert_step(&r, now, &got, &expect_owned(&want));
+
+    // After the poll's deadline: number 1 (Monday 29 August) is chosen; everyone asked is told,
+    // and everyone asked but Ingrid (29 August does not suit her) gets the meeting.
+    let now = "2022-07-09T00:30:00+02:00";
+    let got = r.step(now);
+    let mut want = Vec::new();
+    let mut asked: Vec<String> = polled_ministries.clone();
+    asked.extend(
+        [
+            "lise.berg@aid.dep.no",
+            "kari.nordmann@kld.dep.no",
+            "per.olsen@kld.dep.no",
+            "ingrid@reddbarna.no",
+        ]
+        .map(String::from),
+    );
+    for a in &asked {
+        want.push((a.clone(), "poll-result".to_string()));
+        if a != "ingrid@reddbarna.no" {
+            want.push((a.clone(), "calendar".to_string()));
+        }
+    }
+    assert_step(&r, now, &got, &expect_owned(&want));
+    let followup = r
+        .rig
+        .messages("kari.nordmann@kld.dep.no", "")
+        .into_iter()
+        .rfind(|m| kind_of(m) == "calendar")
+        .unwrap();
+    let ics = calendar_text(&followup);
+    assert!(ics.contains("UID:ogp5-followup@kdd.dep.no"), "{ics}");
+    assert!(ics.contains("DTSTART;TZID=Europe/Oslo:20220829T130000"), "{ics}");
+    let result = r
+        .rig
+        .messages("ingrid@reddbarna.no", "")
+        .into_iter()
+        .rfind(|m| kind_of(m) == "poll-result")
+        .unwrap();
+    let result = mail_parser::MessageParser::default().parse(&result).unwrap();
+    assert!(
+        result.subject().unwrap().contains("29. august"),
+        "{:?}",
+        result.subject()
+    );
+    assert!(result.body_text(0).unwrap().contains("ikke passet for dere"));
+
+    // The eve of the follow-up meeting: a reminder to everyone who has it in their calendar.
+    let now = "2022-08-28T12:00:00+02:00";
+    let got = r.step(now);
+    let want: Vec<(String, String)> = asked
+        .iter()
+        .filter(|a| a.as_str() != "ingrid@reddbarna.no")
+        .map(|a| (a.clone(), "reminder".to_string()))
+        .collect();
+    assert_step(&r, now, &got, &expect_owned(&want));
+
+    // Nothing else reached anyone: every message in every mailbox but the coordinator's (which
+    // holds the scripted replies) is one samskap meant, and was counted above.
+    assert!(
+        r.seen
+            .iter()
+            .all(|((user, kind), _)| user == COORDINATOR || !kind.starts_with("foreign:")),
+        "{:#?}",
+        r.seen
+    );
+    let reports = r.seen.get(&(COORDINATOR.to_string(), "report".to_string()));
+    assert_eq!(
+        reports,
+        Some(&3),
+        "three weekly statuses: 20 June, 27 June, 4 July"
+    );
+}
+
+/// The text/calendar part of a message.
+fn calendar_text(raw: &[u8]) -> String {
+    use mail_parser::MimeHeaders;
+    let message = mail_parser::MessageParser::default().parse(raw).unwrap();
+    message
+        .parts
+        .iter()
+        .find(|p| p.content_type().is_some_and(|c| c.subtype() == Some("calendar")))
+        .map(|p| String::from_utf8_lossy(p.contents()).into_owned())
+        .unwrap_or_default()
+}

@@ -151,9 +151,14 @@ async fn schedule_due(config: &Arc<Config>, clock: Clock, register: &RegisterHan
         .await?;
     for step in &due.tick.steps {
         match step.what {
-            "queued" => {
-                info!(reminder = %step.reminder, org = %step.org, to = %step.address, note = step.note.as_deref().unwrap_or(""), "reminder put in the outbox")
-            }
+            "queued" => match &step.note {
+                Some(note) => {
+                    info!(reminder = %step.reminder, org = %step.org, to = %step.address, note = %note, "reminder put in the outbox")
+                }
+                None => {
+                    info!(reminder = %step.reminder, org = %step.org, to = %step.address, "reminder put in the outbox")
+                }
+            },
             "deferred" => {
                 info!(reminder = %step.reminder, org = %step.org, to = %step.address, until = %step.at, "reminder moved: out of office until then")
             }

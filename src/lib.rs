@@ -16,8 +16,12 @@
 //!   [`understand`] reads a message's bytes into what it means (class, the person's
 //!   own text, facts, references), purely.
 //!   → [`decide`] turns it into changes (or a review item), applied by the register.
+//! - Over time: [`schedule`] says when (moments from the config, [`schedule::when`]) and to whom
+//!   ([`schedule::targets`]) reminders go, does each once, and tells the timeline
+//!   ([`schedule::plan`]); [`calendar`] keeps attendees' calendars in step (iMIP); [`poll`]
+//!   chooses the follow-up meeting's date by e-mail.
 //! - [`register`]: the SQLite database that remembers everything, behind one handle.
-//! - [`report`]: `status` and `export`.
+//! - [`report`]: `status`, `export`, and the weekly status e-mail ([`report::weekly`]).
 //! - Running: [`daemon`] (`samskap run`), [`app`] (the commands), [`cli`] (the flags).
 //! - Infrastructure: [`clock`] (injected time), [`shutdown`], [`net`] (TLS, IMAP sessions),
 //!   [`progress`] (a bar on a terminal), [`failpoint`] (crash points for the kill -9 tests).

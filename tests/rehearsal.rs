@@ -270,6 +270,14 @@ fn the_letter_s_process_from_invitation_to_the_follow_up_meeting() {
         want.push((m, "reminder".into()));
     }
     assert_step(&r, now, &got, &expect_owned(&want));
+    // The status: HTML with the chart inline, a text alternative, the register as CSV.
+    let report = r
+        .rig
+        .messages(COORDINATOR, "")
+        .into_iter()
+        .rfind(|m| kind_of(m) == "report")
+        .unwrap();
+    check_report(&report);
     // Run again at the same moment: nothing more.
     let got = r.step(now);
     assert_step(&r, now, &got, &Counts::new());
@@ -506,6 +514,43 @@ fn the_letter_s_process_from_invitation_to_the_follow_up_meeting() {
         Some(&3),
         "three weekly statuses: 20 June, 27 June, 4 July"
     );
+}
+
+/// The weekly status of 20 June says what the register says, in both parts, with its chart and
+/// its CSV.
+fn check_report(raw: &[u8]) {
+    use mail_parser::MimeHeaders;
+    let m = mail_parser::MessageParser::default().parse(raw).unwrap();
+    let subject = m.subject().unwrap();
+    assert!(subject.starts_with("Ukestatus"), "{subject}");
+    // KLD and Redd Barna registered, BFD declined, 13 have not answered.
+    assert!(subject.contains("2 påmeldt, 13 uten svar"), "{subject}");
+    let text = m.body_text(0).unwrap();
+    let html = m.body_html(0).unwrap();
+    for part in [text.as_ref(), html.as_ref()] {
+        assert!(part.contains("Klima- og miljødepartementet"), "{part}");
+        assert!(part.contains("Kari Nordmann, Per Olsen"), "{part}");
+        assert!(part.contains("Lise Berg"), "the contact person: {part}");
+        assert!(part.contains("Redd Barna"), "{part}");
+        assert!(part.contains("Videresendt fra Arbeids- og inkluderingsdepartementet"), "{part}");
+        assert!(part.contains("postmottak@smk.dep.no"), "the bounce: {part}");
+    }
+    assert!(html.contains("cid:chart"), "{html}");
+    let chart = m
+        .parts
+        .iter()
+        .find(|p| p.content_type().is_some_and(|c| c.ctype() == "image"))
+        .expect("the chart");
+    assert_eq!(chart.content_id(), Some("chart"));
+    assert_eq!(&chart.contents()[..4], b"\x89PNG");
+    let csv = m
+        .attachments()
+        .find(|a| a.attachment_name().is_some_and(|n| n.ends_with(".csv")))
+        .expect("the register as CSV");
+    let csv = String::from_utf8_lossy(csv.contents()).into_owned();
+    assert!(csv.starts_with("id,name,invitation,answer"), "{csv}");
+    // A header line, the 15 ministries and Redd Barna.
+    assert_eq!(csv.lines().count(), 17, "{csv}");
 }
 
 /// The text/calendar part of a message.

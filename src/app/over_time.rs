@@ -34,8 +34,8 @@ pub fn plan(
 ) -> Result<(), AppError> {
     let now = clock.now();
     let until = until(config, until_text, now)?;
-    let mut register = data.peek_register()?;
-    let items = crate::schedule::plan::plan(config, &mut register, now, until)?;
+    let register = data.peek_register()?;
+    let items = crate::schedule::plan::plan(config, &register, now, until)?;
     if json {
         let text = serde_json::to_string_pretty(&items).unwrap_or_default();
         return stdout(&format!("{text}\n"));

@@ -42,6 +42,14 @@ impl Register {
         Ok(now)
     }
 
+    /// When samskap first saw the schedule `id`, without recording anything: `now` if never.
+    pub fn schedule_seen_since(&self, id: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        Ok(self
+            .meta(&format!("schedule-since/{id}"))?
+            .and_then(|at| parse_ts(&at))
+            .unwrap_or(now))
+    }
+
     /// Writes one scheduled step, all or nothing. A target already recorded is left as it was;
     /// a message whose key is in the outbox already is not added again.
     pub fn apply_schedule(&mut self, write: &ScheduleWrite, now: DateTime<Utc>) -> Result<Vec<Enqueued>> {

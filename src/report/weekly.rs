@@ -372,7 +372,14 @@ pub fn compose(
 ) -> Result<NewMessage, ScheduleError> {
     let secret = register.secret()?;
     let mut weekly = gather(config, register, now)?;
-    let since = config.invitation.send_at.unwrap_or(now - Duration::days(14));
+    // From the day the invitations went out.
+    let since = register
+        .invitation_states()?
+        .values()
+        .filter_map(|s| s.sent_at)
+        .min()
+        .or(config.invitation.send_at)
+        .unwrap_or(now - Duration::days(14));
     let series = answers_over_time(config, register, since, now)?;
     let total = weekly.counts.ministries + weekly.counts.ngos;
     let mut attachments = Vec::new();

@@ -23,7 +23,7 @@ pub struct Planned {
 /// Everything still to come in (`now`, `until`], in time order.
 pub fn plan(
     config: &Config,
-    register: &mut Register,
+    register: &Register,
     now: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<Vec<Planned>, RegisterError> {
@@ -44,7 +44,7 @@ pub fn plan(
         });
     }
     for reminder in &config.schedule.reminders {
-        let since = register.schedule_since(&format!("reminder/{}", reminder.id), now)?;
+        let since = register.schedule_seen_since(&format!("reminder/{}", reminder.id), now)?;
         for due in occurrences(config, &dates, reminder, now, until, since) {
             if register.schedule_decided(&run_key(config, "reminder", &reminder.id, due))? {
                 continue;
@@ -67,15 +67,17 @@ pub fn plan(
                 by_time.push((due, Vec::new()));
             }
             for (at, to) in by_time {
+                let note = if at != due {
+                    " (moved: out of office)"
+                } else if to.is_empty() {
+                    " (to whoever still owes the answer then; no one does now)"
+                } else {
+                    ""
+                };
                 out.push(Planned {
                     at,
                     kind: "reminder".into(),
-                    what: format!(
-                        "{} reminder {}{}",
-                        reminder.kind.as_str(),
-                        reminder.id,
-                        if at != due { " (moved: out of office)" } else { "" }
-                    ),
+                    what: format!("{} reminder {}{note}", reminder.kind.as_str(), reminder.id),
                     to,
                 });
             }
@@ -123,7 +125,7 @@ pub fn plan(
         }
     }
     if let Some(report) = &config.schedule.report {
-        let since = register.schedule_since("report", now)?;
+        let since = register.schedule_seen_since("report", now)?;
         let to = report
             .to
             .clone()

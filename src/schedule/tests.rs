@@ -262,7 +262,7 @@ fn the_plan_shows_what_comes_and_to_whom_without_doing_it() {
     );
     let items = plan::plan(
         &config,
-        &mut register,
+        &register,
         t("2022-06-17T12:00:00+02:00"),
         t("2022-06-30T00:00:00+02:00"),
     )

@@ -282,7 +282,9 @@ fn a_daemon_that_was_down_past_the_grace_period_does_not_send_late() {
 fn help_names_every_command() {
     let ws = Workspace::ogp5();
     let run = ws.run(&["--help"]).expect(0);
-    for command in ["check", "preview", "send", "run", "status", "export"] {
+    for command in [
+        "check", "preview", "send", "run", "status", "export", "ingest", "review", "plan", "poll", "report",
+    ] {
         assert!(run.stdout.contains(command), "{command} missing:\n{}", run.stdout);
     }
     assert!(run.stdout.contains("Exit status"));
@@ -299,4 +301,166 @@ fn invitations_can_be_queued_for_the_daemon_to_send() {
     assert!(ws.all_invitations_are("pending"));
     ws.run(&["--now", SEND_TIME, "run", "--once"]).expect(0);
     assert_eq!(ws.outbox_files().len(), 15);
+}
+
+#[test]
+fn check_renders_every_kind_of_message_and_names_a_template_that_fails() {
+    // A copy of the templates where the reminder asks for a value no reminder has.
+    let ws = Workspace::ogp5();
+    let templates = ws.dir.path().join("mail-templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mail-templates");
+    for entry in std::fs::read_dir(&source).unwrap().flatten() {
+        std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
+    }
+    let reminder = templates.join("reminder.en.txt.j2");
+    let text = std::fs::read_to_string(&reminder).unwrap();
+    std::fs::write(&reminder, text.replace("{{ deadline }}", "{{ deadline_day }}")).unwrap();
+    let config = ogp5_toml().replace(
+        &format!("templates = {:?}", source.display().to_string()),
+        &format!("templates = {:?}", templates.display().to_string()),
+    );
+    ws.write_config(&config);
+    let run = ws.run(&["check"]).expect(2);
+    assert!(
+        run.stderr.contains("reminder registration-1d (en)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("reminder.en.txt.j2"), "{}", run.stderr);
+    // The Norwegian ones are fine, and said nothing.
+    assert!(!run.stderr.contains("(nb)"), "{}", run.stderr);
+}
+
+#[test]
+fn running_once_twice_at_the_same_moment_sends_nothing_the_second_time() {
+    let ws = Workspace::ogp5().invitations_sent();
+    let before = ws.outbox_files().len();
+    // Monday 20 June, 09:00: the weekly status and the registration reminder to all 15.
+    ws.run(&["--now", "2022-06-20T09:00:00+02:00", "run", "--once"])
+        .expect(0);
+    let after = ws.outbox_files();
+    let kinds: Vec<String> = after
+        .iter()
+        .map(|m| message_id(m).split('.').nth(1).unwrap_or("").to_string())
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| *k == "reminder").count(), 15);
+    assert_eq!(kinds.iter().filter(|k| *k == "report").count(), 1);
+    assert_eq!(after.len(), before + 16);
+    ws.run(&["--now", "2022-06-20T09:00:00+02:00", "run", "--once"])
+        .expect(0);
+    assert_eq!(ws.outbox_files().len(), before + 16);
+}
+
+#[test]
+fn a_reminder_missed_while_down_is_logged_and_not_sent() {
+    let ws = Workspace::ogp5().invitations_sent();
+    let before = ws.outbox_files().len();
+    // Started on Tuesday at noon: Monday's reminder is more than 12 hours late.
+    let run = ws
+        .run(&["--now", "2022-06-21T12:00:00+02:00", "run", "--once"])
+        .expect(0);
+    assert!(run.stderr.contains("recorded as missed"), "{}", run.stderr);
+    assert!(run.stderr.contains("registration-1d"), "{}", run.stderr);
+    let reminders = ws
+        .outbox_files()
+        .iter()
+        .filter(|m| message_id(m).contains(".reminder."))
+        .count();
+    assert_eq!(reminders, 0);
+    assert!(ws.outbox_files().len() >= before);
+}
+
+#[test]
+fn plan_shows_the_timeline_without_doing_anything() {
+    let ws = Workspace::ogp5().invitations_sent();
+    let before = ws.outbox_files().len();
+    let run = ws
+        .run(&[
+            "--now",
+            "2022-06-17T12:00:00+02:00",
+            "plan",
+            "--until",
+            "2022-07-10",
+        ])
+        .expect(0);
+    for line in [
+        "Mon 2022-06-20 09:00  reminder    registration reminder registration-1d → 15:",
+        "Wed 2022-06-22 12:00  reminder    meeting reminder kickoff-eve",
+        "Thu 2022-06-23 09:00  meeting     kickoff begins",
+        "Mon 2022-06-27 10:00  poll        date poll for followup",
+        "Fri 2022-07-08 23:59  poll-close",
+        "Mon 2022-07-04 08:00  report      weekly status → tom-arne.nygaard@kdd.dep.no",
+    ] {
+        assert!(run.stdout.contains(line), "{line:?} missing:\n{}", run.stdout);
+    }
+    assert_eq!(ws.outbox_files().len(), before, "plan sends nothing");
+    ws.run(&["--now", "2022-06-17T12:00:00+02:00", "plan", "--until", "juli"])
+        .expect(2);
+}
+
+#[test]
+fn the_poll_can_be_sent_and_closed_by_hand() {
+    let ws = Workspace::ogp5().invitations_sent();
+    let run = ws
+        .run(&["--now", "2022-06-24T10:00:00+02:00", "poll", "send"])
+        .expect(0);
+    assert!(
+        run.stdout.contains("Date poll: put in the outbox for 15 people"),
+        "{}",
+        run.stdout
+    );
+    let status = ws.run(&["poll", "status"]).expect(0);
+    assert!(
+        status.stdout.contains("0 answers, 15 asked not answered"),
+        "{}",
+        status.stdout
+    );
+    let run = ws
+        .run(&["--now", "2022-06-30T10:00:00+02:00", "poll", "close"])
+        .expect(0);
+    assert!(run.stdout.contains("number 1 chosen"), "{}", run.stdout);
+    let results = ws
+        .outbox_files()
+        .iter()
+        .filter(|m| message_id(m).contains(".poll-result."))
+        .count();
+    assert_eq!(results, 15);
+    ws.run(&["--now", "2022-06-30T10:05:00+02:00", "poll", "close"])
+        .expect(2);
+}
+
+#[test]
+fn the_weekly_status_can_be_sent_by_hand() {
+    let ws = Workspace::ogp5().invitations_sent();
+    let preview = ws
+        .run(&["--now", "2022-06-17T12:00:00+02:00", "report", "preview"])
+        .expect(0);
+    assert!(
+        preview.stdout.starts_with("Subject: Ukestatus"),
+        "{}",
+        preview.stdout
+    );
+    assert!(
+        preview
+            .stdout
+            .contains("0 påmeldt, 0 foreløpig, 0 kommer ikke, 15 uten svar"),
+        "{}",
+        preview.stdout
+    );
+    let run = ws
+        .run(&["--now", "2022-06-17T12:00:00+02:00", "report", "send"])
+        .expect(0);
+    assert!(
+        run.stdout
+            .contains("Weekly status put in the outbox for tom-arne.nygaard@kdd.dep.no"),
+        "{}",
+        run.stdout
+    );
+    let reports = ws
+        .outbox_files()
+        .iter()
+        .filter(|m| message_id(m).contains(".report."))
+        .count();
+    assert_eq!(reports, 1);
 }

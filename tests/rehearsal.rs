@@ -532,7 +532,10 @@ fn check_report(raw: &[u8]) {
         assert!(part.contains("Kari Nordmann, Per Olsen"), "{part}");
         assert!(part.contains("Lise Berg"), "the contact person: {part}");
         assert!(part.contains("Redd Barna"), "{part}");
-        assert!(part.contains("Videresendt fra Arbeids- og inkluderingsdepartementet"), "{part}");
+        assert!(
+            part.contains("Videresendt fra Arbeids- og inkluderingsdepartementet"),
+            "{part}"
+        );
         assert!(part.contains("postmottak@smk.dep.no"), "the bounce: {part}");
     }
     assert!(html.contains("cid:chart"), "{html}");

@@ -449,6 +449,7 @@ async fn check(path: &Path, data: &DataDir, connect: bool, clock: &Clock) -> Res
             }
         }
     }
+    problems.extend(over_time::draft_everything(&config, &secret, now));
     for (key, secret) in config.secrets() {
         if let Err(e) = secret.check_available() {
             problems.push(format!("{}: {key}: {e}", config.path.display()));
@@ -478,7 +479,7 @@ async fn check(path: &Path, data: &DataDir, connect: bool, clock: &Clock) -> Res
         TransportConfig::Smtp(s) => format!("smtp {}:{} ({})", s.host, s.port, s.tls.as_str()),
     };
     stdout(&format!(
-        "{} is valid: process {}, {} organisations ({} ministries, {} NGOs), {} events, {} deadlines, {} templates checked; mail goes by {}.\n",
+        "{} is valid: process {}, {} organisations ({} ministries, {} NGOs), {} events, {} deadlines, {} reminders{}{}; {} invitations and a sample of every other message rendered; mail goes by {}.\n",
         config.path.display(),
         config.process.id,
         config.organisations.len(),
@@ -486,6 +487,20 @@ async fn check(path: &Path, data: &DataDir, connect: bool, clock: &Clock) -> Res
         config.organisations.len() - ministries,
         config.events.len(),
         config.deadlines.len(),
+        config.schedule.reminders.len(),
+        config
+            .schedule
+            .poll
+            .as_ref()
+            .map(|p| format!(", a date poll for {}", p.event))
+            .unwrap_or_default(),
+        match &config.schedule.report {
+            Some(r) => match &r.timing {
+                crate::schedule::when::Timing::Cron { text, .. } => format!(", a weekly status ({text})"),
+                _ => ", a weekly status".into(),
+            },
+            None => String::new(),
+        },
         config.organisations.len() * 2,
         transport
     ))?;

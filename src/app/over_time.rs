@@ -225,3 +225,138 @@ pub async fn report(
         }
     }
 }
+
+/// Renders one message of every kind the process may send, in both languages, with sample data:
+/// a template that compiles can still fail on a missing value, and `check` should say so before
+/// the daemon meets it at 09:00 on a Monday. Returns the problems.
+pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> Vec<String> {
+    use crate::calendar::ics::Method;
+    use crate::schedule::targets::Target;
+    let mut problems = Vec::new();
+    let Some(org) = config.organisations.first() else {
+        return problems;
+    };
+    let mut note = |what: &str, result: Result<crate::register::NewMessage, String>| {
+        if let Err(e) = result {
+            problems.push(format!("the {what}: {e}"));
+        }
+    };
+    let mut scratch = match crate::register::Register::open_in_memory() {
+        Ok(r) => r,
+        Err(e) => return vec![e.to_string()],
+    };
+    let _ = scratch.set_meta("secret", &data_encoding::HEXLOWER.encode(secret));
+    let dates = match crate::schedule::Dates::read(config, &scratch) {
+        Ok(d) => d,
+        Err(e) => return vec![e.to_string()],
+    };
+    for lang in [Lang::Nb, Lang::En] {
+        let target = Target {
+            org_id: org.id.clone(),
+            org_name: org.name.clone(),
+            address: org.address.to_string(),
+            name: Some("Kari Nordmann".into()),
+            lang,
+            note: None,
+        };
+        for reminder in &config.schedule.reminders {
+            note(
+                &format!("reminder {} ({})", reminder.id, lang.code()),
+                crate::schedule::reminder::compose(config, secret, &dates, reminder, now, &target, now)
+                    .map_err(|e| e.to_string()),
+            );
+        }
+        if let Some((event, slots)) = crate::poll::candidates(config)
+            && let Some(slot) = slots.first()
+        {
+            note(
+                &format!("date poll ({})", lang.code()),
+                crate::poll::compose(config, secret, &target, crate::poll::KIND, None, now)
+                    .map_err(|e| e.to_string()),
+            );
+            let result = crate::register::poll::PollResultRow {
+                event_id: event.to_string(),
+                chosen: 1,
+                slot: *slot,
+                closed_at: now,
+                closed_by: "check".into(),
+            };
+            for suits in [Some(true), Some(false), None] {
+                note(
+                    &format!("date poll's result ({})", lang.code()),
+                    crate::poll::compose(
+                        config,
+                        secret,
+                        &target,
+                        crate::poll::RESULT_KIND,
+                        Some((&result, suits)),
+                        now,
+                    )
+                    .map_err(|e| e.to_string()),
+                );
+            }
+        }
+        for event in &config.events {
+            let Some(slot) = event.slot().or_else(|| event.candidates().first().copied()) else {
+                continue;
+            };
+            for (method, update) in [
+                (Method::Request, false),
+                (Method::Request, true),
+                (Method::Cancel, false),
+            ] {
+                let notice = crate::calendar::Notice {
+                    to: crate::calendar::Wanted {
+                        org_id: org.id.clone(),
+                        org_name: org.name.clone(),
+                        address: org.address.to_string(),
+                        name: Some("Kari Nordmann".into()),
+                        lang,
+                    },
+                    method,
+                    sequence: 0,
+                    round: 1,
+                    update,
+                };
+                note(
+                    &format!("calendar {} for {} ({})", method.as_str(), event.id, lang.code()),
+                    crate::calendar::compose(
+                        config,
+                        secret,
+                        event,
+                        slot,
+                        &crate::calendar::uid(config, &event.id),
+                        &notice,
+                        now,
+                    )
+                    .map_err(|e| e.to_string()),
+                );
+            }
+        }
+        let lines = vec!["Samskapingsmøte: påmeldt".to_string()];
+        note(
+            &format!("confirmation ({})", lang.code()),
+            crate::outbox::confirmation::compose(
+                config,
+                secret,
+                &crate::outbox::confirmation::Answering {
+                    org_id: &org.id,
+                    org_name: &org.name,
+                    to: &org.address.to_string(),
+                    lang,
+                    their_message_id: "check@samskap",
+                    lines: &lines,
+                },
+                now,
+            )
+            .map_err(|e| e.to_string()),
+        );
+    }
+    if config.schedule.report.is_some() {
+        note(
+            "weekly status",
+            crate::report::weekly::compose(config, &mut scratch, now, now).map_err(|e| e.to_string()),
+        );
+    }
+    problems
+}

@@ -131,7 +131,7 @@ struct EventCtx<'a> {
     location: &'a str,
 }
 
-fn compose(
+pub fn compose(
     config: &Config,
     secret: &[u8],
     target: &Target,

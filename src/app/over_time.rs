@@ -342,7 +342,7 @@ pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> V
                 &crate::outbox::confirmation::Answering {
                     org_id: &org.id,
                     org_name: &org.name,
-                    to: &org.address.to_string(),
+                    to: org.address.as_ref(),
                     lang,
                     their_message_id: "check@samskap",
                     lines: &lines,

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
-use tracing::{info, warn};
+use tracing::{error, info, warn};
 
 use crate::app::{self, AppError, DataDir};
 use crate::clock::Clock;
@@ -93,8 +93,18 @@ async fn rounds(
 ) -> Result<(), AppError> {
     loop {
         scheduled_invitations(config, clock, register).await?;
-        schedule_due(config, clock, register).await?;
-        calendar_sync(config, clock, register).await?;
+        // A step that fails (a template that breaks on real data, say) is logged and tried again
+        // next round; the rest of the round, sending above all, goes on. `run --once` then
+        // ends in failure.
+        let mut failed = None;
+        if let Err(e) = schedule_due(config, clock, register).await {
+            error!(error = %e, "the scheduled actions could not be done this round; trying again next round");
+            failed = Some(e);
+        }
+        if let Err(e) = calendar_sync(config, clock, register).await {
+            error!(error = %e, "the calendar invitations could not be brought up to date this round; trying again next round");
+            failed = Some(e);
+        }
         let now = clock.now();
         let due = register
             .call(move |r| Ok(r.next_due()?.is_some_and(|t| t <= now)))
@@ -119,6 +129,9 @@ async fn rounds(
             }
         }
         app::copy_to_sent(config, register).await;
+        if once && let Some(e) = failed {
+            return Err(e);
+        }
         if once || shutdown.is_shutdown() {
             return Ok(());
         }
@@ -188,6 +201,15 @@ async fn schedule_due(config: &Arc<Config>, clock: Clock, register: &RegisterHan
     }
     for at in &due.reports {
         info!(due = %at, "weekly status put in the outbox");
+    }
+    for e in &due.errors {
+        error!(error = %e, "could not be done this round; tried again next round");
+    }
+    if let Some(first) = due.errors.first() {
+        return Err(AppError::Incomplete(format!(
+            "{} scheduled action(s) could not be done, the first: {first}",
+            due.errors.len()
+        )));
     }
     Ok(())
 }

@@ -303,17 +303,16 @@ fn invitations_can_be_queued_for_the_daemon_to_send() {
     assert_eq!(ws.outbox_files().len(), 15);
 }
 
-#[test]
-fn check_renders_every_kind_of_message_and_names_a_template_that_fails() {
-    // A copy of the templates where the reminder asks for a value no reminder has.
-    let ws = Workspace::ogp5();
+/// The ogp5 workspace with its own copy of the templates, where the reminder in `lang` asks for a
+/// value no reminder has.
+fn with_a_broken_reminder_template(ws: &Workspace, lang: &str) {
     let templates = ws.dir.path().join("mail-templates");
     std::fs::create_dir_all(&templates).unwrap();
     let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mail-templates");
     for entry in std::fs::read_dir(&source).unwrap().flatten() {
         std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
     }
-    let reminder = templates.join("reminder.en.txt.j2");
+    let reminder = templates.join(format!("reminder.{lang}.txt.j2"));
     let text = std::fs::read_to_string(&reminder).unwrap();
     std::fs::write(&reminder, text.replace("{{ deadline }}", "{{ deadline_day }}")).unwrap();
     let config = ogp5_toml().replace(
@@ -321,6 +320,12 @@ fn check_renders_every_kind_of_message_and_names_a_template_that_fails() {
         &format!("templates = {:?}", templates.display().to_string()),
     );
     ws.write_config(&config);
+}
+
+#[test]
+fn check_renders_every_kind_of_message_and_names_a_template_that_fails() {
+    let ws = Workspace::ogp5();
+    with_a_broken_reminder_template(&ws, "en");
     let run = ws.run(&["check"]).expect(2);
     assert!(
         run.stderr.contains("reminder registration-1d (en)"),
@@ -330,6 +335,35 @@ fn check_renders_every_kind_of_message_and_names_a_template_that_fails() {
     assert!(run.stderr.contains("reminder.en.txt.j2"), "{}", run.stderr);
     // The Norwegian ones are fine, and said nothing.
     assert!(!run.stderr.contains("(nb)"), "{}", run.stderr);
+}
+
+#[test]
+fn a_reminder_that_cannot_be_rendered_holds_up_nothing_else() {
+    // The reminder fails for everyone; the weekly status goes out all the same, the run says it
+    // failed, and the reminder is tried again on the next round.
+    let ws = Workspace::ogp5().invitations_sent();
+    with_a_broken_reminder_template(&ws, "nb");
+    let run = ws.run(&["--now", "2022-06-20T09:00:00+02:00", "run", "--once"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("reminder registration-1d"), "{}", run.stderr);
+    let kinds = |ws: &Workspace| -> Vec<String> {
+        ws.outbox_files()
+            .iter()
+            .map(|m| message_id(m).split('.').nth(1).unwrap_or("").to_string())
+            .collect()
+    };
+    let sent = kinds(&ws);
+    assert_eq!(sent.iter().filter(|k| *k == "report").count(), 1);
+    // The occurrence is not recorded while a recipient's message cannot be made: none went.
+    assert_eq!(sent.iter().filter(|k| *k == "reminder").count(), 0);
+    // Fixed within the grace period: all 15 go, once.
+    let good = ogp5_toml();
+    ws.write_config(&good);
+    ws.run(&["--now", "2022-06-20T10:00:00+02:00", "run", "--once"])
+        .expect(0);
+    let sent = kinds(&ws);
+    assert_eq!(sent.iter().filter(|k| *k == "reminder").count(), 15);
+    assert_eq!(sent.iter().filter(|k| *k == "report").count(), 1);
 }
 
 #[test]

@@ -133,6 +133,8 @@ pub struct TickReport {
     pub missed: Vec<(String, DateTime<Utc>)>,
     /// Occurrences done now: (what, due, how many recipients).
     pub done: Vec<(String, DateTime<Utc>, usize)>,
+    /// What could not be done, and why: tried again next time.
+    pub errors: Vec<String>,
 }
 
 /// A scheduled step that failed; nothing of the failing occurrence was written.
@@ -181,67 +183,85 @@ pub fn tick(
     now: DateTime<Utc>,
 ) -> Result<TickReport, ScheduleError> {
     let mut report = TickReport::default();
-    let grace = chrono::Duration::from_std(config.schedule.grace).unwrap_or(chrono::Duration::zero());
     let secret = register.secret()?;
-    let tz = config.process.timezone;
+    // One reminder that cannot be done (a template that fails, say) does not hold up the others.
     for reminder in &config.schedule.reminders {
-        let since = register.schedule_since(&format!("reminder/{}", reminder.id), now)?;
-        let dates = Dates::read(config, register)?;
-        let due_list = occurrences(config, &dates, reminder, DateTime::<Utc>::MIN_UTC, now, since);
-        for due in due_list {
-            let key = run_key(config, "reminder", &reminder.id, due);
-            if register.schedule_decided(&key)? {
-                continue;
-            }
-            if now - due > grace || obsolete(config, reminder) {
-                register.apply_schedule(
-                    &ScheduleWrite {
-                        run: Some((key, due, "missed".into())),
-                        ..ScheduleWrite::default()
-                    },
-                    now,
-                )?;
-                report.missed.push((reminder.id.clone(), due));
-                continue;
-            }
-            let snap = snapshot(config, register)?;
-            let mut write = ScheduleWrite {
-                run: Some((key.clone(), due, "done".into())),
-                ..ScheduleWrite::default()
-            };
-            let targets = snap.targets(&reminder.kind);
-            for target in &targets {
-                let at = snap.send_time(target, due, tz);
-                let deferred = at > now;
-                if !deferred {
-                    write.messages.push(reminder::compose(
-                        config, &secret, &dates, reminder, due, target, now,
-                    )?);
-                }
-                let what = if deferred { "deferred" } else { "queued" };
-                write.targets.push(TargetRow {
-                    run_key: key.clone(),
-                    org_id: target.org_id.clone(),
-                    address: target.address.clone(),
-                    state: what.into(),
-                    due_at: at,
-                    note: target.note.clone(),
-                });
-                report.steps.push(Step {
-                    reminder: reminder.id.clone(),
-                    org: target.org_id.clone(),
-                    address: target.address.clone(),
-                    what,
-                    at,
-                    note: target.note.clone(),
-                });
-            }
-            register.apply_schedule(&write, now)?;
-            report.done.push((reminder.id.clone(), due, targets.len()));
+        if let Err(e) = tick_reminder(config, register, reminder, now, &secret, &mut report) {
+            report.errors.push(format!("reminder {}: {e}", reminder.id));
         }
     }
     deferred_due(config, register, now, &secret, &mut report)?;
     Ok(report)
+}
+
+/// The occurrences of one reminder that have come.
+fn tick_reminder(
+    config: &Config,
+    register: &mut Register,
+    reminder: &Reminder,
+    now: DateTime<Utc>,
+    secret: &[u8],
+    report: &mut TickReport,
+) -> Result<(), ScheduleError> {
+    let grace = chrono::Duration::from_std(config.schedule.grace).unwrap_or(chrono::Duration::zero());
+    let tz = config.process.timezone;
+    let since = register.schedule_since(&format!("reminder/{}", reminder.id), now)?;
+    let dates = Dates::read(config, register)?;
+    let due_list = occurrences(config, &dates, reminder, DateTime::<Utc>::MIN_UTC, now, since);
+    for due in due_list {
+        let key = run_key(config, "reminder", &reminder.id, due);
+        if register.schedule_decided(&key)? {
+            continue;
+        }
+        if now - due > grace || obsolete(config, reminder) {
+            register.apply_schedule(
+                &ScheduleWrite {
+                    run: Some((key, due, "missed".into())),
+                    ..ScheduleWrite::default()
+                },
+                now,
+            )?;
+            report.missed.push((reminder.id.clone(), due));
+            continue;
+        }
+        let snap = snapshot(config, register)?;
+        let mut write = ScheduleWrite {
+            run: Some((key.clone(), due, "done".into())),
+            ..ScheduleWrite::default()
+        };
+        let mut steps = Vec::new();
+        let targets = snap.targets(&reminder.kind);
+        for target in &targets {
+            let at = snap.send_time(target, due, tz);
+            let deferred = at > now;
+            if !deferred {
+                write.messages.push(reminder::compose(
+                    config, secret, &dates, reminder, due, target, now,
+                )?);
+            }
+            let what = if deferred { "deferred" } else { "queued" };
+            write.targets.push(TargetRow {
+                run_key: key.clone(),
+                org_id: target.org_id.clone(),
+                address: target.address.clone(),
+                state: what.into(),
+                due_at: at,
+                note: target.note.clone(),
+            });
+            steps.push(Step {
+                reminder: reminder.id.clone(),
+                org: target.org_id.clone(),
+                address: target.address.clone(),
+                what,
+                at,
+                note: target.note.clone(),
+            });
+        }
+        register.apply_schedule(&write, now)?;
+        report.steps.extend(steps);
+        report.done.push((reminder.id.clone(), due, targets.len()));
+    }
+    Ok(())
 }
 
 /// Everything scheduled that has fallen due, beyond reminders.
@@ -255,6 +275,8 @@ pub struct DueReport {
     pub reports: Vec<DateTime<Utc>>,
     /// Other actions that fell due too long ago: (what, due).
     pub missed: Vec<(String, DateTime<Utc>)>,
+    /// What could not be done, and why: tried again next round.
+    pub errors: Vec<String>,
 }
 
 /// Does everything scheduled that is due at `now`: the date poll (sent at its time, closed at its
@@ -265,66 +287,106 @@ pub fn run_due(
     now: DateTime<Utc>,
 ) -> Result<DueReport, ScheduleError> {
     let mut out = DueReport::default();
-    let grace = chrono::Duration::from_std(config.schedule.grace).unwrap_or(chrono::Duration::zero());
-    let tz = config.process.timezone;
-    if let Some(poll) = &config.schedule.poll {
-        let dates = Dates::read(config, register)?;
-        if let Some(at) = poll.send_at.as_ref().and_then(|w| w.resolve(&dates, tz))
-            && at <= now
-        {
-            let key = run_key(config, "poll", "send", at);
-            if !register.schedule_decided(&key)? {
-                let outcome = if now - at > grace {
-                    out.missed.push(("date poll".into(), at));
-                    "missed"
-                } else {
-                    out.poll_sent = crate::poll::send(config, register, now)?;
-                    "done"
-                };
-                register.apply_schedule(
-                    &ScheduleWrite {
-                        run: Some((key, at, outcome.into())),
-                        ..ScheduleWrite::default()
-                    },
-                    now,
-                )?;
-            }
-        }
-        if poll.deadline <= now {
-            out.poll_closed = crate::poll::close(config, register, now, "deadline")?;
-        }
+    if let Err(e) = poll_due(config, register, now, &mut out) {
+        out.errors.push(format!("date poll: {e}"));
     }
     out.tick = tick(config, register, now)?;
-    if let Some(report) = &config.schedule.report {
-        let since = register.schedule_since("report", now)?;
-        let dates = Dates::read(config, register)?;
-        let due: Vec<DateTime<Utc>> = report
-            .timing
-            .occurrences(&dates, tz, DateTime::<Utc>::MIN_UTC, now, since)
-            .into_iter()
-            .filter(|d| *d >= since - grace)
-            .collect();
-        for at in due {
-            let key = run_key(config, "report", "weekly", at);
-            if register.schedule_decided(&key)? {
-                continue;
-            }
-            let mut write = ScheduleWrite::default();
-            let outcome = if now - at > grace {
-                out.missed.push(("weekly status".into(), at));
-                "missed"
-            } else {
-                write
-                    .messages
-                    .push(crate::report::weekly::compose(config, register, at, now)?);
-                out.reports.push(at);
-                "done"
-            };
-            write.run = Some((key, at, outcome.into()));
-            register.apply_schedule(&write, now)?;
-        }
+    let errors = std::mem::take(&mut out.tick.errors);
+    out.errors.extend(errors);
+    if let Err(e) = reports_due(config, register, now, &mut out) {
+        out.errors.push(format!("weekly status: {e}"));
     }
     Ok(out)
+}
+
+/// The date poll: sent at its time, closed at its deadline.
+fn poll_due(
+    config: &Config,
+    register: &mut Register,
+    now: DateTime<Utc>,
+    out: &mut DueReport,
+) -> Result<(), ScheduleError> {
+    let Some(poll) = &config.schedule.poll else {
+        return Ok(());
+    };
+    let grace = chrono::Duration::from_std(config.schedule.grace).unwrap_or(chrono::Duration::zero());
+    let dates = Dates::read(config, register)?;
+    if let Some(at) = poll
+        .send_at
+        .as_ref()
+        .and_then(|w| w.resolve(&dates, config.process.timezone))
+        && at <= now
+    {
+        let key = run_key(config, "poll", "send", at);
+        if !register.schedule_decided(&key)? {
+            let outcome = if now - at > grace {
+                out.missed.push(("date poll".into(), at));
+                "missed"
+            } else {
+                out.poll_sent = crate::poll::send(config, register, now)?;
+                "done"
+            };
+            register.apply_schedule(
+                &ScheduleWrite {
+                    run: Some((key, at, outcome.into())),
+                    ..ScheduleWrite::default()
+                },
+                now,
+            )?;
+        }
+    }
+    if poll.deadline <= now {
+        out.poll_closed = crate::poll::close(config, register, now, "deadline")?;
+    }
+    Ok(())
+}
+
+/// The weekly statuses that have come: the latest within the grace period is sent, older ones
+/// are recorded as missed.
+fn reports_due(
+    config: &Config,
+    register: &mut Register,
+    now: DateTime<Utc>,
+    out: &mut DueReport,
+) -> Result<(), ScheduleError> {
+    let Some(report) = &config.schedule.report else {
+        return Ok(());
+    };
+    let grace = chrono::Duration::from_std(config.schedule.grace).unwrap_or(chrono::Duration::zero());
+    let since = register.schedule_since("report", now)?;
+    let dates = Dates::read(config, register)?;
+    let due: Vec<DateTime<Utc>> = report
+        .timing
+        .occurrences(
+            &dates,
+            config.process.timezone,
+            DateTime::<Utc>::MIN_UTC,
+            now,
+            since,
+        )
+        .into_iter()
+        .filter(|d| *d >= since - grace)
+        .collect();
+    for at in due {
+        let key = run_key(config, "report", "weekly", at);
+        if register.schedule_decided(&key)? {
+            continue;
+        }
+        let mut write = ScheduleWrite::default();
+        let outcome = if now - at > grace {
+            out.missed.push(("weekly status".into(), at));
+            "missed"
+        } else {
+            write
+                .messages
+                .push(crate::report::weekly::compose(config, register, at, now)?);
+            out.reports.push(at);
+            "done"
+        };
+        write.run = Some((key, at, outcome.into()));
+        register.apply_schedule(&write, now)?;
+    }
+    Ok(())
 }
 
 /// Recipients deferred to a day that has come: sent now if they still owe the answer, else
@@ -353,9 +415,15 @@ fn deferred_due(
         let mut write = ScheduleWrite::default();
         let what = match &still {
             Some(target) => {
-                write.messages.push(reminder::compose(
-                    config, secret, &dates, reminder, occurrence, target, now,
-                )?);
+                match reminder::compose(config, secret, &dates, reminder, occurrence, target, now) {
+                    Ok(message) => write.messages.push(message),
+                    Err(e) => {
+                        report
+                            .errors
+                            .push(format!("reminder {} to {}: {e}", reminder.id, row.address));
+                        continue;
+                    }
+                }
                 "queued"
             }
             None => "skipped",

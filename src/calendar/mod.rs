@@ -258,8 +258,18 @@ pub fn sync(
         return Ok(report);
     }
     let secret = register.secret()?;
-    let orgs = register.organisations()?;
     let registrations = register.registrations()?;
+    // Only the organisations that have answered or hold an invitation matter here: with
+    // thousands invited and few answers, the others are not read into memory.
+    let mut involved: HashSet<String> = registrations.iter().map(|r| r.org_id.clone()).collect();
+    for event in &config.events {
+        involved.extend(register.invitees(&event.id)?.into_iter().filter_map(|i| i.org_id));
+    }
+    let polled_invitees = crate::poll::calendar_invitees(config, register)?;
+    if involved.is_empty() && polled_invitees.is_empty() {
+        return Ok(report);
+    }
+    let orgs = register.organisations_among(Some(&involved))?;
     let dead: HashSet<String> = register
         .bounces()?
         .into_iter()
@@ -277,7 +287,7 @@ pub fn sync(
         let invitees = register.invitees(&event.id)?;
         let mut wanted = wanted(&event.id, &registrations, &orgs, &dead);
         if polled.as_deref() == Some(event.id.as_str()) {
-            for w in crate::poll::calendar_invitees(config, register)? {
+            for w in polled_invitees.iter().cloned() {
                 if !wanted.iter().any(|x| x.address == w.address) {
                     wanted.push(w);
                 }

@@ -422,6 +422,13 @@ impl Register {
 
     /// Every organisation, config order first (by id within each source).
     pub fn organisations(&self) -> Result<Vec<OrgRow>> {
+        self.organisations_among(None)
+    }
+
+    /// The organisations whose ids are in `ids`, or all; in the same order as
+    /// [`Register::organisations`]. The others are never held in memory.
+    pub fn organisations_among(&self, ids: Option<&HashSet<String>>) -> Result<Vec<OrgRow>> {
+        let wanted = |id: &str| ids.is_none_or(|ids| ids.contains(id));
         let mut domains: HashMap<String, Vec<String>> = HashMap::new();
         let mut stmt = self
             .conn
@@ -432,7 +439,9 @@ impl Register {
             .op("list domains")?;
         for row in rows {
             let (domain, org) = row.op("read a domain")?;
-            domains.entry(org).or_default().push(domain);
+            if wanted(&org) {
+                domains.entry(org).or_default().push(domain);
+            }
         }
         let mut stmt = self
             .conn
@@ -460,6 +469,9 @@ impl Register {
         let mut out = Vec::new();
         for row in rows {
             let mut org = row.op("read an organisation")?;
+            if !wanted(&org.id) {
+                continue;
+            }
             org.domains = domains.remove(&org.id).unwrap_or_default();
             out.push(org);
         }

@@ -23,40 +23,6 @@ impl PollAnswer {
     }
 }
 
-const MONTHS: &[(&str, u32)] = &[
-    ("januar", 1),
-    ("january", 1),
-    ("jan", 1),
-    ("februar", 2),
-    ("february", 2),
-    ("feb", 2),
-    ("mars", 3),
-    ("march", 3),
-    ("april", 4),
-    ("apr", 4),
-    ("mai", 5),
-    ("may", 5),
-    ("juni", 6),
-    ("june", 6),
-    ("juli", 7),
-    ("july", 7),
-    ("august", 8),
-    ("aug", 8),
-    ("september", 9),
-    ("sept", 9),
-    ("sep", 9),
-    ("oktober", 10),
-    ("october", 10),
-    ("okt", 10),
-    ("oct", 10),
-    ("november", 11),
-    ("nov", 11),
-    ("desember", 12),
-    ("december", 12),
-    ("des", 12),
-    ("dec", 12),
-];
-
 const WEEKDAYS: &[(&str, Weekday)] = &[
     ("mandag", Weekday::Mon),
     ("monday", Weekday::Mon),
@@ -244,8 +210,9 @@ fn split_except(lower: &str) -> (&str, Option<&str>) {
     (lower, None)
 }
 
-/// The candidates a piece of text names: "1", "nr. 3", "alternativ 2", "29. august", "29.8",
-/// "august 29", "the 31st", "fredag", "mandag 29.".
+/// The candidates a piece of text names: dates as people write them ("29. august", "29.8",
+/// "August 29"), "the 31st", weekdays ("fredag", "mandager"), and bare numbers ("1", "nr. 3",
+/// "alternativ 2").
 fn references(text: &str, candidates: &[NaiveDate]) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     let add = |i: usize, out: &mut Vec<usize>| {
@@ -253,63 +220,48 @@ fn references(text: &str, candidates: &[NaiveDate]) -> Vec<usize> {
             out.push(i);
         }
     };
-    // Weekdays.
+    // Dates, read the way replies are read everywhere else; then what they took is blanked so
+    // their day numbers are not read again as candidate numbers.
+    let found = match candidates.iter().min() {
+        Some(first) => crate::understand::dates::find_all(text, *first),
+        None => Vec::new(),
+    };
+    let mut rest = text.to_string();
+    for f in &found {
+        for (i, c) in candidates.iter().enumerate() {
+            if c.day() == f.date.day() && c.month() == f.date.month() {
+                add(i, &mut out);
+            }
+        }
+        rest.replace_range(f.start..f.end, &" ".repeat(f.end - f.start));
+    }
+    // Weekdays, unless they only name a date's day ("mandag 29.8.").
     for (word, day) in WEEKDAYS {
-        if has_word(text, word) {
-            for (i, c) in candidates.iter().enumerate() {
-                if c.weekday() == *day {
-                    add(i, &mut out);
-                }
+        let Some(at) = find_word(text, word) else { continue };
+        let after = at + word.len();
+        if found.iter().any(|f| f.start >= after && f.start <= after + 2) {
+            continue;
+        }
+        for (i, c) in candidates.iter().enumerate() {
+            if c.weekday() == *day {
+                add(i, &mut out);
             }
         }
     }
-    // Dates and numbers, token by token.
-    let tokens: Vec<&str> = text
+    let tokens: Vec<&str> = rest
         .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
         .filter(|t| !t.is_empty())
         .collect();
-    let mut skip_next = false;
     for (k, raw) in tokens.iter().enumerate() {
-        if skip_next {
-            skip_next = false;
-            continue;
-        }
         let prev = k.checked_sub(1).map(|p| tokens[p]).unwrap_or("");
-        let next = tokens.get(k + 1).copied().unwrap_or("");
-        let month_of = |w: &str| {
-            let w = w.trim_matches(|c: char| !c.is_alphabetic());
-            MONTHS.iter().find(|(m, _)| *m == w).map(|(_, n)| *n)
-        };
-        // "29.8", "29.08.", "29/8"
-        if let Some((d, m)) = day_month_numeric(raw) {
-            for (i, c) in candidates.iter().enumerate() {
-                if c.day() == d && c.month() == m {
-                    add(i, &mut out);
-                }
-            }
-            continue;
-        }
         let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
         if digits.is_empty() || digits.len() > 2 || raw.contains(':') || prev == "kl." || prev == "kl" {
             continue;
         }
         let Ok(n) = digits.parse::<u32>() else { continue };
-        // "29. august" / "29 aug" / "august 29"
-        let month = month_of(next).or_else(|| month_of(prev));
-        let ordinal =
-            raw.ends_with("st") || raw.ends_with("nd") || raw.ends_with("rd") || raw.ends_with("th");
+        let ordinal = ["st", "nd", "rd", "th"].iter().any(|s| raw.ends_with(s));
         let dotted = raw.ends_with('.');
-        if let Some(m) = month {
-            for (i, c) in candidates.iter().enumerate() {
-                if c.day() == n && c.month() == m {
-                    add(i, &mut out);
-                }
-            }
-            if month_of(next).is_some() {
-                skip_next = true;
-            }
-            continue;
-        }
+        // "the 31st", "den 31." (more than there are candidates): a day of the month.
         if ordinal || (dotted && n as usize > candidates.len()) {
             for (i, c) in candidates.iter().enumerate() {
                 if c.day() == n {
@@ -325,17 +277,6 @@ fn references(text: &str, candidates: &[NaiveDate]) -> Vec<usize> {
     }
     out.sort_unstable();
     out
-}
-
-fn day_month_numeric(token: &str) -> Option<(u32, u32)> {
-    let t = token.trim_end_matches('.');
-    let (d, m) = t.split_once(['.', '/'])?;
-    let m = m.split(['.', '/']).next()?;
-    if d.is_empty() || m.is_empty() || d.len() > 2 || m.len() > 2 {
-        return None;
-    }
-    let (d, m) = (d.parse().ok()?, m.parse().ok()?);
-    ((1..=31).contains(&d) && (1..=12).contains(&m)).then_some((d, m))
 }
 
 fn find_word(text: &str, word: &str) -> Option<usize> {
@@ -404,6 +345,16 @@ mod tests {
             (vec![4], vec![2])
         );
         assert_eq!(answer("Ingen av datoene passer."), (vec![], vec![1, 2, 3, 4]));
+    }
+
+    #[test]
+    fn dates_written_every_way() {
+        assert_eq!(answer("Vi kan 31.08 og 5/9."), (vec![2, 4], vec![]));
+        assert_eq!(
+            answer("August 29 or September 5 works for us."),
+            (vec![1, 4], vec![])
+        );
+        assert_eq!(answer("Mandag 29.8.2022 passer best."), (vec![1], vec![]));
     }
 
     #[test]

@@ -183,10 +183,11 @@ fn numeric(word: &str, reference: NaiveDate) -> Option<NaiveDate> {
     if let Ok(date) = NaiveDate::parse_from_str(w, "%Y-%m-%d") {
         return Some(date);
     }
-    let sep = if w.contains('.') {
-        '.'
-    } else if w.contains('/') {
-        '/'
+    // "5/9." at the end of a sentence: the period is the sentence's.
+    let (w, sep) = if w.contains('/') {
+        (w.trim_end_matches('.'), '/')
+    } else if w.contains('.') {
+        (w, '.')
     } else {
         return None;
     };

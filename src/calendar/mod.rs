@@ -18,10 +18,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::config::{Config, Event, Lang, Slot};
-use crate::outbox::compose::{self, Letter};
-use crate::outbox::ident::{self, IdempotencyKey};
-use crate::outbox::invitation::{DraftError, message_id_domain, reply_to};
+use crate::outbox::compose;
+use crate::outbox::invitation::{DraftError, message_id_domain};
 use crate::outbox::letter;
+use crate::outbox::mailing::{self, Mailing, Named, Someone};
 use crate::register::calendar::{CalendarEventRow, InviteeRow};
 use crate::register::{NewMessage, OrgRow, Register, RegisterError, RegistrationRow};
 use ics::{Invite, Method, Party};
@@ -331,14 +331,11 @@ pub fn sync(
 
 #[derive(Serialize)]
 struct Ctx<'a> {
-    lang: Lang,
     method: &'static str,
     update: bool,
     event: EventCtx<'a>,
-    attendee: AttendeeCtx<'a>,
-    org: NameCtx<'a>,
-    organiser: NameCtx<'a>,
-    coordinator: PersonCtx<'a>,
+    attendee: Someone<'a>,
+    org: Named<'a>,
 }
 
 #[derive(Serialize)]
@@ -347,22 +344,6 @@ struct EventCtx<'a> {
     when: String,
     location: &'a str,
     cancelled: bool,
-}
-
-#[derive(Serialize)]
-struct AttendeeCtx<'a> {
-    name: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct NameCtx<'a> {
-    name: &'a str,
-}
-
-#[derive(Serialize)]
-struct PersonCtx<'a> {
-    name: &'a str,
-    title: &'a str,
 }
 
 /// The message carrying `notice`: text, HTML and the calendar object, from the coordinator, with
@@ -378,15 +359,12 @@ pub fn compose(
 ) -> Result<NewMessage, DraftError> {
     let lang = notice.to.lang;
     let tz = config.process.timezone;
-    let org_name = &notice.to.org_name;
     let location = event.location.as_ref().map(|l| l.get(lang)).unwrap_or("");
-    let method = match notice.method {
-        Method::Request => "request",
-        Method::Cancel => "cancel",
-    };
     let ctx = Ctx {
-        lang,
-        method,
+        method: match notice.method {
+            Method::Request => "request",
+            Method::Cancel => "cancel",
+        },
         update: notice.update,
         event: EventCtx {
             name: event.name.get(lang),
@@ -394,58 +372,26 @@ pub fn compose(
             location,
             cancelled: event.cancelled,
         },
-        attendee: AttendeeCtx {
+        attendee: Someone {
             name: notice.to.name.as_deref(),
         },
-        org: NameCtx { name: org_name },
-        organiser: NameCtx {
-            name: config.organiser.name.get(lang),
+        org: Named {
+            name: &notice.to.org_name,
         },
-        coordinator: PersonCtx {
-            name: &config.coordinator.name,
-            title: config
-                .coordinator
-                .title
-                .as_ref()
-                .map(|t| t.get(lang))
-                .unwrap_or(""),
-        },
-    };
-    let value = minijinja::Value::from(minijinja::value::Serde(&ctx));
-    let render = |part: &str| {
-        config
-            .templates
-            .render(&format!("calendar.{}.{part}.j2", lang.code()), &value)
-            .map_err(|source| DraftError::Template {
-                org: notice.to.org_id.clone(),
-                source,
-            })
     };
     let address_hash = Sha256::digest(notice.to.address.as_bytes());
-    let key = IdempotencyKey {
-        process: config.process.id.clone(),
-        kind: KIND.into(),
-        org: notice.to.org_id.clone(),
-        event: format!(
-            "{}-{}-{}",
-            event.id,
-            data_encoding::HEXLOWER.encode(&address_hash[..4]),
-            notice.round
-        ),
-        revision: notice.sequence,
-    };
-    let reply = reply_to(config, secret, &notice.to.org_id);
-    let mut subject = render("subject")?.trim().replace(['\r', '\n'], " ");
-    if let Some(tag) = &reply.tag {
-        subject = format!("{subject} {tag}");
-    }
-    let bad_address = |e: lettre::address::AddressError| {
+    let key_event = format!(
+        "{}-{}-{}",
+        event.id,
+        data_encoding::HEXLOWER.encode(&address_hash[..4]),
+        notice.round
+    );
+    let to: lettre::Address = notice.to.address.parse().map_err(|e| {
         DraftError::Compose(compose::ComposeError::new(
-            &key.as_string(),
+            &key_event,
             format!("bad address {:?}: {e}", notice.to.address),
         ))
-    };
-    let to: lettre::Address = notice.to.address.parse().map_err(bad_address)?;
+    })?;
     let from = config
         .coordinator
         .email
@@ -483,46 +429,27 @@ pub fn compose(
             email: notice.to.address.clone(),
         },
     });
-    let letter = Letter {
-        from: Mailbox::new(Some(config.coordinator.name.clone()), from.clone()),
-        reply_to: Some(Mailbox::new(
-            Some(config.coordinator.name.clone()),
-            reply.address.clone(),
-        )),
-        to: vec![Mailbox::new(notice.to.name.clone(), to)],
-        subject,
-        text: render("txt")?,
-        html: Some(render("html")?),
-        lang,
-        message_id: ident::message_id(secret, &key, &message_id_domain(config)),
-        date: now,
-        envelope_from: if config.replies.envelope_token && config.replies.plus_token {
-            reply.address.clone()
-        } else {
-            from
+    mailing::compose(
+        config,
+        secret,
+        Mailing {
+            kind: KIND,
+            org_id: Some(&notice.to.org_id),
+            event: key_event,
+            revision: notice.sequence,
+            event_id: Some(event.id.clone()),
+            to: vec![Mailbox::new(notice.to.name.clone(), to)],
+            lang,
+            template: KIND,
+            html: true,
+            headers: Vec::new(),
+            calendar: Some((notice.method.as_str().into(), ics)),
+            attachments: Vec::new(),
+            not_before: now,
         },
-        headers: vec![(
-            "X-Samskap-Ref".into(),
-            format!("{}:{}", config.process.id, reply.token),
-        )],
-        calendar: Some((notice.method.as_str().into(), ics)),
-        attachments: Vec::new(),
-    };
-    let composed = compose::build(&letter)?;
-    Ok(NewMessage {
-        key: key.as_string(),
-        kind: KIND.into(),
-        org_id: Some(notice.to.org_id.clone()),
-        event_id: Some(event.id.clone()),
-        revision: notice.sequence,
-        message_id: composed.message_id,
-        envelope_from: composed.envelope_from.to_string(),
-        recipients: composed.recipients.iter().map(|a| a.to_string()).collect(),
-        subject: composed.subject,
-        lang: Some(lang.code().into()),
-        body: composed.bytes,
-        not_before: now,
-    })
+        &ctx,
+        now,
+    )
 }
 
 #[cfg(test)]

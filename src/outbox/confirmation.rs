@@ -8,9 +8,9 @@ use lettre::message::Mailbox;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::compose::{self, Letter};
-use super::ident::{self, IdempotencyKey};
-use super::invitation::{DraftError, message_id_domain, reply_to};
+use super::compose;
+use super::invitation::DraftError;
+use super::mailing::{self, Mailing, Named};
 use crate::config::{Config, Lang};
 use crate::register::NewMessage;
 
@@ -19,23 +19,8 @@ pub const KIND: &str = "confirmation";
 
 #[derive(Serialize)]
 struct Ctx<'a> {
-    lang: Lang,
-    process: Named<'a>,
-    organiser: Named<'a>,
-    coordinator: Person<'a>,
     org: Named<'a>,
     lines: &'a [String],
-}
-
-#[derive(Serialize)]
-struct Named<'a> {
-    name: &'a str,
-}
-
-#[derive(Serialize)]
-struct Person<'a> {
-    name: &'a str,
-    title: &'a str,
 }
 
 /// What a confirmation answers.
@@ -56,107 +41,42 @@ pub fn compose(
     answering: &Answering<'_>,
     now: DateTime<Utc>,
 ) -> Result<NewMessage, DraftError> {
-    let lang = answering.lang;
     let hash = Sha256::digest(answering.their_message_id.as_bytes());
-    let key = IdempotencyKey {
-        process: config.process.id.clone(),
-        kind: KIND.into(),
-        org: answering.org_id.into(),
-        event: data_encoding::HEXLOWER.encode(&hash[..6]),
-        revision: 1,
-    };
-    let ctx = Ctx {
-        lang,
-        process: Named {
-            name: config.process.name.get(lang),
-        },
-        organiser: Named {
-            name: config.organiser.name.get(lang),
-        },
-        coordinator: Person {
-            name: &config.coordinator.name,
-            title: config
-                .coordinator
-                .title
-                .as_ref()
-                .map(|t| t.get(lang))
-                .unwrap_or(""),
-        },
-        org: Named {
-            name: answering.org_name,
-        },
-        lines: answering.lines,
-    };
-    let value = minijinja::Value::from(minijinja::value::Serde(&ctx));
-    let render = |part: &str| {
-        config
-            .templates
-            .render(&format!("confirmation.{}.{part}.j2", lang.code()), &value)
-            .map_err(|source| DraftError::Template {
-                org: answering.org_id.into(),
-                source,
-            })
-    };
-    let reply = reply_to(config, secret, answering.org_id);
-    let mut subject = render("subject")?.trim().replace(['\r', '\n'], " ");
-    if let Some(tag) = &reply.tag {
-        subject = format!("{subject} {tag}");
-    }
     let to: lettre::Address = answering.to.parse().map_err(|e| {
         DraftError::Compose(compose::ComposeError::new(
             answering.their_message_id,
             format!("bad address {:?}: {e}", answering.to),
         ))
     })?;
-    let from = config
-        .coordinator
-        .email
-        .clone()
-        .unwrap_or_else(|| config.replies.address.clone());
     let their = format!("<{}>", answering.their_message_id);
-    let letter = Letter {
-        from: Mailbox::new(Some(config.coordinator.name.clone()), from.clone()),
-        reply_to: Some(Mailbox::new(
-            Some(config.coordinator.name.clone()),
-            reply.address.clone(),
-        )),
-        to: vec![Mailbox::new(None, to)],
-        subject,
-        text: render("txt")?,
-        html: None,
-        lang,
-        message_id: ident::message_id(secret, &key, &message_id_domain(config)),
-        date: now,
-        envelope_from: if config.replies.envelope_token && config.replies.plus_token {
-            reply.address.clone()
-        } else {
-            from
+    mailing::compose(
+        config,
+        secret,
+        Mailing {
+            kind: KIND,
+            org_id: Some(answering.org_id),
+            event: data_encoding::HEXLOWER.encode(&hash[..6]),
+            revision: 1,
+            event_id: None,
+            to: vec![Mailbox::new(None, to)],
+            lang: answering.lang,
+            template: KIND,
+            html: false,
+            headers: vec![
+                ("Auto-Submitted".into(), "auto-replied".into()),
+                ("In-Reply-To".into(), their.clone()),
+                ("References".into(), their),
+            ],
+            calendar: None,
+            attachments: Vec::new(),
+            not_before: now,
         },
-        headers: vec![
-            ("Auto-Submitted".into(), "auto-replied".into()),
-            ("In-Reply-To".into(), their.clone()),
-            ("References".into(), their),
-            (
-                "X-Samskap-Ref".into(),
-                format!("{}:{}", config.process.id, reply.token),
-            ),
-        ],
-        calendar: None,
-        attachments: Vec::new(),
-    };
-    let composed = compose::build(&letter)?;
-    Ok(NewMessage {
-        key: key.as_string(),
-        kind: KIND.into(),
-        org_id: Some(answering.org_id.into()),
-        event_id: None,
-        revision: 1,
-        message_id: composed.message_id,
-        envelope_from: composed.envelope_from.to_string(),
-        recipients: composed.recipients.iter().map(|a| a.to_string()).collect(),
-        subject: composed.subject,
-        lang: Some(lang.code().into()),
-        body: composed.bytes,
-        not_before: now,
-    })
+        &Ctx {
+            org: Named {
+                name: answering.org_name,
+            },
+            lines: answering.lines,
+        },
+        now,
+    )
 }

@@ -22,6 +22,8 @@ pub struct Mailing<'a> {
     pub org_id: Option<&'a str>,
     /// The key's event part: what makes this message different from others of its kind.
     pub event: String,
+    /// The key's revision (a calendar object's SEQUENCE; 1 for most).
+    pub revision: u32,
     /// Recorded as the outbox's event.
     pub event_id: Option<String>,
     pub to: Vec<Mailbox>,
@@ -31,6 +33,8 @@ pub struct Mailing<'a> {
     /// Whether there is an `.html.j2` too.
     pub html: bool,
     pub headers: Vec<(String, String)>,
+    /// An iCalendar object: its METHOD and text.
+    pub calendar: Option<(String, String)>,
     pub attachments: Vec<Attachment>,
     /// Not sent before this moment.
     pub not_before: DateTime<Utc>,
@@ -45,9 +49,24 @@ struct Common<'a> {
     reply: Reply<'a>,
 }
 
+/// A name in a template's context (`org.name`, `organiser.name`).
 #[derive(Serialize)]
-struct Named<'a> {
-    name: &'a str,
+pub struct Named<'a> {
+    pub name: &'a str,
+}
+
+/// A person who may have no name we know (`person.name`).
+#[derive(Serialize)]
+pub struct Someone<'a> {
+    pub name: Option<&'a str>,
+}
+
+/// A meeting in a template's context (`event.name`, `event.when`, `event.location`).
+#[derive(Serialize)]
+pub struct Meeting<'a> {
+    pub name: &'a str,
+    pub when: String,
+    pub location: &'a str,
 }
 
 #[derive(Serialize)]
@@ -132,7 +151,7 @@ pub fn compose<T: Serialize>(
         kind: mailing.kind.into(),
         org: mailing.org_id.unwrap_or("coordinator").into(),
         event: mailing.event.clone(),
-        revision: 1,
+        revision: mailing.revision,
     };
     let mut subject = render("subject")?.trim().replace(['\r', '\n'], " ");
     if mailing.org_id.is_some()
@@ -168,7 +187,7 @@ pub fn compose<T: Serialize>(
             from
         },
         headers,
-        calendar: None,
+        calendar: mailing.calendar,
         attachments: mailing.attachments,
     };
     let composed = compose::build(&letter)?;
@@ -177,7 +196,7 @@ pub fn compose<T: Serialize>(
         kind: mailing.kind.into(),
         org_id: mailing.org_id.map(str::to_string),
         event_id: mailing.event_id,
-        revision: 1,
+        revision: mailing.revision,
         message_id: composed.message_id,
         envelope_from: composed.envelope_from.to_string(),
         recipients: composed.recipients.iter().map(|a| a.to_string()).collect(),

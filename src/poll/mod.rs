@@ -20,7 +20,7 @@ use crate::config::{Config, Lang, Slot};
 use crate::outbox::compose::ComposeError;
 use crate::outbox::invitation::DraftError;
 use crate::outbox::letter;
-use crate::outbox::mailing::{self, Mailing};
+use crate::outbox::mailing::{self, Mailing, Meeting, Named, Someone};
 use crate::register::poll::{PollAnswerRow, PollResultRow};
 use crate::register::{NewMessage, Register, RegisterError};
 use crate::schedule::targets::{Snapshot, Target};
@@ -104,31 +104,14 @@ pub fn recipients(snap: &Snapshot) -> Vec<Target> {
 #[derive(Serialize)]
 struct PollCtx<'a> {
     org: Named<'a>,
-    person: Person<'a>,
-    event: EventCtx<'a>,
+    person: Someone<'a>,
+    event: Meeting<'a>,
     slots: Vec<String>,
     deadline: String,
     question: &'a str,
     /// For the result: the slot chosen, in words, and whether this person said it suits.
     chosen: Option<String>,
     suits: Option<bool>,
-}
-
-#[derive(Serialize)]
-struct Named<'a> {
-    name: &'a str,
-}
-
-#[derive(Serialize)]
-struct Person<'a> {
-    name: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct EventCtx<'a> {
-    name: &'a str,
-    when: String,
-    location: &'a str,
 }
 
 pub fn compose(
@@ -153,10 +136,10 @@ pub fn compose(
         org: Named {
             name: &target.org_name,
         },
-        person: Person {
+        person: Someone {
             name: target.name.as_deref(),
         },
-        event: EventCtx {
+        event: Meeting {
             name: event.name.get(lang),
             when: event.when_text(lang),
             location: event.location.as_ref().map(|l| l.get(lang)).unwrap_or(""),
@@ -180,12 +163,14 @@ pub fn compose(
             kind,
             org_id: Some(&target.org_id),
             event: format!("{}-{}", poll.event, address_hash(&target.address)),
+            revision: 1,
             event_id: Some(poll.event.clone()),
             to: vec![Mailbox::new(target.name.clone(), to)],
             lang,
             template: kind,
             html: false,
             headers: Vec::new(),
+            calendar: None,
             attachments: Vec::new(),
             not_before: now,
         },

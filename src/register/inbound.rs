@@ -400,6 +400,43 @@ struct Cause<'a> {
     now: DateTime<Utc>,
 }
 
+/// An organisation's registration for an event as kept: status, attendees (JSON), count, late.
+type Kept = (String, String, Option<i64>, i64);
+
+fn registration_in(tx: &Transaction<'_>, org: &str, event: &str) -> Result<Option<Kept>> {
+    tx.query_row(
+        "SELECT status, attendees, attendee_count, late FROM registrations WHERE org_id = ?1 AND event_id = ?2",
+        params![org, event],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )
+    .optional()
+    .op("read a registration")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_registration(
+    tx: &Transaction<'_>,
+    org: &str,
+    event: &str,
+    status: &str,
+    people_json: &str,
+    count: Option<i64>,
+    late: bool,
+    at: String,
+    message_id: &str,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO registrations (org_id, event_id, status, attendees, attendee_count, late, updated_at, message_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (org_id, event_id) DO UPDATE SET status = excluded.status, attendees = excluded.attendees,
+            attendee_count = excluded.attendee_count, late = excluded.late, updated_at = excluded.updated_at,
+            message_id = excluded.message_id",
+        params![org, event, status, people_json, count, late, at, message_id],
+    )
+    .op("record a registration")?;
+    Ok(())
+}
+
 fn log(
     tx: &Transaction<'_>,
     cause: &Cause<'_>,
@@ -499,14 +536,7 @@ fn apply(
             late,
             replace,
         } => {
-            let existing: Option<(String, String, Option<i64>, i64)> = tx
-                .query_row(
-                    "SELECT status, attendees, attendee_count, late FROM registrations WHERE org_id = ?1 AND event_id = ?2",
-                    params![org, event],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )
-                .optional()
-                .op("read a registration")?;
+            let existing = registration_in(tx, org, event)?;
             let (people, new_count, new_late) = match &existing {
                 Some((old_status, old_people, old_count, old_late)) if !replace && old_status == status => {
                     let mut people: Vec<Attendee> = serde_json::from_str(old_people).unwrap_or_default();
@@ -533,15 +563,17 @@ fn apply(
             };
             let people_json =
                 serde_json::to_string(&people).map_err(|e| RegisterError::Invalid(e.to_string()))?;
-            tx.execute(
-                "INSERT INTO registrations (org_id, event_id, status, attendees, attendee_count, late, updated_at, message_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (org_id, event_id) DO UPDATE SET status = excluded.status, attendees = excluded.attendees,
-                    attendee_count = excluded.attendee_count, late = excluded.late, updated_at = excluded.updated_at,
-                    message_id = excluded.message_id",
-                params![org, event, status, people_json, new_count, new_late, ts(now), message_id],
-            )
-            .op("record a registration")?;
+            write_registration(
+                tx,
+                org,
+                event,
+                status,
+                &people_json,
+                new_count,
+                new_late,
+                ts(now),
+                message_id,
+            )?;
             let old = existing.map(|(s, p, c, _)| {
                 format!("{s} {p}{}", c.map(|c| format!(" count {c}")).unwrap_or_default())
             });
@@ -559,14 +591,7 @@ fn apply(
             delegate,
             late,
         } => {
-            let existing: Option<(String, String, Option<i64>, i64)> = tx
-                .query_row(
-                    "SELECT status, attendees, attendee_count, late FROM registrations WHERE org_id = ?1 AND event_id = ?2",
-                    params![org, event],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )
-                .optional()
-                .op("read a registration")?;
+            let existing = registration_in(tx, org, event)?;
             let before = existing.as_ref().map(|(status, people, count, _)| Registration {
                 status: status.clone(),
                 attendees: serde_json::from_str(people).unwrap_or_default(),
@@ -576,15 +601,17 @@ fn apply(
             let people_json =
                 serde_json::to_string(&after.attendees).map_err(|e| RegisterError::Invalid(e.to_string()))?;
             let late = *late || existing.as_ref().is_some_and(|e| e.3 != 0);
-            tx.execute(
-                "INSERT INTO registrations (org_id, event_id, status, attendees, attendee_count, late, updated_at, message_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (org_id, event_id) DO UPDATE SET status = excluded.status, attendees = excluded.attendees,
-                    attendee_count = excluded.attendee_count, late = excluded.late, updated_at = excluded.updated_at,
-                    message_id = excluded.message_id",
-                params![org, event, after.status, people_json, after.count.map(i64::from), late, ts(now), message_id],
-            )
-            .op("record a calendar answer")?;
+            write_registration(
+                tx,
+                org,
+                event,
+                &after.status,
+                &people_json,
+                after.count.map(i64::from),
+                late,
+                ts(now),
+                message_id,
+            )?;
             // Whoever declined in their own calendar needs no CANCEL from us; whoever accepted
             // an invitation they hold needs no new one.
             if let Some(address) = person.email.as_deref() {

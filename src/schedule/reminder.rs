@@ -11,7 +11,7 @@ use crate::config::{Config, Reminder, ReminderKind};
 use crate::outbox::compose::ComposeError;
 use crate::outbox::invitation::DraftError;
 use crate::outbox::letter;
-use crate::outbox::mailing::{self, Mailing};
+use crate::outbox::mailing::{self, Mailing, Meeting, Named, Someone};
 use crate::register::NewMessage;
 
 /// The outbox kind of reminders.
@@ -21,8 +21,8 @@ pub const KIND: &str = "reminder";
 struct Ctx<'a> {
     reminder: ReminderCtx<'a>,
     org: Named<'a>,
-    person: Person<'a>,
-    event: Option<EventCtx<'a>>,
+    person: Someone<'a>,
+    event: Option<Meeting<'a>>,
     /// The day the answer is owed by, in words ("tirsdag 21. juni").
     deadline: Option<String>,
     link: Option<&'a str>,
@@ -34,23 +34,6 @@ struct Ctx<'a> {
 struct ReminderCtx<'a> {
     id: &'a str,
     kind: &'a str,
-}
-
-#[derive(Serialize)]
-struct Named<'a> {
-    name: &'a str,
-}
-
-#[derive(Serialize)]
-struct Person<'a> {
-    name: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct EventCtx<'a> {
-    name: &'a str,
-    when: String,
-    location: &'a str,
 }
 
 /// The reminder `reminder`, due at `due`, to `target`.
@@ -74,7 +57,7 @@ pub fn compose(
     let event = event_id
         .as_deref()
         .and_then(|id| config.event(id))
-        .map(|e| EventCtx {
+        .map(|e| Meeting {
             name: e.name.get(lang),
             when: dates
                 .slot(&e.id)
@@ -105,7 +88,7 @@ pub fn compose(
         org: Named {
             name: &target.org_name,
         },
-        person: Person {
+        person: Someone {
             name: target.name.as_deref(),
         },
         event,
@@ -131,12 +114,14 @@ pub fn compose(
                 due.format("%Y%m%dT%H%MZ"),
                 address_hash(&target.address)
             ),
+            revision: 1,
             event_id,
             to: vec![Mailbox::new(target.name.clone(), to)],
             lang,
             template: KIND,
             html: false,
             headers: Vec::new(),
+            calendar: None,
             attachments: Vec::new(),
             not_before: now,
         },

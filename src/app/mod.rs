@@ -763,29 +763,8 @@ async fn send_invitations(
         ));
     }
     let handle = RegisterHandle::new(register);
-    let due_now = {
-        let now = clock.now();
-        handle.call(move |r| r.count_due(now)).await?
-    };
-    let transport = transport(config, data).await?;
-    info!(transport = %transport.describe(), due = due_now, "sending");
-    let bar = crate::progress::bar(due_now, "sending");
-    let dispatcher = dispatcher(config, handle.clone(), transport, *clock, bar.clone());
-    let (trigger, mut listener) = shutdown::channel();
-    shutdown::on_signals(trigger);
-    let report = dispatcher
-        .drain(
-            Until::Settled {
-                wait: config.retry.wait_in_command,
-            },
-            &mut listener,
-        )
-        .await;
-    crate::progress::finish(&bar);
-    let report = report?;
-    let copy_error = copy_to_sent(config, &handle).await;
+    let (report, copy_error) = drain_now(config, data, clock, &handle).await?;
     let summary = summarise(config, &handle, selection, &report).await;
-    drop(dispatcher);
     drop(handle);
     let (text, complete) = summary?;
     stdout(&text)?;
@@ -831,6 +810,38 @@ async fn send_calendar(config: &Config, data: &DataDir, clock: &Clock) -> Result
     send_due(config, data, clock, register, text).await
 }
 
+/// Sends what is due in the outbox now, with a progress bar on a terminal, until it is sent or
+/// has failed (waiting `retry.wait_in_command` for retries) or SIGINT; then copies to Sent.
+async fn drain_now(
+    config: &Config,
+    data: &DataDir,
+    clock: &Clock,
+    handle: &RegisterHandle,
+) -> Result<(DrainReport, Option<CopyError>), AppError> {
+    let due_now = {
+        let now = clock.now();
+        handle.call(move |r| r.count_due(now)).await?
+    };
+    let transport = transport(config, data).await?;
+    info!(transport = %transport.describe(), due = due_now, "sending");
+    let bar = crate::progress::bar(due_now, "sending");
+    let dispatcher = dispatcher(config, handle.clone(), transport, *clock, bar.clone());
+    let (trigger, mut listener) = shutdown::channel();
+    shutdown::on_signals(trigger);
+    let report = dispatcher
+        .drain(
+            Until::Settled {
+                wait: config.retry.wait_in_command,
+            },
+            &mut listener,
+        )
+        .await;
+    crate::progress::finish(&bar);
+    let report = report?;
+    let copy_error = copy_to_sent(config, handle).await;
+    Ok((report, copy_error))
+}
+
 /// Sends everything due in `register`'s outbox now, then prints `summary` and how the sending
 /// went; an error when not everything went.
 pub(crate) async fn send_due(
@@ -841,27 +852,7 @@ pub(crate) async fn send_due(
     summary: String,
 ) -> Result<(), AppError> {
     let handle = RegisterHandle::new(register);
-    let due_now = {
-        let now = clock.now();
-        handle.call(move |r| r.count_due(now)).await?
-    };
-    let transport = transport(config, data).await?;
-    let bar = crate::progress::bar(due_now, "sending");
-    let dispatcher = dispatcher(config, handle.clone(), transport, *clock, bar.clone());
-    let (trigger, mut listener) = shutdown::channel();
-    shutdown::on_signals(trigger);
-    let drained = dispatcher
-        .drain(
-            Until::Settled {
-                wait: config.retry.wait_in_command,
-            },
-            &mut listener,
-        )
-        .await;
-    crate::progress::finish(&bar);
-    let drained = drained?;
-    let copy_error = copy_to_sent(config, &handle).await;
-    drop(dispatcher);
+    let (drained, copy_error) = drain_now(config, data, clock, &handle).await?;
     drop(handle);
     let mut text = summary;
     text.push_str(&format!(

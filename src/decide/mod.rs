@@ -57,6 +57,10 @@ pub trait Directory {
     fn sent_to(&self, address: &str) -> Option<SentInfo>;
     /// The organisation with this id.
     fn org(&self, id: &str) -> Option<OrgInfo>;
+    /// Whether the date poll for `event` has been closed.
+    fn poll_closed(&self, _event: &str) -> bool {
+        false
+    }
 }
 
 /// A change to make, or a note to keep.
@@ -383,9 +387,10 @@ pub fn decide(
         }
         Class::Calendar(cal) => calendar(cal, understood, config, dir, sender_org, ref_org, received),
         Class::Reply { split, facts } => {
-            let to_poll = sent.as_ref().is_some_and(|s| {
-                s.kind == crate::poll::KIND || s.kind == "reminder" && is_poll_event(config, s)
-            });
+            let to_poll = poll_open(config, dir)
+                && (sent.as_ref().is_some_and(|s| {
+                    s.kind == crate::poll::KIND || s.kind == "reminder" && is_poll_event(config, s)
+                }) || subject_names_poll(&understood.subject, config));
             match to_poll
                 .then(|| poll_reply(understood, &split.body, config, dir, sender_org.clone()))
                 .flatten()
@@ -547,6 +552,27 @@ fn calendar(
                 .unwrap_or_default()
         ),
     }
+}
+
+/// Whether there is a date poll still taking answers.
+fn poll_open(config: &Config, dir: &dyn Directory) -> bool {
+    config
+        .schedule
+        .poll
+        .as_ref()
+        .is_some_and(|p| !dir.poll_closed(&p.event))
+}
+
+/// Whether a subject names the poll's meeting ("SV: Hvilken dato passer for Oppfølgingsmøte: …"),
+/// as a reply to the poll does when its client dropped In-Reply-To.
+fn subject_names_poll(subject: &str, config: &Config) -> bool {
+    let Some(event) = config.schedule.poll.as_ref().and_then(|p| config.event(&p.event)) else {
+        return false;
+    };
+    let subject = subject.to_lowercase();
+    [&event.name.nb, &event.name.en]
+        .iter()
+        .any(|n| !n.is_empty() && subject.contains(&n.to_lowercase()))
 }
 
 /// Whether `sent` was about the date poll's meeting (a poll reminder).

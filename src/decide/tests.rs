@@ -30,6 +30,7 @@ struct Dir {
     orgs: Vec<(OrgInfo, Vec<&'static str>, &'static str)>,
     /// (address, organisation) of people we sent a calendar invitation to.
     invited: Vec<(&'static str, &'static str)>,
+    poll_closed: bool,
 }
 
 impl Directory for Dir {
@@ -66,6 +67,9 @@ impl Directory for Dir {
                 recipients: vec![a.to_string()],
             })
     }
+    fn poll_closed(&self, _event: &str) -> bool {
+        self.poll_closed
+    }
     fn org(&self, id: &str) -> Option<OrgInfo> {
         self.orgs
             .iter()
@@ -87,6 +91,7 @@ fn dir() -> Dir {
             "bkt5uas4",
         )],
         invited: vec![("ola@nav.no", "aid")],
+        poll_closed: false,
     }
 }
 
@@ -360,4 +365,29 @@ fn a_counter_proposal_goes_to_a_person() {
             .any(|a| matches!(a, Action::Review { reason, .. } if reason.contains("COUNTER"))),
         "{d:?}"
     );
+}
+
+fn poll_answer_of(decision: &Decision) -> Option<(Vec<usize>, Vec<usize>)> {
+    decision.actions.iter().find_map(|a| match a {
+        Action::PollAnswer { yes, no, .. } => Some((yes.clone(), no.clone())),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_poll_answer_whose_client_dropped_in_reply_to_is_known_by_its_subject() {
+    let config = config();
+    let raw = "From: Lise Berg <lise.berg@aid.dep.no>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: SV: Hvilken dato passer for Oppfølgingsmøte: forslagene konkretiseres? [OGP5:bkt5uas4]\r\nMessage-ID: <p@x>\r\nDate: Tue, 28 Jun 2022 10:00:00 +0200\r\n\r\nHei, 1 og 3 passer for AID.\r\n";
+    let understood = understand::understand(raw.as_bytes(), &understand::Context::from_config(&config));
+    let at = "2022-06-28T09:00:00Z".parse().unwrap();
+    let d = decide(&understood, &config, &dir(), at);
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(poll_answer_of(&d), Some((vec![1, 3], vec![])));
+    // Once the poll is closed, the same words are an ordinary reply.
+    let closed = Dir {
+        poll_closed: true,
+        ..dir()
+    };
+    let d = decide(&understood, &config, &closed, at);
+    assert_eq!(poll_answer_of(&d), None, "{d:?}");
 }

@@ -52,6 +52,7 @@ const ALL: &[&str] = &[
     "none",
     "neither",
     "alle",
+    "alt",
     "samtlige",
     "begge",
     "hvilken som helst",
@@ -64,7 +65,9 @@ const ALL: &[&str] = &[
 ];
 
 const EXCEPT: &[&str] = &[
+    "med unntak av",
     "unntatt",
+    "untatt",
     "bortsett fra",
     "utenom",
     "except",
@@ -128,7 +131,8 @@ pub fn read(text: &str, candidates: &[NaiveDate]) -> PollAnswer {
         let lower = clause.to_lowercase();
         let (named, except_part) = split_except(&lower);
         let mut refs = references(named, candidates);
-        let all = ALL.iter().any(|w| has_word(named, w));
+        // "alle", "any", "ingen": every candidate, unless some are named ("both 1 and 3").
+        let all = refs.is_empty() && ALL.iter().any(|w| has_word(named, w));
         if all {
             refs = (0..candidates.len()).collect();
         }
@@ -345,6 +349,14 @@ mod tests {
             (vec![4], vec![2])
         );
         assert_eq!(answer("Ingen av datoene passer."), (vec![], vec![1, 2, 3, 4]));
+    }
+
+    #[test]
+    fn naming_some_is_not_naming_all() {
+        assert_eq!(answer("Either 1 or 3 is fine."), (vec![1, 3], vec![]));
+        assert_eq!(answer("Both 1 and 3 work for us."), (vec![1, 3], vec![]));
+        assert_eq!(answer("Alt untatt 29.08 passer"), (vec![2, 3, 4], vec![1]));
+        assert_eq!(answer("Kun fredag passer."), (vec![3], vec![]));
     }
 
     #[test]

@@ -162,6 +162,10 @@ impl Directory for Register {
             .ok()
             .flatten()
     }
+
+    fn poll_closed(&self, event: &str) -> bool {
+        self.poll_result(event).ok().flatten().is_some()
+    }
 }
 
 impl Register {

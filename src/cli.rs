@@ -166,6 +166,15 @@ pub enum ReviewWhat {
 pub enum PreviewWhat {
     /// The invitation to one organisation.
     Invitation(PreviewArgs),
+    /// A reminder of the config (by its id) as one organisation would get it.
+    Reminder {
+        /// The reminder's id in `[[reminders]]`.
+        id: String,
+        #[command(flatten)]
+        args: PreviewArgs,
+    },
+    /// The date poll as one organisation would get it.
+    Poll(PreviewArgs),
 }
 
 #[derive(Debug, Args)]

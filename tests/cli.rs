@@ -498,3 +498,32 @@ fn the_weekly_status_can_be_sent_by_hand() {
         .count();
     assert_eq!(reports, 1);
 }
+
+#[test]
+fn a_reminder_and_the_poll_can_be_previewed() {
+    let ws = Workspace::ogp5();
+    let run = ws
+        .run(&[
+            "--now",
+            "2022-06-19T12:00:00+02:00",
+            "preview",
+            "reminder",
+            "registration-1d",
+            "--org",
+            "hod",
+        ])
+        .expect(0);
+    assert!(run.stdout.contains("To: postmottak@hod.dep.no"), "{}", run.stdout);
+    assert!(run.stdout.contains("innen tirsdag 21. juni"), "{}", run.stdout);
+    let run = ws
+        .run(&["preview", "poll", "--org", "kld", "--lang", "en"])
+        .expect(0);
+    assert!(
+        run.stdout.contains("1. Monday 29 August 2022 13:00–15:00"),
+        "{}",
+        run.stdout
+    );
+    let run = ws.run(&["preview", "reminder", "nope"]).expect(2);
+    assert!(run.stderr.contains("registration-1d"), "{}", run.stderr);
+    assert!(!ws.data.join("samskap.db").exists(), "a preview writes nothing");
+}

@@ -131,11 +131,22 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
     let data = DataDir::new(&cli.data_dir);
     match cli.command {
         Command::Check { connect } => check(&cli.config, &data, connect, &clock).await,
-        Command::Preview {
-            what: PreviewWhat::Invitation(args),
-        } => {
+        Command::Preview { what } => {
             let config = Config::load(&cli.config)?;
-            preview(&config, &data, args.org.as_deref(), args.lang, args.part, &clock)
+            let (kind, args) = match what {
+                PreviewWhat::Invitation(args) => (Previewed::Invitation, args),
+                PreviewWhat::Reminder { id, args } => (Previewed::Reminder(id), args),
+                PreviewWhat::Poll(args) => (Previewed::Poll, args),
+            };
+            preview(
+                &config,
+                &data,
+                kind,
+                args.org.as_deref(),
+                args.lang,
+                args.part,
+                &clock,
+            )
         }
         Command::Send {
             what:
@@ -570,9 +581,17 @@ async fn check_connections(config: &Config) -> Result<(), AppError> {
     }
 }
 
+/// What `preview` shows.
+enum Previewed {
+    Invitation,
+    Reminder(String),
+    Poll,
+}
+
 fn preview(
     config: &Config,
     data: &DataDir,
+    kind: Previewed,
     org: Option<&str>,
     lang: Option<LangArg>,
     part: PartArg,
@@ -602,12 +621,54 @@ fn preview(
         Some(hex) => data_encoding::HEXLOWER.decode(hex.as_bytes()).unwrap_or_default(),
         None => register.secret()?,
     };
-    let draft = invitation::draft(config, org, &secret, lang, clock.now())?;
+    let now = clock.now();
+    let target = crate::schedule::targets::Target {
+        org_id: org.id.clone(),
+        org_name: match lang {
+            Lang::En => org.name_en.clone().unwrap_or_else(|| org.name.clone()),
+            Lang::Nb => org.name.clone(),
+        },
+        address: org.address.to_string(),
+        name: None,
+        lang,
+        note: None,
+    };
+    let (bytes, message_id) = match kind {
+        Previewed::Invitation => {
+            let draft = invitation::draft(config, org, &secret, lang, now)?;
+            (draft.composed.bytes, draft.composed.message_id)
+        }
+        Previewed::Reminder(id) => {
+            let reminder = config
+                .schedule
+                .reminders
+                .iter()
+                .find(|r| r.id == id)
+                .ok_or_else(|| {
+                    let ids: Vec<&str> = config.schedule.reminders.iter().map(|r| r.id.as_str()).collect();
+                    AppError::Usage(format!(
+                        "no reminder has the id {id:?} (there are: {})",
+                        ids.join(", ")
+                    ))
+                })?;
+            let dates = crate::schedule::Dates::read(config, &register)?;
+            let m = crate::schedule::reminder::compose(config, &secret, &dates, reminder, now, &target, now)?;
+            (m.body, m.message_id)
+        }
+        Previewed::Poll => {
+            if crate::poll::candidates(config).is_none() {
+                return Err(AppError::Usage("there is no [poll] in the config".into()));
+            }
+            let m = crate::poll::compose(config, &secret, &target, crate::poll::KIND, None, now)?;
+            (m.body, m.message_id)
+        }
+    };
+    let draft_bytes = bytes;
     let parsed = mail_parser::MessageParser::default()
-        .parse(&draft.composed.bytes)
+        .parse(&draft_bytes)
         .ok_or_else(|| AppError::Incomplete("the composed message does not parse".into()))?;
     let text = match part {
-        PartArg::Eml => String::from_utf8_lossy(&draft.composed.bytes).into_owned(),
+        PartArg::Eml => String::from_utf8_lossy(&draft_bytes).into_owned(),
         PartArg::Html => parsed.body_html(0).map(|h| h.into_owned()).unwrap_or_default(),
         PartArg::Text => {
             let address = |list: Option<&mail_parser::Address<'_>>| {
@@ -625,7 +686,7 @@ fn preview(
                 address(parsed.to()),
                 address(parsed.reply_to()),
                 parsed.subject().unwrap_or(""),
-                draft.composed.message_id,
+                message_id,
                 lang.code(),
                 parsed.body_text(0).unwrap_or_default()
             )

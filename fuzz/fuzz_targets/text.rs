@@ -1,5 +1,6 @@
 //! Fuzz target: any text through the pure text stages on their own (HTML to text, quote and
-//! signature splitting, fact extraction, dates, telephone numbers), where MIME would not reach.
+//! signature splitting, fact extraction, dates, telephone numbers, date-poll answers, calendar
+//! objects, and the config's moments), where MIME would not reach.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -25,4 +26,17 @@ fuzz_target!(|text: &str| {
     let _ = understand::language(&plain);
     let _ = understand::dates::find_all(text, chrono::NaiveDate::from_ymd_opt(2022, 6, 15).unwrap());
     let _ = understand::phone::find_all(text);
+    let _ = samskap::poll::answer::read(text, &CANDIDATES);
+    let _ = understand::calendar::parse(text, None);
+    let _ = understand::calendar::answer_in_subject(text);
+    let _ = samskap::schedule::when::When::parse(text, chrono_tz::Europe::Oslo);
+    let _ = samskap::schedule::when::Timing::parse_cron(text);
+});
+
+/// The ogp5 follow-up meeting's candidate days.
+static CANDIDATES: LazyLock<Vec<chrono::NaiveDate>> = LazyLock::new(|| {
+    [(8, 29), (8, 31), (9, 2), (9, 5)]
+        .iter()
+        .filter_map(|(m, d)| chrono::NaiveDate::from_ymd_opt(2022, *m, *d))
+        .collect()
 });

@@ -173,13 +173,16 @@ fn clauses(text: &str) -> Vec<String> {
             continue;
         }
         for sentence in split_sentences(line) {
-            let lower = sentence.to_lowercase();
+            // ASCII lowercase keeps every byte where it was, so its offsets hold in `sentence`.
+            let lower = sentence.to_ascii_lowercase();
             let mut start = 0;
-            for sep in [" men ", " but ", "; "] {
-                if let Some(i) = lower[start..].find(sep) {
-                    out.push(sentence[start..start + i].to_string());
-                    start += i + sep.len();
-                }
+            while let Some((i, sep)) = [" men ", " but ", "; "]
+                .iter()
+                .filter_map(|sep| lower[start..].find(sep).map(|i| (i, sep.len())))
+                .min()
+            {
+                out.push(sentence[start..start + i].to_string());
+                start += i + sep;
             }
             out.push(sentence[start..].to_string());
         }
@@ -380,6 +383,16 @@ mod tests {
             (vec![2], vec![])
         );
         assert_eq!(answer("Takk for invitasjonen."), (vec![], vec![]));
+    }
+
+    #[test]
+    fn letters_that_change_length_in_lower_case_do_not_shift_the_clauses() {
+        // "İ" is two bytes, its lower case three.
+        assert_eq!(answer("İİİ 1 passer men 2 passer ikke"), (vec![1], vec![2]));
+        assert_eq!(
+            answer("1 passer men 2 passer ikke men 3 passer"),
+            (vec![1, 3], vec![2])
+        );
     }
 
     #[test]

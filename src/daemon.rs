@@ -189,8 +189,8 @@ async fn schedule_due(config: &Arc<Config>, clock: Clock, register: &RegisterHan
         warn!(
             what = %what,
             due = %due_at,
-            "fell due more than {:?} ago while samskap was not running; recorded as missed, not sent",
-            config.schedule.grace
+            "fell due more than {} ago (`[schedule] grace`) while samskap was not running; recorded as missed, not sent",
+            in_words(config.schedule.grace)
         );
     }
     if !due.poll_sent.is_empty() {
@@ -212,6 +212,18 @@ async fn schedule_due(config: &Arc<Config>, clock: Clock, register: &RegisterHan
         )));
     }
     Ok(())
+}
+
+/// "12 h", "90 min", "45 s".
+fn in_words(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 && s % 3600 == 0 {
+        format!("{} h", s / 3600)
+    } else if s >= 60 && s % 60 == 0 {
+        format!("{} min", s / 60)
+    } else {
+        format!("{s} s")
+    }
 }
 
 /// Brings the calendar invitations up to date with the register (new registrations, changed

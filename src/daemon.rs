@@ -217,9 +217,9 @@ async fn schedule_due(config: &Arc<Config>, clock: Clock, register: &RegisterHan
 /// "12 h", "90 min", "45 s".
 fn in_words(d: Duration) -> String {
     let s = d.as_secs();
-    if s >= 3600 && s % 3600 == 0 {
+    if s >= 3600 && s.is_multiple_of(3600) {
         format!("{} h", s / 3600)
-    } else if s >= 60 && s % 60 == 0 {
+    } else if s >= 60 && s.is_multiple_of(60) {
         format!("{} min", s / 60)
     } else {
         format!("{s} s")
@@ -327,12 +327,7 @@ async fn next_wake(
     let cfg = Arc::clone(config);
     let until = wake;
     let next = register
-        .call_blocking(move |r| {
-            Ok(crate::schedule::plan::plan(&cfg, r, now, until)?
-                .into_iter()
-                .map(|p| p.at)
-                .find(|at| *at > now))
-        })
+        .call_blocking(move |r| crate::schedule::plan::next_moment(&cfg, r, now, until))
         .await?;
     if let Some(at) = next {
         wake = wake.min(at);

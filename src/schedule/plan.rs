@@ -159,3 +159,37 @@ pub fn plan(
     out.sort_by(|a, b| a.at.cmp(&b.at).then(a.kind.cmp(&b.kind)));
     Ok(out)
 }
+
+/// The next moment in (`now`, `until`] at which something scheduled falls due, without working
+/// out to whom (cheap: the daemon asks every round).
+pub fn next_moment(
+    config: &Config,
+    register: &Register,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, RegisterError> {
+    let tz = config.process.timezone;
+    let dates = Dates::read(config, register)?;
+    let mut moments: Vec<DateTime<Utc>> = Vec::new();
+    for reminder in &config.schedule.reminders {
+        let since = register.schedule_seen_since(&format!("reminder/{}", reminder.id), now)?;
+        moments.extend(occurrences(config, &dates, reminder, now, until, since).first());
+    }
+    moments.extend(
+        register
+            .deferred()?
+            .into_iter()
+            .map(|r| r.due_at)
+            .filter(|t| *t > now)
+            .min(),
+    );
+    if let Some(poll) = &config.schedule.poll {
+        moments.extend(poll.send_at.as_ref().and_then(|w| w.resolve(&dates, tz)));
+        moments.push(poll.deadline);
+    }
+    if let Some(report) = &config.schedule.report {
+        let since = register.schedule_seen_since("report", now)?;
+        moments.extend(report.timing.occurrences(&dates, tz, now, until, since).first());
+    }
+    Ok(moments.into_iter().filter(|t| *t > now && *t <= until).min())
+}

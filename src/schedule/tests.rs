@@ -289,3 +289,24 @@ fn the_plan_shows_what_comes_and_to_whom_without_doing_it() {
     assert!(reminders_in_outbox(&register).is_empty());
     assert!(register.schedule_runs().unwrap().is_empty());
 }
+
+#[test]
+fn the_daemon_wakes_for_the_next_scheduled_moment() {
+    let config = config();
+    let register = invited(&config);
+    let next = |now: &str, until: &str| plan::next_moment(&config, &register, t(now), t(until)).unwrap();
+    // Monday's weekly status at 08:00 comes before the reminder at 09:00.
+    assert_eq!(
+        next("2022-06-17T12:00:00+02:00", "2022-06-30T00:00:00+02:00"),
+        Some(t("2022-06-20T08:00:00+02:00"))
+    );
+    assert_eq!(
+        next("2022-06-20T08:00:00+02:00", "2022-06-30T00:00:00+02:00"),
+        Some(t(REGISTRATION_REMINDER))
+    );
+    // Nothing within the next five minutes.
+    assert_eq!(
+        next("2022-06-17T12:00:00+02:00", "2022-06-17T12:05:00+02:00"),
+        None
+    );
+}

@@ -99,7 +99,8 @@ impl Register {
 
     /// Every recipient still deferred.
     pub fn deferred(&self) -> Result<Vec<TargetRow>> {
-        self.targets_where("state = 'deferred' AND ?1 = ?1", "")
+        // Stored times sort as text; any year of this process sorts before 9999.
+        self.targets_where("state = 'deferred' AND due_at <= ?1", "9999-12-31T23:59:59.999Z")
     }
 
     /// The recipients of an occurrence.

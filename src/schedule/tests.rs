@@ -310,3 +310,34 @@ fn the_daemon_wakes_for_the_next_scheduled_moment() {
         None
     );
 }
+
+#[test]
+fn the_plan_shows_a_recipient_moved_by_an_out_of_office() {
+    let config = config();
+    let mut register = invited(&config);
+    reply(
+        &config,
+        &mut register,
+        1,
+        "postmottak@hod.dep.no",
+        "Automatisk svar: Invitasjon",
+        "Jeg er på ferie til og med 1. juli.",
+        "Auto-Submitted: auto-replied\r\n",
+        "2022-06-15T10:05:00+02:00",
+    );
+    tick(&config, &mut register, t(REGISTRATION_REMINDER)).unwrap();
+    assert_eq!(register.deferred().unwrap().len(), 1);
+    let items = plan::plan(
+        &config,
+        &register,
+        t("2022-06-20T10:00:00+02:00"),
+        t("2022-07-03T00:00:00+02:00"),
+    )
+    .unwrap();
+    let moved = items
+        .iter()
+        .find(|p| p.what.contains("deferred"))
+        .expect("the deferred reminder in the plan");
+    assert_eq!(moved.at, t("2022-07-02T09:00:00+02:00"));
+    assert_eq!(moved.to, ["postmottak@hod.dep.no"]);
+}

@@ -68,7 +68,10 @@ pub enum Command {
     /// SIGINT or SIGTERM.
     ///
     /// Replies are read from the IMAP inbox (`[imap]`, with IDLE) or, without one, from the local
-    /// Maildir DATA/inbox; each becomes a register entry or a review item.
+    /// Maildir DATA/inbox; each becomes a register entry or a review item. What falls due: the
+    /// invitations at `invitation.send_at`, confirmations, calendar invitations and updates,
+    /// reminders, the date poll and its close, the weekly status, retries. `samskap plan` shows
+    /// what is coming.
     Run {
         /// Read the inbox once and do everything due now, then exit (for cron-style deployments
         /// and tests).

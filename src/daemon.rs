@@ -3,7 +3,10 @@
 //!
 //! What falls due now: the invitations at `invitation.send_at` (never merely because the daemon
 //! started: a mass mailing is a decision someone made, in config or with `send invitations`),
-//! retries of messages that failed transiently, and copies to the Sent folder.
+//! what the schedule says (reminders, the date poll, the weekly status), calendar invitations
+//! brought in step with the register, retries of messages that failed transiently, and copies to
+//! the Sent folder. Between rounds it sleeps until the next scheduled moment, a reply, or at most
+//! five minutes.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -384,6 +384,22 @@ fn running_once_twice_at_the_same_moment_sends_nothing_the_second_time() {
     ws.run(&["--now", "2022-06-20T09:00:00+02:00", "run", "--once"])
         .expect(0);
     assert_eq!(ws.outbox_files().len(), before + 16);
+    // status says who was reminded, and where the date poll stands.
+    let status = ws.run(&["status", "--json"]).expect(0).json();
+    let hod = status["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "hod")
+        .unwrap();
+    assert_eq!(hod["reminders"][0]["reminder"], "registration-1d");
+    assert_eq!(hod["reminders"][0]["state"], "queued");
+    assert_eq!(hod["reminders"][0]["due"], "2022-06-20T07:00:00Z");
+    assert_eq!(status["poll"]["event"], "followup");
+    assert_eq!(status["poll"]["answers"], 0);
+    let text = ws.run(&["status"]).expect(0).stdout;
+    assert!(text.contains("Reminders: 15 sent"), "{text}");
+    assert!(text.contains("Date poll for followup: 0 answers"), "{text}");
 }
 
 #[test]

@@ -1006,6 +1006,17 @@ fn status(config: &Config, data: &DataDir, json: bool) -> Result<(), AppError> {
         .collect();
     let mut status = report::status::build(&register, &config.process.id, &listed)?;
     status.event_ids = config.events.iter().map(|e| e.id.clone()).collect();
+    if let Some((event, slots)) = crate::poll::candidates(config) {
+        let answers = register.poll_answers(event)?;
+        let result = register.poll_result(event)?;
+        status.poll = Some(report::status::PollStatus {
+            event: event.to_string(),
+            answers: answers.len(),
+            tally: crate::poll::tally(&answers, slots.len()).counts,
+            chosen: result.as_ref().map(|r| r.chosen),
+            closed_at: result.map(|r| r.closed_at.to_rfc3339()),
+        });
+    }
     if json {
         let mut text =
             serde_json::to_string_pretty(&status).map_err(|e| AppError::Incomplete(e.to_string()))?;

@@ -103,6 +103,11 @@ impl Register {
         self.targets_where("state = 'deferred' AND due_at <= ?1", "9999-12-31T23:59:59.999Z")
     }
 
+    /// Every reminder recipient recorded, oldest first.
+    pub fn schedule_targets(&self) -> Result<Vec<TargetRow>> {
+        self.targets_where("due_at >= ?1", "")
+    }
+
     /// The recipients of an occurrence.
     pub fn run_targets(&self, run_key: &str) -> Result<Vec<TargetRow>> {
         self.targets_where("run_key = ?1", run_key)

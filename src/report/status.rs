@@ -17,6 +17,8 @@ pub struct Status {
     pub process: String,
     pub organisations: Vec<OrgStatus>,
     pub review: Vec<ReviewRow>,
+    /// The date poll, when the config has one.
+    pub poll: Option<PollStatus>,
     /// The event ids, in config order, for the text view's columns.
     #[serde(skip)]
     pub event_ids: Vec<String>,
@@ -36,6 +38,33 @@ pub struct OrgStatus {
     pub bounces: Vec<crate::register::inbound::BounceRow>,
     /// Automatic replies from it (out of office), oldest first.
     pub auto_replies: Vec<crate::register::inbound::AutoReplyRow>,
+    /// The reminders it was sent, or is to be sent once back from an absence.
+    pub reminders: Vec<ReminderStatus>,
+}
+
+/// One reminder to one organisation.
+#[derive(Debug, Serialize)]
+pub struct ReminderStatus {
+    /// The reminder's id in the config.
+    pub reminder: String,
+    /// When it was due.
+    pub due: String,
+    /// queued (in the outbox or sent), deferred (until `at`), skipped (answered meanwhile).
+    pub state: String,
+    pub at: String,
+    pub address: String,
+}
+
+/// The date poll.
+#[derive(Debug, Serialize)]
+pub struct PollStatus {
+    pub event: String,
+    pub answers: usize,
+    /// Per candidate (from 1): how many it suits and does not.
+    pub tally: Vec<(usize, usize)>,
+    /// The candidate chosen, once closed.
+    pub chosen: Option<usize>,
+    pub closed_at: Option<String>,
 }
 
 /// An invitation's delivery.
@@ -134,6 +163,25 @@ pub fn build(
             auto.entry(org).or_default().push(a);
         }
     }
+    let mut reminders: HashMap<String, Vec<ReminderStatus>> = HashMap::new();
+    for t in register.schedule_targets()? {
+        // The occurrence key is PROCESS/reminder/ID/YYYYMMDDTHHMMZ.
+        let mut parts = t.run_key.rsplitn(3, '/');
+        let due = parts.next().unwrap_or_default().to_string();
+        let reminder = parts.next().unwrap_or_default().to_string();
+        reminders
+            .entry(t.org_id.clone())
+            .or_default()
+            .push(ReminderStatus {
+                reminder,
+                due: chrono::NaiveDateTime::parse_from_str(&due, "%Y%m%dT%H%MZ")
+                    .map(|d| rfc3339(d.and_utc()))
+                    .unwrap_or(due),
+                state: t.state,
+                at: rfc3339(t.due_at),
+                address: t.address,
+            });
+    }
     let mut known = register.organisations()?;
     let ids: std::collections::HashSet<String> = known.iter().map(|o| o.id.clone()).collect();
     for (id, name, kind) in listed {
@@ -174,6 +222,7 @@ pub fn build(
                 events: events.remove(&o.id).unwrap_or_default(),
                 bounces: bounces.remove(&o.id).unwrap_or_default(),
                 auto_replies: auto.remove(&o.id).unwrap_or_default(),
+                reminders: reminders.remove(&o.id).unwrap_or_default(),
                 id: o.id,
                 name: o.name,
                 kind: o.kind,
@@ -185,6 +234,7 @@ pub fn build(
         process: process.to_string(),
         organisations,
         review: register.open_review_items()?,
+        poll: None,
         event_ids: Vec::new(),
     })
 }
@@ -227,6 +277,38 @@ impl Status {
             let _ = writeln!(
                 out,
                 "{event}: {yes} coming ({people} people), {maybe} tentative, {no} not coming"
+            );
+        }
+        if let Some(p) = &self.poll {
+            let tally: Vec<String> = p
+                .tally
+                .iter()
+                .enumerate()
+                .map(|(i, (yes, no))| format!("{}: {yes} yes, {no} no", i + 1))
+                .collect();
+            let _ = writeln!(
+                out,
+                "Date poll for {}: {} answers ({}){}",
+                p.event,
+                p.answers,
+                tally.join("; "),
+                p.chosen
+                    .map(|c| format!("; closed, number {c} chosen"))
+                    .unwrap_or_default()
+            );
+        }
+        let (mut sent, mut waiting) = (0, 0);
+        for r in self.organisations.iter().flat_map(|o| &o.reminders) {
+            match r.state.as_str() {
+                "queued" => sent += 1,
+                "deferred" => waiting += 1,
+                _ => {}
+            }
+        }
+        if sent + waiting > 0 {
+            let _ = writeln!(
+                out,
+                "Reminders: {sent} sent, {waiting} waiting for someone back from an absence"
             );
         }
         let contacts = self.organisations.iter().filter(|o| o.contact.is_some()).count();

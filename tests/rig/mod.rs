@@ -423,7 +423,8 @@ impl MailRig {
         }
     }
 
-    /// Every message in `user`'s folder (`""` for the inbox, or e.g. `"Sent"`), read from disk.
+    /// Every message in `user`'s folder (`""` for the inbox, or e.g. `"Sent"`), read from disk,
+    /// in file-name order, which is not always the order they came in.
     pub fn messages(&self, user: &str, folder: &str) -> Vec<Vec<u8>> {
         let (local, domain) = user.split_once('@').expect("a full address");
         let mut dir = self.root.join("mail").join(domain).join(local).join("Maildir");

@@ -13,12 +13,10 @@ pub mod ics;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use lettre::message::Mailbox;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::config::{Config, Event, Lang, Slot};
-use crate::outbox::compose;
 use crate::outbox::invitation::{DraftError, message_id_domain};
 use crate::outbox::letter;
 use crate::outbox::mailing::{self, Mailing, Named, Someone};
@@ -386,12 +384,6 @@ pub fn compose(
         data_encoding::HEXLOWER.encode(&address_hash[..4]),
         notice.round
     );
-    let to: lettre::Address = notice.to.address.parse().map_err(|e| {
-        DraftError::Compose(compose::ComposeError::new(
-            &key_event,
-            format!("bad address {:?}: {e}", notice.to.address),
-        ))
-    })?;
     let from = config
         .coordinator
         .email
@@ -438,7 +430,7 @@ pub fn compose(
             event: key_event,
             revision: notice.sequence,
             event_id: Some(event.id.clone()),
-            to: vec![Mailbox::new(notice.to.name.clone(), to)],
+            to: vec![mailing::recipient(notice.to.name.clone(), &notice.to.address)?],
             lang,
             template: KIND,
             html: true,

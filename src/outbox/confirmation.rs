@@ -4,11 +4,9 @@
 //! asks for it after a person's reply).
 
 use chrono::{DateTime, Utc};
-use lettre::message::Mailbox;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::compose;
 use super::invitation::DraftError;
 use super::mailing::{self, Mailing, Named};
 use crate::config::{Config, Lang};
@@ -42,12 +40,6 @@ pub fn compose(
     now: DateTime<Utc>,
 ) -> Result<NewMessage, DraftError> {
     let hash = Sha256::digest(answering.their_message_id.as_bytes());
-    let to: lettre::Address = answering.to.parse().map_err(|e| {
-        DraftError::Compose(compose::ComposeError::new(
-            answering.their_message_id,
-            format!("bad address {:?}: {e}", answering.to),
-        ))
-    })?;
     let their = format!("<{}>", answering.their_message_id);
     mailing::compose(
         config,
@@ -58,7 +50,7 @@ pub fn compose(
             event: data_encoding::HEXLOWER.encode(&hash[..6]),
             revision: 1,
             event_id: None,
-            to: vec![Mailbox::new(None, to)],
+            to: vec![mailing::recipient(None, answering.to)?],
             lang: answering.lang,
             template: KIND,
             html: false,

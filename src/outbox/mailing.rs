@@ -83,6 +83,17 @@ struct Reply<'a> {
     tag: &'a str,
 }
 
+/// `name <address>` as a recipient, or an error naming the address that is not one.
+pub fn recipient(name: Option<String>, address: &str) -> Result<Mailbox, DraftError> {
+    let parsed: lettre::Address = address.parse().map_err(|e| {
+        DraftError::Compose(super::compose::ComposeError::new(
+            address,
+            format!("bad address {address:?}: {e}"),
+        ))
+    })?;
+    Ok(Mailbox::new(name, parsed))
+}
+
 /// Renders and builds `mailing`, dated `now`, with `extra` (a serialisable value) merged into the
 /// templates' context.
 pub fn compose<T: Serialize>(

@@ -13,7 +13,6 @@ pub mod answer;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use lettre::message::Mailbox;
 use serde::Serialize;
 
 use crate::config::{Config, Lang, Slot};
@@ -150,12 +149,6 @@ pub fn compose(
         chosen: result.map(|(r, _)| letter::slot(r.slot, tz, lang)),
         suits: result.and_then(|(_, s)| s),
     };
-    let to: lettre::Address = target.address.parse().map_err(|e| {
-        DraftError::Compose(ComposeError::new(
-            &target.address,
-            format!("bad address {:?}: {e}", target.address),
-        ))
-    })?;
     mailing::compose(
         config,
         secret,
@@ -165,7 +158,7 @@ pub fn compose(
             event: format!("{}-{}", poll.event, address_hash(&target.address)),
             revision: 1,
             event_id: Some(poll.event.clone()),
-            to: vec![Mailbox::new(target.name.clone(), to)],
+            to: vec![mailing::recipient(target.name.clone(), &target.address)?],
             lang,
             template: kind,
             html: false,

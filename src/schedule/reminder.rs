@@ -2,13 +2,11 @@
 //! by the reminder's kind, what is still owed and by when, in the recipient's language.
 
 use chrono::{DateTime, Utc};
-use lettre::message::Mailbox;
 use serde::Serialize;
 
 use super::targets::Target;
 use super::{Dates, address_hash};
 use crate::config::{Config, Reminder, ReminderKind};
-use crate::outbox::compose::ComposeError;
 use crate::outbox::invitation::DraftError;
 use crate::outbox::letter;
 use crate::outbox::mailing::{self, Mailing, Meeting, Named, Someone};
@@ -96,12 +94,6 @@ pub fn compose(
         link,
         slots,
     };
-    let to: lettre::Address = target.address.parse().map_err(|e| {
-        DraftError::Compose(ComposeError::new(
-            &target.address,
-            format!("bad address {:?}: {e}", target.address),
-        ))
-    })?;
     mailing::compose(
         config,
         secret,
@@ -116,7 +108,7 @@ pub fn compose(
             ),
             revision: 1,
             event_id,
-            to: vec![Mailbox::new(target.name.clone(), to)],
+            to: vec![mailing::recipient(target.name.clone(), &target.address)?],
             lang,
             template: KIND,
             html: false,

@@ -55,11 +55,8 @@ pub fn wanted(
         let Some(org) = orgs.iter().find(|o| o.id == r.org_id) else {
             continue;
         };
-        let lang = if org.lang == "en" { Lang::En } else { Lang::Nb };
-        let org_name = match (lang, &org.name_en) {
-            (Lang::En, Some(en)) => en.clone(),
-            _ => org.name.clone(),
-        };
+        let lang = org.language();
+        let org_name = org.name_in(lang);
         let mut named = Vec::new();
         for a in r.attendees.as_array().into_iter().flatten() {
             let Some(address) = a["email"].as_str().map(str::to_lowercase) else {

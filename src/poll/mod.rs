@@ -63,19 +63,7 @@ pub fn recipients(snap: &Snapshot) -> Vec<Target> {
         .iter()
         .filter(|o| snap.invited.contains(&o.id) || o.source == "mail")
     {
-        let lang = if org.lang == "en" { Lang::En } else { Lang::Nb };
-        let org_name = match (lang, &org.name_en) {
-            (Lang::En, Some(en)) => en.clone(),
-            _ => org.name.clone(),
-        };
-        let person = |address: &str, name: Option<String>| Target {
-            org_id: org.id.clone(),
-            org_name: org_name.clone(),
-            address: address.to_lowercase(),
-            name,
-            lang,
-            note: None,
-        };
+        let person = |address: &str, name: Option<String>| snap.target(org, address, name, None);
         let before = out.len();
         if let Some(c) = snap.contacts.iter().find(|c| c.org_id == org.id)
             && let Some(email) = &c.email

@@ -113,6 +113,25 @@ pub struct OrgRow {
     pub domains: Vec<String>,
 }
 
+impl OrgRow {
+    /// The language the organisation is written to in.
+    pub fn language(&self) -> crate::config::Lang {
+        if self.lang == "en" {
+            crate::config::Lang::En
+        } else {
+            crate::config::Lang::Nb
+        }
+    }
+
+    /// Its name in `lang` (the Norwegian one when it has no English one).
+    pub fn name_in(&self, lang: crate::config::Lang) -> String {
+        match (lang, &self.name_en) {
+            (crate::config::Lang::En, Some(en)) => en.clone(),
+            _ => self.name.clone(),
+        }
+    }
+}
+
 /// A message to put in the outbox.
 #[derive(Debug, Clone)]
 pub struct NewMessage {

@@ -61,14 +61,12 @@ impl Snapshot {
         self.contacts.iter().find(|c| c.org_id == org)
     }
 
-    fn target(&self, org: &OrgRow, address: &str, name: Option<String>, note: Option<String>) -> Target {
-        let lang = if org.lang == "en" { Lang::En } else { Lang::Nb };
+    /// A reminder to `address` of `org`, in the organisation's language.
+    pub fn target(&self, org: &OrgRow, address: &str, name: Option<String>, note: Option<String>) -> Target {
+        let lang = org.language();
         Target {
             org_id: org.id.clone(),
-            org_name: match (lang, &org.name_en) {
-                (Lang::En, Some(en)) => en.clone(),
-                _ => org.name.clone(),
-            },
+            org_name: org.name_in(lang),
             address: address.to_lowercase(),
             name,
             lang,

@@ -183,15 +183,37 @@ pub fn tick(
     now: DateTime<Utc>,
 ) -> Result<TickReport, ScheduleError> {
     let mut report = TickReport::default();
-    let secret = register.secret()?;
+    let mut round = Round {
+        secret: register.secret()?,
+        dates: Dates::read(config, register)?,
+        snap: None,
+    };
     // One reminder that cannot be done (a template that fails, say) does not hold up the others.
     for reminder in &config.schedule.reminders {
-        if let Err(e) = tick_reminder(config, register, reminder, now, &secret, &mut report) {
+        if let Err(e) = tick_reminder(config, register, reminder, now, &mut round, &mut report) {
             report.errors.push(format!("reminder {}: {e}", reminder.id));
         }
     }
-    deferred_due(config, register, now, &secret, &mut report)?;
+    deferred_due(config, register, now, &mut round, &mut report)?;
     Ok(report)
+}
+
+/// What one tick reads once: the dates, and the register's snapshot when anything is due (what
+/// a tick writes, reminders and their recipients, changes nothing in it).
+struct Round<'c> {
+    secret: Vec<u8>,
+    dates: Dates<'c>,
+    snap: Option<Snapshot>,
+}
+
+impl Round<'_> {
+    /// Reads the snapshot, the first time it is needed.
+    fn read_snapshot(&mut self, config: &Config, register: &Register) -> Result<(), RegisterError> {
+        if self.snap.is_none() {
+            self.snap = Some(snapshot(config, register)?);
+        }
+        Ok(())
+    }
 }
 
 /// The occurrences of one reminder that have come.
@@ -200,14 +222,20 @@ fn tick_reminder(
     register: &mut Register,
     reminder: &Reminder,
     now: DateTime<Utc>,
-    secret: &[u8],
+    round: &mut Round<'_>,
     report: &mut TickReport,
 ) -> Result<(), ScheduleError> {
     let grace = chrono::Duration::from_std(config.schedule.grace).unwrap_or(chrono::Duration::zero());
     let tz = config.process.timezone;
     let since = register.schedule_since(&format!("reminder/{}", reminder.id), now)?;
-    let dates = Dates::read(config, register)?;
-    let due_list = occurrences(config, &dates, reminder, DateTime::<Utc>::MIN_UTC, now, since);
+    let due_list = occurrences(
+        config,
+        &round.dates,
+        reminder,
+        DateTime::<Utc>::MIN_UTC,
+        now,
+        since,
+    );
     for due in due_list {
         let key = run_key(config, "reminder", &reminder.id, due);
         if register.schedule_decided(&key)? {
@@ -224,7 +252,9 @@ fn tick_reminder(
             report.missed.push((reminder.id.clone(), due));
             continue;
         }
-        let snap = snapshot(config, register)?;
+        round.read_snapshot(config, register)?;
+        let Round { secret, dates, snap } = &*round;
+        let snap = snap.as_ref().expect("read above");
         let mut write = ScheduleWrite {
             run: Some((key.clone(), due, "done".into())),
             ..ScheduleWrite::default()
@@ -236,7 +266,7 @@ fn tick_reminder(
             let deferred = at > now;
             if !deferred {
                 write.messages.push(reminder::compose(
-                    config, secret, &dates, reminder, due, target, now,
+                    config, secret, dates, reminder, due, target, now,
                 )?);
             }
             let what = if deferred { "deferred" } else { "queued" };
@@ -395,15 +425,16 @@ fn deferred_due(
     config: &Config,
     register: &mut Register,
     now: DateTime<Utc>,
-    secret: &[u8],
+    round: &mut Round<'_>,
     report: &mut TickReport,
 ) -> Result<(), ScheduleError> {
     let due = register.deferred_due(now)?;
     if due.is_empty() {
         return Ok(());
     }
-    let snap = snapshot(config, register)?;
-    let dates = Dates::read(config, register)?;
+    round.read_snapshot(config, register)?;
+    let Round { secret, dates, snap } = &*round;
+    let snap = snap.as_ref().expect("read above");
     for row in due {
         let Some((reminder, occurrence)) = occurrence_of(config, &row.run_key) else {
             continue;
@@ -415,7 +446,7 @@ fn deferred_due(
         let mut write = ScheduleWrite::default();
         let what = match &still {
             Some(target) => {
-                match reminder::compose(config, secret, &dates, reminder, occurrence, target, now) {
+                match reminder::compose(config, secret, dates, reminder, occurrence, target, now) {
                     Ok(message) => write.messages.push(message),
                     Err(e) => {
                         report

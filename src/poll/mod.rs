@@ -319,7 +319,8 @@ pub fn close(
 }
 
 /// Who gets the chosen meeting in their calendar: everyone asked, except who said the chosen
-/// slot does not suit.
+/// slot does not suit and addresses that have bounced for good. Read from the poll's own outbox
+/// entries, without the rest of the register: the calendar stage asks every round.
 pub fn calendar_invitees(
     config: &Config,
     register: &Register,
@@ -330,23 +331,59 @@ pub fn calendar_invitees(
     let Some(result) = register.poll_result(event)? else {
         return Ok(Vec::new());
     };
-    let answers = register.poll_answers(event)?;
-    let snap = crate::schedule::snapshot(config, register)?;
-    let asked = asked(register)?;
-    Ok(recipients(&snap)
+    let refused: BTreeSet<String> = register
+        .poll_answers(event)?
         .into_iter()
-        .filter(|t| asked.contains(&t.address))
-        .filter(|t| {
-            !answers
-                .iter()
-                .any(|a| a.address == t.address && a.no.contains(&result.chosen))
-        })
-        .map(|t| crate::calendar::Wanted {
-            org_id: t.org_id,
-            org_name: t.org_name,
-            address: t.address,
-            name: t.name,
-            lang: t.lang,
+        .filter(|a| a.no.contains(&result.chosen))
+        .map(|a| a.address)
+        .collect();
+    let dead: BTreeSet<String> = register
+        .bounces()?
+        .into_iter()
+        .filter(|b| b.permanent)
+        .map(|b| b.recipient.to_lowercase())
+        .collect();
+    let mut asked: Vec<(String, String)> = Vec::new();
+    for sent in register.outbox_of_kind(KIND)? {
+        let Some(org) = sent.org_id else { continue };
+        for r in sent.recipients {
+            let address = r.to_lowercase();
+            if !refused.contains(&address)
+                && !dead.contains(&address)
+                && !asked.iter().any(|(_, a)| *a == address)
+            {
+                asked.push((org.clone(), address));
+            }
+        }
+    }
+    // Their names, where the register knows them: contact persons and people registered.
+    let mut names: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for r in register.registrations()? {
+        for a in r.attendees.as_array().into_iter().flatten() {
+            if let (Some(e), Some(n)) = (a["email"].as_str(), a["name"].as_str()) {
+                names.insert(e.to_lowercase(), n.to_string());
+            }
+        }
+    }
+    for c in register.contacts()? {
+        if let (Some(e), Some(n)) = (c.email, c.name) {
+            names.insert(e.to_lowercase(), n);
+        }
+    }
+    let ids: std::collections::HashSet<String> = asked.iter().map(|(o, _)| o.clone()).collect();
+    let orgs = register.organisations_among(Some(&ids))?;
+    Ok(asked
+        .into_iter()
+        .filter_map(|(org_id, address)| {
+            let org = orgs.iter().find(|o| o.id == org_id)?;
+            let lang = org.language();
+            Some(crate::calendar::Wanted {
+                org_name: org.name_in(lang),
+                name: names.get(&address).cloned(),
+                org_id,
+                address,
+                lang,
+            })
         })
         .collect())
 }

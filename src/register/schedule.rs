@@ -94,26 +94,20 @@ impl Register {
 
     /// Recipients deferred to a moment at or before `now`.
     pub fn deferred_due(&self, now: DateTime<Utc>) -> Result<Vec<TargetRow>> {
-        self.targets_where("state = 'deferred' AND due_at <= ?1", &ts(now))
+        self.targets_where("state = 'deferred' AND due_at <= ?1", [ts(now)])
     }
 
     /// Every recipient still deferred.
     pub fn deferred(&self) -> Result<Vec<TargetRow>> {
-        // Stored times sort as text; any year of this process sorts before 9999.
-        self.targets_where("state = 'deferred' AND due_at <= ?1", "9999-12-31T23:59:59.999Z")
+        self.targets_where("state = 'deferred'", [])
     }
 
     /// Every reminder recipient recorded, oldest first.
     pub fn schedule_targets(&self) -> Result<Vec<TargetRow>> {
-        self.targets_where("due_at >= ?1", "")
+        self.targets_where("1", [])
     }
 
-    /// The recipients of an occurrence.
-    pub fn run_targets(&self, run_key: &str) -> Result<Vec<TargetRow>> {
-        self.targets_where("run_key = ?1", run_key)
-    }
-
-    fn targets_where(&self, condition: &str, value: &str) -> Result<Vec<TargetRow>> {
+    fn targets_where<P: rusqlite::Params>(&self, condition: &str, params: P) -> Result<Vec<TargetRow>> {
         let mut stmt = self
             .conn
             .prepare(&format!(
@@ -122,7 +116,7 @@ impl Register {
             ))
             .op("list a reminder's recipients")?;
         let rows = stmt
-            .query_map([value], |r| {
+            .query_map(params, |r| {
                 Ok(TargetRow {
                     run_key: r.get(0)?,
                     org_id: r.get(1)?,

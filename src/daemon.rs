@@ -20,7 +20,6 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::inbox::Tally;
 use crate::inbox::imap::{Reader, sync_maildir};
-use crate::outbox;
 use crate::outbox::dispatch::Until;
 use crate::register::{RegisterError, RegisterHandle};
 use crate::shutdown::Shutdown;
@@ -95,7 +94,6 @@ async fn rounds(
     woke: &Arc<Notify>,
 ) -> Result<(), AppError> {
     loop {
-        scheduled_invitations(config, clock, register).await?;
         // A step that fails (a template that breaks on real data, say) is logged and tried again
         // next round; the rest of the round, sending above all, goes on. `run --once` then
         // ends in failure.
@@ -165,6 +163,17 @@ async fn schedule_due(config: &Arc<Config>, clock: Clock, register: &RegisterHan
             })
         })
         .await?;
+    if let Some(at) = due.invitations_missed {
+        warn!(
+            due = %at,
+            "the invitations were due more than {} ago, while samskap was not running; not sending them now. \
+             Send them with `samskap send invitations` if they should still go out",
+            in_words(config.invitation.send_grace)
+        );
+    }
+    if let Some((new, already, at)) = due.invitations {
+        info!(new, already, due = %at, "scheduled invitations put in the outbox");
+    }
     for step in &due.tick.steps {
         match step.what {
             "queued" => match &step.note {
@@ -252,65 +261,6 @@ async fn calendar_sync(
     Ok(())
 }
 
-/// The key under which the scheduled send of this revision of the invitations is recorded.
-fn schedule_key(config: &Config) -> String {
-    format!(
-        "{}/invitations/r{}/send_at",
-        config.process.id, config.invitation.revision
-    )
-}
-
-/// Enqueues the invitations when `invitation.send_at` has come, once. A daemon that was down for
-/// longer than `send_grace` past that moment records the send as missed and says how to send.
-async fn scheduled_invitations(
-    config: &Arc<Config>,
-    clock: Clock,
-    register: &RegisterHandle,
-) -> Result<(), AppError> {
-    let Some(at) = config.invitation.send_at else {
-        return Ok(());
-    };
-    let now = clock.now();
-    if now < at {
-        return Ok(());
-    }
-    let key = schedule_key(config);
-    let lookup = key.clone();
-    if register
-        .call(move |r| r.schedule_outcome(&lookup))
-        .await?
-        .is_some()
-    {
-        return Ok(());
-    }
-    let grace = chrono::Duration::from_std(config.invitation.send_grace).unwrap_or(chrono::Duration::zero());
-    if now > at + grace {
-        warn!(
-            due = %at,
-            "the invitations were due more than {:?} ago, while samskap was not running; not sending them now. \
-             Send them with `samskap send invitations` if they should still go out",
-            config.invitation.send_grace
-        );
-        register
-            .call(move |r| r.record_schedule(&key, at, now, "missed"))
-            .await?;
-        return Ok(());
-    }
-    let cfg = Arc::clone(config);
-    let report = register
-        .call_blocking(move |r| {
-            let report = outbox::enqueue_invitations(&cfg, r, &[], now).map_err(|e| match e {
-                outbox::EnqueueError::Register(e) => e,
-                other => RegisterError::Invalid(other.to_string()),
-            })?;
-            r.record_schedule(&key, at, now, "done")?;
-            Ok(report)
-        })
-        .await?;
-    info!(new = report.new.len(), already = report.existing.len(), due = %at, "scheduled invitations put in the outbox");
-    Ok(())
-}
-
 async fn next_wake(
     config: &Arc<Config>,
     clock: Clock,
@@ -321,12 +271,7 @@ async fn next_wake(
     if let Some(next) = register.call(|r| r.next_due()).await? {
         wake = wake.min(next);
     }
-    if let Some(at) = config.invitation.send_at
-        && at > now
-    {
-        wake = wake.min(at);
-    }
-    // The next scheduled moment (a reminder, the poll, the weekly status).
+    // The next scheduled moment (the invitations, a reminder, the poll, the weekly status).
     let cfg = Arc::clone(config);
     let until = wake;
     let next = register

@@ -297,6 +297,10 @@ fn tick_reminder(
 /// Everything scheduled that has fallen due, beyond reminders.
 #[derive(Debug, Default)]
 pub struct DueReport {
+    /// The invitations put in the outbox at `invitation.send_at`: (new, there already, due).
+    pub invitations: Option<(usize, usize, DateTime<Utc>)>,
+    /// `invitation.send_at` came longer than `send_grace` ago: not sent, for a person to decide.
+    pub invitations_missed: Option<DateTime<Utc>>,
     pub tick: TickReport,
     /// The poll went to these (organisation, address).
     pub poll_sent: Vec<(String, String)>,
@@ -317,6 +321,7 @@ pub fn run_due(
     now: DateTime<Utc>,
 ) -> Result<DueReport, ScheduleError> {
     let mut out = DueReport::default();
+    invitations_due(config, register, now, &mut out)?;
     if let Err(e) = poll_due(config, register, now, &mut out) {
         out.errors.push(format!("date poll: {e}"));
     }
@@ -327,6 +332,40 @@ pub fn run_due(
         out.errors.push(format!("weekly status: {e}"));
     }
     Ok(out)
+}
+
+/// The invitations at `invitation.send_at`, once: never merely because the daemon started. A
+/// daemon that was down for longer than `send_grace` past that moment records the send as missed
+/// and leaves it to a person (a mass mailing is a decision someone made).
+fn invitations_due(
+    config: &Config,
+    register: &mut Register,
+    now: DateTime<Utc>,
+    out: &mut DueReport,
+) -> Result<(), ScheduleError> {
+    let Some(at) = config.invitation.send_at.filter(|at| *at <= now) else {
+        return Ok(());
+    };
+    let key = format!(
+        "{}/invitations/r{}/send_at",
+        config.process.id, config.invitation.revision
+    );
+    if register.schedule_outcome(&key)?.is_some() {
+        return Ok(());
+    }
+    let grace = chrono::Duration::from_std(config.invitation.send_grace).unwrap_or(chrono::Duration::zero());
+    if now > at + grace {
+        register.record_schedule(&key, at, now, "missed")?;
+        out.invitations_missed = Some(at);
+        return Ok(());
+    }
+    let enqueued = crate::outbox::enqueue_invitations(config, register, &[], now).map_err(|e| match e {
+        crate::outbox::EnqueueError::Register(e) => ScheduleError::Register(e),
+        other => ScheduleError::Register(RegisterError::Invalid(other.to_string())),
+    })?;
+    register.record_schedule(&key, at, now, "done")?;
+    out.invitations = Some((enqueued.new.len(), enqueued.existing.len(), at));
+    Ok(())
 }
 
 /// The date poll: sent at its time, closed at its deadline.

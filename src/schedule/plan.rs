@@ -170,7 +170,7 @@ pub fn next_moment(
 ) -> Result<Option<DateTime<Utc>>, RegisterError> {
     let tz = config.process.timezone;
     let dates = Dates::read(config, register)?;
-    let mut moments: Vec<DateTime<Utc>> = Vec::new();
+    let mut moments: Vec<DateTime<Utc>> = config.invitation.send_at.into_iter().collect();
     for reminder in &config.schedule.reminders {
         let since = register.schedule_seen_since(&format!("reminder/{}", reminder.id), now)?;
         moments.extend(occurrences(config, &dates, reminder, now, until, since).first());

@@ -88,7 +88,7 @@ impl Register {
         messages: &[NewMessage],
         now: DateTime<Utc>,
     ) -> Result<Vec<Enqueued>> {
-        let tx = self.conn.transaction().op("begin a calendar change")?;
+        let tx = self.write("begin a calendar change")?;
         tx.execute(
             "INSERT INTO calendar_events (event_id, uid, sequence, digest) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (event_id) DO UPDATE SET sequence = max(sequence, excluded.sequence),

@@ -238,7 +238,7 @@ impl Register {
     ) -> Result<Recorded> {
         let secret = self.secret()?;
         let process = self.meta("process")?.unwrap_or_default();
-        let tx = self.conn.transaction().op("begin recording a message")?;
+        let tx = self.write("begin recording a message")?;
         let at_location: bool = tx
             .query_row(
                 "SELECT 1 FROM messages_seen WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3",
@@ -331,7 +331,7 @@ impl Register {
         }
         let secret = self.secret()?;
         let process = self.meta("process")?.unwrap_or_default();
-        let tx = self.conn.transaction().op("begin settling a review item")?;
+        let tx = self.write("begin settling a review item")?;
         if apply_it {
             let context = ReviewContext {
                 sender: item.sender.as_deref(),

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 pub use actor::RegisterHandle;
 
@@ -52,6 +52,23 @@ pub enum RegisterError {
     Invalid(String),
     #[error("the register's owner thread has stopped")]
     Gone,
+}
+
+impl RegisterError {
+    /// Whether another connection held the register too long (a backup, a second program):
+    /// trying again later may work, nothing is wrong with the register itself.
+    pub fn is_busy(&self) -> bool {
+        let code = match self {
+            RegisterError::Open { source, .. }
+            | RegisterError::Migrate { source, .. }
+            | RegisterError::Sql { source, .. } => source.sqlite_error_code(),
+            _ => None,
+        };
+        matches!(
+            code,
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
 }
 
 type Result<T> = std::result::Result<T, RegisterError>;
@@ -299,7 +316,17 @@ impl Register {
                 version: i + 1,
                 source,
             };
-            let tx = conn.transaction().map_err(migrate_err)?;
+            // Another process may be opening the same register: the version is read again
+            // under the write lock, so a migration runs once.
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(migrate_err)?;
+            let now_at: i64 = tx
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .map_err(migrate_err)?;
+            if now_at as usize > i {
+                continue;
+            }
             tx.execute_batch(sql).map_err(migrate_err)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)
                 .map_err(migrate_err)?;
@@ -309,6 +336,15 @@ impl Register {
             conn,
             path: path.to_path_buf(),
         })
+    }
+
+    /// Begins a write transaction. IMMEDIATE takes the write lock at the start, waiting up to
+    /// the busy timeout for another writer; a DEFERRED one that read first would fail at once
+    /// with "database is locked" when it came to write while another connection held the lock.
+    fn write(&mut self, op: &'static str) -> Result<rusqlite::Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .op(op)
     }
 
     /// Where the register lives.
@@ -371,7 +407,7 @@ impl Register {
     /// refers to them.
     pub fn sync_organisations(&mut self, orgs: &[OrgSync], now: DateTime<Utc>) -> Result<()> {
         let at = ts(now);
-        let tx = self.conn.transaction().op("begin the organisation sync")?;
+        let tx = self.write("begin the organisation sync")?;
         for org in orgs {
             let existing: Option<(String, String, Option<String>, String, String, String)> = tx
                 .query_row(
@@ -499,7 +535,7 @@ impl Register {
 
     /// Puts messages in the outbox in one transaction. A key already there is left as it is.
     pub fn enqueue(&mut self, messages: &[NewMessage], now: DateTime<Utc>) -> Result<Vec<Enqueued>> {
-        let tx = self.conn.transaction().op("begin enqueue")?;
+        let tx = self.write("begin enqueue")?;
         let out = enqueue_in(&tx, messages, now)?;
         tx.commit().op("commit enqueue")?;
         Ok(out)
@@ -595,7 +631,7 @@ impl Register {
     /// byte goes to the server, so a crash from here on is seen at restart as "may have been
     /// sent") and returns the message as it stood before. `None` if it is no longer waiting.
     pub fn begin_attempt(&mut self, id: i64, now: DateTime<Utc>) -> Result<Option<Outgoing>> {
-        let tx = self.conn.transaction().op("begin an attempt")?;
+        let tx = self.write("begin an attempt")?;
         let message = tx
             .prepare_cached(
                 "SELECT o.id, o.idem_key, o.kind, o.org_id, o.message_id, o.envelope_from, o.recipients,
@@ -642,7 +678,7 @@ impl Register {
 
     /// Records that the server accepted the message.
     pub fn mark_sent(&mut self, id: i64, now: DateTime<Utc>, reply: &str, copy_to_sent: bool) -> Result<()> {
-        let tx = self.conn.transaction().op("begin mark sent")?;
+        let tx = self.write("begin mark sent")?;
         exec(
             &tx,
             "mark a message as sent",
@@ -688,7 +724,7 @@ impl Register {
 
     /// Records a final failure with the server's words.
     pub fn mark_failed(&mut self, id: i64, now: DateTime<Utc>, error: &str, code: Option<u16>) -> Result<()> {
-        let tx = self.conn.transaction().op("begin mark failed")?;
+        let tx = self.write("begin mark failed")?;
         exec(
             &tx,
             "mark a message as failed",

@@ -95,7 +95,7 @@ impl Register {
         messages: &[NewMessage],
         now: DateTime<Utc>,
     ) -> Result<Vec<Enqueued>> {
-        let tx = self.conn.transaction().op("begin closing the poll")?;
+        let tx = self.write("begin closing the poll")?;
         let inserted = tx
             .execute(
                 "INSERT INTO poll_results (event_id, chosen, start_at, end_at, closed_at, closed_by)

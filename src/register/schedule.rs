@@ -53,7 +53,7 @@ impl Register {
     /// Writes one scheduled step, all or nothing. A target already recorded is left as it was;
     /// a message whose key is in the outbox already is not added again.
     pub fn apply_schedule(&mut self, write: &ScheduleWrite, now: DateTime<Utc>) -> Result<Vec<Enqueued>> {
-        let tx = self.conn.transaction().op("begin a scheduled step")?;
+        let tx = self.write("begin a scheduled step")?;
         if let Some((key, due, outcome)) = &write.run {
             tx.execute(
                 "INSERT INTO schedule_runs (key, due_at, done_at, outcome) VALUES (?1, ?2, ?3, ?4)

@@ -285,3 +285,53 @@ fn a_scheduled_action_is_recorded_once() {
         Some("done")
     );
 }
+
+/// Regression: a read-then-write transaction (the start of an attempt reads the message, then
+/// marks it) was DEFERRED, and failed at once with "database is locked" while another
+/// connection held the write lock, whatever the busy timeout. It must wait for the lock.
+#[test]
+fn a_write_waits_for_another_connection_s_write_lock_instead_of_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("samskap.db");
+    let mut register = Register::open(&path).unwrap();
+    register
+        .sync_organisations(&[org("aid")], t("2022-06-15T08:00:00Z"))
+        .unwrap();
+    register
+        .enqueue(&[message("aid", "2022-06-15T08:00:00Z")], t("2022-06-15T08:00:00Z"))
+        .unwrap();
+    let id = register
+        .due_ids(t("2022-06-15T09:00:00Z"), 10, &HashSet::new())
+        .unwrap()[0];
+
+    let other = Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE; UPDATE meta SET value = value").unwrap();
+    let (done, finished) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        let result = register.begin_attempt(id, t("2022-06-15T09:00:00Z"));
+        done.send(result.map(|m| m.is_some())).unwrap();
+    });
+    // While the other connection holds the lock, the attempt cannot have finished, unless it
+    // failed: a bounded look, never a condition for passing.
+    match finished.recv_timeout(std::time::Duration::from_millis(300)) {
+        Err(_) => {}
+        Ok(result) => panic!("the write did not wait for the lock: {result:?}"),
+    }
+    other.execute_batch("COMMIT").unwrap();
+    let result = finished.recv().unwrap();
+    worker.join().unwrap();
+    assert!(matches!(result, Ok(true)), "{result:?}");
+}
+
+#[test]
+fn a_busy_register_is_transient() {
+    let busy = RegisterError::Sql {
+        op: "mark a message as sent",
+        source: rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some("database is locked".into()),
+        ),
+    };
+    assert!(busy.is_busy());
+    assert!(!RegisterError::Invalid("no such review item".into()).is_busy());
+}

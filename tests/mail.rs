@@ -456,3 +456,28 @@ fn xoauth2_with_a_token_from_a_command_logs_in_to_smtp_and_imap() {
     );
     assert!(run.stdout.contains("cannot log in"), "{}", run.stdout);
 }
+
+/// Regression: the first `scripts/test` on a fresh machine failed once with `postfix start`
+/// and an empty message. The rig took ports by binding `:0` and letting them go, so another rig
+/// started at once, or any outgoing connection's source port, could take one before Postfix
+/// bound it. Ports are now leased: held for the rig's life and below the ephemeral range.
+#[test]
+fn rig_ports_are_held_while_leased_and_never_ephemeral() {
+    let ephemeral_low: u16 = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|t| t.split_whitespace().next().and_then(|p| p.parse().ok()))
+        .unwrap_or(32768);
+    let (first, held) = rig::lease_ports(6);
+    let (second, _held_too) = rig::lease_ports(6);
+    for port in first.iter().chain(&second) {
+        assert!(*port < ephemeral_low, "port {port} is in the ephemeral range");
+    }
+    assert!(
+        first.iter().all(|p| !second.contains(p)),
+        "two leases share a port: {first:?} {second:?}"
+    );
+    drop(held);
+    // Once given back, a port can be leased again.
+    let (third, _) = rig::lease_ports(6);
+    assert_eq!(third.len(), 6);
+}

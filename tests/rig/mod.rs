@@ -30,14 +30,55 @@ pub struct MailRig {
     pub lmtp_port: u16,
     /// The CA that signed the servers' certificate.
     pub ca_file: PathBuf,
+    /// Held so no other rig takes these ports.
+    _ports: Vec<std::fs::File>,
     _dir: tempfile::TempDir,
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("no free port on loopback")
+/// Ports for one rig, each held for the rig's life by an exclusive lock on a file under
+/// `/tmp/samskap-rig-ports`, so rigs started at once by other test binaries or other checkouts
+/// never pick the same one. They lie below the kernel's ephemeral range: a port found free by
+/// binding `:0` and released could be taken, before Postfix binds it, by another rig or by the
+/// source port of any outgoing connection (it happened on a fresh machine's first run).
+pub fn lease_ports(n: usize) -> (Vec<u16>, Vec<std::fs::File>) {
+    use std::os::fd::AsRawFd;
+    let dir = Path::new("/tmp/samskap-rig-ports");
+    std::fs::create_dir_all(dir).expect("cannot create /tmp/samskap-rig-ports");
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|t| t.split_whitespace().next().and_then(|p| p.parse::<u16>().ok()))
+        .unwrap_or(32768);
+    let (low, high) = (20000u16, ephemeral_low.max(20000 + 1000));
+    let span = u32::from(high - low);
+    // Start where this process's id says, so parallel rigs rarely try the same ports first.
+    let mut next = std::process::id() * 7 % span;
+    let (mut ports, mut leases) = (Vec::new(), Vec::new());
+    for _ in 0..span {
+        if ports.len() == n {
+            break;
+        }
+        let port = low + (next % span) as u16;
+        next += 1;
+        let Ok(file) = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(port.to_string()))
+        else {
+            continue;
+        };
+        // SAFETY: flock on a descriptor this function owns.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            continue;
+        }
+        if TcpListener::bind(("127.0.0.1", port)).is_err() {
+            continue;
+        }
+        ports.push(port);
+        leases.push(file);
+    }
+    assert_eq!(ports.len(), n, "no {n} free ports between {low} and {high}");
+    (ports, leases)
 }
 
 fn run(cmd: &mut Command) {
@@ -53,12 +94,45 @@ fn run(cmd: &mut Command) {
     );
 }
 
-fn wait_for_port(port: u16, what: &str) {
+/// Runs a command that starts a daemon: its output goes to `log` (a daemon keeps any pipe open
+/// for ever), and a failure panics with that output, `server_log`, and what `diagnose` prints.
+fn start_daemon(cmd: &mut Command, log: &Path, server_log: &Path, diagnose: Option<&mut Command>) {
+    let out = std::fs::File::create(log).unwrap_or_else(|e| panic!("cannot create {}: {e}", log.display()));
+    let err = out.try_clone().unwrap();
+    let status = cmd
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    if status.success() {
+        return;
+    }
+    let diagnosis = diagnose
+        .and_then(|d| d.stdin(Stdio::null()).output().ok())
+        .map(|o| {
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        })
+        .unwrap_or_default();
+    panic!(
+        "{cmd:?} failed ({status}):\n{}\n--- {} ---\n{}\n--- diagnosis ---\n{diagnosis}",
+        std::fs::read_to_string(log).unwrap_or_default(),
+        server_log.display(),
+        std::fs::read_to_string(server_log).unwrap_or_default()
+    );
+}
+
+fn wait_for_port(port: u16, what: &str, server_log: &Path) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
             Instant::now() < deadline,
-            "{what} did not start listening on port {port}"
+            "{what} did not start listening on port {port}:\n{}",
+            std::fs::read_to_string(server_log).unwrap_or_default()
         );
         // Waiting for another process to come up: there is no event to wait on.
         #[allow(clippy::disallowed_methods)]
@@ -87,7 +161,7 @@ impl MailRig {
         let root = dir.path().to_path_buf();
         // The mail processes run as other users and must reach their folders.
         run(Command::new("chmod").arg("755").arg(&root));
-        let ports: Vec<u16> = (0..6).map(|_| free_port()).collect();
+        let (ports, leases) = lease_ports(6);
         let rig = MailRig {
             root: root.clone(),
             smtp_port: ports[0],
@@ -97,6 +171,7 @@ impl MailRig {
             imaps_port: ports[4],
             lmtp_port: ports[5],
             ca_file: root.join("tls/ca.crt"),
+            _ports: leases,
             _dir: dir,
         };
         rig.make_certificates();
@@ -294,13 +369,15 @@ impl MailRig {
 
     /// Starts Dovecot (again).
     pub fn start_dovecot(&self) {
-        run(Command::new("dovecot")
-            .arg("-c")
-            .arg(self.dovecot_conf())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()));
-        wait_for_port(self.imap_port, "dovecot");
-        wait_for_port(self.lmtp_port, "dovecot lmtp");
+        let log = self.root.join("dovecot/dovecot.log");
+        start_daemon(
+            Command::new("dovecot").arg("-c").arg(self.dovecot_conf()),
+            &self.root.join("dovecot/start.log"),
+            &log,
+            None,
+        );
+        wait_for_port(self.imap_port, "dovecot", &log);
+        wait_for_port(self.lmtp_port, "dovecot lmtp", &log);
     }
 
     /// Stops Dovecot and waits until it is gone.
@@ -336,14 +413,24 @@ impl MailRig {
 
     /// Starts Postfix (again).
     pub fn start_postfix(&self) {
-        run(Command::new("postfix")
-            .arg("-c")
-            .arg(self.postfix_dir())
-            .arg("start")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()));
-        wait_for_port(self.smtp_port, "postfix");
-        wait_for_port(self.submission_port, "postfix submission");
+        let log = self.postfix_dir().join("maillog");
+        start_daemon(
+            Command::new("postfix")
+                .arg("-c")
+                .arg(self.postfix_dir())
+                .arg("start"),
+            &self.root.join("postfix-start.log"),
+            &log,
+            // Postfix says what is wrong only to syslog, or to a terminal: give it one.
+            Some(
+                Command::new("script")
+                    .arg("-qc")
+                    .arg(format!("postfix -c {} check", self.postfix_dir().display()))
+                    .arg("/dev/null"),
+            ),
+        );
+        wait_for_port(self.smtp_port, "postfix", &log);
+        wait_for_port(self.submission_port, "postfix submission", &log);
     }
 
     /// Stops Postfix and waits until its master is gone.

@@ -51,14 +51,13 @@ pub fn lease_ports(n: usize) -> (Vec<u16>, Vec<std::fs::File>) {
     let (low, high) = (20000u16, ephemeral_low.max(20000 + 1000));
     let span = u32::from(high - low);
     // Start where this process's id says, so parallel rigs rarely try the same ports first.
-    let mut next = std::process::id() * 7 % span;
+    let start = std::process::id() * 7 % span;
     let (mut ports, mut leases) = (Vec::new(), Vec::new());
-    for _ in 0..span {
+    for offset in 0..span {
         if ports.len() == n {
             break;
         }
-        let port = low + (next % span) as u16;
-        next += 1;
+        let port = low + ((start + offset) % span) as u16;
         let Ok(file) = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)

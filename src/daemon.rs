@@ -7,37 +7,56 @@
 //! brought in step with the register, retries of messages that failed transiently, and copies to
 //! the Sent folder. Between rounds it sleeps until the next scheduled moment, a reply, or at most
 //! five minutes.
+//!
+//! It holds the data directory's lock for its life, and does the work of commands run beside it
+//! (their requests, looked for every second). Three tasks make it: the rounds, the inbox reader
+//! and the requests. A busy register (another program writing to it) is waited out with backoff
+//! and logged; any other failure of a task stops the whole process with exit status 1 and a log
+//! line naming the task, so that its supervisor (systemd's `Restart=on-failure`) starts it again
+//! rather than leaving a process up that no longer sends.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
+use tokio::task::JoinSet;
 use tracing::{error, info, warn};
 
-use crate::app::{self, AppError, DataDir};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::data::{DataDir, Lock};
 use crate::inbox::Tally;
 use crate::inbox::imap::{Reader, sync_maildir};
+use crate::ops::{self, AppError, Request, sending};
 use crate::outbox::dispatch::Until;
 use crate::register::{RegisterError, RegisterHandle};
-use crate::shutdown::Shutdown;
+use crate::shutdown::{self, Shutdown};
 use crate::understand;
 
 /// The longest the daemon sleeps between rounds, so it notices config-independent work (and a
 /// wall clock that jumped) in reasonable time.
 const MAX_SLEEP: Duration = Duration::from_secs(300);
 
-/// Runs until shutdown (or one round, with `once`). Returns only when every task has ended.
+/// How often the daemon looks for work handed to it by a command.
+const REQUESTS_EVERY: Duration = Duration::from_secs(1);
+
+/// The longest wait before trying a busy register again.
+const MAX_BUSY_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Runs until shutdown (or one round, with `once`), as the holder of `lock`. Returns only when
+/// every task has ended.
 pub async fn run(
     config: Arc<Config>,
     data: &DataDir,
+    lock: &Lock,
     clock: Clock,
     once: bool,
     mut shutdown: Shutdown,
 ) -> Result<(), AppError> {
-    let register = app::prepare_register(&config, data, clock.now())?;
+    let Some(register) = open_waiting(&config, data, lock, clock, &mut shutdown).await? else {
+        return Ok(());
+    };
     let handle = RegisterHandle::new(register);
     let ctx = Arc::new(understand::Context::from_config(&config));
     let woke = Arc::new(Notify::new());
@@ -48,9 +67,27 @@ pub async fn run(
         info!("samskap stopped");
         return result;
     }
+    let now = clock.now();
+    let abandoned = handle.call(move |r| r.abandon_running_requests(now)).await?;
+    if abandoned > 0 {
+        warn!(
+            abandoned,
+            "requests an earlier daemon began and did not finish are marked failed"
+        );
+    }
+    // One stop for every task: the signals', or a task's failure.
+    let (stop, listener) = shutdown::channel();
+    {
+        let (stop, mut outer) = (stop.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            outer.recv().await;
+            stop.fire();
+        });
+    }
+    let mut tasks: JoinSet<(&'static str, Result<(), AppError>)> = JoinSet::new();
     // The inbox is read by a task of its own: IMAP waits in IDLE, the Maildir is looked at
-    // every poll interval. Both end at shutdown, and `run` waits for them.
-    let reader = match &config.imap {
+    // every poll interval.
+    match &config.imap {
         Some(imap) => {
             let reader = Reader {
                 imap: imap.clone(),
@@ -59,9 +96,11 @@ pub async fn run(
                 ctx: Arc::clone(&ctx),
                 clock,
             };
-            let listener = shutdown.clone();
-            let woke = Arc::clone(&woke);
-            tokio::spawn(async move { reader.run(listener, woke).await })
+            let (listener, woke) = (listener.clone(), Arc::clone(&woke));
+            tasks.spawn(async move {
+                let result = reader.run(listener, woke).await;
+                ("inbox", result.map_err(|e| AppError::Incomplete(e.to_string())))
+            });
         }
         None => {
             let (config, handle, ctx, woke, listener, dir) = (
@@ -69,21 +108,190 @@ pub async fn run(
                 handle.clone(),
                 Arc::clone(&ctx),
                 Arc::clone(&woke),
-                shutdown.clone(),
+                listener.clone(),
                 data.inbox(),
             );
-            tokio::spawn(async move { maildir_loop(config, handle, ctx, dir, clock, listener, woke).await })
+            tasks.spawn(async move {
+                let result = maildir_loop(config, handle, ctx, dir, clock, listener, woke).await;
+                ("inbox", result)
+            });
         }
-    };
-    let result = rounds(&config, data, clock, false, &mut shutdown, &handle, &woke).await;
-    if let Err(e) = reader.await {
-        warn!(error = %e, "the inbox reader ended unexpectedly");
+    }
+    {
+        let (config, handle, woke, listener) = (
+            Arc::clone(&config),
+            handle.clone(),
+            Arc::clone(&woke),
+            listener.clone(),
+        );
+        tasks.spawn(async move {
+            let result = serve_requests(config, handle, clock, woke, listener).await;
+            ("requests", result)
+        });
+    }
+    {
+        let (config, data, handle, woke, mut listener) = (
+            Arc::clone(&config),
+            data.clone(),
+            handle.clone(),
+            Arc::clone(&woke),
+            listener.clone(),
+        );
+        tasks.spawn(async move {
+            let result = rounds(&config, &data, clock, false, &mut listener, &handle, &woke).await;
+            ("sending", result)
+        });
+    }
+    let mut failure = None;
+    while let Some(joined) = tasks.join_next().await {
+        let (task, result) = match joined {
+            Ok(ended) => ended,
+            Err(e) => (
+                "a task",
+                Err(AppError::Incomplete(format!("it failed unexpectedly: {e}"))),
+            ),
+        };
+        let result = match result {
+            Ok(()) if !listener.is_shutdown() => {
+                Err(AppError::Incomplete("it ended without being asked to".into()))
+            }
+            other => other,
+        };
+        if let Err(e) = result {
+            error!(task, error = %e, "a part of samskap stopped; samskap stops too, so that its supervisor can start it again");
+            stop.fire();
+            failure.get_or_insert(AppError::Incomplete(format!("the {task} task stopped: {e}")));
+        }
     }
     drop(handle);
     info!("samskap stopped");
-    result
+    failure.map_or(Ok(()), Err)
 }
 
+/// Opens the register, waiting out another program that holds it busy. `None` if shutdown
+/// came first.
+async fn open_waiting(
+    config: &Config,
+    data: &DataDir,
+    lock: &Lock,
+    clock: Clock,
+    shutdown: &mut Shutdown,
+) -> Result<Option<crate::register::Register>, AppError> {
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        match ops::open_register(config, data, lock, clock.now()) {
+            Ok(register) => return Ok(Some(register)),
+            Err(e) if e.is_busy() => {
+                warn!(error = %e, retry_in = ?backoff, "the register is busy (another program is writing to it); trying again");
+                tokio::select! {
+                    _ = shutdown.recv() => return Ok(None),
+                    _ = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(MAX_BUSY_BACKOFF);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Does the work commands hand over while the daemon holds the data directory, each with the
+/// register this daemon owns, and writes back what the command prints.
+async fn serve_requests(
+    config: Arc<Config>,
+    register: RegisterHandle,
+    clock: Clock,
+    woke: Arc<Notify>,
+    mut shutdown: Shutdown,
+) -> Result<(), AppError> {
+    let mut backoff = REQUESTS_EVERY;
+    loop {
+        tokio::select! {
+            _ = shutdown.recv() => return Ok(()),
+            _ = tokio::time::sleep(backoff) => {}
+        }
+        match serve_waiting(&config, &register, clock, &woke).await {
+            Ok(()) => backoff = REQUESTS_EVERY,
+            Err(e) if e.is_busy() => {
+                backoff = (backoff * 2).min(MAX_BUSY_BACKOFF);
+                warn!(error = %e, retry_in = ?backoff, "the register is busy (another program is writing to it); looking for requests again later");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+async fn serve_waiting(
+    config: &Arc<Config>,
+    register: &RegisterHandle,
+    clock: Clock,
+    woke: &Arc<Notify>,
+) -> Result<(), RegisterError> {
+    for waiting in register.call(|r| r.waiting_requests()).await? {
+        let id = waiting.id;
+        let now = clock.now();
+        if waiting.config_digest != config.digest {
+            let text = format!(
+                "The daemon runs with another configuration than the one this command read ({}): it was \
+                 started before the file last changed, or with another file. Restart it \
+                 (`systemctl restart samskap`) so that it reads the file, then run the command again.\n",
+                config.path.display()
+            );
+            warn!(request = id, by = %waiting.requested_by, "a command read another configuration than the daemon's; not done");
+            register
+                .call(move |r| r.finish_request(id, false, &text, 1, now))
+                .await?;
+            continue;
+        }
+        let request: Request = match serde_json::from_str(&waiting.command) {
+            Ok(request) => request,
+            Err(e) => {
+                let text = format!(
+                    "This samskap does not know the request ({e}); is the command a newer samskap than the daemon?\n"
+                );
+                register
+                    .call(move |r| r.finish_request(id, false, &text, 2, now))
+                    .await?;
+                continue;
+            }
+        };
+        if !register.call(move |r| r.start_request(id)).await? {
+            // Withdrawn meanwhile.
+            continue;
+        }
+        info!(request = id, by = %waiting.requested_by, "doing `{}` for a command", request.describe());
+        let cfg = Arc::clone(config);
+        let job = request.clone();
+        let result = register
+            .call_blocking(move |r| Ok(ops::execute(&job, &cfg, r, now)))
+            .await?;
+        let (ok, text, code) = match result {
+            Ok(text) => (true, text, 0),
+            Err(e) if e.is_busy() => {
+                // Not done: let it wait for the next look.
+                warn!(request = id, error = %e, "the register is busy; the request waits");
+                register
+                    .call(move |r| r.finish_request(id, false, &format!("error: {e}\n"), 1, now))
+                    .await?;
+                continue;
+            }
+            Err(e) => (false, format!("error: {e}\n"), i32::from(e.exit_code())),
+        };
+        if ok {
+            info!(request = id, "done: `{}`", request.describe());
+        } else {
+            warn!(request = id, output = %text.trim_end(), "could not be done: `{}`", request.describe());
+        }
+        register
+            .call(move |r| r.finish_request(id, ok, &text, code, now))
+            .await?;
+        if ok && request.sends() {
+            woke.notify_one();
+        }
+    }
+    Ok(())
+}
+
+/// The daemon's rounds, until shutdown; a busy register is waited out.
 async fn rounds(
     config: &Arc<Config>,
     data: &DataDir,
@@ -93,61 +301,102 @@ async fn rounds(
     register: &RegisterHandle,
     woke: &Arc<Notify>,
 ) -> Result<(), AppError> {
+    let mut backoff = Duration::from_secs(1);
     loop {
-        // A step that fails (a template that breaks on real data, say) is logged and tried again
-        // next round; the rest of the round, sending above all, goes on. `run --once` then
-        // ends in failure.
-        let mut failed = None;
-        if let Err(e) = schedule_due(config, clock, register).await {
-            error!(error = %e, "the scheduled actions could not be done this round; trying again next round");
-            failed = Some(e);
-        }
-        if let Err(e) = calendar_sync(config, clock, register).await {
-            error!(error = %e, "the calendar invitations could not be brought up to date this round; trying again next round");
-            failed = Some(e);
-        }
-        let now = clock.now();
-        let due = register
-            .call(move |r| Ok(r.next_due()?.is_some_and(|t| t <= now)))
-            .await?;
-        if due {
-            let transport = app::transport(config, data).await?;
-            let dispatcher = app::dispatcher(
-                config,
-                register.clone(),
-                transport,
-                clock,
-                indicatif::ProgressBar::hidden(),
-            );
-            let report = dispatcher.drain(Until::DueNow, shutdown).await?;
-            if report.sent + report.failed + report.retrying > 0 {
-                info!(
-                    sent = report.sent,
-                    failed = report.failed,
-                    retrying = report.retrying,
-                    "round done"
-                );
+        let delay = match round(config, data, clock, once, shutdown, register).await {
+            Ok(None) => return Ok(()),
+            Ok(Some(delay)) => {
+                backoff = Duration::from_secs(1);
+                delay
             }
-        }
-        app::copy_to_sent(config, register).await;
-        if once && let Some(e) = failed {
-            return Err(e);
-        }
-        if once || shutdown.is_shutdown() {
-            return Ok(());
-        }
-        let wake = next_wake(config, clock, register).await?;
-        let delay = (wake - clock.now())
-            .to_std()
-            .unwrap_or(Duration::ZERO)
-            .min(MAX_SLEEP);
+            Err(e) if e.is_busy() && !once => {
+                warn!(error = %e, retry_in = ?backoff, "the register is busy (another program is writing to it); trying again");
+                let delay = backoff;
+                backoff = (backoff * 2).min(MAX_BUSY_BACKOFF);
+                delay
+            }
+            Err(e) => return Err(e),
+        };
         tokio::select! {
             _ = shutdown.recv() => return Ok(()),
             _ = tokio::time::sleep(delay) => {}
-            // The inbox recorded something that may have queued a confirmation.
+            // The inbox recorded something that may have queued a confirmation, or a command
+            // handed over work.
             _ = woke.notified() => {}
         }
     }
+}
+
+/// One round: what is due is done and sent. Returns how long to sleep, or `None` to stop.
+async fn round(
+    config: &Arc<Config>,
+    data: &DataDir,
+    clock: Clock,
+    once: bool,
+    shutdown: &mut Shutdown,
+    register: &RegisterHandle,
+) -> Result<Option<Duration>, AppError> {
+    // A step that fails (a template that breaks on real data, say) is logged and tried again
+    // next round; the rest of the round, sending above all, goes on. `run --once` then ends in
+    // failure. A busy register is the round's failure, tried again as a whole.
+    let mut failed = None;
+    match schedule_due(config, clock, register).await {
+        Err(e) if e.is_busy() => return Err(e),
+        Err(e) => {
+            error!(error = %e, "the scheduled actions could not be done this round; trying again next round");
+            failed = Some(e);
+        }
+        Ok(()) => {}
+    }
+    match calendar_sync(config, clock, register).await {
+        Err(e) if e.is_busy() => return Err(e),
+        Err(e) => {
+            error!(error = %e, "the calendar invitations could not be brought up to date this round; trying again next round");
+            failed = Some(e);
+        }
+        Ok(()) => {}
+    }
+    let now = clock.now();
+    let due = register
+        .call(move |r| {
+            r.reanchor_waits(now)?;
+            Ok(r.next_due()?.is_some_and(|t| t <= now))
+        })
+        .await?;
+    if due {
+        let transport = sending::transport(config, data).await?;
+        let dispatcher = sending::dispatcher(
+            config,
+            register.clone(),
+            transport,
+            clock,
+            indicatif::ProgressBar::hidden(),
+        );
+        let report = dispatcher.drain(Until::DueNow, shutdown).await?;
+        if report.sent + report.failed + report.retrying + report.found_sent > 0 {
+            info!(
+                sent = report.sent,
+                failed = report.failed,
+                retrying = report.retrying,
+                found_in_sent = report.found_sent,
+                "round done"
+            );
+        }
+    }
+    sending::copy_to_sent(config, register).await;
+    if once && let Some(e) = failed {
+        return Err(e);
+    }
+    if once || shutdown.is_shutdown() {
+        return Ok(None);
+    }
+    let wake = next_wake(config, clock, register).await?;
+    Ok(Some(
+        (wake - clock.now())
+            .to_std()
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_SLEEP),
+    ))
 }
 
 /// Does what the schedule says is due: the date poll, reminders, the weekly status; logs what
@@ -301,8 +550,10 @@ fn maildir_sync(
     async move {
         handle
             .call_blocking(move |r| {
-                sync_maildir(r, &config, &ctx, &dir, now)
-                    .map_err(|e| crate::register::RegisterError::Invalid(e.to_string()))
+                sync_maildir(r, &config, &ctx, &dir, now).map_err(|e| match e {
+                    crate::inbox::imap::InboxError::Register(e) => e,
+                    other => RegisterError::Invalid(other.to_string()),
+                })
             })
             .await
     }
@@ -357,7 +608,7 @@ async fn maildir_loop(
     clock: Clock,
     mut shutdown: Shutdown,
     woke: Arc<Notify>,
-) {
+) -> Result<(), AppError> {
     loop {
         match maildir_sync(&handle, &config, &ctx, dir.clone(), clock.now()).await {
             Ok(tally) => {
@@ -366,10 +617,13 @@ async fn maildir_loop(
                     woke.notify_one();
                 }
             }
-            Err(e) => warn!(error = %e, "reading the local inbox failed"),
+            Err(e) if e.is_busy() => {
+                warn!(error = %e, "the register is busy (another program is writing to it); reading the local inbox again later")
+            }
+            Err(e) => return Err(e.into()),
         }
         tokio::select! {
-            _ = shutdown.recv() => return,
+            _ = shutdown.recv() => return Ok(()),
             _ = tokio::time::sleep(config.inbox.poll_interval) => {}
         }
     }

@@ -1,116 +1,33 @@
 //! The commands: each turns the parsed command line into calls on the stages and prints what a
 //! coordinator or an operator needs to see. `main.rs` only sets up logging and calls [`run`].
+//!
+//! Commands that only read (`status`, `export`, `plan`, `preview`, `review list|show`,
+//! `poll status`, `report preview`, `check`) work beside anything. Commands that write take the
+//! data directory's lock ([`crate::data`]); while the daemon holds it, they hand their work to the
+//! daemon instead ([`writing`]), and `run` refuses to start twice.
 
 mod over_time;
+mod writing;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use tracing::{info, warn};
 
 use crate::cli::{Cli, Command, ExportWhat, FormatArg, LangArg, PartArg, PreviewWhat, ReviewWhat, SendWhat};
 use crate::clock::Clock;
 use crate::config::{Config, ConfigError, Lang, OrgKind, Transport as TransportConfig};
-use crate::outbox::dispatch::{Dispatcher, DrainReport, Until};
-use crate::outbox::invitation::{self, DraftError};
-use crate::outbox::{self, EnqueueError};
-use crate::register::{Register, RegisterError, RegisterHandle};
+use crate::data::{DataDir, DataError};
+use crate::ops::{Request, io};
+use crate::outbox;
+use crate::outbox::invitation;
 use crate::report;
 use crate::shutdown;
-use crate::transport::sent_copy::{self, CopyError};
-use crate::transport::smtp::SmtpSetupError;
-use crate::transport::{AnyTransport, MaildirTransport, SmtpTransport, Transport};
+use crate::transport::{SmtpTransport, Transport};
 
-/// Why a command did not succeed; [`AppError::exit_code`] maps it to the exit status.
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    /// The command line was wrong.
-    #[error("{0}")]
-    Usage(String),
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error(transparent)]
-    Register(#[from] RegisterError),
-    #[error(transparent)]
-    Enqueue(#[from] EnqueueError),
-    #[error(transparent)]
-    Draft(#[from] DraftError),
-    #[error(transparent)]
-    Calendar(#[from] crate::calendar::CalendarError),
-    #[error(transparent)]
-    Schedule(#[from] crate::schedule::ScheduleError),
-    #[error(transparent)]
-    Smtp(#[from] SmtpSetupError),
-    #[error(transparent)]
-    SentCopy(#[from] CopyError),
-    #[error("cannot {what}: {source}")]
-    Io { what: String, source: std::io::Error },
-    /// The command ran, but not everything it was asked to do is done.
-    #[error("{0}")]
-    Incomplete(String),
-}
-
-impl AppError {
-    /// 2 for bad usage or config, 1 for everything that went wrong at run time.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            AppError::Usage(_) | AppError::Config(_) => 2,
-            _ => 1,
-        }
-    }
-}
-
-fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> AppError {
-    let what = what.into();
-    move |source| AppError::Io { what, source }
-}
-
-/// Where things live under the data directory.
-pub struct DataDir {
-    root: PathBuf,
-}
-
-impl DataDir {
-    /// The data directory at `root`.
-    pub fn new(root: &Path) -> DataDir {
-        DataDir {
-            root: root.to_path_buf(),
-        }
-    }
-
-    /// The register's database file.
-    pub fn register(&self) -> PathBuf {
-        self.root.join("samskap.db")
-    }
-
-    /// The Maildir of the embedded transport.
-    pub fn outbox(&self) -> PathBuf {
-        self.root.join("outbox")
-    }
-
-    /// The Maildir read as the inbox when no IMAP server is configured.
-    pub fn inbox(&self) -> PathBuf {
-        self.root.join("inbox")
-    }
-
-    /// Creates the directory and opens (creating) the register.
-    pub fn open_register(&self) -> Result<Register, AppError> {
-        std::fs::create_dir_all(&self.root)
-            .map_err(io(format!("create the data directory {}", self.root.display())))?;
-        Ok(Register::open(&self.register())?)
-    }
-
-    /// Opens the register if it exists, else an empty one in memory; never writes to disk.
-    pub fn peek_register(&self) -> Result<Register, AppError> {
-        if self.register().exists() {
-            Ok(Register::open(&self.register())?)
-        } else {
-            Ok(Register::open_in_memory()?)
-        }
-    }
-}
+pub use crate::ops::AppError;
+pub use writing::command_line;
 
 /// Runs the command line.
 pub async fn run(cli: Cli) -> Result<(), AppError> {
@@ -126,7 +43,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         }
     };
     if clock.is_rehearsal() {
-        info!(now = %clock.now(), "rehearsal: acting as if it were --now");
+        tracing::info!(now = %clock.now(), "rehearsal: acting as if it were --now");
     }
     let data = DataDir::new(&cli.data_dir);
     match cli.command {
@@ -159,24 +76,50 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             let config = Config::load(&cli.config)?;
             outbox::select(&config, &org).map_err(|e| AppError::Usage(e.to_string()))?;
             if dry_run {
-                send_dry_run(&config, &data, &org, &clock)
-            } else {
-                send_invitations(&config, &data, &org, &clock, queue_only).await
+                return send_dry_run(&config, &data, &org, &clock);
             }
+            let then = if queue_only {
+                writing::Then::Nothing
+            } else {
+                writing::Then::Invitations(org.clone())
+            };
+            writing::write(
+                &config,
+                &data,
+                &clock,
+                Request::SendInvitations { orgs: org },
+                then,
+            )
+            .await
         }
         Command::Send {
             what: SendWhat::Calendar,
         } => {
             let config = Config::load(&cli.config)?;
-            send_calendar(&config, &data, &clock).await
+            writing::write(&config, &data, &clock, Request::SendCalendar, writing::Then::Send).await
         }
         Command::Run { once } => {
             let config = Arc::new(Config::load(&cli.config)?);
+            let lock = match data.lock(&command_line(), !once) {
+                Ok(lock) => lock,
+                Err(DataError::Held(holder)) => {
+                    let advice = match (holder.daemon, once) {
+                        (true, false) => format!(
+                            "It is running already; to start it again, stop it first (`systemctl stop samskap`, or `kill {}`).",
+                            holder.pid
+                        ),
+                        (true, true) => "The daemon already does everything `run --once` would; `samskap status` shows where things stand.".to_string(),
+                        (false, _) => "Wait for that command to finish, then start this again.".to_string(),
+                    };
+                    return Err(AppError::Busy { holder, advice });
+                }
+                Err(e) => return Err(e.into()),
+            };
             let (trigger, listener) = shutdown::channel();
             if !once {
                 shutdown::on_signals(trigger.clone());
             }
-            crate::daemon::run(config, &data, clock, once, listener).await
+            crate::daemon::run(config, &data, &lock, clock, once, listener).await
         }
         Command::Status { json } => {
             let config = Config::load(&cli.config)?;
@@ -188,11 +131,45 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::Ingest { paths } => {
             let config = Config::load(&cli.config)?;
-            ingest(&config, &data, &paths, &clock)
+            // The daemon may be the one to read them: it needs paths that hold from anywhere.
+            let mut absolute = Vec::new();
+            for path in paths {
+                absolute.push(std::path::absolute(&path).map_err(io(format!("find {}", path.display())))?);
+            }
+            writing::write(
+                &config,
+                &data,
+                &clock,
+                Request::Ingest { paths: absolute },
+                writing::Then::Nothing,
+            )
+            .await
         }
         Command::Review { what } => {
-            let _config = Config::load(&cli.config)?;
-            review(&data, what.unwrap_or(ReviewWhat::List { all: false }), &clock)
+            let config = Config::load(&cli.config)?;
+            match what.unwrap_or(ReviewWhat::List { all: false }) {
+                ReviewWhat::Apply { ids } => {
+                    writing::write(
+                        &config,
+                        &data,
+                        &clock,
+                        Request::Review { ids, apply: true },
+                        writing::Then::Send,
+                    )
+                    .await
+                }
+                ReviewWhat::Dismiss { ids } => {
+                    writing::write(
+                        &config,
+                        &data,
+                        &clock,
+                        Request::Review { ids, apply: false },
+                        writing::Then::Nothing,
+                    )
+                    .await
+                }
+                other => review(&data, other),
+            }
         }
         Command::Plan { until, json } => {
             let config = Config::load(&cli.config)?;
@@ -209,160 +186,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
     }
 }
 
-/// Opens the register for `config`'s process and brings its organisations up to date.
-pub fn prepare_register(config: &Config, data: &DataDir, now: DateTime<Utc>) -> Result<Register, AppError> {
-    let mut register = data.open_register()?;
-    register.claim_process(&config.process.id)?;
-    let secret = register.secret()?;
-    register.sync_organisations(&invitation::org_sync(config, &secret), now)?;
-    Ok(register)
-}
-
-fn ingest(config: &Config, data: &DataDir, paths: &[PathBuf], clock: &Clock) -> Result<(), AppError> {
-    for path in paths {
-        if !path.exists() {
-            return Err(AppError::Usage(format!("{} does not exist", path.display())));
-        }
-    }
-    let messages = crate::inbox::files::collect(paths).map_err(io("read the messages to ingest"))?;
-    let mut register = prepare_register(config, data, clock.now())?;
-    let ctx = crate::understand::Context::from_config(config);
-    let mut tally = crate::inbox::Tally::default();
-    for message in &messages {
-        let raw = std::fs::read(&message.path).map_err(io(format!("read {}", message.path.display())))?;
-        let processed =
-            crate::inbox::process(&mut register, config, &ctx, &message.location, &raw, clock.now())?;
-        tally.add(&processed);
-    }
-    stdout(&format!(
-        "Read {} message(s): {} applied, {} to review, {} recorded, {} not about the process; {} read before, {} duplicates.\n",
-        tally.read,
-        tally.applied,
-        tally.review,
-        tally.recorded,
-        tally.ignored,
-        tally.already_seen,
-        tally.duplicates
-    ))?;
-    if tally.review > 0 {
-        stdout("See `samskap review` for what needs a person.\n")?;
-    }
-    Ok(())
-}
-
-fn describe_action(action: &crate::decide::Action) -> String {
-    use crate::decide::Action;
-    match action {
-        Action::CreateNgo {
-            id,
-            address,
-            referred_by,
-            ..
-        } => format!(
-            "add the organisation {id} <{address}>{}",
-            referred_by
-                .as_ref()
-                .map(|r| format!(", referred by {r}"))
-                .unwrap_or_default()
-        ),
-        Action::SetRegistration {
-            org,
-            event,
-            status,
-            attendees,
-            count,
-            late,
-            replace,
-        } => {
-            let people: Vec<String> = attendees
-                .iter()
-                .map(|a| {
-                    format!(
-                        "{}{}",
-                        a.name.clone().unwrap_or_default(),
-                        a.email.as_ref().map(|e| format!(" <{e}>")).unwrap_or_default()
-                    )
-                })
-                .collect();
-            format!(
-                "{org}: {status} for {event}{}{}{}{}",
-                count.map(|c| format!(", {c} coming")).unwrap_or_default(),
-                if people.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", people.join(", "))
-                },
-                if *late { " (late)" } else { "" },
-                if *replace {
-                    " (replacing the earlier answer)"
-                } else {
-                    ""
-                }
-            )
-        }
-        Action::SetAttendance {
-            org,
-            event,
-            person,
-            answer,
-            delegate,
-            late,
-        } => format!(
-            "{org}: {} {answer} {event}{}{}",
-            person
-                .email
-                .clone()
-                .or_else(|| person.name.clone())
-                .unwrap_or_default(),
-            delegate
-                .as_ref()
-                .and_then(|d| d.email.clone())
-                .map(|d| format!(" to {d}"))
-                .unwrap_or_default(),
-            if *late { " (late)" } else { "" }
-        ),
-        Action::PollAnswer {
-            org,
-            event,
-            address,
-            yes,
-            no,
-        } => format!("{org}: {address} answers the {event} poll: suits {yes:?}, not {no:?}"),
-        Action::SetContact {
-            org,
-            name,
-            email,
-            phone,
-        } => format!(
-            "{org}: contact person {}",
-            [name.clone(), email.clone(), phone.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Action::Bounce {
-            recipient,
-            status,
-            hard,
-            ..
-        } => format!(
-            "bounce of {recipient} {} ({})",
-            status.clone().unwrap_or_default(),
-            if *hard { "address dead" } else { "may pass" }
-        ),
-        Action::AutoReply {
-            address, returns_on, ..
-        } => format!(
-            "automatic reply from {address}{}",
-            returns_on.map(|d| format!(", back {d}")).unwrap_or_default()
-        ),
-        Action::Review { reason, .. } => format!("review: {reason}"),
-        Action::Confirm { to, .. } => format!("confirm to {to}"),
-    }
-}
-
-fn review(data: &DataDir, what: ReviewWhat, clock: &Clock) -> Result<(), AppError> {
+fn review(data: &DataDir, what: ReviewWhat) -> Result<(), AppError> {
     match what {
         ReviewWhat::List { all } => {
             let register = data.peek_register()?;
@@ -406,7 +230,7 @@ fn review(data: &DataDir, what: ReviewWhat, clock: &Clock) -> Result<(), AppErro
             } else {
                 out.push_str("\nApplying it would:\n");
                 for action in &item.proposal {
-                    out.push_str(&format!("  - {}\n", describe_action(action)));
+                    out.push_str(&format!("  - {}\n", crate::ops::describe_action(action)));
                 }
             }
             out.push_str("\n--- the message ---\n");
@@ -414,25 +238,12 @@ fn review(data: &DataDir, what: ReviewWhat, clock: &Clock) -> Result<(), AppErro
             out.push('\n');
             stdout(&out)
         }
-        ReviewWhat::Apply { ids } => settle(data, &ids, true, clock),
-        ReviewWhat::Dismiss { ids } => settle(data, &ids, false, clock),
+        // Settled by `run` above, which may hand them to the daemon.
+        ReviewWhat::Apply { .. } | ReviewWhat::Dismiss { .. } => Ok(()),
     }
 }
 
-fn settle(data: &DataDir, ids: &[i64], apply: bool, clock: &Clock) -> Result<(), AppError> {
-    let mut register = data.open_register()?;
-    let mut out = String::new();
-    for id in ids {
-        let item = register.settle_review(*id, apply, clock.now())?;
-        out.push_str(&format!("#{id}: {}\n", item.status));
-        for action in item.proposal.iter().filter(|_| apply) {
-            out.push_str(&format!("  - {}\n", describe_action(action)));
-        }
-    }
-    stdout(&out)
-}
-
-fn stdout(text: &str) -> Result<(), AppError> {
+pub(crate) fn stdout(text: &str) -> Result<(), AppError> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())
@@ -515,10 +326,22 @@ async fn check(path: &Path, data: &DataDir, connect: bool, clock: &Clock) -> Res
         config.organisations.len() * 2,
         transport
     ))?;
+    for warning in check_warnings(&config) {
+        stdout(&format!("warning: {warning}\n"))?;
+    }
     if connect {
         check_connections(&config).await?;
     }
     Ok(())
+}
+
+/// What is valid but unsafe, for `check` to say.
+fn check_warnings(config: &Config) -> Vec<String> {
+    config
+        .secrets()
+        .into_iter()
+        .filter_map(|(key, secret)| secret.exposure().map(|w| format!("{key}: {w}")))
+        .collect()
 }
 
 async fn check_connections(config: &Config) -> Result<(), AppError> {
@@ -739,261 +562,6 @@ fn send_dry_run(
         would.len(),
         orgs.len() - would.len()
     ))
-}
-
-/// Builds the configured transport.
-pub async fn transport(config: &Config, data: &DataDir) -> Result<AnyTransport, AppError> {
-    Ok(match &config.transport {
-        TransportConfig::Maildir => AnyTransport::Maildir(
-            MaildirTransport::open(&data.outbox())
-                .map_err(io(format!("create the Maildir {}", data.outbox().display())))?,
-        ),
-        TransportConfig::Smtp(smtp) => AnyTransport::Smtp(Box::new(SmtpTransport::new(smtp).await?)),
-    })
-}
-
-/// The dispatcher for the configured transport.
-pub fn dispatcher(
-    config: &Config,
-    register: RegisterHandle,
-    transport: AnyTransport,
-    clock: Clock,
-    progress: indicatif::ProgressBar,
-) -> Dispatcher<AnyTransport> {
-    let (rate, concurrency) = match &config.transport {
-        TransportConfig::Smtp(s) => (s.rate, s.connections as usize),
-        TransportConfig::Maildir => (crate::config::Rate::Unlimited, 1),
-    };
-    let copy_to_sent = matches!(config.transport, TransportConfig::Smtp(_))
-        && config.imap.as_ref().is_some_and(|i| i.sent_folder.is_some());
-    Dispatcher {
-        register,
-        transport: Arc::new(transport),
-        clock,
-        retry: config.retry,
-        rate,
-        concurrency,
-        copy_to_sent,
-        progress,
-    }
-}
-
-/// Copies what was sent to the Sent folder, if configured; a failure is logged, the copies stay
-/// pending for the next run.
-pub async fn copy_to_sent(config: &Config, register: &RegisterHandle) -> Option<CopyError> {
-    let imap = config.imap.as_ref()?;
-    let folder = imap.sent_folder.as_deref()?;
-    match sent_copy::copy_pending(imap, folder, register).await {
-        Ok(report) => {
-            if report.appended + report.present > 0 {
-                info!(
-                    appended = report.appended,
-                    already_there = report.present,
-                    folder,
-                    "Sent folder up to date"
-                );
-            }
-            None
-        }
-        Err(e) => {
-            warn!(error = %e, "copies to the Sent folder are left for the next run");
-            Some(e)
-        }
-    }
-}
-
-async fn send_invitations(
-    config: &Config,
-    data: &DataDir,
-    selection: &[String],
-    clock: &Clock,
-    queue_only: bool,
-) -> Result<(), AppError> {
-    let mut register = data.open_register()?;
-    let enqueued = outbox::enqueue_invitations(config, &mut register, selection, clock.now())?;
-    info!(
-        new = enqueued.new.len(),
-        already = enqueued.existing.len(),
-        "invitations in the outbox"
-    );
-    if queue_only {
-        return stdout(&format!(
-            "Invitations: {} put in the outbox, {} there already; `samskap run` sends them.\n",
-            enqueued.new.len(),
-            enqueued.existing.len()
-        ));
-    }
-    let handle = RegisterHandle::new(register);
-    let (report, copy_error) = drain_now(config, data, clock, &handle).await?;
-    let summary = summarise(config, &handle, selection, &report).await;
-    drop(handle);
-    let (text, complete) = summary?;
-    stdout(&text)?;
-    if report.interrupted {
-        return Err(AppError::Incomplete(
-            "interrupted: the rest stays in the outbox; run `samskap send invitations` again to continue"
-                .into(),
-        ));
-    }
-    if let Some(e) = copy_error {
-        return Err(e.into());
-    }
-    if complete {
-        Ok(())
-    } else {
-        Err(AppError::Incomplete(
-            "not every invitation was sent: see above".into(),
-        ))
-    }
-}
-
-/// `send calendar`: brings the calendar invitations up to date, then sends what is due.
-async fn send_calendar(config: &Config, data: &DataDir, clock: &Clock) -> Result<(), AppError> {
-    let mut register = prepare_register(config, data, clock.now())?;
-    let report = crate::calendar::sync(config, &mut register, clock.now())?;
-    for q in &report.queued {
-        info!(org = %q.org, event = %q.event, method = q.method, to = %q.address, "calendar object put in the outbox");
-    }
-    let mut text = format!(
-        "Calendar: {} object{} put in the outbox",
-        report.queued.len(),
-        if report.queued.len() == 1 { "" } else { "s" }
-    );
-    if !report.queued.is_empty() {
-        text.push(':');
-        for q in &report.queued {
-            text.push_str(&format!(
-                "\n  {}: {} to {} ({})",
-                q.event, q.method, q.address, q.org
-            ));
-        }
-    }
-    send_due(config, data, clock, register, text).await
-}
-
-/// Sends what is due in the outbox now, with a progress bar on a terminal, until it is sent or
-/// has failed (waiting `retry.wait_in_command` for retries) or SIGINT; then copies to Sent.
-async fn drain_now(
-    config: &Config,
-    data: &DataDir,
-    clock: &Clock,
-    handle: &RegisterHandle,
-) -> Result<(DrainReport, Option<CopyError>), AppError> {
-    let due_now = {
-        let now = clock.now();
-        handle.call(move |r| r.count_due(now)).await?
-    };
-    let transport = transport(config, data).await?;
-    info!(transport = %transport.describe(), due = due_now, "sending");
-    let bar = crate::progress::bar(due_now, "sending");
-    let dispatcher = dispatcher(config, handle.clone(), transport, *clock, bar.clone());
-    let (trigger, mut listener) = shutdown::channel();
-    shutdown::on_signals(trigger);
-    let report = dispatcher
-        .drain(
-            Until::Settled {
-                wait: config.retry.wait_in_command,
-            },
-            &mut listener,
-        )
-        .await;
-    crate::progress::finish(&bar);
-    let report = report?;
-    let copy_error = copy_to_sent(config, handle).await;
-    Ok((report, copy_error))
-}
-
-/// Sends everything due in `register`'s outbox now, then prints `summary` and how the sending
-/// went; an error when not everything went.
-pub(crate) async fn send_due(
-    config: &Config,
-    data: &DataDir,
-    clock: &Clock,
-    register: Register,
-    summary: String,
-) -> Result<(), AppError> {
-    let handle = RegisterHandle::new(register);
-    let (drained, copy_error) = drain_now(config, data, clock, &handle).await?;
-    drop(handle);
-    let mut text = summary;
-    text.push_str(&format!(
-        "\nSent {}, failed {}, waiting for a retry {}.\n",
-        drained.sent, drained.failed, drained.retrying
-    ));
-    stdout(&text)?;
-    if let Some(e) = copy_error {
-        return Err(e.into());
-    }
-    if drained.failed > 0 || drained.retrying > 0 || drained.interrupted {
-        return Err(AppError::Incomplete(
-            "not everything due was sent: see above".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// The summary of a send for the selected organisations, and whether all of them are sent.
-async fn summarise(
-    config: &Config,
-    register: &RegisterHandle,
-    selection: &[String],
-    report: &DrainReport,
-) -> Result<(String, bool), AppError> {
-    let states = register.call(|r| r.invitation_states()).await?;
-    let orgs = outbox::select(config, selection)?;
-    let mut sent = 0;
-    let mut pending = Vec::new();
-    let mut failed = Vec::new();
-    for org in &orgs {
-        match states
-            .get(&org.id)
-            .map(|s| report::status::invitation_word(Some(s)))
-        {
-            Some("sent") => sent += 1,
-            Some("failed") | Some("bounced") => {
-                let error = states
-                    .get(&org.id)
-                    .and_then(|s| s.error.clone())
-                    .unwrap_or_default();
-                failed.push(format!("  failed   {} ({}): {error}", org.id, org.address));
-            }
-            _ => {
-                let error = states
-                    .get(&org.id)
-                    .and_then(|s| s.error.clone())
-                    .unwrap_or_default();
-                pending.push(format!("  waiting  {} ({}): {error}", org.id, org.address));
-            }
-        }
-    }
-    let mut text = format!(
-        "Invitations: {} of {} sent ({} just now{}), {} failed, {} waiting to be retried.\n",
-        sent,
-        orgs.len(),
-        report.sent,
-        if report.resumed > 0 {
-            format!(", {} of them resumed after an interruption", report.resumed)
-        } else {
-            String::new()
-        },
-        failed.len(),
-        pending.len()
-    );
-    for line in failed.iter().chain(&pending) {
-        text.push_str(line);
-        text.push('\n');
-    }
-    if let Some(error) = &report.connection_error {
-        text.push_str(&format!(
-            "The mail server could not be used: {error}\nNothing was lost or marked failed.\n"
-        ));
-    }
-    if !pending.is_empty() {
-        text.push_str(
-            "Waiting invitations are sent by `samskap run` (or this command again) when they fall due.\n",
-        );
-    }
-    Ok((text, failed.is_empty() && pending.is_empty()))
 }
 
 fn status(config: &Config, data: &DataDir, json: bool) -> Result<(), AppError> {

@@ -5,10 +5,12 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use super::{AppError, DataDir, prepare_register, send_due, stdout};
+use super::writing::Then;
+use super::{AppError, DataDir, stdout};
 use crate::cli::{PollWhat, ReportWhat};
 use crate::clock::Clock;
 use crate::config::{Config, Lang};
+use crate::ops::Request;
 use crate::outbox::letter;
 
 /// The end of `--until`: a date means the end of that day in the process's time zone.
@@ -72,9 +74,7 @@ pub fn plan(
 /// `samskap poll …`.
 pub async fn poll(config: &Config, data: &DataDir, clock: &Clock, what: PollWhat) -> Result<(), AppError> {
     let Some((event, slots)) = crate::poll::candidates(config) else {
-        return Err(AppError::Usage(
-            "there is no [poll] in the config (with a meeting that has candidates)".into(),
-        ));
+        return Err(crate::ops::no_poll());
     };
     let now = clock.now();
     match what {
@@ -159,33 +159,8 @@ pub async fn poll(config: &Config, data: &DataDir, clock: &Clock, what: PollWhat
             }
             stdout(&out)
         }
-        PollWhat::Send => {
-            let mut register = prepare_register(config, data, now)?;
-            let sent = crate::poll::send(config, &mut register, now)?;
-            let summary = format!(
-                "Date poll: put in the outbox for {} {}",
-                sent.len(),
-                if sent.len() == 1 { "person" } else { "people" }
-            );
-            send_due(config, data, clock, register, summary).await
-        }
-        PollWhat::Close => {
-            let mut register = prepare_register(config, data, now)?;
-            let Some(result) = crate::poll::close(config, &mut register, now, "coordinator")? else {
-                return Err(AppError::Usage(format!("the poll for {event} is closed already")));
-            };
-            // The meeting has its time now: the calendar invitations go out with the result.
-            let calendar = crate::calendar::sync(config, &mut register, now)?;
-            let lines = crate::poll::slot_lines(config, Lang::Nb);
-            let summary = format!(
-                "Date poll closed: number {} chosen ({}); everyone asked is told; {} calendar invitation{} put in the outbox",
-                result.chosen,
-                lines.get(result.chosen - 1).cloned().unwrap_or_default(),
-                calendar.queued.len(),
-                if calendar.queued.len() == 1 { "" } else { "s" }
-            );
-            send_due(config, data, clock, register, summary).await
-        }
+        PollWhat::Send => super::writing::write(config, data, clock, Request::PollSend, Then::Send).await,
+        PollWhat::Close => super::writing::write(config, data, clock, Request::PollClose, Then::Send).await,
     }
 }
 
@@ -209,20 +184,7 @@ pub async fn report(
                 .unwrap_or_default();
             stdout(&format!("Subject: {}\n\n{text}", message.subject))
         }
-        ReportWhat::Send => {
-            let mut register = prepare_register(config, data, now)?;
-            let message = crate::report::weekly::compose(config, &mut register, now, now)?;
-            let to = message.recipients.join(", ");
-            register.enqueue(&[message], now)?;
-            send_due(
-                config,
-                data,
-                clock,
-                register,
-                format!("Weekly status put in the outbox for {to}"),
-            )
-            .await
-        }
+        ReportWhat::Send => super::writing::write(config, data, clock, Request::ReportSend, Then::Send).await,
     }
 }
 

@@ -78,6 +78,9 @@ impl Text {
 pub struct Config {
     /// The file it was read from.
     pub path: PathBuf,
+    /// A digest of the file's text: tells whether two processes read the same configuration
+    /// (a command handing work to the daemon must see what the daemon sees).
+    pub digest: String,
     pub process: Process,
     pub organiser: Organiser,
     pub coordinator: Person,
@@ -919,6 +922,10 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
 
     Some(Config {
         path: cx.file.to_path_buf(),
+        digest: {
+            use sha2::Digest;
+            data_encoding::HEXLOWER.encode(&sha2::Sha256::digest(cx.source.as_bytes())[..12])
+        },
         process: process?.0,
         organiser: organiser?,
         coordinator: coordinator?,

@@ -171,3 +171,48 @@ mod tests {
         assert_eq!(format!("{:?}", SecretValue("pw".into())), "SecretValue(…)");
     }
 }
+
+impl Secret {
+    /// Why the secret's source is open to others, if it is: a file that other accounts on the
+    /// machine may read (or write, to swap in their own token).
+    pub fn exposure(&self) -> Option<String> {
+        use std::os::unix::fs::PermissionsExt;
+        let Secret::File(path) = self else {
+            return None;
+        };
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "the secret file {} can be read by other accounts on this machine (mode {:o}); \
+                 make it private with `chmod 600 {}`",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod exposure_tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn a_secret_file_others_can_read_is_named_with_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("smtp-password");
+        std::fs::write(&path, "secret\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let secret = Secret::File(path.clone());
+        let warning = secret.exposure().unwrap();
+        assert!(
+            warning.contains("mode 644") && warning.contains("chmod 600"),
+            "{warning}"
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(secret.exposure(), None);
+        assert_eq!(Secret::Env("X".into()).exposure(), None);
+    }
+}

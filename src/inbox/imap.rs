@@ -211,23 +211,27 @@ impl Reader {
     }
 
     /// Reads until shutdown: sync, then IDLE (or poll) until something arrives, again and again,
-    /// reconnecting with backoff when the connection fails. `woke` is notified when a round
-    /// applied changes, so the sender can send confirmations without delay.
-    pub async fn run(&self, mut shutdown: Shutdown, woke: Arc<Notify>) {
+    /// reconnecting with backoff when the connection fails or the register is busy. `woke` is
+    /// notified when a round applied changes, so the sender can send confirmations without
+    /// delay. Ends with an error only when the register itself fails (a full disk, a damaged
+    /// file): reading on would lose what it read.
+    pub async fn run(&self, mut shutdown: Shutdown, woke: Arc<Notify>) -> Result<(), InboxError> {
         let mut backoff = Duration::from_secs(1);
         while !shutdown.is_shutdown() {
             match self.session_loop(&mut shutdown, &woke).await {
-                Ok(()) => return,
+                Ok(()) => return Ok(()),
+                Err(InboxError::Register(e)) if !e.is_busy() => return Err(InboxError::Register(e)),
                 Err(e) => {
                     warn!(error = %e, retry_in = ?backoff, "reading the mailbox failed; reconnecting");
                     tokio::select! {
-                        _ = shutdown.recv() => return,
+                        _ = shutdown.recv() => return Ok(()),
                         _ = tokio::time::sleep(backoff) => {}
                     }
                     backoff = (backoff * 2).min(Duration::from_secs(300));
                 }
             }
         }
+        Ok(())
     }
 
     /// One connection's life: returns Ok at shutdown, Err when the connection fails.

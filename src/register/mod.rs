@@ -6,6 +6,7 @@ pub mod actor;
 pub mod calendar;
 pub mod inbound;
 pub mod poll;
+pub mod requests;
 pub mod schedule;
 
 use std::collections::{HashMap, HashSet};
@@ -22,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_inbound.sql"),
     include_str!("migrations/003_calendar.sql"),
     include_str!("migrations/004_schedule.sql"),
+    include_str!("migrations/005_trust.sql"),
 ];
 
 /// A register operation that failed.
@@ -264,7 +266,14 @@ pub struct Register {
     conn: Connection,
     /// For error messages.
     path: PathBuf,
+    /// This process's hold of the data directory's lock, written into the outbox rows it is
+    /// sending; a row in "sending" with any other owner was left by a process that is gone.
+    owner: Option<String>,
 }
+
+/// The outbox rows a sender may take: waiting, or interrupted (left "sending" by another hold of
+/// the lock, hence a process that has ended). `?OWNER` is [`Register::me`].
+const TAKEABLE: &str = "(status = 'queued' OR (status = 'sending' AND COALESCE(owner, '') <> ?OWNER))";
 
 impl Register {
     /// Opens (creating if needed) the register at `path` and brings its schema up to date.
@@ -335,6 +344,7 @@ impl Register {
         Ok(Register {
             conn,
             path: path.to_path_buf(),
+            owner: None,
         })
     }
 
@@ -345,6 +355,17 @@ impl Register {
         self.conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .op(op)
+    }
+
+    /// Says who this process is (its hold of the data directory's lock): messages it begins
+    /// sending carry it, and only others' "sending" rows count as interrupted.
+    pub fn set_owner(&mut self, owner: &str) {
+        self.owner = Some(owner.to_string());
+    }
+
+    /// The owner written into rows this process sends; a value no row has when unset.
+    fn me(&self) -> &str {
+        self.owner.as_deref().unwrap_or("\u{0}nobody")
     }
 
     /// Where the register lives.
@@ -576,18 +597,17 @@ impl Register {
     /// Up to `limit` ids of messages due at `now` (queued, or interrupted while sending), in the
     /// order they fell due, leaving out those in `skip` (already in hand).
     pub fn due_ids(&self, now: DateTime<Utc>, limit: usize, skip: &HashSet<i64>) -> Result<Vec<i64>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM outbox
-                 WHERE status IN ('queued', 'sending') AND not_before <= ?1
-                 ORDER BY not_before, id
-                 LIMIT ?2",
-            )
-            .op("prepare the due query")?;
+        let sql = format!(
+            "SELECT id FROM outbox
+             WHERE status IN ('queued', 'sending') AND {TAKEABLE} AND not_before <= ?1
+             ORDER BY not_before, id
+             LIMIT ?2"
+        )
+        .replace("?OWNER", "?3");
+        let mut stmt = self.conn.prepare_cached(&sql).op("prepare the due query")?;
         let wanted = limit.saturating_add(skip.len()).min(i64::MAX as usize) as i64;
         let rows = stmt
-            .query_map(params![ts(now), wanted], |r| r.get::<_, i64>(0))
+            .query_map(params![ts(now), wanted, self.me()], |r| r.get::<_, i64>(0))
             .op("find due messages")?;
         let mut out = Vec::new();
         for row in rows {
@@ -604,25 +624,26 @@ impl Register {
 
     /// How many messages are due at `now`.
     pub fn count_due(&self, now: DateTime<Utc>) -> Result<u64> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM outbox
+             WHERE status IN ('queued', 'sending') AND {TAKEABLE} AND not_before <= ?1"
+        )
+        .replace("?OWNER", "?2");
         self.conn
-            .query_row(
-                "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending') AND not_before <= ?1",
-                [ts(now)],
-                |r| r.get::<_, i64>(0),
-            )
+            .query_row(&sql, params![ts(now), self.me()], |r| r.get::<_, i64>(0))
             .map(|n| n as u64)
             .op("count due messages")
     }
 
     /// The earliest moment a queued message falls due, if any is waiting.
     pub fn next_due(&self) -> Result<Option<DateTime<Utc>>> {
+        let sql = format!(
+            "SELECT MIN(not_before) FROM outbox WHERE status IN ('queued', 'sending') AND {TAKEABLE}"
+        )
+        .replace("?OWNER", "?1");
         let next: Option<String> = self
             .conn
-            .query_row(
-                "SELECT MIN(not_before) FROM outbox WHERE status IN ('queued', 'sending')",
-                [],
-                |r| r.get(0),
-            )
+            .query_row(&sql, [self.me()], |r| r.get(0))
             .op("find the next due message")?;
         Ok(next.as_deref().and_then(parse_ts))
     }
@@ -631,16 +652,20 @@ impl Register {
     /// byte goes to the server, so a crash from here on is seen at restart as "may have been
     /// sent") and returns the message as it stood before. `None` if it is no longer waiting.
     pub fn begin_attempt(&mut self, id: i64, now: DateTime<Utc>) -> Result<Option<Outgoing>> {
+        let me = self.me().to_string();
         let tx = self.write("begin an attempt")?;
+        let sql = format!(
+            "SELECT o.id, o.idem_key, o.kind, o.org_id, o.message_id, o.envelope_from, o.recipients,
+                    o.subject, b.body, o.status, o.attempts, o.first_attempt_at
+             FROM outbox o JOIN outbox_bodies b ON b.outbox_id = o.id
+             WHERE o.id = ?1 AND {}",
+            TAKEABLE.replace("status", "o.status").replace("owner", "o.owner")
+        )
+        .replace("?OWNER", "?2");
         let message = tx
-            .prepare_cached(
-                "SELECT o.id, o.idem_key, o.kind, o.org_id, o.message_id, o.envelope_from, o.recipients,
-                        o.subject, b.body, o.status, o.attempts, o.first_attempt_at
-                 FROM outbox o JOIN outbox_bodies b ON b.outbox_id = o.id
-                 WHERE o.id = ?1 AND o.status IN ('queued', 'sending')",
-            )
+            .prepare_cached(&sql)
             .and_then(|mut stmt| {
-                stmt.query_row([id], |r| {
+                stmt.query_row(params![id, me], |r| {
                     let recipients: String = r.get(6)?;
                     let status: String = r.get(9)?;
                     let first: Option<String> = r.get(11)?;
@@ -667,9 +692,10 @@ impl Register {
                 &tx,
                 "mark a message as sending",
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1,
-                        first_attempt_at = COALESCE(first_attempt_at, ?2)
+                        first_attempt_at = COALESCE(first_attempt_at, ?2), waiting_since = ?2,
+                        owner = ?3
                  WHERE id = ?1",
-                params![id, ts(now)],
+                params![id, ts(now), me],
             )?;
         }
         tx.commit().op("commit the start of an attempt")?;
@@ -713,13 +739,51 @@ impl Register {
     /// Moves every message due at `now` to `until`: the way to the server failed, and none of
     /// them should be tried before the failed one is. Returns how many were moved.
     pub fn defer_due(&mut self, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<u64> {
+        let sql = format!(
+            "UPDATE outbox SET not_before = ?2, waiting_since = ?1
+             WHERE status IN ('queued', 'sending') AND {TAKEABLE} AND not_before <= ?1"
+        )
+        .replace("?OWNER", "?3");
         self.conn
-            .execute(
-                "UPDATE outbox SET not_before = ?2 WHERE status IN ('queued', 'sending') AND not_before <= ?1",
-                params![ts(now), ts(until)],
-            )
+            .execute(&sql, params![ts(now), ts(until), self.me()])
             .map(|n| n as u64)
             .op("defer due messages")
+    }
+
+    /// Keeps every wait relative to when it began. A wait that began after `now` means the
+    /// clock stepped back (a corrected system clock, a rehearsal's `--now` set earlier): its
+    /// moment is moved to `now` plus what was left of the wait, never later. Without this, a
+    /// message retried at 10:00 for 10:01 and a clock set back to 09:00 waited an hour.
+    /// Returns how many waits were moved.
+    pub fn reanchor_waits(&mut self, now: DateTime<Utc>) -> Result<u64> {
+        let tx = self.write("begin re-keying waits")?;
+        let moved: Vec<(i64, String, String)> = {
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT id, not_before, waiting_since FROM outbox
+                     WHERE status IN ('queued', 'sending') AND waiting_since > ?1",
+                )
+                .op("prepare the waits in the future")?;
+            let rows = stmt
+                .query_map([ts(now)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .op("find the waits in the future")?;
+            rows.collect::<std::result::Result<_, _>>()
+                .op("read a wait in the future")?
+        };
+        for (id, not_before, since) in &moved {
+            let wait = match (parse_ts(not_before), parse_ts(since)) {
+                (Some(at), Some(since)) => (at - since).max(chrono::Duration::zero()),
+                _ => chrono::Duration::zero(),
+            };
+            exec(
+                &tx,
+                "re-key a wait",
+                "UPDATE outbox SET not_before = ?2, waiting_since = ?3 WHERE id = ?1",
+                params![id, ts(now + wait), ts(now)],
+            )?;
+        }
+        tx.commit().op("commit re-keyed waits")?;
+        Ok(moved.len() as u64)
     }
 
     /// Records a final failure with the server's words.

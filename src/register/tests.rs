@@ -127,6 +127,7 @@ fn an_interrupted_attempt_is_due_again_and_says_so() {
             t("2022-06-15T08:00:00Z"),
         )
         .unwrap();
+    register.set_owner("1234-before");
     let id = register
         .due_ids(t("2022-06-15T08:00:00Z"), 1, &HashSet::new())
         .unwrap()[0];
@@ -135,7 +136,8 @@ fn an_interrupted_attempt_is_due_again_and_says_so() {
         .unwrap()
         .unwrap();
     assert_eq!((first.status, first.attempts), (OutboxStatus::Queued, 0));
-    // The process dies here. On restart:
+    // The process dies here. On restart, another hold of the lock:
+    register.set_owner("5678-after");
     let due = register
         .due_ids(t("2022-06-15T08:05:00Z"), 1, &HashSet::new())
         .unwrap();
@@ -339,4 +341,89 @@ fn a_busy_register_is_transient() {
     };
     assert!(busy.is_busy());
     assert!(!RegisterError::Invalid("no such review item".into()).is_busy());
+}
+
+/// Regression: two `send invitations` at once on one data directory delivered 363 of 515
+/// invitations twice: each took the other's messages in "sending" for a crashed run's. A row
+/// this process is sending is its own, in flight; only another owner's is interrupted.
+#[test]
+fn a_message_in_flight_is_never_taken_for_an_interrupted_one_by_its_own_sender() {
+    let mut register = register_with(&["aid", "bfd"]);
+    register.set_owner("1234-a");
+    register
+        .enqueue(
+            &[
+                message("aid", "2022-06-15T08:00:00Z"),
+                message("bfd", "2022-06-15T08:00:00Z"),
+            ],
+            t("2022-06-15T08:00:00Z"),
+        )
+        .unwrap();
+    let now = t("2022-06-15T08:00:00Z");
+    let due = register.due_ids(now, 10, &HashSet::new()).unwrap();
+    register.begin_attempt(due[0], now).unwrap().unwrap();
+    // Still being sent by us: not due, not counted, not taken again.
+    assert_eq!(register.due_ids(now, 10, &HashSet::new()).unwrap(), [due[1]]);
+    assert_eq!(register.count_due(now).unwrap(), 1);
+    assert!(register.begin_attempt(due[0], now).unwrap().is_none());
+    // Once this hold of the lock is gone, it is interrupted, and due again.
+    register.set_owner("5678-b");
+    assert_eq!(register.due_ids(now, 10, &HashSet::new()).unwrap(), due);
+    let again = register.begin_attempt(due[0], now).unwrap().unwrap();
+    assert_eq!(again.status, OutboxStatus::Sending);
+}
+
+/// Regression: retries were keyed on absolute time; with the clock (or `--now`) set back an
+/// hour, a message retried at 08:00 for 08:01 waited until 08:01 came round again.
+#[test]
+fn a_clock_stepped_back_keeps_a_retry_s_wait_and_strands_nothing() {
+    let mut register = register_with(&["aid"]);
+    register.set_owner("1234-a");
+    register
+        .enqueue(
+            &[message("aid", "2022-06-15T08:00:00Z")],
+            t("2022-06-15T08:00:00Z"),
+        )
+        .unwrap();
+    let id = register
+        .due_ids(t("2022-06-15T08:00:00Z"), 1, &HashSet::new())
+        .unwrap()[0];
+    register.begin_attempt(id, t("2022-06-15T08:00:00Z")).unwrap();
+    register
+        .mark_retry(id, t("2022-06-15T08:01:00Z"), "451 try later", Some(451))
+        .unwrap();
+    // The clock goes back to 07:00.
+    let back = t("2022-06-15T07:00:00Z");
+    assert_eq!(register.reanchor_waits(back).unwrap(), 1);
+    assert_eq!(register.next_due().unwrap(), Some(t("2022-06-15T07:01:00Z")));
+    assert!(register.due_ids(back, 10, &HashSet::new()).unwrap().is_empty());
+    assert_eq!(
+        register
+            .due_ids(t("2022-06-15T07:01:00Z"), 10, &HashSet::new())
+            .unwrap(),
+        [id]
+    );
+    // Time moving forward changes nothing.
+    assert_eq!(register.reanchor_waits(t("2022-06-15T07:00:30Z")).unwrap(), 0);
+    assert_eq!(register.next_due().unwrap(), Some(t("2022-06-15T07:01:00Z")));
+}
+
+/// A deferral for a server that could not be reached is a wait too.
+#[test]
+fn a_clock_stepped_back_keeps_a_deferral_s_wait() {
+    let mut register = register_with(&["aid", "bfd"]);
+    register
+        .enqueue(
+            &[
+                message("aid", "2022-06-15T08:00:00Z"),
+                message("bfd", "2022-06-15T08:00:00Z"),
+            ],
+            t("2022-06-15T08:00:00Z"),
+        )
+        .unwrap();
+    register
+        .defer_due(t("2022-06-15T08:00:00Z"), t("2022-06-15T08:05:00Z"))
+        .unwrap();
+    assert_eq!(register.reanchor_waits(t("2022-06-14T08:00:00Z")).unwrap(), 2);
+    assert_eq!(register.next_due().unwrap(), Some(t("2022-06-14T08:05:00Z")));
 }

@@ -20,8 +20,13 @@ pub struct MaildirTransport {
 impl MaildirTransport {
     /// A Maildir at `root`, created with its `tmp`, `new` and `cur` folders if missing.
     pub fn open(root: &Path) -> std::io::Result<MaildirTransport> {
+        use std::os::unix::fs::DirBuilderExt;
+        // Private to this account, whatever the umask: the messages name people.
         for sub in ["tmp", "new", "cur"] {
-            std::fs::create_dir_all(root.join(sub))?;
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(root.join(sub))?;
         }
         Ok(MaildirTransport {
             root: root.to_path_buf(),
@@ -59,7 +64,15 @@ impl MaildirTransport {
         }
         let tmp = self.root.join("tmp").join(&name);
         let new = self.root.join("new").join(&name);
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut file = {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&tmp)?
+        };
         if let Some(from) = envelope.from() {
             write!(file, "Return-Path: <{from}>\r\n")?;
         }
@@ -114,6 +127,26 @@ mod tests {
         let other = b"Message-ID: <b@kdd.dep.no>\r\nSubject: hei\r\n\r\nhei\r\n";
         maildir.send(&envelope(), other).await.unwrap();
         assert_eq!(std::fs::read_dir(maildir.root().join("new")).unwrap().count(), 2);
+    }
+
+    /// Regression: the outbox's messages were 644 (666 under umask 000): anyone on the machine
+    /// could read every invitation and confirmation.
+    #[tokio::test]
+    async fn the_messages_are_private_to_this_account() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let maildir = MaildirTransport::open(&dir.path().join("outbox")).unwrap();
+        maildir
+            .send(&envelope(), b"Message-ID: <p@kdd.dep.no>\r\n\r\nhei\r\n")
+            .await
+            .unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        for sub in ["tmp", "new", "cur"] {
+            assert_eq!(mode(&maildir.root().join(sub)), 0o700, "{sub}");
+        }
+        for file in std::fs::read_dir(maildir.root().join("new")).unwrap() {
+            assert_eq!(mode(&file.unwrap().path()), 0o600);
+        }
     }
 
     #[tokio::test]

@@ -1,6 +1,8 @@
 //! A copy of every sent message in the coordinator's Sent folder, over IMAP, exactly once: the
 //! folder is searched for the Message-ID before each APPEND, so a crash between the APPEND and
-//! its record in the register never leaves two copies.
+//! its record in the register never leaves two copies (nor a copy beside the one a server such
+//! as Exchange Online files itself). The same search tells, after a crash, whether a message
+//! whose sending was interrupted reached the server ([`SentFolder::holds`]).
 
 use tracing::{info, warn};
 
@@ -29,6 +31,47 @@ pub enum CopyError {
     },
     #[error(transparent)]
     Register(#[from] RegisterError),
+}
+
+/// The coordinator's Sent folder, to look in.
+#[derive(Debug, Clone)]
+pub struct SentFolder {
+    imap: ImapConfig,
+    folder: String,
+}
+
+impl SentFolder {
+    /// The folder `folder` of the IMAP account `imap`.
+    pub fn new(imap: &ImapConfig, folder: &str) -> SentFolder {
+        SentFolder {
+            imap: imap.clone(),
+            folder: folder.to_string(),
+        }
+    }
+
+    /// Its name.
+    pub fn name(&self) -> &str {
+        &self.folder
+    }
+
+    /// Whether the folder holds a message with this Message-ID (without angle brackets). Opens
+    /// the folder read-only, on a connection of its own: it is asked rarely, after a crash.
+    pub async fn holds(&self, message_id: &str) -> Result<bool, CopyError> {
+        let fail = |step: &'static str, e: async_imap::error::Error| CopyError::Folder {
+            step,
+            folder: self.folder.clone(),
+            reason: e.to_string(),
+        };
+        let mut session = imap::connect(&self.imap).await?;
+        session
+            .examine(&self.folder)
+            .await
+            .map_err(|e| fail("open the folder", e))?;
+        let query = format!("HEADER Message-ID {}", imap::quote(&format!("<{message_id}>")));
+        let found = session.uid_search(&query).await.map_err(|e| fail("search", e))?;
+        let _ = session.logout().await;
+        Ok(!found.is_empty())
+    }
 }
 
 /// Appends the copies the register says are pending. Stops at the first IMAP failure, leaving the

@@ -240,10 +240,10 @@ impl SmtpTransport {
         tokio::time::timeout(deadline, self.connect())
             .await
             .unwrap_or_else(|_| {
-                Err(SendError::transient(format!(
-                    "no answer from {}:{} within {deadline:?}",
-                    self.host, self.port
-                )))
+                Err(SendError::connection(
+                    Severity::Transient,
+                    format!("no answer from {}:{} within {deadline:?}", self.host, self.port),
+                ))
             })
     }
 
@@ -290,15 +290,13 @@ fn classify(error: &lettre::transport::smtp::Error) -> SendError {
     {
         message = rest.to_string();
     }
-    // "421 service not available", or the connection lost without a reply: the server's trouble.
-    let scope = if code == Some(421) || (severity == Severity::Transient && code.is_none()) {
-        Scope::Connection
-    } else {
-        Scope::Message
-    };
+    // The message's own failure: even a 421 or a connection lost in the middle of a message
+    // ends only that connection, and the next message goes over a fresh one. Whether the server
+    // as a whole is in trouble is for connecting to say (`connect` marks its failures as the
+    // connection's): one recipient answered with 421 once stopped a whole campaign.
     SendError {
         severity,
-        scope,
+        scope: Scope::Message,
         code,
         message,
     }
@@ -315,13 +313,10 @@ impl Transport for SmtpTransport {
             }
             // lettre has closed the connection after any error.
             Ok(Err(e)) => Err(classify(&e)),
-            Err(_) => Err(SendError::connection(
-                Severity::Transient,
-                format!(
-                    "no answer from {}:{} within {:?} while sending",
-                    self.host, self.port, self.timeout
-                ),
-            )),
+            Err(_) => Err(SendError::transient(format!(
+                "no answer from {}:{} within {:?} while sending",
+                self.host, self.port, self.timeout
+            ))),
         }
     }
 

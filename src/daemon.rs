@@ -339,6 +339,7 @@ async fn round(
     // A step that fails (a template that breaks on real data, say) is logged and tried again
     // next round; the rest of the round, sending above all, goes on. `run --once` then ends in
     // failure. A busy register is the round's failure, tried again as a whole.
+    crate::failpoint::hit("daemon-round");
     let mut failed = None;
     match schedule_due(config, clock, register).await {
         Err(e) if e.is_busy() => return Err(e),

@@ -145,22 +145,26 @@ impl DataDir {
             .mode(0o600)
             .open(&path)
             .map_err(io_error("open the lock file", &path))?;
+        let mut attempt = 0;
         // SAFETY: flock on a descriptor we own; LOCK_NB never blocks.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        while unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
             let error = std::io::Error::last_os_error();
-            if error.raw_os_error() == Some(libc::EWOULDBLOCK) {
-                return Err(DataError::Held(self.holder().unwrap_or(Holder {
-                    pid: 0,
-                    command: String::new(),
-                    daemon: false,
-                    data_dir: self.root.display().to_string(),
-                })));
+            if error.raw_os_error() != Some(libc::EWOULDBLOCK) {
+                return Err(DataError::Io {
+                    what: "lock",
+                    path,
+                    source: error,
+                });
             }
-            return Err(DataError::Io {
-                what: "lock",
-                path,
-                source: error,
-            });
+            // Held: by a writer, or for a few microseconds by a reader asking who the writer
+            // is ([`DataDir::holder`]). A moment's patience tells the two apart.
+            attempt += 1;
+            if attempt == 5 {
+                return Err(DataError::Held(self.named_holder()));
+            }
+            // Another process holds it; there is no event to wait on.
+            #[allow(clippy::disallowed_methods)]
+            std::thread::sleep(std::time::Duration::from_millis(10));
         }
         let holder = Holder {
             pid: std::process::id(),
@@ -182,6 +186,30 @@ impl DataDir {
             owner: format!("{}-{}", holder.pid, data_encoding::HEXLOWER.encode(&nonce)),
             holder,
         })
+    }
+
+    /// Who holds the lock, which is held: a holder writes who it is right after taking the
+    /// lock, so a second writer that comes in between waits a moment for the name.
+    fn named_holder(&self) -> Holder {
+        let unknown = Holder {
+            pid: 0,
+            command: String::new(),
+            daemon: false,
+            data_dir: self.root.display().to_string(),
+        };
+        for _ in 0..100 {
+            match self.holder() {
+                Some(holder) if holder.pid != 0 => return holder,
+                // Let go meanwhile: say so rather than name no one.
+                None => return unknown,
+                Some(_) => {
+                    // Waiting for another process to write a few bytes: no event to wait on.
+                    #[allow(clippy::disallowed_methods)]
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+            }
+        }
+        unknown
     }
 
     /// Who holds the lock now, if anyone does.

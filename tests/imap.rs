@@ -6,7 +6,7 @@ mod rig;
 mod support;
 
 use std::os::unix::process::ExitStatusExt;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -74,27 +74,6 @@ fn ngo_registration(i: usize, via: &str) -> Vec<u8> {
 }
 
 /// Waits until the process `pid` is stopped (SIGSTOP), or fails after 60 s.
-fn wait_until_stopped(pid: u32) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        // The state is the field after the command name in parentheses.
-        let state = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            .unwrap_or("");
-        if state == "T" {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "process {pid} never reached its failpoint ({stat})"
-        );
-        #[allow(clippy::disallowed_methods)]
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 fn status(ws: &Workspace) -> serde_json::Value {
     ws.run(&["status", "--json"]).expect(0).json()
 }
@@ -116,23 +95,6 @@ fn wait_for(ws: &Workspace, what: &str, check: impl Fn(&serde_json::Value) -> bo
     }
 }
 
-/// Waits until the daemon's log says `needle` at least `count` times; returns the log.
-fn wait_for_log(ws: &Workspace, needle: &str, count: usize) -> String {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let log = std::fs::read_to_string(ws.dir.path().join("daemon.log")).unwrap_or_default();
-        if log.matches(needle).count() >= count {
-            return log;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "waited 60 s for {count} × {needle:?} in the log:\n{log}"
-        );
-        #[allow(clippy::disallowed_methods)]
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 fn org(status: &serde_json::Value, id: &str) -> serde_json::Value {
     status["organisations"]
         .as_array()
@@ -141,28 +103,6 @@ fn org(status: &serde_json::Value, id: &str) -> serde_json::Value {
         .find(|o| o["id"] == id)
         .cloned()
         .unwrap_or_default()
-}
-
-fn start_daemon(ws: &Workspace, now: &str) -> Child {
-    ws.command(&["--now", now, "run"])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(ws.dir.path().join("daemon.log")).unwrap())
-        .spawn()
-        .unwrap()
-}
-
-fn stop_daemon(ws: &Workspace, mut child: Child) {
-    // SAFETY: kill with a valid pid of our own child has no memory-safety preconditions.
-    unsafe {
-        libc::kill(child.id() as i32, libc::SIGTERM);
-    }
-    let status = child.wait().unwrap();
-    let log = std::fs::read_to_string(ws.dir.path().join("daemon.log")).unwrap_or_default();
-    assert!(
-        status.success(),
-        "the daemon did not stop cleanly ({status:?}):\n{log}"
-    );
-    assert!(log.contains("samskap stopped"), "{log}");
 }
 
 /// Every message the register has read, by mailbox.
@@ -192,7 +132,7 @@ fn registration_changes(ws: &Workspace) -> usize {
 fn replies_delivered_while_the_daemon_runs_reach_the_register() {
     let rig = start_rig();
     let ws = workspace(&rig, "confirmations = true");
-    let daemon = start_daemon(&ws, "2022-06-16T09:00:00+02:00");
+    let daemon = ws.start_daemon("2022-06-16T09:00:00+02:00");
     deliver(
         &rig,
         "kari.nordmann@kld.dep.no",
@@ -229,10 +169,10 @@ fn replies_delivered_while_the_daemon_runs_reach_the_register() {
     // Confirmations went out through Postfix to the three people who wrote (not to the
     // out-of-office). They go out in the round after the replies are read: wait for them, then
     // check that no more than three were sent.
-    wait_for_log(&ws, " kind=confirmation ", 3);
-    wait_for_log(&ws, " kind=calendar ", 3);
+    ws.wait_for_log(" kind=confirmation ", 3);
+    ws.wait_for_log(" kind=calendar ", 3);
     rig.wait_for_empty_queue();
-    stop_daemon(&ws, daemon);
+    ws.stop_daemon(daemon);
     let log = std::fs::read_to_string(ws.dir.path().join("daemon.log")).unwrap();
     assert_eq!(log.matches(" kind=confirmation ").count(), 3, "{log}");
     // The mailbox is as it was: nothing marked seen, nothing moved.
@@ -303,6 +243,7 @@ fn imap_config(rig: &MailRig) -> samskap::config::ImapConfig {
             secret: samskap::config::Secret::Command(vec!["echo".into(), PASSWORD.into()]),
         },
         sent_folder: None,
+        sent_copies: samskap::config::SentCopies::Samskap,
         timeout: Duration::from_secs(20),
     }
 }
@@ -346,7 +287,7 @@ fn dovecot_killed_mid_sync_and_restarted_loses_nothing() {
             .count()
             == N
     });
-    stop_daemon(&ws, daemon);
+    ws.stop_daemon(daemon);
     let log = std::fs::read_to_string(ws.dir.path().join("daemon.log")).unwrap();
     assert!(
         log.contains("reconnecting"),

@@ -53,6 +53,7 @@ fn fetch(rig: &MailRig, user: &str, folder: &str) -> Vec<Vec<u8>> {
             secret: Secret::Command(vec!["echo".into(), PASSWORD.into()]),
         },
         sent_folder: None,
+        sent_copies: samskap::config::SentCopies::Samskap,
         timeout: Duration::from_secs(20),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -427,9 +427,23 @@ pub struct ImapConfig {
     pub tls: TlsMode,
     pub ca_file: Option<PathBuf>,
     pub auth: Auth,
-    /// Where a copy of every sent message is put; none means no copy.
+    /// The coordinator's Sent folder: where a copy of every sent message is, and where a
+    /// message whose sending was interrupted is looked for before it is sent again. None: no
+    /// copies, no looking.
     pub sent_folder: Option<String>,
+    /// Who puts the copies there.
+    pub sent_copies: SentCopies,
     pub timeout: Duration,
+}
+
+/// Who puts a copy of each sent message in the Sent folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentCopies {
+    /// samskap appends one over IMAP after sending (most servers).
+    Samskap,
+    /// The server files what is submitted over SMTP itself (Exchange Online does); samskap only
+    /// looks there.
+    Server,
 }
 
 /// When to try a failed send again.
@@ -1637,6 +1651,18 @@ fn validate_imap(cx: &mut Ctx<'_>, i: raw::RawImap, line: usize, base: &Path) ->
             "a password or oauth2_token is needed to log in",
         );
     }
+    let sent_copies = match i.sent_copies.as_deref() {
+        None | Some("samskap") => SentCopies::Samskap,
+        Some("server") => SentCopies::Server,
+        Some(other) => {
+            cx.problem(
+                Some(line),
+                "imap.sent_copies",
+                format!("{other:?} is not a choice: \"samskap\" (samskap appends a copy) or \"server\" (the server files what is sent, as Exchange Online does)"),
+            );
+            SentCopies::Samskap
+        }
+    };
     Some(ImapConfig {
         host: i.host,
         port,
@@ -1644,6 +1670,7 @@ fn validate_imap(cx: &mut Ctx<'_>, i: raw::RawImap, line: usize, base: &Path) ->
         ca_file,
         auth: auth?,
         sent_folder: i.sent_folder.filter(|f| !f.is_empty()),
+        sent_copies,
         timeout,
     })
 }

@@ -157,6 +157,7 @@ pub struct RawImap {
     pub password: Option<toml::Value>,
     pub oauth2_token: Option<toml::Value>,
     pub sent_folder: Option<String>,
+    pub sent_copies: Option<String>,
     pub timeout: Option<String>,
 }
 

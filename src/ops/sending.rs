@@ -50,6 +50,10 @@ pub fn dispatcher(
         TransportConfig::Maildir => (crate::config::Rate::Unlimited, 1),
     };
     let sent_folder = sent_folder(config);
+    let server_files_copies = config
+        .imap
+        .as_ref()
+        .is_some_and(|i| i.sent_copies == crate::config::SentCopies::Server);
     Dispatcher {
         register,
         transport: Arc::new(transport),
@@ -57,7 +61,7 @@ pub fn dispatcher(
         retry: config.retry,
         rate,
         concurrency,
-        copy_to_sent: sent_folder.is_some(),
+        copy_to_sent: sent_folder.is_some() && !server_files_copies,
         sent_folder,
         progress,
     }

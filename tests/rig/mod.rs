@@ -320,6 +320,7 @@ impl MailRig {
         std::fs::write(postfix.join("master.cf"), self.fill("master.cf.in", "")).unwrap();
         std::fs::write(postfix.join("vmailbox"), vmailbox).unwrap();
         std::fs::write(postfix.join("access"), "").unwrap();
+        std::fs::write(postfix.join("sender_bcc"), "").unwrap();
         // The benchmark's recipients are accepted and thrown away.
         std::fs::write(postfix.join("transport"), "bench.test discard:\n").unwrap();
         let users_file = self.root.join("dovecot/users");
@@ -355,6 +356,7 @@ impl MailRig {
             .arg(postfix.join("master.cf"))
             .arg(postfix.join("vmailbox"))
             .arg(postfix.join("access"))
+            .arg(postfix.join("sender_bcc"))
             .arg(postfix.join("transport")));
     }
 
@@ -465,6 +467,21 @@ impl MailRig {
         text.push_str(&format!("{address} {reply}\n"));
         std::fs::write(&access, text).unwrap();
         run(Command::new("touch").args(["-d", "-1 min"]).arg(&access));
+        run(Command::new("postfix")
+            .arg("-c")
+            .arg(self.postfix_dir())
+            .arg("reload")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()));
+    }
+
+    /// Makes Postfix file a copy of everything `sender` submits in their Sent folder, as
+    /// Exchange Online does with mail submitted over SMTP.
+    pub fn file_sent_copies(&self, sender: &str) {
+        let (local, domain) = sender.split_once('@').expect("a full address");
+        let map = self.postfix_dir().join("sender_bcc");
+        std::fs::write(&map, format!("{sender} {local}+Sent@{domain}\n")).unwrap();
+        run(Command::new("touch").args(["-d", "-1 min"]).arg(&map));
         run(Command::new("postfix")
             .arg("-c")
             .arg(self.postfix_dir())

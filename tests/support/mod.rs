@@ -3,7 +3,8 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// The letter's date, 10:00 in Oslo: the moment the invitations go out in these tests.
 pub const SEND_TIME: &str = "2022-06-15T10:00:00+02:00";
@@ -153,6 +154,77 @@ impl Workspace {
             }
         }
         out
+    }
+}
+
+impl Workspace {
+    /// Starts `samskap run` at `now`, its log in `daemon.log`.
+    pub fn start_daemon(&self, now: &str) -> Child {
+        self.command(&["--now", now, "run"])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(self.dir.path().join("daemon.log")).unwrap())
+            .spawn()
+            .unwrap()
+    }
+
+    /// What the daemon has logged so far.
+    pub fn daemon_log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("daemon.log")).unwrap_or_default()
+    }
+
+    /// Waits until the daemon's log says `needle` at least `count` times; returns the log.
+    pub fn wait_for_log(&self, needle: &str, count: usize) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let log = self.daemon_log();
+            if log.matches(needle).count() >= count {
+                return log;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited 60 s for {count} × {needle:?} in the log:\n{log}"
+            );
+            // Waiting for another process: there is no event to wait on.
+            #[allow(clippy::disallowed_methods)]
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Stops the daemon with SIGTERM; panics unless it stops cleanly.
+    pub fn stop_daemon(&self, mut child: Child) {
+        // SAFETY: kill with a valid pid of our own child has no memory-safety preconditions.
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGTERM);
+        }
+        let status = child.wait().unwrap();
+        let log = self.daemon_log();
+        assert!(
+            status.success(),
+            "the daemon did not stop cleanly ({status:?}):\n{log}"
+        );
+        assert!(log.contains("samskap stopped"), "{log}");
+    }
+}
+
+/// Waits until process `pid` is stopped (SIGSTOP at a failpoint).
+pub fn wait_until_stopped(pid: u32) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // The state is the field after the command name in parentheses.
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .unwrap_or("");
+        if state == "T" {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "process {pid} never reached its failpoint ({stat})"
+        );
+        #[allow(clippy::disallowed_methods)]
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

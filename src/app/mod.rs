@@ -515,6 +515,12 @@ async fn check(path: &Path, data: &DataDir, connect: bool, clock: &Clock) -> Res
         config.organisations.len() * 2,
         transport
     ))?;
+    if !crate::decide::authority::configured(&config.inbox) {
+        eprintln!(
+            "{}: warning: inbox: neither trusted_authserv_ids nor trust_exchange_online is set, so authority rests on the From header alone: anyone who writes \"From: someone@fin.dep.no\" changes FIN's record. Name the authserv-id of the server that receives the coordinator's mail, or set trust_exchange_online = true (README, \"Whose word counts\").",
+            config.path.display()
+        );
+    }
     if connect {
         check_connections(&config).await?;
     }

@@ -117,6 +117,9 @@ pub struct InboxConfig {
     pub folder: String,
     /// Servers whose `Authentication-Results` headers count (the coordinator's own MX).
     pub trusted_authserv_ids: Vec<String>,
+    /// Whether the `Authentication-Results` that the coordinator's Exchange Online tenant writes
+    /// on arrival counts (it names no server, so it cannot be in `trusted_authserv_ids`).
+    pub trust_exchange_online: bool,
     /// A keyword set on each processed message; none leaves the mailbox untouched.
     pub processed_keyword: Option<String>,
     /// A folder each processed message is moved to; none leaves it where it is.
@@ -134,6 +137,7 @@ impl Default for InboxConfig {
         InboxConfig {
             folder: "INBOX".into(),
             trusted_authserv_ids: Vec::new(),
+            trust_exchange_online: false,
             processed_keyword: None,
             move_to: None,
             poll_interval: Duration::from_secs(60),
@@ -1684,6 +1688,7 @@ fn validate_inbox(cx: &mut Ctx<'_>, i: raw::RawInbox, line: usize) -> InboxConfi
     InboxConfig {
         folder: i.folder.unwrap_or(d.folder),
         trusted_authserv_ids: i.trusted_authserv_ids.unwrap_or_default(),
+        trust_exchange_online: i.trust_exchange_online.unwrap_or(d.trust_exchange_online),
         processed_keyword: i.processed_keyword,
         move_to: i.move_to,
         poll_interval,

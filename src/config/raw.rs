@@ -183,6 +183,7 @@ pub struct RawSecret {
 pub struct RawInbox {
     pub folder: Option<String>,
     pub trusted_authserv_ids: Option<Vec<String>>,
+    pub trust_exchange_online: Option<bool>,
     pub processed_keyword: Option<String>,
     pub move_to: Option<String>,
     pub poll_interval: Option<String>,

@@ -5,8 +5,9 @@
 //! The rules that protect the register:
 //! - only a sender whose address or domain belongs to an organisation changes that organisation
 //!   (look-alike domains never match: domains compare by whole labels);
-//! - a trusted server's `Authentication-Results` with dmarc=fail (or dkim/spf=fail without dmarc)
-//!   sends the change to review;
+//! - when servers are trusted, a change needs their word that the From address is genuine
+//!   ([`authority`]); a fail, or no trusted word at all, sends it to review;
+//! - a contact person outside the organisation's own domains goes to review;
 //! - automatic replies, reports and notices never change registrations or contacts;
 //! - a calendar answer changes only the answering person's place, and only when they are of the
 //!   organisation or were invited on its behalf (a delegate); counter-proposals go to review;
@@ -15,6 +16,7 @@
 //! - doubts, questions and anything unattributable go to review, with what would have been done.
 
 pub mod attendance;
+pub mod authority;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -23,6 +25,7 @@ use crate::config::{Config, Lang, OrgKind, PUBLIC_MAIL_DOMAINS};
 use crate::understand::bounce::ReportKind;
 use crate::understand::extract::Attendee;
 use crate::understand::{Class, TokenSource, Understood};
+use authority::Authenticity;
 
 /// An organisation as decisions need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,45 +197,6 @@ pub fn domain_matches(domain: &str, owned: &str) -> bool {
     !o.is_empty() && (d == o || d.ends_with(&format!(".{o}")))
 }
 
-/// Whether a trusted server says the message is not from who it claims.
-fn authentication_fails(understood: &Understood, config: &Config) -> Option<String> {
-    let trusted: Vec<&AuthResultRef> = understood
-        .auth
-        .iter()
-        .filter(|a| {
-            config
-                .inbox
-                .trusted_authserv_ids
-                .iter()
-                .any(|t| t.eq_ignore_ascii_case(&a.server))
-        })
-        .collect();
-    if trusted.is_empty() {
-        return None;
-    }
-    let result = |method: &str| {
-        trusted
-            .iter()
-            .find(|a| a.method == method)
-            .map(|a| a.result.as_str())
-    };
-    match result("dmarc") {
-        Some("fail") => Some("the receiving server says dmarc=fail".into()),
-        Some(_) => None,
-        None => {
-            if result("dkim") == Some("fail") {
-                Some("the receiving server says dkim=fail (no dmarc result)".into())
-            } else if matches!(result("spf"), Some("fail")) {
-                Some("the receiving server says spf=fail (no dmarc result)".into())
-            } else {
-                None
-            }
-        }
-    }
-}
-
-type AuthResultRef = crate::understand::AuthResult;
-
 /// The moment a message counts as sent: its Date, unless that is later than when it arrived.
 fn answered_at(understood: &Understood, received: DateTime<Utc>) -> DateTime<Utc> {
     match understood.date {
@@ -277,6 +241,7 @@ pub fn decide(
         .org_by_address(&sender_address)
         .or_else(|| dir.org_by_domain(&domain_of(&sender_address)));
     let (ref_org, sent) = referenced_org(understood, dir);
+    let authenticity = authority::of(understood, &config.inbox);
     let ignored = |summary: String| Decision {
         org: None,
         outcome: Outcome::Ignored,
@@ -385,18 +350,43 @@ pub fn decide(
                 ),
             }
         }
-        Class::Calendar(cal) => calendar(cal, understood, config, dir, sender_org, ref_org, received),
+        Class::Calendar(cal) => calendar(
+            cal,
+            understood,
+            config,
+            dir,
+            (sender_org, ref_org),
+            &authenticity,
+            received,
+        ),
         Class::Reply { split, facts } => {
             let to_poll = poll_open(config, dir)
                 && (sent.as_ref().is_some_and(|s| {
                     s.kind == crate::poll::KIND || s.kind == "reminder" && is_poll_event(config, s)
                 }) || subject_names_poll(&understood.subject, config));
             match to_poll
-                .then(|| poll_reply(understood, &split.body, config, dir, sender_org.clone()))
+                .then(|| {
+                    poll_reply(
+                        understood,
+                        &split.body,
+                        config,
+                        dir,
+                        sender_org.clone(),
+                        &authenticity,
+                    )
+                })
                 .flatten()
             {
                 Some(decision) => decision,
-                None => reply(understood, facts, config, sender_org, ref_org, received),
+                None => reply(
+                    understood,
+                    facts,
+                    config,
+                    dir,
+                    (sender_org, ref_org),
+                    &authenticity,
+                    received,
+                ),
             }
         }
     }
@@ -434,8 +424,8 @@ fn calendar(
     understood: &Understood,
     config: &Config,
     dir: &dyn Directory,
-    sender_org: Option<OrgInfo>,
-    ref_org: Option<OrgInfo>,
+    (sender_org, ref_org): (Option<OrgInfo>, Option<OrgInfo>),
+    authenticity: &Authenticity,
     received: DateTime<Utc>,
 ) -> Decision {
     let event = match &cal.uid {
@@ -535,8 +525,8 @@ fn calendar(
         delegate,
         late: is_late(config, &event, answered_at(understood, received)),
     };
-    if let Some(failure) = authentication_fails(understood, config) {
-        return review(Some(org.id), failure, vec![action]);
+    if let Some(doubt) = authenticity.doubt() {
+        return review(Some(org.id), doubt.to_string(), vec![action]);
     }
     Decision {
         org: Some(org.id),
@@ -592,6 +582,7 @@ fn poll_reply(
     config: &Config,
     dir: &dyn Directory,
     sender_org: Option<OrgInfo>,
+    authenticity: &Authenticity,
 ) -> Option<Decision> {
     let (event, slots) = crate::poll::candidates(config)?;
     let tz = config.process.timezone;
@@ -627,8 +618,8 @@ fn poll_reply(
             vec![action],
         ));
     };
-    if let Some(failure) = authentication_fails(understood, config) {
-        return Some(review(Some(org.id), failure, vec![action]));
+    if let Some(doubt) = authenticity.doubt() {
+        return Some(review(Some(org.id), doubt.to_string(), vec![action]));
     }
     let lines = confirmation_lines(std::slice::from_ref(&action), config, understood.lang);
     let summary = lines.join("; ");
@@ -698,8 +689,9 @@ fn reply(
     understood: &Understood,
     facts: &crate::understand::Facts,
     config: &Config,
-    sender_org: Option<OrgInfo>,
-    ref_org: Option<OrgInfo>,
+    dir: &dyn Directory,
+    (sender_org, ref_org): (Option<OrgInfo>, Option<OrgInfo>),
+    authenticity: &Authenticity,
     received: DateTime<Utc>,
 ) -> Decision {
     let sender = understood.from.clone().unwrap_or_default();
@@ -766,7 +758,24 @@ fn reply(
             summary: "nothing to record".into(),
         };
     };
-    if let Some(create) = created {
+    // Whether an address is the organisation's own: its official address or one at its domains;
+    // for an organisation this message creates, the sender's domain (or, on webmail, the
+    // sender's address alone).
+    let own = |address: &str| -> bool {
+        let address = address.to_ascii_lowercase();
+        if address == org.address.to_ascii_lowercase() {
+            return true;
+        }
+        match &created {
+            Some(Action::CreateNgo { domains, .. }) => {
+                domains.iter().any(|d| domain_matches(&domain_of(&address), d))
+            }
+            _ => dir
+                .org_by_domain(&domain_of(&address))
+                .is_some_and(|o| o.id == org.id),
+        }
+    };
+    if let Some(create) = created.clone() {
         actions.push(create);
     }
     for answer in &facts.answers {
@@ -784,6 +793,11 @@ fn reply(
         if c.name.is_none() && c.email.is_none() {
             doubts.push("a contact person without name or e-mail address".into());
         }
+        if let Some(email) = c.email.as_deref().filter(|e| !own(e)) {
+            doubts.push(format!(
+                "the contact person's address {email} is outside the organisation's own domains"
+            ));
+        }
         actions.push(Action::SetContact {
             org: org.id.clone(),
             name: c.name.clone(),
@@ -791,8 +805,8 @@ fn reply(
             phone: c.phone.clone(),
         });
     }
-    if let Some(failure) = authentication_fails(understood, config) {
-        doubts.push(failure);
+    if let Some(doubt) = authenticity.doubt() {
+        doubts.push(doubt.to_string());
     }
     if actions.is_empty() {
         if !facts.questions.is_empty() {

@@ -118,3 +118,31 @@ fn a_ministry_s_from_without_a_trusted_verdict_does_not_change_its_contact() {
     assert!(rig.messages("lise.berg@fin.dep.no", "").is_empty());
     assert_eq!(outbox_count(&ws, "confirmation"), 0);
 }
+
+#[test]
+fn a_stranger_s_registration_of_500_people_at_50_domains_makes_samskap_send_nothing() {
+    let rig = start_rig(&["eve@stranger.example"]);
+    let ws = workspace(&rig);
+    let people: String = (0..500)
+        .map(|i| format!("- Person {i} <person{i}@domain{}.example>\r\n", i % 50))
+        .collect();
+    // The stranger's own domain may well pass every check: it is theirs.
+    let raw = format!(
+        "Authentication-Results: mx.kdd.dep.no; dkim=pass header.d=stranger.example; spf=pass smtp.mailfrom=stranger.example; dmarc=pass header.from=stranger.example\r\nFrom: Eve <eve@stranger.example>\r\nTo: {to}\r\nSubject: Påmelding samskapingsmøte 23. juni\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\nMessage-ID: <crowd@stranger.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVi fikk invitasjonen videresendt og melder på disse til samskapingsmøtet 23. juni:\r\n{people}\r\nMed vennlig hilsen\r\nEve\r\n",
+        to = plus("aid")
+    );
+    rig.submit("eve@stranger.example", &plus("aid"), raw.as_bytes());
+    rig.wait_for_empty_queue();
+    read_inbox(&ws, &rig, READ_TIME);
+    ws.run(&["--now", READ_TIME, "send", "calendar"]).expect(0);
+    rig.wait_for_empty_queue();
+    assert_eq!(outbox_count(&ws, "calendar"), 0);
+    assert_eq!(outbox_count(&ws, "confirmation"), 0);
+    let s = status(&ws);
+    let reasons = review_reasons(&s);
+    assert!(
+        reasons.iter().any(|r| r.contains("names 500 people")),
+        "{reasons:?}"
+    );
+    assert!(rig.messages("eve@stranger.example", "").is_empty());
+}

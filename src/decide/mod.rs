@@ -7,7 +7,9 @@
 //!   (look-alike domains never match: domains compare by whole labels);
 //! - when servers are trusted, a change needs their word that the From address is genuine
 //!   ([`authority`]); a fail, or no trusted word at all, sends it to review;
-//! - a contact person outside the organisation's own domains goes to review;
+//! - a contact person outside the organisation's own domains goes to review; a message that
+//!   creates an NGO registers only people at the NGO's domain; a message naming more people with
+//!   an address than `[inbox] people_per_message` goes to review whole;
 //! - automatic replies, reports and notices never change registrations or contacts;
 //! - a calendar answer changes only the answering person's place, and only when they are of the
 //!   organisation or were invited on its behalf (a delegate); counter-proposals go to review;
@@ -778,16 +780,40 @@ fn reply(
     if let Some(create) = created.clone() {
         actions.push(create);
     }
+    // People at other domains than its own are for a person to look at when the message creates
+    // the organisation: anyone can write in as an NGO, and each address registered gets mail.
+    let mut elsewhere: Vec<Action> = Vec::new();
     for answer in &facts.answers {
+        let (attendees, others): (Vec<Attendee>, Vec<Attendee>) = if created.is_some() {
+            answer
+                .attendees
+                .iter()
+                .cloned()
+                .partition(|a| a.email.as_deref().is_none_or(&own))
+        } else {
+            (answer.attendees.clone(), Vec::new())
+        };
+        let late = is_late(config, &answer.event, at);
         actions.push(Action::SetRegistration {
             org: org.id.clone(),
             event: answer.event.clone(),
             status: answer.intent.as_str().into(),
-            attendees: answer.attendees.clone(),
+            attendees,
             count: answer.count,
-            late: is_late(config, &answer.event, at),
+            late,
             replace: facts.correction,
         });
+        if !others.is_empty() {
+            elsewhere.push(Action::SetRegistration {
+                org: org.id.clone(),
+                event: answer.event.clone(),
+                status: answer.intent.as_str().into(),
+                attendees: others,
+                count: None,
+                late,
+                replace: false,
+            });
+        }
     }
     if let Some(c) = &facts.contact {
         if c.name.is_none() && c.email.is_none() {
@@ -804,6 +830,13 @@ fn reply(
             email: c.email.clone(),
             phone: c.phone.clone(),
         });
+    }
+    let named = addresses_named(facts);
+    if named > config.inbox.people_per_message {
+        doubts.push(format!(
+            "it names {named} people with an address, more than the {} one message may register ([inbox] people_per_message)",
+            config.inbox.people_per_message
+        ));
     }
     if let Some(doubt) = authenticity.doubt() {
         doubts.push(doubt.to_string());
@@ -824,10 +857,29 @@ fn reply(
         };
     }
     if !doubts.is_empty() {
+        actions.extend(elsewhere);
         return review(Some(org.id), doubts.join("; "), actions);
     }
     let lines = confirmation_lines(&actions, config, understood.lang);
     let summary = lines.join("; ");
+    if !elsewhere.is_empty() {
+        let people: Vec<String> = elsewhere
+            .iter()
+            .flat_map(|a| match a {
+                Action::SetRegistration { attendees, .. } => attendees.clone(),
+                _ => Vec::new(),
+            })
+            .filter_map(|a| a.email)
+            .collect();
+        actions.push(Action::Review {
+            org: Some(org.id.clone()),
+            reason: format!(
+                "people at other domains than the new organisation's own, not registered until a person agrees: {}",
+                people.join(", ")
+            ),
+            proposal: elsewhere,
+        });
+    }
     if !facts.questions.is_empty() {
         actions.push(Action::Review {
             org: Some(org.id.clone()),
@@ -849,6 +901,20 @@ fn reply(
         actions,
         summary,
     }
+}
+
+/// How many different addresses a reply names as attendees.
+fn addresses_named(facts: &crate::understand::Facts) -> usize {
+    let mut seen: Vec<String> = facts
+        .answers
+        .iter()
+        .flat_map(|a| a.attendees.iter())
+        .filter_map(|a| a.email.as_deref())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    seen.sort();
+    seen.dedup();
+    seen.len()
 }
 
 /// The name of an organisation that joins by writing: the last line of the signature that is

@@ -647,3 +647,93 @@ fn a_copy_of_exchange_online_s_header_written_by_the_sender_counts_for_nothing()
     let d = decide_raw_with(&exchange, &format!("{forged}{}", to_fin(from, "", MALLORY)));
     assert!(!changes_anything(&d), "{d:?}");
 }
+
+/// A registration for the kick-off from `from` (authenticated) naming `people` with addresses.
+fn registering(from: &str, people: &[String]) -> String {
+    let list: String = people.iter().map(|p| format!("- {p}\r\n")).collect();
+    format!(
+        "{}From: {from}\r\nTo: tom-arne.nygaard+ogp5-bkt5uas4@kdd.dep.no\r\nSubject: SV: Invitasjon [OGP5:bkt5uas4]\r\nMessage-ID: <r@x>\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\n\r\nVi melder på disse til samskapingsmøtet 23. juni:\r\n{list}\r\nMed vennlig hilsen\r\nAvsenderen\r\n",
+        passed(from)
+    )
+}
+
+fn registered(d: &Decision) -> Vec<String> {
+    d.actions
+        .iter()
+        .flat_map(|a| match a {
+            Action::SetRegistration { attendees, .. } => attendees.clone(),
+            _ => Vec::new(),
+        })
+        .filter_map(|a| a.email)
+        .collect()
+}
+
+#[test]
+fn an_ngo_that_writes_in_registers_only_its_own_people() {
+    let people = [
+        "Ingrid Sol <ingrid@reddbarna.no>".to_string(),
+        "Martin Lund <martin@post.reddbarna.no>".to_string(),
+        "Ola Fremmed <ola@elsewhere.example>".to_string(),
+    ];
+    let d = decide_raw_with(
+        &config(),
+        &registering("Ingrid Sol <ingrid@reddbarna.no>", &people),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(
+        registered(&d),
+        ["ingrid@reddbarna.no", "martin@post.reddbarna.no"]
+    );
+    let proposal = d.actions.iter().find_map(|a| match a {
+        Action::Review { proposal, reason, .. } if reason.contains("ola@elsewhere.example") => {
+            Some(proposal.clone())
+        }
+        _ => None,
+    });
+    let proposed = proposal.unwrap_or_else(|| panic!("no review for the stranger: {d:?}"));
+    assert_eq!(
+        registered(&Decision {
+            org: None,
+            outcome: Outcome::Review,
+            actions: proposed,
+            summary: String::new()
+        }),
+        ["ola@elsewhere.example"]
+    );
+}
+
+#[test]
+fn a_ministry_s_authenticated_message_may_name_people_elsewhere() {
+    let people = [
+        "Lise Berg <lise.berg@aid.dep.no>".to_string(),
+        "Ola Nordmann <ola@nav.no>".to_string(),
+    ];
+    let d = decide_raw_with(
+        &config(),
+        &registering("Lise Berg <lise.berg@aid.dep.no>", &people),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(registered(&d), ["lise.berg@aid.dep.no", "ola@nav.no"]);
+}
+
+#[test]
+fn a_message_naming_more_people_than_the_cap_goes_to_review_whole() {
+    let config = config();
+    assert_eq!(config.inbox.people_per_message, 20);
+    let people: Vec<String> = (0..21)
+        .map(|i| format!("Person {i} <person{i}@org{}.example>", i % 5))
+        .collect();
+    for from in ["Lise Berg <lise.berg@aid.dep.no>", "Eve <eve@stranger.example>"] {
+        let d = decide_raw_with(&config, &registering(from, &people));
+        assert_eq!(d.outcome, Outcome::Review, "{from}: {d:?}");
+        assert!(!changes_anything(&d), "{from}: {d:?}");
+        assert!(reasons(&d).contains("names 21 people"), "{from}: {d:?}");
+    }
+    // Twenty is allowed from the ministry itself.
+    let d = decide_raw_with(
+        &config,
+        &registering("Lise Berg <lise.berg@aid.dep.no>", &people[..20]),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(registered(&d).len(), 20);
+}

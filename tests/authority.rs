@@ -146,3 +146,43 @@ fn a_stranger_s_registration_of_500_people_at_50_domains_makes_samskap_send_noth
     );
     assert!(rig.messages("eve@stranger.example", "").is_empty());
 }
+
+#[test]
+fn a_forged_delivery_report_with_sd_s_token_leaves_sd_in_the_next_reminder() {
+    let rig = start_rig(&[]);
+    let ws = workspace(&rig);
+    let token = samskap::outbox::ident::org_token(FIXTURE_SECRET, "ogp5", "sd");
+    // A stranger's report in Postfix's own shape, carrying SD's token where a real one quotes the
+    // invitation, and a Message-ID made to look like ours.
+    let forged = format!(
+        "From: MAILER-DAEMON@mx.evil.example (Mail Delivery System)\r\nTo: {to}\r\nSubject: Undelivered Mail Returned to Sender\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\nMessage-ID: <forged-dsn@mx.evil.example>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n<postmottak@sd.dep.no>: host mx.sd.dep.no said: 550 5.1.1 User unknown\r\n\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.evil.example\r\n\r\nFinal-Recipient: rfc822; postmottak@sd.dep.no\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 <postmottak@sd.dep.no>: User unknown\r\n\r\n--B\r\nContent-Type: text/rfc822-headers\r\n\r\nTo: Samferdselsdepartementet <postmottak@sd.dep.no>\r\nSubject: Open Government Partnership (OGP) Handlingsplan 5 [OGP5:{token}]\r\nMessage-ID: <ogp5.invitation.sd.kickoff.r1.aaaaaaaaaa@kdd.dep.no>\r\nReply-To: {to}\r\n\r\n--B--\r\n",
+        to = plus("sd")
+    );
+    rig.submit("mailer-daemon@mx.evil.example", &plus("sd"), forged.as_bytes());
+    // A real report about SMK, returning our invitation's headers, still counts.
+    let genuine = std::fs::read(reply_fixture("smk-bounce.eml")).unwrap();
+    rig.submit("mailer-daemon@mx.kdd.dep.no", &plus("smk"), &genuine);
+    rig.wait_for_empty_queue();
+    read_inbox(&ws, &rig, READ_TIME);
+    let s = status(&ws);
+    assert_eq!(
+        org(&s, "sd")["invitation"]["status"],
+        "sent",
+        "{:#}",
+        org(&s, "sd")
+    );
+    assert_eq!(org(&s, "sd")["bounces"], serde_json::json!([]));
+    assert_eq!(org(&s, "smk")["invitation"]["status"], "bounced");
+    let reasons = review_reasons(&s);
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("postmottak@sd.dep.no") && r.contains("names no message samskap sent")),
+        "{reasons:?}"
+    );
+    // The registration reminder on Monday morning goes to SD's address like to every other
+    // ministry that has not answered.
+    let before = rig.messages("postmottak@sd.dep.no", "").len();
+    read_inbox(&ws, &rig, "2022-06-20T09:00:00+02:00");
+    assert_eq!(rig.messages("postmottak@sd.dep.no", "").len(), before + 1);
+}

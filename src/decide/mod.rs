@@ -10,6 +10,7 @@
 //! - a contact person outside the organisation's own domains goes to review; a message that
 //!   creates an NGO registers only people at the NGO's domain; a message naming more people with
 //!   an address than `[inbox] people_per_message` goes to review whole;
+//! - a delivery report counts only when it returns our message to the address that failed;
 //! - automatic replies, reports and notices never change registrations or contacts;
 //! - a calendar answer changes only the answering person's place, and only when they are of the
 //!   organisation or were invited on its behalf (a delegate); counter-proposals go to review;
@@ -263,75 +264,7 @@ pub fn decide(
         },
         Class::Own => ignored("our own message".into()),
         Class::Notice { what } => ignored(format!("a notice: {what}")),
-        Class::Bounce(report) => {
-            if report.kind != ReportKind::Failure {
-                return Decision {
-                    org: ref_org.map(|o| o.id),
-                    outcome: Outcome::Recorded,
-                    actions: Vec::new(),
-                    summary: format!("a delivery notice ({:?}), nothing failed for good", report.kind)
-                        .to_lowercase(),
-                };
-            }
-            let mut actions = Vec::new();
-            for failed in &report.recipients {
-                let ours = report
-                    .original_message_id
-                    .as_deref()
-                    .and_then(|id| dir.sent(id))
-                    .filter(|s| {
-                        s.recipients
-                            .iter()
-                            .any(|r| r.eq_ignore_ascii_case(&failed.address))
-                            || report.recipients.len() == 1
-                    })
-                    .or_else(|| dir.sent_to(&failed.address))
-                    .or_else(|| {
-                        sent.clone().filter(|s| {
-                            s.recipients
-                                .iter()
-                                .any(|r| r.eq_ignore_ascii_case(&failed.address))
-                        })
-                    });
-                let org = ours
-                    .as_ref()
-                    .and_then(|s| s.org_id.clone())
-                    .or_else(|| dir.org_by_address(&failed.address).map(|o| o.id))
-                    .or_else(|| ref_org.as_ref().map(|o| o.id.clone()));
-                if ours.is_none() && org.is_none() {
-                    continue;
-                }
-                actions.push(Action::Bounce {
-                    org,
-                    sent_message_id: ours.map(|s| s.message_id),
-                    recipient: failed.address.clone(),
-                    status: failed.status.clone(),
-                    hard: failed.hard,
-                    diagnostic: failed.diagnostic.clone(),
-                });
-            }
-            if actions.is_empty() {
-                return ignored("a delivery report about mail that is not ours".into());
-            }
-            let org = actions.iter().find_map(|a| match a {
-                Action::Bounce { org, .. } => org.clone(),
-                _ => None,
-            });
-            Decision {
-                summary: format!(
-                    "bounce: {}",
-                    report
-                        .recipients
-                        .iter()
-                        .map(|r| format!("{} {}", r.address, r.status.clone().unwrap_or_default()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                org,
-                outcome: Outcome::Recorded,
-                actions,
-            }
-        }
+        Class::Bounce(report) => bounce(report, dir, ref_org, sent),
         Class::AutoReply(auto) => {
             let org = sender_org.clone().or(ref_org.clone());
             let Some(org) = org else {
@@ -915,6 +848,114 @@ fn addresses_named(facts: &crate::understand::Facts) -> usize {
     seen.sort();
     seen.dedup();
     seen.len()
+}
+
+/// What a delivery report changes. A bounce counts only when it names a message samskap sent to
+/// the address that failed (the returned headers carry its Message-ID, which nobody outside can
+/// guess): the organisation's token is printed in the part for forwarding, so anyone can write a
+/// report that carries it. Any other report about this process's addresses goes to a person.
+fn bounce(
+    report: &crate::understand::bounce::Bounce,
+    dir: &dyn Directory,
+    ref_org: Option<OrgInfo>,
+    sent: Option<SentInfo>,
+) -> Decision {
+    if report.kind != ReportKind::Failure {
+        return Decision {
+            org: ref_org.map(|o| o.id),
+            outcome: Outcome::Recorded,
+            actions: Vec::new(),
+            summary: format!("a delivery notice ({:?}), nothing failed for good", report.kind).to_lowercase(),
+        };
+    }
+    let returned = report.original_message_id.as_deref().and_then(|id| dir.sent(id));
+    let mut proven = Vec::new();
+    let mut unproven = Vec::new();
+    for failed in &report.recipients {
+        let to_them = |s: &SentInfo| {
+            s.recipients
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(&failed.address))
+        };
+        let action = |ours: Option<&SentInfo>, org: Option<String>| Action::Bounce {
+            org,
+            sent_message_id: ours.map(|s| s.message_id.clone()),
+            recipient: failed.address.clone(),
+            status: failed.status.clone(),
+            hard: failed.hard,
+            diagnostic: failed.diagnostic.clone(),
+        };
+        if let Some(ours) = returned.as_ref().filter(|s| to_them(s)) {
+            proven.push(action(Some(ours), ours.org_id.clone()));
+            continue;
+        }
+        // What the report would have been taken for before: kept as the review item's proposal.
+        let guessed = returned
+            .clone()
+            .or_else(|| dir.sent_to(&failed.address))
+            .or_else(|| sent.clone().filter(to_them));
+        let org = guessed
+            .as_ref()
+            .and_then(|s| s.org_id.clone())
+            .or_else(|| dir.org_by_address(&failed.address).map(|o| o.id))
+            .or_else(|| ref_org.as_ref().map(|o| o.id.clone()));
+        if guessed.is_some() || org.is_some() {
+            unproven.push(action(guessed.as_ref().filter(|s| to_them(s)), org));
+        }
+    }
+    if proven.is_empty() && unproven.is_empty() {
+        return Decision {
+            org: None,
+            outcome: Outcome::Ignored,
+            actions: Vec::new(),
+            summary: "a delivery report about mail that is not ours".into(),
+        };
+    }
+    let org_of = |actions: &[Action]| {
+        actions.iter().find_map(|a| match a {
+            Action::Bounce { org, .. } => org.clone(),
+            _ => None,
+        })
+    };
+    let org = org_of(&proven).or_else(|| org_of(&unproven));
+    let addresses = |actions: &[Action]| -> String {
+        actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Bounce {
+                    recipient, status, ..
+                } => Some(format!("{recipient} {}", status.clone().unwrap_or_default())),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut summary = format!("bounce: {}", addresses(&proven));
+    let review_item = (!unproven.is_empty()).then(|| Action::Review {
+        org: org_of(&unproven),
+        reason: format!(
+            "a delivery report about {} that names no message samskap sent to that address (no Message-ID of ours for it among the returned headers): it may be forged, the organisation's token being known to everyone the invitation was forwarded to",
+            addresses(&unproven).trim()
+        ),
+        proposal: unproven.clone(),
+    });
+    let outcome = if proven.is_empty() {
+        summary = format!(
+            "to review: a delivery report about {} that names no message of ours",
+            addresses(&unproven).trim()
+        );
+        Outcome::Review
+    } else {
+        Outcome::Recorded
+    };
+    let mut actions = proven;
+    actions.extend(review_item);
+    Decision {
+        summary: summary.trim().to_string(),
+        org,
+        outcome,
+        actions,
+    }
 }
 
 /// The name of an organisation that joins by writing: the last line of the signature that is

@@ -737,3 +737,68 @@ fn a_message_naming_more_people_than_the_cap_goes_to_review_whole() {
     assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
     assert_eq!(registered(&d).len(), 20);
 }
+
+/// A delivery report to AID's plus-address about `recipient`, returning the headers `returned`.
+fn report(recipient: &str, returned: &str) -> String {
+    format!(
+        "From: MAILER-DAEMON@mx.evil.example (Mail Delivery System)\r\nTo: tom-arne.nygaard+ogp5-bkt5uas4@kdd.dep.no\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn@x>\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.evil.example\r\n\r\nFinal-Recipient: rfc822; {recipient}\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 <{recipient}>: User unknown\r\n\r\n--B\r\nContent-Type: text/rfc822-headers\r\n\r\n{returned}\r\n--B--\r\n"
+    )
+}
+
+fn bounced(d: &Decision) -> Vec<(String, Option<String>)> {
+    d.actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Bounce {
+                recipient,
+                sent_message_id,
+                ..
+            } => Some((recipient.clone(), sent_message_id.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_delivery_report_that_names_no_message_of_ours_to_that_address_goes_to_review() {
+    for returned in [
+        // The token alone, as anyone the invitation was forwarded to knows it.
+        "Subject: Invitasjon [OGP5:bkt5uas4]".to_string(),
+        // A Message-ID we never used.
+        "Message-ID: <ogp5.invitation.aid.kickoff.r1.guessed@kdd.dep.no>".to_string(),
+    ] {
+        let d = decide_raw_with(&config(), &report("postmottak@aid.dep.no", &returned));
+        assert_eq!(d.outcome, Outcome::Review, "{returned}: {d:?}");
+        assert!(bounced(&d).is_empty(), "{returned}: {d:?}");
+        assert!(reasons(&d).contains("names no message samskap sent"), "{d:?}");
+    }
+    // Our message, but to someone else than the address said to have failed.
+    let d = decide_raw_with(
+        &config(),
+        &report(
+            "lise.berg@aid.dep.no",
+            "Message-ID: <ogp5.invitation.aid.kickoff.r1.4aq5fkorb7@kdd.dep.no>",
+        ),
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(bounced(&d).is_empty(), "{d:?}");
+}
+
+#[test]
+fn a_delivery_report_returning_our_message_to_that_address_counts() {
+    let d = decide_raw_with(
+        &config(),
+        &report(
+            "postmottak@aid.dep.no",
+            "Message-ID: <ogp5.invitation.aid.kickoff.r1.4aq5fkorb7@kdd.dep.no>",
+        ),
+    );
+    assert_eq!(d.outcome, Outcome::Recorded, "{d:?}");
+    assert_eq!(
+        bounced(&d),
+        [(
+            "postmottak@aid.dep.no".to_string(),
+            Some("ogp5.invitation.aid.kickoff.r1.4aq5fkorb7@kdd.dep.no".to_string())
+        )]
+    );
+}

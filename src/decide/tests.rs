@@ -576,14 +576,16 @@ fn where_the_domain_publishes_no_dmarc_an_aligned_dkim_or_spf_pass_counts() {
     }
 }
 
-/// Exchange Online's headers on arrival, as Microsoft's documentation shows them: the
-/// `Authentication-Results` shapes from "Email authentication in cloud organizations"
-/// (learn.microsoft.com/defender-office-365/email-authentication-about, "Composite
-/// authentication"), and the `Received` lines around it from "Anti-spam message headers"
-/// (learn.microsoft.com/defender-office-365/message-headers-eop-mdo) and the Message Header
-/// Analyzer's samples: the frontend that took the message from the internet
-/// (`… by X.mail.protection.outlook.com … via Frontend Transport`) below it, the tenant's internal
-/// hops above it. `sender_wrote` is what the sender put in its own header block.
+/// Exchange Online's headers on arrival. The `Authentication-Results` values the tests pass are
+/// the shapes Microsoft's documentation gives: "Email authentication in cloud organizations"
+/// (learn.microsoft.com/defender-office-365/email-authentication-about, section "Composite
+/// authentication", its four examples) and "Anti-spam message headers in cloud organizations"
+/// (learn.microsoft.com/defender-office-365/message-headers-eop-mdo, the syntax of each verdict
+/// and of compauth). Microsoft documents no whole header block, so the lines around it are in
+/// the order real messages in Exchange Online mailboxes show (host names and times made up): the
+/// tenant's internal hops on top, then the header, `Received-SPF`, and the frontend that took the
+/// message from the internet (`… by X.mail.protection.outlook.com … via Frontend Transport`).
+/// `sender_wrote` is what the sender put in its own header block, below all of that.
 fn from_exchange_online(auth: &str, sender_wrote: &str, from: &str, body: &str) -> String {
     format!(
         "Received: from AM6PR02CA0019.eurprd02.prod.outlook.com (2603:10a6:20b:6e::32) by\r\n DB8PR02MB5993.eurprd02.prod.outlook.com (2603:10a6:10:ee::21) with Microsoft SMTP\r\n Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id\r\n 15.20.4308.21; Thu, 16 Jun 2022 08:00:01 +0000\r\nReceived: from VE1EUR03FT020.eop-EUR03.prod.protection.outlook.com\r\n (2603:10a6:20b:6e:cafe::8f) by AM6PR02CA0019.outlook.office365.com\r\n (2603:10a6:20b:6e::32) with Microsoft SMTP Server (version=TLS1_2,\r\n cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.4308.21 via Frontend\r\n Transport; Thu, 16 Jun 2022 08:00:01 +0000\r\nAuthentication-Results: {auth}\r\nReceived-SPF: Pass (protection.outlook.com: domain of fin.dep.no designates\r\n 10.2.3.4 as permitted sender) receiver=protection.outlook.com;\r\n client-ip=10.2.3.4; helo=mx.fin.dep.no;\r\nReceived: from mx.fin.dep.no (10.2.3.4) by\r\n VE1EUR03FT020.mail.protection.outlook.com (10.152.18.242) with Microsoft SMTP\r\n Server id 15.20.4308.20 via Frontend Transport; Thu, 16 Jun 2022 08:00:00 +0000\r\n{sender_wrote}{}",

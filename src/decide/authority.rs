@@ -35,11 +35,6 @@ impl Authenticity {
             Authenticity::Unverified(why) | Authenticity::Failed(why) => Some(why),
         }
     }
-
-    /// Whether the From address is known to be genuine, not merely taken on trust.
-    pub fn verified(&self) -> bool {
-        *self == Authenticity::Verified
-    }
 }
 
 /// Whether anything is trusted at all.

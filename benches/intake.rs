@@ -84,11 +84,12 @@ fn with_message_id(raw: &[u8], id: &str) -> Vec<u8> {
     out
 }
 
-/// A reply from a ministry as people write it, with a Message-ID of its own.
+/// A reply from a ministry as people write it, with a Message-ID of its own and the verdict of
+/// KDD's MX, which the config trusts.
 fn reply(i: usize) -> (String, Vec<u8>) {
     let id = format!("latency-{i}@aid.dep.no");
     let raw = format!(
-        "From: Lise Berg <lise.berg@aid.dep.no>\r\nTo: {COORDINATOR}\r\nSubject: SV: Invitasjon til samskapingsmøte\r\nMessage-ID: <{id}>\r\nDate: Sat, 18 Jun 2022 12:00:00 +0200\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHei,\r\n\r\nAID melder på {n} personer til møtet 23. juni.\r\n\r\nMvh\r\nLise Berg\r\n",
+        "Authentication-Results: mx.kdd.dep.no; dmarc=pass header.from=aid.dep.no\r\nFrom: Lise Berg <lise.berg@aid.dep.no>\r\nTo: {COORDINATOR}\r\nSubject: SV: Invitasjon til samskapingsmøte\r\nMessage-ID: <{id}>\r\nDate: Sat, 18 Jun 2022 12:00:00 +0200\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHei,\r\n\r\nAID melder på {n} personer til møtet 23. juni.\r\n\r\nMvh\r\nLise Berg\r\n",
         n = i % 3 + 1
     );
     (id, raw.into_bytes())

@@ -543,3 +543,22 @@ fn a_reminder_and_the_poll_can_be_previewed() {
     assert!(run.stderr.contains("registration-1d"), "{}", run.stderr);
     assert!(!ws.data.join("samskap.db").exists(), "a preview writes nothing");
 }
+
+#[test]
+fn check_warns_that_authority_rests_on_the_from_header_alone_without_trusted_servers() {
+    let ws = Workspace::ogp5();
+    let run = ws.run(&["check"]).expect(0);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let untrusting = ogp5_toml()
+        .lines()
+        .filter(|l| !l.starts_with("trusted_authserv_ids"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let ws = Workspace::new(&untrusting);
+    let run = ws.run(&["check"]).expect(0);
+    assert!(
+        run.stderr.contains("warning") && run.stderr.contains("authority rests on the From header alone"),
+        "{}",
+        run.stderr
+    );
+}

@@ -245,6 +245,7 @@ fn sisimai_bounces() {
     let (mut detected, mut to_detect, mut hard_agree, mut hard_total, mut status_agree, mut status_total) =
         (0, 0, 0, 0, 0, 0);
     let mut misses = Vec::new();
+    let mut returned_id = 0;
     for (file, label) in &labels {
         let raw = std::fs::read(corpus(&format!("sisimai-set-of-emails/maildir-bsd/{file}"))).unwrap();
         let understood = understand::understand(&raw, &ctx);
@@ -263,6 +264,9 @@ fn sisimai_bounces() {
             continue;
         };
         detected += 1;
+        if bounce.original_message_id.is_some() {
+            returned_id += 1;
+        }
         let ours_hard = bounce.recipients.iter().any(|r| r.hard);
         hard_total += 1;
         if ours_hard == label.hard {
@@ -306,6 +310,14 @@ fn sisimai_bounces() {
         status_total,
         &[],
     );
+    // A bounce counts only when it returns our message's Message-ID: how many reports can be
+    // attributed that way at all.
+    record(
+        "sisimai bounces returning the original Message-ID",
+        returned_id,
+        detected,
+        &[],
+    );
     assert!(to_detect > 500);
     assert!(
         detected * 100 >= to_detect * 97,
@@ -314,6 +326,10 @@ fn sisimai_bounces() {
     assert!(
         hard_agree * 100 >= hard_total * 85,
         "hard/soft agreement fell to {hard_agree}/{hard_total}"
+    );
+    assert!(
+        returned_id * 1000 >= detected * 870,
+        "reports whose original Message-ID is read fell to {returned_id}/{detected}"
     );
 }
 

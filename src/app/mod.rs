@@ -327,7 +327,7 @@ async fn check(path: &Path, data: &DataDir, connect: bool, clock: &Clock) -> Res
         transport
     ))?;
     for warning in check_warnings(&config) {
-        stdout(&format!("warning: {warning}\n"))?;
+        eprintln!("{}: warning: {warning}", config.path.display());
     }
     if connect {
         check_connections(&config).await?;
@@ -337,11 +337,18 @@ async fn check(path: &Path, data: &DataDir, connect: bool, clock: &Clock) -> Res
 
 /// What is valid but unsafe, for `check` to say.
 fn check_warnings(config: &Config) -> Vec<String> {
-    config
+    let mut warnings: Vec<String> = config
         .secrets()
         .into_iter()
         .filter_map(|(key, secret)| secret.exposure().map(|w| format!("{key}: {w}")))
-        .collect()
+        .collect();
+    if !crate::decide::authority::configured(&config.inbox) {
+        warnings.push(
+            "inbox: neither trusted_authserv_ids nor trust_exchange_online is set, so authority rests on the From header alone: anyone who writes \"From: someone@fin.dep.no\" changes FIN's record. Name the authserv-id of the server that receives the coordinator's mail, or set trust_exchange_online = true (README, \"Whose word counts\")."
+                .into(),
+        );
+    }
+    warnings
 }
 
 async fn check_connections(config: &Config) -> Result<(), AppError> {

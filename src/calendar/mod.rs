@@ -10,11 +10,12 @@
 
 pub mod ics;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use tracing::warn;
 
 use crate::config::{Config, Event, Lang, Slot};
 use crate::outbox::invitation::{DraftError, message_id_domain};
@@ -128,6 +129,45 @@ pub fn digest(event: &Event, slot: Slot) -> String {
         h.update(b"\0");
     }
     data_encoding::HEXLOWER.encode(&h.finalize()[..12])
+}
+
+impl Notice {
+    /// Whether this is the first object this person gets for the meeting: mail to someone an
+    /// incoming message introduced, which `[inbox] mail_per_organisation` limits.
+    pub fn first(&self) -> bool {
+        self.method == Method::Request && self.round == 1
+    }
+}
+
+/// `plan` without the first invitations beyond each organisation's `allowance` (`None`: no
+/// limit), and how many were held back per organisation. What is held back is neither sent nor
+/// recorded, so the next sync plans it again. Pure.
+pub fn within_allowance(
+    mut plan: Plan,
+    allowance: &HashMap<String, Option<u32>>,
+) -> (Plan, BTreeMap<String, usize>) {
+    let mut left = allowance.clone();
+    let mut held: BTreeMap<String, usize> = BTreeMap::new();
+    let mut held_addresses = HashSet::new();
+    plan.notices.retain(|n| {
+        if !n.first() {
+            return true;
+        }
+        match left.get_mut(&n.to.org_id) {
+            Some(Some(0)) => {
+                *held.entry(n.to.org_id.clone()).or_default() += 1;
+                held_addresses.insert(n.to.address.clone());
+                false
+            }
+            Some(Some(k)) => {
+                *k -= 1;
+                true
+            }
+            _ => true,
+        }
+    });
+    plan.invitees.retain(|i| !held_addresses.contains(&i.address));
+    (plan, held)
 }
 
 /// What must be sent for `event` (at `slot`, with `uid`), given what was sent before (`state`,
@@ -296,6 +336,17 @@ pub fn sync(
             &invitees,
             &wanted,
         );
+        let mut allowance = HashMap::new();
+        for n in plan.notices.iter().filter(|n| n.first()) {
+            if !allowance.contains_key(&n.to.org_id) {
+                let left = crate::outbox::mail_allowance(config, register, &n.to.org_id, now)?;
+                allowance.insert(n.to.org_id.clone(), left);
+            }
+        }
+        let (plan, held) = within_allowance(plan, &allowance);
+        for (org, count) in held {
+            warn!(org, event = %event.id, count, "calendar invitations held back: this organisation's messages caused as much mail as [inbox] mail_per_organisation allows; they go when it allows more");
+        }
         if plan.notices.is_empty() && state.as_ref() == Some(&plan.event) {
             continue;
         }
@@ -374,13 +425,7 @@ pub fn compose(
             name: &notice.to.org_name,
         },
     };
-    let address_hash = Sha256::digest(notice.to.address.as_bytes());
-    let key_event = format!(
-        "{}-{}-{}",
-        event.id,
-        data_encoding::HEXLOWER.encode(&address_hash[..4]),
-        notice.round
-    );
+    let key_event = crate::outbox::ident::calendar_key_event(&event.id, &notice.to.address, notice.round);
     let from = config
         .coordinator
         .email

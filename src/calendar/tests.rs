@@ -213,3 +213,111 @@ fn a_dead_address_is_skipped_for_the_organisations_own() {
         .collect();
     assert_eq!(kld, ["postmottak@kld.dep.no"]);
 }
+
+#[test]
+fn first_invitations_beyond_an_organisation_s_allowance_are_held_back_and_nothing_else() {
+    let (event, slot) = kickoff(&config());
+    let wanted: Vec<Wanted> = (0..5)
+        .map(|i| Wanted {
+            org_id: if i < 4 { "kld".into() } else { "ud".into() },
+            org_name: "KLD".into(),
+            address: format!("p{i}@x.dep.no"),
+            name: None,
+            lang: Lang::Nb,
+        })
+        .collect();
+    let p = plan(&event, slot, "u@x", None, &[], &wanted);
+    let allowance = HashMap::from([("kld".to_string(), Some(2)), ("ud".to_string(), None)]);
+    let (kept, held) = within_allowance(p, &allowance);
+    let to: Vec<&str> = kept.notices.iter().map(|n| n.to.address.as_str()).collect();
+    assert_eq!(to, ["p0@x.dep.no", "p1@x.dep.no", "p4@x.dep.no"]);
+    assert_eq!(held, BTreeMap::from([("kld".to_string(), 2)]));
+    // What is held back is not recorded either, so the next sync plans it again.
+    let rows: Vec<&str> = kept.invitees.iter().map(|i| i.address.as_str()).collect();
+    assert_eq!(rows, to);
+    // Updates and cancellations never wait.
+    let (state, invitees) = after(&kept, &[]);
+    let mut moved = event.clone();
+    moved.location = None;
+    moved.cancelled = true;
+    let cancel = plan(&moved, slot, "u@x", Some(&state), &invitees, &wanted);
+    let none_left = HashMap::from([("kld".to_string(), Some(0)), ("ud".to_string(), Some(0))]);
+    let (kept, held) = within_allowance(cancel, &none_left);
+    assert_eq!(kept.notices.len(), 3);
+    assert!(held.is_empty());
+}
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// AID's authenticated registration of `people` (their numbers), read at `now`.
+fn aid_registers(
+    config: &Config,
+    register: &mut Register,
+    n: i64,
+    people: std::ops::Range<usize>,
+    now: &str,
+) {
+    let list: String = people
+        .map(|i| format!("- Person {i} <person{i}@aid.dep.no>\r\n"))
+        .collect();
+    let raw = format!(
+        "Authentication-Results: mx.kdd.dep.no; dmarc=pass header.from=aid.dep.no\r\nFrom: Lise Berg <lise.berg@aid.dep.no>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: SV: Invitasjon\r\nMessage-ID: <reg{n}@aid.dep.no>\r\nDate: {}\r\n\r\nVi melder på disse til samskapingsmøtet 23. juni:\r\n{list}\r\nMed vennlig hilsen\r\nLise Berg\r\n",
+        t(now).to_rfc2822()
+    );
+    let ctx = crate::understand::Context::from_config(config);
+    let location = crate::register::inbound::Location {
+        mailbox: "test".into(),
+        uidvalidity: 1,
+        uid: n,
+    };
+    crate::inbox::process(register, config, &ctx, &location, raw.as_bytes(), t(now)).unwrap();
+}
+
+#[test]
+fn an_organisation_s_messages_cause_no_more_mail_a_day_than_mail_per_organisation() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/ogp5.toml");
+    let source = std::fs::read_to_string(&path).unwrap();
+    let config = Config::from_source(
+        &path,
+        &source.replace(
+            "mail_per_organisation = \"50/day\"",
+            "mail_per_organisation = \"10/day\"",
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut register = Register::open_in_memory().unwrap();
+    register
+        .set_meta("secret", &data_encoding::HEXLOWER.encode(b"samskap-fixture!"))
+        .unwrap();
+    crate::outbox::enqueue_invitations(&config, &mut register, &[], t("2022-06-15T08:00:00Z")).unwrap();
+    aid_registers(&config, &mut register, 1, 0..15, "2022-06-16T10:00:00+02:00");
+    aid_registers(&config, &mut register, 2, 15..30, "2022-06-16T11:05:00+02:00");
+    let aid_calendar = |register: &Register| {
+        register
+            .outbox_of_kind(KIND)
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.org_id.as_deref() == Some("aid"))
+            .count()
+    };
+    // Both confirmations count: eight invitations go now, the rest wait.
+    let report = sync(&config, &mut register, t("2022-06-16T11:10:00+02:00")).unwrap();
+    assert_eq!(report.queued.len(), 8, "{report:?}");
+    assert_eq!(aid_calendar(&register), 8);
+    let registered = register.registration("aid", "kickoff").unwrap();
+    assert_eq!(
+        registered.map(|r| r.attendees.as_array().unwrap().len()),
+        Some(30)
+    );
+    let report = sync(&config, &mut register, t("2022-06-16T18:00:00+02:00")).unwrap();
+    assert!(report.queued.is_empty(), "{report:?}");
+    // A day later, ten more; then the last twelve over the next two days.
+    sync(&config, &mut register, t("2022-06-17T12:00:00+02:00")).unwrap();
+    assert_eq!(aid_calendar(&register), 18);
+    sync(&config, &mut register, t("2022-06-18T12:05:00+02:00")).unwrap();
+    assert_eq!(aid_calendar(&register), 28);
+    sync(&config, &mut register, t("2022-06-19T12:10:00+02:00")).unwrap();
+    assert_eq!(aid_calendar(&register), 30);
+}

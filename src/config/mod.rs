@@ -120,6 +120,15 @@ pub struct InboxConfig {
     pub folder: String,
     /// Servers whose `Authentication-Results` headers count (the coordinator's own MX).
     pub trusted_authserv_ids: Vec<String>,
+    /// Whether the `Authentication-Results` that the coordinator's Exchange Online tenant writes
+    /// on arrival counts (it names no server, so it cannot be in `trusted_authserv_ids`).
+    pub trust_exchange_online: bool,
+    /// The most people with an address one message may register; above it the whole message
+    /// goes to review, so that no message can make samskap mail a crowd.
+    pub people_per_message: usize,
+    /// How many confirmations and first calendar invitations one organisation's messages may
+    /// cause in a period; the rest wait (invitations) or are left out (confirmations).
+    pub mail_per_organisation: Rate,
     /// A keyword set on each processed message; none leaves the mailbox untouched.
     pub processed_keyword: Option<String>,
     /// A folder each processed message is moved to; none leaves it where it is.
@@ -137,6 +146,12 @@ impl Default for InboxConfig {
         InboxConfig {
             folder: "INBOX".into(),
             trusted_authserv_ids: Vec::new(),
+            trust_exchange_online: false,
+            people_per_message: 20,
+            mail_per_organisation: Rate::Limited {
+                count: 50,
+                per: Duration::from_secs(86_400),
+            },
             processed_keyword: None,
             move_to: None,
             poll_interval: Duration::from_secs(60),
@@ -1715,9 +1730,27 @@ fn validate_inbox(cx: &mut Ctx<'_>, i: raw::RawInbox, line: usize) -> InboxConfi
             format!("{k:?} is not an IMAP keyword (no spaces or brackets)"),
         );
     }
+    if i.people_per_message == Some(0) {
+        cx.problem(
+            Some(line),
+            "inbox.people_per_message",
+            "must be at least 1 (a message naming one person with an address would go to review)",
+        );
+    }
+    let mail_per_organisation = match i.mail_per_organisation.as_deref().map(units::parse_rate) {
+        None => d.mail_per_organisation,
+        Some(Ok(rate)) => rate,
+        Some(Err(e)) => {
+            cx.problem(Some(line), "inbox.mail_per_organisation", e);
+            d.mail_per_organisation
+        }
+    };
     InboxConfig {
         folder: i.folder.unwrap_or(d.folder),
         trusted_authserv_ids: i.trusted_authserv_ids.unwrap_or_default(),
+        trust_exchange_online: i.trust_exchange_online.unwrap_or(d.trust_exchange_online),
+        people_per_message: i.people_per_message.unwrap_or(d.people_per_message),
+        mail_per_organisation,
         processed_keyword: i.processed_keyword,
         move_to: i.move_to,
         poll_interval,

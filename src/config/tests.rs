@@ -274,3 +274,48 @@ fn retry_backoff_doubles_up_to_its_maximum() {
     let waits: Vec<u64> = (1..=6).map(|n| policy.backoff(n).as_secs()).collect();
     assert_eq!(waits, [30, 60, 120, 240, 300, 300]);
 }
+
+#[test]
+fn the_inbox_s_trust_and_limits_are_read_and_each_mistake_named() {
+    let config = ogp5();
+    assert_eq!(config.inbox.trusted_authserv_ids, ["mx.kdd.dep.no"]);
+    assert!(!config.inbox.trust_exchange_online);
+    assert_eq!(config.inbox.people_per_message, 20);
+    assert_eq!(
+        config.inbox.mail_per_organisation,
+        Rate::Limited {
+            count: 50,
+            per: Duration::from_secs(86_400)
+        }
+    );
+    // The same when the lines are left out: those are the defaults.
+    let bare = edited(|s| {
+        s.lines()
+            .filter(|l| !l.starts_with("people_per_message") && !l.starts_with("mail_per_organisation"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(bare.inbox.people_per_message, config.inbox.people_per_message);
+    assert_eq!(
+        bare.inbox.mail_per_organisation,
+        config.inbox.mail_per_organisation
+    );
+    let config = edited(|s| {
+        s.replace("# trust_exchange_online", "trust_exchange_online")
+            .replace("people_per_message = 20", "people_per_message = 5")
+            .replace("\"50/day\"", "\"unlimited\"")
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(config.inbox.trust_exchange_online);
+    assert_eq!(config.inbox.people_per_message, 5);
+    assert_eq!(config.inbox.mail_per_organisation, Rate::Unlimited);
+    let keys: Vec<String> = problems(edited(|s| {
+        s.replace("people_per_message = 20", "people_per_message = 0")
+            .replace("\"50/day\"", "\"lots\"")
+    }))
+    .into_iter()
+    .map(|p| p.key)
+    .collect();
+    assert_eq!(keys, ["inbox.people_per_message", "inbox.mail_per_organisation"]);
+}

@@ -5,8 +5,12 @@
 //! The rules that protect the register:
 //! - only a sender whose address or domain belongs to an organisation changes that organisation
 //!   (look-alike domains never match: domains compare by whole labels);
-//! - a trusted server's `Authentication-Results` with dmarc=fail (or dkim/spf=fail without dmarc)
-//!   sends the change to review;
+//! - when servers are trusted, a change needs their word that the From address is genuine
+//!   ([`authority`]); a fail, or no trusted word at all, sends it to review;
+//! - a contact person outside the organisation's own domains goes to review; a message that
+//!   creates an NGO registers only people at the NGO's domain; a message naming more people with
+//!   an address than `[inbox] people_per_message` goes to review whole;
+//! - a delivery report counts only when it returns our message to the address that failed;
 //! - automatic replies, reports and notices never change registrations or contacts;
 //! - a calendar answer changes only the answering person's place, and only when they are of the
 //!   organisation or were invited on its behalf (a delegate); counter-proposals go to review;
@@ -15,6 +19,7 @@
 //! - doubts, questions and anything unattributable go to review, with what would have been done.
 
 pub mod attendance;
+pub mod authority;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -23,6 +28,7 @@ use crate::config::{Config, Lang, OrgKind, PUBLIC_MAIL_DOMAINS};
 use crate::understand::bounce::ReportKind;
 use crate::understand::extract::Attendee;
 use crate::understand::{Class, TokenSource, Understood};
+use authority::Authenticity;
 
 /// An organisation as decisions need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,45 +200,6 @@ pub fn domain_matches(domain: &str, owned: &str) -> bool {
     !o.is_empty() && (d == o || d.ends_with(&format!(".{o}")))
 }
 
-/// Whether a trusted server says the message is not from who it claims.
-fn authentication_fails(understood: &Understood, config: &Config) -> Option<String> {
-    let trusted: Vec<&AuthResultRef> = understood
-        .auth
-        .iter()
-        .filter(|a| {
-            config
-                .inbox
-                .trusted_authserv_ids
-                .iter()
-                .any(|t| t.eq_ignore_ascii_case(&a.server))
-        })
-        .collect();
-    if trusted.is_empty() {
-        return None;
-    }
-    let result = |method: &str| {
-        trusted
-            .iter()
-            .find(|a| a.method == method)
-            .map(|a| a.result.as_str())
-    };
-    match result("dmarc") {
-        Some("fail") => Some("the receiving server says dmarc=fail".into()),
-        Some(_) => None,
-        None => {
-            if result("dkim") == Some("fail") {
-                Some("the receiving server says dkim=fail (no dmarc result)".into())
-            } else if matches!(result("spf"), Some("fail")) {
-                Some("the receiving server says spf=fail (no dmarc result)".into())
-            } else {
-                None
-            }
-        }
-    }
-}
-
-type AuthResultRef = crate::understand::AuthResult;
-
 /// The moment a message counts as sent: its Date, unless that is later than when it arrived.
 fn answered_at(understood: &Understood, received: DateTime<Utc>) -> DateTime<Utc> {
     match understood.date {
@@ -277,6 +244,7 @@ pub fn decide(
         .org_by_address(&sender_address)
         .or_else(|| dir.org_by_domain(&domain_of(&sender_address)));
     let (ref_org, sent) = referenced_org(understood, dir);
+    let authenticity = authority::of(understood, &config.inbox);
     let ignored = |summary: String| Decision {
         org: None,
         outcome: Outcome::Ignored,
@@ -296,75 +264,7 @@ pub fn decide(
         },
         Class::Own => ignored("our own message".into()),
         Class::Notice { what } => ignored(format!("a notice: {what}")),
-        Class::Bounce(report) => {
-            if report.kind != ReportKind::Failure {
-                return Decision {
-                    org: ref_org.map(|o| o.id),
-                    outcome: Outcome::Recorded,
-                    actions: Vec::new(),
-                    summary: format!("a delivery notice ({:?}), nothing failed for good", report.kind)
-                        .to_lowercase(),
-                };
-            }
-            let mut actions = Vec::new();
-            for failed in &report.recipients {
-                let ours = report
-                    .original_message_id
-                    .as_deref()
-                    .and_then(|id| dir.sent(id))
-                    .filter(|s| {
-                        s.recipients
-                            .iter()
-                            .any(|r| r.eq_ignore_ascii_case(&failed.address))
-                            || report.recipients.len() == 1
-                    })
-                    .or_else(|| dir.sent_to(&failed.address))
-                    .or_else(|| {
-                        sent.clone().filter(|s| {
-                            s.recipients
-                                .iter()
-                                .any(|r| r.eq_ignore_ascii_case(&failed.address))
-                        })
-                    });
-                let org = ours
-                    .as_ref()
-                    .and_then(|s| s.org_id.clone())
-                    .or_else(|| dir.org_by_address(&failed.address).map(|o| o.id))
-                    .or_else(|| ref_org.as_ref().map(|o| o.id.clone()));
-                if ours.is_none() && org.is_none() {
-                    continue;
-                }
-                actions.push(Action::Bounce {
-                    org,
-                    sent_message_id: ours.map(|s| s.message_id),
-                    recipient: failed.address.clone(),
-                    status: failed.status.clone(),
-                    hard: failed.hard,
-                    diagnostic: failed.diagnostic.clone(),
-                });
-            }
-            if actions.is_empty() {
-                return ignored("a delivery report about mail that is not ours".into());
-            }
-            let org = actions.iter().find_map(|a| match a {
-                Action::Bounce { org, .. } => org.clone(),
-                _ => None,
-            });
-            Decision {
-                summary: format!(
-                    "bounce: {}",
-                    report
-                        .recipients
-                        .iter()
-                        .map(|r| format!("{} {}", r.address, r.status.clone().unwrap_or_default()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                org,
-                outcome: Outcome::Recorded,
-                actions,
-            }
-        }
+        Class::Bounce(report) => bounce(report, dir, ref_org, sent),
         Class::AutoReply(auto) => {
             let org = sender_org.clone().or(ref_org.clone());
             let Some(org) = org else {
@@ -385,18 +285,43 @@ pub fn decide(
                 ),
             }
         }
-        Class::Calendar(cal) => calendar(cal, understood, config, dir, sender_org, ref_org, received),
+        Class::Calendar(cal) => calendar(
+            cal,
+            understood,
+            config,
+            dir,
+            (sender_org, ref_org),
+            &authenticity,
+            received,
+        ),
         Class::Reply { split, facts } => {
             let to_poll = poll_open(config, dir)
                 && (sent.as_ref().is_some_and(|s| {
                     s.kind == crate::poll::KIND || s.kind == "reminder" && is_poll_event(config, s)
                 }) || subject_names_poll(&understood.subject, config));
             match to_poll
-                .then(|| poll_reply(understood, &split.body, config, dir, sender_org.clone()))
+                .then(|| {
+                    poll_reply(
+                        understood,
+                        &split.body,
+                        config,
+                        dir,
+                        sender_org.clone(),
+                        &authenticity,
+                    )
+                })
                 .flatten()
             {
                 Some(decision) => decision,
-                None => reply(understood, facts, config, sender_org, ref_org, received),
+                None => reply(
+                    understood,
+                    facts,
+                    config,
+                    dir,
+                    (sender_org, ref_org),
+                    &authenticity,
+                    received,
+                ),
             }
         }
     }
@@ -434,8 +359,8 @@ fn calendar(
     understood: &Understood,
     config: &Config,
     dir: &dyn Directory,
-    sender_org: Option<OrgInfo>,
-    ref_org: Option<OrgInfo>,
+    (sender_org, ref_org): (Option<OrgInfo>, Option<OrgInfo>),
+    authenticity: &Authenticity,
     received: DateTime<Utc>,
 ) -> Decision {
     let event = match &cal.uid {
@@ -535,8 +460,8 @@ fn calendar(
         delegate,
         late: is_late(config, &event, answered_at(understood, received)),
     };
-    if let Some(failure) = authentication_fails(understood, config) {
-        return review(Some(org.id), failure, vec![action]);
+    if let Some(doubt) = authenticity.doubt() {
+        return review(Some(org.id), doubt.to_string(), vec![action]);
     }
     Decision {
         org: Some(org.id),
@@ -592,6 +517,7 @@ fn poll_reply(
     config: &Config,
     dir: &dyn Directory,
     sender_org: Option<OrgInfo>,
+    authenticity: &Authenticity,
 ) -> Option<Decision> {
     let (event, slots) = crate::poll::candidates(config)?;
     let tz = config.process.timezone;
@@ -627,8 +553,8 @@ fn poll_reply(
             vec![action],
         ));
     };
-    if let Some(failure) = authentication_fails(understood, config) {
-        return Some(review(Some(org.id), failure, vec![action]));
+    if let Some(doubt) = authenticity.doubt() {
+        return Some(review(Some(org.id), doubt.to_string(), vec![action]));
     }
     let lines = confirmation_lines(std::slice::from_ref(&action), config, understood.lang);
     let summary = lines.join("; ");
@@ -698,8 +624,9 @@ fn reply(
     understood: &Understood,
     facts: &crate::understand::Facts,
     config: &Config,
-    sender_org: Option<OrgInfo>,
-    ref_org: Option<OrgInfo>,
+    dir: &dyn Directory,
+    (sender_org, ref_org): (Option<OrgInfo>, Option<OrgInfo>),
+    authenticity: &Authenticity,
     received: DateTime<Utc>,
 ) -> Decision {
     let sender = understood.from.clone().unwrap_or_default();
@@ -766,23 +693,69 @@ fn reply(
             summary: "nothing to record".into(),
         };
     };
-    if let Some(create) = created {
+    // Whether an address is the organisation's own: its official address or one at its domains;
+    // for an organisation this message creates, the sender's domain (or, on webmail, the
+    // sender's address alone).
+    let own = |address: &str| -> bool {
+        let address = address.to_ascii_lowercase();
+        if address == org.address.to_ascii_lowercase() {
+            return true;
+        }
+        match &created {
+            Some(Action::CreateNgo { domains, .. }) => {
+                domains.iter().any(|d| domain_matches(&domain_of(&address), d))
+            }
+            _ => dir
+                .org_by_domain(&domain_of(&address))
+                .is_some_and(|o| o.id == org.id),
+        }
+    };
+    if let Some(create) = created.clone() {
         actions.push(create);
     }
+    // People at other domains than its own are for a person to look at when the message creates
+    // the organisation: anyone can write in as an NGO, and each address registered gets mail.
+    let mut elsewhere: Vec<Action> = Vec::new();
     for answer in &facts.answers {
+        let (attendees, others): (Vec<Attendee>, Vec<Attendee>) = if created.is_some() {
+            answer
+                .attendees
+                .iter()
+                .cloned()
+                .partition(|a| a.email.as_deref().is_none_or(&own))
+        } else {
+            (answer.attendees.clone(), Vec::new())
+        };
+        let late = is_late(config, &answer.event, at);
         actions.push(Action::SetRegistration {
             org: org.id.clone(),
             event: answer.event.clone(),
             status: answer.intent.as_str().into(),
-            attendees: answer.attendees.clone(),
+            attendees,
             count: answer.count,
-            late: is_late(config, &answer.event, at),
+            late,
             replace: facts.correction,
         });
+        if !others.is_empty() {
+            elsewhere.push(Action::SetRegistration {
+                org: org.id.clone(),
+                event: answer.event.clone(),
+                status: answer.intent.as_str().into(),
+                attendees: others,
+                count: None,
+                late,
+                replace: false,
+            });
+        }
     }
     if let Some(c) = &facts.contact {
         if c.name.is_none() && c.email.is_none() {
             doubts.push("a contact person without name or e-mail address".into());
+        }
+        if let Some(email) = c.email.as_deref().filter(|e| !own(e)) {
+            doubts.push(format!(
+                "the contact person's address {email} is outside the organisation's own domains"
+            ));
         }
         actions.push(Action::SetContact {
             org: org.id.clone(),
@@ -791,8 +764,15 @@ fn reply(
             phone: c.phone.clone(),
         });
     }
-    if let Some(failure) = authentication_fails(understood, config) {
-        doubts.push(failure);
+    let named = addresses_named(facts);
+    if named > config.inbox.people_per_message {
+        doubts.push(format!(
+            "it names {named} people with an address, more than the {} one message may register ([inbox] people_per_message)",
+            config.inbox.people_per_message
+        ));
+    }
+    if let Some(doubt) = authenticity.doubt() {
+        doubts.push(doubt.to_string());
     }
     if actions.is_empty() {
         if !facts.questions.is_empty() {
@@ -810,10 +790,29 @@ fn reply(
         };
     }
     if !doubts.is_empty() {
+        actions.extend(elsewhere);
         return review(Some(org.id), doubts.join("; "), actions);
     }
     let lines = confirmation_lines(&actions, config, understood.lang);
     let summary = lines.join("; ");
+    if !elsewhere.is_empty() {
+        let people: Vec<String> = elsewhere
+            .iter()
+            .flat_map(|a| match a {
+                Action::SetRegistration { attendees, .. } => attendees.clone(),
+                _ => Vec::new(),
+            })
+            .filter_map(|a| a.email)
+            .collect();
+        actions.push(Action::Review {
+            org: Some(org.id.clone()),
+            reason: format!(
+                "people at other domains than the new organisation's own, not registered until a person agrees: {}",
+                people.join(", ")
+            ),
+            proposal: elsewhere,
+        });
+    }
     if !facts.questions.is_empty() {
         actions.push(Action::Review {
             org: Some(org.id.clone()),
@@ -834,6 +833,128 @@ fn reply(
         outcome: Outcome::Applied,
         actions,
         summary,
+    }
+}
+
+/// How many different addresses a reply names as attendees.
+fn addresses_named(facts: &crate::understand::Facts) -> usize {
+    let mut seen: Vec<String> = facts
+        .answers
+        .iter()
+        .flat_map(|a| a.attendees.iter())
+        .filter_map(|a| a.email.as_deref())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    seen.sort();
+    seen.dedup();
+    seen.len()
+}
+
+/// What a delivery report changes. A bounce counts only when it names a message samskap sent to
+/// the address that failed (the returned headers carry its Message-ID, which nobody outside can
+/// guess): the organisation's token is printed in the part for forwarding, so anyone can write a
+/// report that carries it. Any other report about this process's addresses goes to a person.
+fn bounce(
+    report: &crate::understand::bounce::Bounce,
+    dir: &dyn Directory,
+    ref_org: Option<OrgInfo>,
+    sent: Option<SentInfo>,
+) -> Decision {
+    if report.kind != ReportKind::Failure {
+        return Decision {
+            org: ref_org.map(|o| o.id),
+            outcome: Outcome::Recorded,
+            actions: Vec::new(),
+            summary: format!("a delivery notice ({:?}), nothing failed for good", report.kind).to_lowercase(),
+        };
+    }
+    let returned = report.original_message_id.as_deref().and_then(|id| dir.sent(id));
+    let mut proven = Vec::new();
+    let mut unproven = Vec::new();
+    for failed in &report.recipients {
+        let to_them = |s: &SentInfo| {
+            s.recipients
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(&failed.address))
+        };
+        let action = |ours: Option<&SentInfo>, org: Option<String>| Action::Bounce {
+            org,
+            sent_message_id: ours.map(|s| s.message_id.clone()),
+            recipient: failed.address.clone(),
+            status: failed.status.clone(),
+            hard: failed.hard,
+            diagnostic: failed.diagnostic.clone(),
+        };
+        if let Some(ours) = returned.as_ref().filter(|s| to_them(s)) {
+            proven.push(action(Some(ours), ours.org_id.clone()));
+            continue;
+        }
+        // What the report would have been taken for before: kept as the review item's proposal.
+        let guessed = returned
+            .clone()
+            .or_else(|| dir.sent_to(&failed.address))
+            .or_else(|| sent.clone().filter(to_them));
+        let org = guessed
+            .as_ref()
+            .and_then(|s| s.org_id.clone())
+            .or_else(|| dir.org_by_address(&failed.address).map(|o| o.id))
+            .or_else(|| ref_org.as_ref().map(|o| o.id.clone()));
+        if guessed.is_some() || org.is_some() {
+            unproven.push(action(guessed.as_ref().filter(|s| to_them(s)), org));
+        }
+    }
+    if proven.is_empty() && unproven.is_empty() {
+        return Decision {
+            org: None,
+            outcome: Outcome::Ignored,
+            actions: Vec::new(),
+            summary: "a delivery report about mail that is not ours".into(),
+        };
+    }
+    let org_of = |actions: &[Action]| {
+        actions.iter().find_map(|a| match a {
+            Action::Bounce { org, .. } => org.clone(),
+            _ => None,
+        })
+    };
+    let org = org_of(&proven).or_else(|| org_of(&unproven));
+    let addresses = |actions: &[Action]| -> String {
+        actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Bounce {
+                    recipient, status, ..
+                } => Some(format!("{recipient} {}", status.clone().unwrap_or_default())),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut summary = format!("bounce: {}", addresses(&proven));
+    let review_item = (!unproven.is_empty()).then(|| Action::Review {
+        org: org_of(&unproven),
+        reason: format!(
+            "a delivery report about {} that names no message samskap sent to that address (no Message-ID of ours for it among the returned headers): it may be forged, the organisation's token being known to everyone the invitation was forwarded to",
+            addresses(&unproven).trim()
+        ),
+        proposal: unproven.clone(),
+    });
+    let outcome = if proven.is_empty() {
+        summary = format!(
+            "to review: a delivery report about {} that names no message of ours",
+            addresses(&unproven).trim()
+        );
+        Outcome::Review
+    } else {
+        Outcome::Recorded
+    };
+    let mut actions = proven;
+    actions.extend(review_item);
+    Decision {
+        summary: summary.trim().to_string(),
+        org,
+        outcome,
+        actions,
     }
 }
 

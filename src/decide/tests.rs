@@ -30,6 +30,8 @@ struct Dir {
     orgs: Vec<(OrgInfo, Vec<&'static str>, &'static str)>,
     /// (address, organisation) of people we sent a calendar invitation to.
     invited: Vec<(&'static str, &'static str)>,
+    /// Our messages, by Message-ID.
+    sent: Vec<SentInfo>,
     poll_closed: bool,
 }
 
@@ -52,8 +54,9 @@ impl Directory for Dir {
             .find(|(_, d, _)| d.iter().any(|d| domain_matches(domain, d)))
             .map(|(o, _, _)| o.clone())
     }
-    fn sent(&self, _: &str) -> Option<SentInfo> {
-        None
+    fn sent(&self, message_id: &str) -> Option<SentInfo> {
+        let id = message_id.trim_matches(|c| c == '<' || c == '>');
+        self.sent.iter().find(|s| s.message_id == id).cloned()
     }
     fn sent_to(&self, address: &str) -> Option<SentInfo> {
         self.invited
@@ -80,17 +83,36 @@ impl Directory for Dir {
 
 fn dir() -> Dir {
     Dir {
-        orgs: vec![(
-            OrgInfo {
-                id: "aid".into(),
-                kind: OrgKind::Ministry,
-                name: "Arbeids- og inkluderingsdepartementet".into(),
-                address: "postmottak@aid.dep.no".into(),
-            },
-            vec!["aid.dep.no"],
-            "bkt5uas4",
-        )],
+        orgs: vec![
+            (
+                OrgInfo {
+                    id: "aid".into(),
+                    kind: OrgKind::Ministry,
+                    name: "Arbeids- og inkluderingsdepartementet".into(),
+                    address: "postmottak@aid.dep.no".into(),
+                },
+                vec!["aid.dep.no"],
+                "bkt5uas4",
+            ),
+            (
+                OrgInfo {
+                    id: "fin".into(),
+                    kind: OrgKind::Ministry,
+                    name: "Finansdepartementet".into(),
+                    address: "postmottak@fin.dep.no".into(),
+                },
+                vec!["fin.dep.no"],
+                "fjn4tokn",
+            ),
+        ],
         invited: vec![("ola@nav.no", "aid")],
+        sent: vec![SentInfo {
+            message_id: "ogp5.invitation.aid.kickoff.r1.4aq5fkorb7@kdd.dep.no".into(),
+            org_id: Some("aid".into()),
+            event_id: Some("kickoff".into()),
+            kind: "invitation".into(),
+            recipients: vec!["postmottak@aid.dep.no".into()],
+        }],
         poll_closed: false,
     }
 }
@@ -98,6 +120,54 @@ fn dir() -> Dir {
 fn config() -> Config {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/ogp5.toml");
     Config::load(&path).unwrap()
+}
+
+/// The ogp5 config with its `[inbox]` trust line replaced by `trust` (TOML lines).
+fn config_trusting(trust: &str) -> Config {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/ogp5.toml");
+    let source = std::fs::read_to_string(&path).unwrap();
+    let line = source
+        .lines()
+        .find(|l| l.starts_with("trusted_authserv_ids"))
+        .unwrap()
+        .to_string();
+    Config::from_source(&path, &source.replace(&line, trust)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Decides a whole raw message under `config`.
+fn decide_raw_with(config: &Config, raw: &str) -> Decision {
+    let understood = understand::understand(raw.as_bytes(), &understand::Context::from_config(config));
+    decide(
+        &understood,
+        config,
+        &dir(),
+        "2022-06-16T09:00:00Z".parse().unwrap(),
+    )
+}
+
+/// A message to FIN's plus-address from `from` with `headers` above it, saying `body`.
+fn to_fin(from: &str, headers: &str, body: &str) -> String {
+    format!(
+        "{headers}From: {from}\r\nTo: tom-arne.nygaard+ogp5-fjn4tokn@kdd.dep.no\r\nSubject: SV: Invitasjon [OGP5:fjn4tokn]\r\nMessage-ID: <f@x>\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\n\r\n{body}"
+    )
+}
+
+/// Whether the decision changes anything itself (beyond setting aside and confirming).
+fn changes_anything(d: &Decision) -> bool {
+    d.actions
+        .iter()
+        .any(|a| !matches!(a, Action::Review { .. } | Action::Confirm { .. }))
+}
+
+fn reasons(d: &Decision) -> String {
+    d.actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Review { reason, .. } => Some(reason.clone()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 fn decide_text(from: &str, headers: &str, body: &str) -> Decision {
@@ -114,6 +184,15 @@ fn decide_text(from: &str, headers: &str, body: &str) -> Decision {
     )
 }
 
+/// The header KDD's MX writes on a message from `from` ("Name <address>") that passed its
+/// checks, as it does on every message that reaches the coordinator's mailbox.
+fn passed(from: &str) -> String {
+    let domain = domain_of(from.trim_end_matches('>'));
+    format!(
+        "Authentication-Results: mx.kdd.dep.no; dkim=pass header.d={domain}; spf=pass smtp.mailfrom={domain}; dmarc=pass header.from={domain}\r\n"
+    )
+}
+
 fn contact_of(decision: &Decision) -> Option<&str> {
     decision.actions.iter().find_map(|a| match a {
         Action::SetContact { org, .. } => Some(org.as_str()),
@@ -123,9 +202,10 @@ fn contact_of(decision: &Decision) -> Option<&str> {
 
 #[test]
 fn the_ministry_itself_changes_its_contact_person() {
+    let from = "Lise Berg <lise.berg@aid.dep.no>";
     let d = decide_text(
-        "Lise Berg <lise.berg@aid.dep.no>",
-        "",
+        from,
+        &passed(from),
         "Kontaktperson for AID er Lise Berg, lise.berg@aid.dep.no, 917 23 456.",
     );
     assert_eq!(d.outcome, Outcome::Applied);
@@ -134,11 +214,9 @@ fn the_ministry_itself_changes_its_contact_person() {
 
 #[test]
 fn a_subdomain_of_the_ministry_speaks_for_it() {
-    let d = decide_text(
-        "Lise Berg <lise.berg@post.aid.dep.no>",
-        "",
-        "Kontaktperson er Lise Berg, 917 23 456.",
-    );
+    let from = "Lise Berg <lise.berg@post.aid.dep.no>";
+    let d = decide_text(from, &passed(from), "Kontaktperson er Lise Berg, 917 23 456.");
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
     assert_eq!(contact_of(&d), Some("aid"));
 }
 
@@ -149,7 +227,11 @@ fn someone_outside_the_ministry_never_changes_its_contact_person() {
         "Lise <lise.berg@gmail.com>",
         "Lise <lise@aid.dep.no.example.com>",
     ] {
-        let d = decide_text(from, "", "Ny kontaktperson for AID er Lise Berg, 917 23 456.");
+        let d = decide_text(
+            from,
+            &passed(from),
+            "Ny kontaktperson for AID er Lise Berg, 917 23 456.",
+        );
         assert_eq!(d.outcome, Outcome::Review, "{from}");
         assert!(
             d.actions.iter().all(|a| matches!(a, Action::Review { .. })),
@@ -166,13 +248,6 @@ fn a_trusted_server_s_dmarc_fail_sends_the_change_to_review() {
         "Kontaktperson er Lise Berg, 917 23 456.",
     );
     assert_eq!(d.outcome, Outcome::Review);
-    // An untrusted server's verdict is not ours to act on.
-    let d = decide_text(
-        "Lise Berg <lise.berg@aid.dep.no>",
-        "Authentication-Results: mx.example.org; dmarc=fail header.from=aid.dep.no\r\n",
-        "Kontaktperson er Lise Berg, 917 23 456.",
-    );
-    assert_eq!(d.outcome, Outcome::Applied);
     // Without dmarc, a failed dkim or spf counts.
     let d = decide_text(
         "Lise Berg <lise.berg@aid.dep.no>",
@@ -184,11 +259,8 @@ fn a_trusted_server_s_dmarc_fail_sends_the_change_to_review() {
 
 #[test]
 fn an_outside_registration_with_a_ministry_token_creates_a_referred_ngo() {
-    let d = decide_text(
-        "Ingrid Sol <ingrid@reddbarna.no>",
-        "",
-        "Vi kommer gjerne, to personer.",
-    );
+    let from = "Ingrid Sol <ingrid@reddbarna.no>";
+    let d = decide_text(from, &passed(from), "Vi kommer gjerne, to personer.");
     assert_eq!(d.outcome, Outcome::Applied);
     let created = d.actions.iter().find_map(|a| match a {
         Action::CreateNgo { id, referred_by, .. } => Some((id.clone(), referred_by.clone())),
@@ -199,9 +271,10 @@ fn an_outside_registration_with_a_ministry_token_creates_a_referred_ngo() {
 
 #[test]
 fn an_out_of_office_changes_nothing() {
+    let from = "Lise Berg <lise.berg@aid.dep.no>";
     let d = decide_text(
-        "Lise Berg <lise.berg@aid.dep.no>",
-        "Auto-Submitted: auto-replied\r\n",
+        from,
+        &format!("{}Auto-Submitted: auto-replied\r\n", passed(from)),
         "Jeg er på ferie. Kontaktperson i mitt fravær er Mona Vik, 917 00 000.",
     );
     assert_eq!(d.outcome, Outcome::Recorded);
@@ -215,7 +288,8 @@ fn an_out_of_office_changes_nothing() {
 fn decide_calendar(from: &str, subject: &str, ics: Option<&str>) -> Decision {
     let config = config();
     let head = format!(
-        "From: {from}\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: {subject}\r\nMessage-ID: <c@x>\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\nMIME-Version: 1.0\r\n"
+        "{}From: {from}\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: {subject}\r\nMessage-ID: <c@x>\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\nMIME-Version: 1.0\r\n",
+        passed(from)
     );
     let raw = match ics {
         Some(ics) => {
@@ -377,7 +451,7 @@ fn poll_answer_of(decision: &Decision) -> Option<(Vec<usize>, Vec<usize>)> {
 #[test]
 fn a_poll_answer_whose_client_dropped_in_reply_to_is_known_by_its_subject() {
     let config = config();
-    let raw = "From: Lise Berg <lise.berg@aid.dep.no>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: SV: Hvilken dato passer for Oppfølgingsmøte: forslagene konkretiseres? [OGP5:bkt5uas4]\r\nMessage-ID: <p@x>\r\nDate: Tue, 28 Jun 2022 10:00:00 +0200\r\n\r\nHei, 1 og 3 passer for AID.\r\n";
+    let raw = "Authentication-Results: mx.kdd.dep.no; dmarc=pass header.from=aid.dep.no\r\nFrom: Lise Berg <lise.berg@aid.dep.no>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: SV: Hvilken dato passer for Oppfølgingsmøte: forslagene konkretiseres? [OGP5:bkt5uas4]\r\nMessage-ID: <p@x>\r\nDate: Tue, 28 Jun 2022 10:00:00 +0200\r\n\r\nHei, 1 og 3 passer for AID.\r\n";
     let understood = understand::understand(raw.as_bytes(), &understand::Context::from_config(&config));
     let at = "2022-06-28T09:00:00Z".parse().unwrap();
     let d = decide(&understood, &config, &dir(), at);
@@ -390,4 +464,343 @@ fn a_poll_answer_whose_client_dropped_in_reply_to_is_known_by_its_subject() {
     };
     let d = decide(&understood, &config, &closed, at);
     assert_eq!(poll_answer_of(&d), None, "{d:?}");
+}
+
+const MALLORY: &str = "Ny kontaktperson for FIN er Mallory Hansen, mallory@evil.example, 400 00 000.";
+
+#[test]
+fn a_ministry_s_from_with_no_authentication_results_changes_nothing_when_servers_are_trusted() {
+    let d = decide_raw_with(
+        &config(),
+        &to_fin("Lise Berg <lise.berg@fin.dep.no>", "", MALLORY),
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    assert!(
+        reasons(&d).contains("no Authentication-Results from a trusted server"),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn a_pass_written_by_a_server_that_is_not_trusted_is_no_authentication() {
+    let d = decide_raw_with(
+        &config(),
+        &to_fin(
+            "Lise Berg <lise.berg@fin.dep.no>",
+            "Authentication-Results: mx.evil.example; dkim=pass header.d=fin.dep.no; dmarc=pass header.from=fin.dep.no\r\n",
+            "Kontaktperson for FIN er Lise Berg, lise.berg@fin.dep.no.",
+        ),
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    assert!(reasons(&d).contains("not trusted (mx.evil.example)"), "{d:?}");
+}
+
+#[test]
+fn a_contact_person_outside_the_organisation_s_domains_goes_to_review() {
+    let from = "Lise Berg <lise.berg@fin.dep.no>";
+    let d = decide_raw_with(&config(), &to_fin(from, &passed(from), MALLORY));
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    assert!(
+        reasons(&d).contains("mallory@evil.example is outside the organisation's own domains"),
+        "{d:?}"
+    );
+    // At its own domain, the same message is the ministry's to make.
+    let d = decide_raw_with(
+        &config(),
+        &to_fin(
+            from,
+            &passed(from),
+            "Ny kontaktperson for FIN er Lise Berg, lise.berg@fin.dep.no.",
+        ),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+}
+
+#[test]
+fn without_trusted_servers_the_from_header_alone_decides() {
+    let config = config_trusting("");
+    assert!(!authority::configured(&config.inbox));
+    let d = decide_raw_with(
+        &config,
+        &to_fin(
+            "Lise Berg <lise.berg@fin.dep.no>",
+            "",
+            "Ny kontaktperson for FIN er Lise Berg, lise.berg@fin.dep.no.",
+        ),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+}
+
+#[test]
+fn where_the_domain_publishes_no_dmarc_an_aligned_dkim_or_spf_pass_counts() {
+    let from = "Lise Berg <lise.berg@fin.dep.no>";
+    let body = "Kontaktperson for FIN er Lise Berg, lise.berg@fin.dep.no.";
+    for (header, applied) in [
+        (
+            "mx.kdd.dep.no; dkim=pass header.d=fin.dep.no; dmarc=none header.from=fin.dep.no",
+            true,
+        ),
+        (
+            "mx.kdd.dep.no; spf=pass smtp.mailfrom=bounce@post.fin.dep.no; dmarc=none",
+            true,
+        ),
+        (
+            "mx.kdd.dep.no; dkim=pass header.d=evil.example; dmarc=none header.from=fin.dep.no",
+            false,
+        ),
+        (
+            "mx.kdd.dep.no; spf=pass smtp.mailfrom=evil.example; dmarc=none",
+            false,
+        ),
+        (
+            "mx.kdd.dep.no; spf=softfail smtp.mailfrom=fin.dep.no; dkim=none",
+            false,
+        ),
+        ("mx.kdd.dep.no; dmarc=temperror header.from=fin.dep.no", false),
+        // A pass about another From than this message's is no pass for it.
+        ("mx.kdd.dep.no; dmarc=pass header.from=evil.example", false),
+    ] {
+        let d = decide_raw_with(
+            &config(),
+            &to_fin(from, &format!("Authentication-Results: {header}\r\n"), body),
+        );
+        let want = if applied {
+            Outcome::Applied
+        } else {
+            Outcome::Review
+        };
+        assert_eq!(d.outcome, want, "{header}: {d:?}");
+    }
+}
+
+/// Exchange Online's headers on arrival. The `Authentication-Results` values the tests pass are
+/// the shapes Microsoft's documentation gives: "Email authentication in cloud organizations"
+/// (learn.microsoft.com/defender-office-365/email-authentication-about, section "Composite
+/// authentication", its four examples) and "Anti-spam message headers in cloud organizations"
+/// (learn.microsoft.com/defender-office-365/message-headers-eop-mdo, the syntax of each verdict
+/// and of compauth). Microsoft documents no whole header block, so the lines around it are in
+/// the order real messages in Exchange Online mailboxes show (host names and times made up): the
+/// tenant's internal hops on top, then the header, `Received-SPF`, and the frontend that took the
+/// message from the internet (`… by X.mail.protection.outlook.com … via Frontend Transport`).
+/// `sender_wrote` is what the sender put in its own header block, below all of that.
+fn from_exchange_online(auth: &str, sender_wrote: &str, from: &str, body: &str) -> String {
+    format!(
+        "Received: from AM6PR02CA0019.eurprd02.prod.outlook.com (2603:10a6:20b:6e::32) by\r\n DB8PR02MB5993.eurprd02.prod.outlook.com (2603:10a6:10:ee::21) with Microsoft SMTP\r\n Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id\r\n 15.20.4308.21; Thu, 16 Jun 2022 08:00:01 +0000\r\nReceived: from VE1EUR03FT020.eop-EUR03.prod.protection.outlook.com\r\n (2603:10a6:20b:6e:cafe::8f) by AM6PR02CA0019.outlook.office365.com\r\n (2603:10a6:20b:6e::32) with Microsoft SMTP Server (version=TLS1_2,\r\n cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.4308.21 via Frontend\r\n Transport; Thu, 16 Jun 2022 08:00:01 +0000\r\nAuthentication-Results: {auth}\r\nReceived-SPF: Pass (protection.outlook.com: domain of fin.dep.no designates\r\n 10.2.3.4 as permitted sender) receiver=protection.outlook.com;\r\n client-ip=10.2.3.4; helo=mx.fin.dep.no;\r\nReceived: from mx.fin.dep.no (10.2.3.4) by\r\n VE1EUR03FT020.mail.protection.outlook.com (10.152.18.242) with Microsoft SMTP\r\n Server id 15.20.4308.20 via Frontend Transport; Thu, 16 Jun 2022 08:00:00 +0000\r\n{sender_wrote}{}",
+        to_fin(from, "", body)
+    )
+}
+
+const EXCHANGE_PASS: &str = "spf=pass (sender IP is 10.2.3.4)\r\n smtp.mailfrom=fin.dep.no; kdd.dep.no; dkim=pass\r\n (signature was verified) header.d=fin.dep.no;kdd.dep.no; dmarc=pass\r\n action=none header.from=fin.dep.no;compauth=pass reason=100";
+
+#[test]
+fn exchange_online_s_own_header_on_arrival_counts_when_trusted() {
+    let from = "Lise Berg <lise.berg@fin.dep.no>";
+    let body = "Kontaktperson for FIN er Lise Berg, lise.berg@fin.dep.no.";
+    let raw = from_exchange_online(EXCHANGE_PASS, "", from, body);
+    let exchange = config_trusting("trust_exchange_online = true");
+    assert_eq!(decide_raw_with(&exchange, &raw).outcome, Outcome::Applied);
+    // Microsoft's example of a domain without DMARC whose DKIM signature aligns.
+    let bestguess = "spf=none (sender IP is 10.2.3.4)\r\n    smtp.mailfrom=fin.dep.no; contoso.com; dkim=pass\r\n    (signature was verified) header.d=outbound.fin.dep.no;\r\n    contoso.com; dmarc=bestguesspass action=none\r\n    header.from=fin.dep.no; compauth=pass reason=109";
+    let raw = from_exchange_online(bestguess, "", from, body);
+    assert_eq!(decide_raw_with(&exchange, &raw).outcome, Outcome::Applied);
+    // Not trusted unless asked: it names no server, so no authserv-id can name it.
+    let raw = from_exchange_online(EXCHANGE_PASS, "", from, body);
+    assert_eq!(decide_raw_with(&config(), &raw).outcome, Outcome::Review);
+}
+
+#[test]
+fn exchange_online_s_compauth_fail_is_a_fail() {
+    let from = "Lise Berg <lise.berg@fin.dep.no>";
+    let body = "Kontaktperson for FIN er Lise Berg, lise.berg@fin.dep.no.";
+    let exchange = config_trusting("trust_exchange_online = true");
+    // Microsoft's example of a signature by another domain than the From's.
+    let unaligned = "spf=none (sender IP is 192.168.1.8)\r\n  smtp.mailfrom=maliciousdomain.com; contoso.com; dkim=pass\r\n  (signature was verified) header.d=maliciousdomain.com;\r\n  contoso.com; dmarc=none action=none header.from=fin.dep.no;\r\n  compauth=fail reason=001";
+    let d = decide_raw_with(&exchange, &from_exchange_online(unaligned, "", from, body));
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(reasons(&d).contains("compauth=fail"), "{d:?}");
+    // compauth=fail outweighs a dmarc=pass in the same header.
+    let mixed = "spf=pass (sender IP is 10.2.3.4) smtp.mailfrom=fin.dep.no; dkim=pass (signature was verified) header.d=fin.dep.no;dmarc=pass action=none header.from=fin.dep.no;compauth=fail reason=000";
+    let d = decide_raw_with(&exchange, &from_exchange_online(mixed, "", from, body));
+    assert!(reasons(&d).contains("compauth=fail"), "{d:?}");
+}
+
+#[test]
+fn a_copy_of_exchange_online_s_header_written_by_the_sender_counts_for_nothing() {
+    let from = "Lise Berg <lise.berg@fin.dep.no>";
+    let exchange = config_trusting("trust_exchange_online = true");
+    let forged = format!("Authentication-Results: {EXCHANGE_PASS}\r\n");
+    // Exchange Online's own header says the truth; the sender's copy below its entry is ignored.
+    let fail = "spf=fail (sender IP is 198.51.100.7) smtp.mailfrom=fin.dep.no; dkim=none (message not signed) header.d=none;dmarc=fail action=oreject header.from=fin.dep.no;compauth=fail reason=000";
+    let d = decide_raw_with(&exchange, &from_exchange_online(fail, &forged, from, MALLORY));
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    // A sender's copy alone, below the entry hop, is not Exchange Online's header.
+    let raw = format!(
+        "Received: from mx.evil.example (198.51.100.7) by\r\n VE1EUR03FT020.mail.protection.outlook.com (10.152.18.242) with Microsoft SMTP\r\n Server id 15.20.4308.20 via Frontend Transport; Thu, 16 Jun 2022 08:00:00 +0000\r\n{forged}{}",
+        to_fin(from, "", MALLORY)
+    );
+    let d = decide_raw_with(&exchange, &raw);
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    // Nor is one in a message with no entry hop at all.
+    let d = decide_raw_with(&exchange, &format!("{forged}{}", to_fin(from, "", MALLORY)));
+    assert!(!changes_anything(&d), "{d:?}");
+}
+
+/// A registration for the kick-off from `from` (authenticated) naming `people` with addresses.
+fn registering(from: &str, people: &[String]) -> String {
+    let list: String = people.iter().map(|p| format!("- {p}\r\n")).collect();
+    format!(
+        "{}From: {from}\r\nTo: tom-arne.nygaard+ogp5-bkt5uas4@kdd.dep.no\r\nSubject: SV: Invitasjon [OGP5:bkt5uas4]\r\nMessage-ID: <r@x>\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\n\r\nVi melder på disse til samskapingsmøtet 23. juni:\r\n{list}\r\nMed vennlig hilsen\r\nAvsenderen\r\n",
+        passed(from)
+    )
+}
+
+fn registered(d: &Decision) -> Vec<String> {
+    d.actions
+        .iter()
+        .flat_map(|a| match a {
+            Action::SetRegistration { attendees, .. } => attendees.clone(),
+            _ => Vec::new(),
+        })
+        .filter_map(|a| a.email)
+        .collect()
+}
+
+#[test]
+fn an_ngo_that_writes_in_registers_only_its_own_people() {
+    let people = [
+        "Ingrid Sol <ingrid@reddbarna.no>".to_string(),
+        "Martin Lund <martin@post.reddbarna.no>".to_string(),
+        "Ola Fremmed <ola@elsewhere.example>".to_string(),
+    ];
+    let d = decide_raw_with(
+        &config(),
+        &registering("Ingrid Sol <ingrid@reddbarna.no>", &people),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(
+        registered(&d),
+        ["ingrid@reddbarna.no", "martin@post.reddbarna.no"]
+    );
+    let proposal = d.actions.iter().find_map(|a| match a {
+        Action::Review { proposal, reason, .. } if reason.contains("ola@elsewhere.example") => {
+            Some(proposal.clone())
+        }
+        _ => None,
+    });
+    let proposed = proposal.unwrap_or_else(|| panic!("no review for the stranger: {d:?}"));
+    assert_eq!(
+        registered(&Decision {
+            org: None,
+            outcome: Outcome::Review,
+            actions: proposed,
+            summary: String::new()
+        }),
+        ["ola@elsewhere.example"]
+    );
+}
+
+#[test]
+fn a_ministry_s_authenticated_message_may_name_people_elsewhere() {
+    let people = [
+        "Lise Berg <lise.berg@aid.dep.no>".to_string(),
+        "Ola Nordmann <ola@nav.no>".to_string(),
+    ];
+    let d = decide_raw_with(
+        &config(),
+        &registering("Lise Berg <lise.berg@aid.dep.no>", &people),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(registered(&d), ["lise.berg@aid.dep.no", "ola@nav.no"]);
+}
+
+#[test]
+fn a_message_naming_more_people_than_the_cap_goes_to_review_whole() {
+    let config = config();
+    assert_eq!(config.inbox.people_per_message, 20);
+    let people: Vec<String> = (0..21)
+        .map(|i| format!("Person {i} <person{i}@org{}.example>", i % 5))
+        .collect();
+    for from in ["Lise Berg <lise.berg@aid.dep.no>", "Eve <eve@stranger.example>"] {
+        let d = decide_raw_with(&config, &registering(from, &people));
+        assert_eq!(d.outcome, Outcome::Review, "{from}: {d:?}");
+        assert!(!changes_anything(&d), "{from}: {d:?}");
+        assert!(reasons(&d).contains("names 21 people"), "{from}: {d:?}");
+    }
+    // Twenty is allowed from the ministry itself.
+    let d = decide_raw_with(
+        &config,
+        &registering("Lise Berg <lise.berg@aid.dep.no>", &people[..20]),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(registered(&d).len(), 20);
+}
+
+/// A delivery report to AID's plus-address about `recipient`, returning the headers `returned`.
+fn report(recipient: &str, returned: &str) -> String {
+    format!(
+        "From: MAILER-DAEMON@mx.evil.example (Mail Delivery System)\r\nTo: tom-arne.nygaard+ogp5-bkt5uas4@kdd.dep.no\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn@x>\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.evil.example\r\n\r\nFinal-Recipient: rfc822; {recipient}\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 <{recipient}>: User unknown\r\n\r\n--B\r\nContent-Type: text/rfc822-headers\r\n\r\n{returned}\r\n--B--\r\n"
+    )
+}
+
+fn bounced(d: &Decision) -> Vec<(String, Option<String>)> {
+    d.actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Bounce {
+                recipient,
+                sent_message_id,
+                ..
+            } => Some((recipient.clone(), sent_message_id.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_delivery_report_that_names_no_message_of_ours_to_that_address_goes_to_review() {
+    for returned in [
+        // The token alone, as anyone the invitation was forwarded to knows it.
+        "Subject: Invitasjon [OGP5:bkt5uas4]".to_string(),
+        // A Message-ID we never used.
+        "Message-ID: <ogp5.invitation.aid.kickoff.r1.guessed@kdd.dep.no>".to_string(),
+    ] {
+        let d = decide_raw_with(&config(), &report("postmottak@aid.dep.no", &returned));
+        assert_eq!(d.outcome, Outcome::Review, "{returned}: {d:?}");
+        assert!(bounced(&d).is_empty(), "{returned}: {d:?}");
+        assert!(reasons(&d).contains("names no message samskap sent"), "{d:?}");
+    }
+    // Our message, but to someone else than the address said to have failed.
+    let d = decide_raw_with(
+        &config(),
+        &report(
+            "lise.berg@aid.dep.no",
+            "Message-ID: <ogp5.invitation.aid.kickoff.r1.4aq5fkorb7@kdd.dep.no>",
+        ),
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(bounced(&d).is_empty(), "{d:?}");
+}
+
+#[test]
+fn a_delivery_report_returning_our_message_to_that_address_counts() {
+    let d = decide_raw_with(
+        &config(),
+        &report(
+            "postmottak@aid.dep.no",
+            "Message-ID: <ogp5.invitation.aid.kickoff.r1.4aq5fkorb7@kdd.dep.no>",
+        ),
+    );
+    assert_eq!(d.outcome, Outcome::Recorded, "{d:?}");
+    assert_eq!(
+        bounced(&d),
+        [(
+            "postmottak@aid.dep.no".to_string(),
+            Some("ogp5.invitation.aid.kickoff.r1.4aq5fkorb7@kdd.dep.no".to_string())
+        )]
+    );
 }

@@ -104,6 +104,10 @@ pub fn record(
                 info!(to, message_id = %understood.message_id, "confirmation skipped: one went to this sender within the hour");
                 continue;
             }
+            if crate::outbox::mail_allowance(config, register, org, now)? == Some(0) {
+                warn!(to, org, message_id = %understood.message_id, "confirmation skipped: this organisation's messages caused as much mail as [inbox] mail_per_organisation allows");
+                continue;
+            }
             let org_name = crate::decide::Directory::org(&*register, org)
                 .map(|o| o.name)
                 .unwrap_or_else(|| org.clone());

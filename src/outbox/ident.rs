@@ -77,6 +77,24 @@ pub fn message_id(secret: &[u8], key: &IdempotencyKey, domain: &str) -> String {
     )
 }
 
+/// The event part of the key of a calendar object: the meeting, the person (a digest of their
+/// address, which the key should not spell out) and the how-manieth object they get for it.
+pub fn calendar_key_event(event: &str, address: &str, round: u32) -> String {
+    let hash = Sha256::digest(address.as_bytes());
+    format!("{event}-{}-{round}", data_encoding::HEXLOWER.encode(&hash[..4]))
+}
+
+/// Whether a key (as stored) is of mail that incoming mail causes and that goes to someone new: a
+/// confirmation, or a person's first calendar object for a meeting.
+pub fn is_caused_by_mail(key: &str) -> bool {
+    let parts: Vec<&str> = key.split('/').collect();
+    match parts.as_slice() {
+        [_, "confirmation", ..] => true,
+        [_, "calendar", .., event, _revision] => event.ends_with("-1"),
+        _ => false,
+    }
+}
+
 /// `local+process-token@domain`: the plus-address that carries the token back in a reply.
 pub fn plus_address(address: &lettre::Address, process: &str, token: &str) -> lettre::Address {
     let local = format!("{}+{}-{}", address.user(), process, token);
@@ -129,6 +147,23 @@ mod tests {
         // An NGO known by its address keeps a valid left-hand side.
         let ngo = message_id(secret, &key("someone@gmail.com", 1), "kdd.dep.no");
         assert_eq!(ngo.matches('@').count(), 1, "{ngo}");
+    }
+
+    #[test]
+    fn mail_caused_by_mail_is_a_confirmation_or_a_first_calendar_object() {
+        let calendar = |round| IdempotencyKey {
+            process: "ogp5".into(),
+            kind: "calendar".into(),
+            org: "aid".into(),
+            event: calendar_key_event("kickoff", "lise.berg@aid.dep.no", round),
+            revision: 3,
+        };
+        assert!(is_caused_by_mail(&calendar(1).as_string()));
+        assert!(!is_caused_by_mail(&calendar(2).as_string()));
+        assert!(!is_caused_by_mail(&calendar(11).as_string()));
+        assert!(is_caused_by_mail("ogp5/confirmation/aid/0a1b2c/r1"));
+        assert!(!is_caused_by_mail(&key("aid", 1).as_string()));
+        assert!(!is_caused_by_mail("ogp5/reminder/aid/contact-1/r1"));
     }
 
     #[test]

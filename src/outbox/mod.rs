@@ -100,3 +100,27 @@ pub fn enqueue_invitations(
     }
     Ok(report)
 }
+
+/// How many more confirmations and first calendar invitations `org`'s messages may cause now
+/// under `[inbox] mail_per_organisation`; `None` when there is no limit. Counted from the outbox,
+/// so it holds across restarts and for every command that writes mail.
+pub fn mail_allowance(
+    config: &Config,
+    register: &Register,
+    org: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<u32>, RegisterError> {
+    let crate::config::Rate::Limited { count, per } = config.inbox.mail_per_organisation else {
+        return Ok(None);
+    };
+    let since = chrono::Duration::from_std(per)
+        .ok()
+        .and_then(|d| now.checked_sub_signed(d))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let caused = register
+        .outbox_keys_since(org, since)?
+        .iter()
+        .filter(|k| ident::is_caused_by_mail(k))
+        .count();
+    Ok(Some(count.saturating_sub(caused as u32)))
+}

@@ -220,6 +220,19 @@ impl Register {
             .map(|found| found.is_some())
     }
 
+    /// The idempotency keys of the messages put in the outbox for `org` since `since`.
+    pub fn outbox_keys_since(&self, org: &str, since: DateTime<Utc>) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT idem_key FROM outbox WHERE org_id = ?1 AND created_at > ?2")
+            .op("prepare an organisation's recent mail")?;
+        let rows = stmt
+            .query_map(params![org, ts(since)], |r| r.get(0))
+            .op("list an organisation's recent mail")?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .op("read an organisation's recent mail")
+    }
+
     /// Records a message read at `location` with its decision, applying its actions and
     /// enqueueing `confirmations`, all in one transaction.
     #[allow(clippy::too_many_arguments)]

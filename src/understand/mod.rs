@@ -9,6 +9,7 @@
 //! 4. Collect what attributes it to an organisation (tokens, In-Reply-To, References, sender) and
 //!    what the receiving server said about its authenticity; deciding is the register's job.
 
+pub mod authres;
 pub mod autoreply;
 pub mod bounce;
 pub mod calendar;
@@ -28,6 +29,7 @@ use std::sync::LazyLock;
 use lexicon::Lexicon;
 
 use crate::config::Lang;
+pub use authres::{AuthHeader, AuthResult};
 pub use extract::{Facts, Sender};
 
 /// What kind of message.
@@ -89,17 +91,6 @@ pub struct Refs {
     pub replied_to: Vec<String>,
 }
 
-/// One verdict of the receiving server's authentication checks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuthResult {
-    /// Who wrote the header (authserv-id).
-    pub server: String,
-    /// dkim, spf, dmarc, arc…
-    pub method: String,
-    /// pass, fail, none, softfail…
-    pub result: String,
-}
-
 /// A message understood.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Understood {
@@ -112,7 +103,8 @@ pub struct Understood {
     #[serde(flatten)]
     pub class: Class,
     pub refs: Refs,
-    pub auth: Vec<AuthResult>,
+    /// Its `Authentication-Results` headers, the topmost first.
+    pub auth: Vec<AuthHeader>,
     /// Problems met while reading, kept as data.
     pub problems: Vec<String>,
 }
@@ -358,40 +350,6 @@ fn message_ids(value: &mail_parser::HeaderValue<'_>) -> Vec<String> {
     }
 }
 
-/// Parses `Authentication-Results` headers (RFC 8601).
-fn auth_results(message: &Message<'_>) -> Vec<AuthResult> {
-    let mut out = Vec::new();
-    for (name, value) in message.headers_raw() {
-        if !name.eq_ignore_ascii_case("Authentication-Results") {
-            continue;
-        }
-        let value = value.replace(['\r', '\n'], " ");
-        let mut parts = value.split(';');
-        let server = parts
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        for part in parts {
-            let Some((method, rest)) = part.trim().split_once('=') else {
-                continue;
-            };
-            let method = method.trim().to_ascii_lowercase();
-            let result = rest.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
-            if ["dkim", "spf", "dmarc", "arc"].contains(&method.as_str()) {
-                out.push(AuthResult {
-                    server: server.clone(),
-                    method,
-                    result,
-                });
-            }
-        }
-    }
-    out
-}
-
 /// A guess of the language a person wrote in, for answering them in it.
 pub fn language(text: &str) -> Lang {
     // Bokmål's words take the low bits, English's the high ones.
@@ -509,7 +467,7 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
     let own_from = from
         .as_ref()
         .is_some_and(|f| ctx.extract.own_addresses.contains(&f.address));
-    let auth = auth_results(&message);
+    let auth = authres::read(message.headers_raw());
     let text = person_text(&message);
     let lang = language(&text);
     let reference: NaiveDate = date.map(|d| d.date_naive()).unwrap_or_default();

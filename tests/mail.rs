@@ -270,6 +270,43 @@ fn a_4xx_answer_is_retried_later_and_delivered_once() {
     }
 }
 
+/// Regression: one recipient answered with 421 and the whole campaign stopped (each run sent 2
+/// to 6 of 515, then deferred everything). A 421 in the middle of a message ends that connection
+/// and defers that message; the others go on over a fresh connection.
+#[test]
+fn a_421_for_one_recipient_defers_that_message_only() {
+    let rig = start_rig(&[]);
+    // Early in the letter's order, so that most messages come after it.
+    rig.refuse(
+        &postmottak("bfd"),
+        "421 4.7.0 Try again later, closing connection",
+    );
+    let ws = workspace(&rig, &ogp5_toml());
+    let run = ws.run(&["--now", SEND_TIME, "send", "invitations"]).expect(1);
+    assert!(run.stdout.contains("14 of 15 sent"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("waiting  bfd (postmottak@bfd.dep.no): 421 4.7.0"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("could not be used"),
+        "the server as a whole was blamed:\n{}",
+        run.stdout
+    );
+    rig.wait_for_empty_queue();
+    for id in MINISTRIES.iter().filter(|id| **id != "bfd") {
+        assert_eq!(rig.messages(&postmottak(id), "").len(), 1, "{id}");
+    }
+    // It goes at its retry, once.
+    rig.accept_all();
+    ws.run(&["--now", "2022-06-15T10:05:00+02:00", "run", "--once"])
+        .expect(0);
+    rig.wait_for_empty_queue();
+    assert_eq!(rig.messages(&postmottak("bfd"), "").len(), 1);
+}
+
 #[test]
 fn a_server_that_is_down_gets_every_invitation_later_exactly_once() {
     let rig = start_rig(&[]);

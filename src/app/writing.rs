@@ -135,6 +135,9 @@ struct Before {
     sent: u64,
     failed: u64,
     invitations_sent: u64,
+    /// When the daemon finished the request, by its clock: what it queued is due by then (a
+    /// rehearsal's clocks differ between processes).
+    done_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 enum Handed {
@@ -156,6 +159,7 @@ async fn hand_off(
         sent: counts.sent,
         failed: counts.failed,
         invitations_sent: register.outbox_counts(Some("invitation"))?.sent,
+        done_at: None,
     };
     let command = serde_json::to_string(request).map_err(|e| AppError::Incomplete(e.to_string()))?;
     let by = format!("PID {}: {}", std::process::id(), command_line());
@@ -223,7 +227,10 @@ async fn hand_off(
             code,
         });
     }
-    Ok(Handed::Done(before))
+    Ok(Handed::Done(Before {
+        done_at: row.done_at,
+        ..before
+    }))
 }
 
 /// Waits while the daemon sends what is due, then says how it went.
@@ -236,13 +243,14 @@ async fn follow(
     before: Before,
 ) -> Result<(), AppError> {
     let register = data.peek_register()?;
-    let first = register.backlog(clock.now())?;
+    let now = || before.done_at.map_or(clock.now(), |at| at.max(clock.now()));
+    let first = register.backlog(now())?;
     let bar = crate::progress::bar(first.pending, "the daemon is sending");
     let (trigger, mut interrupted) = shutdown::channel();
     shutdown::on_signals(trigger);
     let mut stopped_following = None;
     loop {
-        let backlog = register.backlog(clock.now())?;
+        let backlog = register.backlog(now())?;
         bar.set_position(first.pending.saturating_sub(backlog.pending));
         if backlog.pending == 0 {
             break;
@@ -262,7 +270,7 @@ async fn follow(
     }
     crate::progress::finish(&bar);
     let counts = register.outbox_counts(None)?;
-    let backlog = register.backlog(clock.now())?;
+    let backlog = register.backlog(now())?;
     let sent = counts.sent.saturating_sub(before.sent);
     let failed = counts.failed.saturating_sub(before.failed);
     let mut text = format!(
@@ -373,15 +381,21 @@ async fn summarise(
     let mut failed = Vec::new();
     for org in &orgs {
         let state = states.get(&org.id);
-        let error = state
-            .and_then(|s| s.error.clone())
-            .unwrap_or_else(|| "no reason given".into());
+        let error = state.and_then(|s| s.error.clone());
         match state.map(|s| report::status::invitation_word(Some(s))) {
             Some("sent") => sent += 1,
-            Some("failed") | Some("bounced") => {
-                failed.push(format!("  failed   {} ({}): {error}", org.id, org.address));
-            }
-            _ => pending.push(format!("  waiting  {} ({}): {error}", org.id, org.address)),
+            Some("failed") | Some("bounced") => failed.push(format!(
+                "  failed   {} ({}): {}",
+                org.id,
+                org.address,
+                error.unwrap_or_else(|| "no reason given".into())
+            )),
+            _ => pending.push(format!(
+                "  waiting  {} ({}): {}",
+                org.id,
+                org.address,
+                error.unwrap_or_else(|| "not tried yet".into())
+            )),
         }
     }
     let invitations_now = report.sent_of("invitation");

@@ -21,6 +21,8 @@ pub struct RequestRow {
     pub status: String,
     pub output: Option<String>,
     pub exit_code: Option<i32>,
+    /// When the daemon finished it, by the daemon's clock.
+    pub done_at: Option<DateTime<Utc>>,
 }
 
 /// Where the outbox stands, for a command that follows the daemon's sending.
@@ -145,8 +147,8 @@ impl Register {
     }
 }
 
-const SELECT: &str =
-    "SELECT id, command, config_digest, requested_by, status, output, exit_code FROM requests";
+const SELECT: &str = "SELECT id, command, config_digest, requested_by, status, output, exit_code, done_at
+                      FROM requests";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
     Ok(RequestRow {
@@ -157,6 +159,10 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
         status: r.get(4)?,
         output: r.get(5)?,
         exit_code: r.get(6)?,
+        done_at: r
+            .get::<_, Option<String>>(7)?
+            .as_deref()
+            .and_then(super::parse_ts),
     })
 }
 

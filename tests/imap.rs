@@ -301,6 +301,7 @@ fn imap_config(rig: &MailRig) -> samskap::config::ImapConfig {
             user: COORDINATOR.into(),
             mechanism: samskap::config::AuthMechanism::Plain,
             secret: samskap::config::Secret::Command(vec!["echo".into(), PASSWORD.into()]),
+            place: Default::default(),
         },
         sent_folder: None,
         timeout: Duration::from_secs(20),

@@ -298,14 +298,19 @@ fn a_write_waits_for_another_connection_s_write_lock_instead_of_failing() {
         .sync_organisations(&[org("aid")], t("2022-06-15T08:00:00Z"))
         .unwrap();
     register
-        .enqueue(&[message("aid", "2022-06-15T08:00:00Z")], t("2022-06-15T08:00:00Z"))
+        .enqueue(
+            &[message("aid", "2022-06-15T08:00:00Z")],
+            t("2022-06-15T08:00:00Z"),
+        )
         .unwrap();
     let id = register
         .due_ids(t("2022-06-15T09:00:00Z"), 10, &HashSet::new())
         .unwrap()[0];
 
     let other = Connection::open(&path).unwrap();
-    other.execute_batch("BEGIN IMMEDIATE; UPDATE meta SET value = value").unwrap();
+    other
+        .execute_batch("BEGIN IMMEDIATE; UPDATE meta SET value = value")
+        .unwrap();
     let (done, finished) = std::sync::mpsc::channel();
     let worker = std::thread::spawn(move || {
         let result = register.begin_attempt(id, t("2022-06-15T09:00:00Z"));

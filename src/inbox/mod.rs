@@ -45,6 +45,10 @@ impl Tally {
         match p.recorded {
             Recorded::AlreadySeen => self.already_seen += 1,
             Recorded::Duplicate => self.duplicates += 1,
+            Recorded::IdReused => {
+                self.read += 1;
+                self.review += 1;
+            }
             Recorded::Done => {
                 self.read += 1;
                 match p.outcome {
@@ -129,17 +133,25 @@ pub fn record(
         &understood.subject,
         &review_text(understood, raw),
         raw,
+        &understand::fingerprint::fingerprint(raw),
         &decision,
         &confirmations,
         now,
     )?;
+    let (outcome, summary) = match recorded {
+        Recorded::IdReused => (
+            Outcome::Review,
+            "the Message-ID of a message read before, saying something else: set aside for review, nothing changed".to_string(),
+        ),
+        _ => (decision.outcome, decision.summary),
+    };
     Ok(Processed {
         message_id: understood.message_id.clone(),
         class: understood.class.name(),
         org: decision.org.clone(),
-        outcome: decision.outcome,
+        outcome,
         recorded,
-        summary: decision.summary,
+        summary,
     })
 }
 

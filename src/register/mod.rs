@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_inbound.sql"),
     include_str!("migrations/003_calendar.sql"),
     include_str!("migrations/004_schedule.sql"),
+    include_str!("migrations/005_fingerprint.sql"),
 ];
 
 /// A register operation that failed.

@@ -14,6 +14,7 @@ pub mod bounce;
 pub mod calendar;
 pub mod dates;
 pub mod extract;
+pub mod fingerprint;
 pub mod html;
 mod lexicon;
 pub mod phone;

@@ -282,3 +282,81 @@ fn a_message_reusing_a_message_id_with_other_content_goes_to_review_not_dropped(
         .expect(0);
     assert!(again.stdout.contains("3 read before"), "{}", again.stdout);
 }
+
+/// `genuine` with `extra` bytes of attachment, under its own Message-ID.
+fn enlarged(genuine: &str, id: &str, extra: usize) -> String {
+    let attachment = "QUFB".repeat(extra / 4);
+    genuine.replacen(
+        "Message-ID: <AM0PR09MB1234.kld@eurprd09.prod.outlook.com>",
+        &format!("Message-ID: <{id}>"),
+        1,
+    ) + &format!("\n{attachment}\n")
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_set_aside_by_its_header_in_ingest_and_the_local_inbox() {
+    let config = ogp5_toml().replace(
+        "confirmations = true ",
+        "max_message_size = \"64 kB\"\nconfirmations = true ",
+    );
+    let ws = Workspace::new(&config).invitations_sent();
+    let genuine = std::fs::read_to_string(reply_fixture("kld-outlook-registration.eml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.eml");
+    std::fs::write(&big, enlarged(&genuine, "big-file@kld.dep.no", 3_000_000)).unwrap();
+    let run = ws
+        .run(&[
+            "--now",
+            "2022-06-16T12:00:00+02:00",
+            "ingest",
+            &big.display().to_string(),
+        ])
+        .expect(0);
+    assert!(
+        run.stdout.contains("Read 1 message(s): 0 applied, 1 to review"),
+        "{}",
+        run.stdout
+    );
+    // The same in the local Maildir inbox that `run` reads.
+    let inbox = ws.data.join("inbox");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(inbox.join(sub)).unwrap();
+    }
+    std::fs::write(
+        inbox.join("new/1655370000.M1P1.test"),
+        enlarged(&genuine, "big-maildir@kld.dep.no", 100_000),
+    )
+    .unwrap();
+    let before = ws.outbox_files().len();
+    ws.run(&["--now", "2022-06-16T12:00:00+02:00", "run", "--once"])
+        .expect(0);
+    assert_eq!(
+        ws.outbox_files().len(),
+        before,
+        "no confirmation, no calendar invitation"
+    );
+    let status = ws.run(&["status", "--json"]).expect(0).json();
+    let kld = status["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "kld")
+        .cloned()
+        .unwrap();
+    assert!(kld["events"]["kickoff"]["status"].is_null(), "{kld:#}");
+    let items = status["review"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{items:#?}");
+    for item in items {
+        let reason = item["reason"].as_str().unwrap();
+        assert!(
+            reason.starts_with("Too big to read: a message of ")
+                && reason.contains("from Kari Nordmann <kari.nordmann@kld.dep.no>")
+                && reason.contains("Open it in Outlook"),
+            "{reason}"
+        );
+    }
+    assert!(
+        items[0]["reason"].as_str().unwrap().contains("of 3.0 MB"),
+        "{items:#?}"
+    );
+}

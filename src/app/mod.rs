@@ -229,9 +229,17 @@ fn ingest(config: &Config, data: &DataDir, paths: &[PathBuf], clock: &Clock) -> 
     let ctx = crate::understand::Context::from_config(config);
     let mut tally = crate::inbox::Tally::default();
     for message in &messages {
-        let raw = std::fs::read(&message.path).map_err(io(format!("read {}", message.path.display())))?;
-        let processed =
-            crate::inbox::process(&mut register, config, &ctx, &message.location, &raw, clock.now())?;
+        // A file bigger than the limit is known by its header only, whatever its size.
+        let incoming = crate::inbox::files::read(&message.path, config.inbox.max_message_size)
+            .map_err(io(format!("read {}", message.path.display())))?;
+        let processed = crate::inbox::process_incoming(
+            &mut register,
+            config,
+            &ctx,
+            &message.location,
+            &incoming,
+            clock.now(),
+        )?;
         tally.add(&processed);
     }
     stdout(&format!(

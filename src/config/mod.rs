@@ -127,6 +127,9 @@ pub struct InboxConfig {
     pub idle_timeout: Duration,
     /// Whether senders get a confirmation of what was recorded.
     pub confirmations: bool,
+    /// A message bigger than this (bytes) is not read: it is recorded by its header and set
+    /// aside for review, so that no mailbox can make samskap use more memory than it has.
+    pub max_message_size: u64,
 }
 
 impl Default for InboxConfig {
@@ -139,6 +142,7 @@ impl Default for InboxConfig {
             poll_interval: Duration::from_secs(60),
             idle_timeout: Duration::from_secs(25 * 60),
             confirmations: true,
+            max_message_size: 25_000_000,
         }
     }
 }
@@ -1923,6 +1927,22 @@ fn validate_inbox(cx: &mut Ctx<'_>, i: raw::RawInbox, line: usize) -> InboxConfi
             format!("{k:?} is not an IMAP keyword (no spaces or brackets)"),
         );
     }
+    let max_message_size = match i.max_message_size.as_deref().map(units::parse_size) {
+        None => d.max_message_size,
+        Some(Ok(size)) if size >= 1024 => size,
+        Some(Ok(_)) => {
+            cx.problem(
+                Some(line),
+                "inbox.max_message_size",
+                "must be at least 1 kB: every message would be set aside",
+            );
+            d.max_message_size
+        }
+        Some(Err(e)) => {
+            cx.problem(Some(line), "inbox.max_message_size", e);
+            d.max_message_size
+        }
+    };
     InboxConfig {
         folder: i.folder.unwrap_or(d.folder),
         trusted_authserv_ids: i.trusted_authserv_ids.unwrap_or_default(),
@@ -1931,6 +1951,7 @@ fn validate_inbox(cx: &mut Ctx<'_>, i: raw::RawInbox, line: usize) -> InboxConfi
         poll_interval,
         idle_timeout,
         confirmations: i.confirmations.unwrap_or(true),
+        max_message_size,
     }
 }
 

@@ -175,6 +175,7 @@ pub struct RawInbox {
     pub poll_interval: Option<String>,
     pub idle_timeout: Option<String>,
     pub confirmations: Option<bool>,
+    pub max_message_size: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

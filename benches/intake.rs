@@ -6,15 +6,16 @@
 //! 2. a full mailbox: 10,000 messages (every corpus file and reply fixture over and over, each
 //!    with its own Message-ID) delivered into a mailbox, then `samskap run --once` takes them all
 //!    in over IMAP from a fresh register: wall time, CPU time and peak memory; and the same
-//!    messages as files through `samskap ingest`, for the local path.
-//!
+//!    messages as files through `samskap ingest`, for the local path;
 //! 3. big messages: a few messages of 50 MB (over the 25 MB limit: recorded by their header, for
 //!    review) and of 24 MB (just under it: read whole, one at a time) among small replies, taken
 //!    in by `samskap run --once` over IMAP and by `samskap ingest` as files: peak memory, which
 //!    must stay under 100 MB whatever the mailbox holds.
 //!
-//!     scripts/install-mail-rig && cargo bench --bench intake [-- --messages N --replies K]
-//!     cargo bench --bench intake -- --only big [--big N --near K]
+//! ```text
+//! scripts/install-mail-rig && cargo bench --bench intake [-- --messages N --replies K]
+//! cargo bench --bench intake -- --only big [--big N --near K]
+//! ```
 //!
 //! Not a test: it asserts only that every message arrived, and measures.
 

@@ -6,9 +6,16 @@
 //! 2. a full mailbox: 10,000 messages (every corpus file and reply fixture over and over, each
 //!    with its own Message-ID) delivered into a mailbox, then `samskap run --once` takes them all
 //!    in over IMAP from a fresh register: wall time, CPU time and peak memory; and the same
-//!    messages as files through `samskap ingest`, for the local path.
+//!    messages as files through `samskap ingest`, for the local path;
+//! 3. big messages: a few messages of 50 MB (over the 25 MB limit: recorded by their header, for
+//!    review) and of 24 MB (just under it: read whole, one at a time) among small replies, taken
+//!    in by `samskap run --once` over IMAP and by `samskap ingest` as files: peak memory, which
+//!    must stay under 100 MB whatever the mailbox holds.
 //!
-//!     scripts/install-mail-rig && cargo bench --bench intake [-- --messages N --replies K]
+//! ```text
+//! scripts/install-mail-rig && cargo bench --bench intake [-- --messages N --replies K]
+//! cargo bench --bench intake -- --only big [--big N --near K]
+//! ```
 //!
 //! Not a test: it asserts only that every message arrived, and measures.
 
@@ -27,6 +34,7 @@ use support::{COORDINATOR, MINISTRIES, SEND_TIME, Workspace, ogp5_toml, postmott
 
 const PASSWORD_ENV: &str = "SAMSKAP_BENCH_PASSWORD";
 const BULK_USER: &str = "arkiv@kdd.dep.no";
+const BIG_USER: &str = "stor@kdd.dep.no";
 /// When the replies are read: three days after the invitations.
 const READ_TIME: &str = "2022-06-18T12:00:00+02:00";
 
@@ -230,6 +238,85 @@ fn full_mailbox(rig: &MailRig, n: usize) -> String {
     )
 }
 
+/// A message from KLD of about `size` bytes: a line of text and a PDF attachment (base64).
+fn big_message(i: usize, size: usize) -> (String, Vec<u8>) {
+    let id = format!("big-{i}@kld.dep.no");
+    let head = format!(
+        "From: Kari Nordmann <kari.nordmann@kld.dep.no>\r\nTo: {COORDINATOR}\r\nSubject: Innspill med vedlegg {i}\r\nMessage-ID: <{id}>\r\nDate: Sat, 18 Jun 2022 12:00:00 +0200\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nInnspillet vårt er vedlagt.\r\n--b\r\nContent-Type: application/pdf; name=\"innspill.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+    );
+    // 76 characters and CRLF a line: 78 bytes per 57 of attachment.
+    let lines = size.saturating_sub(head.len() + 8) / 78;
+    let blob: Vec<u8> = (0..57 * lines).map(|n| (n * 31 % 256) as u8).collect();
+    let encoded = data_encoding::BASE64.encode(&blob);
+    let mut raw = Vec::with_capacity(size + 100);
+    raw.extend_from_slice(head.as_bytes());
+    for chunk in encoded.as_bytes().chunks(76) {
+        raw.extend_from_slice(chunk);
+        raw.extend_from_slice(b"\r\n");
+    }
+    raw.extend_from_slice(b"--b--\r\n");
+    (id, raw)
+}
+
+fn big_messages(rig: &MailRig, big: usize, near: usize) -> String {
+    let mut messages: Vec<Vec<u8>> = Vec::new();
+    for i in 0..big {
+        messages.push(big_message(i, 50_000_000).1);
+        messages.push(reply(10_000 + i).1);
+    }
+    for i in 0..near {
+        messages.push(big_message(big + i, 24_000_000).1);
+        messages.push(reply(20_000 + i).1);
+    }
+    let bytes: usize = messages.iter().map(Vec::len).sum();
+    let mut lmtp = Lmtp::connect(rig);
+    for raw in &messages {
+        lmtp.deliver("kari.nordmann@kld.dep.no", BIG_USER, raw);
+    }
+    let ws = workspace(rig, BIG_USER);
+    let env = [(PASSWORD_ENV, PASSWORD)];
+    let total = messages.len();
+    let check = |data: &Path| {
+        let db = rusqlite::Connection::open(data.join("samskap.db")).unwrap();
+        let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(
+            count("SELECT count(*) FROM messages_seen") as usize,
+            total,
+            "every message of the mailbox is in the register"
+        );
+        assert_eq!(
+            count("SELECT count(*) FROM review_items WHERE reason LIKE 'Too big to read%'") as usize,
+            big,
+            "each message over the limit waits for review"
+        );
+    };
+    let imap = common::run_samskap(&ws.config, &ws.data, READ_TIME, &["run", "--once"], &env);
+    check(&ws.data);
+    let files = tempfile::tempdir().unwrap();
+    for (i, raw) in messages.iter().enumerate() {
+        std::fs::write(files.path().join(format!("{i:05}.eml")), raw).unwrap();
+    }
+    drop(messages);
+    let local = Workspace::new(&ogp5_toml().replace("confirmations = true ", "confirmations = false "));
+    let path = files.path().to_string_lossy().to_string();
+    let ingest = common::run_samskap(&local.config, &local.data, READ_TIME, &["ingest", &path], &[]);
+    check(&local.data);
+    let line = |what: &str, m: &common::Measured| {
+        format!(
+            "{what}: {:.1} s, CPU {:.1} s, peak RSS {:.1} MB\n",
+            m.wall.as_secs_f64(),
+            m.cpu.as_secs_f64(),
+            m.peak_rss_kb as f64 / 1024.0
+        )
+    };
+    format!(
+        "big messages: {big} of 50 MB (over the 25 MB limit), {near} of 24 MB, each beside a small reply; {:.0} MB in all\n{}{}",
+        bytes as f64 / 1e6,
+        line("  samskap run --once over IMAP, fresh register", &imap),
+        line("  samskap ingest of the same files", &ingest),
+    )
+}
+
 fn main() {
     if !common::asked("intake") {
         return;
@@ -239,14 +326,29 @@ fn main() {
     };
     let messages = number("--messages", 10_000);
     let replies = number("--replies", 100);
+    let big = number("--big", 4);
+    let near = number("--near", 2);
+    let only = common::flag("--only");
+    let part = |name: &str| only.as_deref().is_none_or(|o| o == name);
     // Mailboxes for the ministries too, so the invitations are delivered and the queue empties.
     let mut users: Vec<String> = MINISTRIES.iter().map(|m| postmottak(m)).collect();
-    users.extend([COORDINATOR.to_string(), BULK_USER.to_string()]);
+    users.extend([
+        COORDINATOR.to_string(),
+        BULK_USER.to_string(),
+        BIG_USER.to_string(),
+    ]);
     let rig = MailRig::start(&users.iter().map(String::as_str).collect::<Vec<_>>());
     let mut report = String::from("intake benchmark\n");
-    report.push_str(&latency(&rig, replies));
-    eprint!("{report}");
-    report.push_str(&full_mailbox(&rig, messages));
+    if part("latency") {
+        report.push_str(&latency(&rig, replies));
+        eprint!("{report}");
+    }
+    if part("full") {
+        report.push_str(&full_mailbox(&rig, messages));
+    }
+    if part("big") {
+        report.push_str(&big_messages(&rig, big, near));
+    }
     print!("{report}");
     let _ = std::fs::write(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-intake.txt"),

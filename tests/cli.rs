@@ -562,3 +562,57 @@ fn check_warns_that_authority_rests_on_the_from_header_alone_without_trusted_ser
         run.stderr
     );
 }
+
+#[test]
+fn check_reports_an_unknown_event_key_once_and_keeps_the_event() {
+    let config = ogp5_toml().replace(
+        "aliases = [\"samskapingsmøte\"",
+        "room = \"A1\"\naliases = [\"samskapingsmøte\"",
+    );
+    let line = config.lines().position(|l| l == "room = \"A1\"").unwrap() + 1;
+    let ws = Workspace::new(&config);
+    let run = ws.run(&["check"]).expect(2);
+    // Before: 7 problems, six of them about the deadline, the invitation and the reminders that
+    // name the event the stray key had made unreadable.
+    assert!(run.stderr.contains("has 1 problem:"), "{}", run.stderr);
+    let expected = format!(
+        "{}:{line}: events[0] (kickoff).room: unknown key `room`",
+        ws.config.display()
+    );
+    assert!(run.stderr.contains(&expected), "{expected}\n{}", run.stderr);
+}
+
+#[test]
+fn a_missing_secret_variable_is_reported_with_its_line_and_key() {
+    let config = with_transport(
+        &ogp5_toml(),
+        "[transport]\nkind = \"smtp\"\n\n[smtp]\nhost = \"smtp.example.org\"\nuser = \"tom\"\npassword = { env = \"SAMSKAP_TEST_UNSET_PASSWORD\" }\n",
+    );
+    let line = config
+        .lines()
+        .position(|l| l.starts_with("password = { env"))
+        .unwrap()
+        + 1;
+    let ws = Workspace::new(&config);
+    // Nothing sets SAMSKAP_TEST_UNSET_PASSWORD.
+    let run = ws.run(&["check"]).expect(2);
+    let file = ws.config.display().to_string();
+    let expected = format!(
+        "  {file}:{line}: smtp.password: environment variable SAMSKAP_TEST_UNSET_PASSWORD is not set"
+    );
+    assert!(
+        run.stderr.lines().any(|l| l == expected),
+        "{expected}\n{}",
+        run.stderr
+    );
+    let problem = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("SAMSKAP_TEST_UNSET_PASSWORD"))
+        .unwrap();
+    assert_eq!(
+        problem.matches(&file).count(),
+        1,
+        "the file is named once: {problem}"
+    );
+}

@@ -246,6 +246,7 @@ fn imap_config(rig: &MailRig) -> samskap::config::ImapConfig {
             user: COORDINATOR.into(),
             mechanism: samskap::config::AuthMechanism::Plain,
             secret: samskap::config::Secret::Command(vec!["echo".into(), PASSWORD.into()]),
+            place: Default::default(),
         },
         sent_folder: None,
         sent_copies: samskap::config::SentCopies::Samskap,
@@ -418,4 +419,137 @@ fn a_new_uidvalidity_reads_the_folder_again_without_acting_twice() {
         "{seen:?}"
     );
     assert_eq!(registration_changes(&ws), 1);
+}
+
+/// A registration from `from` with an attachment of `attachment` bytes.
+fn with_attachment(from: &str, to: &str, id: &str, subject: &str, attachment: usize) -> Vec<u8> {
+    let blob: Vec<u8> = (0..attachment).map(|i| (i * 7 % 251) as u8).collect();
+    let encoded = data_encoding::BASE64.encode(&blob);
+    let mut lines = String::new();
+    for chunk in encoded.as_bytes().chunks(76) {
+        lines.push_str(std::str::from_utf8(chunk).unwrap());
+        lines.push_str("\r\n");
+    }
+    format!(
+        "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\nDate: Sat, 18 Jun 2022 12:00:00 +0200\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVi melder på 3 personer til møtet 23. juni. Programmet er vedlagt.\r\n--b\r\nContent-Type: application/pdf; name=\"program.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{lines}--b--\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_message_over_the_size_limit_is_recorded_by_its_header_for_review_once_across_restarts() {
+    let rig = start_rig();
+    // A small limit, so the test needs no 25 MB messages.
+    let ws = workspace(&rig, "confirmations = false\nmax_message_size = \"64 kB\"");
+    for (i, via) in MINISTRIES.iter().enumerate().take(2) {
+        deliver(
+            &rig,
+            &format!("person{i}@ngo{i:02}.test"),
+            &plus(via),
+            &ngo_registration(i, via),
+        );
+    }
+    deliver(
+        &rig,
+        "kari.nordmann@kld.dep.no",
+        &plus("kld"),
+        &with_attachment(
+            "Kari Nordmann <kari.nordmann@kld.dep.no>",
+            &plus("kld"),
+            "big-kld@kld.dep.no",
+            "Påmelding med program",
+            200_000,
+        ),
+    );
+    deliver(
+        &rig,
+        "person2@ngo02.test",
+        &plus(MINISTRIES[2]),
+        &ngo_registration(2, MINISTRIES[2]),
+    );
+    deliver(
+        &rig,
+        "ingrid@reddbarna.no",
+        &plus("aid"),
+        &with_attachment(
+            "ingrid@reddbarna.no",
+            &plus("aid"),
+            "big-ngo@reddbarna.no",
+            "Vedlegg",
+            120_000,
+        ),
+    );
+    deliver(
+        &rig,
+        "person3@ngo03.test",
+        &plus(MINISTRIES[3]),
+        &ngo_registration(3, MINISTRIES[3]),
+    );
+    rig.wait_for_empty_queue();
+    // Killed after the 3rd message recorded, then after the 2nd of the next run; then a whole run.
+    for at in [3, 2] {
+        let output = ws
+            .command(&["--now", "2022-06-18T13:00:00+02:00", "run", "--once"])
+            .env("SAMSKAP_FAILPOINT", format!("after-inbox-record:{at}"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.signal(),
+            Some(libc::SIGKILL),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    ws.run(&["--now", "2022-06-18T13:05:00+02:00", "run", "--once"])
+        .expect(0);
+    // Nothing lost, nothing read twice.
+    let mut seen = messages_seen(&ws);
+    seen.sort();
+    let ids: Vec<&str> = seen.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "big-kld@kld.dep.no",
+            "big-ngo@reddbarna.no",
+            "ngo-0@ngo00.test",
+            "ngo-1@ngo01.test",
+            "ngo-2@ngo02.test",
+            "ngo-3@ngo03.test"
+        ],
+        "{seen:?}"
+    );
+    for (id, outcome) in &seen {
+        let expected = if id.starts_with("big-") {
+            "review"
+        } else {
+            "applied"
+        };
+        assert_eq!(outcome, expected, "{id}");
+    }
+    assert_eq!(registration_changes(&ws), 4, "the small ones applied, once each");
+    // The big ones changed nothing and wait for the coordinator, once each, saying who, what
+    // and how big.
+    let s = status(&ws);
+    assert!(org(&s, "kld")["events"]["kickoff"]["status"].is_null(), "{s:#}");
+    let items = s["review"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{items:#?}");
+    let list = ws.run(&["review"]).expect(0).stdout;
+    for words in [
+        "Too big to read",
+        "Kari Nordmann <kari.nordmann@kld.dep.no>",
+        "\"Påmelding med program\"",
+        "ingrid@reddbarna.no",
+        "Outlook",
+        "64 kB",
+    ] {
+        assert!(list.contains(words), "{words:?} missing:\n{list}");
+    }
+    let kld = items
+        .iter()
+        .find(|i| i["reason"].as_str().unwrap_or("").contains("Kari"))
+        .unwrap();
+    let size = kld["reason"].as_str().unwrap();
+    assert!(size.contains("of 0.2 MB") || size.contains("kB from"), "{size}");
+    // The mailbox is as it was.
+    assert_eq!(fetch_flags(&rig).len(), 6);
 }

@@ -205,3 +205,158 @@ fn the_daemon_reads_the_local_inbox_and_confirms_to_the_sender() {
         .expect(0);
     assert_eq!(ws.outbox_files().len(), before + 3);
 }
+
+#[test]
+fn a_message_reusing_a_message_id_with_other_content_goes_to_review_not_dropped() {
+    let ws = after_invitations();
+    let genuine = std::fs::read_to_string(reply_fixture("kld-outlook-registration.eml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let first = write("genuine.eml", &genuine);
+    // The same message delivered to another folder: other transport headers, CRLF line ends.
+    let copy = write(
+        "copy.eml",
+        &format!(
+            "Received: from mx2.kdd.dep.no by archive.kdd.dep.no; Thu, 16 Jun 2022 09:12:50 +0000\r\nX-Archived: yes\r\n{}",
+            genuine
+                .replace("Delivered-To: tom-arne.nygaard+ogp5", "Delivered-To: arkiv+ogp5")
+                .replace('\n', "\r\n")
+        ),
+    );
+    // Someone who knows the Message-ID (it is quoted in every reply to it) sends other words
+    // under it: one more person, and a new contact.
+    let forged = write(
+        "forged.eml",
+        &genuine.replace(
+            "- Per Olsen, rådgiver, per.olsen@kld.dep.no\n",
+            "- Per Olsen, rådgiver, per.olsen@kld.dep.no\n- Mallory, mallory@evil.example\n\nKontaktperson for KLD er Mallory, mallory@evil.example, tlf. 99 99 99 99.\n",
+        ),
+    );
+    assert_ne!(std::fs::read(&forged).unwrap(), genuine.as_bytes());
+    let now = "2022-06-16T12:00:00+02:00";
+    ws.run(&["--now", now, "ingest", &first]).expect(0);
+    let before = ws.run(&["status", "--json"]).expect(0).json();
+    let copied = ws.run(&["--now", now, "ingest", &copy]).expect(0);
+    assert!(
+        copied.stdout.contains("Read 0 message(s)") && copied.stdout.contains("1 duplicates"),
+        "{}",
+        copied.stdout
+    );
+    let run = ws.run(&["--now", now, "ingest", &forged]).expect(0);
+    // Before: "Read 0 message(s) … 1 duplicates", and nothing to review.
+    assert!(
+        run.stdout.contains("Read 1 message(s)") && run.stdout.contains("1 to review"),
+        "{}",
+        run.stdout
+    );
+    let after = ws.run(&["status", "--json"]).expect(0).json();
+    let kld = |s: &serde_json::Value| {
+        s["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == "kld")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(kld(&after), kld(&before), "nothing changed for KLD");
+    let list = ws.run(&["review"]).expect(0).stdout;
+    assert!(list.contains("Message-ID was read before"), "{list}");
+    let items = after["review"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{items:#?}");
+    let show = ws
+        .run(&["review", "show", &items[0]["id"].to_string()])
+        .expect(0)
+        .stdout;
+    assert!(
+        show.contains("mallory@evil.example"),
+        "the message is shown: {show}"
+    );
+    // Reading the same three again changes nothing.
+    let again = ws
+        .run(&["--now", now, "ingest", &first, &copy, &forged])
+        .expect(0);
+    assert!(again.stdout.contains("3 read before"), "{}", again.stdout);
+}
+
+/// `genuine` with `extra` bytes of attachment, under its own Message-ID.
+fn enlarged(genuine: &str, id: &str, extra: usize) -> String {
+    let attachment = "QUFB".repeat(extra / 4);
+    genuine.replacen(
+        "Message-ID: <AM0PR09MB1234.kld@eurprd09.prod.outlook.com>",
+        &format!("Message-ID: <{id}>"),
+        1,
+    ) + &format!("\n{attachment}\n")
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_set_aside_by_its_header_in_ingest_and_the_local_inbox() {
+    let config = ogp5_toml().replace(
+        "confirmations = true ",
+        "max_message_size = \"64 kB\"\nconfirmations = true ",
+    );
+    let ws = Workspace::new(&config).invitations_sent();
+    let genuine = std::fs::read_to_string(reply_fixture("kld-outlook-registration.eml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.eml");
+    std::fs::write(&big, enlarged(&genuine, "big-file@kld.dep.no", 3_000_000)).unwrap();
+    let run = ws
+        .run(&[
+            "--now",
+            "2022-06-16T12:00:00+02:00",
+            "ingest",
+            &big.display().to_string(),
+        ])
+        .expect(0);
+    assert!(
+        run.stdout.contains("Read 1 message(s): 0 applied, 1 to review"),
+        "{}",
+        run.stdout
+    );
+    // The same in the local Maildir inbox that `run` reads.
+    let inbox = ws.data.join("inbox");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(inbox.join(sub)).unwrap();
+    }
+    std::fs::write(
+        inbox.join("new/1655370000.M1P1.test"),
+        enlarged(&genuine, "big-maildir@kld.dep.no", 100_000),
+    )
+    .unwrap();
+    let before = ws.outbox_files().len();
+    ws.run(&["--now", "2022-06-16T12:00:00+02:00", "run", "--once"])
+        .expect(0);
+    assert_eq!(
+        ws.outbox_files().len(),
+        before,
+        "no confirmation, no calendar invitation"
+    );
+    let status = ws.run(&["status", "--json"]).expect(0).json();
+    let kld = status["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "kld")
+        .cloned()
+        .unwrap();
+    assert!(kld["events"]["kickoff"]["status"].is_null(), "{kld:#}");
+    let items = status["review"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{items:#?}");
+    for item in items {
+        let reason = item["reason"].as_str().unwrap();
+        assert!(
+            reason.starts_with("Too big to read: a message of ")
+                && reason.contains("from Kari Nordmann <kari.nordmann@kld.dep.no>")
+                && reason.contains("Open it in Outlook"),
+            "{reason}"
+        );
+    }
+    assert!(
+        items[0]["reason"].as_str().unwrap().contains("of 3.0 MB"),
+        "{items:#?}"
+    );
+}

@@ -51,6 +51,7 @@ fn fetch(rig: &MailRig, user: &str, folder: &str) -> Vec<Vec<u8>> {
             user: user.into(),
             mechanism: AuthMechanism::Plain,
             secret: Secret::Command(vec!["echo".into(), PASSWORD.into()]),
+            place: Default::default(),
         },
         sent_folder: None,
         sent_copies: samskap::config::SentCopies::Samskap,

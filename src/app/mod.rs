@@ -272,23 +272,19 @@ async fn check(path: &Path, data: &DataDir, connect: bool, clock: &Clock) -> Res
         }
     }
     problems.extend(over_time::draft_everything(&config, &secret, now));
-    for (key, secret) in config.secrets() {
-        if let Err(e) = secret.check_available() {
-            problems.push(format!("{}: {key}: {e}", config.path.display()));
+    let mut problems: Vec<crate::config::Problem> = problems
+        .into_iter()
+        .map(|message| config.problem_at(&Default::default(), message))
+        .collect();
+    for auth in config.secrets() {
+        if let Err(e) = auth.secret.check_available() {
+            problems.push(config.problem_at(&auth.place, e));
         }
     }
     if !problems.is_empty() {
         return Err(AppError::Config(ConfigError {
             path: config.path.clone(),
-            problems: problems
-                .into_iter()
-                .map(|message| crate::config::Problem {
-                    file: config.path.clone(),
-                    line: None,
-                    key: String::new(),
-                    message,
-                })
-                .collect(),
+            problems,
         }));
     }
     let ministries = config
@@ -340,7 +336,12 @@ fn check_warnings(config: &Config) -> Vec<String> {
     let mut warnings: Vec<String> = config
         .secrets()
         .into_iter()
-        .filter_map(|(key, secret)| secret.exposure().map(|w| format!("{key}: {w}")))
+        .filter_map(|auth| {
+            auth.secret.exposure().map(|w| match auth.place.line {
+                Some(line) => format!("line {line}: {}: {w}", auth.place.key),
+                None => format!("{}: {w}", auth.place.key),
+            })
+        })
         .collect();
     if !crate::decide::authority::configured(&config.inbox) {
         warnings.push(

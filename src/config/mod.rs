@@ -139,6 +139,9 @@ pub struct InboxConfig {
     pub idle_timeout: Duration,
     /// Whether senders get a confirmation of what was recorded.
     pub confirmations: bool,
+    /// A message bigger than this (bytes) is not read: it is recorded by its header and set
+    /// aside for review, so that no mailbox can make samskap use more memory than it has.
+    pub max_message_size: u64,
 }
 
 impl Default for InboxConfig {
@@ -157,6 +160,7 @@ impl Default for InboxConfig {
             poll_interval: Duration::from_secs(60),
             idle_timeout: Duration::from_secs(25 * 60),
             confirmations: true,
+            max_message_size: 25_000_000,
         }
     }
 }
@@ -362,6 +366,8 @@ impl Organisation {
 }
 
 /// How mail leaves.
+// One per process, read once: the size of the SMTP variant costs nothing worth a Box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Transport {
     /// Written to `DATA/outbox` as a Maildir: the default, needs no server.
@@ -416,6 +422,17 @@ pub struct Auth {
     pub mechanism: AuthMechanism,
     /// The password, or the OAuth token for XOAUTH2.
     pub secret: Secret,
+    /// Where the secret's source is written, for a problem found only later (`check` finds the
+    /// environment variable unset).
+    pub place: Place,
+}
+
+/// A key of the config file and the line it is on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    /// As a path ("smtp.password").
+    pub key: String,
+    pub line: Option<usize>,
 }
 
 /// The SMTP submission server.
@@ -567,9 +584,12 @@ struct Ctx<'a> {
     /// Where each line after the first starts, to turn offsets into line numbers quickly.
     line_starts: Vec<usize>,
     problems: Vec<Problem>,
+    /// The file with the span of every key, to give an unknown key its own line: read on first
+    /// need (`None` inside when the file cannot be read that way).
+    spans: Option<Option<toml::de::DeTable<'a>>>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     fn problem(&mut self, line: Option<usize>, key: impl Into<String>, message: impl Into<String>) {
         self.problems.push(Problem {
             file: self.file.to_path_buf(),
@@ -583,18 +603,91 @@ impl Ctx<'_> {
         self.line_starts.partition_point(|start| *start <= offset) + 1
     }
 
-    /// One section or item read in stage 1; a failure becomes a problem and `None`.
-    fn item<T>(&mut self, spanned: toml::Spanned<Lenient<T>>, key: &str) -> Option<(T, usize)> {
+    /// One section read in stage 1; a failure becomes a problem and `None`.
+    fn item<T: DeserializeOwned>(
+        &mut self,
+        spanned: toml::Spanned<Lenient<T>>,
+        key: &str,
+    ) -> Option<(T, usize)> {
+        self.item_at(spanned, key, &[Step::Key(key.to_string())])
+    }
+
+    /// One section or array item read in stage 1, found at `at` in the file. A failure becomes a
+    /// problem and `None`; each unknown key becomes a problem of its own, on its own line, and the
+    /// item is kept, so that what refers to it is not reported as broken too.
+    fn item_at<T: DeserializeOwned>(
+        &mut self,
+        spanned: toml::Spanned<Lenient<T>>,
+        key: &str,
+        at: &[Step],
+    ) -> Option<(T, usize)> {
         let line = self.line_of(spanned.span().start);
-        match spanned.into_inner() {
-            Lenient::Read(value) => Some((value, line)),
-            Lenient::Bad { message, .. } => {
-                self.problem(Some(line), key, message);
+        let (read, unknown) = match spanned.into_inner() {
+            Lenient::Read { value, unknown, .. } => (Ok(value), unknown),
+            Lenient::Bad { message, unknown, .. } => (Err(message), unknown),
+        };
+        let mut meant = Vec::new();
+        for path in unknown {
+            let mut full = at.to_vec();
+            full.extend(path.iter().cloned());
+            let key_line = self.line_of_key(&full).unwrap_or(line);
+            let (message, near) = unknown_key_message::<T>(&path);
+            meant.extend(near);
+            self.problem(Some(key_line), format!("{key}.{}", path_text(&path)), message);
+        }
+        match read {
+            Ok(value) => Some((value, line)),
+            Err(message) => {
+                // "missing field `address`" says nothing new after "unknown key `adress` (did
+                // you mean `address`?)".
+                let said = meant
+                    .iter()
+                    .any(|near| message == format!("missing field `{near}`"));
+                if !said {
+                    self.problem(Some(line), key, message);
+                }
                 None
             }
         }
     }
 
+    /// The line of the key at `path` (or of the array item, for an index), read from the file's
+    /// own spans; parsed once, and only when an unknown key needs it.
+    fn line_of_key(&mut self, path: &[Step]) -> Option<usize> {
+        if self.spans.is_none() {
+            self.spans = Some(
+                toml::de::DeTable::parse(self.source)
+                    .ok()
+                    .map(toml::Spanned::into_inner),
+            );
+        }
+        let mut table = self.spans.as_ref()?.as_ref()?;
+        let mut array: Option<&[toml::Spanned<toml::de::DeValue<'_>>]> = None;
+        let mut found = None;
+        for step in path {
+            let value = match step {
+                Step::Key(k) => {
+                    let (name, value) = table.iter().find(|(name, _)| name.get_ref() == k)?;
+                    found = Some(name.span().start);
+                    value
+                }
+                Step::Index(i) => {
+                    let value = array?.get(*i)?;
+                    found = Some(value.span().start);
+                    value
+                }
+            };
+            match value.get_ref() {
+                toml::de::DeValue::Table(t) => {
+                    table = t;
+                    array = None;
+                }
+                toml::de::DeValue::Array(a) => array = Some(a),
+                _ => array = None,
+            }
+        }
+        found.map(|offset| self.line_of(offset))
+    }
     fn address(&mut self, line: usize, key: &str, text: &str) -> Option<Address> {
         match text.trim().parse::<Address>() {
             Ok(address) => Some(address),
@@ -625,11 +718,20 @@ impl Ctx<'_> {
 /// failing the whole file, so that every bad item is reported. The TOML value of an item lives
 /// only while that item is read, which keeps a config of thousands of organisations small.
 enum Lenient<T> {
-    Read(T),
+    Read {
+        value: T,
+        /// The item's `id`, to name it in the problems of its unknown keys.
+        id: Option<String>,
+        /// Keys the raw struct does not know, each as its path inside the item: reported, and
+        /// the rest of the item read as usual.
+        unknown: Vec<Vec<Step>>,
+    },
     Bad {
         /// The item's `id`, to name it in the problem.
         id: Option<String>,
         message: String,
+        /// Unknown keys met before the failure: often the cause ("adress" for "address").
+        unknown: Vec<Vec<Step>>,
     },
 }
 
@@ -637,11 +739,14 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = toml::Value::deserialize(deserializer)?;
         let id = value.get("id").and_then(|v| v.as_str()).map(str::to_string);
-        Ok(match value.try_into::<T>() {
-            Ok(read) => Lenient::Read(read),
+        let mut unknown = Vec::new();
+        let read = serde_ignored::deserialize(value, |path| unknown.push(steps(&path)));
+        Ok(match read {
+            Ok(value) => Lenient::Read { value, id, unknown },
             Err(e) => Lenient::Bad {
                 id,
                 message: e.message().trim().to_string(),
+                unknown,
             },
         })
     }
@@ -650,10 +755,128 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Lenient<T> {
 impl<T> Lenient<T> {
     fn id(&self) -> Option<&str> {
         match self {
-            Lenient::Read(_) => None,
-            Lenient::Bad { id, .. } => id.as_deref(),
+            Lenient::Read { id, .. } | Lenient::Bad { id, .. } => id.as_deref(),
         }
     }
+}
+
+/// One step of a key's path in the file: a table's key or an array's index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A path as serde_ignored gives it, as steps (the `Option` and newtype layers are no keys).
+fn steps(path: &serde_ignored::Path<'_>) -> Vec<Step> {
+    let mut out = Vec::new();
+    let mut at = path;
+    loop {
+        match at {
+            serde_ignored::Path::Root => break,
+            serde_ignored::Path::Seq { parent, index } => {
+                out.push(Step::Index(*index));
+                at = parent;
+            }
+            serde_ignored::Path::Map { parent, key } => {
+                out.push(Step::Key(key.clone()));
+                at = parent;
+            }
+            serde_ignored::Path::Some { parent }
+            | serde_ignored::Path::NewtypeStruct { parent }
+            | serde_ignored::Path::NewtypeVariant { parent } => at = parent,
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// A path as the coordinator writes it: `name.fr`, `candidates[1].room`.
+fn path_text(path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// What to say about an unknown key: that it is not read, the known key it most likely meant,
+/// and, for a key of the item itself, every key that is known there; and that likely key.
+fn unknown_key_message<T: DeserializeOwned>(path: &[Step]) -> (String, Option<&'static str>) {
+    let name = match path.last() {
+        Some(Step::Key(k)) => k.as_str(),
+        _ => "",
+    };
+    let mut message = format!("unknown key `{name}`: samskap does not read it");
+    let mut meant = None;
+    if path.len() == 1 {
+        let known = fields_of::<T>();
+        meant = known
+            .iter()
+            .copied()
+            .filter(|k| edit_distance(k, name) <= 2)
+            .min_by_key(|k| edit_distance(k, name));
+        if let Some(near) = meant {
+            message.push_str(&format!(" (did you mean `{near}`?)"));
+        }
+        if !known.is_empty() {
+            message.push_str(&format!("; known here: {}", known.join(", ")));
+        }
+    }
+    (message, meant)
+}
+
+/// The field names of the struct `T` deserializes into, as its derive hands them to a
+/// deserializer (empty when `T` is not a struct): so the list of known keys is the struct itself.
+fn fields_of<T: DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{Error as _, Visitor};
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+    impl<'de> serde::Deserializer<'de> for Probe<'_> {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(Self::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(Self::Error::custom("fields read"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut fields));
+    fields
+}
+
+/// Levenshtein distance, for "did you mean".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
 }
 
 type Section<T> = Option<toml::Spanned<Lenient<T>>>;
@@ -754,6 +977,7 @@ impl Config {
             source,
             line_starts: source.match_indices('\n').map(|(i, _)| i + 1).collect(),
             problems: Vec::new(),
+            spans: None,
         };
         let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         let result = parse(&mut cx, &base);
@@ -790,18 +1014,28 @@ impl Config {
             .find(|d| d.kind == DeadlineKind::ContactPerson)
     }
 
-    /// The secrets the config refers to, with their keys, for `check`.
-    pub fn secrets(&self) -> Vec<(&'static str, &Secret)> {
+    /// The credentials the config refers to, each with where it is written, for `check`.
+    pub fn secrets(&self) -> Vec<&Auth> {
         let mut secrets = Vec::new();
         if let Transport::Smtp(smtp) = &self.transport
             && let Some(auth) = &smtp.auth
         {
-            secrets.push(("smtp", &auth.secret));
+            secrets.push(auth);
         }
         if let Some(imap) = &self.imap {
-            secrets.push(("imap", &imap.auth.secret));
+            secrets.push(&imap.auth);
         }
         secrets
+    }
+
+    /// A problem with this config found after it was read, at `place`.
+    pub fn problem_at(&self, place: &Place, message: impl Into<String>) -> Problem {
+        Problem {
+            file: self.path.clone(),
+            line: place.line,
+            key: place.key.clone(),
+            message: message.into(),
+        }
     }
 }
 
@@ -981,7 +1215,7 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
     })
 }
 
-fn required<T>(cx: &mut Ctx<'_>, section: Section<T>, key: &str) -> Option<(T, usize)> {
+fn required<T: DeserializeOwned>(cx: &mut Ctx<'_>, section: Section<T>, key: &str) -> Option<(T, usize)> {
     match section {
         Some(s) => cx.item(s, key),
         None => {
@@ -991,13 +1225,18 @@ fn required<T>(cx: &mut Ctx<'_>, section: Section<T>, key: &str) -> Option<(T, u
     }
 }
 
-fn items<T>(cx: &mut Ctx<'_>, list: Items<T>, key: &str) -> Vec<(usize, (T, usize))> {
+fn items<T: DeserializeOwned>(cx: &mut Ctx<'_>, list: Items<T>, key: &str) -> Vec<(usize, (T, usize))> {
     list.unwrap_or_default()
         .into_iter()
         .enumerate()
         .filter_map(|(i, item)| {
             let id = item.get_ref().id().map(|s| format!(" ({s})")).unwrap_or_default();
-            cx.item(item, &format!("{key}[{i}]{id}")).map(|found| (i, found))
+            cx.item_at(
+                item,
+                &format!("{key}[{i}]{id}"),
+                &[Step::Key(key.to_string()), Step::Index(i)],
+            )
+            .map(|found| (i, found))
         })
         .collect()
 }
@@ -1536,14 +1775,21 @@ fn validate_auth(
         );
         return None;
     };
+    let secret_line = cx
+        .line_of_key(&[Step::Key(key.to_string()), Step::Key(secret_key.to_string())])
+        .unwrap_or(line);
     match Secret::from_value(value, base) {
         Ok(secret) => Some(Auth {
             user,
             mechanism,
             secret,
+            place: Place {
+                key: format!("{key}.{secret_key}"),
+                line: Some(secret_line),
+            },
         }),
         Err(e) => {
-            cx.problem(Some(line), format!("{key}.{secret_key}"), e);
+            cx.problem(Some(secret_line), format!("{key}.{secret_key}"), e);
             None
         }
     }
@@ -1745,6 +1991,22 @@ fn validate_inbox(cx: &mut Ctx<'_>, i: raw::RawInbox, line: usize) -> InboxConfi
             d.mail_per_organisation
         }
     };
+    let max_message_size = match i.max_message_size.as_deref().map(units::parse_size) {
+        None => d.max_message_size,
+        Some(Ok(size)) if size >= 1024 => size,
+        Some(Ok(_)) => {
+            cx.problem(
+                Some(line),
+                "inbox.max_message_size",
+                "must be at least 1 kB: every message would be set aside",
+            );
+            d.max_message_size
+        }
+        Some(Err(e)) => {
+            cx.problem(Some(line), "inbox.max_message_size", e);
+            d.max_message_size
+        }
+    };
     InboxConfig {
         folder: i.folder.unwrap_or(d.folder),
         trusted_authserv_ids: i.trusted_authserv_ids.unwrap_or_default(),
@@ -1756,6 +2018,7 @@ fn validate_inbox(cx: &mut Ctx<'_>, i: raw::RawInbox, line: usize) -> InboxConfi
         poll_interval,
         idle_timeout,
         confirmations: i.confirmations.unwrap_or(true),
+        max_message_size,
     }
 }
 

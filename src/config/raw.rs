@@ -1,21 +1,22 @@
 //! The configuration as written: serde structs that mirror the TOML file, nothing checked yet.
 //!
-//! Every struct denies unknown fields so a misspelt key is an error, not a silent default. Each
-//! section and each array item is deserialized on its own (see `config::load`), so one bad item
-//! does not hide the problems of the others.
+//! A misspelt key is an error, not a silent default, but it does not make its item unreadable:
+//! the structs accept unknown keys and `config::Lenient` collects each one (with serde_ignored)
+//! and reports it with its line, so an event with one stray key is still known to the deadlines
+//! and reminders that name it. Each section and each array item is deserialized on its own (see
+//! `config::load`), so one bad item does not hide the problems of the others. A secret's source
+//! (`RawSecret`) is read apart, from a value, and still refuses unknown keys outright.
 
 use serde::Deserialize;
 
 /// A text in Norwegian bokmål, and in English where the process needs both.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawText {
     pub nb: String,
     pub en: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawProcess {
     pub id: String,
     pub name: RawText,
@@ -26,7 +27,6 @@ pub struct RawProcess {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawOrganiser {
     pub name: RawText,
     pub short: String,
@@ -39,7 +39,6 @@ pub struct RawOrganiser {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawPerson {
     pub name: String,
     pub title: Option<RawText>,
@@ -50,7 +49,6 @@ pub struct RawPerson {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawTheme {
     pub id: String,
     pub nb: String,
@@ -58,14 +56,12 @@ pub struct RawTheme {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawSlot {
     pub start: String,
     pub end: String,
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawEvent {
     pub id: String,
     pub name: RawText,
@@ -82,7 +78,6 @@ pub struct RawEvent {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawDeadline {
     pub id: String,
     pub what: String,
@@ -91,7 +86,6 @@ pub struct RawDeadline {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawReplies {
     pub address: Option<String>,
     pub plus_token: Option<bool>,
@@ -100,7 +94,6 @@ pub struct RawReplies {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawInvitation {
     pub event: String,
     pub revision: Option<u32>,
@@ -110,7 +103,6 @@ pub struct RawInvitation {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawOrganisation {
     pub id: String,
     pub kind: String,
@@ -123,13 +115,11 @@ pub struct RawOrganisation {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawTransport {
     pub kind: String,
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawSmtp {
     pub host: String,
     pub port: Option<u16>,
@@ -146,7 +136,6 @@ pub struct RawSmtp {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawImap {
     pub host: String,
     pub port: Option<u16>,
@@ -162,7 +151,6 @@ pub struct RawImap {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawRetry {
     pub initial: Option<String>,
     pub max: Option<String>,
@@ -180,7 +168,6 @@ pub struct RawSecret {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawInbox {
     pub folder: Option<String>,
     pub trusted_authserv_ids: Option<Vec<String>>,
@@ -192,10 +179,10 @@ pub struct RawInbox {
     pub poll_interval: Option<String>,
     pub idle_timeout: Option<String>,
     pub confirmations: Option<bool>,
+    pub max_message_size: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawCalendar {
     pub invitations: Option<bool>,
 }

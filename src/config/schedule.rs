@@ -13,13 +13,11 @@ use super::{Ctx, Event, Text, raw::RawText, units};
 use crate::schedule::when::{Timing, When};
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawSchedule {
     pub grace: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawReminder {
     pub id: String,
     pub kind: String,
@@ -34,7 +32,6 @@ pub struct RawReminder {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawReport {
     pub enabled: Option<bool>,
     pub cron: Option<String>,
@@ -44,7 +41,6 @@ pub struct RawReport {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawPoll {
     pub event: String,
     pub send_at: Option<String>,

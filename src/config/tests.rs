@@ -319,3 +319,119 @@ fn the_inbox_s_trust_and_limits_are_read_and_each_mistake_named() {
     .collect();
     assert_eq!(keys, ["inbox.people_per_message", "inbox.mail_per_organisation"]);
 }
+
+/// The line (1-based) of the first line of `source` that is `text`.
+fn line_of(source: &str, text: &str) -> usize {
+    source.lines().position(|l| l == text).unwrap() + 1
+}
+
+#[test]
+fn an_unknown_key_in_an_event_is_reported_on_its_line_and_the_event_kept() {
+    let edit = |s: String| {
+        s.replace(
+            "aliases = [\"samskapingsmøte\"",
+            "room = \"A1\"\naliases = [\"samskapingsmøte\"",
+        )
+    };
+    let source = edit(std::fs::read_to_string(ogp5_path()).unwrap());
+    let found = problems(edited(edit));
+    // Before: the event was dropped, and the deadline, the invitation and three reminders that
+    // name it were reported too (seven problems for one stray key).
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].key, "events[0] (kickoff).room");
+    assert_eq!(found[0].line, Some(line_of(&source, "room = \"A1\"")));
+    assert!(found[0].message.contains("unknown key `room`"), "{}", found[0]);
+    assert!(
+        found[0].message.contains("aliases"),
+        "the known keys are listed: {}",
+        found[0]
+    );
+}
+
+#[test]
+fn an_unknown_key_keeps_its_item_in_every_table() {
+    // One stray key in each kind of table, and one inside a nested table: each reported once,
+    // on its own line, and nothing that refers to those items is reported as broken.
+    let edit = |s: String| {
+        s.replace(
+            "id = \"fin\"\n",
+            "id = \"fin\"\nwebsite = \"https://fin.dep.no\"\n",
+        )
+        .replace(
+            "id = \"registration-1d\"\n",
+            "id = \"registration-1d\"\nsubject = \"x\"\n",
+        )
+        .replace("id = \"registration\"\n", "id = \"registration\"\nnote = \"x\"\n")
+        .replacen(
+            "location.nb = \"Kommunal- og distriktsdepartementet",
+            "location.fr = \"Oslo\"\nlocation.nb = \"Kommunal- og distriktsdepartementet",
+            1,
+        )
+        .replace("[invitation]\n", "[invitation]\nsubject = \"x\"\n")
+    };
+    let source = edit(std::fs::read_to_string(ogp5_path()).unwrap());
+    let found = problems(edited(edit));
+    let mut got: Vec<(String, Option<usize>)> = found.iter().map(|p| (p.key.clone(), p.line)).collect();
+    got.sort();
+    let mut want = vec![
+        (
+            "organisations[2] (fin).website".to_string(),
+            Some(line_of(&source, "website = \"https://fin.dep.no\"")),
+        ),
+        (
+            "reminders[0] (registration-1d).subject".to_string(),
+            Some(line_of(&source, "id = \"registration-1d\"") + 1),
+        ),
+        (
+            "deadlines[0] (registration).note".to_string(),
+            Some(line_of(&source, "note = \"x\"")),
+        ),
+        (
+            "events[0] (kickoff).location.fr".to_string(),
+            Some(line_of(&source, "location.fr = \"Oslo\"")),
+        ),
+        (
+            "invitation.subject".to_string(),
+            Some(line_of(&source, "[invitation]") + 1),
+        ),
+    ];
+    want.sort();
+    assert_eq!(got, want, "{found:#?}");
+}
+
+#[test]
+fn a_misspelt_required_key_is_one_problem_that_names_the_right_key() {
+    let found = problems(edited(|s| {
+        s.replace(
+            "address = \"postmottak@kud.dep.no\"",
+            "adress = \"postmottak@kud.dep.no\"",
+        )
+    }));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].key, "organisations[7] (kud).adress");
+    assert!(
+        found[0].message.contains("did you mean `address`?"),
+        "{}",
+        found[0]
+    );
+}
+
+#[test]
+fn a_secret_s_place_is_its_own_key_and_line() {
+    let edit = |s: String| {
+        s.replace(
+            "[transport]\nkind = \"maildir\"",
+            "[transport]\nkind = \"smtp\"\n[smtp]\nhost = \"smtp.example.org\"\nuser = \"tom\"\npassword = { env = \"SAMSKAP_SMTP_PASSWORD\" }",
+        )
+    };
+    let source = edit(std::fs::read_to_string(ogp5_path()).unwrap());
+    let config = edited(edit).unwrap();
+    let places: Vec<&Place> = config.secrets().into_iter().map(|a| &a.place).collect();
+    assert_eq!(
+        places,
+        [&Place {
+            key: "smtp.password".into(),
+            line: Some(line_of(&source, "password = { env = \"SAMSKAP_SMTP_PASSWORD\" }")),
+        }]
+    );
+}

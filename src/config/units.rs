@@ -1,5 +1,5 @@
-//! Small value syntaxes used in the config: durations ("90s", "2m", "1h30m", "3d"), sending rates
-//! ("30/min"), and local dates and times in the process's time zone.
+//! Small value syntaxes used in the config: durations ("90s", "2m", "1h30m", "3d"), sizes
+//! ("25 MB"), sending rates ("30/min"), and local dates and times in the process's time zone.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -43,6 +43,39 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         total += step;
     }
     Ok(total)
+}
+
+/// Parses a size in bytes: "25 MB", "500kB", "2 MiB", "1 GB", or a plain number of bytes. MB is a
+/// million bytes, MiB 2^20 (as Outlook counts, nearly the same).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let digits = text
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .count();
+    let (number, unit) = text.split_at(digits);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size (write e.g. \"25 MB\" or \"500 kB\")"))?;
+    let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" | "bytes" => 1.0,
+        "kb" => 1e3,
+        "kib" => 1024.0,
+        "mb" => 1e6,
+        "mib" => 1024.0 * 1024.0,
+        "gb" => 1e9,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        other => {
+            return Err(format!(
+                "{text:?}: unknown unit {other:?} (use B, kB, MB, GB, KiB, MiB or GiB)"
+            ));
+        }
+    };
+    let bytes = number * factor;
+    if !bytes.is_finite() || bytes > u64::MAX as f64 {
+        return Err(format!("{text:?} is too large"));
+    }
+    Ok(bytes.round() as u64)
 }
 
 /// How fast the SMTP transport may send.
@@ -155,6 +188,17 @@ mod tests {
         assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("5 weeks").is_err());
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(parse_size("25 MB"), Ok(25_000_000));
+        assert_eq!(parse_size("500kB"), Ok(500_000));
+        assert_eq!(parse_size("2 MiB"), Ok(2 * 1024 * 1024));
+        assert_eq!(parse_size("1.5 GB"), Ok(1_500_000_000));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("big").is_err());
+        assert!(parse_size("25 MO").is_err());
     }
 
     #[test]

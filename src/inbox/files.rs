@@ -6,8 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
+use std::io::{BufRead, Read};
+
 use sha2::{Digest, Sha256};
 
+use super::{HEADER_MAX, Incoming};
 use crate::register::inbound::Location;
 
 /// A message waiting in a file.
@@ -103,8 +106,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// Whether a file starts like a message: a header line ("Name: value"), or mbox's "From ".
+/// Only its start is read.
 fn looks_like_mail(path: &Path) -> bool {
-    let Ok(bytes) = std::fs::read(path) else {
+    let mut bytes = Vec::new();
+    let Ok(_) = std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut bytes)) else {
         return false;
     };
     let start = bytes
@@ -126,14 +131,59 @@ fn looks_like_mail(path: &Path) -> bool {
 }
 
 fn loose(path: PathBuf) -> std::io::Result<FileMessage> {
-    let bytes = std::fs::read(&path)?;
+    // Hashed as it is read, so a file of any size takes no more memory than the buffer.
+    let mut file = std::fs::File::open(&path)?;
+    let mut hash = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hash.update(&buffer[..n]);
+    }
+    let digest = hash.finalize();
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
     Ok(FileMessage {
         location: Location {
             mailbox: "ingest".into(),
             uidvalidity: 1,
-            uid: number(&bytes),
+            uid: (u64::from_be_bytes(bytes) >> 1) as i64,
         },
         path,
+    })
+}
+
+/// Reads the message in the file at `path`: whole, or, when the file is bigger than `limit`
+/// bytes, only its header (up to [`HEADER_MAX`]), looked at before anything is read.
+pub fn read(path: &Path, limit: u64) -> std::io::Result<Incoming> {
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size <= limit {
+        let mut raw = Vec::with_capacity(size as usize);
+        file.take(limit + 1).read_to_end(&mut raw)?;
+        // It grew meanwhile beyond the limit: read as too big, like any other.
+        if raw.len() as u64 <= limit {
+            return Ok(Incoming::Whole(raw));
+        }
+    }
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path)?.take(HEADER_MAX));
+    let mut header = Vec::new();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        header.extend_from_slice(&line);
+        if line == b"\n" || line == b"\r\n" {
+            break;
+        }
+    }
+    Ok(Incoming::TooBig {
+        header,
+        size: Some(size.max(limit + 1)),
     })
 }
 

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use tracing::{info, warn};
 
 use crate::config::Config;
-use crate::decide::{self, Action, Outcome};
+use crate::decide::{self, Action, Decision, Outcome};
 use crate::outbox::confirmation;
 use crate::register::inbound::{Location, Recorded};
 use crate::register::{Register, RegisterError};
@@ -45,6 +45,10 @@ impl Tally {
         match p.recorded {
             Recorded::AlreadySeen => self.already_seen += 1,
             Recorded::Duplicate => self.duplicates += 1,
+            Recorded::IdReused => {
+                self.read += 1;
+                self.review += 1;
+            }
             Recorded::Done => {
                 self.read += 1;
                 match p.outcome {
@@ -133,18 +137,161 @@ pub fn record(
         &understood.subject,
         &review_text(understood, raw),
         raw,
+        &understand::fingerprint::fingerprint(raw),
         &decision,
         &confirmations,
         now,
     )?;
+    let (outcome, summary) = match recorded {
+        Recorded::IdReused => (
+            Outcome::Review,
+            "the Message-ID of a message read before, saying something else: set aside for review, nothing changed".to_string(),
+        ),
+        _ => (decision.outcome, decision.summary),
+    };
     Ok(Processed {
         message_id: understood.message_id.clone(),
         class: understood.class.name(),
         org: decision.org.clone(),
+        outcome,
+        recorded,
+        summary,
+    })
+}
+
+/// A message as it was read: whole, or too big to read and known by its header only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Incoming {
+    Whole(Vec<u8>),
+    TooBig {
+        /// The header, up to [`HEADER_MAX`] bytes of it.
+        header: Vec<u8>,
+        /// Its size in bytes, where known; else only that it is over the limit.
+        size: Option<u64>,
+    },
+}
+
+/// The most of a header read from a message too big to read: enough for any sender and subject,
+/// and bounded whatever the message is.
+pub const HEADER_MAX: u64 = 256 * 1024;
+
+/// A size as people read it: "48.3 MB", "750 kB".
+pub fn human_size(bytes: u64) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    } else {
+        format!("{} kB", bytes.div_ceil(1000))
+    }
+}
+
+/// The review item for a message too big to read, in words the coordinator acts on: who sent
+/// it, what it is about, how big it is, and to read it in the mail client. Pure.
+pub fn too_big_decision(understood: &Understood, size: Option<u64>, config: &Config) -> Decision {
+    let limit = human_size(config.inbox.max_message_size);
+    let size_text = match size {
+        Some(size) => format!("of {}", human_size(size)),
+        None => format!("of more than {limit}"),
+    };
+    let from = match &understood.from {
+        Some(f) => match &f.name {
+            Some(name) if !name.is_empty() => format!("{name} <{}>", f.address),
+            _ => f.address.clone(),
+        },
+        None => "an unknown sender".to_string(),
+    };
+    let subject = if understood.subject.is_empty() {
+        "no subject".to_string()
+    } else {
+        format!("subject \"{}\"", understood.subject)
+    };
+    let sent = understood
+        .date
+        .map(|d| {
+            format!(
+                ", sent {}",
+                d.with_timezone(&config.process.timezone).format("%d.%m.%Y %H:%M")
+            )
+        })
+        .unwrap_or_default();
+    let reason = format!(
+        "Too big to read: a message {size_text} from {from}, {subject}{sent}. samskap reads messages up to {limit} ([inbox] max_message_size), so nothing in it was read and nothing was changed. Open it in Outlook and enter what it says by hand (or dismiss this item)."
+    );
+    Decision {
+        org: None,
+        outcome: Outcome::Review,
+        actions: vec![Action::Review {
+            org: None,
+            reason,
+            proposal: Vec::new(),
+        }],
+        summary: format!("too big to read ({size_text}): set aside for review"),
+    }
+}
+
+/// Records a message too big to read, by its header, with a review item that says what it is.
+/// Runs on the register's owner.
+pub fn record_too_big(
+    register: &mut Register,
+    config: &Config,
+    location: &Location,
+    understood: &Understood,
+    header: &[u8],
+    size: Option<u64>,
+    now: DateTime<Utc>,
+) -> Result<Processed, RegisterError> {
+    if register.seen_at(location)? {
+        return Ok(Processed {
+            message_id: understood.message_id.clone(),
+            class: "too_big",
+            org: None,
+            outcome: Outcome::Ignored,
+            recorded: Recorded::AlreadySeen,
+            summary: "read before".into(),
+        });
+    }
+    let decision = too_big_decision(understood, size, config);
+    let text = String::from_utf8_lossy(header).into_owned();
+    let recorded = register.record(
+        location,
+        &understood.message_id,
+        "too_big",
+        understood.from.as_ref().map(|f| f.address.as_str()),
+        &understood.subject,
+        &text,
+        header,
+        &understand::fingerprint::header_fingerprint(header, size.unwrap_or(0)),
+        &decision,
+        &[],
+        now,
+    )?;
+    Ok(Processed {
+        message_id: understood.message_id.clone(),
+        class: "too_big",
+        org: None,
         outcome: decision.outcome,
         recorded,
         summary: decision.summary,
     })
+}
+
+/// Understands, decides and records a message as it was read.
+pub fn process_incoming(
+    register: &mut Register,
+    config: &Config,
+    ctx: &understand::Context,
+    location: &Location,
+    incoming: &Incoming,
+    now: DateTime<Utc>,
+) -> Result<Processed, RegisterError> {
+    match incoming {
+        Incoming::Whole(raw) => process(register, config, ctx, location, raw, now),
+        Incoming::TooBig { header, size } => {
+            let understood = understand::understand(header, ctx);
+            let processed = record_too_big(register, config, location, &understood, header, *size, now)?;
+            log(&processed, location);
+            Ok(processed)
+        }
+    }
 }
 
 /// Understands, decides and records one message's bytes.

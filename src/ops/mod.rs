@@ -271,8 +271,11 @@ fn ingest(
     let ctx = crate::understand::Context::from_config(config);
     let mut tally = crate::inbox::Tally::default();
     for message in &messages {
-        let raw = std::fs::read(&message.path).map_err(io(format!("read {}", message.path.display())))?;
-        let processed = crate::inbox::process(register, config, &ctx, &message.location, &raw, now)?;
+        // A file bigger than the limit is known by its header only, whatever its size.
+        let incoming = crate::inbox::files::read(&message.path, config.inbox.max_message_size)
+            .map_err(io(format!("read {}", message.path.display())))?;
+        let processed =
+            crate::inbox::process_incoming(register, config, &ctx, &message.location, &incoming, now)?;
         tally.add(&processed);
     }
     let mut text = format!(

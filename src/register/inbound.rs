@@ -27,8 +27,12 @@ pub struct Location {
 pub enum Recorded {
     /// This location was read before: nothing done.
     AlreadySeen,
-    /// The same message (by Message-ID) was read elsewhere before: noted, nothing changed.
+    /// The same message (by Message-ID, saying the same) was read elsewhere before: noted,
+    /// nothing changed.
     Duplicate,
+    /// The Message-ID of a message read before, but saying something else (a forger can reuse
+    /// a Message-ID to hide a message): recorded and set aside for review, nothing changed.
+    IdReused,
     /// Recorded with its decision.
     Done,
 }
@@ -245,6 +249,7 @@ impl Register {
         subject: &str,
         text: &str,
         raw: &[u8],
+        fingerprint: &str,
         decision: &Decision,
         confirmations: &[NewMessage],
         now: DateTime<Utc>,
@@ -264,29 +269,41 @@ impl Register {
         if at_location {
             return Ok(Recorded::AlreadySeen);
         }
-        let elsewhere: bool = tx
-            .query_row(
-                "SELECT 1 FROM messages_seen WHERE message_id = ?1 AND outcome != 'duplicate' LIMIT 1",
-                [message_id],
-                |_| Ok(()),
-            )
-            .optional()
-            .op("look up a Message-ID read before")?
-            .is_some();
-        let outcome = if elsewhere {
-            "duplicate"
+        // What the messages read before under this Message-ID said (not the duplicates: they
+        // said what one of those said).
+        let earlier: Vec<(Option<String>, String, String)> = {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT fingerprint, processed_at, mailbox FROM messages_seen
+                     WHERE message_id = ?1 AND outcome != 'duplicate' ORDER BY id",
+                )
+                .op("prepare the look-up of a Message-ID read before")?;
+            stmt.query_map([message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .op("look up a Message-ID read before")?
+                .collect::<rusqlite::Result<_>>()
+                .op("read a message read before")?
+        };
+        let recorded = if earlier.is_empty() {
+            Recorded::Done
+        } else if earlier.iter().any(|(f, _, _)| f.as_deref() == Some(fingerprint)) {
+            Recorded::Duplicate
         } else {
-            decision.outcome.as_str()
+            Recorded::IdReused
+        };
+        let outcome = match recorded {
+            Recorded::Duplicate => "duplicate",
+            Recorded::IdReused => "review",
+            _ => decision.outcome.as_str(),
         };
         tx.execute(
-            "INSERT INTO messages_seen (mailbox, uidvalidity, uid, message_id, received_at, processed_at, class, org_id, outcome)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, (SELECT id FROM organisations WHERE id = ?7), ?8)",
-            params![location.mailbox, location.uidvalidity, location.uid, message_id, ts(now), class, decision.org, outcome],
+            "INSERT INTO messages_seen (mailbox, uidvalidity, uid, message_id, received_at, processed_at, class, org_id, outcome, fingerprint)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, (SELECT id FROM organisations WHERE id = ?7), ?8, ?9)",
+            params![location.mailbox, location.uidvalidity, location.uid, message_id, ts(now), class, decision.org, outcome, fingerprint],
         )
         .op("record a message as read")?;
-        if elsewhere {
+        if recorded == Recorded::Duplicate {
             tx.commit().op("commit a duplicate")?;
-            return Ok(Recorded::Duplicate);
+            return Ok(recorded);
         }
         let context = ReviewContext {
             sender,
@@ -294,6 +311,44 @@ impl Register {
             text,
             raw,
         };
+        if recorded == Recorded::IdReused {
+            // Nothing it asks for is done and nobody is answered: the coordinator compares the
+            // two and applies what it proposes if it is genuine.
+            let (_, at, mailbox) = &earlier[0];
+            let unknown = earlier.iter().all(|(f, _, _)| f.is_none());
+            let mut reason = if unknown {
+                format!(
+                    "A message with this Message-ID was read before ({at}, {mailbox}), before samskap kept what messages say, so it cannot tell whether this one is the same. Nothing was changed. Compare the two in Outlook; apply this item only if this one is genuine."
+                )
+            } else {
+                format!(
+                    "A message with this Message-ID was read before ({at}, {mailbox}), but this one says something else: someone may be reusing the Message-ID to slip a message past samskap, or the sender edited and resent it. Nothing was changed. Compare the two in Outlook; apply this item only if this one is genuine."
+                )
+            };
+            let mut proposal = Vec::new();
+            for action in &decision.actions {
+                match action {
+                    Action::Review {
+                        reason: own,
+                        proposal: own_proposal,
+                        ..
+                    } => {
+                        reason.push_str(&format!(" It would have gone to review anyway: {own}"));
+                        proposal.extend(own_proposal.iter().cloned());
+                    }
+                    Action::Confirm { .. } => {}
+                    other => proposal.push(other.clone()),
+                }
+            }
+            let review = Action::Review {
+                org: decision.org.clone(),
+                reason,
+                proposal,
+            };
+            apply(&tx, &review, message_id, "mail", &context, &secret, &process, now)?;
+            tx.commit().op("commit a message set aside for review")?;
+            return Ok(recorded);
+        }
         for action in &decision.actions {
             apply(&tx, action, message_id, "mail", &context, &secret, &process, now)?;
         }

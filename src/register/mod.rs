@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_calendar.sql"),
     include_str!("migrations/004_schedule.sql"),
     include_str!("migrations/005_trust.sql"),
+    include_str!("migrations/006_fingerprint.sql"),
 ];
 
 /// A register operation that failed.

@@ -427,3 +427,64 @@ fn a_clock_stepped_back_keeps_a_deferral_s_wait() {
     assert_eq!(register.reanchor_waits(t("2022-06-14T08:00:00Z")).unwrap(), 2);
     assert_eq!(register.next_due().unwrap(), Some(t("2022-06-14T08:05:00Z")));
 }
+
+/// Records a message that changes nothing, with `fingerprint`, at UID `uid`.
+fn record_plain(register: &mut Register, uid: i64, fingerprint: &str) -> inbound::Recorded {
+    let decision = crate::decide::Decision {
+        org: None,
+        outcome: crate::decide::Outcome::Recorded,
+        actions: Vec::new(),
+        summary: String::new(),
+    };
+    let location = inbound::Location {
+        mailbox: "imap:INBOX".into(),
+        uidvalidity: 1,
+        uid,
+    };
+    register
+        .record(
+            &location,
+            "reused@example.org",
+            "reply",
+            Some("a@example.org"),
+            "Hei",
+            "Hei",
+            b"Subject: Hei\r\n\r\nHei\r\n",
+            fingerprint,
+            &decision,
+            &[],
+            t("2022-06-16T08:00:00Z"),
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_message_id_read_before_the_fingerprints_were_kept_cannot_vouch_for_a_duplicate() {
+    let mut register = register_with(&["kld"]);
+    assert_eq!(record_plain(&mut register, 1, "v1:a"), inbound::Recorded::Done);
+    assert_eq!(
+        record_plain(&mut register, 2, "v1:a"),
+        inbound::Recorded::Duplicate
+    );
+    assert_eq!(
+        record_plain(&mut register, 3, "v1:b"),
+        inbound::Recorded::IdReused
+    );
+    // A copy of either message said before is a duplicate of it.
+    assert_eq!(
+        record_plain(&mut register, 4, "v1:b"),
+        inbound::Recorded::Duplicate
+    );
+    // Read before the register kept what messages say: nobody can tell, so a person looks.
+    register
+        .conn
+        .execute("UPDATE messages_seen SET fingerprint = NULL", [])
+        .unwrap();
+    assert_eq!(
+        record_plain(&mut register, 5, "v1:a"),
+        inbound::Recorded::IdReused
+    );
+    let items = register.review_items(false).unwrap();
+    assert_eq!(items.len(), 2, "{items:#?}");
+    assert!(items[1].reason.contains("cannot tell"), "{}", items[1].reason);
+}

@@ -15,6 +15,7 @@ pub mod bounce;
 pub mod calendar;
 pub mod dates;
 pub mod extract;
+pub mod fingerprint;
 pub mod html;
 mod lexicon;
 pub mod phone;

@@ -549,6 +549,11 @@ fn maildir_sync(
 ) -> impl std::future::Future<Output = Result<Tally, crate::register::RegisterError>> {
     let (config, ctx, handle) = (Arc::clone(config), Arc::clone(ctx), handle.clone());
     async move {
+        if crate::failpoint::fails("inbox-sync") {
+            return Err(RegisterError::Invalid(
+                "the register failed (failpoint inbox-sync)".into(),
+            ));
+        }
         handle
             .call_blocking(move |r| {
                 sync_maildir(r, &config, &ctx, &dir, now).map_err(|e| match e {

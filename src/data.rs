@@ -37,6 +37,22 @@ pub enum DataError {
     Held(Holder),
     #[error(transparent)]
     Register(#[from] RegisterError),
+    #[error("{var}: {reason}")]
+    Environment { var: &'static str, reason: String },
+}
+
+/// How long a write to the register waits for another program that holds it (a backup, an
+/// `sqlite3` shell) before it counts as busy: `SAMSKAP_BUSY_TIMEOUT` ("10s", "500ms"), else 10 s.
+/// A busy register is not an error for the daemon, which tries again with backoff.
+pub fn busy_timeout() -> Result<std::time::Duration, DataError> {
+    const VAR: &str = "SAMSKAP_BUSY_TIMEOUT";
+    match std::env::var(VAR) {
+        Err(_) => Ok(std::time::Duration::from_secs(10)),
+        Ok(text) => crate::config::units::parse_duration(&text).map_err(|reason| DataError::Environment {
+            var: VAR,
+            reason: format!("{reason} (write e.g. \"10s\" or \"500ms\")"),
+        }),
+    }
 }
 
 fn io_error<'p>(what: &'static str, path: &'p Path) -> impl FnOnce(std::io::Error) -> DataError + 'p {
@@ -248,6 +264,7 @@ impl DataDir {
             .open(&path)
             .map_err(io_error("create the register", &path))?;
         let register = Register::open(&path)?;
+        register.set_busy_timeout(busy_timeout()?)?;
         for suffix in ["", "-wal", "-shm"] {
             let file = PathBuf::from(format!("{}{suffix}", path.display()));
             if file.exists() {
@@ -260,7 +277,9 @@ impl DataDir {
     /// Opens the register if it exists, else an empty one in memory; never creates anything.
     pub fn peek_register(&self) -> Result<Register, DataError> {
         if self.register().exists() {
-            Ok(Register::open(&self.register())?)
+            let register = Register::open(&self.register())?;
+            register.set_busy_timeout(busy_timeout()?)?;
+            Ok(register)
         } else {
             Ok(Register::open_in_memory()?)
         }

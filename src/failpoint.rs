@@ -3,8 +3,9 @@
 //!
 //! `SAMSKAP_FAILPOINT=NAME:N` makes the process send itself SIGKILL the N-th time it reaches
 //! `hit(NAME)`; `NAME:N:stop` sends SIGSTOP instead, freezing it there until a SIGCONT (so a test
-//! can break a server under it at that moment). Unset, a hit costs one atomic load. It changes
-//! nothing else and is meant for tests.
+//! can break a server under it at that moment). `NAME:N:error` makes the N-th [`fails`]`(NAME)`
+//! say yes, for a failure that is not a crash (a register that stops working). Unset, a hit
+//! costs one atomic load. It changes nothing else and is meant for tests.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 struct Armed {
     name: String,
     at: u64,
-    /// SIGKILL, or SIGSTOP for "stop".
+    /// SIGKILL, SIGSTOP for "stop", or 0 for "error".
     signal: i32,
     count: AtomicU64,
 }
@@ -27,6 +28,7 @@ fn armed() -> Option<&'static Armed> {
             let at = parts.next().unwrap_or("1").parse().ok()?;
             let signal = match parts.next() {
                 Some("stop") => libc::SIGSTOP,
+                Some("error") => 0,
                 _ => libc::SIGKILL,
             };
             Some(Armed {
@@ -42,7 +44,7 @@ fn armed() -> Option<&'static Armed> {
 /// Marks a crash point; kills the process here if the environment asks for it.
 pub fn hit(name: &str) {
     let Some(armed) = armed() else { return };
-    if armed.name != name {
+    if armed.name != name || armed.signal == 0 {
         return;
     }
     if armed.count.fetch_add(1, Ordering::SeqCst) + 1 == armed.at {
@@ -52,4 +54,17 @@ pub fn hit(name: &str) {
             libc::kill(libc::getpid(), armed.signal);
         }
     }
+}
+
+/// Marks a point that can be made to fail; whether it fails this time.
+pub fn fails(name: &str) -> bool {
+    let Some(armed) = armed() else { return false };
+    if armed.name != name || armed.signal != 0 {
+        return false;
+    }
+    let failing = armed.count.fetch_add(1, Ordering::SeqCst) + 1 == armed.at;
+    if failing {
+        eprintln!("failpoint {name}:{} reached: failing here", armed.at);
+    }
+    failing
 }

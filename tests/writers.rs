@@ -190,3 +190,87 @@ fn wait_for_request(ws: &Workspace) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// Regression: with another connection holding the register's write lock for 3 seconds, the
+/// daemon's sending loop ended for good while the process stayed up, saying nothing. A busy
+/// register is waited out, with a log line; then everything goes.
+#[test]
+fn a_register_another_program_holds_busy_is_waited_out_and_the_daemon_goes_on() {
+    // The local inbox looked at every second, so the reply below is read at once.
+    let mut ws = Workspace::new(&ogp5_toml().replace(
+        "folder = \"INBOX\"\n",
+        "folder = \"INBOX\"\npoll_interval = \"1s\"\n",
+    ));
+    ws.give_fixture_secret();
+    ws.env.push(("SAMSKAP_BUSY_TIMEOUT".into(), "200ms".into()));
+    ws.run(&["--now", SEND_TIME, "send", "invitations", "--queue-only"])
+        .expect(0);
+    // Another program (a backup, an sqlite3 shell) takes the write lock before the daemon
+    // starts, and again while it runs, when a reply comes in.
+    let holder = rusqlite::Connection::open(ws.data.join("samskap.db")).unwrap();
+    holder
+        .execute_batch("BEGIN IMMEDIATE; UPDATE meta SET value = value")
+        .unwrap();
+    let daemon = ws.start_daemon(SEND_TIME);
+    ws.wait_for_log("the register is busy", 1);
+    assert!(ws.outbox_files().is_empty());
+    holder.execute_batch("COMMIT").unwrap();
+    wait_until(|| ws.outbox_files().len() == 15, "the 15 invitations");
+
+    holder
+        .execute_batch("BEGIN IMMEDIATE; UPDATE meta SET value = value")
+        .unwrap();
+    let busy_before = ws.daemon_log().matches("the register is busy").count();
+    let inbox = ws.data.join("inbox/new");
+    std::fs::create_dir_all(&inbox).unwrap();
+    std::fs::create_dir_all(ws.data.join("inbox/cur")).unwrap();
+    std::fs::copy(reply_fixture("bfd-decline.eml"), inbox.join("1.bfd-decline")).unwrap();
+    ws.wait_for_log("the register is busy", busy_before + 1);
+    holder.execute_batch("COMMIT").unwrap();
+    ws.wait_for_log("applied:", 1);
+    ws.stop_daemon(daemon);
+}
+
+/// Regression: a core task that failed left the process up and doing nothing, so systemd's
+/// `Restart=on-failure` never fired. Now the whole daemon stops with exit status 1 and a log
+/// line that names the task.
+#[test]
+fn a_core_task_that_fails_stops_the_daemon_with_exit_status_1() {
+    let ws = Workspace::ogp5();
+    let mut daemon = ws
+        .command(&["--now", SEND_TIME, "run"])
+        .env("SAMSKAP_FAILPOINT", "inbox-sync:1:error")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(ws.dir.path().join("daemon.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = daemon.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = daemon.kill();
+            panic!("the daemon did not stop:\n{}", ws.daemon_log());
+        }
+        #[allow(clippy::disallowed_methods)]
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let log = ws.daemon_log();
+    assert_eq!(status.code(), Some(1), "{log}");
+    assert!(
+        log.contains("a part of samskap stopped") && log.contains("task=\"inbox\""),
+        "{log}"
+    );
+    assert!(log.contains("error: the inbox task stopped"), "{log}");
+}
+
+/// Waits until `done` holds, or fails after 60 s.
+fn wait_until(done: impl Fn() -> bool, what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "waited 60 s for {what}");
+        #[allow(clippy::disallowed_methods)]
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

@@ -358,6 +358,11 @@ impl Register {
             .op(op)
     }
 
+    /// How long a statement waits for another connection's lock before it fails as busy.
+    pub fn set_busy_timeout(&self, timeout: std::time::Duration) -> Result<()> {
+        self.conn.busy_timeout(timeout).op("set the busy timeout")
+    }
+
     /// Says who this process is (its hold of the data directory's lock): messages it begins
     /// sending carry it, and only others' "sending" rows count as interrupted.
     pub fn set_owner(&mut self, owner: &str) {

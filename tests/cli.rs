@@ -616,3 +616,103 @@ fn a_missing_secret_variable_is_reported_with_its_line_and_key() {
         "the file is named once: {problem}"
     );
 }
+
+/// Regression: the data directory was created 755 and the register 644 (777 and 666 under
+/// umask 000): anyone on the machine could read every name, address and phone number in it.
+#[test]
+fn the_data_directory_is_private_to_its_account_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = Workspace::ogp5();
+    let mut command = ws.command(&["--now", SEND_TIME, "send", "invitations"]);
+    // The umask the shell gives the program it starts.
+    let program = command.get_program().to_owned();
+    let args: Vec<_> = command.get_args().map(|a| a.to_owned()).collect();
+    command = std::process::Command::new("sh");
+    command
+        .arg("-c")
+        .arg("umask 000; exec \"$0\" \"$@\"")
+        .arg(program)
+        .args(args)
+        .current_dir(ws.dir.path())
+        .env("SAMSKAP_LOG", "samskap=info")
+        .env_remove("SAMSKAP_FAILPOINT");
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&ws.data), 0o700);
+    for name in ["samskap.db", "samskap.lock"] {
+        assert_eq!(mode(&ws.data.join(name)), 0o600, "{name}");
+    }
+    for sub in ["new", "cur", "tmp"] {
+        assert_eq!(mode(&ws.data.join("outbox").join(sub)), 0o700, "outbox/{sub}");
+    }
+    for entry in std::fs::read_dir(ws.data.join("outbox/new")).unwrap() {
+        let path = entry.unwrap().path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+    }
+}
+
+#[test]
+fn check_warns_about_a_secret_file_others_can_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("smtp-password");
+    std::fs::write(&secret, "hemmelig\n").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let config = with_transport(
+        &ogp5_toml(),
+        &format!(
+            "[transport]\nkind = \"smtp\"\n\n[smtp]\nhost = \"smtp.kdd.dep.no\"\nuser = \"tom\"\npassword = {{ file = {:?} }}\n",
+            secret.display().to_string()
+        ),
+    );
+    let ws = Workspace::new(&config);
+    let run = ws.run(&["check"]).expect(0);
+    assert!(
+        run.stderr.contains("warning")
+            && run.stderr.contains("smtp.password")
+            && run.stderr.contains("can be read by other accounts")
+            && run.stderr.contains("chmod 600"),
+        "{}",
+        run.stderr
+    );
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let run = ws.run(&["check"]).expect(0);
+    assert!(
+        !run.stderr.contains("can be read by other accounts"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Regression: `send invitations` counted every message it sent as an invitation ("515 of 515
+/// sent (744 just now)"), confirmations and reminders waiting in the outbox counted in.
+#[test]
+fn send_invitations_counts_invitations_and_says_what_else_went() {
+    let ws = Workspace::ogp5();
+    ws.give_fixture_secret();
+    ws.run(&["--now", SEND_TIME, "send", "invitations", "--org", "kld"])
+        .expect(0);
+    // KLD answers; its confirmation waits in the outbox.
+    let reply = reply_fixture("kld-outlook-registration.eml");
+    ws.run(&[
+        "--now",
+        "2022-06-16T10:00:00+02:00",
+        "ingest",
+        &reply.display().to_string(),
+    ])
+    .expect(0);
+    let run = ws
+        .run(&["--now", "2022-06-16T10:05:00+02:00", "send", "invitations"])
+        .expect(0);
+    assert!(
+        run.stdout.contains("Invitations: 15 of 15 sent (14 just now)")
+            && run.stdout.contains("Also sent: 1 other message (1 confirmation)"),
+        "{}",
+        run.stdout
+    );
+}

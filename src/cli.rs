@@ -42,9 +42,16 @@ pub struct Cli {
 
 const AFTER_HELP: &str = "\
 Exit status: 0 when all went well, 1 on a runtime failure (a server that cannot be reached, mail \
-that could not be sent), 2 on bad usage or a broken configuration.
+that could not be sent, another samskap writing to the data directory), 2 on bad usage or a \
+broken configuration.
 
-Logs go to standard error; set SAMSKAP_LOG (e.g. SAMSKAP_LOG=samskap=debug) for finer control.";
+One process writes to a data directory at a time. While `samskap run` is running, the commands \
+that write (send, ingest, review apply|dismiss, poll send|close, report send) hand their work to \
+it and print its answer; the commands that only read work beside anything.
+
+Logs go to standard error; set SAMSKAP_LOG (e.g. SAMSKAP_LOG=samskap=debug) for finer control. \
+SAMSKAP_BUSY_TIMEOUT (default 10s) is how long a write waits for another program holding the \
+register.";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -22,9 +22,16 @@
 //!   chooses the follow-up meeting's date by e-mail.
 //! - [`register`]: the SQLite database that remembers everything, behind one handle.
 //! - [`report`]: `status`, `export`, and the weekly status e-mail ([`report::weekly`]).
-//! - Running: [`daemon`] (`samskap run`), [`app`] (the commands), [`cli`] (the flags).
+//! - Running: [`ops`] (what a coordinator can ask that changes the register, done the same way
+//!   by a command or by the daemon on a command's behalf, and the sending set up as configured),
+//!   [`daemon`] (`samskap run`), [`app`] (the commands, which hand their work to a running
+//!   daemon), [`cli`] (the flags); [`data`] (the data directory: private, with one writer at a
+//!   time by its lock).
 //! - Infrastructure: [`clock`] (injected time), [`shutdown`], [`net`] (TLS, IMAP sessions),
 //!   [`progress`] (a bar on a terminal), [`failpoint`] (crash points for the kill -9 tests).
+//!
+//! Dependencies run down: `app` → `daemon` → `ops` → the stages → `register` → `config`; `data`
+//! sits beside `ops`, over `register`.
 
 pub mod app;
 pub mod calendar;

@@ -289,7 +289,7 @@ fn setup_kill_loop(sent_folder: bool) -> (MailRig, Workspace, Vec<String>) {
     let mut transport = format!(
         "{}\n[retry]\ninitial = \"1m\"\nwait_in_command = \"0\"\n",
         rig.smtp_config(COORDINATOR, PASSWORD_ENV)
-            .replace("rate = \"unlimited\"", "rate = \"120/min\"")
+            .replace("rate = \"unlimited\"", &format!("rate = {:?}", kill_loop_rate()))
     );
     if sent_folder {
         rig.file_sent_copies(COORDINATOR);
@@ -301,6 +301,19 @@ fn setup_kill_loop(sent_folder: bool) -> (MailRig, Workspace, Vec<String>) {
     let mut ws = Workspace::new(&with_transport(&config, &transport));
     ws.env.push((PASSWORD_ENV.into(), PASSWORD.into()));
     (rig, ws, recipients)
+}
+
+/// The sending rate of the kill loops: 120 a minute, or `SAMSKAP_KILL_LOOP_RATE` ("600/min")
+/// for a measurement outside CI.
+fn kill_loop_rate() -> String {
+    std::env::var("SAMSKAP_KILL_LOOP_RATE").unwrap_or_else(|_| "120/min".into())
+}
+
+/// The time between two rate slots of [`kill_loop_rate`], in milliseconds.
+fn slot_ms() -> u64 {
+    let rate = kill_loop_rate();
+    let per_minute: u64 = rate.trim_end_matches("/min").parse().unwrap_or(120);
+    60_000 / per_minute.max(1)
 }
 
 /// A small reproducible random sequence for kill moments (xorshift).
@@ -386,8 +399,8 @@ fn kill_loop(
     loop {
         // Few sends per run, so that at least `min_kills` runs die before the 60 are done.
         let n = 1 + moments.next(2) as usize;
-        // Anywhere in the half second between two rate slots.
-        let delay = Duration::from_millis(moments.next(500));
+        // Anywhere between two rate slots.
+        let delay = Duration::from_millis(moments.next(slot_ms()));
         let (killed, log) = kill_at(ws, n, delay);
         if !killed {
             break;
@@ -453,8 +466,9 @@ fn killed_at_random_moments_while_sending_at_two_connections_and_a_rate_limit_no
     let (rig, ws, recipients) = setup_kill_loop(false);
     let t = kill_loop(&rig, &ws, &recipients, 20, false);
     eprintln!(
-        "kill loop (2 connections, 120/min, no Sent folder): {} kills; {} of {} distinct Message-IDs delivered, \
+        "kill loop (2 connections, {}, no Sent folder): {} kills; {} of {} distinct Message-IDs delivered, \
          {} duplicates ({} of a 250 heard and not recorded, {} in the server's window), {} lost",
+        kill_loop_rate(),
         t.kills,
         t.delivered,
         recipients.len(),
@@ -487,7 +501,8 @@ fn killed_at_random_moments_with_a_server_filed_sent_folder_nothing_is_lost_or_s
     let (rig, ws, recipients) = setup_kill_loop(true);
     let t = kill_loop(&rig, &ws, &recipients, 20, true);
     eprintln!(
-        "kill loop (2 connections, 120/min, Sent folder filed by the server): {} kills; {} of {} distinct Message-IDs delivered, {} duplicates, {} lost",
+        "kill loop (2 connections, {}, Sent folder filed by the server): {} kills; {} of {} distinct Message-IDs delivered, {} duplicates, {} lost",
+        kill_loop_rate(),
         t.kills,
         t.delivered,
         recipients.len(),

@@ -168,7 +168,8 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
                     )
                     .await
                 }
-                other => review(&data, other),
+                ReviewWhat::List { all } => review_list(&data, all),
+                ReviewWhat::Show { id } => review_show(&data, id),
             }
         }
         Command::Plan { until, json } => {
@@ -186,61 +187,58 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
     }
 }
 
-fn review(data: &DataDir, what: ReviewWhat) -> Result<(), AppError> {
-    match what {
-        ReviewWhat::List { all } => {
-            let register = data.peek_register()?;
-            let items = register.review_items(all)?;
-            if items.is_empty() {
-                return stdout("Nothing to review.\n");
-            }
-            let mut out = String::new();
-            for item in items {
-                out.push_str(&format!(
-                    "#{:<4} {:<8} {:<16} {}\n      from {} – {}\n",
-                    item.id,
-                    item.status,
-                    item.org_id.as_deref().unwrap_or("-"),
-                    item.reason,
-                    item.sender.as_deref().unwrap_or("?"),
-                    item.subject.as_deref().unwrap_or("")
-                ));
-            }
-            out.push_str("`samskap review show ID` shows one; `review apply ID` makes its changes; `review dismiss ID` closes it.\n");
-            stdout(&out)
-        }
-        ReviewWhat::Show { id } => {
-            let register = data.peek_register()?;
-            let Some(item) = register.review_item(id)? else {
-                return Err(AppError::Usage(format!("there is no review item {id}")));
-            };
-            let mut out = format!(
-                "Review item #{} ({}), {}\nOrganisation: {}\nWhy: {}\nFrom: {}\nSubject: {}\nMessage-ID: {}\n",
-                item.id,
-                item.status,
-                item.created_at,
-                item.org_id.as_deref().unwrap_or("-"),
-                item.reason,
-                item.sender.as_deref().unwrap_or("?"),
-                item.subject.as_deref().unwrap_or(""),
-                item.message_id.as_deref().unwrap_or("-")
-            );
-            if item.proposal.is_empty() {
-                out.push_str("\nApplying it changes nothing; it is for a person to answer.\n");
-            } else {
-                out.push_str("\nApplying it would:\n");
-                for action in &item.proposal {
-                    out.push_str(&format!("  - {}\n", crate::ops::describe_action(action)));
-                }
-            }
-            out.push_str("\n--- the message ---\n");
-            out.push_str(item.text.as_deref().unwrap_or(""));
-            out.push('\n');
-            stdout(&out)
-        }
-        // Settled by `run` above, which may hand them to the daemon.
-        ReviewWhat::Apply { .. } | ReviewWhat::Dismiss { .. } => Ok(()),
+/// `review list`: the items, open ones or all.
+fn review_list(data: &DataDir, all: bool) -> Result<(), AppError> {
+    let register = data.peek_register()?;
+    let items = register.review_items(all)?;
+    if items.is_empty() {
+        return stdout("Nothing to review.\n");
     }
+    let mut out = String::new();
+    for item in items {
+        out.push_str(&format!(
+            "#{:<4} {:<8} {:<16} {}\n      from {} – {}\n",
+            item.id,
+            item.status,
+            item.org_id.as_deref().unwrap_or("-"),
+            item.reason,
+            item.sender.as_deref().unwrap_or("?"),
+            item.subject.as_deref().unwrap_or("")
+        ));
+    }
+    out.push_str("`samskap review show ID` shows one; `review apply ID` makes its changes; `review dismiss ID` closes it.\n");
+    stdout(&out)
+}
+
+/// `review show ID`: one item with its message and what applying it would change.
+fn review_show(data: &DataDir, id: i64) -> Result<(), AppError> {
+    let register = data.peek_register()?;
+    let Some(item) = register.review_item(id)? else {
+        return Err(AppError::Usage(format!("there is no review item {id}")));
+    };
+    let mut out = format!(
+        "Review item #{} ({}), {}\nOrganisation: {}\nWhy: {}\nFrom: {}\nSubject: {}\nMessage-ID: {}\n",
+        item.id,
+        item.status,
+        item.created_at,
+        item.org_id.as_deref().unwrap_or("-"),
+        item.reason,
+        item.sender.as_deref().unwrap_or("?"),
+        item.subject.as_deref().unwrap_or(""),
+        item.message_id.as_deref().unwrap_or("-")
+    );
+    if item.proposal.is_empty() {
+        out.push_str("\nApplying it changes nothing; it is for a person to answer.\n");
+    } else {
+        out.push_str("\nApplying it would:\n");
+        for action in &item.proposal {
+            out.push_str(&format!("  - {}\n", crate::ops::describe_action(action)));
+        }
+    }
+    out.push_str("\n--- the message ---\n");
+    out.push_str(item.text.as_deref().unwrap_or(""));
+    out.push('\n');
+    stdout(&out)
 }
 
 pub(crate) fn stdout(text: &str) -> Result<(), AppError> {

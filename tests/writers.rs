@@ -121,6 +121,14 @@ fn commands_run_beside_the_daemon_are_done_by_it() {
     let again = ws.run(&["review", "dismiss", "1"]).expect(1);
     assert!(again.stdout.contains("dismissed already"), "{}", again.stdout);
     assert!(again.stderr.contains("could not do it"), "{}", again.stderr);
+    // The weekly status, now: composed by the daemon, sent by it.
+    let report = ws.run(&["report", "send"]).expect(0);
+    assert!(
+        report.stdout.contains("Weekly status put in the outbox for")
+            && report.stdout.contains(&format!("The daemon (PID {}) sent 1,", daemon.id())),
+        "{}",
+        report.stdout
+    );
     ws.stop_daemon(daemon);
 }
 

@@ -179,7 +179,11 @@ async fn open_waiting(
 ) -> Result<Option<crate::register::Register>, AppError> {
     let mut backoff = Duration::from_secs(1);
     loop {
-        match ops::open_register(config, data, lock, clock.now()) {
+        let opened = ops::open_register(config, data, lock).and_then(|mut register| {
+            ops::prepare(config, &mut register, clock.now())?;
+            Ok(register)
+        });
+        match opened {
             Ok(register) => return Ok(Some(register)),
             Err(e) if e.is_busy() => {
                 warn!(error = %e, retry_in = ?backoff, "the register is busy (another program is writing to it); trying again");
@@ -341,22 +345,14 @@ async fn round(
     // failure. A busy register is the round's failure, tried again as a whole.
     crate::failpoint::hit("daemon-round");
     let mut failed = None;
-    match schedule_due(config, clock, register).await {
-        Err(e) if e.is_busy() => return Err(e),
-        Err(e) => {
-            error!(error = %e, "the scheduled actions could not be done this round; trying again next round");
-            failed = Some(e);
-        }
-        Ok(()) => {}
-    }
-    match calendar_sync(config, clock, register).await {
-        Err(e) if e.is_busy() => return Err(e),
-        Err(e) => {
-            error!(error = %e, "the calendar invitations could not be brought up to date this round; trying again next round");
-            failed = Some(e);
-        }
-        Ok(()) => {}
-    }
+    let scheduled = schedule_due(config, clock, register).await;
+    step(scheduled, "the scheduled actions could not be done", &mut failed)?;
+    let calendar = calendar_sync(config, clock, register).await;
+    step(
+        calendar,
+        "the calendar invitations could not be brought up to date",
+        &mut failed,
+    )?;
     let now = clock.now();
     let due = register
         .call(move |r| {
@@ -398,6 +394,20 @@ async fn round(
             .unwrap_or(Duration::ZERO)
             .min(MAX_SLEEP),
     ))
+}
+
+/// A step of a round that failed is logged and kept in `failed`, for `run --once` to end with;
+/// a busy register fails the whole round, which is tried again.
+fn step(result: Result<(), AppError>, what: &str, failed: &mut Option<AppError>) -> Result<(), AppError> {
+    match result {
+        Err(e) if e.is_busy() => Err(e),
+        Err(e) => {
+            error!(error = %e, "{what} this round; trying again next round");
+            *failed = Some(e);
+            Ok(())
+        }
+        Ok(()) => Ok(()),
+    }
 }
 
 /// Does what the schedule says is due: the date poll, reminders, the weekly status; logs what

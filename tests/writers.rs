@@ -71,6 +71,18 @@ fn a_second_daemon_refuses_to_start_and_the_first_goes_on() {
         "{}",
         second.stderr
     );
+    let status = ws.run(&["status"]).expect(0);
+    assert!(
+        status
+            .stdout
+            .contains(&format!("The daemon is running (PID {})", daemon.id())),
+        "{}",
+        status.stdout
+    );
+    assert_eq!(
+        ws.run(&["status", "--json"]).expect(0).json()["writer"]["daemon"],
+        true
+    );
     let once = ws.run(&["--now", SEND_TIME, "run", "--once"]).expect(1);
     assert!(once.stderr.contains("already does everything"), "{}", once.stderr);
     // The first one still works: it sends what a command hands it.
@@ -125,7 +137,9 @@ fn commands_run_beside_the_daemon_are_done_by_it() {
     let report = ws.run(&["report", "send"]).expect(0);
     assert!(
         report.stdout.contains("Weekly status put in the outbox for")
-            && report.stdout.contains(&format!("The daemon (PID {}) sent 1,", daemon.id())),
+            && report
+                .stdout
+                .contains(&format!("The daemon (PID {}) sent 1,", daemon.id())),
         "{}",
         report.stdout
     );

@@ -580,6 +580,11 @@ fn status(config: &Config, data: &DataDir, json: bool) -> Result<(), AppError> {
         .collect();
     let mut status = report::status::build(&register, &config.process.id, &listed)?;
     status.event_ids = config.events.iter().map(|e| e.id.clone()).collect();
+    status.writer = data.holder().map(|h| report::status::Writer {
+        pid: h.pid,
+        command: h.command,
+        daemon: h.daemon,
+    });
     if let Some((event, slots)) = crate::poll::candidates(config) {
         let answers = register.poll_answers(event)?;
         let result = register.poll_result(event)?;

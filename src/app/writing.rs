@@ -91,7 +91,7 @@ async fn locally(
     then: &Then,
 ) -> Result<(), AppError> {
     let now = clock.now();
-    let mut register = ops::open_register(config, data, lock, now)?;
+    let mut register = ops::open_register(config, data, lock)?;
     let text = ops::execute(request, config, &mut register, now)?;
     stdout(&text)?;
     match then {

@@ -135,17 +135,16 @@ impl Request {
     }
 }
 
-/// Opens the register of `data` for `config`'s process as the holder of `lock`, and brings its
-/// organisations up to date.
+/// Opens the register of `data` for `config`'s process as the holder of `lock`. Each operation
+/// brings the organisations up to date itself ([`prepare`]), once.
 pub fn open_register(
     config: &Config,
     data: &crate::data::DataDir,
     lock: &crate::data::Lock,
-    now: DateTime<Utc>,
 ) -> Result<Register, AppError> {
     let mut register = data.open_register()?;
     register.set_owner(&lock.owner);
-    prepare(config, &mut register, now)?;
+    register.claim_process(&config.process.id)?;
     Ok(register)
 }
 

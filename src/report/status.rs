@@ -19,9 +19,20 @@ pub struct Status {
     pub review: Vec<ReviewRow>,
     /// The date poll, when the config has one.
     pub poll: Option<PollStatus>,
+    /// The samskap process writing to the register now (the daemon, usually), if any.
+    pub writer: Option<Writer>,
     /// The event ids, in config order, for the text view's columns.
     #[serde(skip)]
     pub event_ids: Vec<String>,
+}
+
+/// The process that holds the data directory.
+#[derive(Debug, Clone, Serialize)]
+pub struct Writer {
+    pub pid: u32,
+    pub command: String,
+    /// Whether it is the daemon (`samskap run`).
+    pub daemon: bool,
 }
 
 /// One organisation.
@@ -235,6 +246,7 @@ pub fn build(
         organisations,
         review: register.open_review_items()?,
         poll: None,
+        writer: None,
         event_ids: Vec::new(),
     })
 }
@@ -248,6 +260,19 @@ impl Status {
             *counts.entry(o.invitation.status).or_default() += 1;
         }
         let _ = writeln!(out, "{title}");
+        match &self.writer {
+            Some(w) if w.daemon => {
+                let _ = writeln!(out, "The daemon is running (PID {}).", w.pid);
+            }
+            Some(w) => {
+                let _ = writeln!(
+                    out,
+                    "A samskap command is at work (PID {}): `{}`.",
+                    w.pid, w.command
+                );
+            }
+            None => {}
+        }
         let summary: Vec<String> = ["sent", "pending", "failed", "bounced"]
             .iter()
             .map(|k| format!("{} {k}", counts.get(k).copied().unwrap_or(0)))

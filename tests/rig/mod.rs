@@ -466,13 +466,7 @@ impl MailRig {
         let mut text = std::fs::read_to_string(&access).unwrap_or_default();
         text.push_str(&format!("{address} {reply}\n"));
         std::fs::write(&access, text).unwrap();
-        run(Command::new("touch").args(["-d", "-1 min"]).arg(&access));
-        run(Command::new("postfix")
-            .arg("-c")
-            .arg(self.postfix_dir())
-            .arg("reload")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()));
+        self.reload_map(&access);
     }
 
     /// Makes Postfix file a copy of everything `sender` submits in their Sent folder, as
@@ -481,7 +475,13 @@ impl MailRig {
         let (local, domain) = sender.split_once('@').expect("a full address");
         let map = self.postfix_dir().join("sender_bcc");
         std::fs::write(&map, format!("{sender} {local}+Sent@{domain}\n")).unwrap();
-        run(Command::new("touch").args(["-d", "-1 min"]).arg(&map));
+        self.reload_map(&map);
+    }
+
+    /// Makes Postfix read a map file it was just given.
+    fn reload_map(&self, map: &Path) {
+        // Postfix waits for map files younger than a second; this one is not.
+        run(Command::new("touch").args(["-d", "-1 min"]).arg(map));
         run(Command::new("postfix")
             .arg("-c")
             .arg(self.postfix_dir())
@@ -494,13 +494,7 @@ impl MailRig {
     pub fn accept_all(&self) {
         let access = self.postfix_dir().join("access");
         std::fs::write(&access, "").unwrap();
-        run(Command::new("touch").args(["-d", "-1 min"]).arg(&access));
-        run(Command::new("postfix")
-            .arg("-c")
-            .arg(self.postfix_dir())
-            .arg("reload")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()));
+        self.reload_map(&access);
     }
 
     /// Waits until Postfix has handed everything on (delivered or bounced).

@@ -270,14 +270,7 @@ async fn serve_waiting(
             .await?;
         let (ok, text, code) = match result {
             Ok(text) => (true, text, 0),
-            Err(e) if e.is_busy() => {
-                // Not done: let it wait for the next look.
-                warn!(request = id, error = %e, "the register is busy; the request waits");
-                register
-                    .call(move |r| r.finish_request(id, false, &format!("error: {e}\n"), 1, now))
-                    .await?;
-                continue;
-            }
+            // A busy register too: the command says so, and can be run again.
             Err(e) => (false, format!("error: {e}\n"), i32::from(e.exit_code())),
         };
         if ok {

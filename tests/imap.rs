@@ -553,3 +553,63 @@ fn a_message_over_the_size_limit_is_recorded_by_its_header_for_review_once_acros
     // The mailbox is as it was.
     assert_eq!(fetch_flags(&rig).len(), 6);
 }
+
+/// Regression: a reply that arrived while the daemon was reading the mailbox waited for the
+/// next IDLE timeout (25 minutes): the server announced it during the reading (an untagged
+/// EXISTS in the answer to a FETCH), the reader threw that announcement away at the end, and
+/// IDLE, begun after it, had nothing new to say. It failed a clean-clone run twice.
+#[test]
+fn a_reply_that_arrives_while_the_mailbox_is_being_read_is_read_at_once() {
+    let rig = start_rig();
+    let ws = workspace(&rig, "confirmations = false");
+    // More than one batch, so that the reading goes on with another FETCH after the freeze.
+    for i in 0..30 {
+        deliver(
+            &rig,
+            &format!("person{i}@ngo{i:02}.test"),
+            &plus(MINISTRIES[i % 15]),
+            &ngo_registration(i, MINISTRIES[i % 15]),
+        );
+    }
+    rig.wait_for_empty_queue();
+    let daemon = ws
+        .command(&["--now", "2022-06-18T13:00:00+02:00", "run"])
+        .env("SAMSKAP_FAILPOINT", "after-inbox-record:3:stop")
+        .env("SAMSKAP_LOG", "samskap=debug")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(ws.dir.path().join("daemon.log")).unwrap())
+        .spawn()
+        .unwrap();
+    wait_until_stopped(daemon.id());
+    // The late one comes in while the daemon is in the middle of the first batch.
+    deliver(
+        &rig,
+        "person30@ngo30.test",
+        &plus("aid"),
+        &ngo_registration(30, "aid"),
+    );
+    rig.wait_for_empty_queue();
+    // SAFETY: kill with a valid pid of our own child has no memory-safety preconditions.
+    unsafe {
+        libc::kill(daemon.id() as i32, libc::SIGCONT);
+    }
+    wait_for(&ws, "all 31 NGOs, the late one too", |s| {
+        s["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["kind"] == "ngo")
+            .count()
+            == 31
+    });
+    // It read the folder again for the late one's news, and then waited in IDLE: not again and
+    // again, as it would if every reading left some news behind.
+    let rereads = ws.daemon_log().matches("reading it again").count();
+    ws.stop_daemon(daemon);
+    assert_eq!(messages_seen(&ws).len(), 31);
+    assert!(
+        (1..=3).contains(&rereads),
+        "{rereads} times read again:\n{}",
+        ws.daemon_log()
+    );
+}

@@ -150,6 +150,10 @@ impl Reader {
     /// Reads everything new once. Each message is recorded with the highest UID reached, so a
     /// crash at any point resumes after the last message recorded.
     pub async fn sync(&self, session: &mut Session) -> Result<Tally, InboxError> {
+        // What the server announced before now is read by this round's search. What it
+        // announces from here on (an EXISTS in the answer to a FETCH, say) is kept, for the
+        // caller to read again rather than wait in IDLE for news the server already gave.
+        while session.unsolicited_responses.try_recv().is_ok() {}
         let folder = self.config.inbox.folder.clone();
         let mailbox = if self.changes_mailbox() {
             session
@@ -207,8 +211,17 @@ impl Reader {
                 .call(move |r| r.set_mailbox_state(&key, uidvalidity, last))
                 .await?;
         }
-        while session.unsolicited_responses.try_recv().is_ok() {}
         Ok(tally)
+    }
+
+    /// Whether the server said something while the last round read the folder: news of a
+    /// message that came meanwhile, which IDLE, begun after it, would not give again.
+    fn announced(session: &mut Session) -> bool {
+        let mut any = false;
+        while session.unsolicited_responses.try_recv().is_ok() {
+            any = true;
+        }
+        any
     }
 
     /// The sizes the server reports for `uids` (RFC822.SIZE); a message it says none for is
@@ -408,6 +421,10 @@ impl Reader {
             if shutdown.is_shutdown() {
                 let _ = session.logout().await;
                 return Ok(());
+            }
+            if Self::announced(&mut session) {
+                debug!("the server announced changes while the folder was read: reading it again");
+                continue;
             }
             if can_idle {
                 let mut idle = session.idle();

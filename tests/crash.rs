@@ -267,7 +267,18 @@ fn two_send_invitations_started_at_once_deliver_each_invitation_once() {
 /// The ogp5 process plus 45 NGOs sent through 2 connections at 120 a minute, so that finished
 /// sends meet waits for rate slots; with `[imap]` and its Sent folder when `sent_folder` (Postfix
 /// files a copy of what the coordinator submits there, as Exchange Online does).
-fn setup_kill_loop(sent_folder: bool) -> (MailRig, Workspace, Vec<String>) {
+/// Where the server files what samskap submits, as the kill loops see it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SentFolder {
+    /// Nowhere samskap can look: no `[imap]`.
+    None,
+    /// The folder `[imap] sent_folder` names, filled by the server (`sent_copies = "server"`).
+    Named,
+    /// The folder the server marks `\Sent`, no `sent_folder` in the config.
+    MarkedByServer,
+}
+
+fn setup_kill_loop(sent_folder: SentFolder) -> (MailRig, Workspace, Vec<String>) {
     // More NGOs, more kills: `SAMSKAP_KILL_LOOP_NGOS=500` for a long measurement outside CI.
     let ngos: usize = std::env::var("SAMSKAP_KILL_LOOP_NGOS")
         .ok()
@@ -291,12 +302,23 @@ fn setup_kill_loop(sent_folder: bool) -> (MailRig, Workspace, Vec<String>) {
         rig.smtp_config(COORDINATOR, PASSWORD_ENV)
             .replace("rate = \"unlimited\"", &format!("rate = {:?}", kill_loop_rate()))
     );
-    if sent_folder {
-        rig.file_sent_copies(COORDINATOR);
-        transport.push_str(&format!(
-            "\n{}sent_copies = \"server\"\n",
-            rig.imap_config(COORDINATOR, PASSWORD_ENV)
-        ));
+    match sent_folder {
+        SentFolder::None => {}
+        SentFolder::Named => {
+            rig.file_sent_copies(COORDINATOR);
+            transport.push_str(&format!(
+                "\n{}sent_copies = \"server\"\n",
+                rig.imap_config(COORDINATOR, PASSWORD_ENV)
+            ));
+        }
+        SentFolder::MarkedByServer => {
+            rig.file_sent_copies(COORDINATOR);
+            transport.push_str(&format!(
+                "\n{}",
+                rig.imap_config(COORDINATOR, PASSWORD_ENV)
+                    .replace("sent_folder = \"Sent\"\n", "")
+            ));
+        }
     }
     let mut ws = Workspace::new(&with_transport(&config, &transport));
     ws.env.push((PASSWORD_ENV.into(), PASSWORD.into()));
@@ -463,7 +485,7 @@ fn kill_loop(
 /// kill in the server's own window (the next test), never from a 250 samskap sat on.
 #[test]
 fn killed_at_random_moments_while_sending_at_two_connections_and_a_rate_limit_nothing_is_lost() {
-    let (rig, ws, recipients) = setup_kill_loop(false);
+    let (rig, ws, recipients) = setup_kill_loop(SentFolder::None);
     let t = kill_loop(&rig, &ws, &recipients, 20, false);
     eprintln!(
         "kill loop (2 connections, {}, no Sent folder): {} kills; {} of {} distinct Message-IDs delivered, \
@@ -498,7 +520,8 @@ fn killed_at_random_moments_while_sending_at_two_connections_and_a_rate_limit_no
 /// and marked sent when it is: no duplicate at all, however the kills fall.
 #[test]
 fn killed_at_random_moments_with_a_server_filed_sent_folder_nothing_is_lost_or_sent_twice() {
-    let (rig, ws, recipients) = setup_kill_loop(true);
+    // No folder named in the config: the one the server marks as the Sent folder is looked in.
+    let (rig, ws, recipients) = setup_kill_loop(SentFolder::MarkedByServer);
     let t = kill_loop(&rig, &ws, &recipients, 20, true);
     eprintln!(
         "kill loop (2 connections, {}, Sent folder filed by the server): {} kills; {} of {} distinct Message-IDs delivered, {} duplicates, {} lost",
@@ -514,27 +537,33 @@ fn killed_at_random_moments_with_a_server_filed_sent_folder_nothing_is_lost_or_s
 }
 
 /// A kill right after the server's 250, before the register knows: the next run finds the
-/// message in the Sent folder the server filed it in, and does not send it again.
+/// message in the Sent folder the server filed it in (the one the config names, or the one the
+/// server marks as such), and does not send it again.
 #[test]
 fn a_message_accepted_just_before_a_crash_is_found_in_the_sent_folder_not_sent_again() {
-    let (rig, ws, recipients) = setup_kill_loop(true);
-    for failpoint in ["after-accept:2", "after-accept:1", "after-accept:3"] {
-        run_until_failpoint(&ws, failpoint);
-        rig.wait_for_empty_queue();
+    for folder in [SentFolder::Named, SentFolder::MarkedByServer] {
+        let (rig, ws, recipients) = setup_kill_loop(folder);
+        // No waits for rate slots: the kills come at fixed points here.
+        let config = std::fs::read_to_string(&ws.config).unwrap();
+        ws.write_config(&config.replace(&format!("rate = {:?}", kill_loop_rate()), "rate = \"unlimited\""));
+        for failpoint in ["after-accept:2", "after-accept:1", "after-accept:3"] {
+            run_until_failpoint(&ws, failpoint);
+            rig.wait_for_empty_queue();
+        }
+        let run = ws.run(&["--now", SEND_TIME, "send", "invitations"]).expect(0);
+        // Each run found the one its predecessor left; this one, the last run's.
+        assert!(
+            run.stdout.contains("60 of 60 sent")
+                && run
+                    .stdout
+                    .contains("interrupted earlier were found in the Sent folder"),
+            "{}\n{}",
+            run.stdout,
+            run.stderr
+        );
+        let arrived = arrivals(&rig, &recipients);
+        check_exactly_once(&arrived, 0);
+        // The server's copies are the only ones: samskap appended none.
+        sent_folder_is_exact(&rig, 60);
     }
-    let run = ws.run(&["--now", SEND_TIME, "send", "invitations"]).expect(0);
-    // Each run found the one its predecessor left; this one, the last run's.
-    assert!(
-        run.stdout.contains("60 of 60 sent")
-            && run
-                .stdout
-                .contains("interrupted earlier were found in the Sent folder"),
-        "{}\n{}",
-        run.stdout,
-        run.stderr
-    );
-    let arrived = arrivals(&rig, &recipients);
-    check_exactly_once(&arrived, 0);
-    // The server's copies are the only ones: samskap appended none.
-    sent_folder_is_exact(&rig, 60);
 }

@@ -26,15 +26,15 @@ pub async fn transport(config: &Config, data: &DataDir) -> Result<AnyTransport, 
     })
 }
 
-/// The coordinator's Sent folder, when the config names one: where a message whose sending was
-/// interrupted is looked for before it is sent again.
+/// The coordinator's Sent folder, whenever there is an `[imap]` section (the one it names, or
+/// the one the server marks as such): where a message whose sending was interrupted is looked
+/// for before it is sent again.
 pub fn sent_folder(config: &Config) -> Option<Arc<SentFolder>> {
     if !matches!(config.transport, TransportConfig::Smtp(_)) {
         return None;
     }
     let imap = config.imap.as_ref()?;
-    let folder = imap.sent_folder.as_deref()?;
-    Some(Arc::new(SentFolder::new(imap, folder)))
+    Some(Arc::new(SentFolder::new(imap, imap.sent_folder.as_deref())))
 }
 
 /// The dispatcher for the configured transport.
@@ -61,7 +61,10 @@ pub fn dispatcher(
         retry: config.retry,
         rate,
         concurrency,
-        copy_to_sent: sent_folder.is_some() && !server_files_copies,
+        // Copies are appended only over SMTP, to a folder the config names.
+        copy_to_sent: sent_folder.is_some()
+            && config.imap.as_ref().is_some_and(|i| i.sent_folder.is_some())
+            && !server_files_copies,
         sent_folder,
         progress,
     }

@@ -4,6 +4,7 @@
 //! as Exchange Online files itself). The same search tells, after a crash, whether a message
 //! whose sending was interrupted reached the server ([`SentFolder::holds`]).
 
+use futures::StreamExt;
 use tracing::{info, warn};
 
 use crate::config::ImapConfig;
@@ -33,42 +34,74 @@ pub enum CopyError {
     Register(#[from] RegisterError),
 }
 
-/// The coordinator's Sent folder, to look in.
+/// The coordinator's Sent folder, to look in: the one the config names, or else the one the
+/// server marks `\Sent` (RFC 6154), which Exchange Online's "Sent Items" and most servers' are.
 #[derive(Debug, Clone)]
 pub struct SentFolder {
     imap: ImapConfig,
-    folder: String,
+    folder: Option<String>,
 }
 
 impl SentFolder {
-    /// The folder `folder` of the IMAP account `imap`.
-    pub fn new(imap: &ImapConfig, folder: &str) -> SentFolder {
+    /// The folder `folder` of the IMAP account `imap`, or its `\Sent` folder.
+    pub fn new(imap: &ImapConfig, folder: Option<&str>) -> SentFolder {
         SentFolder {
             imap: imap.clone(),
-            folder: folder.to_string(),
+            folder: folder.map(str::to_string),
         }
     }
 
-    /// Its name.
+    /// Its name, for logs.
     pub fn name(&self) -> &str {
-        &self.folder
+        self.folder.as_deref().unwrap_or("\\Sent")
     }
 
     /// Whether the folder holds a message with this Message-ID (without angle brackets). Opens
     /// the folder read-only, on a connection of its own: it is asked rarely, after a crash.
     pub async fn holds(&self, message_id: &str) -> Result<bool, CopyError> {
-        let fail = |step: &'static str, e: async_imap::error::Error| CopyError::Folder {
+        let fail = |step: &'static str, folder: &str, e: async_imap::error::Error| CopyError::Folder {
             step,
-            folder: self.folder.clone(),
+            folder: folder.to_string(),
             reason: e.to_string(),
         };
         let mut session = imap::connect(&self.imap).await?;
+        let folder = match &self.folder {
+            Some(folder) => folder.clone(),
+            None => {
+                let mut found = None;
+                {
+                    let mut names = session
+                        .list(Some(""), Some("*"))
+                        .await
+                        .map_err(|e| fail("list the folders", "*", e))?;
+                    while let Some(name) = names.next().await {
+                        let name = name.map_err(|e| fail("list the folders", "*", e))?;
+                        if name
+                            .attributes()
+                            .iter()
+                            .any(|a| matches!(a, async_imap::types::NameAttribute::Sent))
+                        {
+                            found = Some(name.name().to_string());
+                        }
+                    }
+                }
+                found.ok_or_else(|| CopyError::Folder {
+                    step: "find",
+                    folder: "\\Sent".into(),
+                    reason: "the server marks no folder as the Sent folder; name it in [imap] sent_folder"
+                        .into(),
+                })?
+            }
+        };
         session
-            .examine(&self.folder)
+            .examine(&folder)
             .await
-            .map_err(|e| fail("open the folder", e))?;
+            .map_err(|e| fail("open the folder", &folder, e))?;
         let query = format!("HEADER Message-ID {}", imap::quote(&format!("<{message_id}>")));
-        let found = session.uid_search(&query).await.map_err(|e| fail("search", e))?;
+        let found = session
+            .uid_search(&query)
+            .await
+            .map_err(|e| fail("search", &folder, e))?;
         let _ = session.logout().await;
         Ok(!found.is_empty())
     }

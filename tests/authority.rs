@@ -83,6 +83,11 @@ fn outbox_count(ws: &Workspace, kind: &str) -> i64 {
 fn a_ministry_s_from_without_a_trusted_verdict_does_not_change_its_contact() {
     let rig = start_rig(&["lise.berg@fin.dep.no"]);
     let ws = workspace(&rig);
+    // A mailbox whose server writes a verdict on everything: none at all is no verdict.
+    let strict = std::fs::read_to_string(&ws.config)
+        .unwrap()
+        .replace("without_verdict = \"accept\"", "without_verdict = \"review\"");
+    ws.write_config(&strict);
     // FIN's token in the To, FIN's colleague in the From, and no word from KDD's MX: the
     // message came some other way, or the MX wrote nothing. Then the same with a pass written
     // by a server that is not trusted.
@@ -117,6 +122,40 @@ fn a_ministry_s_from_without_a_trusted_verdict_does_not_change_its_contact() {
     // Nobody was told anything was recorded.
     assert!(rig.messages("lise.berg@fin.dep.no", "").is_empty());
     assert_eq!(outbox_count(&ws, "confirmation"), 0);
+}
+
+/// With `without_verdict = "accept"` (the ministries' mail arrives from inside the shared mail
+/// system, without a verdict), the forged message above is still set aside: it names a contact
+/// outside FIN's domains; and a pass written by a server that is not trusted is still no pass.
+#[test]
+fn mail_without_any_verdict_taken_as_internal_still_cannot_make_a_stranger_the_contact() {
+    let rig = start_rig(&["lise.berg@fin.dep.no"]);
+    let ws = workspace(&rig);
+    let raw = format!(
+        "From: Lise Berg <lise.berg@fin.dep.no>\r\nTo: {to}\r\nSubject: SV: Invitasjon\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\nMessage-ID: <forged@evil.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHei,\r\n\r\nNy kontaktperson for FIN er Mallory Hansen, mallory@evil.example, 400 00 000.\r\n\r\nHilsen Lise\r\n",
+        to = plus("fin"),
+    );
+    rig.submit("mallory@evil.example", &plus("fin"), raw.as_bytes());
+    // FIN's own colleague, from inside: taken as FIN's word.
+    let own = format!(
+        "From: Lise Berg <lise.berg@fin.dep.no>\r\nTo: {to}\r\nSubject: SV: Invitasjon\r\nDate: Thu, 16 Jun 2022 10:05:00 +0200\r\nMessage-ID: <own@fin.dep.no>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHei,\r\n\r\nJeg er kontaktperson for FIN, tlf. 915 55 321.\r\n\r\nHilsen Lise Berg\r\n",
+        to = plus("fin"),
+    );
+    rig.submit("lise.berg@fin.dep.no", &plus("fin"), own.as_bytes());
+    rig.wait_for_empty_queue();
+    read_inbox(&ws, &rig, READ_TIME);
+    let s = status(&ws);
+    let reasons = review_reasons(&s);
+    assert!(
+        reasons.iter().any(|r| r.contains("mallory@evil.example")),
+        "{reasons:?}"
+    );
+    assert_eq!(
+        org(&s, "fin")["contact"]["email"],
+        "lise.berg@fin.dep.no",
+        "{s:#}"
+    );
+    assert_eq!(org(&s, "fin")["contact"]["phone"], "+4791555321", "{s:#}");
 }
 
 #[test]

@@ -123,6 +123,8 @@ pub struct InboxConfig {
     /// Whether the `Authentication-Results` that the coordinator's Exchange Online tenant writes
     /// on arrival counts (it names no server, so it cannot be in `trusted_authserv_ids`).
     pub trust_exchange_online: bool,
+    /// What a message with no `Authentication-Results` at all becomes, when servers are trusted.
+    pub without_verdict: WithoutVerdict,
     /// The most people with an address one message may register; above it the whole message
     /// goes to review, so that no message can make samskap mail a crowd.
     pub people_per_message: usize,
@@ -144,12 +146,28 @@ pub struct InboxConfig {
     pub max_message_size: u64,
 }
 
+/// What a message that carries no `Authentication-Results` header at all becomes when servers
+/// are trusted. A message from outside always carries the verdict of the server that received it
+/// (it writes one on every message, and a sender cannot remove it); one without any verdict came
+/// by another way: from inside the coordinator's own mail system (the ministries share theirs), or
+/// past a server that writes none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithoutVerdict {
+    /// Goes to review: nothing shows who sent it.
+    Review,
+    /// Is taken as from its From address (mail from inside the coordinator's own mail system).
+    /// A verdict that fails, or one written only by a server that is not trusted, still goes to
+    /// review.
+    Accept,
+}
+
 impl Default for InboxConfig {
     fn default() -> Self {
         InboxConfig {
             folder: "INBOX".into(),
             trusted_authserv_ids: Vec::new(),
             trust_exchange_online: false,
+            without_verdict: WithoutVerdict::Review,
             people_per_message: 20,
             mail_per_organisation: Rate::Limited {
                 count: 50,
@@ -2007,10 +2025,25 @@ fn validate_inbox(cx: &mut Ctx<'_>, i: raw::RawInbox, line: usize) -> InboxConfi
             d.max_message_size
         }
     };
+    let without_verdict = match i.without_verdict.as_deref() {
+        None | Some("review") => d.without_verdict,
+        Some("accept") => WithoutVerdict::Accept,
+        Some(other) => {
+            cx.problem(
+                Some(line),
+                "inbox.without_verdict",
+                format!(
+                    "{other:?} is not a choice: \"review\" (a message with no Authentication-Results waits for a person) or \"accept\" (it is mail from inside the coordinator's own mail system)"
+                ),
+            );
+            d.without_verdict
+        }
+    };
     InboxConfig {
         folder: i.folder.unwrap_or(d.folder),
         trusted_authserv_ids: i.trusted_authserv_ids.unwrap_or_default(),
         trust_exchange_online: i.trust_exchange_online.unwrap_or(d.trust_exchange_online),
+        without_verdict,
         people_per_message: i.people_per_message.unwrap_or(d.people_per_message),
         mail_per_organisation,
         processed_keyword: i.processed_keyword,

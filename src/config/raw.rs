@@ -172,6 +172,7 @@ pub struct RawInbox {
     pub folder: Option<String>,
     pub trusted_authserv_ids: Option<Vec<String>>,
     pub trust_exchange_online: Option<bool>,
+    pub without_verdict: Option<String>,
     pub people_per_message: Option<usize>,
     pub mail_per_organisation: Option<String>,
     pub processed_keyword: Option<String>,

@@ -9,7 +9,7 @@
 //! that line; Exchange does not remove it, its header firewall leaves `Authentication-Results`
 //! alone).
 
-use crate::config::InboxConfig;
+use crate::config::{InboxConfig, WithoutVerdict};
 use crate::understand::{AuthResult, Understood};
 
 use super::{domain_matches, domain_of};
@@ -17,7 +17,9 @@ use super::{domain_matches, domain_of};
 /// What the trusted servers say about the From address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Authenticity {
-    /// No server is trusted: the From header is taken as it is (`check` warns about this).
+    /// No verdict is asked for (no server is trusted: `check` warns about it), or none is
+    /// expected (a message with none at all, with `without_verdict = "accept"`): the From header
+    /// is taken as it is.
     Unchecked,
     /// A trusted server says the From domain sent it.
     Verified,
@@ -83,6 +85,10 @@ pub fn of(understood: &Understood, inbox: &InboxConfig) -> Authenticity {
         .as_ref()
         .map(|f| domain_of(&f.address))
         .unwrap_or_default();
+    if results.is_empty() && understood.auth.is_empty() && inbox.without_verdict == WithoutVerdict::Accept {
+        // No verdict at all: mail from inside the coordinator's own mail system, by the config.
+        return Authenticity::Unchecked;
+    }
     if results.is_empty() {
         let whose = match (inbox.trusted_authserv_ids.is_empty(), inbox.trust_exchange_online) {
             (false, true) => format!("{} or Exchange Online", trusted_ids()),

@@ -468,10 +468,17 @@ fn a_poll_answer_whose_client_dropped_in_reply_to_is_known_by_its_subject() {
 
 const MALLORY: &str = "Ny kontaktperson for FIN er Mallory Hansen, mallory@evil.example, 400 00 000.";
 
+/// The config with `[inbox] without_verdict` set to `policy`.
+fn config_without_verdict(policy: crate::config::WithoutVerdict) -> Config {
+    let mut config = config();
+    config.inbox.without_verdict = policy;
+    config
+}
+
 #[test]
 fn a_ministry_s_from_with_no_authentication_results_changes_nothing_when_servers_are_trusted() {
     let d = decide_raw_with(
-        &config(),
+        &config_without_verdict(crate::config::WithoutVerdict::Review),
         &to_fin("Lise Berg <lise.berg@fin.dep.no>", "", MALLORY),
     );
     assert_eq!(d.outcome, Outcome::Review, "{d:?}");
@@ -480,6 +487,24 @@ fn a_ministry_s_from_with_no_authentication_results_changes_nothing_when_servers
         reasons(&d).contains("no Authentication-Results from a trusted server"),
         "{d:?}"
     );
+}
+
+#[test]
+fn mail_with_no_verdict_at_all_is_internal_when_the_config_says_so_and_a_stranger_is_still_no_contact() {
+    let accept = config_without_verdict(crate::config::WithoutVerdict::Accept);
+    let d = decide_raw_with(&accept, &to_fin("Lise Berg <lise.berg@fin.dep.no>", "", MALLORY));
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(reasons(&d).contains("mallory@evil.example"), "{d:?}");
+    let own = "Jeg er kontaktperson for FIN, tlf. 915 55 321.";
+    let d = decide_raw_with(&accept, &to_fin("Lise Berg <lise.berg@fin.dep.no>", "", own));
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    // A verdict written by a server that is not trusted is not "no verdict".
+    let untrusted = "Authentication-Results: mx.evil.example; dmarc=pass header.from=fin.dep.no\r\n";
+    let d = decide_raw_with(
+        &accept,
+        &to_fin("Lise Berg <lise.berg@fin.dep.no>", untrusted, own),
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
 }
 
 #[test]

@@ -158,6 +158,7 @@ pub struct SentRow {
     pub event_id: Option<String>,
     pub recipients: Vec<String>,
     pub status: String,
+    pub message_id: String,
 }
 
 impl Register {
@@ -165,7 +166,9 @@ impl Register {
     pub fn outbox_of_kind(&self, kind: &str) -> Result<Vec<SentRow>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT org_id, event_id, recipients, status FROM outbox WHERE kind = ?1 ORDER BY id")
+            .prepare(
+                "SELECT org_id, event_id, recipients, status, message_id FROM outbox WHERE kind = ?1 ORDER BY id",
+            )
             .op("list the outbox")?;
         let rows = stmt
             .query_map([kind], |r| {
@@ -174,6 +177,7 @@ impl Register {
                     event_id: r.get(1)?,
                     recipients: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
                     status: r.get(3)?,
+                    message_id: r.get(4)?,
                 })
             })
             .op("list the outbox")?;

@@ -100,8 +100,7 @@ impl<'c> World<'c> {
     fn fill(&mut self, raw: &[u8], at: DateTime<Utc>) -> Vec<u8> {
         let mut text = raw.to_vec();
         let secret = FIXTURE_SECRET;
-        loop {
-            let Some(start) = find(&text, b"{{") else { break };
+        while let Some(start) = find(&text, b"{{") {
             let Some(len) = find(&text[start..], b"}}") else {
                 break;
             };

@@ -206,7 +206,10 @@ pub fn after_reply(
     let count = match (reply.count, count_before) {
         (Some(c), _) => Some(c.max(people.len() as u32)),
         (None, Some(c)) => {
-            let c = (c + added).saturating_sub(removed);
+            // Names given for a bare count fill its places first ("vi blir tre", then the
+            // three names): the count grows only with people beyond it.
+            let unnamed = c.saturating_sub(listed_before as u32).saturating_sub(added);
+            let c = people.len() as u32 + unnamed;
             (c as usize > people.len()).then_some(c)
         }
         (None, None) => None,
@@ -289,6 +292,33 @@ mod tests {
         let r = after_answer(Some(&registered(vec![kari()], None)), &kari(), "declined", None);
         assert_eq!(r.status, "declined");
         assert!(r.attendees.is_empty());
+    }
+
+    #[test]
+    fn names_sent_for_a_bare_count_fill_it_and_only_more_people_raise_it() {
+        let three = registered(vec![], Some(3));
+        let names = [
+            person("Aslak Rønning", "aslak@kd.dep.no"),
+            person("Tone Bjerke", "tone@kd.dep.no"),
+            person("Håkon Vik", "hakon@kd.dep.no"),
+        ];
+        let reply = |attendees| Reply {
+            status: "registered",
+            attendees,
+            count: None,
+            withdrawn: &[],
+            replace: false,
+        };
+        let (r, _) = after_reply(Some(&three), false, &reply(&names), false);
+        assert_eq!((r.attendees.len(), r.count), (3, None));
+        let (r, _) = after_reply(Some(&three), false, &reply(&names[..1]), false);
+        assert_eq!((r.attendees.len(), r.count), (1, Some(3)));
+        let one_more = [person("Ny Person", "ny@kd.dep.no")];
+        let (r, _) = after_reply(Some(&r), false, &reply(&one_more), false);
+        assert_eq!((r.attendees.len(), r.count), (2, Some(3)));
+        let four = [names.as_slice(), &one_more].concat();
+        let (r, _) = after_reply(Some(&three), false, &reply(&four), false);
+        assert_eq!((r.attendees.len(), r.count), (4, None));
     }
 
     #[test]

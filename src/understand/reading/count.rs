@@ -143,13 +143,14 @@ pub fn count_in(clause: &str) -> Option<u32> {
                     .nth(1)
                     .is_some_and(|second| second.starts_with(u))
         });
-        // The verb right before the number, or with "med" between ("stiller med fire").
+        // The verb right before the number, or with "med" or the subject between ("stiller med
+        // fire", "blir vi tre").
         let before = words[..i]
             .iter()
             .rev()
             .take(2)
             .copied()
-            .filter(|b| *b != "med" && *b != "with")
+            .filter(|b| !["med", "with", "vi", "we", "me"].contains(b))
             .take(1)
             .collect::<Vec<_>>();
         let stated = before.iter().any(|b| {

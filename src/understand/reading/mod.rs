@@ -82,8 +82,6 @@ const COME: &[&str] = &[
     "meld meg på",
     "meld oss på",
     "melder eg meg på",
-    "bekrefter",
-    "bekreftar",
     "attend",
     "attending",
     "attends",
@@ -168,7 +166,19 @@ const BACK: &[&str] = &["henne", "hun", "han", "ham", "hen", "him", "her", "she"
 
 /// Nouns of registering: they say someone comes unless the clause promises an answer later
 /// ("påmelding følger", "vi kommer tilbake med påmelding").
-const COME_NOUNS: &[&str] = &["påmelding", "påmeldt", "påmelde", "registration", "registered"];
+const COME_NOUNS: &[&str] = &[
+    "påmelding",
+    "påmeldt",
+    "påmelde",
+    "deltakelse",
+    "deltagelse",
+    "deltaking",
+    "oppmøte",
+    "registration",
+    "registered",
+    "attendance",
+    "participation",
+];
 
 /// Registering someone else: the one who writes is not the one who comes.
 const ENROL: &[&str] = &[
@@ -648,13 +658,11 @@ fn said(lower: &str) -> Said {
     } else {
         lower
     };
-    // "hvem som kan stille": the verb of coming does not say anyone comes.
-    let unsaid;
-    let lower = if NOT_COMING_PHRASES.any_substring(lower) {
-        unsaid = NOT_COMING_PHRASES.blank_out(lower);
-        unsaid.as_str()
-    } else {
-        lower
+    // "ser på hvem som kan stille", "whether we can attend": an open question about who comes;
+    // what follows it says no one comes.
+    let lower = match NOT_COMING_PHRASES.first_substring(lower) {
+        Some(at) => &lower[..at],
+        None => lower,
     };
     let bits = SAYS.words_in(lower) | if later { S_LATER } else { 0 };
     let negated = bits & S_NEGATION != 0 || lower.contains("n't");
@@ -764,7 +772,9 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         // verb before it again, with the polarity it gives.
         if !(s.positive || s.negative || s.later)
             && let Some(before) = &verb_before
-            && ["men ", "but ", "og ", "and "].iter().any(|t| lower.starts_with(t))
+            && ["men ", "but ", "og ", "and "]
+                .iter()
+                .any(|t| lower.starts_with(t))
         {
             let turned = lower.starts_with("men ") || lower.starts_with("but ");
             let was_yes = before.positive && !before.negative;

@@ -607,8 +607,11 @@ fn is_acronym(word: &str) -> bool {
     let n = word.chars().count();
     (2..=6).contains(&n)
         && word.chars().all(|c| c.is_uppercase())
-        && !["OK", "PS", "NB", "CC", "FYI", "PDF", "TLF", "MVH", "RE", "SV", "VS", "FW", "AW", "ASAP", "OBS", "AM", "PM", "I"]
-            .contains(&word)
+        && ![
+            "OK", "PS", "NB", "CC", "FYI", "PDF", "TLF", "MVH", "RE", "SV", "VS", "FW", "AW", "ASAP", "OBS",
+            "AM", "PM", "I",
+        ]
+        .contains(&word)
 }
 
 /// Whether a line is a greeting ("Hei Tom Arne,", "Dear Tom Arne and Per", "Hei igjen!").

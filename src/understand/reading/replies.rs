@@ -126,8 +126,14 @@ fn declines_in_many_words() {
         let a = answer(&facts, "kickoff");
         // The writer alone says no for herself: she is withdrawn, and the register declines
         // for the ministry when no one else is left.
-        let herself = a.withdrawn.iter().any(|w| w.email.as_deref() == Some("kari.nordmann@kld.dep.no"));
-        assert!(a.intent == Intent::Declined || (herself && a.attendees.is_empty()), "{text}: {a:?}");
+        let herself = a
+            .withdrawn
+            .iter()
+            .any(|w| w.email.as_deref() == Some("kari.nordmann@kld.dep.no"));
+        assert!(
+            a.intent == Intent::Declined || (herself && a.attendees.is_empty()),
+            "{text}: {a:?}"
+        );
     }
 }
 

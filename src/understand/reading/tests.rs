@@ -210,3 +210,34 @@ fn the_sender_named_in_full_in_the_text_is_an_attendee() {
         Some("mari.lund@sd.dep.no")
     );
 }
+
+#[test]
+fn a_count_now_with_the_names_promised_later_is_a_registration() {
+    let f = read_as(
+        ("Aslak Rønning", "aslak.ronning@kd.dep.no"),
+        "Hei igjen,\n\nFra KD blir vi tre. Navnene ettersendes i morgen.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!((a.intent, a.count), (Intent::Registered, Some(3)), "{f:?}");
+    assert!(
+        a.attendees.is_empty(),
+        "the writer is not said to be one of them: {a:?}"
+    );
+}
+
+#[test]
+fn an_open_question_about_who_comes_registers_no_one() {
+    for text in [
+        "Vi har mottatt invitasjonen og ser på hvem som kan stille fra HOD. Jeg gir beskjed i løpet av uka.",
+        "Vi avklarer nå internt hvem som skal stille. Vi kommer tilbake med påmelding så snart det er klart.",
+        "We are checking whether we can attend and will revert.",
+    ] {
+        let f = read_as(("Bjørn Ås", "bjorn.as@hod.dep.no"), text, "");
+        assert!(
+            f.answers.iter().all(|a| a.intent == Intent::Later),
+            "{text}: {:?}",
+            f.answers
+        );
+    }
+}

@@ -175,7 +175,9 @@ pub fn count_in(clause: &str) -> Option<u32> {
         // "en"/"ett"/"to" are also ordinary words: only a count next to a unit or a verb of coming.
         let ambiguous =
             ["en", "ei", "ett", "to", "one", "ni"].contains(&w.trim_matches(|c: char| !c.is_alphanumeric()));
-        let clause_end = i + 1 == words.len() || words[i + 1].ends_with(['.', ',', '!']);
+        let clause_end = i + 1 == words.len()
+            || w.ends_with(['.', ',', '!', ':', ';'])
+            || words[i + 1].ends_with(['.', ',', '!']);
         if unit || (stated && (!ambiguous || clause_end || w.contains('é'))) {
             return Some(n);
         }

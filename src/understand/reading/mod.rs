@@ -162,7 +162,9 @@ const POSSIBLE: &[&str] = &[
 ];
 
 /// Pronouns that point back to the last person named ("i stedet for henne").
-const BACK: &[&str] = &["henne", "hun", "han", "ham", "hen", "him", "her", "she", "he"];
+const BACK: &[&str] = &[
+    "henne", "hun", "han", "ham", "hen", "hennes", "hans", "hennar", "him", "her", "she", "he", "his",
+];
 
 /// Nouns of registering: they say someone comes unless the clause promises an answer later
 /// ("påmelding følger", "vi kommer tilbake med påmelding").
@@ -791,19 +793,44 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         let mut ms = people::mentions(clause.text, clause.start, ctx, listy);
         ms.retain(|m| greeting_end.is_none_or(|end| m.start >= end));
         resolve(&mut ms, &known);
-        // "i stedet for henne": the last person named.
-        if context & C_BACK != 0
-            && let Some(last) = &last_person
-        {
+        // "i stedet for henne", "tar plassen hennes": the person named last before the pronoun,
+        // other than the one who takes the place ("Ingrid er syk, så Henrik tar plassen hennes"),
+        // else the last person of the clauses before.
+        if context & C_BACK != 0 {
+            let taker_from = REPLACES
+                .first_substring(&lower)
+                .map(|at| clause.start + part_start(&lower, at));
+            let named_here: Vec<(usize, Person)> = ms
+                .iter()
+                .filter_map(|m| match &m.who {
+                    Who::Person(p) => Some((m.start, p.clone())),
+                    _ => None,
+                })
+                .collect();
+            let mut back = Vec::new();
             for w in people::words(clause.text) {
-                if BACK.contains(&w.text.to_lowercase().as_str()) {
-                    ms.push(Mention {
-                        who: Who::Person(last.clone()),
-                        start: clause.start + w.start,
+                let lw = w.text.to_lowercase();
+                // A possessive names someone only as the one whose place is taken ("plassen
+                // hennes"), not as one who comes ("en høring i fanget hans").
+                let possessive = ["hans", "hennes", "hennar", "his"].contains(&lw.as_str());
+                if !BACK.contains(&lw.as_str()) || (possessive && !s.replace) {
+                    continue;
+                }
+                let at = clause.start + w.start;
+                let earlier = named_here
+                    .iter()
+                    .rev()
+                    .find(|(start, _)| *start < at && taker_from.is_none_or(|t| *start < t))
+                    .map(|(_, p)| p.clone());
+                if let Some(p) = earlier.or_else(|| last_person.clone()) {
+                    back.push(Mention {
+                        who: Who::Person(p),
+                        start: at,
                         end: clause.start + w.end,
                     });
                 }
             }
+            ms.extend(back);
             ms.sort_by_key(|m| m.start);
         }
         // The organisation is the subject: named, or "vi"/"we" with no person beside it.
@@ -840,17 +867,18 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 continue;
             }
         }
-        if !(s.positive || s.negative || s.later) {
-            // "Vi blir tre": a count with "blir"/"er" is a registration too.
-            if let Some(c) = count::count_in(clause.text)
-                && (lower.contains("blir") || lower.contains("we will be") || lower.contains("we are"))
-            {
-                for (_, acc) in per_event.iter_mut().filter(|(id, _)| targets.contains(id)) {
-                    acc.positive = true;
-                    acc.count = Some(c);
-                    acc.evidence.push(evidence(body, clause.start, clause.text.len()));
-                }
-            }
+        // "Vi blir tre", "Vi blir bare to: Andrea og meg": a count with "blir" is a registration.
+        if !(s.positive || s.negative || s.later)
+            && !s.negated
+            && count::count_in(clause.text).is_some()
+            && (has_word(&lower, "blir")
+                || has_word(&lower, "blei")
+                || lower.contains("we will be")
+                || lower.contains("we are"))
+        {
+            s.positive = true;
+        }
+        if !(s.positive || s.negative || s.later || s.replace) {
             if clause.text.trim_end().ends_with(':') && !s.contact {
                 list_for = Some((targets.clone(), clause.line));
             }
@@ -1137,11 +1165,23 @@ fn attendee_of(m: &Mention, me: &Attendee) -> Option<Attendee> {
 }
 
 /// "X kommer i stedet for Y", "X erstatter Y", "instead of Y, X": the new people and the old.
+/// Where the part of a clause that holds position `at` begins: after the last comma or "så"
+/// before it.
+fn part_start(lower: &str, at: usize) -> usize {
+    let head = &lower[..at];
+    [head.rfind(", ").map(|c| c + 2), head.rfind(" så ").map(|c| c + 4)]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(0)
+}
+
 fn replacement(text: &str, offset: usize, ms: &[Mention], me: &Attendee) -> (Vec<Attendee>, Vec<Attendee>) {
     let lower = text.to_lowercase();
     let Some(at) = REPLACES.first_substring(&lower) else {
         return (Vec::new(), Vec::new());
     };
+    let taker_from = offset + part_start(&lower, at);
     let at = offset + at;
     let starts_with_instead =
         lower.trim_start().starts_with("i stedet for") || lower.trim_start().starts_with("instead of");
@@ -1151,6 +1191,10 @@ fn replacement(text: &str, offset: usize, ms: &[Mention], me: &Attendee) -> (Vec
         let Some(a) = attendee_of(m, me) else { continue };
         let is_old = if starts_with_instead {
             comma.is_none_or(|c| m.start < c)
+        } else if m.start < taker_from {
+            // Before the part of the clause that tells of the replacement: the one replaced,
+            // named as the reason ("Ingrid er syk, så Henrik tar plassen hennes"), or no one.
+            continue;
         } else {
             m.start > at
         };

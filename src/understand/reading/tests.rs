@@ -241,3 +241,43 @@ fn an_open_question_about_who_comes_registers_no_one() {
         );
     }
 }
+
+#[test]
+fn the_one_who_takes_a_place_comes_and_the_one_named_as_the_reason_goes() {
+    let f = read_as(
+        ("Mads Tveit", "mtveit@amnesty.no"),
+        "Ingrid er dessverre blitt syk, så Henrik Moe (hmoe@amnesty.no) tar plassen hennes i morgen. Jeg kommer som avtalt.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Henrik Moe", "Mads Tveit"], "{a:?}");
+    let gone: Vec<_> = a.withdrawn.iter().filter_map(|w| w.name.clone()).collect();
+    assert_eq!(gone, ["Ingrid"]);
+}
+
+#[test]
+fn a_possessive_outside_a_replacement_is_no_one_coming() {
+    let f = read_as(
+        ("Mari Fjeld", "mari.fjeld@jd.dep.no"),
+        "Jonas må dessverre melde forfall på torsdag – det har kommet en hastehøring i fanget hans. Jeg kommer som planlagt.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Mari Fjeld"], "{f:?}");
+    assert!(f.doubts.is_empty(), "{:?}", f.doubts);
+    let gone: Vec<_> = a.withdrawn.iter().filter_map(|w| w.name.clone()).collect();
+    assert_eq!(gone, ["Jonas"]);
+}
+
+#[test]
+fn a_count_with_blir_and_the_people_after_its_colon() {
+    let f = read_as(
+        ("Jonas Berntsen", "jonas@forumfor.no"),
+        "Glem forrige e-post! Vi blir bare to: Andrea Solberg (andrea@forumfor.no) og meg.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!((a.intent, a.count), (Intent::Registered, Some(2)));
+    assert_eq!(names(a), ["Andrea Solberg", "Jonas Berntsen"]);
+    assert!(f.correction);
+}

@@ -868,8 +868,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             }
         }
         // "Vi blir tre", "Vi blir bare to: Andrea og meg": a count with "blir" is a registration.
-        if !(s.positive || s.negative || s.later)
-            && !s.negated
+        if !(s.positive || s.negative || s.later || s.negated)
             && count::count_in(clause.text).is_some()
             && (has_word(&lower, "blir")
                 || has_word(&lower, "blei")

@@ -662,6 +662,14 @@ fn reply(
                     sender.address
                 ));
             }
+            // Someone outside a ministry who speaks as it: from a private address, or for it
+            // ("på vegne av Nærings- og fiskeridepartementet"). Plausible (a ministry's employee
+            // at home, its agency), but only the ministry's own addresses speak for it: the
+            // reading is kept for a person to apply.
+            if let Some((ministry, why)) = speaks_for_a_ministry(understood, config, dir, &sender, &ref_org) {
+                doubts.push(why);
+                return reply_held_for(understood, facts, config, ministry, doubts, received);
+            }
             let id = ngo_id(&sender.address);
             let referred_by = ref_org.as_ref().filter(|o| o.id != id).map(|o| o.id.clone());
             let domain = domain_of(&sender.address);
@@ -738,17 +746,7 @@ fn reply(
             (answer.attendees.clone(), Vec::new())
         };
         let late = is_late(config, &answer.event, at);
-        actions.push(Action::SetRegistration {
-            org: org.id.clone(),
-            event: answer.event.clone(),
-            status: answer.intent.as_str().into(),
-            attendees,
-            count: answer.count,
-            late,
-            replace: facts.correction || answer.replace,
-            withdrawn: answer.withdrawn.clone(),
-            evidence: answer.evidence.clone(),
-        });
+        actions.push(registration(&org.id, answer, attendees, facts.correction, late));
         if !others.is_empty() {
             elsewhere.push(Action::SetRegistration {
                 org: org.id.clone(),
@@ -859,6 +857,177 @@ fn reply(
         actions,
         summary,
     }
+}
+
+/// The ministry a message from outside the organisations speaks as, with the reason to hold
+/// it: written from public webmail about a ministry (its invitation's token or thread, or its
+/// name in the writer's text or signature), or written for a ministry by name ("på vegne av",
+/// "on behalf of") from another organisation's domain.
+fn speaks_for_a_ministry(
+    understood: &Understood,
+    config: &Config,
+    dir: &dyn Directory,
+    sender: &crate::understand::Sender,
+    ref_org: &Option<OrgInfo>,
+) -> Option<(OrgInfo, String)> {
+    let Class::Reply { split, .. } = &understood.class else {
+        return None;
+    };
+    let domain = domain_of(&sender.address);
+    let webmail = PUBLIC_MAIL_DOMAINS.contains(&domain.as_str());
+    let own_text = format!("{}\n{}", split.body, split.signature).to_lowercase();
+    let named = |o: &crate::config::Organisation| {
+        let words = |w: &str| own_text.split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
+        own_text.contains(&o.name.to_lowercase())
+            || o.name_en
+                .as_deref()
+                .is_some_and(|n| own_text.contains(&n.to_lowercase()))
+            || (o.id.len() >= 2
+                && words(&o.id.to_lowercase())
+                && words_as_acronym(&split.body, &split.signature, &o.id))
+    };
+    let ministries = || {
+        config
+            .organisations
+            .iter()
+            .filter(|o| o.kind == OrgKind::Ministry)
+    };
+    let by_ref = ref_org.as_ref().filter(|o| o.kind == OrgKind::Ministry);
+    // An NGO on webmail says who it is in its display name or signature ("Aksjon for åpenhet");
+    // a person there who says nothing of an organisation may be a ministry's employee at home.
+    let presents_as_org = {
+        let name = org_name(sender, &domain, &split.signature).to_lowercase();
+        let a_ministry = ministries().any(|o| {
+            name == o.id
+                || name.contains(&o.name.to_lowercase())
+                || o.name_en
+                    .as_deref()
+                    .is_some_and(|n| name.contains(&n.to_lowercase()))
+        });
+        // A display name that is no person's ("Aksjon for åpenhet": not a given name first).
+        let shown = crate::understand::reading::people::display_name(sender.name.as_deref().unwrap_or(""));
+        let first = shown.split_whitespace().next().unwrap_or("");
+        let display_is_org = shown.split_whitespace().count() >= 2
+            && first.chars().next().is_some_and(char::is_uppercase)
+            && !crate::understand::reading::people::is_given_name(first);
+        !a_ministry
+            && (display_is_org
+                || (name != sender.name.as_deref().unwrap_or("").to_lowercase()
+                    && name != sender.address.to_lowercase()))
+    };
+    if webmail && !presents_as_org {
+        let ministry = ministries()
+            .find(|o| named(o))
+            .and_then(|o| dir.org(&o.id))
+            .or_else(|| by_ref.cloned());
+        if let Some(ministry) = ministry {
+            let why = format!(
+                "written from a private address ({}) about {}'s registration: is the writer from {}? Only its own addresses speak for it",
+                sender.address, ministry.name, ministry.name
+            );
+            return Some((ministry, why));
+        }
+    }
+    // What follows "på vegne av": the one spoken for ("on behalf of NCA" is the NGO itself).
+    let spoken_for: Vec<String> = ["på vegne av", "på vegner av", "on behalf of"]
+        .iter()
+        .flat_map(|b| {
+            own_text
+                .match_indices(b)
+                .map(|(at, b)| at + b.len())
+                .collect::<Vec<_>>()
+        })
+        .map(|from| own_text[from..].chars().take(60).collect())
+        .collect();
+    let names_it = |o: &crate::config::Organisation, text: &str| {
+        text.contains(&o.name.to_lowercase())
+            || o.name_en
+                .as_deref()
+                .is_some_and(|n| text.contains(&n.to_lowercase()))
+            || text
+                .split(|c: char| !c.is_alphanumeric())
+                .take(3)
+                .any(|w| w == o.id)
+            || text.trim_start().starts_with("departementet")
+            || text.trim_start().starts_with("the ministry")
+    };
+    let ministry = by_ref.filter(|m| {
+        config
+            .organisations
+            .iter()
+            .any(|o| o.id == m.id && spoken_for.iter().any(|t| names_it(o, t)))
+    })?;
+    let why = format!(
+        "{} writes on behalf of {} from {domain}, which is not one of its addresses",
+        sender.address, ministry.name
+    );
+    Some((ministry.clone(), why))
+}
+
+/// Whether an organisation's id stands in capitals in the text ("NFD", not the word "nfd" in an
+/// address).
+fn words_as_acronym(body: &str, signature: &str, id: &str) -> bool {
+    let upper = id.to_uppercase();
+    [body, signature]
+        .iter()
+        .any(|t| t.split(|c: char| !c.is_alphanumeric()).any(|w| w == upper))
+}
+
+/// The registration an answer gives `org`, with the people of it that it may register.
+fn registration(
+    org: &str,
+    answer: &crate::understand::facts::Answer,
+    attendees: Vec<Attendee>,
+    correction: bool,
+    late: bool,
+) -> Action {
+    Action::SetRegistration {
+        org: org.to_string(),
+        event: answer.event.clone(),
+        status: answer.intent.as_str().into(),
+        attendees,
+        count: answer.count,
+        late,
+        replace: correction || answer.replace,
+        withdrawn: answer.withdrawn.clone(),
+        evidence: answer.evidence.clone(),
+    }
+}
+
+/// A reply held for a person: what it would record for `org`, as the review's proposal.
+fn reply_held_for(
+    understood: &Understood,
+    facts: &crate::understand::Facts,
+    config: &Config,
+    org: OrgInfo,
+    doubts: Vec<String>,
+    received: DateTime<Utc>,
+) -> Decision {
+    let at = answered_at(understood, received);
+    let mut proposal = Vec::new();
+    for answer in facts
+        .answers
+        .iter()
+        .filter(|a| a.intent != crate::understand::facts::Intent::Later)
+    {
+        let late = is_late(config, &answer.event, at);
+        proposal.push(registration(
+            &org.id,
+            answer,
+            answer.attendees.clone(),
+            facts.correction,
+            late,
+        ));
+    }
+    if let Some(c) = &facts.contact {
+        proposal.push(Action::SetContact {
+            org: org.id.clone(),
+            name: c.name.clone(),
+            email: c.email.clone(),
+            phone: c.phone.clone(),
+        });
+    }
+    review(Some(org.id), doubts.join("; "), proposal)
 }
 
 /// How many different addresses a reply names as attendees.

@@ -829,3 +829,72 @@ fn a_delivery_report_returning_our_message_to_that_address_counts() {
         )]
     );
 }
+
+fn proposed_for(d: &Decision) -> Vec<String> {
+    d.actions
+        .iter()
+        .flat_map(|a| match a {
+            Action::Review { proposal, .. } => proposal.clone(),
+            _ => Vec::new(),
+        })
+        .filter_map(|a| match a {
+            Action::SetRegistration { org, .. } => Some(org),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_ministry_s_employee_writing_from_a_private_address_is_held_for_the_ministry() {
+    let from = "Lise Berg <lise.berg77@gmail.com>";
+    let d = decide_text(
+        from,
+        &passed(from),
+        "Hei! Jeg kommer på møtet torsdag. Sitter hjemme uten VPN, derfor privat adresse.\r\n\r\nHilsen Lise Berg\r\nAID\r\n",
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    assert!(reasons(&d).contains("private address"), "{d:?}");
+    assert_eq!(
+        proposed_for(&d),
+        ["aid"],
+        "the reading is kept for the ministry: {d:?}"
+    );
+}
+
+#[test]
+fn an_ngo_on_webmail_that_says_who_it_is_joins_as_itself() {
+    let from = "\"Aksjon for åpenhet\" <aksjon.apenhet@gmail.com>";
+    let d = decide_text(
+        from,
+        &passed(from),
+        "Vi melder oss på møtet 23. juni, én person: Eva Strand.\r\n",
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert!(
+        d.actions.iter().any(|a| matches!(a, Action::CreateNgo { .. })),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn an_agency_registering_on_behalf_of_a_ministry_is_held_for_the_ministry() {
+    let from = "Siv Moen <siv.moen@brreg.no>";
+    let d = decide_text(
+        from,
+        &passed(from),
+        "Brønnøysundregistrene stiller på samskapingsmøtet på vegne av Arbeids- og inkluderingsdepartementet. Fra oss kommer Siv Moen.\r\n",
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    assert!(reasons(&d).contains("on behalf of"), "{d:?}");
+    assert_eq!(proposed_for(&d), ["aid"]);
+    // An NGO that says it comes on behalf of itself is an NGO.
+    let from = "Michael Brandt <michael.brandt@nca.no>";
+    let d = decide_text(
+        from,
+        &passed(from),
+        "I will attend the meeting on Thursday on behalf of NCA.\r\n\r\nKind regards,\r\nMichael Brandt\r\nNorwegian Church Aid\r\n",
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+}

@@ -61,7 +61,15 @@ pub fn to_text(html: &str) -> String {
                         out.push_str("- ");
                     }
                 }
-                "td" | "th" if !closing => out.push_char(' '),
+                // Cells part with a tab, as Outlook's plain text writes a table: a name in one
+                // column does not run into the title in the next.
+                "td" | "th" if !closing => {
+                    if out.line.trim().is_empty() {
+                        out.push_char(' ')
+                    } else {
+                        out.push_char('\t')
+                    }
+                }
                 "hr" => {
                     out.newline();
                     out.push_str("________________________________");

@@ -944,9 +944,13 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             let people_here: Vec<&Mention> = ms
                 .iter()
                 .filter(|m| match m.who {
-                    // The one who enrols others is not one of them ("jeg melder på X").
+                    // The one who enrols others is not one of them ("jeg melder på X", "melder
+                    // jeg henne på", "på vegne av X"), unless named as one enrolled ("melder på
+                    // meg og X", "melder meg på"): an object form after the verb.
                     Who::Sender => enrol_at.is_none_or(|at| {
-                        m.start - clause.start > at || lower[at..].starts_with("melder meg")
+                        let word = clause.text[m.start - clause.start..m.end - clause.start].to_lowercase();
+                        let object = !["jeg", "eg", "i"].contains(&word.as_str());
+                        (m.start - clause.start > at && object) || lower[at..].starts_with("melder meg")
                     }),
                     Who::Person(_) | Who::Someone => true,
                     Who::Organisation => false,
@@ -1347,12 +1351,15 @@ fn contact(
             }
         })?;
     // The clauses that follow with only a number ("Mobil 915 55 123.").
-    let mut phones: Vec<String> = phone::find_all(clause.text).into_iter().map(|f| f.e164).collect();
+    let mut phones: Vec<String> = people::personal_numbers(clause.text, ctx)
+        .into_iter()
+        .map(|f| f.e164)
+        .collect();
     for next in all.iter().skip(i + 1).take(2) {
         if next.paragraph != clause.paragraph {
             break;
         }
-        let found = phone::find_all(next.text);
+        let found = people::personal_numbers(next.text, ctx);
         let others = people::mentions(next.text, next.start, ctx, false)
             .into_iter()
             .any(|m| matches!(m.who, Who::Person(_)));

@@ -398,7 +398,36 @@ fn name_word(w: &str) -> bool {
         && (w.chars().filter(|c| c.is_uppercase()).count() == 1 || w.contains('-'))
         && !NOT_PERSON_WORDS.contains(&w.to_lowercase().as_str())
         && !ORG_ENDINGS.iter().any(|e| w.to_lowercase().ends_with(e))
+        && !TITLE_ENDINGS.iter().any(|e| w.to_lowercase().ends_with(e))
 }
+
+/// Endings of titles, capitalised at the head of a line or a table's cell ("Seniorrådgiver",
+/// "Avdelingsdirektør", "Policy Adviser"): no one's name.
+const TITLE_ENDINGS: &[&str] = &[
+    "rådgiver",
+    "rådgjevar",
+    "direktør",
+    "sjef",
+    "konsulent",
+    "sekretær",
+    "leder",
+    "leiar",
+    "medarbeider",
+    "medarbeidar",
+    "koordinator",
+    "saksbehandler",
+    "sakshandsamar",
+    "assistent",
+    "adviser",
+    "advisor",
+    "officer",
+    "manager",
+    "director",
+    "coordinator",
+    "secretary",
+    "politisk",
+    "political",
+];
 
 /// Endings of words that name an institution ("Kunnskapsdepartementet", "Miljødirektoratet").
 const ORG_ENDINGS: &[&str] = &[
@@ -415,6 +444,11 @@ const ORG_ENDINGS: &[&str] = &[
     "instituttet",
     "registrene",
     "registeret",
+    "avdelingen",
+    "avdelinga",
+    "seksjonen",
+    "enheten",
+    "staben",
 ];
 
 const PARTICLES: &[&str] = &[
@@ -718,7 +752,9 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
             // A name word, or a particle between two ("Anne van der Berg").
             let particle =
                 PARTICLES.contains(&ws[j].text) && ws.get(j + 1).is_some_and(|n| name_word(n.text));
-            if between.trim().is_empty() && (name_word(ws[j].text) || particle) {
+            // One space between the words of a name: a tab or a wide gap is a table's next column.
+            let joined = between == " " || between == "\u{a0}";
+            if joined && (name_word(ws[j].text) || particle) {
                 parts.push(ws[j]);
                 j += 1;
             } else {
@@ -807,7 +843,7 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
             });
         }
     }
-    attach_phones(text, offset, &mut out);
+    attach_phones(text, offset, ctx, &mut out);
     out.sort_by_key(|m| m.start);
     out
 }
@@ -910,9 +946,41 @@ fn attach_addresses(text: &str, offset: usize, ctx: &Context, out: &mut [Mention
     }
 }
 
+/// Words before a number that say it is no one's own ("sentralbord 22 24 90 90").
+const SWITCHBOARD: &[&str] = &[
+    "sentralbord",
+    "sentralbordet",
+    "switchboard",
+    "hovednummer",
+    "hovudnummer",
+    "main number",
+    "vakttelefon",
+    "faks",
+    "fax",
+];
+
+/// The numbers in `text` that may be a person's: not the coordinator's or organiser's (the
+/// government's switchboard among them), not labelled as a switchboard or fax.
+pub fn personal_numbers(text: &str, ctx: &Context) -> Vec<phone::Found> {
+    let lower = text.to_lowercase();
+    phone::find_all(text)
+        .into_iter()
+        .filter(|f| !ctx.own_phones.contains(&f.e164))
+        .filter(|f| {
+            let from = f.start.saturating_sub(30);
+            let mut from = from.min(lower.len());
+            while !lower.is_char_boundary(from) {
+                from -= 1;
+            }
+            let before = &lower[from..f.start.min(lower.len())];
+            !SWITCHBOARD.iter().any(|w| before.contains(w))
+        })
+        .collect()
+}
+
 /// Each telephone number goes to the nearest person mentioned before it in the text.
-fn attach_phones(text: &str, offset: usize, out: &mut [Mention]) {
-    for found in phone::find_all(text) {
+fn attach_phones(text: &str, offset: usize, ctx: &Context, out: &mut [Mention]) {
+    for found in personal_numbers(text, ctx) {
         let at = offset + found.start;
         if let Some(m) = out
             .iter_mut()

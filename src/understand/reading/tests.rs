@@ -281,3 +281,19 @@ fn a_count_with_blir_and_the_people_after_its_colon() {
     assert_eq!(names(a), ["Andrea Solberg", "Jonas Berntsen"]);
     assert!(f.correction);
 }
+
+#[test]
+fn a_secretary_registering_her_superior_on_his_behalf_is_not_one_who_comes() {
+    for text in [
+        "På vegne av ekspedisjonssjef Hilde Mørkved melder jeg henne på samskapingsmøtet 23. juni.",
+        "Jeg melder på Hilde Mørkved på vegne av avdelingen.",
+        "På vegne av Hilde Mørkved: hun kommer gjerne på møtet 23. juni.",
+        "Jeg skriver på vegne av statssekretær Hilde Mørkved, som gjerne deltar på møtet.",
+        "On behalf of Hilde Mørkved I would like to register her for the meeting.",
+    ] {
+        let f = read_as(("Randi Kolstad", "randi.kolstad@nfd.dep.no"), text, "");
+        let a = f.answers.first().unwrap_or_else(|| panic!("{text}: {f:?}"));
+        assert_eq!(names(a), ["Hilde Mørkved"], "{text}: {a:?}");
+        assert_eq!(a.count, None, "{text}");
+    }
+}

@@ -668,7 +668,18 @@ fn apply(
             let after = attendance::after_answer(before.as_ref(), person, answer, delegate.as_ref());
             let people_json =
                 serde_json::to_string(&after.attendees).map_err(|e| RegisterError::Invalid(e.to_string()))?;
-            let late = *late || existing.as_ref().is_some_and(|e| e.3 != 0);
+            // A registration keeps the lateness it had: a calendar answer from one already
+            // registered is not a late registration, and a decline is never late.
+            let coming_before = before
+                .as_ref()
+                .is_some_and(|b| matches!(b.status.as_str(), "registered" | "tentative"));
+            let late = if after.status == "declined" {
+                false
+            } else if coming_before {
+                existing.as_ref().is_some_and(|e| e.3 != 0)
+            } else {
+                *late
+            };
             write_registration(
                 tx,
                 org,

@@ -488,3 +488,77 @@ fn a_message_id_read_before_the_fingerprints_were_kept_cannot_vouch_for_a_duplic
     assert_eq!(items.len(), 2, "{items:#?}");
     assert!(items[1].reason.contains("cannot tell"), "{}", items[1].reason);
 }
+
+/// Records a message whose decision is `actions`, at UID `uid`.
+fn record_actions(register: &mut Register, uid: i64, actions: Vec<crate::decide::Action>) {
+    let decision = crate::decide::Decision {
+        org: Some("hod".into()),
+        outcome: crate::decide::Outcome::Applied,
+        actions,
+        summary: String::new(),
+    };
+    let location = inbound::Location {
+        mailbox: "imap:INBOX".into(),
+        uidvalidity: 1,
+        uid,
+    };
+    register
+        .record(
+            &location,
+            &format!("m{uid}@hod.dep.no"),
+            "reply",
+            Some("bjorn.as@hod.dep.no"),
+            "SV",
+            "",
+            b"Subject: SV\r\n\r\n\r\n",
+            &format!("v1:{uid}"),
+            &decision,
+            &[],
+            t("2022-06-22T08:00:00Z"),
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_calendar_answer_after_the_deadline_keeps_the_registration_s_lateness() {
+    use crate::decide::Action;
+    use crate::understand::facts::Attendee;
+    let person = |name: &str, email: &str| Attendee {
+        name: Some(name.into()),
+        email: Some(email.into()),
+    };
+    let mut register = register_with(&["hod"]);
+    record_actions(
+        &mut register,
+        1,
+        vec![Action::SetRegistration {
+            org: "hod".into(),
+            event: "kickoff".into(),
+            status: "registered".into(),
+            attendees: vec![
+                person("Bjørn Ås", "bjorn.as@hod.dep.no"),
+                person("Siri Løvold", "siri.lovold@hod.dep.no"),
+            ],
+            count: None,
+            late: false,
+            replace: false,
+            withdrawn: Vec::new(),
+            evidence: Vec::new(),
+        }],
+    );
+    // Bjørn declines in his calendar after the deadline; Siri still comes, on time.
+    record_actions(
+        &mut register,
+        2,
+        vec![Action::SetAttendance {
+            org: "hod".into(),
+            event: "kickoff".into(),
+            person: person("Bjørn Ås", "bjorn.as@hod.dep.no"),
+            answer: "declined".into(),
+            delegate: None,
+            late: true,
+        }],
+    );
+    let r = register.registration("hod", "kickoff").unwrap().unwrap();
+    assert_eq!((r.status.as_str(), r.late), ("registered", false), "{r:?}");
+}

@@ -57,6 +57,11 @@ fn month(word: &str) -> Option<u32> {
         .map(|(_, m)| *m)
 }
 
+/// Whether `word` names a month ("juni", "June", "sept.").
+pub fn is_month_name(word: &str) -> bool {
+    month(word.trim_end_matches([',', ':'])).is_some()
+}
+
 fn day_number(word: &str) -> Option<u32> {
     let w = word.trim_end_matches(['.', ',']);
     let w = w

@@ -178,7 +178,13 @@ pub fn count_in(clause: &str) -> Option<u32> {
         let clause_end = i + 1 == words.len()
             || w.ends_with(['.', ',', '!', ':', ';'])
             || words[i + 1].ends_with(['.', ',', '!']);
-        if unit || (stated && (!ambiguous || clause_end || w.contains('é'))) {
+        // "blir to", "stiller med to": after a Norwegian verb "to" is two, never the English word.
+        let norwegian_verb = before.iter().any(|b| {
+            ["blir", "stiller", "er", "kommer", "deltar"]
+                .contains(&b.trim_matches(|c: char| !c.is_alphanumeric()))
+        });
+        let two = w.trim_matches(|c: char| !c.is_alphanumeric()) == "to";
+        if unit || (stated && (!ambiguous || clause_end || w.contains('é') || (two && norwegian_verb))) {
             return Some(n);
         }
     }

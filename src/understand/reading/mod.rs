@@ -436,6 +436,26 @@ const CORRECTION: &[&str] = &[
     "update to our registration",
 ];
 
+/// Words that head a list of the people who come ("Deltakere:", "Her er navnene:").
+const LIST_HEADS: &[&str] = &[
+    "deltakere",
+    "deltakarar",
+    "deltagere",
+    "deltaker",
+    "deltakar",
+    "følgende",
+    "fylgjande",
+    "navn",
+    "navnene",
+    "namn",
+    "namna",
+    "påmeldte",
+    "participants",
+    "attendees",
+    "names",
+    "the following",
+];
+
 static SAYS: LazyLock<Lexicon> = LazyLock::new(|| {
     Lexicon::new(&[
         COME,
@@ -500,7 +520,7 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
             let next = bytes.get(i + c.len_utf8()).copied();
             let sentence_end = matches!(c, '.' | '!' | '?' | ';')
                 && next.is_none_or(|n| n == b' ' || n == b'\t')
-                && !abbreviation_before(&line[..i]);
+                && (!abbreviation_before(&line[..i]) || ordinal_ends_sentence(&line[..i], &line[i + 1..]));
             if sentence_end {
                 cuts.push(i + c.len_utf8());
             }
@@ -536,6 +556,17 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
         }
     }
     out
+}
+
+/// "… den 23. Navnene ettersender jeg": a day's number ends the sentence when a capitalised
+/// word that is no month follows ("23. juni", "23. June" go on).
+fn ordinal_ends_sentence(before: &str, after: &str) -> bool {
+    let last = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+    let next = after.split_whitespace().next().unwrap_or("");
+    !last.is_empty()
+        && last.chars().all(|c| c.is_ascii_digit())
+        && next.chars().next().is_some_and(char::is_uppercase)
+        && !dates::is_month_name(next)
 }
 
 fn abbreviation_before(text: &str) -> bool {
@@ -668,7 +699,12 @@ fn said(lower: &str) -> Said {
     };
     let bits = SAYS.words_in(lower) | if later { S_LATER } else { 0 };
     let negated = bits & S_NEGATION != 0 || lower.contains("n't");
-    let come = bits & (S_COME | S_ENROL) != 0 || (bits & S_COME_NOUN != 0 && !later);
+    // "har anledning" with words between ("har jeg dessverre ikke anledning").
+    let can = ["har", "hadde", "får", "fikk"].iter().any(|w| has_word(lower, w))
+        && ["anledning", "mulighet", "høve", "moglegheit", "mogelegheit"]
+            .iter()
+            .any(|w| has_word(lower, w));
+    let come = bits & (S_COME | S_ENROL) != 0 || (bits & S_COME_NOUN != 0 && !later) || can;
     let conditional = bits & S_CONDITION != 0;
     Said {
         positive: come && !negated && bits & S_DECLINE == 0,
@@ -785,11 +821,14 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             s.tentative = before.tentative;
             elliptic = true;
         }
+        // A list's line names people; a sentence under the list is not one of its lines.
         let listy = list_for
             .as_ref()
             .is_some_and(|(_, line)| clause.line > *line && clause.line <= *line + 3)
             && !s.positive
-            && !s.negative;
+            && !s.negative
+            && !s.negated
+            && (clause.text.contains('@') || clause.text.split_whitespace().count() <= 8);
         let mut ms = people::mentions(clause.text, clause.start, ctx, listy);
         ms.retain(|m| greeting_end.is_none_or(|end| m.start >= end));
         resolve(&mut ms, &known);
@@ -877,6 +916,26 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         {
             s.positive = true;
         }
+        // "Her er navnene: Kari Hansen og Per Olsen.", "Deltakere: …": the people after the colon
+        // of a list's head come.
+        if !(s.positive || s.negative || s.later || s.replace || s.contact || s.negated)
+            && let Some(colon) = lower.find(':')
+            && LIST_HEADS.iter().any(|h| has_word(&lower[..colon], h))
+        {
+            let people_here: Vec<Attendee> = ms
+                .iter()
+                .filter(|m| m.start >= clause.start + colon)
+                .filter_map(|m| attendee_of(m, &me))
+                .collect();
+            if !people_here.is_empty() {
+                for (_, acc) in per_event.iter_mut().filter(|(id, _)| targets.contains(id)) {
+                    acc.positive = true;
+                    acc.attendees.extend(people_here.iter().cloned());
+                    acc.evidence.push(evidence(body, clause.start, clause.text.len()));
+                }
+                continue;
+            }
+        }
         if !(s.positive || s.negative || s.later || s.replace) {
             if clause.text.trim_end().ends_with(':') && !s.contact {
                 list_for = Some((targets.clone(), clause.line));
@@ -956,9 +1015,15 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                     Who::Organisation => false,
                 })
                 .collect();
-            if people_here.is_empty() && !s.enrol && starts_with_verb(&lower) {
-                // "Kommer gjerne.", "Deltar." : the writer.
-                if count.is_none_or(|c| c == 1) {
+            if !s.enrol && starts_with_verb(&lower) && !people_here.iter().any(|m| m.who == Who::Sender) {
+                // "Kommer gjerne.", "Deltar.": the writer; "Kommer gjerne, sammen med Kari": the
+                // writer and the people with her.
+                let with = ["sammen med", "saman med", "together with", "along with"]
+                    .iter()
+                    .any(|w| lower.contains(w));
+                if (people_here.is_empty() && count.is_none_or(|c| c == 1))
+                    || (with && count.is_none_or(|c| c as usize == people_here.len() + 1))
+                {
                     acc.attendees.push(me.clone());
                 }
             }

@@ -297,3 +297,93 @@ fn a_secretary_registering_her_superior_on_his_behalf_is_not_one_who_comes() {
         assert_eq!(a.count, None, "{text}");
     }
 }
+
+#[test]
+fn who_comes_in_the_ordinary_ways_of_saying_it() {
+    // (text, names, count)
+    let cases: &[(&str, &[&str], Option<u32>)] = &[
+        (
+            "Hei,\n\nVi blir to fra SD. Navn kommer senere.\n\nNils",
+            &[],
+            Some(2),
+        ),
+        ("Vi blir to fra SD på torsdag.", &[], Some(2)),
+        ("Blir to stykker fra oss.", &[], Some(2)),
+        ("SD stiller med to. Jeg sender navnene i morgen.", &[], Some(2)),
+        (
+            "Her er navnene: Kari Hansen og Per Olsen.",
+            &["Kari Hansen", "Per Olsen"],
+            None,
+        ),
+        (
+            "De to som kommer er Kari Hansen og Per Olsen.",
+            &["Kari Hansen", "Per Olsen"],
+            None,
+        ),
+        (
+            "Vi kommer to stykker: Kari Hansen og jeg.",
+            &["Kari Hansen", "Nils Ekre"],
+            Some(2),
+        ),
+        (
+            "Det blir Kari Hansen og Per Olsen som kommer.",
+            &["Kari Hansen", "Per Olsen"],
+            None,
+        ),
+        (
+            "Kari Hansen og Per Olsen kommer fra SD.",
+            &["Kari Hansen", "Per Olsen"],
+            None,
+        ),
+        ("Jeg og Kari Hansen kommer.", &["Nils Ekre", "Kari Hansen"], None),
+        (
+            "Hei Tom Arne!\nKommer gjerne, sammen med Kari Hansen.\nNils",
+            &["Nils Ekre", "Kari Hansen"],
+            None,
+        ),
+        (
+            "Vi er tre som kommer fra EFN: Kari Hansen, Per Olsen og undertegnede.",
+            &["Kari Hansen", "Per Olsen", "Nils Ekre"],
+            Some(3),
+        ),
+    ];
+    for (text, who, count) in cases {
+        let f = read_as(
+            ("Nils Ekre", "nils.ekre@sd.dep.no"),
+            text,
+            "Hilsen Nils Ekre\nSamferdselsdepartementet",
+        );
+        let a = f
+            .answers
+            .first()
+            .unwrap_or_else(|| panic!("{text}: nothing read"));
+        assert_eq!(a.intent, Intent::Registered, "{text}");
+        assert_eq!(names(a), *who, "{text}");
+        assert_eq!(a.count, *count, "{text}");
+    }
+}
+
+#[test]
+fn a_day_s_number_ends_a_sentence_before_a_capital_and_the_writer_of_the_next_is_not_coming() {
+    let f = read_as(
+        ("Nils Ekre", "nils.ekre@sd.dep.no"),
+        "SD kommer med to deltakere den 23. Navnene ettersender jeg når vi har fordelt oppgavene.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!((a.intent, a.count), (Intent::Registered, Some(2)));
+    assert!(a.attendees.is_empty(), "{a:?}");
+}
+
+#[test]
+fn a_sentence_under_a_list_is_not_one_of_its_lines() {
+    let f = read_as(
+        ("Halvor Brenna", "halvor@efn.no"),
+        "Vi melder på to fra styret:\nSigurd Fjell <sigurd@efn.no>\nThea Moe <thea@efn.no>\n\nSelv har jeg dessverre ikke anledning den dagen.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Sigurd Fjell", "Thea Moe"], "{a:?}");
+    let gone: Vec<_> = a.withdrawn.iter().filter_map(|w| w.email.clone()).collect();
+    assert_eq!(gone, ["halvor@efn.no"]);
+}

@@ -980,7 +980,15 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 if org {
                     acc.negative_org = true;
                 } else if subjects.is_empty() {
-                    acc.withdrawn.push(me.clone());
+                    match people::unvouched_name(clause.text) {
+                        // "Norsk Presseforbund har dessverre ikke anledning": the organisation.
+                        Some(name) if people::looks_like_org(&name) => acc.negative_org = true,
+                        // "Amira Haddad må trekke seg": someone, maybe a person, not the writer.
+                        Some(name) => facts
+                            .doubts
+                            .push(format!("who does not come: «{name}» in «{}»", clause.text.trim())),
+                        None => acc.withdrawn.push(me.clone()),
+                    }
                 } else {
                     acc.withdrawn
                         .extend(subjects.iter().filter_map(|m| attendee_of(m, &me)));
@@ -1232,7 +1240,6 @@ fn attendee_of(m: &Mention, me: &Attendee) -> Option<Attendee> {
     }
 }
 
-/// "X kommer i stedet for Y", "X erstatter Y", "instead of Y, X": the new people and the old.
 /// Where the part of a clause that holds position `at` begins: after the last comma or "så"
 /// before it.
 fn part_start(lower: &str, at: usize) -> usize {
@@ -1244,6 +1251,7 @@ fn part_start(lower: &str, at: usize) -> usize {
         .unwrap_or(0)
 }
 
+/// "X kommer i stedet for Y", "X erstatter Y", "instead of Y, X": the new people and the old.
 fn replacement(text: &str, offset: usize, ms: &[Mention], me: &Attendee) -> (Vec<Attendee>, Vec<Attendee>) {
     let lower = text.to_lowercase();
     let Some(at) = REPLACES.first_substring(&lower) else {

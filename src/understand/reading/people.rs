@@ -446,6 +446,13 @@ const ORG_ENDINGS: &[&str] = &[
     "registeret",
     "avdelingen",
     "avdelinga",
+    "forbund",
+    "forening",
+    "nettverk",
+    "nettverket",
+    "alliansen",
+    "utvalget",
+    "laget",
     "seksjonen",
     "enheten",
     "staben",
@@ -937,6 +944,8 @@ fn attach_addresses(text: &str, offset: usize, ctx: &Context, out: &mut [Mention
                 m.start >= at + address.len() && matches!(&m.who, Who::Person(p) if p.email.is_none())
             })
             .filter(|m| m.start - at <= address.len() + 6)
+            // "kari@… (Kari Hansen)" on one line; the name on the next line is another row's.
+            .filter(|m| !text[at - offset..m.start - offset].contains('\n'))
             .min_by_key(|m| m.start);
         if let Some(m) = after
             && let Who::Person(p) = &mut m.who
@@ -944,6 +953,56 @@ fn attach_addresses(text: &str, offset: usize, ctx: &Context, out: &mut [Mention
             p.email = Some(address.clone());
         }
     }
+}
+
+/// Whether a name not vouched for is an organisation's ("Norsk Presseforbund", "Plan Norge",
+/// "Transparency International").
+pub fn looks_like_org(name: &str) -> bool {
+    name.split_whitespace().any(|w| {
+        let w = w.to_lowercase();
+        ORG_ENDINGS.iter().any(|e| w.ends_with(e))
+            || [
+                "norge",
+                "norsk",
+                "norske",
+                "norges",
+                "international",
+                "norway",
+                "norwegian",
+                "aid",
+            ]
+            .contains(&w.as_str())
+    })
+}
+
+/// A name that `mentions` could not vouch for ("Amira Haddad", no given name it knows): two
+/// capitalised words together, or one where a subject stands. Said of someone who does not come, it
+/// is no reason to take the writer for the one meant.
+pub fn unvouched_name(text: &str) -> Option<String> {
+    let ws = words(text);
+    let capital = |w: &str| {
+        w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic() || c == '-')
+    };
+    for (i, w) in ws.iter().enumerate() {
+        if !capital(w.text) || SENDER_WORDS.contains(&w.text.to_lowercase().as_str()) {
+            continue;
+        }
+        let next_is_name = ws
+            .get(i + 1)
+            .is_some_and(|n| capital(n.text) && &text[w.end..n.start] == " ");
+        if next_is_name {
+            return Some(format!("{} {}", w.text, ws[i + 1].text));
+        }
+        if !name_word(w.text) {
+            continue;
+        }
+        // One word: where a subject stands, near the start ("Dessverre kan ikke Amira komme"),
+        // not a place later on ("… på møtet i Oslo").
+        if (1..=4).contains(&i) && !text[..w.start].trim_end().ends_with(['.', '!', '?', ':']) {
+            return Some(w.text.to_string());
+        }
+    }
+    None
 }
 
 /// Words before a number that say it is no one's own ("sentralbord 22 24 90 90").

@@ -387,3 +387,52 @@ fn a_sentence_under_a_list_is_not_one_of_its_lines() {
     let gone: Vec<_> = a.withdrawn.iter().filter_map(|w| w.email.clone()).collect();
     assert_eq!(gone, ["halvor@efn.no"]);
 }
+
+#[test]
+fn a_tab_separated_table_is_rows_of_people_and_no_row_takes_another_s_address() {
+    let f = read_as(
+        ("Liv Tangen", "liv.tangen@fin.dep.no"),
+        "Hei,\n\nPå vegne av Finansdepartementet melder jeg på følgende til samskapingsmøtet 23. juni:\n\nNavn\tAvdeling\tE-post\nKjetil Berg\tSkattelovavdelingen\tkjetil.berg@fin.dep.no\nAmira Haddad\tFinansmarkedsavdelingen\tamira.haddad@fin.dep.no\nTrond Vikene\tØkonomiavdelingen\t\n\nTrond har ikke fått e-postadresse ennå.",
+        "",
+    );
+    let a = &f.answers[0];
+    let got: Vec<(Option<&str>, Option<&str>)> = a
+        .attendees
+        .iter()
+        .map(|p| (p.name.as_deref(), p.email.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some("Kjetil Berg"), Some("kjetil.berg@fin.dep.no")),
+            (Some("Amira Haddad"), Some("amira.haddad@fin.dep.no")),
+            (Some("Trond Vikene"), None),
+        ]
+    );
+}
+
+#[test]
+fn someone_not_recognised_who_cannot_come_is_never_taken_for_the_writer() {
+    let f = read_as(
+        ("Liv Tangen", "liv.tangen@fin.dep.no"),
+        "Hei igjen,\n\nAmira Haddad må dessverre trekke seg fra møtet på torsdag. Kjetil og Trond kommer som planlagt.",
+        "Hilsen Liv",
+    );
+    let a = &f.answers[0];
+    assert!(
+        a.withdrawn
+            .iter()
+            .all(|w| w.email.as_deref() != Some("liv.tangen@fin.dep.no")),
+        "{a:?}"
+    );
+}
+
+#[test]
+fn an_organisation_not_in_the_address_list_that_cannot_come_declines_as_itself() {
+    let f = read_as(
+        ("Kristine Foss", "kristine@presse.no"),
+        "Norsk Presseforbund har dessverre ikke anledning 23. juni.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Declined, "{f:?}");
+}

@@ -605,9 +605,29 @@ fn about_this_process(understood: &Understood, config: &Config, ref_org: &Option
     let Class::Reply { split, .. } = &understood.class else {
         return false;
     };
-    let text = format!("{}\n{}\n{}", understood.subject, split.body, split.quoted).to_lowercase();
+    let original = format!("{}\n{}\n{}", understood.subject, split.body, split.quoted);
+    let text = original.to_lowercase();
     let id = config.process.id.to_lowercase();
-    text.contains(&config.process.name.nb.to_lowercase())
+    // The acronym the process goes by ("OGP" in "Open Government Partnership (OGP) …"), in
+    // capitals as people write it, and its case number.
+    let acronyms: Vec<&str> = config
+        .process
+        .name
+        .nb
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_uppercase()))
+        .collect();
+    let by_acronym = original
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| acronyms.contains(&w));
+    let by_reference = config
+        .process
+        .reference
+        .as_deref()
+        .is_some_and(|r| !r.is_empty() && text.contains(&r.to_lowercase()));
+    by_acronym
+        || by_reference
+        || text.contains(&config.process.name.nb.to_lowercase())
         || text.contains(&config.process.name.en.to_lowercase())
         || text.split(|c: char| !c.is_alphanumeric()).any(|w| w == id)
         || config

@@ -898,3 +898,18 @@ fn an_agency_registering_on_behalf_of_a_ministry_is_held_for_the_ministry() {
     );
     assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
 }
+
+#[test]
+fn an_ngo_writing_fresh_about_the_process_by_its_acronym_is_read() {
+    let from = "Ida Lie <ida@okfn.no>";
+    let raw = format!(
+        "{}From: {from}\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: OGP-møtet\r\nMessage-ID: <f@x>\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\n\r\nVi i Open Knowledge Norge har hørt om OGP-møtet og vil gjerne delta. Jeg kommer.\r\n\r\nHilsen Ida Lie\r\nOpen Knowledge Norge\r\n",
+        passed(from)
+    );
+    let d = decide_raw_with(&config(), &raw);
+    assert_ne!(d.outcome, Outcome::Ignored, "{d:?}");
+    assert!(
+        d.actions.iter().any(|a| matches!(a, Action::CreateNgo { .. })),
+        "{d:?}"
+    );
+}

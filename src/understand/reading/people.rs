@@ -486,6 +486,14 @@ pub fn sender_name(sender: &Sender, signature: &str) -> Option<String> {
         .as_deref()
         .map(display_name)
         .filter(|n| !n.is_empty() && !n.contains('@'));
+    // Exchange's "Lie Torbjørn" without a comma: the surname first, the given name last.
+    let from = from.map(|n| {
+        let parts: Vec<&str> = n.split_whitespace().collect();
+        match parts.as_slice() {
+            [last, first] if is_given_name(first) && !is_given_name(last) => format!("{first} {last}"),
+            _ => n,
+        }
+    });
     let signed = signature_name(signature);
     match (from, signed) {
         (Some(from), Some(signed)) if same_words(&from, &signed) => Some(signed),
@@ -1135,6 +1143,21 @@ mod tests {
             address: "randi.holm@smk.dep.no".into(),
         };
         assert_eq!(sender_name(&sender, "").as_deref(), Some("Randi Holm"));
+        // Exchange without the comma, signed with the first name only.
+        let sender = Sender {
+            name: Some("Lie Torbjørn".into()),
+            address: "torbjorn.lie@kd.dep.no".into(),
+        };
+        assert_eq!(
+            sender_name(&sender, "Hilsen\nTorbjørn").as_deref(),
+            Some("Torbjørn Lie")
+        );
+        // Two given names stay as written.
+        let sender = Sender {
+            name: Some("Per Anders".into()),
+            address: "per.anders@kd.dep.no".into(),
+        };
+        assert_eq!(sender_name(&sender, "").as_deref(), Some("Per Anders"));
     }
 
     #[test]

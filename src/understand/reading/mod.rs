@@ -351,6 +351,7 @@ const OWN_CONDITION: &[&str] = &[
 
 const TENTATIVE: &[&str] = &[
     "trolig",
+    "sannsynlig",
     "truleg",
     "sannsynligvis",
     "sannsynlegvis",
@@ -526,7 +527,9 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
             }
         }
         let lower = line.to_lowercase();
-        for turn in [", men ", " men ", ", but ", " but ", " mens ", " – ", " - "] {
+        for turn in [
+            ", men ", " men ", ", but ", " but ", " mens ", " – ", " - ", ", så ", ", so ",
+        ] {
             let mut from = 0;
             while let Some(p) = lower[from..].find(turn) {
                 let at = from + p;
@@ -534,6 +537,18 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
                     cuts.push(at);
                 }
                 from = at + turn.len();
+            }
+        }
+        // "Sent, men forhåpentligvis innenfor: Fellesrådet vil gjerne delta": a colon before a
+        // sentence of its own (one that says who comes, where the words before do not), not
+        // before a list of names.
+        let verbs = S_COME | S_ENROL | S_DECLINE;
+        for (at, _) in lower.match_indices(": ") {
+            let before = &lower[..at];
+            let after = &lower[at + 2..];
+            let head = before.rfind(['.', '!', '?']).map_or(before, |p| &before[p + 1..]);
+            if SAYS.words_in(after) & verbs != 0 && SAYS.words_in(head) & verbs == 0 {
+                cuts.push(at + 1);
             }
         }
         cuts.sort_unstable();
@@ -779,6 +794,8 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     let mut list_for: Option<(Vec<String>, usize)> = None;
     let mut verb_before: Option<Said> = None;
     let mut org_before = false;
+    // The clause that said it, for a clause with no verb right after it.
+    let mut verb_at: Option<usize> = None;
     for (n, clause) in all.iter().enumerate() {
         if Some(clause.line) == greeting_line || signature_lines.contains(&clause.line) {
             continue;
@@ -808,11 +825,31 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         let mut elliptic = false;
         // "…, men ikke på oppfølgingsmøtet", "but not Per": a turn with no verb of its own says the
         // verb before it again, with the polarity it gives.
+        // "Vi kommer to – jeg og Ingvild": after a dash or colon, the people of the verb before.
+        let apposition = body[..clause.start].trim_end().ends_with(['–', '-', ':'])
+            && n > 0
+            && all[n - 1].line == clause.line;
+        // "…, ellers blir det nok ingen fra oss": the other side of a condition, no answer.
+        let otherwise = [
+            "ellers ",
+            "elles ",
+            "otherwise ",
+            "or else ",
+            "i motsatt fall",
+            "hvis ikke",
+        ]
+        .iter()
+        .any(|t| lower.starts_with(t));
+        if otherwise {
+            continue;
+        }
         if !(s.positive || s.negative || s.later)
             && let Some(before) = &verb_before
-            && ["men ", "but ", "og ", "and "]
-                .iter()
-                .any(|t| lower.starts_with(t))
+            && verb_at == n.checked_sub(1)
+            && (apposition
+                || ["men ", "but ", "og ", "and "]
+                    .iter()
+                    .any(|t| lower.starts_with(t)))
         {
             let turned = lower.starts_with("men ") || lower.starts_with("but ");
             let was_yes = before.positive && !before.negative;
@@ -879,6 +916,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             || (elliptic && !persons && org_before);
         if s.positive || s.negative {
             verb_before = Some(s.clone());
+            verb_at = Some(n);
             org_before = we;
         }
         if let Some(p) = ms.iter().rev().find_map(|m| match &m.who {
@@ -937,6 +975,16 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             }
         }
         if !(s.positive || s.negative || s.later || s.replace) {
+            // "… – så regn det som foreløpig": a reservation on the yes said just before.
+            if s.tentative && verb_before.as_ref().is_some_and(|b| b.positive && !b.negative) {
+                for (_, acc) in per_event
+                    .iter_mut()
+                    .filter(|(id, acc)| targets.contains(id) && acc.positive)
+                {
+                    acc.tentative = true;
+                    acc.evidence.push(evidence(body, clause.start, clause.text.len()));
+                }
+            }
             if clause.text.trim_end().ends_with(':') && !s.contact {
                 list_for = Some((targets.clone(), clause.line));
             }
@@ -1262,11 +1310,17 @@ fn replacement(text: &str, offset: usize, ms: &[Mention], me: &Attendee) -> (Vec
     let starts_with_instead =
         lower.trim_start().starts_with("i stedet for") || lower.trim_start().starts_with("instead of");
     let comma = lower.find(',').map(|c| offset + c);
+    // "I stedet for meg stiller Per-Erik": without a comma, the one right after the phrase.
+    let first = ms
+        .iter()
+        .filter(|m| attendee_of(m, me).is_some())
+        .map(|m| m.start)
+        .min();
     let (mut new, mut old) = (Vec::new(), Vec::new());
     for m in ms {
         let Some(a) = attendee_of(m, me) else { continue };
         let is_old = if starts_with_instead {
-            comma.is_none_or(|c| m.start < c)
+            comma.map_or(Some(m.start) == first, |c| m.start < c)
         } else if m.start < taker_from {
             // Before the part of the clause that tells of the replacement: the one replaced,
             // named as the reason ("Ingrid er syk, så Henrik tar plassen hennes"), or no one.

@@ -677,6 +677,71 @@ pub fn is_greeting(line: &str) -> bool {
         && !lower.contains(" deltar")
 }
 
+/// Whether a capital "I" is the English pronoun, not the Norwegian preposition at the start of
+/// a sentence ("I stedet for meg", "I morgen"): an English word stands beside it.
+fn english_i(ws: &[Word<'_>], i: usize) -> bool {
+    const AFTER: &[&str] = &[
+        "am",
+        "will",
+        "would",
+        "can",
+        "cannot",
+        "can't",
+        "could",
+        "have",
+        "had",
+        "do",
+        "don't",
+        "did",
+        "hope",
+        "shall",
+        "should",
+        "must",
+        "may",
+        "might",
+        "unfortunately",
+        "also",
+        "plan",
+        "intend",
+        "attend",
+        "want",
+        "wish",
+        "think",
+        "believe",
+        "confirm",
+        "need",
+        "regret",
+        "was",
+        "just",
+        "still",
+        "myself",
+        "look",
+        "would've",
+        "won't",
+        "i'm",
+        "i'll",
+        "i'd",
+        "and",
+        "too",
+        "register",
+        "join",
+        "come",
+        "myself,",
+        "really",
+        "only",
+        "already",
+        "apologise",
+        "apologize",
+    ];
+    const BEFORE: &[&str] = &[
+        "and", "but", "if", "as", "so", "that", "when", "because", "while", "me",
+    ];
+    ws.get(i + 1)
+        .is_some_and(|n| AFTER.contains(&n.text.to_lowercase().as_str()))
+        || (i > 0 && BEFORE.contains(&ws[i - 1].text.to_lowercase().as_str()))
+        || ws.get(i + 1).is_none()
+}
+
 /// The mentions in `text` (a clause or line), `offset` its place in the whole text.
 pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Mention> {
     let lower = text.to_lowercase();
@@ -717,7 +782,7 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
         // The sender: "jeg", "meg selv", "I myself" (English "I" is capital, Norwegian "i" a
         // preposition: only the capital counts).
         let sender_word = SENDER_WORDS.contains(&lw.as_str())
-            && !(lw == "i" && w.text == "i")
+            && !(lw == "i" && (w.text == "i" || !english_i(&ws, i)))
             && !(lw == "me" && is_nynorsk_me(&lower, w.start));
         if sender_word {
             let mut end = w.end;

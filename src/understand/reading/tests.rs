@@ -436,3 +436,71 @@ fn an_organisation_not_in_the_address_list_that_cannot_come_declines_as_itself()
     );
     assert_eq!(f.answers[0].intent, Intent::Declined, "{f:?}");
 }
+
+#[test]
+fn one_drops_out_so_the_writer_comes_alone() {
+    let f = read_as(
+        ("Mathias Berg", "mathias@wwf.no"),
+        "Ragnhild har dessverre fått forfall, så det blir bare meg fra WWF i morgen.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Mathias Berg"], "{a:?}");
+    let gone: Vec<_> = a.withdrawn.iter().filter_map(|w| w.name.clone()).collect();
+    assert_eq!(gone, ["Ragnhild"]);
+}
+
+#[test]
+fn instead_of_me_without_a_comma_names_the_writer_as_the_one_replaced() {
+    let f = read_as(
+        ("Kjersti Dahl", "kjersti.dahl@kld.dep.no"),
+        "I stedet for meg stiller Per-Erik Haug fra Miljødirektoratet for KLD (per-erik.haug@miljodir.no).",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Per-Erik Haug"], "{a:?}");
+    let gone: Vec<_> = a.withdrawn.iter().filter_map(|w| w.email.clone()).collect();
+    assert_eq!(gone, ["kjersti.dahl@kld.dep.no"]);
+}
+
+#[test]
+fn a_reservation_after_the_yes_makes_it_tentative_and_one_about_the_deadline_does_not() {
+    let f = read_as(
+        ("Ketil Mæland", "ketil@nored.no"),
+        "Jeg kommer mest sannsynlig, men har et styremøte som kan dra ut – så regn det som foreløpig inntil videre.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Tentative, "{f:?}");
+    let f = read_as(
+        ("Magnus Bekkevold", "magnus@afrika.no"),
+        "Sent, men forhåpentligvis innenfor: Fellesrådet for Afrika vil gjerne delta på samskapingsmøtet. Vi kommer to – jeg og Ingvild Sandnes (ingvild@afrika.no).",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!((a.intent, a.count), (Intent::Registered, Some(2)), "{f:?}");
+    assert_eq!(names(a), ["Magnus Bekkevold", "Ingvild Sandnes"]);
+}
+
+#[test]
+fn the_other_side_of_a_condition_and_a_note_after_a_dash_say_nothing_of_coming() {
+    let f = read_as(
+        ("Sølvi Brattland", "solvi@framtiden.no"),
+        "Jeg sitter i Bergen, så hvis jeg rekker morgenflyet kommer jeg – ellers blir det nok ingen fra oss denne gangen.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(
+        (a.intent, names(a)),
+        (Intent::Tentative, vec!["Sølvi Brattland".to_string()]),
+        "{f:?}"
+    );
+    assert!(f.doubts.is_empty(), "{:?}", f.doubts);
+    let f = read_as(
+        ("Mari Fjeld", "mari.fjeld@jd.dep.no"),
+        "Fra JD kommer jeg selv.\nJeg nås lettest på mobil, +47 930 12 345 – fasttelefonen er ikke alltid bemannet.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert!(a.withdrawn.is_empty(), "{a:?}");
+    assert_eq!(names(a), ["Mari Fjeld"]);
+}

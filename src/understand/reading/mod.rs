@@ -82,6 +82,11 @@ const COME: &[&str] = &[
     "meld meg på",
     "meld oss på",
     "melder eg meg på",
+    "melder jeg meg på",
+    "melder vi oss på",
+    "melde jeg meg på",
+    "melder me oss på",
+    "meldar eg meg på",
     "attend",
     "attending",
     "attends",
@@ -200,6 +205,16 @@ const ENROL: &[&str] = &[
     "signing up",
     "nominate",
     "nominerer",
+    "føre opp",
+    "før opp",
+    "føre meg opp",
+    "sette opp",
+    "sett opp",
+    "skrive opp",
+    "skriv opp",
+    "put me down",
+    "put us down",
+    "sign me up",
 ];
 
 const DECLINE: &[&str] = &[
@@ -843,7 +858,15 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         if otherwise {
             continue;
         }
+        // A clause with a subject of its own has a verb of its own ("men vi har ikke landet hvem").
+        let own_subject = [
+            "vi", "jeg", "eg", "we", "han", "hun", "ho", "dei", "they", "he", "she",
+        ]
+        .iter()
+        .any(|p| has_word(&lower, p))
+            || clause.text.split_whitespace().any(|w| w == "I");
         if !(s.positive || s.negative || s.later)
+            && (apposition || !own_subject)
             && let Some(before) = &verb_before
             && verb_at == n.checked_sub(1)
             && (apposition
@@ -1246,6 +1269,16 @@ fn known_people(input: &Input<'_>, ctx: &Context, me: &Attendee) -> Known {
     }
     for m in people::mentions(input.body, 0, ctx, false) {
         if let Who::Person(p) = m.who {
+            known.add(p);
+        }
+    }
+    // People the quoted or forwarded messages name with their address ("Lise Berg
+    // (lise.berg@nfd.dep.no)"): a first name in the new text may mean them.
+    for m in people::mentions(input.quoted, 0, ctx, false) {
+        if let Who::Person(p) = m.who
+            && p.email.is_some()
+            && !p.is_first_name_only()
+        {
             known.add(p);
         }
     }

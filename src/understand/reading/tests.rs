@@ -504,3 +504,30 @@ fn the_other_side_of_a_condition_and_a_note_after_a_dash_say_nothing_of_coming()
     assert!(a.withdrawn.is_empty(), "{a:?}");
     assert_eq!(names(a), ["Mari Fjeld"]);
 }
+
+#[test]
+fn put_me_down_for_now_and_an_inverted_melder_jeg_meg_på() {
+    let f = read_as(
+        ("Hilde Sæther", "hilde.saether@oed.dep.no"),
+        "OED deltar trolig med én person på møtet 23. juni, men vi har ikke landet hvem det blir ennå. Foreløpig kan du føre opp meg, så gir jeg beskjed hvis det blir endringer.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(
+        (a.intent, names(a)),
+        (Intent::Tentative, vec!["Hilde Sæther".to_string()]),
+        "{f:?}"
+    );
+    assert!(f.doubts.is_empty(), "{:?}", f.doubts);
+    let f = read_as(
+        ("Ingrid Berg", "ingrid.berg@kld.dep.no"),
+        "Takk for svar. Da melder jeg meg på, og jeg er også kontaktperson for KLD (tlf. 482 11 222).",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(
+        (a.intent, names(a)),
+        (Intent::Registered, vec!["Ingrid Berg".to_string()])
+    );
+    assert_eq!(f.contact.and_then(|c| c.phone).as_deref(), Some("+4748211222"));
+}

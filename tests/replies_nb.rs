@@ -518,6 +518,7 @@ fn the_labelled_replies_are_read_as_a_careful_coordinator_reads_them() {
     let mut per_kind: BTreeMap<String, (usize, usize, usize, usize)> = BTreeMap::new();
     let mut report = String::new();
     let (mut checks, mut holds, mut wrongs) = (0, 0, 0);
+    let mut missed: Vec<(String, String)> = Vec::new();
     for case in &all {
         let mut world = World::new(&config);
         for earlier in case.expected["after"].as_array().into_iter().flatten() {
@@ -546,6 +547,7 @@ fn the_labelled_replies_are_read_as_a_careful_coordinator_reads_them() {
             }
             for m in &verdict.misses {
                 report.push_str(&format!("  miss  {m}\n"));
+                missed.push((case.id.clone(), m.clone()));
             }
         }
     }
@@ -566,12 +568,53 @@ fn the_labelled_replies_are_read_as_a_careful_coordinator_reads_them() {
     if std::env::var("SAMSKAP_REPLIES_DIR").is_ok() {
         return;
     }
+    // Every miss is known, with the reason it is missed; a miss that no longer happens comes off
+    // the list, so the list stays true.
+    let known = known_misses();
+    let unlisted: Vec<String> = missed
+        .iter()
+        .filter(|(case, check)| !known.iter().any(|(c, k, _)| c == case && k == check))
+        .map(|(case, check)| format!("{case} | {check} | ?"))
+        .collect();
+    let stale: Vec<String> = known
+        .iter()
+        .filter(|(c, k, _)| !missed.iter().any(|(case, check)| c == case && k == check))
+        .map(|(c, k, _)| format!("{c} | {k}"))
+        .collect();
+    assert!(
+        unlisted.is_empty() && stale.is_empty(),
+        "{KNOWN_MISSES}: misses not listed (add each with its reason):\n{}\nlisted but no longer missed (remove):\n{}",
+        unlisted.join("\n"),
+        stale.join("\n")
+    );
     // The reading may only get better: at most this many wrong facts, at least this many checks
     // that hold (lowered and raised as the reading improves; the goal is no wrong fact at all).
-    const WRONG_AT_MOST: usize = 3;
-    const HOLDING_AT_LEAST: usize = 565;
+    const WRONG_AT_MOST: usize = 2;
+    const HOLDING_AT_LEAST: usize = 578;
     assert!(
         wrongs <= WRONG_AT_MOST && holds >= HOLDING_AT_LEAST,
         "{wrongs} wrong facts (at most {WRONG_AT_MOST}), {holds} checks hold (at least {HOLDING_AT_LEAST}); see above"
     );
+}
+
+/// The development set's known misses, one per line: `case | check | why`.
+const KNOWN_MISSES: &str = "tests/replies-nb-known-misses.txt";
+
+fn known_misses() -> Vec<(String, String, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(KNOWN_MISSES);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let mut parts = l.splitn(3, " | ");
+            let (case, check, why) = (parts.next(), parts.next(), parts.next());
+            match (case, check, why) {
+                (Some(c), Some(k), Some(w)) if !w.trim().is_empty() && w.trim() != "?" => {
+                    (c.trim().to_string(), k.trim().to_string(), w.trim().to_string())
+                }
+                _ => panic!("{KNOWN_MISSES}: a line without case | check | why: {l}"),
+            }
+        })
+        .collect()
 }

@@ -150,6 +150,21 @@ fn find_in(people: &[Attendee], a: &Attendee) -> Option<usize> {
     (by_first.len() == 1).then(|| by_first[0])
 }
 
+/// First names completed from the people the organisation has named before (at another meeting):
+/// "På oppfølgingsmøtet kommer Tone" is Tone Bjerke when she is the only Tone it named.
+pub fn completed(attendees: &[Attendee], named_before: &[Attendee]) -> Vec<Attendee> {
+    attendees
+        .iter()
+        .map(|a| {
+            let only_first = a.email.is_none() && a.name.as_deref().is_some_and(|n| !n.contains(' '));
+            match find_in(named_before, a) {
+                Some(i) if only_first => named_before[i].clone(),
+                _ => a.clone(),
+            }
+        })
+        .collect()
+}
+
 /// The registration after a reply: people added, people withdrawn, a count, or the whole list
 /// given again. Who is withdrawn leaves; if no one is left, the organisation has declined. The
 /// registration keeps its lateness: names sent later for a registration in time are not late.
@@ -292,6 +307,28 @@ mod tests {
         let r = after_answer(Some(&registered(vec![kari()], None)), &kari(), "declined", None);
         assert_eq!(r.status, "declined");
         assert!(r.attendees.is_empty());
+    }
+
+    #[test]
+    fn a_first_name_is_completed_from_the_only_one_named_before_with_it() {
+        let before = [
+            person("Tone Bjerke", "tone@kd.dep.no"),
+            person("Aslak Rønning", "aslak@kd.dep.no"),
+        ];
+        let tone = Attendee {
+            name: Some("Tone".into()),
+            email: None,
+        };
+        assert_eq!(
+            completed(std::slice::from_ref(&tone), &before),
+            [before[0].clone()]
+        );
+        // Two of that first name: it stays as written.
+        let two = [
+            person("Tone Bjerke", "tone@kd.dep.no"),
+            person("Tone Lie", "tone.lie@kd.dep.no"),
+        ];
+        assert_eq!(completed(std::slice::from_ref(&tone), &two), [tone]);
     }
 
     #[test]

@@ -318,7 +318,16 @@ pub fn decide(
                 })
                 .flatten()
             {
-                Some(decision) => decision,
+                Some(decision) => with_registrations(
+                    decision,
+                    understood,
+                    facts,
+                    config,
+                    dir,
+                    (sender_org, ref_org),
+                    &authenticity,
+                    received,
+                ),
                 None => reply(
                     understood,
                     facts,
@@ -504,6 +513,85 @@ fn subject_names_poll(subject: &str, config: &Config) -> bool {
     [&event.name.nb, &event.name.en]
         .iter()
         .any(|n| !n.is_empty() && subject.contains(&n.to_lowercase()))
+}
+
+/// A date poll answer that also registers or declines in words of its own ("På oppfølgingsmøtet
+/// kommer Tone og jeg", "vi får uansett ikke deltatt på oppfølgingsmøtet"): both are recorded.
+/// Only statements that name no date, number or weekday count: "vi kan komme den 31." answers
+/// the poll, it registers no one.
+#[allow(clippy::too_many_arguments)]
+fn with_registrations(
+    mut poll: Decision,
+    understood: &Understood,
+    facts: &crate::understand::Facts,
+    config: &Config,
+    dir: &dyn Directory,
+    orgs: (Option<OrgInfo>, Option<OrgInfo>),
+    authenticity: &Authenticity,
+    received: DateTime<Utc>,
+) -> Decision {
+    const WEEKDAYS: &[&str] = &[
+        "mandag",
+        "tirsdag",
+        "tysdag",
+        "onsdag",
+        "torsdag",
+        "fredag",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "uke",
+        "veke",
+        "week",
+    ];
+    let about_slots = |text: &str| {
+        let lower = text.to_lowercase();
+        lower.chars().any(|c| c.is_ascii_digit())
+            || lower
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| WEEKDAYS.contains(&w))
+    };
+    let answers: Vec<_> = facts
+        .answers
+        .iter()
+        .filter(|a| a.intent != crate::understand::facts::Intent::Later)
+        .filter(|a| !a.evidence.is_empty() && a.evidence.iter().all(|e| !about_slots(&e.text)))
+        .cloned()
+        .collect();
+    if answers.is_empty() || poll.outcome != Outcome::Applied {
+        return poll;
+    }
+    let own = crate::understand::Facts {
+        answers,
+        contact: None,
+        ..facts.clone()
+    };
+    let registration = reply(understood, &own, config, dir, orgs, authenticity, received);
+    if registration.outcome == Outcome::Ignored || registration.org != poll.org {
+        return poll;
+    }
+    for action in registration.actions {
+        match action {
+            // One confirmation, with both.
+            Action::Confirm { lines, .. } => {
+                if let Some(Action::Confirm {
+                    lines: poll_lines, ..
+                }) = poll
+                    .actions
+                    .iter_mut()
+                    .find(|a| matches!(a, Action::Confirm { .. }))
+                {
+                    poll_lines.extend(lines);
+                }
+            }
+            other => poll.actions.push(other),
+        }
+    }
+    // A registration that needs a person goes to review; the poll answer stands.
+    poll.summary = format!("{}; {}", poll.summary, registration.summary);
+    poll
 }
 
 /// Whether `sent` was about the date poll's meeting (a poll reminder).

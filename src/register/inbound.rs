@@ -474,6 +474,28 @@ struct Cause<'a> {
 /// An organisation's registration for an event as kept: status, attendees (JSON), count, late.
 type Kept = (String, String, Option<i64>, i64);
 
+/// The people an organisation has registered for its other meetings.
+fn named_before(
+    tx: &Transaction<'_>,
+    org: &str,
+    event: &str,
+) -> Result<Vec<crate::understand::facts::Attendee>> {
+    let mut stmt = tx
+        .prepare("SELECT attendees FROM registrations WHERE org_id = ?1 AND event_id != ?2")
+        .op("prepare the people an organisation named")?;
+    let lists = stmt
+        .query_map(params![org, event], |r| r.get::<_, String>(0))
+        .op("read the people an organisation named")?;
+    let mut people = Vec::new();
+    for list in lists {
+        let list = list.op("read the people an organisation named")?;
+        people.extend(
+            serde_json::from_str::<Vec<crate::understand::facts::Attendee>>(&list).unwrap_or_default(),
+        );
+    }
+    Ok(people)
+}
+
 fn registration_in(tx: &Transaction<'_>, org: &str, event: &str) -> Result<Option<Kept>> {
     tx.query_row(
         "SELECT status, attendees, attendee_count, late FROM registrations WHERE org_id = ?1 AND event_id = ?2",
@@ -616,6 +638,7 @@ fn apply(
                 count: count.map(|c| c as u32),
             });
             let before_late = existing.as_ref().is_some_and(|e| e.3 != 0);
+            let attendees = &attendance::completed(attendees, &named_before(tx, org, event)?);
             let (after, new_late) = attendance::after_reply(
                 before.as_ref(),
                 before_late,

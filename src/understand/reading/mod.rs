@@ -373,6 +373,7 @@ const TENTATIVE: &[&str] = &[
     "foreløpig",
     "førebels",
     "med forbehold",
+    "forbehold",
     "kanskje",
     "muligens",
     "moglegvis",
@@ -713,6 +714,14 @@ struct Said {
 static LATER_PHRASES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(LATER));
 
 fn said(lower: &str) -> Said {
+    // "det er med forbehold": a reservation, not "er med" (coming).
+    let reserved;
+    let lower = if lower.contains("med forbehold") {
+        reserved = lower.replace("med forbehold", "forbehold");
+        reserved.as_str()
+    } else {
+        lower
+    };
     let later = SAYS.words_in(lower) & S_LATER != 0;
     let blanked;
     let lower = if later {
@@ -1143,7 +1152,8 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 } else {
                     acc.positive = true;
                     acc.tentative |= s.tentative;
-                    let ms = people::mentions(input.subject, 0, ctx, false);
+                    let mut ms = people::mentions(input.subject, 0, ctx, false);
+                    resolve(&mut ms, &known);
                     let named: Vec<Attendee> = ms.iter().filter_map(|m| attendee_of(m, &me)).collect();
                     // "Påmelding KLD – 2 deltakere": a count, the writer perhaps one of them.
                     acc.count = count::count_in(input.subject);
@@ -1370,6 +1380,16 @@ fn replacement(text: &str, offset: usize, ms: &[Mention], me: &Attendee) -> (Vec
     (new, old)
 }
 
+/// The lines from the sender's name to the end of the body: a signature the splitter left in
+/// the body (no closing word above it).
+fn signed_in_body(body: &str, me: &Attendee) -> String {
+    let lines: Vec<&str> = body.split('\n').collect();
+    match trailing_name_lines(body, me).into_iter().min() {
+        Some(first) => lines[first..].join("\n"),
+        None => String::new(),
+    }
+}
+
 /// Lines at the end of the body that are only the sender's name (and title): a signature
 /// without a closing.
 fn trailing_name_lines(body: &str, me: &Attendee) -> Vec<usize> {
@@ -1535,7 +1555,8 @@ fn contact(
             phone: phones
                 .first()
                 .cloned()
-                .or_else(|| personal_phone(input.signature, ctx)),
+                .or_else(|| personal_phone(input.signature, ctx))
+                .or_else(|| personal_phone(&signed_in_body(input.body, me), ctx)),
             is_sender: true,
         }),
         Who::Person(p) => {

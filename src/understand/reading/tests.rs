@@ -8,7 +8,7 @@ fn ctx() -> Context {
         default_event: "kickoff".into(),
         own_names: vec!["Tom Arne Nygaard".into()],
         own_addresses: vec!["tom-arne.nygaard@kdd.dep.no".into()],
-        own_phones: vec!["+4722244971".into()],
+        own_phones: vec!["+4722244971".into(), "+4722249090".into()],
         org_words: vec![
             "aid".into(),
             "hod".into(),
@@ -530,4 +530,21 @@ fn put_me_down_for_now_and_an_inverted_melder_jeg_meg_på() {
         (Intent::Registered, vec!["Ingrid Berg".to_string()])
     );
     assert_eq!(f.contact.and_then(|c| c.phone).as_deref(), Some("+4748211222"));
+}
+
+#[test]
+fn a_reservation_is_not_a_yes_and_a_signature_left_in_the_body_gives_the_writer_s_own_number() {
+    let f = read_as(
+        ("Mads Tveit", "mtveit@amnesty.no"),
+        "Angående datoene: foreløpig kan vi 29. og 31. august, men det er med forbehold til jeg har sjekket med generalsekretæren.",
+        "",
+    );
+    assert!(f.answers.iter().all(|a| a.attendees.is_empty()), "{f:?}");
+    let f = read_as(
+        ("Knut Berge", "knut.berge@sd.dep.no"),
+        "Kontaktperson for SD blir meg.\n\nKnut Berge\nseniorrådgiver\nSamferdselsdepartementet\nTlf. 22 24 90 90 / 48 12 29 05",
+        "",
+    );
+    let c = f.contact.expect("a contact");
+    assert_eq!((c.is_sender, c.phone.as_deref()), (true, Some("+4748122905")));
 }

@@ -164,6 +164,13 @@ const POSSIBLE: &[&str] = &[
     "muligens",
     "eventuelt",
     "evt",
+    "som gjerne vil",
+    "som vil være med",
+    "som vil delta",
+    "som kunne tenke seg",
+    "som ønsker å",
+    "who would like",
+    "who want to",
 ];
 
 /// Pronouns that point back to the last person named ("i stedet for henne").
@@ -190,6 +197,11 @@ const COME_NOUNS: &[&str] = &[
 /// Registering someone else: the one who writes is not the one who comes.
 const ENROL: &[&str] = &[
     "melder på",
+    "melder vi på",
+    "melder jeg på",
+    "melder eg på",
+    "melder me på",
+    "melder herved på",
     "melde på",
     "meld på",
     "melder inn",
@@ -1035,7 +1047,10 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         if context & C_POSSIBLE != 0
             && s.positive
             && !s.tentative
-            && ms.iter().any(|m| matches!(m.who, Who::Person(_)))
+            && (ms.iter().any(|m| matches!(m.who, Who::Person(_) | Who::Someone))
+                || ["som ", "who "]
+                    .iter()
+                    .any(|r| POSSIBLE.iter().any(|p| p.starts_with(r) && lower.contains(p))))
             && !ms.iter().any(|m| m.who == Who::Sender)
         {
             continue;

@@ -548,3 +548,25 @@ fn a_reservation_is_not_a_yes_and_a_signature_left_in_the_body_gives_the_writer_
     let c = f.contact.expect("a contact");
     assert_eq!((c.is_sender, c.phone.as_deref()), (true, Some("+4748122905")));
 }
+
+#[test]
+fn a_registration_on_a_condition_for_the_coordinator_and_colleagues_who_would_like_to_join() {
+    let f = read_as(
+        ("Camilla Dyrnes", "camilla.dyrnes@bfd.dep.no"),
+        "BFD vil gjerne delta, men vi trenger en agenda før møtet. Dersom dere kan sende det ut i løpet av mandag, melder vi på to personer.",
+        "",
+    );
+    assert!(f.doubts.iter().any(|d| d.contains("condition")), "{f:?}");
+    let f = read_as(
+        ("Anders Skogstad", "anders.skogstad@kld.dep.no"),
+        "Vi har et par kolleger i Trondheim som gjerne vil være med.",
+        "",
+    );
+    assert!(f.answers.is_empty(), "{f:?}");
+    let f = read_as(
+        ("Randi Kolstad", "randi.kolstad@nfd.dep.no"),
+        "Da melder jeg på Hilde Mørkved.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Hilde Mørkved"]);
+}

@@ -13,6 +13,7 @@ pub mod authres;
 pub mod autoreply;
 pub mod bounce;
 pub mod calendar;
+pub mod clauses;
 pub mod dates;
 pub mod extract;
 pub mod fingerprint;

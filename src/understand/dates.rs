@@ -255,10 +255,7 @@ pub fn find_spans(text: &str, reference: NaiveDate) -> Vec<DateSpan> {
         // Days before it that borrow its month, nearest first.
         let mut elided: Vec<(usize, usize, u32, bool)> = Vec::new();
         let mut cursor = f.start;
-        loop {
-            let Some((sep_start, range)) = separator_before(text, cursor) else {
-                break;
-            };
+        while let Some((sep_start, range)) = separator_before(text, cursor) {
             let Some((day_start, day_end, day, dotted)) = day_before(text, sep_start) else {
                 break;
             };

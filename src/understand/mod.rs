@@ -20,6 +20,7 @@ pub mod fingerprint;
 pub mod html;
 mod lexicon;
 pub mod phone;
+pub mod poll_answer;
 pub mod quote;
 
 use chrono::{DateTime, NaiveDate, Utc};

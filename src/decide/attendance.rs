@@ -2,7 +2,7 @@
 //! read as tests. A registration is the organisation's; a calendar answer is one person's, so it
 //! changes only that person's place, and the organisation declines only when no one is left.
 
-use crate::understand::extract::Attendee;
+use crate::understand::facts::Attendee;
 
 /// An organisation's registration for one event, as kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +114,141 @@ pub fn after_answer(
     }
 }
 
+/// What a reply says of one meeting, as the register applies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply<'a> {
+    /// registered, tentative or declined.
+    pub status: &'a str,
+    /// The people who come.
+    pub attendees: &'a [Attendee],
+    pub count: Option<u32>,
+    /// The people who no longer come.
+    pub withdrawn: &'a [Attendee],
+    /// The reply lists everyone who comes: the list before is replaced.
+    pub replace: bool,
+}
+
+/// Whether `short` is a first name only that is the first name of `full` ("Jonas", "Jonas Aasen").
+fn first_name_of(short: &Attendee, full: &Attendee) -> bool {
+    match (short.name.as_deref(), full.name.as_deref()) {
+        (Some(s), Some(f)) if !s.contains(' ') && short.email.is_none() => f
+            .split_whitespace()
+            .next()
+            .is_some_and(|first| first.eq_ignore_ascii_case(s)),
+        _ => false,
+    }
+}
+
+/// The one in `people` that `a` is: the same person, or the only one with that first name.
+fn find_in(people: &[Attendee], a: &Attendee) -> Option<usize> {
+    if let Some(i) = people.iter().position(|p| same_person(p, a)) {
+        return Some(i);
+    }
+    let by_first: Vec<usize> = (0..people.len())
+        .filter(|&i| first_name_of(a, &people[i]))
+        .collect();
+    (by_first.len() == 1).then(|| by_first[0])
+}
+
+/// The registration after a reply: people added, people withdrawn, a count, or the whole list
+/// given again. Who is withdrawn leaves; if no one is left, the organisation has declined. The
+/// registration keeps its lateness: names sent later for a registration in time are not late.
+pub fn after_reply(
+    before: Option<&Registration>,
+    before_late: bool,
+    reply: &Reply<'_>,
+    late: bool,
+) -> (Registration, bool) {
+    let before_coming = before.filter(|b| matches!(b.status.as_str(), "registered" | "tentative"));
+    if reply.status == "declined" {
+        return (
+            Registration {
+                status: "declined".into(),
+                attendees: Vec::new(),
+                count: None,
+            },
+            false,
+        );
+    }
+    let mut people: Vec<Attendee> = match before_coming {
+        Some(b) if !reply.replace => b.attendees.clone(),
+        _ => Vec::new(),
+    };
+    let listed_before = people.len();
+    let mut removed = 0u32;
+    for w in reply.withdrawn {
+        if let Some(i) = find_in(&people, w) {
+            people.remove(i);
+            removed += 1;
+        }
+    }
+    let mut added = 0u32;
+    for a in reply.attendees {
+        match find_in(&people, a) {
+            Some(i) => {
+                let p = &mut people[i];
+                if p.email.is_none() {
+                    p.email = a.email.clone();
+                }
+                if p.name.as_deref().is_none_or(|n| !n.contains(' '))
+                    && a.name.as_deref().is_some_and(|n| n.contains(' '))
+                {
+                    p.name = a.name.clone();
+                }
+            }
+            None => {
+                people.push(a.clone());
+                added += 1;
+            }
+        }
+    }
+    let count_before = before_coming.and_then(|b| b.count).filter(|_| !reply.replace);
+    let count = match (reply.count, count_before) {
+        (Some(c), _) => Some(c.max(people.len() as u32)),
+        (None, Some(c)) => {
+            // Names given for a bare count fill its places first ("vi blir tre", then the
+            // three names): the count grows only with people beyond it.
+            let unnamed = c.saturating_sub(listed_before as u32).saturating_sub(added);
+            let c = people.len() as u32 + unnamed;
+            (c as usize > people.len()).then_some(c)
+        }
+        (None, None) => None,
+    };
+    let nobody = people.is_empty() && count.unwrap_or(0) == 0;
+    if nobody && (removed > 0 || (!reply.withdrawn.is_empty() && listed_before == 0)) {
+        return (
+            Registration {
+                status: "declined".into(),
+                attendees: Vec::new(),
+                count: None,
+            },
+            false,
+        );
+    }
+    let status = match (reply.status, before_coming.map(|b| b.status.as_str())) {
+        // Only withdrawals: the organisation's answer stands as it was.
+        (_, Some(old))
+            if reply.attendees.is_empty() && reply.count.is_none() && !reply.withdrawn.is_empty() =>
+        {
+            old
+        }
+        (s, _) => s,
+    };
+    let late = if before_coming.is_some() {
+        before_late
+    } else {
+        late
+    };
+    (
+        Registration {
+            status: status.to_string(),
+            attendees: people,
+            count,
+        },
+        late,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +292,33 @@ mod tests {
         let r = after_answer(Some(&registered(vec![kari()], None)), &kari(), "declined", None);
         assert_eq!(r.status, "declined");
         assert!(r.attendees.is_empty());
+    }
+
+    #[test]
+    fn names_sent_for_a_bare_count_fill_it_and_only_more_people_raise_it() {
+        let three = registered(vec![], Some(3));
+        let names = [
+            person("Aslak Rønning", "aslak@kd.dep.no"),
+            person("Tone Bjerke", "tone@kd.dep.no"),
+            person("Håkon Vik", "hakon@kd.dep.no"),
+        ];
+        let reply = |attendees| Reply {
+            status: "registered",
+            attendees,
+            count: None,
+            withdrawn: &[],
+            replace: false,
+        };
+        let (r, _) = after_reply(Some(&three), false, &reply(&names), false);
+        assert_eq!((r.attendees.len(), r.count), (3, None));
+        let (r, _) = after_reply(Some(&three), false, &reply(&names[..1]), false);
+        assert_eq!((r.attendees.len(), r.count), (1, Some(3)));
+        let one_more = [person("Ny Person", "ny@kd.dep.no")];
+        let (r, _) = after_reply(Some(&r), false, &reply(&one_more), false);
+        assert_eq!((r.attendees.len(), r.count), (2, Some(3)));
+        let four = [names.as_slice(), &one_more].concat();
+        let (r, _) = after_reply(Some(&three), false, &reply(&four), false);
+        assert_eq!((r.attendees.len(), r.count), (4, None));
     }
 
     #[test]

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, Lang, OrgKind, PUBLIC_MAIL_DOMAINS};
 use crate::understand::bounce::ReportKind;
-use crate::understand::extract::Attendee;
+use crate::understand::facts::Attendee;
 use crate::understand::{Class, TokenSource, Understood};
 use authority::Authenticity;
 
@@ -91,6 +91,12 @@ pub enum Action {
         late: bool,
         /// Replace what was registered (a correction) rather than add to it.
         replace: bool,
+        /// The people who no longer come.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        withdrawn: Vec<Attendee>,
+        /// The words it was read from.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        evidence: Vec<crate::understand::facts::Evidence>,
     },
     /// One person's calendar answer: they come, might, do not, or send someone else. Unlike
     /// [`Action::SetRegistration`] it changes only that person's place.
@@ -716,7 +722,12 @@ fn reply(
     // People at other domains than its own are for a person to look at when the message creates
     // the organisation: anyone can write in as an NGO, and each address registered gets mail.
     let mut elsewhere: Vec<Action> = Vec::new();
+    let mut later = Vec::new();
     for answer in &facts.answers {
+        if answer.intent == crate::understand::facts::Intent::Later {
+            later.push(answer.event.clone());
+            continue;
+        }
         let (attendees, others): (Vec<Attendee>, Vec<Attendee>) = if created.is_some() {
             answer
                 .attendees
@@ -734,7 +745,9 @@ fn reply(
             attendees,
             count: answer.count,
             late,
-            replace: facts.correction,
+            replace: facts.correction || answer.replace,
+            withdrawn: answer.withdrawn.clone(),
+            evidence: answer.evidence.clone(),
         });
         if !others.is_empty() {
             elsewhere.push(Action::SetRegistration {
@@ -745,6 +758,8 @@ fn reply(
                 count: None,
                 late,
                 replace: false,
+                withdrawn: Vec::new(),
+                evidence: Vec::new(),
             });
         }
     }
@@ -782,11 +797,21 @@ fn reply(
                 Vec::new(),
             );
         }
+        if !doubts.is_empty() {
+            return review(Some(org.id), doubts.join("; "), Vec::new());
+        }
         return Decision {
             org: Some(org.id),
             outcome: Outcome::Recorded,
             actions: Vec::new(),
-            summary: "a reply with nothing to record".into(),
+            summary: if later.is_empty() {
+                "a reply with nothing to record".into()
+            } else {
+                format!(
+                    "nothing to record yet: it will answer later about {}",
+                    later.join(", ")
+                )
+            },
         };
     }
     if !doubts.is_empty() {

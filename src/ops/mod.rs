@@ -317,6 +317,8 @@ pub fn describe_action(action: &crate::decide::Action) -> String {
             count,
             late,
             replace,
+            withdrawn,
+            ..
         } => {
             let people: Vec<String> = attendees
                 .iter()
@@ -341,8 +343,19 @@ pub fn describe_action(action: &crate::decide::Action) -> String {
                     " (replacing the earlier answer)"
                 } else {
                     ""
-                }
-            )
+                },
+            ) + &if withdrawn.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; no longer coming: {}",
+                    withdrawn
+                        .iter()
+                        .filter_map(|w| w.name.clone().or(w.email.clone()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
         }
         Action::SetAttendance {
             org,

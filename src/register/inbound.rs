@@ -9,9 +9,8 @@ use serde::Serialize;
 
 use super::{NewMessage, Op, Register, RegisterError, Result, exec, ts};
 use crate::config::OrgKind;
-use crate::decide::attendance::{self, Registration, same_person};
+use crate::decide::attendance::{self, Registration};
 use crate::decide::{Action, Decision, Directory, OrgInfo, SentInfo};
-use crate::understand::extract::Attendee;
 
 /// Where a message was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -607,32 +606,29 @@ fn apply(
             count,
             late,
             replace,
+            withdrawn,
+            evidence: _,
         } => {
             let existing = registration_in(tx, org, event)?;
-            let (people, new_count, new_late) = match &existing {
-                Some((old_status, old_people, old_count, old_late)) if !replace && old_status == status => {
-                    let mut people: Vec<Attendee> = serde_json::from_str(old_people).unwrap_or_default();
-                    for a in attendees {
-                        match people.iter_mut().find(|p| same_person(p, a)) {
-                            Some(p) => {
-                                if p.email.is_none() {
-                                    p.email = a.email.clone();
-                                }
-                                if p.name.is_none() {
-                                    p.name = a.name.clone();
-                                }
-                            }
-                            None => people.push(a.clone()),
-                        }
-                    }
-                    (
-                        people,
-                        count.map(i64::from).or(*old_count),
-                        *late || *old_late != 0,
-                    )
-                }
-                _ => (attendees.clone(), count.map(i64::from), *late),
-            };
+            let before = existing.as_ref().map(|(status, people, count, _)| Registration {
+                status: status.clone(),
+                attendees: serde_json::from_str(people).unwrap_or_default(),
+                count: count.map(|c| c as u32),
+            });
+            let before_late = existing.as_ref().is_some_and(|e| e.3 != 0);
+            let (after, new_late) = attendance::after_reply(
+                before.as_ref(),
+                before_late,
+                &attendance::Reply {
+                    status,
+                    attendees,
+                    count: *count,
+                    withdrawn,
+                    replace: *replace,
+                },
+                *late,
+            );
+            let (status, people, new_count) = (&after.status, after.attendees, after.count.map(i64::from));
             let people_json =
                 serde_json::to_string(&people).map_err(|e| RegisterError::Invalid(e.to_string()))?;
             write_registration(

@@ -87,7 +87,7 @@ pub fn registrations(register: &Register) -> Result<Vec<RegistrationExport>, Reg
         .registrations()?
         .into_iter()
         .map(|r| {
-            let people: Vec<crate::understand::extract::Attendee> =
+            let people: Vec<crate::understand::facts::Attendee> =
                 serde_json::from_value(r.attendees.clone()).unwrap_or_default();
             RegistrationExport {
                 org_name: names.get(&r.org_id).cloned().unwrap_or_default(),

@@ -65,6 +65,44 @@ const BODY: &[&str] = &[
     "i will return",
 ];
 
+/// Words only a machine writes of itself: they decide alone, in the message's own part (above
+/// any quote), as a records office's receipt says them ("automatisk generert", "kan ikke besvares").
+const MACHINE: &[&str] = &[
+    "automatisk generert",
+    "automatisk generert e-post",
+    "automatisk utsendt",
+    "automatisk melding",
+    "automatisk kvittering",
+    "kan ikke besvares",
+    "denne e-posten kan ikke besvares",
+    "ikke svar på denne e-posten",
+    "vennligst ikke svar på denne",
+    "automatically generated",
+    "this is an automated message",
+    "this is an automatic message",
+    "do not reply to this e-mail",
+    "do not reply to this email",
+    "please do not reply to this",
+];
+
+/// The message's own part: what stands above the first quoted line or quote header.
+fn own_part(text: &str) -> &str {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with('>')
+            || t.starts_with("Fra:")
+            || t.starts_with("From:")
+            || t.starts_with("-----")
+            || t.starts_with("________________")
+        {
+            break;
+        }
+        at += line.len();
+    }
+    &text[..at]
+}
+
 /// What an automatic reply says.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AutoReply {
@@ -92,6 +130,10 @@ pub fn detect(message: &Message<'_>, text: &str) -> Option<String> {
         if v == "auto_reply" || v == "junk" {
             return Some(format!("Precedence: {v}"));
         }
+    }
+    let own = own_part(text).to_lowercase();
+    if let Some(m) = MACHINE.iter().find(|m| own.contains(*m)) {
+        return Some(format!("\"{m}\""));
     }
     let subject = message.subject().unwrap_or("").to_lowercase();
     let subject_signal = SUBJECTS.iter().find(|s| subject.contains(*s));
@@ -248,5 +290,22 @@ mod tests {
             "Subject: SV: Invitasjon\r\nAuto-Submitted: no\r\n\r\nVi kommer, men jeg har ferie etterpå",
         );
         assert!(detect(&m, "Vi kommer, men jeg har ferie etterpå").is_none());
+    }
+
+    #[test]
+    fn a_records_office_receipt_says_it_is_a_machine_and_a_quoted_one_does_not_count() {
+        let parse = |raw: &str| {
+            mail_parser::MessageParser::default()
+                .parse(raw.as_bytes())
+                .unwrap()
+                .into_owned()
+        };
+        let receipt = "Takk for din henvendelse. Vi bekrefter at e-posten er mottatt og vil bli journalført.\n\nDette er en automatisk generert e-post som ikke kan besvares.";
+        let m = parse(&format!("Subject: Mottatt: Invitasjon\r\n\r\n{receipt}"));
+        assert!(detect(&m, receipt).is_some());
+        // A person answering above such a receipt is a person.
+        let reply = format!("Vi kommer to stykker.\n\nFra: Postmottak KD\n{receipt}");
+        let m = parse(&format!("Subject: SV: Mottatt: Invitasjon\r\n\r\n{reply}"));
+        assert!(detect(&m, &reply).is_none());
     }
 }

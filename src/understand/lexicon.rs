@@ -95,6 +95,10 @@ impl Lexicon {
 
     /// The first position where any phrase starts, inside words too.
     pub fn first_substring(&self, hay: &str) -> Option<usize> {
+        if self.leftmost {
+            // Leftmost matching finds the earliest start first.
+            return self.automaton.find_iter(hay).next().map(|m| m.start());
+        }
         self.automaton.find_overlapping_iter(hay).map(|m| m.start()).min()
     }
 

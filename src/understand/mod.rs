@@ -4,8 +4,9 @@
 //! 1. Classify: delivery report ([`bounce`]), automatic reply ([`autoreply`]), calendar message
 //!    ([`calendar`]), a notice nobody needs to act on, or a person's reply.
 //! 2. For a reply, keep what the person wrote now ([`quote`]; HTML through [`html`]).
-//! 3. Extract the facts ([`extract`]: intents, attendees, contact person with [`phone`] numbers,
-//!    [`dates`]).
+//! 3. Read the facts ([`reading`]: who comes, declines or withdraws, for which meeting, the
+//!    contact person with [`phone`] numbers and [`dates`], each with the words it came from; the
+//!    types in [`facts`]).
 //! 4. Collect what attributes it to an organisation (tokens, In-Reply-To, References, sender) and
 //!    what the receiving server said about its authenticity; deciding is the register's job.
 
@@ -15,13 +16,14 @@ pub mod bounce;
 pub mod calendar;
 pub mod clauses;
 pub mod dates;
-pub mod extract;
+pub mod facts;
 pub mod fingerprint;
 pub mod html;
 mod lexicon;
 pub mod phone;
 pub mod poll_answer;
 pub mod quote;
+pub mod reading;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use mail_parser::{Message, MessageParser, PartType};
@@ -33,7 +35,7 @@ use lexicon::Lexicon;
 
 use crate::config::Lang;
 pub use authres::{AuthHeader, AuthResult};
-pub use extract::{Facts, Sender};
+pub use facts::{Facts, Sender};
 
 /// What kind of message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -115,7 +117,7 @@ pub struct Understood {
 /// What understanding needs to know about the process; built once from the config.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
-    pub extract: extract::Context,
+    pub extract: facts::Context,
     /// The process id in plus-addresses ("ogp5").
     pub process: String,
     /// The subject tag around the token: ("[OGP5:", "]").
@@ -149,6 +151,8 @@ impl Context {
         .collect();
         let mut org_words: Vec<String> = Vec::new();
         for o in &config.organisations {
+            // The id is the acronym the organisation goes by ("AID", "KLD").
+            org_words.push(o.id.to_lowercase());
             org_words.push(o.name.to_lowercase());
             if let Some(en) = &o.name_en {
                 org_words.push(en.to_lowercase());
@@ -171,7 +175,7 @@ impl Context {
                 let mut aliases: Vec<String> = e.aliases.iter().map(|a| a.to_lowercase()).collect();
                 aliases.push(e.name.nb.to_lowercase());
                 aliases.push(e.name.en.to_lowercase());
-                extract::EventRef {
+                facts::EventRef {
                     id: e.id.clone(),
                     aliases,
                     days,
@@ -188,7 +192,7 @@ impl Context {
             our_subjects.push(config.process.name.get(lang).to_lowercase());
         }
         Context {
-            extract: extract::Context {
+            extract: facts::Context {
                 events,
                 default_event: config.invitation.event.clone(),
                 own_addresses,
@@ -224,6 +228,25 @@ fn sender(message: &Message<'_>) -> Option<Sender> {
             .filter(|n| !n.is_empty() && !n.contains('@')),
         address: address.address()?.trim().to_ascii_lowercase(),
     })
+}
+
+/// The people of the Cc and To headers, with their names.
+fn copied(message: &Message<'_>) -> Vec<Sender> {
+    let mut out = Vec::new();
+    for list in [message.cc(), message.to()].into_iter().flatten() {
+        for a in list.iter() {
+            if let Some(address) = a.address() {
+                out.push(Sender {
+                    name: a
+                        .name()
+                        .map(|n| n.trim().trim_matches('"').to_string())
+                        .filter(|n| !n.is_empty() && !n.contains('@')),
+                    address: address.trim().to_ascii_lowercase(),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The person's own text: the first text/plain body, else the HTML one made text (quotes marked).
@@ -544,11 +567,17 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
                     }
                     let sender = from.clone().unwrap_or_default();
                     let subject_words = own_subject_words(head(&subject, 1024), ctx);
-                    let facts = extract::extract(
-                        &split.body,
-                        &split.signature,
-                        &subject_words,
-                        &sender,
+                    let cc = copied(&message);
+                    let facts = reading::read(
+                        &reading::Input {
+                            body: &split.body,
+                            signature: &split.signature,
+                            subject: &subject_words,
+                            sender: &sender,
+                            cc: &cc,
+                            quoted: &split.quoted,
+                            today: date.map(|d| d.date_naive()),
+                        },
                         &ctx.extract,
                     );
                     Class::Reply { split, facts }

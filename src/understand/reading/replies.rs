@@ -1,6 +1,7 @@
-//! How ministries and NGOs answer, and what must be read from it.
+//! How ministries and NGOs answer, and what must be read from it: whole short replies.
 
 use super::*;
+use crate::understand::facts::EventRef;
 
 fn ctx() -> Context {
     let day = |m, d| NaiveDate::from_ymd_opt(2022, m, d).unwrap();
@@ -47,8 +48,23 @@ fn kari() -> Sender {
     }
 }
 
+fn read_with(body: &str, signature: &str, subject: &str) -> Facts {
+    super::read(
+        &Input {
+            body,
+            signature,
+            subject,
+            sender: &kari(),
+            cc: &[],
+            quoted: "",
+            today: NaiveDate::from_ymd_opt(2022, 6, 16),
+        },
+        &ctx(),
+    )
+}
+
 fn read(body: &str) -> Facts {
-    extract(body, "", "", &kari(), &ctx())
+    read_with(body, "", "")
 }
 
 fn answer<'f>(facts: &'f Facts, event: &str) -> &'f Answer {
@@ -107,7 +123,17 @@ fn declines_in_many_words() {
         "I can no longer attend.",
     ] {
         let facts = read(text);
-        assert_eq!(answer(&facts, "kickoff").intent, Intent::Declined, "{text}");
+        let a = answer(&facts, "kickoff");
+        // The writer alone says no for herself: she is withdrawn, and the register declines
+        // for the ministry when no one else is left.
+        let herself = a
+            .withdrawn
+            .iter()
+            .any(|w| w.email.as_deref() == Some("kari.nordmann@kld.dep.no"));
+        assert!(
+            a.intent == Intent::Declined || (herself && a.attendees.is_empty()),
+            "{text}: {a:?}"
+        );
     }
 }
 
@@ -162,12 +188,10 @@ fn a_contact_person_on_the_lines_after_the_role() {
 
 #[test]
 fn the_sender_appoints_themselves_with_the_phone_in_their_signature() {
-    let facts = extract(
+    let facts = read_with(
         "Jeg blir kontaktperson for KLD.",
         "Med vennlig hilsen\nKari Nordmann\nseniorrådgiver\nMob. 481 23 456",
         "",
-        &kari(),
-        &ctx(),
     );
     let c = facts.contact.unwrap();
     assert!(c.is_sender);
@@ -236,7 +260,7 @@ fn english_registration_with_contact() {
 
 #[test]
 fn the_subject_speaks_when_the_body_is_silent() {
-    let facts = extract("", "", "Påmelding KLD – 2 deltakere", &kari(), &ctx());
+    let facts = read_with("", "", "Påmelding KLD – 2 deltakere");
     let a = answer(&facts, "kickoff");
     assert_eq!((a.intent, a.count), (Intent::Registered, Some(2)));
 }

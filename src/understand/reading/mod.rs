@@ -1,0 +1,1394 @@
+//! Reading a reply as a careful coordinator reads it: who is mentioned ([`people`]), what each
+//! clause says of them (comes, declines, withdraws, is replaced by someone, will answer later,
+//! comes only if, is the contact person), about which meeting, and with which words (spans into
+//! the person's text). Pure: bytes in, [`Facts`] out.
+//!
+//! The changes it reads are person by person (+X, −Y, X in place of Y, a count with some names);
+//! the whole organisation declines only when the organisation is what the clause speaks of, or
+//! when the people withdrawn leave no one. Where a clause can be read two ways, or its subject or
+//! meeting is not clear, the reading says so in `doubts`, and the message waits for a person.
+
+mod count;
+pub mod people;
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+
+use self::people::{Known, Mention, Person, Who};
+use super::facts::{Answer, Attendee, Contact, Context, Evidence, Facts, Intent, Sender};
+use super::lexicon::Lexicon;
+use super::{dates, phone};
+
+/// What a reply gives the reader.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// What the person wrote now, without quote and signature.
+    pub body: &'a str,
+    pub signature: &'a str,
+    /// The subject's own words (without "SV:" and the invitation's subject).
+    pub subject: &'a str,
+    pub sender: &'a Sender,
+    /// The people of the Cc header (and To, other than the coordinator).
+    pub cc: &'a [Sender],
+    /// The quoted and forwarded text, for the people named in its headers.
+    pub quoted: &'a str,
+    /// The day the message was written, for "på torsdag".
+    pub today: Option<NaiveDate>,
+}
+
+// The lists of what a clause says. Lower case, matched as whole words or phrases.
+const COME: &[&str] = &[
+    "kommer",
+    "komme",
+    "kjem",
+    "kome",
+    "kommet",
+    "deltar",
+    "delta",
+    "deltek",
+    "deltaka",
+    "deltatt",
+    "deltake",
+    "stiller",
+    "stille",
+    "stilt",
+    "møter",
+    "møte opp",
+    "møtt",
+    "blir med",
+    "er med",
+    "være med",
+    "vere med",
+    "tar turen",
+    "til stede",
+    "representert",
+    "representere",
+    "representeres",
+    "takker ja",
+    "ja takk",
+    "gleder meg",
+    "gleder oss",
+    "gler meg",
+    "gler oss",
+    "har anledning",
+    "har høve",
+    "har mulighet",
+    "har moglegheit",
+    "melder meg på",
+    "melder oss på",
+    "melde meg på",
+    "melde oss på",
+    "meld meg på",
+    "meld oss på",
+    "melder eg meg på",
+    "attend",
+    "attending",
+    "attends",
+    "will be there",
+    "join",
+    "joining",
+    "take part",
+    "taking part",
+    "participate",
+    "participating",
+    "be present",
+    "coming",
+    "come",
+    "count me in",
+    "count us in",
+    "sign me up",
+    "sign us up",
+    "register",
+    "registering",
+    "sees",
+    "ses",
+    "sjåast",
+    "see you",
+    "bekrefter deltakelse",
+    "bekrefter påmelding",
+    "bekrefter at vi kommer",
+    "confirm our participation",
+    "confirm attendance",
+    "confirm my attendance",
+];
+
+/// Where a verb of coming does not say that anyone comes: "hvem som kan stille" (who can come),
+/// "begge som skulle komme" (who were to come), "whether we can join".
+const NOT_COMING: &[&str] = &[
+    "hvem som",
+    "hvem vi",
+    "hvem av oss",
+    "kven som",
+    "som skulle",
+    "som skulle ha",
+    "skulle ha",
+    "who will",
+    "who can",
+    "who is",
+    "who should",
+    "whether",
+    "om vi kan",
+    "om noen",
+    "vi ser på",
+    "ser på hvem",
+];
+
+/// Coming "further" or "going forward": interest in the process, no answer for a meeting.
+const ONWARD: &[&str] = &[
+    "videre",
+    "vidare",
+    "fremover",
+    "framover",
+    "i det videre",
+    "further",
+    "going forward",
+    "onward",
+    "onwards",
+    "in the future",
+    "in future",
+];
+
+/// Possibility, not an answer: "Sara may join as well", "Per kan kanskje bli med".
+const POSSIBLE: &[&str] = &[
+    "may",
+    "might",
+    "could",
+    "kanskje",
+    "kan hende",
+    "muligens",
+    "eventuelt",
+    "evt",
+];
+
+/// Pronouns that point back to the last person named ("i stedet for henne").
+const BACK: &[&str] = &["henne", "hun", "han", "ham", "hen", "him", "her", "she", "he"];
+
+/// Nouns of registering: they say someone comes unless the clause promises an answer later
+/// ("påmelding følger", "vi kommer tilbake med påmelding").
+const COME_NOUNS: &[&str] = &[
+    "påmelding",
+    "påmeldt",
+    "påmelde",
+    "deltakelse",
+    "deltagelse",
+    "deltaking",
+    "oppmøte",
+    "registration",
+    "registered",
+    "attendance",
+    "participation",
+];
+
+/// Registering someone else: the one who writes is not the one who comes.
+const ENROL: &[&str] = &[
+    "melder på",
+    "melde på",
+    "meld på",
+    "melder inn",
+    "melde inn",
+    "registrerer",
+    "registrere",
+    "på vegne av",
+    "på vegner av",
+    "on behalf of",
+    "register",
+    "registering",
+    "sign up",
+    "signing up",
+    "nominate",
+    "nominerer",
+];
+
+const DECLINE: &[&str] = &[
+    "takker nei",
+    "nei takk",
+    "melder forfall",
+    "melde forfall",
+    "melder avbud",
+    "melde avbud",
+    "forfall",
+    "avbud",
+    "avmelding",
+    "melder av",
+    "melde av",
+    "melder meg av",
+    "melder oss av",
+    "melde meg av",
+    "melde oss av",
+    "trekker",
+    "trekke",
+    "trekkjer",
+    "trekk",
+    "forhindret",
+    "forhindra",
+    "rekker ikke",
+    "rekk ikkje",
+    "cannot attend",
+    "can't attend",
+    "can not attend",
+    "unable",
+    "not be able",
+    "won't be able",
+    "decline",
+    "declines",
+    "regret",
+    "regrets",
+    "withdraw",
+    "withdraws",
+    "cancel",
+    "cancels",
+    "send our apologies",
+    "can't make it",
+    "cannot make it",
+    "not make it",
+];
+
+const LATER: &[&str] = &[
+    "navn kommer",
+    "navnene kommer",
+    "navn følger",
+    "namn kjem",
+    "names will follow",
+    "names to follow",
+    "i løpet av dagen",
+    "i løpet av uka",
+    "i løpet av uken",
+    "i løpet av veka",
+    "kommer tilbake",
+    "komme tilbake",
+    "kjem tilbake",
+    "gir beskjed",
+    "gi beskjed",
+    "gjev beskjed",
+    "gje beskjed",
+    "gir tilbakemelding",
+    "gi tilbakemelding",
+    "melder tilbake",
+    "sender navn",
+    "senda namn",
+    "ettersender",
+    "ettersendes",
+    "ettersend",
+    "kommer med navn",
+    "kommer med påmelding",
+    "sender påmelding",
+    "melder på senere",
+    "avklare",
+    "avklarer",
+    "avklart",
+    "undersøker",
+    "sjekker",
+    "vurderer",
+    "get back",
+    "let you know",
+    "come back to you",
+    "revert",
+    "to follow",
+    "confirm later",
+    "confirm the names",
+];
+
+const REPLACE: &[&str] = &[
+    "i stedet for",
+    "istedenfor",
+    "isteden for",
+    "i staden for",
+    "istadenfor",
+    "erstatter",
+    "erstattar",
+    "tar plassen",
+    "tar over plassen",
+    "overtar plassen",
+    "instead of",
+    "in place of",
+    "replaces",
+    "replacing",
+    "takes the place",
+    "byttet ut med",
+    "byttes ut med",
+    "bytter ut",
+];
+
+const CONDITION: &[&str] = &[
+    "hvis",
+    "dersom",
+    "viss",
+    "forutsatt",
+    "såfremt",
+    "så lenge",
+    "if",
+    "provided",
+    "as long as",
+    "om det blir",
+    "om det er",
+    "om vi",
+    "om jeg",
+    "om eg",
+    "om me",
+];
+
+/// A condition on the writer's own journey or day: tentative, not conditional.
+const OWN_CONDITION: &[&str] = &[
+    "rekker",
+    "rekk",
+    "toget",
+    "tog",
+    "flyet",
+    "fly",
+    "flight",
+    "train",
+    "får fri",
+    "får det til",
+    "helsa",
+    "syk",
+    "sjuk",
+    "ill",
+    "catch",
+];
+
+const TENTATIVE: &[&str] = &[
+    "trolig",
+    "truleg",
+    "sannsynligvis",
+    "sannsynlegvis",
+    "foreløpig",
+    "førebels",
+    "med forbehold",
+    "kanskje",
+    "muligens",
+    "moglegvis",
+    "antakelig",
+    "antakeleg",
+    "regner med",
+    "reknar med",
+    "forhåpentligvis",
+    "most likely",
+    "likely",
+    "probably",
+    "tentatively",
+    "tentative",
+    "provisionally",
+    "hopefully",
+    "maybe",
+    "perhaps",
+    "possibly",
+];
+
+const NEGATION: &[&str] = &[
+    "ikke",
+    "ikkje",
+    "ingen",
+    "inga",
+    "ingenting",
+    "aldri",
+    "not",
+    "n't",
+    "never",
+    "no one",
+    "nobody",
+    "neither",
+    "no longer",
+    "none of us",
+    "no-one",
+    "nor",
+    "verken",
+];
+
+const CONTACT_ROLE: &[&str] = &[
+    "kontaktperson",
+    "kontaktpersonen",
+    "kontaktpersonar",
+    "kontakt person",
+    "kontaktpunkt",
+    "kontakt for",
+    "vår kontakt",
+    "kontakten vår",
+    "contact person",
+    "point of contact",
+    "focal point",
+    "contact for",
+    "our contact",
+    "main contact",
+];
+
+const CORRECTION: &[&str] = &[
+    "glem forrige",
+    "gløym førre",
+    "se bort fra",
+    "sjå bort frå",
+    "rettelse",
+    "retting",
+    "korrigering",
+    "korreksjon",
+    "beklager feilen",
+    "oppdatert liste",
+    "oppdatering",
+    "endring i påmeldingen",
+    "ny påmelding",
+    "erstatter forrige",
+    "correction",
+    "please disregard",
+    "ignore my previous",
+    "updated list",
+    "update to our registration",
+];
+
+static SAYS: LazyLock<Lexicon> = LazyLock::new(|| {
+    Lexicon::new(&[
+        COME,
+        ENROL,
+        DECLINE,
+        LATER,
+        REPLACE,
+        CONDITION,
+        TENTATIVE,
+        NEGATION,
+        CONTACT_ROLE,
+        COME_NOUNS,
+    ])
+});
+const S_COME: u32 = 1;
+const S_ENROL: u32 = 2;
+const S_DECLINE: u32 = 4;
+const S_LATER: u32 = 8;
+const S_REPLACE: u32 = 16;
+const S_CONDITION: u32 = 32;
+const S_TENTATIVE: u32 = 64;
+const S_NEGATION: u32 = 128;
+const S_CONTACT: u32 = 256;
+const S_COME_NOUN: u32 = 512;
+static CORRECTIONS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[CORRECTION]));
+static NOT_COMING_PHRASES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(NOT_COMING));
+static CONTEXT: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[ONWARD, POSSIBLE, BACK]));
+const C_ONWARD: u32 = 1;
+const C_POSSIBLE: u32 = 2;
+const C_BACK: u32 = 4;
+static OWN_CONDITIONS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[OWN_CONDITION]));
+static REPLACES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[REPLACE]));
+static ENROLS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[ENROL]));
+static CONTACTS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[CONTACT_ROLE]));
+
+/// A clause of the body, with its place.
+#[derive(Debug, Clone)]
+struct Clause<'t> {
+    text: &'t str,
+    start: usize,
+    /// The line it is on (from 0), and whether it is the line's last clause.
+    line: usize,
+    /// The paragraph (lines separated by an empty one).
+    paragraph: usize,
+}
+
+/// Splits `body` into clauses: sentences, and the parts of a sentence turned by "men"/"but".
+fn clauses(body: &str) -> Vec<Clause<'_>> {
+    let mut out = Vec::new();
+    let mut paragraph = 0;
+    let mut offset = 0;
+    for (line_no, line) in body.split('\n').enumerate() {
+        let line_start = offset;
+        offset += line.len() + 1;
+        if line.trim().is_empty() {
+            paragraph += 1;
+            continue;
+        }
+        let mut cuts = vec![0];
+        let bytes = line.as_bytes();
+        for (i, c) in line.char_indices() {
+            let next = bytes.get(i + c.len_utf8()).copied();
+            let sentence_end = matches!(c, '.' | '!' | '?' | ';')
+                && next.is_none_or(|n| n == b' ' || n == b'\t')
+                && !abbreviation_before(&line[..i]);
+            if sentence_end {
+                cuts.push(i + c.len_utf8());
+            }
+        }
+        let lower = line.to_lowercase();
+        for turn in [", men ", " men ", ", but ", " but ", " mens ", " – ", " - "] {
+            let mut from = 0;
+            while let Some(p) = lower[from..].find(turn) {
+                let at = from + p;
+                if at > 3 && lower.is_char_boundary(at) {
+                    cuts.push(at);
+                }
+                from = at + turn.len();
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        cuts.push(line.len());
+        let pieces: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+        for (a, b) in pieces {
+            let text = &line[a..b];
+            let trimmed = text.trim_start_matches([' ', ',', '-', '–']);
+            if trimmed.trim().is_empty() {
+                continue;
+            }
+            let lead = text.len() - trimmed.len();
+            out.push(Clause {
+                text: trimmed.trim_end(),
+                start: line_start + a + lead,
+                line: line_no,
+                paragraph,
+            });
+        }
+    }
+    out
+}
+
+fn abbreviation_before(text: &str) -> bool {
+    let last = text
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    last.chars().all(|c| c.is_ascii_digit())
+        || [
+            "tlf", "kl", "ca", "f.eks", "bl.a", "mvh", "nr", "ref", "jf", "evt", "mob", "tel", "e.g", "i.e",
+            "dvs", "ev", "pr", "avd", "dept", "mr", "ms", "mrs", "dr", "st", "inkl", "ekspl", "t.o.m", "o.l",
+            "m.m", "etc",
+        ]
+        .contains(&last.as_str())
+        || (last.chars().count() == 1 && last.chars().all(char::is_alphabetic))
+}
+
+/// Whether `lower` has a whole word or phrase of `list`.
+fn has_word(lower: &str, word: &str) -> bool {
+    let mut from = 0;
+    while let Some(p) = lower[from..].find(word) {
+        let start = from + p;
+        let end = start + word.len();
+        let before = lower[..start].chars().last().is_none_or(|c| !c.is_alphanumeric());
+        let after = lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        if before && after {
+            return true;
+        }
+        from = end;
+    }
+    false
+}
+
+/// The meetings a clause names: by alias, by date, or by the weekday of a meeting in the week
+/// the message was written.
+fn events_named(lower: &str, ctx: &Context, today: Option<NaiveDate>) -> Vec<String> {
+    let reference = today
+        .or_else(|| ctx.events.iter().flat_map(|e| e.days.first().copied()).min())
+        .unwrap_or_default();
+    let days: Vec<NaiveDate> = dates::find_all(lower, reference)
+        .into_iter()
+        .map(|d| d.date)
+        .collect();
+    let mut out: Vec<String> = ctx
+        .events
+        .iter()
+        .filter(|e| {
+            e.aliases.iter().any(|a| lower.contains(a.as_str()))
+                || e.days
+                    .iter()
+                    .any(|d| days.iter().any(|x| x.month() == d.month() && x.day() == d.day()))
+        })
+        .map(|e| e.id.clone())
+        .collect();
+    if out.is_empty()
+        && let Some(today) = today
+    {
+        // "på torsdag" written in the week before the meeting.
+        for e in &ctx.events {
+            if e.days.len() == 1
+                && let Some(day) = e.days.first()
+                && (0..=7).contains(&(*day - today).num_days())
+                && has_word(lower, weekday_nb(day.weekday()))
+            {
+                out.push(e.id.clone());
+            }
+        }
+    }
+    let both = [
+        "begge møtene",
+        "begge møta",
+        "begge møter",
+        "both meetings",
+        "alle møtene",
+        "all meetings",
+        "all the meetings",
+    ];
+    if ctx.events.len() > 1 && both.iter().any(|b| has_word(lower, b)) {
+        return ctx.events.iter().map(|e| e.id.clone()).collect();
+    }
+    out
+}
+
+fn weekday_nb(day: chrono::Weekday) -> &'static str {
+    match day {
+        chrono::Weekday::Mon => "mandag",
+        chrono::Weekday::Tue => "tirsdag",
+        chrono::Weekday::Wed => "onsdag",
+        chrono::Weekday::Thu => "torsdag",
+        chrono::Weekday::Fri => "fredag",
+        chrono::Weekday::Sat => "lørdag",
+        chrono::Weekday::Sun => "søndag",
+    }
+}
+
+/// What one clause says.
+#[derive(Debug, Clone, Default)]
+struct Said {
+    positive: bool,
+    negative: bool,
+    later: bool,
+    replace: bool,
+    enrol: bool,
+    conditional: bool,
+    tentative: bool,
+    contact: bool,
+    /// A word of negation, whether or not the clause has a verb it negates.
+    negated: bool,
+}
+
+/// The phrases of answering later, blanked out before reading what else a clause says ("vi
+/// kommer tilbake med påmelding" has "kommer" in it, and says no one comes).
+static LATER_PHRASES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(LATER));
+
+fn said(lower: &str) -> Said {
+    let later = SAYS.words_in(lower) & S_LATER != 0;
+    let blanked;
+    let lower = if later {
+        blanked = LATER_PHRASES.blank_out(lower);
+        blanked.as_str()
+    } else {
+        lower
+    };
+    // "ser på hvem som kan stille", "whether we can attend": an open question about who comes;
+    // what follows it says no one comes.
+    let lower = match NOT_COMING_PHRASES.first_substring(lower) {
+        Some(at) => &lower[..at],
+        None => lower,
+    };
+    let bits = SAYS.words_in(lower) | if later { S_LATER } else { 0 };
+    let negated = bits & S_NEGATION != 0 || lower.contains("n't");
+    let come = bits & (S_COME | S_ENROL) != 0 || (bits & S_COME_NOUN != 0 && !later);
+    let conditional = bits & S_CONDITION != 0;
+    Said {
+        positive: come && !negated && bits & S_DECLINE == 0,
+        negative: bits & S_DECLINE != 0 || (come && negated),
+        // "Vi kommer tilbake med navn på kontaktperson": a promise of a name, not of an answer.
+        later: bits & S_LATER != 0 && (bits & S_CONTACT == 0 || bits & S_COME_NOUN != 0),
+        replace: bits & S_REPLACE != 0,
+        enrol: bits & S_ENROL != 0,
+        conditional,
+        tentative: bits & S_TENTATIVE != 0 || (conditional && OWN_CONDITIONS.words_in(lower) != 0),
+        contact: bits & S_CONTACT != 0,
+        negated,
+    }
+}
+
+/// What the message says of one meeting.
+#[derive(Debug, Default)]
+struct Acc {
+    positive: bool,
+    negative_org: bool,
+    later: bool,
+    tentative: bool,
+    attendees: Vec<Attendee>,
+    withdrawn: Vec<Attendee>,
+    someone: u32,
+    count: Option<u32>,
+    evidence: Vec<Evidence>,
+}
+
+/// Reads the facts of a reply.
+pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
+    let mut facts = Facts::default();
+    let body = input.body;
+    let lower_body = body.to_lowercase();
+    let me = Attendee {
+        name: people::sender_name(input.sender, input.signature),
+        email: Some(input.sender.address.to_lowercase()).filter(|a| !a.is_empty()),
+    };
+    let known = known_people(input, ctx, &me);
+    let all = clauses(body);
+    let greeting_line = body
+        .lines()
+        .position(|l| !l.trim().is_empty())
+        .filter(|&i| people::is_greeting(body.lines().nth(i).unwrap_or("")));
+    // A greeting at the start of a line that goes on ("Hei Tom Arne, HOD stiller med …").
+    let greeting_end = greeting_span(body);
+    let signature_lines = trailing_name_lines(body, &me);
+    facts.correction = CORRECTIONS.words_in(&lower_body) != 0;
+
+    let mut per_event: Vec<(String, Acc)> = ctx
+        .events
+        .iter()
+        .map(|e| (e.id.clone(), Acc::default()))
+        .collect();
+    if !per_event.iter().any(|(id, _)| *id == ctx.default_event) {
+        per_event.push((ctx.default_event.clone(), Acc::default()));
+    }
+    // Meetings held before the message was written: what it says of them changes nothing.
+    let past: Vec<String> = match input.today {
+        Some(today) => ctx
+            .events
+            .iter()
+            .filter(|e| !e.days.is_empty() && e.days.iter().all(|d| *d < today))
+            .map(|e| e.id.clone())
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut last_person: Option<Person> = None;
+    let mut current: Vec<String> = vec![ctx.default_event.clone()];
+    let mut current_paragraph = usize::MAX;
+    // A list of people follows a clause that ends with ':' ("Deltakere:", "…: ").
+    let mut list_for: Option<(Vec<String>, usize)> = None;
+    let mut verb_before: Option<Said> = None;
+    let mut org_before = false;
+    for (n, clause) in all.iter().enumerate() {
+        if Some(clause.line) == greeting_line || signature_lines.contains(&clause.line) {
+            continue;
+        }
+        let lower = clause.text.to_lowercase();
+        if clause.paragraph != current_paragraph {
+            current_paragraph = clause.paragraph;
+        }
+        let named = events_named(&lower, ctx, input.today);
+        if !named.is_empty() {
+            current = named.clone();
+        }
+        let targets: Vec<String> = if named.is_empty() {
+            current.clone()
+        } else {
+            named.clone()
+        }
+        .into_iter()
+        .filter(|e| !past.contains(e))
+        .collect();
+        let context = CONTEXT.words_in(&lower);
+        if is_question(clause.text) {
+            facts.questions.push(clause.text.trim().to_string());
+            continue;
+        }
+        let mut s = said(&lower);
+        let mut elliptic = false;
+        // "…, men ikke på oppfølgingsmøtet", "but not Per": a turn with no verb of its own says the
+        // verb before it again, with the polarity it gives.
+        if !(s.positive || s.negative || s.later)
+            && let Some(before) = &verb_before
+            && ["men ", "but ", "og ", "and "]
+                .iter()
+                .any(|t| lower.starts_with(t))
+        {
+            let turned = lower.starts_with("men ") || lower.starts_with("but ");
+            let was_yes = before.positive && !before.negative;
+            s.positive = !s.negated && (turned || was_yes);
+            s.negative = s.negated || (!turned && !was_yes);
+            s.tentative = before.tentative;
+            elliptic = true;
+        }
+        let listy = list_for
+            .as_ref()
+            .is_some_and(|(_, line)| clause.line > *line && clause.line <= *line + 3)
+            && !s.positive
+            && !s.negative;
+        let mut ms = people::mentions(clause.text, clause.start, ctx, listy);
+        ms.retain(|m| greeting_end.is_none_or(|end| m.start >= end));
+        resolve(&mut ms, &known);
+        // "i stedet for henne": the last person named.
+        if context & C_BACK != 0
+            && let Some(last) = &last_person
+        {
+            for w in people::words(clause.text) {
+                if BACK.contains(&w.text.to_lowercase().as_str()) {
+                    ms.push(Mention {
+                        who: Who::Person(last.clone()),
+                        start: clause.start + w.start,
+                        end: clause.start + w.end,
+                    });
+                }
+            }
+            ms.sort_by_key(|m| m.start);
+        }
+        // The organisation is the subject: named, or "vi"/"we" with no person beside it.
+        let persons = ms.iter().any(|m| matches!(m.who, Who::Person(_) | Who::Sender));
+        let we = ms.iter().any(|m| m.who == Who::Organisation)
+            || (!persons && ["vi", "we", "oss", "us"].iter().any(|w| has_word(&lower, w)))
+            || (elliptic && !persons && org_before);
+        if s.positive || s.negative {
+            verb_before = Some(s.clone());
+            org_before = we;
+        }
+        if let Some(p) = ms.iter().rev().find_map(|m| match &m.who {
+            Who::Person(p) => Some(p.clone()),
+            _ => None,
+        }) {
+            last_person = Some(p);
+        }
+        if targets.is_empty() {
+            continue;
+        }
+        // A list line: the people on it come, as the clause before said.
+        if listy && !s.contact {
+            let people_here: Vec<Attendee> = ms.iter().filter_map(|m| attendee_of(m, &me)).collect();
+            if !people_here.is_empty() {
+                let (events, _) = list_for.clone().unwrap_or_default();
+                for (id, acc) in per_event.iter_mut().filter(|(id, _)| events.contains(id)) {
+                    let _ = id;
+                    acc.positive = true;
+                    acc.attendees.extend(people_here.iter().cloned());
+                    acc.evidence.push(evidence(body, clause.start, clause.text.len()));
+                }
+                // The list goes on while its lines name people.
+                list_for = Some((events, clause.line));
+                continue;
+            }
+        }
+        if !(s.positive || s.negative || s.later) {
+            // "Vi blir tre": a count with "blir"/"er" is a registration too.
+            if let Some(c) = count::count_in(clause.text)
+                && (lower.contains("blir") || lower.contains("we will be") || lower.contains("we are"))
+            {
+                for (_, acc) in per_event.iter_mut().filter(|(id, _)| targets.contains(id)) {
+                    acc.positive = true;
+                    acc.count = Some(c);
+                    acc.evidence.push(evidence(body, clause.start, clause.text.len()));
+                }
+            }
+            if clause.text.trim_end().ends_with(':') && !s.contact {
+                list_for = Some((targets.clone(), clause.line));
+            }
+            continue;
+        }
+        if s.conditional && !s.tentative && s.positive {
+            facts
+                .doubts
+                .push(format!("a condition: «{}»", clause.text.trim()));
+        }
+        // "Vi vil gjerne være med videre": interest in the process, no answer for a meeting.
+        if context & C_ONWARD != 0 && named.is_empty() && s.positive && !s.negative {
+            continue;
+        }
+        // "Sara may join as well": a possibility for someone else is no answer for them.
+        if context & C_POSSIBLE != 0
+            && s.positive
+            && !s.tentative
+            && ms.iter().any(|m| matches!(m.who, Who::Person(_)))
+            && !ms.iter().any(|m| m.who == Who::Sender)
+        {
+            continue;
+        }
+        let count = count::count_in(clause.text);
+        for (_, acc) in per_event.iter_mut().filter(|(id, _)| targets.contains(id)) {
+            acc.evidence.push(evidence(body, clause.start, clause.text.len()));
+            if s.replace {
+                let (new, old) = replacement(clause.text, clause.start, &ms, &me);
+                acc.attendees.extend(new);
+                acc.withdrawn.extend(old);
+                acc.positive = true;
+                continue;
+            }
+            if s.later && !s.positive && !s.negative {
+                acc.later = true;
+                continue;
+            }
+            if s.negative {
+                let subjects: Vec<&Mention> = ms.iter().filter(|m| !matches!(m.who, Who::Someone)).collect();
+                let org = (subjects.is_empty() && we) || subjects.iter().any(|m| m.who == Who::Organisation);
+                if org {
+                    acc.negative_org = true;
+                } else if subjects.is_empty() {
+                    acc.withdrawn.push(me.clone());
+                } else {
+                    acc.withdrawn
+                        .extend(subjects.iter().filter_map(|m| attendee_of(m, &me)));
+                }
+                continue;
+            }
+            // Someone comes.
+            acc.positive = true;
+            if s.tentative {
+                acc.tentative = true;
+            }
+            if let Some(c) = count {
+                acc.count = Some(acc.count.unwrap_or(0).max(c));
+            }
+            let enrol_at = if s.enrol {
+                ENROLS.first_substring(&lower)
+            } else {
+                None
+            };
+            let people_here: Vec<&Mention> = ms
+                .iter()
+                .filter(|m| match m.who {
+                    // The one who enrols others is not one of them ("jeg melder på X").
+                    Who::Sender => enrol_at.is_none_or(|at| {
+                        m.start - clause.start > at || lower[at..].starts_with("melder meg")
+                    }),
+                    Who::Person(_) | Who::Someone => true,
+                    Who::Organisation => false,
+                })
+                .collect();
+            if people_here.is_empty() && !s.enrol && starts_with_verb(&lower) {
+                // "Kommer gjerne.", "Deltar." : the writer.
+                if count.is_none_or(|c| c == 1) {
+                    acc.attendees.push(me.clone());
+                }
+            }
+            for m in people_here {
+                match &m.who {
+                    Who::Someone => acc.someone += 1,
+                    _ => {
+                        if let Some(a) = attendee_of(m, &me) {
+                            acc.attendees.push(a);
+                        }
+                    }
+                }
+            }
+        }
+        if clause.text.trim_end().ends_with(':')
+            || (n + 1 < all.len() && all[n + 1].line > clause.line && lower.ends_with(':'))
+        {
+            list_for = Some((targets.clone(), clause.line));
+        }
+    }
+    // The subject speaks where the body says nothing of any meeting.
+    if per_event
+        .iter()
+        .all(|(_, a)| !a.positive && !a.negative_org && a.withdrawn.is_empty() && !a.later)
+    {
+        let lower = input.subject.to_lowercase();
+        let s = said(&lower);
+        if s.positive || s.negative {
+            let named = events_named(&lower, ctx, input.today);
+            let targets = if named.is_empty() {
+                vec![ctx.default_event.clone()]
+            } else {
+                named
+            };
+            for (_, acc) in per_event.iter_mut().filter(|(id, _)| targets.contains(id)) {
+                if s.negative {
+                    acc.negative_org = true;
+                } else {
+                    acc.positive = true;
+                    acc.tentative |= s.tentative;
+                    let ms = people::mentions(input.subject, 0, ctx, false);
+                    let named: Vec<Attendee> = ms.iter().filter_map(|m| attendee_of(m, &me)).collect();
+                    // "Påmelding KLD – 2 deltakere": a count, the writer perhaps one of them.
+                    acc.count = count::count_in(input.subject);
+                    if named.is_empty() && acc.count.is_none_or(|c| c == 1) {
+                        acc.attendees.push(me.clone());
+                    } else {
+                        acc.attendees.extend(named);
+                    }
+                }
+            }
+        }
+    }
+    for (event, acc) in per_event {
+        if let Some(answer) = answer_of(event, acc, &mut facts) {
+            facts.answers.push(answer);
+        }
+    }
+    facts.contact = contact(&all, input, ctx, &known, &me, &mut facts.doubts);
+    facts
+}
+
+/// Where a greeting at the very start of the body ends ("Hei Tom Arne," "Dear all!").
+fn greeting_span(body: &str) -> Option<usize> {
+    let start = body.len() - body.trim_start().len();
+    let rest = &body[start..];
+    let first = rest
+        .split_whitespace()
+        .next()?
+        .trim_end_matches([',', '!'])
+        .to_lowercase();
+    if ![
+        "hei", "hallo", "heisann", "hi", "hello", "dear", "kjære", "god", "goddag",
+    ]
+    .contains(&first.as_str())
+    {
+        return None;
+    }
+    let end = rest.find([',', '!', '\n']).unwrap_or(rest.len());
+    (rest[..end].split_whitespace().count() <= 6).then_some(start + end)
+}
+
+/// Whether a clause begins with its verb of coming, and so has the writer as its subject
+/// ("Kommer gjerne.", "Ja, deltar.", "Happy to join").
+fn starts_with_verb(lower: &str) -> bool {
+    let mut rest = lower.trim_start();
+    loop {
+        let word: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+        if [
+            "ja", "ok", "okei", "jepp", "yes", "gjerne", "takk", "fint", "supert", "flott", "happy", "glad",
+            "will", "would", "love", "to", "be", "så",
+        ]
+        .contains(&word.as_str())
+            && !word.is_empty()
+        {
+            rest = rest[word.len()..].trim_start_matches([',', '!', '.', ' ', '-']);
+            continue;
+        }
+        break;
+    }
+    COME.iter().chain(COME_NOUNS).any(|v| {
+        rest.starts_with(v)
+            && rest[v.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+fn evidence(body: &str, start: usize, len: usize) -> Evidence {
+    let end = (start + len).min(body.len());
+    Evidence {
+        start,
+        end,
+        text: body.get(start..end).unwrap_or("").to_string(),
+    }
+}
+
+fn is_question(text: &str) -> bool {
+    let t = text.trim();
+    t.ends_with('?') && t.split_whitespace().count() >= 3
+}
+
+/// The people the message knows by full name: the sender, the Cc header, the quoted headers,
+/// and everyone named in full with an address in the text.
+fn known_people(input: &Input<'_>, ctx: &Context, me: &Attendee) -> Known {
+    let mut known = Known::default();
+    if let Some(name) = &me.name {
+        known.add(Person {
+            name: name.clone(),
+            email: me.email.clone(),
+            phone: None,
+            title: None,
+        });
+    }
+    for cc in input.cc {
+        if let Some(name) = &cc.name {
+            let name = people::display_name(name);
+            if name.split_whitespace().count() >= 2 && !people::is_own_address(&cc.address, ctx) {
+                known.add(Person {
+                    name,
+                    email: Some(cc.address.to_lowercase()),
+                    phone: None,
+                    title: None,
+                });
+            }
+        }
+    }
+    for line in input.quoted.lines() {
+        let l = line.trim_start_matches(['>', ' ']);
+        let lower = l.to_lowercase();
+        if ["fra:", "from:", "til:", "to:", "kopi:", "cc:", "frå:"]
+            .iter()
+            .any(|h| lower.starts_with(h))
+        {
+            for m in people::mentions(l, 0, ctx, true) {
+                if let Who::Person(p) = m.who
+                    && p.email.is_some()
+                {
+                    known.add(p);
+                }
+            }
+        }
+    }
+    for m in people::mentions(input.body, 0, ctx, false) {
+        if let Who::Person(p) = m.who {
+            known.add(p);
+        }
+    }
+    known
+}
+
+/// First names become the full names the message gives them; names get the address the
+/// message gives them elsewhere.
+fn resolve(ms: &mut [Mention], known: &Known) {
+    for m in ms.iter_mut() {
+        if let Who::Person(p) = &mut m.who {
+            let full = if p.is_first_name_only() {
+                known.by_first_name(&p.name)
+            } else {
+                known.by_name(&p.name)
+            };
+            if let Some(k) = full {
+                if p.is_first_name_only() {
+                    p.name = k.name.clone();
+                }
+                if p.email.is_none() {
+                    p.email = k.email.clone();
+                }
+                if p.phone.is_none() {
+                    p.phone = k.phone.clone();
+                }
+            }
+        }
+    }
+}
+
+fn attendee_of(m: &Mention, me: &Attendee) -> Option<Attendee> {
+    match &m.who {
+        Who::Sender => Some(me.clone()),
+        Who::Person(p) => Some(Attendee {
+            name: Some(p.name.clone()).filter(|n| !n.is_empty()),
+            email: p.email.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// "X kommer i stedet for Y", "X erstatter Y", "instead of Y, X": the new people and the old.
+fn replacement(text: &str, offset: usize, ms: &[Mention], me: &Attendee) -> (Vec<Attendee>, Vec<Attendee>) {
+    let lower = text.to_lowercase();
+    let Some(at) = REPLACES.first_substring(&lower) else {
+        return (Vec::new(), Vec::new());
+    };
+    let at = offset + at;
+    let starts_with_instead =
+        lower.trim_start().starts_with("i stedet for") || lower.trim_start().starts_with("instead of");
+    let comma = lower.find(',').map(|c| offset + c);
+    let (mut new, mut old) = (Vec::new(), Vec::new());
+    for m in ms {
+        let Some(a) = attendee_of(m, me) else { continue };
+        let is_old = if starts_with_instead {
+            comma.is_none_or(|c| m.start < c)
+        } else {
+            m.start > at
+        };
+        if is_old {
+            old.push(a);
+        } else {
+            new.push(a);
+        }
+    }
+    (new, old)
+}
+
+/// Lines at the end of the body that are only the sender's name (and title): a signature
+/// without a closing.
+fn trailing_name_lines(body: &str, me: &Attendee) -> Vec<usize> {
+    let lines: Vec<&str> = body.split('\n').collect();
+    let Some(name) = &me.name else { return Vec::new() };
+    let first = name.split_whitespace().next().unwrap_or("");
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate().rev().take(6) {
+        let t = line.trim().trim_start_matches(['-', '–']).trim();
+        if t.is_empty() {
+            continue;
+        }
+        if people::same_words(t, name) || t.eq_ignore_ascii_case(first) {
+            out.push(i);
+            // The title and organisation lines under the name are the signature too.
+            out.extend(i + 1..lines.len());
+            break;
+        }
+    }
+    out
+}
+
+/// Turns what was said of one meeting into an answer.
+fn answer_of(event: String, acc: Acc, facts: &mut Facts) -> Option<Answer> {
+    let mut attendees: Vec<Attendee> = Vec::new();
+    for a in acc.attendees {
+        merge_person(&mut attendees, a);
+    }
+    let mut withdrawn: Vec<Attendee> = Vec::new();
+    for a in acc.withdrawn {
+        // Withdrawn and coming in one message: the message says both; the coming wins only
+        // through a replacement, handled before.
+        if attendees.iter().any(|b| same_person(b, &a)) {
+            facts.doubts.push(format!(
+                "{} both comes and does not come to {event}",
+                a.name.clone().or(a.email.clone()).unwrap_or_default()
+            ));
+            continue;
+        }
+        merge_person(&mut withdrawn, a);
+    }
+    if acc.negative_org && acc.positive {
+        facts.doubts.push(format!("both yes and no about {event}"));
+    }
+    let intent = if acc.negative_org && !acc.positive {
+        Intent::Declined
+    } else if acc.positive {
+        if acc.tentative {
+            Intent::Tentative
+        } else {
+            Intent::Registered
+        }
+    } else if !withdrawn.is_empty() {
+        // Only people withdrawn: whether anyone is left is for the register to tell.
+        Intent::Registered
+    } else if acc.later {
+        Intent::Later
+    } else {
+        return None;
+    };
+    let named = attendees.len() as u32;
+    let count = match (acc.count, acc.someone) {
+        (Some(c), _) => Some(c.max(named)),
+        (None, 0) => None,
+        (None, s) => Some(named + s),
+    };
+    let declined = intent == Intent::Declined;
+    Some(Answer {
+        event,
+        intent,
+        attendees: if declined { Vec::new() } else { attendees },
+        count: if declined { None } else { count },
+        withdrawn,
+        replace: false,
+        evidence: acc.evidence,
+    })
+}
+
+fn same_person(a: &Attendee, b: &Attendee) -> bool {
+    (a.email.is_some()
+        && a.email.as_deref().map(str::to_lowercase) == b.email.as_deref().map(str::to_lowercase))
+        || (a.name.is_some()
+            && b.name.is_some()
+            && people::same_words(a.name.as_deref().unwrap_or(""), b.name.as_deref().unwrap_or("")))
+}
+
+fn merge_person(list: &mut Vec<Attendee>, a: Attendee) {
+    match list.iter_mut().find(|b| same_person(b, &a)) {
+        Some(b) => {
+            if b.email.is_none() {
+                b.email = a.email;
+            }
+            if b.name.is_none() {
+                b.name = a.name;
+            }
+        }
+        None => list.push(a),
+    }
+}
+
+/// The contact person the message appoints.
+fn contact(
+    all: &[Clause<'_>],
+    input: &Input<'_>,
+    ctx: &Context,
+    known: &Known,
+    me: &Attendee,
+    doubts: &mut Vec<String>,
+) -> Option<Contact> {
+    let (i, clause) = all
+        .iter()
+        .enumerate()
+        .find(|(_, c)| CONTACTS.first_substring(&c.text.to_lowercase()).is_some())?;
+    let lower = clause.text.to_lowercase();
+    let s = said(&lower);
+    if s.later || (s.negative && !s.positive) || lower.contains("kontaktperson?") {
+        return None;
+    }
+    let role_at = CONTACTS.first_substring(&lower).unwrap_or(0);
+    let mut ms = people::mentions(clause.text, clause.start, ctx, true);
+    // "Kontaktperson:" and the person on the next line.
+    if !ms.iter().any(|m| matches!(m.who, Who::Sender | Who::Person(_)))
+        && let Some(next) = all.get(i + 1)
+    {
+        ms = people::mentions(next.text, next.start, ctx, true);
+    }
+    resolve(&mut ms, known);
+    let who = ms
+        .iter()
+        .filter(|m| matches!(m.who, Who::Sender | Who::Person(_)))
+        .min_by_key(|m| {
+            // The person after the role word first ("kontaktperson blir X"), then before it
+            // ("X er kontaktperson").
+            let at = clause.start + role_at;
+            if m.start >= at {
+                m.start - at
+            } else {
+                10_000 + at - m.start
+            }
+        })?;
+    // The clauses that follow with only a number ("Mobil 915 55 123.").
+    let mut phones: Vec<String> = phone::find_all(clause.text).into_iter().map(|f| f.e164).collect();
+    for next in all.iter().skip(i + 1).take(2) {
+        if next.paragraph != clause.paragraph {
+            break;
+        }
+        let found = phone::find_all(next.text);
+        let others = people::mentions(next.text, next.start, ctx, false)
+            .into_iter()
+            .any(|m| matches!(m.who, Who::Person(_)));
+        if !found.is_empty() && !others {
+            phones.extend(found.into_iter().map(|f| f.e164));
+        }
+    }
+    phones.retain(|p| !ctx.own_phones.contains(p));
+    match &who.who {
+        Who::Sender => Some(Contact {
+            name: me.name.clone(),
+            email: me.email.clone(),
+            phone: phones
+                .first()
+                .cloned()
+                .or_else(|| personal_phone(input.signature, ctx)),
+            is_sender: true,
+        }),
+        Who::Person(p) => {
+            let phone = p.phone.clone().or_else(|| phones.first().cloned());
+            if p.is_first_name_only() {
+                doubts.push(format!("the contact person is named {} only", p.name));
+            }
+            Some(Contact {
+                name: Some(p.name.clone()),
+                email: p.email.clone(),
+                phone,
+                is_sender: false,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The sender's own number in a signature: a mobile or direct line, never a switchboard.
+fn personal_phone(signature: &str, ctx: &Context) -> Option<String> {
+    let mut best: Option<(u8, String)> = None;
+    for line in signature.lines() {
+        let lower = line.to_lowercase();
+        for found in phone::find_all(line) {
+            if ctx.own_phones.contains(&found.e164) {
+                continue;
+            }
+            let label = lower[..found.start.min(lower.len())]
+                .rsplit(['|', '/', ','])
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let rank = if [
+                "sentralbord",
+                "switchboard",
+                "sentral",
+                "hovednummer",
+                "main",
+                "vakt",
+                "faks",
+                "fax",
+            ]
+            .iter()
+            .any(|w| label.contains(w))
+            {
+                continue;
+            } else if ["mobil", "mob", "mobile", "cell", "direkte", "direct", "dir"]
+                .iter()
+                .any(|w| label.contains(w))
+            {
+                2
+            } else {
+                1
+            };
+            if best.as_ref().is_none_or(|(r, _)| rank > *r) {
+                best = Some((rank, found.e164));
+            }
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+#[cfg(test)]
+mod replies;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1028 @@
+//! Who a reply speaks of: people named in it (with the address, number and title written beside
+//! them), the sender ("jeg", "meg selv", "undertegnede", "I", "myself"), the organisation ("vi",
+//! "oss", "we", its name), and people not named ("en kollega", "a colleague"). Pure.
+//!
+//! A capitalised pair of words is a person only when something says so: a given name first, an
+//! address that spells the name, a title before it, a header that names the person. Greetings
+//! ("Hei Tom Arne,"), the coordinator and the organiser, organisations' names and the words of
+//! a table's header are never people of the reply.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use super::super::facts::{Context, Sender};
+use super::super::phone;
+
+/// Given names, lower case (see `data/given_names.txt`).
+static GIVEN_NAMES: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    include_str!("../data/given_names.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .map(str::to_string)
+        .collect()
+});
+
+/// Whether `word` is a given name.
+pub fn is_given_name(word: &str) -> bool {
+    GIVEN_NAMES.contains(&word.to_lowercase())
+}
+
+/// A person named in the text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Person {
+    /// As written, in the order the person writes it ("Lars Eide", not "Eide, Lars").
+    pub name: String,
+    pub email: Option<String>,
+    /// E.164.
+    pub phone: Option<String>,
+    /// "seniorrådgiver", "ekspedisjonssjef".
+    pub title: Option<String>,
+}
+
+impl Person {
+    /// Whether only a first name was written ("Siri").
+    pub fn is_first_name_only(&self) -> bool {
+        !self.name.is_empty() && !self.name.contains(' ')
+    }
+}
+
+/// Whom a mention is of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Who {
+    /// The one who wrote the message.
+    Sender,
+    /// The organisation as a whole ("vi", "AID", "departementet").
+    Organisation,
+    /// Someone named.
+    Person(Person),
+    /// Someone not named ("en kollega").
+    Someone,
+}
+
+/// A mention, at byte offsets of the text it was found in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub who: Who,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Titles written before a name ("seniorrådgiver Ola Hansen"); a capitalised pair after one is a
+/// person's name.
+pub const TITLES: &[&str] = &[
+    "seniorrådgiver",
+    "seniorrådgjevar",
+    "rådgiver",
+    "rådgjevar",
+    "spesialrådgiver",
+    "spesialrådgjevar",
+    "fagdirektør",
+    "avdelingsdirektør",
+    "underdirektør",
+    "ekspedisjonssjef",
+    "departementsråd",
+    "statssekretær",
+    "politisk rådgiver",
+    "direktør",
+    "seksjonssjef",
+    "fagleder",
+    "fagsjef",
+    "kommunikasjonssjef",
+    "kommunikasjonsrådgiver",
+    "førstekonsulent",
+    "konsulent",
+    "seniorkonsulent",
+    "utredningsleder",
+    "prosjektleder",
+    "generalsekretær",
+    "daglig leder",
+    "styreleder",
+    "leder",
+    "nestleder",
+    "sekretær",
+    "jurist",
+    "advokat",
+    "sjefsøkonom",
+    "økonom",
+    "politisk",
+    "kollega",
+    "kollegaen",
+    "kollegaen min",
+    "kollega",
+    "colleague",
+    "adviser",
+    "advisor",
+    "senior adviser",
+    "senior advisor",
+    "policy adviser",
+    "policy advisor",
+    "director",
+    "manager",
+    "head",
+    "secretary general",
+    "officer",
+    "coordinator",
+    "dr",
+    "dr.",
+    "mr",
+    "mr.",
+    "ms",
+    "ms.",
+    "mrs",
+    "mrs.",
+];
+
+/// Words that make a capitalised run an organisation, a place or a thing, not a person.
+const NOT_PERSON_WORDS: &[&str] = &[
+    "international",
+    "norge",
+    "norway",
+    "norwegian",
+    "noreg",
+    "norsk",
+    "norske",
+    "department",
+    "departement",
+    "departementet",
+    "ministry",
+    "directorate",
+    "direktoratet",
+    "forbundet",
+    "forbund",
+    "forening",
+    "foreningen",
+    "forum",
+    "foundation",
+    "stiftelsen",
+    "network",
+    "nettverk",
+    "nettverket",
+    "council",
+    "rådet",
+    "fund",
+    "institute",
+    "instituttet",
+    "institutt",
+    "association",
+    "society",
+    "senter",
+    "senteret",
+    "center",
+    "centre",
+    "kirkens",
+    "nødhjelp",
+    "folkehjelp",
+    "barna",
+    "publish",
+    "what",
+    "you",
+    "pay",
+    "justice",
+    "transparency",
+    "amnesty",
+    "framtiden",
+    "hendene",
+    "våre",
+    "naturvernforbundet",
+    "bondelag",
+    "småbrukarlag",
+    "lag",
+    "landslag",
+    "organisasjon",
+    "organisation",
+    "organization",
+    "handlingsplan",
+    "handlingsplanen",
+    "partnership",
+    "government",
+    "open",
+    "ogp",
+    "regjeringen",
+    "kontor",
+    "kontoret",
+    "statsministerens",
+    "seksjon",
+    "seksjonen",
+    "avdeling",
+    "avdelingen",
+    "enhet",
+    "enheten",
+    "gruppe",
+    "gruppen",
+    "team",
+    "teams",
+    "zoom",
+    "microsoft",
+    "outlook",
+    "gmail",
+    "iphone",
+    "oslo",
+    "bergen",
+    "trondheim",
+    "stavanger",
+    "tromsø",
+    "london",
+    "brussel",
+    "brussels",
+    "genève",
+    "geneva",
+    "august",
+    "september",
+    "juni",
+    "june",
+    "juli",
+    "july",
+    "mandag",
+    "tirsdag",
+    "onsdag",
+    "torsdag",
+    "fredag",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "the",
+    "of",
+    "for",
+    "and",
+    "og",
+    "i",
+    "på",
+    "til",
+    "fra",
+    "med",
+    "hei",
+    "hallo",
+    "dear",
+    "hi",
+    "hello",
+    "takk",
+    "thanks",
+    "thank",
+    "mvh",
+    "hilsen",
+    "vennlig",
+    "regards",
+    "best",
+    "kind",
+    "navn",
+    "name",
+    "e-post",
+    "epost",
+    "email",
+    "e-mail",
+    "telefon",
+    "tlf",
+    "mobil",
+    "phone",
+    "stilling",
+    "tittel",
+    "title",
+    "rolle",
+    "role",
+    "deltaker",
+    "deltakere",
+    "participant",
+    "participants",
+    "kontaktperson",
+    "contact",
+    "merknad",
+    "kommentar",
+    "allergier",
+    "vi",
+    "jeg",
+    "eg",
+    "we",
+    "my",
+    "our",
+    "vår",
+    "vårt",
+    "sendt",
+    "sent",
+    "fra:",
+    "emne",
+    "subject",
+];
+
+/// Words that stand for the sender.
+const SENDER_WORDS: &[&str] = &[
+    "jeg",
+    "meg",
+    "eg",
+    "undertegnede",
+    "underteikna",
+    "i",
+    "me",
+    "myself",
+];
+
+/// Words that stand for the organisation as a whole.
+const ORG_WORDS: &[&str] = &["vi", "oss", "me", "we", "us"];
+
+/// Phrases for someone not named.
+const SOMEONE: &[&str] = &[
+    "en kollega",
+    "én kollega",
+    "ein kollega",
+    "en annen kollega",
+    "en til",
+    "én til",
+    "ein til",
+    "en person til",
+    "en medarbeider",
+    "en representant",
+    "a colleague",
+    "one colleague",
+    "another colleague",
+    "one more",
+    "a co-worker",
+];
+
+/// A word of the text with its byte offsets.
+#[derive(Debug, Clone, Copy)]
+pub struct Word<'t> {
+    pub text: &'t str,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The words of `text`: runs of letters, digits and the marks inside names and addresses.
+pub fn words(text: &str) -> Vec<Word<'_>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let part = c.is_alphanumeric() || matches!(c, '-' | '\'' | '’' | '@' | '.' | '_' | '+');
+        match (part, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                push_word(&mut out, text, s, i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        push_word(&mut out, text, s, text.len());
+    }
+    out
+}
+
+fn push_word<'t>(out: &mut Vec<Word<'t>>, text: &'t str, start: usize, end: usize) {
+    // A full stop ends a word unless the word is an address or a number ("23.").
+    let mut end = end;
+    let raw = &text[start..end];
+    if !raw.contains('@') {
+        while end > start && text[..end].ends_with(['.', '-', '\'', '’', '_', '+']) {
+            end -= 1;
+        }
+    }
+    if end > start {
+        out.push(Word {
+            text: &text[start..end],
+            start,
+            end,
+        });
+    }
+}
+
+/// Whether `w` could be one word of a person's name.
+fn name_word(w: &str) -> bool {
+    let mut chars = w.chars();
+    let Some(first) = chars.next() else { return false };
+    first.is_uppercase()
+        && w.chars().count() >= 2
+        && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’')
+        // "AID", "KDD": acronyms are organisations.
+        && (w.chars().filter(|c| c.is_uppercase()).count() == 1 || w.contains('-'))
+        && !NOT_PERSON_WORDS.contains(&w.to_lowercase().as_str())
+        && !ORG_ENDINGS.iter().any(|e| w.to_lowercase().ends_with(e))
+}
+
+/// Endings of words that name an institution ("Kunnskapsdepartementet", "Miljødirektoratet").
+const ORG_ENDINGS: &[&str] = &[
+    "departementet",
+    "direktoratet",
+    "forbundet",
+    "foreningen",
+    "organisasjonen",
+    "rådet",
+    "tilsynet",
+    "kontoret",
+    "etaten",
+    "senteret",
+    "instituttet",
+    "registrene",
+    "registeret",
+];
+
+const PARTICLES: &[&str] = &[
+    "van", "von", "de", "der", "den", "af", "la", "le", "da", "di", "du", "del", "al", "el",
+];
+
+/// "Eide, Lars" → "Lars Eide"; a display name as the person writes it.
+pub fn display_name(name: &str) -> String {
+    let name = name.trim().trim_matches('"').trim();
+    match name.split_once(',') {
+        Some((last, first))
+            if !first.trim().is_empty()
+                && !last.trim().is_empty()
+                && last.split_whitespace().count() <= 3
+                && first.split_whitespace().count() <= 3 =>
+        {
+            format!("{} {}", first.trim(), last.trim())
+        }
+        _ => name.to_string(),
+    }
+}
+
+/// The sender's name as they sign it: the signature's name when it is the From name in another
+/// order ("Holm, Randi" signed "Randi Holm"), else the From name made readable.
+pub fn sender_name(sender: &Sender, signature: &str) -> Option<String> {
+    let from = sender
+        .name
+        .as_deref()
+        .map(display_name)
+        .filter(|n| !n.is_empty() && !n.contains('@'));
+    let signed = signature_name(signature);
+    match (from, signed) {
+        (Some(from), Some(signed)) if same_words(&from, &signed) => Some(signed),
+        (Some(from), _) => Some(from),
+        (None, signed) => signed,
+    }
+}
+
+/// The name a signature gives: the first line after the closing made of two to four name words.
+pub fn signature_name(signature: &str) -> Option<String> {
+    signature
+        .lines()
+        .skip(1)
+        .chain(signature.lines().take(1))
+        .find_map(|line| {
+            let line = line.trim();
+            let closing_cut = ["Mvh", "mvh", "Hilsen", "hilsen"]
+                .iter()
+                .find_map(|c| line.strip_prefix(c))
+                .unwrap_or(line)
+                .trim();
+            let parts: Vec<&str> = closing_cut.split_whitespace().collect();
+            ((2..=4).contains(&parts.len())
+                && parts
+                    .iter()
+                    .all(|p| name_word(p.trim_end_matches(',')) || PARTICLES.contains(p)))
+            .then(|| closing_cut.trim_end_matches(',').to_string())
+        })
+}
+
+/// Whether two names are the same words in any order ("Lars Eide", "Eide Lars").
+pub fn same_words(a: &str, b: &str) -> bool {
+    let set = |s: &str| {
+        let mut v: Vec<String> = s
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        v.sort();
+        v
+    };
+    set(a) == set(b)
+}
+
+/// "kari.nordmann@aid.dep.no" spells "Kari Nordmann" (and "knordmann@" spells it too).
+pub fn address_spells(address: &str, name: &str) -> bool {
+    let local: String = address
+        .split('@')
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    let parts: Vec<String> = name.split_whitespace().map(|p| fold(&p.to_lowercase())).collect();
+    if parts.is_empty() || local.is_empty() {
+        return false;
+    }
+    let local = fold(&local);
+    let last = parts.last().cloned().unwrap_or_default();
+    let first = parts.first().cloned().unwrap_or_default();
+    let joined: String = parts.concat();
+    local == joined
+        || (local.contains(&last)
+            && (local.contains(&first) || local.starts_with(&first[..first.len().min(1)])))
+}
+
+/// Lower-case letters as addresses write them ("ø" as "o", "å" as "a", "æ" as "ae").
+fn fold(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            'ø' | 'ö' | 'ó' | 'ò' => out.push('o'),
+            'å' | 'ä' | 'á' | 'à' | 'â' => out.push('a'),
+            'æ' => out.push_str("ae"),
+            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
+            'ü' | 'ú' => out.push('u'),
+            'í' | 'ï' => out.push('i'),
+            c if c.is_alphanumeric() => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether `address` is one of the process's own (the coordinator's, its plus-addresses).
+pub fn is_own_address(address: &str, ctx: &Context) -> bool {
+    let address = address.to_lowercase();
+    if ctx.own_addresses.contains(&address) {
+        return true;
+    }
+    if let Some((local, domain)) = &ctx.reply_address
+        && let Some((l, d)) = address.split_once('@')
+    {
+        return d == domain && (l == local || l.starts_with(&format!("{local}+")));
+    }
+    false
+}
+
+/// What the reader knows of the people around a message: the sender, the Cc header's people,
+/// and people named in full anywhere in it; to give a first name its surname and a name its
+/// address.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    pub people: Vec<Person>,
+}
+
+impl Known {
+    /// Adds `person`, or completes the one already known by that name.
+    pub fn add(&mut self, person: Person) {
+        if person.is_first_name_only() {
+            return;
+        }
+        match self.people.iter_mut().find(|p| same_words(&p.name, &person.name)) {
+            Some(p) => {
+                if p.email.is_none() {
+                    p.email = person.email;
+                }
+                if p.phone.is_none() {
+                    p.phone = person.phone;
+                }
+                if p.title.is_none() {
+                    p.title = person.title;
+                }
+            }
+            None => self.people.push(person),
+        }
+    }
+
+    /// The one known person whose first name this is, when exactly one is.
+    pub fn by_first_name(&self, first: &str) -> Option<&Person> {
+        let mut found = self.people.iter().filter(|p| {
+            p.name
+                .split_whitespace()
+                .next()
+                .is_some_and(|f| f.eq_ignore_ascii_case(first))
+        });
+        let one = found.next()?;
+        found.next().is_none().then_some(one)
+    }
+
+    /// The known person of that full name.
+    pub fn by_name(&self, name: &str) -> Option<&Person> {
+        self.people.iter().find(|p| same_words(&p.name, name))
+    }
+
+    /// The known person with this address.
+    pub fn by_address(&self, address: &str) -> Option<&Person> {
+        self.people.iter().find(|p| {
+            p.email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(address))
+        })
+    }
+}
+
+/// An organisation's short name ("KLD", "NOAS", "WWF"): two to six capitals, not a word of
+/// mail ("OK", "PS", "PDF").
+fn is_acronym(word: &str) -> bool {
+    let n = word.chars().count();
+    (2..=6).contains(&n)
+        && word.chars().all(|c| c.is_uppercase())
+        && ![
+            "OK", "PS", "NB", "CC", "FYI", "PDF", "TLF", "MVH", "RE", "SV", "VS", "FW", "AW", "ASAP", "OBS",
+            "AM", "PM", "I",
+        ]
+        .contains(&word)
+}
+
+/// Whether a line is a greeting ("Hei Tom Arne,", "Dear Tom Arne and Per", "Hei igjen!").
+pub fn is_greeting(line: &str) -> bool {
+    let lower = line.trim().to_lowercase();
+    let first = lower.split_whitespace().next().unwrap_or("");
+    let greets = [
+        "hei", "hei,", "hallo", "heisann", "hi", "hi,", "hello", "dear", "god", "kjære", "goddag", "morn",
+    ]
+    .contains(&first.trim_end_matches([',', '!']));
+    greets
+        && lower.split_whitespace().count() <= 8
+        && !lower.contains(" kommer")
+        && !lower.contains(" deltar")
+}
+
+/// The mentions in `text` (a clause or line), `offset` its place in the whole text.
+pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Mention> {
+    let lower = text.to_lowercase();
+    let ws = words(text);
+    let mut out: Vec<Mention> = Vec::new();
+    let mut taken = vec![false; ws.len()];
+    // People not named.
+    for phrase in SOMEONE {
+        let mut from = 0;
+        while let Some(p) = lower[from..].find(phrase) {
+            let start = from + p;
+            let end = start + phrase.len();
+            let bounded = lower[..start].chars().last().is_none_or(|c| !c.is_alphanumeric())
+                && lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            if bounded {
+                out.push(Mention {
+                    who: Who::Someone,
+                    start: offset + start,
+                    end: offset + end,
+                });
+                for (i, w) in ws.iter().enumerate() {
+                    if w.start >= start && w.end <= end {
+                        taken[i] = true;
+                    }
+                }
+            }
+            from = end;
+        }
+    }
+    let mut i = 0;
+    while i < ws.len() {
+        if taken[i] {
+            i += 1;
+            continue;
+        }
+        let w = ws[i];
+        let lw = w.text.to_lowercase();
+        // The sender: "jeg", "meg selv", "I myself" (English "I" is capital, Norwegian "i" a
+        // preposition: only the capital counts).
+        let sender_word = SENDER_WORDS.contains(&lw.as_str())
+            && !(lw == "i" && w.text == "i")
+            && !(lw == "me" && is_nynorsk_me(&lower, w.start));
+        if sender_word {
+            let mut end = w.end;
+            if let Some(next) = ws.get(i + 1)
+                && ["selv", "sjølv", "self", "myself"].contains(&next.text.to_lowercase().as_str())
+            {
+                end = next.end;
+                i += 1;
+            }
+            out.push(Mention {
+                who: Who::Sender,
+                start: offset + w.start,
+                end: offset + end,
+            });
+            i += 1;
+            continue;
+        }
+        if ORG_WORDS.contains(&lw.as_str()) && (lw != "me" || is_nynorsk_me(&lower, w.start)) {
+            out.push(Mention {
+                who: Who::Organisation,
+                start: offset + w.start,
+                end: offset + w.end,
+            });
+            i += 1;
+            continue;
+        }
+        let capitalised = w.text.chars().next().is_some_and(char::is_uppercase);
+        if capitalised && (is_org_name(&lw, ctx) || is_acronym(w.text)) {
+            out.push(Mention {
+                who: Who::Organisation,
+                start: offset + w.start,
+                end: offset + w.end,
+            });
+            i += 1;
+            continue;
+        }
+        // A run of name words.
+        if !name_word(w.text) {
+            i += 1;
+            continue;
+        }
+        let begin = i;
+        let mut parts = vec![w];
+        let mut j = i + 1;
+        while j < ws.len() && parts.len() < 4 {
+            let between = &text[ws[j - 1].end..ws[j].start];
+            // A name word, or a particle between two ("Anne van der Berg").
+            let particle =
+                PARTICLES.contains(&ws[j].text) && ws.get(j + 1).is_some_and(|n| name_word(n.text));
+            if between.trim().is_empty() && (name_word(ws[j].text) || particle) {
+                parts.push(ws[j]);
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let name: String = parts.iter().map(|p| p.text).collect::<Vec<_>>().join(" ");
+        let start = parts[0].start;
+        let end = parts[parts.len() - 1].end;
+        let title = title_before(text, start);
+        let given = is_given_name(parts[0].text);
+        let org = is_org_name(&name.to_lowercase(), ctx);
+        // The coordinator and the organiser, in full or by their first names ("Tom Arne").
+        let own = ctx.own_names.iter().any(|o| {
+            let o = o.to_lowercase();
+            let n = name.to_lowercase();
+            o == n || (o.starts_with(&n) && o[n.len()..].starts_with(' '))
+        });
+        // "Fra Redd Barna", "hos Amnesty": after these words a name is an organisation's.
+        let before = begin
+            .checked_sub(1)
+            .map(|b| ws[b].text.to_lowercase())
+            .unwrap_or_default();
+        let after_org_word = ["fra", "from", "hos", "ved", "at", "of"].contains(&before.as_str()) && !given;
+        // After a colon that opens a list of people ("én deltaker: Mari Lund").
+        let after_colon = text[..start].rfind(':').is_some_and(|c| {
+            let head = text[..c].to_lowercase();
+            [
+                "deltaker",
+                "deltakere",
+                "deltakarar",
+                "personer",
+                "person",
+                "stk",
+                "følgende",
+                "fylgjande",
+                "meg selv og",
+                "participants",
+                "attendees",
+                "people",
+                "names",
+                "navn",
+                "namn",
+                "kommer",
+                "stiller",
+            ]
+            .iter()
+            .any(|w| head.trim_end().ends_with(w))
+        });
+        let evidence = given || title.is_some() || listy || after_colon;
+        if !own && !org && !after_org_word && evidence && (parts.len() >= 2 || given) {
+            out.push(Mention {
+                who: Who::Person(Person {
+                    name,
+                    email: None,
+                    phone: None,
+                    title,
+                }),
+                start: offset + start,
+                end: offset + end,
+            });
+        }
+        i = j;
+    }
+    attach_addresses(text, offset, ctx, &mut out);
+    if listy {
+        // In a list of people, an address is a person even without a name beside it.
+        for address in super::super::bounce::addresses_in(text) {
+            let taken = is_own_address(&address, ctx)
+                || out.iter().any(
+                    |m| matches!(&m.who, Who::Person(p) if p.email.as_deref() == Some(address.as_str())),
+                );
+            if taken {
+                continue;
+            }
+            let at = text.to_lowercase().find(&address).unwrap_or(0);
+            out.push(Mention {
+                who: Who::Person(Person {
+                    name: String::new(),
+                    email: Some(address.clone()),
+                    phone: None,
+                    title: None,
+                }),
+                start: offset + at,
+                end: offset + at + address.len(),
+            });
+        }
+    }
+    attach_phones(text, offset, &mut out);
+    out.sort_by_key(|m| m.start);
+    out
+}
+
+/// "me" is "we" in nynorsk ("me kjem"), "me" (object) in English: nynorsk when a nynorsk verb or
+/// word is near.
+fn is_nynorsk_me(lower: &str, at: usize) -> bool {
+    let rest = &lower[at..];
+    [
+        "me kjem",
+        "me deltek",
+        "me stiller",
+        "me blir",
+        "me er",
+        "me kan",
+        "me vil",
+        "me har",
+        "me tek",
+        "me melder",
+    ]
+    .iter()
+    .any(|p| rest.starts_with(p))
+}
+
+/// Whether `lower` is an organisation's name or acronym in the process.
+fn is_org_name(lower: &str, ctx: &Context) -> bool {
+    let whole = |hay: &str, needle: &str| {
+        hay.match_indices(needle).any(|(at, _)| {
+            hay[..at].chars().last().is_none_or(|c| !c.is_alphanumeric())
+                && hay[at + needle.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        })
+    };
+    !lower.is_empty()
+        && ctx.org_words.iter().any(|o| {
+            o == lower
+                || (lower.contains(' ') && o.chars().count() >= 5 && (whole(o, lower) || whole(lower, o)))
+        })
+}
+
+/// The title written right before `at` ("seniorrådgiver Ola Hansen").
+fn title_before(text: &str, at: usize) -> Option<String> {
+    let before = text[..at].trim_end().to_lowercase();
+    TITLES
+        .iter()
+        .filter(|t| before.ends_with(*t))
+        .filter(|t| {
+            let start = before.len() - t.len();
+            before[..start]
+                .chars()
+                .last()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+        .max_by_key(|t| t.len())
+        .map(|t| t.to_string())
+}
+
+/// Each address in `text` goes to the nearest named person before it in the same part of the
+/// text (a name then its address in brackets, "Kari Nordmann, kari@…"), or the first after it;
+/// an address with no name near stays a person of its own when it spells a name.
+fn attach_addresses(text: &str, offset: usize, ctx: &Context, out: &mut [Mention]) {
+    let addresses = super::super::bounce::addresses_in(text);
+    let lower = text.to_lowercase();
+    let mut from = 0;
+    for address in addresses {
+        if is_own_address(&address, ctx) {
+            continue;
+        }
+        let Some(p) = lower[from..].find(address.as_str()) else {
+            continue;
+        };
+        let at = offset + from + p;
+        from += p + address.len();
+        // The nearest person before, with nothing but brackets, commas and a few words between.
+        let before = out
+            .iter_mut()
+            .filter(|m| m.end <= at && matches!(&m.who, Who::Person(p) if p.email.is_none()))
+            .filter(|m| at - m.end <= 60)
+            .max_by_key(|m| m.end);
+        if let Some(m) = before
+            && let Who::Person(p) = &mut m.who
+        {
+            p.email = Some(address.clone());
+            continue;
+        }
+        let after = out
+            .iter_mut()
+            .filter(|m| {
+                m.start >= at + address.len() && matches!(&m.who, Who::Person(p) if p.email.is_none())
+            })
+            .filter(|m| m.start - at <= address.len() + 6)
+            .min_by_key(|m| m.start);
+        if let Some(m) = after
+            && let Who::Person(p) = &mut m.who
+        {
+            p.email = Some(address.clone());
+        }
+    }
+}
+
+/// Each telephone number goes to the nearest person mentioned before it in the text.
+fn attach_phones(text: &str, offset: usize, out: &mut [Mention]) {
+    for found in phone::find_all(text) {
+        let at = offset + found.start;
+        if let Some(m) = out
+            .iter_mut()
+            .filter(|m| m.end <= at && matches!(&m.who, Who::Person(p) if p.phone.is_none()))
+            .filter(|m| at - m.end <= 80)
+            .max_by_key(|m| m.end)
+            && let Who::Person(p) = &mut m.who
+        {
+            p.phone = Some(found.e164.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Context {
+        Context {
+            own_names: vec!["Tom Arne Nygaard".into()],
+            org_words: vec!["aid".into(), "arbeids- og inkluderingsdepartementet".into()],
+            own_addresses: vec!["tom-arne.nygaard@kdd.dep.no".into()],
+            ..Context::default()
+        }
+    }
+
+    fn people(text: &str) -> Vec<(String, Option<String>)> {
+        mentions(text, 0, &ctx(), false)
+            .into_iter()
+            .filter_map(|m| match m.who {
+                Who::Person(p) => Some((p.name, p.email)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_name_with_its_address_in_brackets_is_one_person() {
+        assert_eq!(
+            people("Fra AID kommer jeg og seniorrådgiver Ola Hansen (ola.hansen@aid.dep.no) på møtet."),
+            [(
+                "Ola Hansen".to_string(),
+                Some("ola.hansen@aid.dep.no".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn organisations_and_greetings_are_not_people() {
+        assert!(people("Publish What You Pay Norway would be glad to take part").is_empty());
+        assert!(people("Amnesty International Norge vil gjerne delta").is_empty());
+        assert!(is_greeting("Hei Tom Arne,"));
+        assert!(is_greeting("Dear Tom Arne and Per,"));
+        assert!(!is_greeting("Hei, vi kommer to stykker."));
+    }
+
+    #[test]
+    fn the_sender_is_jeg_meg_selv_and_i_myself() {
+        let who: Vec<Who> = mentions("Fra JD kommer jeg selv og Jonas.", 0, &ctx(), false)
+            .into_iter()
+            .map(|m| m.who)
+            .collect();
+        assert!(who.contains(&Who::Sender));
+        assert!(
+            who.iter()
+                .any(|w| matches!(w, Who::Person(p) if p.name == "Jonas"))
+        );
+        let who: Vec<Who> = mentions("I will attend myself", 0, &ctx(), false)
+            .into_iter()
+            .map(|m| m.who)
+            .collect();
+        assert_eq!(who, [Who::Sender, Who::Sender]);
+        // Norwegian "i" is a preposition.
+        assert!(
+            !mentions("Vi sees i morgen", 0, &ctx(), false)
+                .iter()
+                .any(|m| m.who == Who::Sender)
+        );
+    }
+
+    #[test]
+    fn a_display_name_is_read_as_the_person_signs_it() {
+        let sender = Sender {
+            name: Some("Eide, Lars".into()),
+            address: "lars.eide@mfa.no".into(),
+        };
+        assert_eq!(
+            sender_name(&sender, "Med vennlig hilsen\nLars Eide\nseniorrådgiver").as_deref(),
+            Some("Lars Eide")
+        );
+        let sender = Sender {
+            name: Some("Holm, Randi".into()),
+            address: "randi.holm@smk.dep.no".into(),
+        };
+        assert_eq!(sender_name(&sender, "").as_deref(), Some("Randi Holm"));
+    }
+
+    #[test]
+    fn an_address_spells_a_name_with_the_letters_addresses_use() {
+        assert!(address_spells("siri.lovold@hod.dep.no", "Siri Løvold"));
+        assert!(address_spells("iskogen@amnesty.no", "Ingrid Skogen"));
+        assert!(!address_spells("post@hod.dep.no", "Siri Løvold"));
+    }
+
+    #[test]
+    fn someone_not_named_counts_as_a_person() {
+        let who: Vec<Who> = mentions("UD stiller med meg og en kollega", 0, &ctx(), false)
+            .into_iter()
+            .map(|m| m.who)
+            .collect();
+        assert!(who.contains(&Who::Someone) && who.contains(&Who::Sender));
+    }
+}

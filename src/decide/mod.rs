@@ -329,7 +329,18 @@ pub fn decide(
                 .then(|| poll_reply(understood, split, config, dir, sender_org.clone(), &authenticity))
                 .flatten()
             {
-                Some(decision) => decision,
+                Some(poll) => with_reply(
+                    poll,
+                    reply(
+                        understood,
+                        facts,
+                        config,
+                        dir,
+                        (sender_org, ref_org),
+                        &authenticity,
+                        received,
+                    ),
+                ),
                 None => reply(
                     understood,
                     facts,
@@ -687,6 +698,119 @@ fn follow_up(
         }
     }
     out
+}
+
+/// A poll answer that also says something of the meetings ("2 og 4 passer. På oppfølgingsmøtet
+/// kommer Tone og jeg"): both readings count. What either sets aside for a person stays set
+/// aside; changes one of them holds back are held back with it.
+fn with_reply(poll: Decision, reply: Decision) -> Decision {
+    let changes = |d: &Decision| -> Vec<Action> {
+        d.actions
+            .iter()
+            .filter(|a| !matches!(a, Action::Review { .. } | Action::Confirm { .. }))
+            .cloned()
+            .collect()
+    };
+    match (poll.outcome, reply.outcome) {
+        (_, Outcome::Recorded | Outcome::Ignored) => poll,
+        (Outcome::Applied, Outcome::Applied) if !first_name_only(&reply) => {
+            let mut actions = changes(&reply);
+            let mut confirm: Option<Action> = None;
+            for a in reply.actions.iter().chain(&poll.actions) {
+                match a {
+                    Action::Review { .. } => actions.push(a.clone()),
+                    Action::Confirm { lines, .. } => match &mut confirm {
+                        Some(Action::Confirm { lines: all, .. }) => all.extend(lines.iter().cloned()),
+                        _ => confirm = Some(a.clone()),
+                    },
+                    _ => {}
+                }
+            }
+            actions.extend(changes(&poll));
+            actions.extend(confirm);
+            Decision {
+                org: poll.org.or(reply.org),
+                outcome: Outcome::Applied,
+                actions,
+                summary: format!("{}; {}", reply.summary, poll.summary),
+            }
+        }
+        (Outcome::Applied, Outcome::Applied) => {
+            // The poll answer is recorded; someone named by a first name alone may be a person
+            // named in full earlier in the thread, which a poll reply is read apart from: a
+            // person confirms the rest.
+            let mut actions = poll.actions;
+            let at = actions
+                .iter()
+                .position(|a| matches!(a, Action::Confirm { .. }))
+                .unwrap_or(actions.len());
+            actions.insert(
+                at,
+                Action::Review {
+                    org: reply.org.clone().or(poll.org.clone()),
+                    reason: format!(
+                        "a date poll answer (recorded) that also answers for the meetings: {}",
+                        reply.summary
+                    ),
+                    proposal: changes(&reply),
+                },
+            );
+            Decision {
+                org: poll.org.or(reply.org),
+                outcome: Outcome::Applied,
+                actions,
+                summary: format!("{}; to review: {}", poll.summary, reply.summary),
+            }
+        }
+        (Outcome::Applied, _) => {
+            // The reply's part waits for a person; the poll answer is recorded.
+            let mut actions = poll.actions;
+            let at = actions
+                .iter()
+                .position(|a| matches!(a, Action::Confirm { .. }))
+                .unwrap_or(actions.len());
+            let held: Vec<Action> = reply
+                .actions
+                .into_iter()
+                .filter(|a| matches!(a, Action::Review { .. }))
+                .collect();
+            actions.splice(at..at, held);
+            Decision {
+                org: poll.org.or(reply.org),
+                outcome: Outcome::Applied,
+                actions,
+                summary: format!("{}; {}", poll.summary, reply.summary),
+            }
+        }
+        (_, _) => {
+            // The poll answer waits for a person: so does everything else the message says.
+            let mut reasons = Vec::new();
+            let mut proposal = Vec::new();
+            for d in [&poll, &reply] {
+                proposal.extend(changes(d));
+                for a in &d.actions {
+                    if let Action::Review {
+                        reason, proposal: p, ..
+                    } = a
+                    {
+                        reasons.push(reason.clone());
+                        proposal.extend(p.iter().cloned());
+                    }
+                }
+            }
+            review(poll.org.or(reply.org), reasons.join("; "), proposal)
+        }
+    }
+}
+
+/// Whether a decision registers someone known by one name only, with no address.
+fn first_name_only(d: &Decision) -> bool {
+    d.actions.iter().any(|a| match a {
+        Action::SetRegistration { attendees, .. } => attendees
+            .iter()
+            .any(|p| p.email.is_none() && p.name.as_deref().is_none_or(|n| n.split_whitespace().count() < 2)),
+        _ => false,
+    })
 }
 
 fn review(org: Option<String>, reason: String, proposal: Vec<Action>) -> Decision {

@@ -600,6 +600,39 @@ fn a_second_poll_answer_replaces_what_it_speaks_of_and_keeps_the_rest() {
     assert!(reasons(&d).contains("correction or an addition"), "{d:?}");
 }
 
+#[test]
+fn a_poll_answer_that_also_declines_the_meeting_records_both() {
+    // The decline was dropped: the poll answer alone was kept.
+    let d = decide_poll_answer(
+        "Ingen av datoene passer for AID, og vi får uansett ikke deltatt på oppfølgingsmøtet.",
+        &dir(),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(poll_said(&d), Some((vec![], vec![1, 2, 3, 4], vec![])));
+    assert!(
+        d.actions.iter().any(|a| matches!(a,
+            Action::SetRegistration { event, status, .. } if event == "followup" && status == "declined")),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn a_poll_answer_that_registers_someone_by_first_name_only_sends_that_part_to_review() {
+    let d = decide_poll_answer(
+        "2 og 4 passer for AID. På oppfølgingsmøtet kommer Tone og jeg.",
+        &dir(),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(poll_said(&d), Some((vec![2, 4], vec![1, 3], vec![])));
+    assert!(
+        !d.actions
+            .iter()
+            .any(|a| matches!(a, Action::SetRegistration { .. })),
+        "{d:?}"
+    );
+    assert!(reasons(&d).contains("also answers for the meetings"), "{d:?}");
+}
+
 const MALLORY: &str = "Ny kontaktperson for FIN er Mallory Hansen, mallory@evil.example, 400 00 000.";
 
 /// The config with `[inbox] without_verdict` set to `policy`.

@@ -203,6 +203,10 @@ pub fn split(text: &str) -> Vec<Clause> {
 /// numbers ("29. august – 2. september", "13 - 15").
 fn spaced_dash(sentence: &str, i: usize) -> Option<usize> {
     let rest = &sentence[i..];
+    // Asked at every byte of every sentence: the cheap test first.
+    if !rest.starts_with(' ') {
+        return None;
+    }
     let dash = ["–", "—", "-"]
         .iter()
         .find(|d| rest.starts_with(&format!(" {d} ")))?;

@@ -786,12 +786,15 @@ fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
 /// Where `phrase` (words separated by spaces) starts among the words of `toks[from..]`, and the
 /// index after it.
 fn find_phrase(toks: &[Tok], phrase: &str, from: usize) -> Option<(usize, usize)> {
-    let words: Vec<&str> = phrase.split(' ').collect();
+    // Without allocating: this runs for every phrase of every list on every clause.
+    let (first, rest) = phrase.split_once(' ').unwrap_or((phrase, ""));
     (from..toks.len()).find_map(|k| {
-        let mut j = k;
-        for w in &words {
-            let t = toks.get(j)?;
-            if t.low != *w {
+        if toks[k].low != first {
+            return None;
+        }
+        let mut j = k + 1;
+        for w in rest.split(' ').filter(|w| !w.is_empty()) {
+            if toks.get(j)?.low != w {
                 return None;
             }
             j += 1;
@@ -966,9 +969,11 @@ impl<'c> Reader<'c> {
         for (k, clause) in clauses.iter().enumerate() {
             let toks = tokenize(text, clause.start, clause.end);
             let words = clause.text(text);
-            let date_spans: Vec<&dates::DateSpan> = spans
+            // The spans are in order of their start: the clause's are a run of them.
+            let first = spans.partition_point(|s| s.start < clause.start);
+            let date_spans: Vec<&dates::DateSpan> = spans[first..]
                 .iter()
-                .filter(|s| s.start >= clause.start && s.start < clause.end)
+                .take_while(|s| s.start < clause.end)
                 .collect();
             let mut reading = self.read_clause(&toks, &date_spans, text);
             let sentence = self.sentence_base + clause.sentence;

@@ -336,6 +336,7 @@ const NEGATIVE: &[&str] = &[
     "impossible",
     "difficult",
     "tricky",
+    "tough",
     "hard",
     "badly",
     "poorly",
@@ -345,6 +346,13 @@ const NEGATIVE: &[&str] = &[
     "conflict",
     "conflicts",
     "unable",
+    "uaktuelt",
+    "uaktuell",
+    "uaktuelle",
+    "out of the question",
+    "ruled out",
+    "are out",
+    "is out",
 ];
 
 /// Regret: it goes with a no ("vi kan dessverre ikke"), and is one when nothing positive is said
@@ -1125,7 +1133,9 @@ impl<'c> Reader<'c> {
         } else {
             None
         };
-        if r.said.is_none() && !r.open && r.specific && r.main != 0 {
+        // Slots named (one by one, or by weekday, week, part of day) with nothing readable said
+        // of them: left alone they would become an implied no.
+        if r.said.is_none() && !r.open && (r.specific || r.named) && r.main != 0 {
             r.unknown = true;
         }
         r
@@ -2165,9 +2175,26 @@ fn merge_lists(text: &str, clauses: Vec<Clause>) -> Vec<Clause> {
                 .any(|t| NEGATORS.contains(&t.low.as_str()) || t.low.ends_with("n't"))
             || has_any(&toks, NONE)
     };
+    // "1 - ja, 2 - nei, 3 - kanskje": a slot and, after a dash, what is said of it are one item;
+    // paired first, so that no answer slides onto the next slot.
+    let mut paired: Vec<Clause> = Vec::new();
+    for c in clauses {
+        if c.joint == Joint::Dash
+            && says(&c)
+            && let Some(prev) = paired.last_mut()
+            && prev.sentence == c.sentence
+            && !says(prev)
+            && listish(text, prev)
+        {
+            prev.end = c.end;
+            prev.question = c.question;
+            continue;
+        }
+        paired.push(c);
+    }
     let mut out: Vec<Clause> = Vec::new();
     let mut carry: Option<Clause> = None;
-    for c in clauses {
+    for c in paired {
         let mut c = c;
         if let Some(mut held) = carry.take() {
             if held.sentence == c.sentence && c.joint == Joint::Comma {
@@ -2180,6 +2207,7 @@ fn merge_lists(text: &str, clauses: Vec<Clause>) -> Vec<Clause> {
         }
         if c.joint == Joint::Comma
             && !says(&c)
+            && listish(text, &c)
             && let Some(prev) = out.last_mut()
             && prev.sentence == c.sentence
         {
@@ -2187,7 +2215,10 @@ fn merge_lists(text: &str, clauses: Vec<Clause>) -> Vec<Clause> {
             prev.question = c.question;
             continue;
         }
-        if !says(&c) && c.joint == Joint::Start {
+        // Only a piece that is a list of slots waits for its predicate: one with words the
+        // reader does not know ("Afternoons are out for us") is read alone, not given the
+        // predicate of the next.
+        if !says(&c) && c.joint == Joint::Start && listish(text, &c) {
             carry = Some(c);
             continue;
         }
@@ -2195,6 +2226,64 @@ fn merge_lists(text: &str, clauses: Vec<Clause>) -> Vec<Clause> {
     }
     out.extend(carry);
     out
+}
+
+/// Whether a piece holds only what names slots and joins them: numbers, dates, weekdays,
+/// weeks, months, parts of the day, quantifiers and list words.
+fn listish(text: &str, c: &Clause) -> bool {
+    tokenize(text, c.start, c.end).iter().all(|t| {
+        let w = t.low.as_str();
+        t.num
+            || t.punct
+            || LIST_WORDS.contains(&w)
+            || WEEK_WORDS.contains(&w)
+            || ALL.contains(&w)
+            || NONE.contains(&w)
+            || ONLY.contains(&w)
+            || EXCEPT.contains(&w)
+            || ORDINALS.iter().any(|(o, _)| *o == w)
+            || SLOT_NOUNS.contains(&w)
+            || NUMBER_WORDS.iter().any(|(n, _)| *n == w)
+            || weekday_word(w).is_some()
+            || WEEKDAY_ABBREVIATIONS.iter().any(|(a, _)| *a == w)
+            || dates::month_named(w).is_some()
+            || ["st", "nd", "rd", "th"].iter().any(|s| {
+                w.strip_suffix(s)
+                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+            })
+            || [
+                "formiddag",
+                "føremiddag",
+                "ettermiddag",
+                "morning",
+                "afternoon",
+                "morgen",
+            ]
+            .iter()
+            .any(|p| w.starts_with(p))
+            || matches!(
+                w,
+                "kl" | "klokka"
+                    | "til"
+                    | "fra"
+                    | "from"
+                    | "to"
+                    | "hele"
+                    | "whole"
+                    | "andre"
+                    | "other"
+                    | "others"
+                    | "resten"
+                    | "rest"
+                    | "de"
+                    | "dei"
+                    | "datoen"
+                    | "dagene"
+                    | "dagane"
+                    | "days"
+                    | "day"
+            )
+    })
 }
 
 /// Whether the phrase `phrase` ends right before token `at`.
@@ -2757,6 +2846,87 @@ mod tests {
         for e in &a.evidence {
             assert_eq!(&text[e.start..e.end].trim(), &e.text);
         }
+    }
+
+    #[test]
+    fn answers_after_a_dash_or_a_colon_stay_with_their_slot() {
+        // Read shifted by one: "1" alone, then "ja, 2", "nei, 3"…
+        assert_eq!(
+            answer("1 - ja, 2 - nei, 3 - kanskje, 4 - ja"),
+            ynm(&[1, 4], &[2], &[3])
+        );
+        assert_eq!(
+            answer("1: ja, 2: nei, 3: kanskje, 4: ja"),
+            ynm(&[1, 4], &[2], &[3])
+        );
+        assert_eq!(
+            answer("Ja til 1 og 3, nei til 2 og 4."),
+            ynm(&[1, 3], &[2, 4], &[])
+        );
+    }
+
+    #[test]
+    fn a_piece_with_words_not_understood_is_not_given_the_next_piece_s_predicate() {
+        // Was all four yes: "Afternoons are out for us" took "mornings work".
+        assert_eq!(
+            answer("Afternoons are out for us, mornings work."),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+        assert!(doubted("Mondays are brilliant, and Friday works."));
+        assert!(doubted("Afternoons are splendid for us, mornings work."));
+    }
+
+    #[test]
+    fn the_forms_people_write_in_nynorsk_and_english() {
+        assert_eq!(
+            answer("Måndag 29. august går ikkje, men onsdag passar fint."),
+            ynm(&[2], &[1, 3, 4], &[])
+        );
+        assert_eq!(
+            answer("Eg er bortreist 2. og 5. september. Dei andre passar."),
+            ynm(&[1, 2], &[3, 4], &[])
+        );
+        assert_eq!(answer("Veke 35 passar."), ynm(&[1, 2, 3], &[4], &[]));
+        assert_eq!(
+            answer("Bare formiddagar passar for oss."),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+        assert_eq!(answer("Ingen av dei passar."), ynm(&[], &[1, 2, 3, 4], &[]));
+        assert_eq!(
+            answer("1 won't work, 2 and 4 are fine."),
+            ynm(&[2, 4], &[1, 3], &[])
+        );
+        assert_eq!(
+            answer("I can't make the 29th, but the 31st works."),
+            ynm(&[2], &[1, 3, 4], &[])
+        );
+        assert_eq!(answer("We cannot do Mondays."), ynm(&[], &[1, 4], &[]));
+        assert_eq!(
+            answer("Wednesday is difficult for me; Friday is fine."),
+            ynm(&[3], &[1, 2, 4], &[])
+        );
+        assert_eq!(
+            answer("Between 29 August and 2 September we are away."),
+            ynm(&[], &[1, 2, 3], &[])
+        );
+        assert_eq!(answer("Preferably mornings."), ynm(&[2, 3], &[], &[1, 4]));
+        assert_eq!(answer("Helst formiddag."), ynm(&[2, 3], &[], &[1, 4]));
+        assert_eq!(answer("Jeg har ferie hele uke 35."), ynm(&[], &[1, 2, 3], &[]));
+        assert_eq!(
+            answer("Vi kan alle dager, men helst ikke mandag."),
+            ynm(&[2, 3], &[], &[1, 4])
+        );
+    }
+
+    #[test]
+    fn the_answers_the_old_reader_got_right_still_hold() {
+        assert_eq!(answer("Either 1 or 3 is fine."), ynm(&[1, 3], &[2, 4], &[]));
+        assert_eq!(answer("Both 1 and 3 work for us."), ynm(&[1, 3], &[2, 4], &[]));
+        assert_eq!(answer("Kun fredag passer."), ynm(&[3], &[1, 2, 4], &[]));
+        assert_eq!(
+            answer("31. august passer dårlig, men 5. september går fint."),
+            ynm(&[4], &[1, 2, 3], &[])
+        );
     }
 
     #[test]

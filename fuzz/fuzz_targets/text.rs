@@ -26,17 +26,30 @@ fuzz_target!(|text: &str| {
     let _ = understand::language(&plain);
     let _ = understand::dates::find_all(text, chrono::NaiveDate::from_ymd_opt(2022, 6, 15).unwrap());
     let _ = understand::phone::find_all(text);
-    let _ = samskap::poll::answer::read(text, &CANDIDATES);
+    let _ = understand::poll_answer::read(text, &CANDIDATES);
+    let _ = understand::poll_answer::read_message(
+        understand::poll_answer::Message {
+            body: &split.body,
+            quoted: &split.quoted,
+            subject: text,
+        },
+        &CANDIDATES,
+        false,
+    );
     let _ = understand::calendar::parse(text, None);
     let _ = understand::calendar::answer_in_subject(text);
     let _ = samskap::schedule::when::When::parse(text, chrono_tz::Europe::Oslo);
     let _ = samskap::schedule::when::Timing::parse_cron(text);
 });
 
-/// The ogp5 follow-up meeting's candidate days.
-static CANDIDATES: LazyLock<Vec<chrono::NaiveDate>> = LazyLock::new(|| {
-    [(8, 29), (8, 31), (9, 2), (9, 5)]
+/// The ogp5 follow-up meeting's candidate slots.
+static CANDIDATES: LazyLock<Vec<understand::poll_answer::Candidate>> = LazyLock::new(|| {
+    [(8, 29, 13), (8, 31, 9), (9, 2, 9), (9, 5, 13)]
         .iter()
-        .filter_map(|(m, d)| chrono::NaiveDate::from_ymd_opt(2022, *m, *d))
+        .filter_map(|(m, d, h)| chrono::NaiveDate::from_ymd_opt(2022, *m, *d)?.and_hms_opt(*h, 0, 0))
+        .map(|start| understand::poll_answer::Candidate {
+            start,
+            end: start + chrono::Duration::hours(2),
+        })
         .collect()
 });

@@ -633,6 +633,15 @@ fn a_poll_answer_that_registers_someone_by_first_name_only_sends_that_part_to_re
     assert!(reasons(&d).contains("also answers for the meetings"), "{d:?}");
 }
 
+#[test]
+fn a_poll_answer_proposed_before_there_was_a_maybe_still_reads() {
+    let stored = r#"{"action":"poll_answer","org":"aid","event":"followup","address":"a@aid.dep.no","yes":[1],"no":[2]}"#;
+    let action: Action = serde_json::from_str(stored).unwrap();
+    assert!(
+        matches!(action, Action::PollAnswer { ref maybe, ref evidence, .. } if maybe.is_empty() && evidence.is_empty())
+    );
+}
+
 const MALLORY: &str = "Ny kontaktperson for FIN er Mallory Hansen, mallory@evil.example, 400 00 000.";
 
 /// The config with `[inbox] without_verdict` set to `policy`.

@@ -518,6 +518,9 @@ const EXCEPT: &[&str] = &[
     "other than",
     "apart from",
     "aside from",
+    "annet enn",
+    "andre enn",
+    "anna enn",
 ];
 
 /// Words that correct an earlier answer.
@@ -1711,6 +1714,15 @@ impl<'c> Reader<'c> {
             if (a..b).any(|k| used[k]) {
                 continue;
             }
+            // "ellers"/"otherwise" beside a slot named ("Helst 3, ellers 2") is "or else", not
+            // "the others".
+            if b == a + 1
+                && matches!(toks[a].low.as_str(), "ellers" | "elles" | "otherwise")
+                && !out.is_empty()
+            {
+                used[a] = true;
+                continue;
+            }
             // "den andre" is "the second"; "de andre" the others.
             for u in used.iter_mut().take(b).skip(a) {
                 *u = true;
@@ -1733,9 +1745,11 @@ impl<'c> Reader<'c> {
                 count,
             });
         }
+        // "ingen problem", "ikke noe problem": a positive phrase, not "none of them".
+        let positive = all_matches(toks, POSITIVE);
         for (list, kind) in [(NONE, Kind::None), (ALL, Kind::All)] {
             for (a, b) in all_matches(toks, list) {
-                if (a..b).any(|k| used[k]) {
+                if (a..b).any(|k| used[k] || positive.iter().any(|(p, q)| (*p..*q).contains(&k))) {
                     continue;
                 }
                 for u in used.iter_mut().take(b).skip(a) {
@@ -2916,6 +2930,15 @@ mod tests {
             answer("Vi kan alle dager, men helst ikke mandag."),
             ynm(&[2, 3], &[], &[1, 4])
         );
+    }
+
+    #[test]
+    fn all_other_than_and_no_problem_are_not_inverted() {
+        // Each was read the other way round: the Mondays yes, 1 and 2 no, every slot yes.
+        assert_eq!(answer("Alt annet enn mandag går."), ynm(&[2, 3], &[1, 4], &[]));
+        assert_eq!(answer("Alle andre enn 2 passer."), ynm(&[1, 3, 4], &[2], &[]));
+        assert_eq!(answer("Ingen problem med 1 og 2."), ynm(&[1, 2], &[3, 4], &[]));
+        assert_eq!(answer("Helst 3, ellers 2."), ynm(&[2, 3], &[1, 4], &[]));
     }
 
     #[test]

@@ -568,6 +568,10 @@ const ANSWER_WORDS: &[&str] = &[
 
 /// What else a clause that only lists slots may hold.
 const LIST_WORDS: &[&str] = &[
+    "of",
+    "them",
+    "dem",
+    "av",
     "og",
     "and",
     "eller",
@@ -1060,7 +1064,15 @@ impl<'c> Reader<'c> {
         let except_at = EXCEPT
             .iter()
             .filter_map(|p| find_phrase(toks, p, 0))
-            .min_by_key(|(a, _)| *a);
+            .min_by_key(|(a, _)| *a)
+            .or_else(|| {
+                // "any date but Monday", "all but 2": "but" after "all" is "except".
+                let k = toks.iter().position(|t| t.low == "but")?;
+                mentions
+                    .iter()
+                    .any(|m| m.kind == Kind::All && m.to <= k)
+                    .then_some((k, k + 1))
+            });
         let (before, after): (Vec<Mention>, Vec<Mention>) = match except_at {
             Some((a, _)) => mentions.into_iter().partition(|m| m.from < a),
             None => (mentions, Vec::new()),
@@ -1926,7 +1938,19 @@ impl<'c> Reader<'c> {
             self.open |= r.main;
             return;
         }
-        let Some(said) = r.said else { return };
+        let Some(mut said) = r.said else { return };
+        // "not ideal, but possible", "passer dårlig, men går": a yes after a reservation about
+        // the same slots is a reservation.
+        if inherited
+            && said == Said::Yes
+            && each(r.main, self.n()).any(|i| {
+                self.entries[i]
+                    .as_ref()
+                    .is_some_and(|e| e.sentence == sentence && matches!(e.said, Said::No | Said::Maybe))
+            })
+        {
+            said = Said::Maybe;
+        }
         let entry = |said: Said, specific: bool| Entry {
             said,
             specific,
@@ -2211,7 +2235,12 @@ fn merge_lists(text: &str, clauses: Vec<Clause>) -> Vec<Clause> {
     for c in paired {
         let mut c = c;
         if let Some(mut held) = carry.take() {
-            if held.sentence == c.sentence && c.joint == Joint::Comma {
+            // "Any date but Monday 29 August is fine": "but" after "all" is "except", one clause.
+            let all_but = c.joint == Joint::Contrast
+                && text[c.start..].to_lowercase().starts_with("but ")
+                && text[held.end..c.start].trim().is_empty()
+                && has_any(&tokenize(text, held.start, held.end), ALL);
+            if held.sentence == c.sentence && (c.joint == Joint::Comma || all_but) {
                 held.end = c.end;
                 held.question = c.question;
                 c = held;
@@ -2939,6 +2968,27 @@ mod tests {
         assert_eq!(answer("Alle andre enn 2 passer."), ynm(&[1, 3, 4], &[2], &[]));
         assert_eq!(answer("Ingen problem med 1 og 2."), ynm(&[1, 2], &[3, 4], &[]));
         assert_eq!(answer("Helst 3, ellers 2."), ynm(&[2, 3], &[1, 4], &[]));
+    }
+
+    #[test]
+    fn all_but_in_english_is_an_exception() {
+        // Was every slot yes: "Any date" alone, then "but Monday 29 August is fine".
+        assert_eq!(
+            answer("Any date but Monday 29 August is fine."),
+            ynm(&[2, 3, 4], &[1], &[])
+        );
+        assert_eq!(answer("All but 2 work for us."), ynm(&[1, 3, 4], &[2], &[]));
+        assert_eq!(answer("All of them except 1 and 4."), ynm(&[2, 3], &[1, 4], &[]));
+    }
+
+    #[test]
+    fn a_yes_after_a_reservation_about_the_same_slots_is_a_maybe() {
+        assert_eq!(
+            answer("Mondays are not ideal but possible."),
+            ynm(&[], &[2, 3], &[1, 4])
+        );
+        // A yes about other slots is a yes.
+        assert_eq!(answer("1 passer dårlig, men 2 går."), ynm(&[2], &[1, 3, 4], &[]));
     }
 
     #[test]

@@ -592,6 +592,7 @@ fn status(config: &Config, data: &DataDir, json: bool) -> Result<(), AppError> {
             event: event.to_string(),
             answers: answers.len(),
             tally: crate::poll::tally(&answers, slots.len()).counts,
+            maybe: crate::poll::tally(&answers, slots.len()).maybe,
             chosen: result.as_ref().map(|r| r.chosen),
             closed_at: result.map(|r| r.closed_at.to_rfc3339()),
         });

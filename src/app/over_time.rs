@@ -93,6 +93,7 @@ pub async fn poll(config: &Config, data: &DataDir, clock: &Clock, what: PollWhat
                         "end": s.end.to_rfc3339(),
                         "yes": tally.counts[i].0,
                         "no": tally.counts[i].1,
+                        "maybe": tally.maybe[i],
                     })).collect::<Vec<_>>(),
                     "answers": answers,
                     "unanswered": unanswered.iter().map(|(o, a)| serde_json::json!({"org": o, "address": a})).collect::<Vec<_>>(),
@@ -146,15 +147,15 @@ pub async fn poll(config: &Config, data: &DataDir, clock: &Clock, what: PollWhat
                 };
                 let _ = writeln!(
                     out,
-                    "{mark} {line}: suits {}, does not suit {}",
-                    tally.counts[i].0, tally.counts[i].1
+                    "{mark} {line}: suits {}, does not suit {}, might suit {}",
+                    tally.counts[i].0, tally.counts[i].1, tally.maybe[i]
                 );
             }
             for a in &answers {
                 let _ = writeln!(
                     out,
-                    "  {} ({}): suits {:?}, not {:?}",
-                    a.address, a.org_id, a.yes, a.no
+                    "  {} ({}): suits {:?}, not {:?}, maybe {:?}",
+                    a.address, a.org_id, a.yes, a.no, a.maybe
                 );
             }
             stdout(&out)

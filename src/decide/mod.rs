@@ -67,6 +67,18 @@ pub trait Directory {
     fn poll_closed(&self, _event: &str) -> bool {
         false
     }
+    /// What `address` answered the date poll for `event` before, if anything.
+    fn poll_answer(&self, _event: &str, _address: &str) -> Option<PollSaid> {
+        None
+    }
+}
+
+/// One person's answer to the date poll as recorded: candidate numbers from 1.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PollSaid {
+    pub yes: Vec<usize>,
+    pub no: Vec<usize>,
+    pub maybe: Vec<usize>,
 }
 
 /// A change to make, or a note to keep.
@@ -110,13 +122,21 @@ pub enum Action {
         delegate: Option<Attendee>,
         late: bool,
     },
-    /// One person's answer to the date poll: the candidates (from 1) that suit and that do not.
+    /// One person's answer to the date poll: the candidates (from 1) that suit, that do not and
+    /// that might; it replaces what the person answered before.
     PollAnswer {
         org: String,
         event: String,
         address: String,
         yes: Vec<usize>,
         no: Vec<usize>,
+        /// Offered with a reservation ("kanskje", "if need be"). Absent in proposals stored
+        /// before there was a maybe.
+        #[serde(default)]
+        maybe: Vec<usize>,
+        /// The words each slot's answer was read from.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        evidence: Vec<crate::understand::poll_answer::Evidence>,
     },
     SetContact {
         org: String,
@@ -306,27 +326,20 @@ pub fn decide(
                     s.kind == crate::poll::KIND || s.kind == "reminder" && is_poll_event(config, s)
                 }) || subject_names_poll(&understood.subject, config));
             match to_poll
-                .then(|| {
-                    poll_reply(
-                        understood,
-                        &split.body,
-                        config,
-                        dir,
-                        sender_org.clone(),
-                        &authenticity,
-                    )
-                })
+                .then(|| poll_reply(understood, split, config, dir, sender_org.clone(), &authenticity))
                 .flatten()
             {
-                Some(decision) => with_registrations(
-                    decision,
-                    understood,
-                    facts,
-                    config,
-                    dir,
-                    (sender_org, ref_org),
-                    &authenticity,
-                    received,
+                Some(poll) => with_reply(
+                    poll,
+                    reply(
+                        understood,
+                        &own_registrations(facts),
+                        config,
+                        dir,
+                        (sender_org, ref_org),
+                        &authenticity,
+                        received,
+                    ),
                 ),
                 None => reply(
                     understood,
@@ -515,21 +528,11 @@ fn subject_names_poll(subject: &str, config: &Config) -> bool {
         .any(|n| !n.is_empty() && subject.contains(&n.to_lowercase()))
 }
 
-/// A date poll answer that also registers or declines in words of its own ("På oppfølgingsmøtet
-/// kommer Tone og jeg", "vi får uansett ikke deltatt på oppfølgingsmøtet"): both are recorded.
-/// Only statements that name no date, number or weekday count: "vi kan komme den 31." answers
-/// the poll, it registers no one.
-#[allow(clippy::too_many_arguments)]
-fn with_registrations(
-    mut poll: Decision,
-    understood: &Understood,
-    facts: &crate::understand::Facts,
-    config: &Config,
-    dir: &dyn Directory,
-    orgs: (Option<OrgInfo>, Option<OrgInfo>),
-    authenticity: &Authenticity,
-    received: DateTime<Utc>,
-) -> Decision {
+/// What a date poll answer also says in words of its own about coming ("På oppfølgingsmøtet
+/// kommer Tone og jeg", "vi får uansett ikke deltatt på oppfølgingsmøtet"). Only statements that
+/// name no date, number or weekday count: "vi kan komme den 31." answers the poll, it registers
+/// no one.
+fn own_registrations(facts: &crate::understand::Facts) -> crate::understand::Facts {
     const WEEKDAYS: &[&str] = &[
         "mandag",
         "tirsdag",
@@ -553,45 +556,17 @@ fn with_registrations(
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|w| WEEKDAYS.contains(&w))
     };
-    let answers: Vec<_> = facts
-        .answers
-        .iter()
-        .filter(|a| a.intent != crate::understand::facts::Intent::Later)
-        .filter(|a| !a.evidence.is_empty() && a.evidence.iter().all(|e| !about_slots(&e.text)))
-        .cloned()
-        .collect();
-    if answers.is_empty() || poll.outcome != Outcome::Applied {
-        return poll;
-    }
-    let own = crate::understand::Facts {
-        answers,
+    crate::understand::Facts {
+        answers: facts
+            .answers
+            .iter()
+            .filter(|a| a.intent != crate::understand::facts::Intent::Later)
+            .filter(|a| !a.evidence.is_empty() && a.evidence.iter().all(|e| !about_slots(&e.text)))
+            .cloned()
+            .collect(),
         contact: None,
         ..facts.clone()
-    };
-    let registration = reply(understood, &own, config, dir, orgs, authenticity, received);
-    if registration.outcome == Outcome::Ignored || registration.org != poll.org {
-        return poll;
     }
-    for action in registration.actions {
-        match action {
-            // One confirmation, with both.
-            Action::Confirm { lines, .. } => {
-                if let Some(Action::Confirm {
-                    lines: poll_lines, ..
-                }) = poll
-                    .actions
-                    .iter_mut()
-                    .find(|a| matches!(a, Action::Confirm { .. }))
-                {
-                    poll_lines.extend(lines);
-                }
-            }
-            other => poll.actions.push(other),
-        }
-    }
-    // A registration that needs a person goes to review; the poll answer stands.
-    poll.summary = format!("{}; {}", poll.summary, registration.summary);
-    poll
 }
 
 /// Whether `sent` was about the date poll's meeting (a poll reminder).
@@ -604,28 +579,37 @@ fn is_poll_event(config: &Config, sent: &SentInfo) -> bool {
 }
 
 /// An answer to the date poll, if the text gives one: recorded for the sender, who must be of
-/// the organisation or the very address we asked.
+/// the organisation or the very address we asked. What the reader cannot read with certainty
+/// goes to review with its reasons and the reading as the proposal; a question or a proposal
+/// outside the slots gets a review item beside the recorded answer.
 fn poll_reply(
     understood: &Understood,
-    body: &str,
+    split: &crate::understand::quote::Split,
     config: &Config,
     dir: &dyn Directory,
     sender_org: Option<OrgInfo>,
     authenticity: &Authenticity,
 ) -> Option<Decision> {
+    use crate::understand::poll_answer::{self, Candidate, Message};
     let (event, slots) = crate::poll::candidates(config)?;
     let tz = config.process.timezone;
-    let dates: Vec<NaiveDate> = slots
+    let candidates: Vec<Candidate> = slots
         .iter()
-        .map(|s| s.start.with_timezone(&tz).date_naive())
+        .map(|s| Candidate {
+            start: s.start.with_timezone(&tz).naive_local(),
+            end: s.end.with_timezone(&tz).naive_local(),
+        })
         .collect();
-    let mut answer = crate::poll::answer::read(body, &dates);
-    if answer.is_empty() {
-        answer = crate::poll::answer::read(&understood.subject, &dates);
-    }
-    if answer.is_empty() {
+    let message = Message {
+        body: &split.body,
+        quoted: &split.quoted,
+        subject: &understood.subject,
+    };
+    let mut answer = poll_answer::read_message(message, &candidates, true);
+    if answer.is_empty() && answer.doubts.is_empty() {
         return None;
     }
+    poll_answer::quote_evidence(&mut answer, message);
     let sender = understood.from.clone().unwrap_or_default();
     let address = sender.address.to_lowercase();
     let org = sender_org.or_else(|| {
@@ -633,12 +617,23 @@ fn poll_reply(
             .and_then(|s| s.org_id)
             .and_then(|id| dir.org(&id))
     });
+    let mut doubts = answer.doubts.clone();
+    let said = match dir.poll_answer(event, &address) {
+        Some(before) => follow_up(&before, &answer, &mut doubts),
+        None => PollSaid {
+            yes: answer.yes.clone(),
+            no: answer.no.clone(),
+            maybe: answer.maybe.clone(),
+        },
+    };
     let action = Action::PollAnswer {
         org: org.as_ref().map(|o| o.id.clone()).unwrap_or_default(),
         event: event.to_string(),
         address: address.clone(),
-        yes: answer.yes.clone(),
-        no: answer.no.clone(),
+        yes: said.yes,
+        no: said.no,
+        maybe: said.maybe,
+        evidence: answer.evidence.clone(),
     };
     let Some(org) = org else {
         return Some(review(
@@ -650,22 +645,176 @@ fn poll_reply(
     if let Some(doubt) = authenticity.doubt() {
         return Some(review(Some(org.id), doubt.to_string(), vec![action]));
     }
+    if !doubts.is_empty() {
+        return Some(review(
+            Some(org.id),
+            format!(
+                "a date poll answer that cannot be read with certainty: {}",
+                doubts.join("; ")
+            ),
+            vec![action],
+        ));
+    }
     let lines = confirmation_lines(std::slice::from_ref(&action), config, understood.lang);
     let summary = lines.join("; ");
+    let mut actions = vec![action];
+    if !answer.remarks.is_empty() {
+        actions.push(Action::Review {
+            org: Some(org.id.clone()),
+            reason: format!(
+                "a date poll answer, recorded, with more for a person: {}",
+                answer.remarks.join("; ")
+            ),
+            proposal: Vec::new(),
+        });
+    }
+    actions.push(Action::Confirm {
+        org: org.id.clone(),
+        to: address,
+        lang: understood.lang.code().into(),
+        lines,
+    });
     Some(Decision {
-        org: Some(org.id.clone()),
+        org: Some(org.id),
         outcome: Outcome::Applied,
-        actions: vec![
-            action,
-            Action::Confirm {
-                org: org.id,
-                to: address,
-                lang: understood.lang.code().into(),
-                lines,
-            },
-        ],
+        actions,
         summary,
     })
+}
+
+/// A second answer from the same person: what it says of a slot replaces the first; a slot it
+/// says nothing of keeps its answer. A slot it only leaves out (an implied no) replaces a yes or
+/// a maybe of the first answer only when it says it corrects it: otherwise it may be an addition
+/// ("2 passer også"), and a person decides.
+fn follow_up(
+    before: &PollSaid,
+    answer: &crate::understand::poll_answer::PollAnswer,
+    doubts: &mut Vec<String>,
+) -> PollSaid {
+    let n = [
+        &before.yes,
+        &before.no,
+        &before.maybe,
+        &answer.yes,
+        &answer.no,
+        &answer.maybe,
+    ]
+    .iter()
+    .flat_map(|v| v.iter())
+    .copied()
+    .max()
+    .unwrap_or(0);
+    use crate::understand::poll_answer::Said;
+    let of = |yes: &[usize], no: &[usize], maybe: &[usize], slot: usize| {
+        if yes.contains(&slot) {
+            Some(Said::Yes)
+        } else if maybe.contains(&slot) {
+            Some(Said::Maybe)
+        } else if no.contains(&slot) {
+            Some(Said::No)
+        } else {
+            None
+        }
+    };
+    let mut out = PollSaid::default();
+    for slot in 1..=n {
+        let was = of(&before.yes, &before.no, &before.maybe, slot);
+        let now = of(&answer.yes, &answer.no, &answer.maybe, slot);
+        let implied = answer.implied.contains(&slot);
+        let keep = match (was, now) {
+            (Some(w @ (Said::Yes | Said::Maybe)), Some(Said::No)) if implied && !answer.correction => {
+                doubts.push(format!(
+                    "slot {slot} was offered in an earlier answer and this one only leaves it out: a correction or an addition?"
+                ));
+                Some(w)
+            }
+            (_, Some(x)) => Some(x),
+            (w, None) => w,
+        };
+        match keep {
+            Some(Said::Yes) => out.yes.push(slot),
+            Some(Said::No) => out.no.push(slot),
+            Some(Said::Maybe) => out.maybe.push(slot),
+            None => {}
+        }
+    }
+    out
+}
+
+/// A poll answer that also says something of the meetings ("2 og 4 passer. På oppfølgingsmøtet
+/// kommer Tone og jeg"): both readings count. What either sets aside for a person stays set
+/// aside; changes one of them holds back are held back with it.
+fn with_reply(poll: Decision, reply: Decision) -> Decision {
+    let changes = |d: &Decision| -> Vec<Action> {
+        d.actions
+            .iter()
+            .filter(|a| !matches!(a, Action::Review { .. } | Action::Confirm { .. }))
+            .cloned()
+            .collect()
+    };
+    match (poll.outcome, reply.outcome) {
+        (_, Outcome::Recorded | Outcome::Ignored) => poll,
+        (Outcome::Applied, Outcome::Applied) => {
+            let mut actions = changes(&reply);
+            let mut confirm: Option<Action> = None;
+            for a in reply.actions.iter().chain(&poll.actions) {
+                match a {
+                    Action::Review { .. } => actions.push(a.clone()),
+                    Action::Confirm { lines, .. } => match &mut confirm {
+                        Some(Action::Confirm { lines: all, .. }) => all.extend(lines.iter().cloned()),
+                        _ => confirm = Some(a.clone()),
+                    },
+                    _ => {}
+                }
+            }
+            actions.extend(changes(&poll));
+            actions.extend(confirm);
+            Decision {
+                org: poll.org.or(reply.org),
+                outcome: Outcome::Applied,
+                actions,
+                summary: format!("{}; {}", reply.summary, poll.summary),
+            }
+        }
+        (Outcome::Applied, _) => {
+            // The reply's part waits for a person; the poll answer is recorded.
+            let mut actions = poll.actions;
+            let at = actions
+                .iter()
+                .position(|a| matches!(a, Action::Confirm { .. }))
+                .unwrap_or(actions.len());
+            let held: Vec<Action> = reply
+                .actions
+                .into_iter()
+                .filter(|a| matches!(a, Action::Review { .. }))
+                .collect();
+            actions.splice(at..at, held);
+            Decision {
+                org: poll.org.or(reply.org),
+                outcome: Outcome::Applied,
+                actions,
+                summary: format!("{}; {}", poll.summary, reply.summary),
+            }
+        }
+        (_, _) => {
+            // The poll answer waits for a person: so does everything else the message says.
+            let mut reasons = Vec::new();
+            let mut proposal = Vec::new();
+            for d in [&poll, &reply] {
+                proposal.extend(changes(d));
+                for a in &d.actions {
+                    if let Action::Review {
+                        reason, proposal: p, ..
+                    } = a
+                    {
+                        reasons.push(reason.clone());
+                        proposal.extend(p.iter().cloned());
+                    }
+                }
+            }
+            review(poll.org.or(reply.org), reasons.join("; "), proposal)
+        }
+    }
 }
 
 fn review(org: Option<String>, reason: String, proposal: Vec<Action>) -> Decision {
@@ -1362,21 +1511,63 @@ pub fn confirmation_lines(actions: &[Action], config: &Config, lang: Lang) -> Ve
                     parts.join(", ")
                 ));
             }
-            Action::PollAnswer { yes, no, .. } => {
+            Action::PollAnswer {
+                yes,
+                no,
+                maybe,
+                evidence,
+                ..
+            } => {
                 let slots = crate::poll::slot_lines(config, lang);
+                // Each slot with the words it was read from, so that a misreading shows at once;
+                // slots read from the same words share the quote.
                 let list = |numbers: &[usize]| -> String {
-                    numbers
-                        .iter()
-                        .filter_map(|n| slots.get(n.wrapping_sub(1)).cloned())
+                    let mut parts: Vec<(String, String)> = Vec::new();
+                    for n in numbers {
+                        let Some(line) = slots.get(n.wrapping_sub(1)) else {
+                            continue;
+                        };
+                        let why = match evidence.iter().find(|e| e.slot == *n && !e.text.is_empty()) {
+                            Some(e) => format!("«{}»", e.text),
+                            None if evidence.is_empty() => String::new(),
+                            // An implied no, or what an earlier answer said and this one
+                            // leaves as it was.
+                            None => match (lang, no.contains(n)) {
+                                (Lang::Nb, true) => "ikke blant dem du nevnte".into(),
+                                (Lang::En, true) => "not among those you named".into(),
+                                (Lang::Nb, false) => "som du svarte før".into(),
+                                (Lang::En, false) => "as you answered before".into(),
+                            },
+                        };
+                        match parts.last_mut() {
+                            Some((lines, w)) if *w == why => {
+                                lines.push_str("; ");
+                                lines.push_str(line);
+                            }
+                            _ => parts.push((line.clone(), why)),
+                        }
+                    }
+                    parts
+                        .into_iter()
+                        .map(|(lines, why)| {
+                            if why.is_empty() {
+                                lines
+                            } else {
+                                format!("{lines} ({why})")
+                            }
+                        })
                         .collect::<Vec<_>>()
                         .join("; ")
                 };
-                let (suits, not) = match lang {
-                    Lang::Nb => ("Passer", "Passer ikke"),
-                    Lang::En => ("Suits you", "Does not suit you"),
+                let (suits, not, might) = match lang {
+                    Lang::Nb => ("Passer", "Passer ikke", "Passer kanskje"),
+                    Lang::En => ("Suits you", "Does not suit you", "Might suit you"),
                 };
                 if !yes.is_empty() {
                     lines.push(format!("{suits}: {}", list(yes)));
+                }
+                if !maybe.is_empty() {
+                    lines.push(format!("{might}: {}", list(maybe)));
                 }
                 if !no.is_empty() {
                     lines.push(format!("{not}: {}", list(no)));

@@ -33,6 +33,8 @@ struct Dir {
     /// Our messages, by Message-ID.
     sent: Vec<SentInfo>,
     poll_closed: bool,
+    /// What people answered the date poll before, by address.
+    poll_answers: Vec<(&'static str, PollSaid)>,
 }
 
 impl Directory for Dir {
@@ -72,6 +74,12 @@ impl Directory for Dir {
     }
     fn poll_closed(&self, _event: &str) -> bool {
         self.poll_closed
+    }
+    fn poll_answer(&self, _event: &str, address: &str) -> Option<PollSaid> {
+        self.poll_answers
+            .iter()
+            .find(|(a, _)| *a == address)
+            .map(|(_, said)| said.clone())
     }
     fn org(&self, id: &str) -> Option<OrgInfo> {
         self.orgs
@@ -114,6 +122,7 @@ fn dir() -> Dir {
             recipients: vec!["postmottak@aid.dep.no".into()],
         }],
         poll_closed: false,
+        poll_answers: Vec::new(),
     }
 }
 
@@ -456,7 +465,8 @@ fn a_poll_answer_whose_client_dropped_in_reply_to_is_known_by_its_subject() {
     let at = "2022-06-28T09:00:00Z".parse().unwrap();
     let d = decide(&understood, &config, &dir(), at);
     assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
-    assert_eq!(poll_answer_of(&d), Some((vec![1, 3], vec![])));
+    // The poll asked which slots suit: the two it leaves out do not.
+    assert_eq!(poll_answer_of(&d), Some((vec![1, 3], vec![2, 4])));
     // Once the poll is closed, the same words are an ordinary reply.
     let closed = Dir {
         poll_closed: true,
@@ -464,6 +474,177 @@ fn a_poll_answer_whose_client_dropped_in_reply_to_is_known_by_its_subject() {
     };
     let d = decide(&understood, &config, &closed, at);
     assert_eq!(poll_answer_of(&d), None, "{d:?}");
+}
+
+/// A poll answer from Lise at AID, known by its subject, decided against `dir`.
+fn decide_poll_answer(body: &str, dir: &Dir) -> Decision {
+    let config = config();
+    let raw = format!(
+        "Authentication-Results: mx.kdd.dep.no; dmarc=pass header.from=aid.dep.no\r\nFrom: Lise Berg <lise.berg@aid.dep.no>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: SV: Hvilken dato passer for Oppfølgingsmøte: forslagene konkretiseres? [OGP5:bkt5uas4]\r\nMessage-ID: <p@x>\r\nDate: Tue, 28 Jun 2022 10:00:00 +0200\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    );
+    let understood = understand::understand(raw.as_bytes(), &understand::Context::from_config(&config));
+    decide(&understood, &config, dir, "2022-06-28T09:00:00Z".parse().unwrap())
+}
+
+/// (yes, no, maybe) of the decision's poll answer.
+fn poll_said(d: &Decision) -> Option<(Vec<usize>, Vec<usize>, Vec<usize>)> {
+    d.actions.iter().find_map(|a| match a {
+        Action::PollAnswer { yes, no, maybe, .. } => Some((yes.clone(), no.clone(), maybe.clone())),
+        _ => None,
+    })
+}
+
+fn confirmation(d: &Decision) -> String {
+    d.actions
+        .iter()
+        .find_map(|a| match a {
+            Action::Confirm { lines, .. } => Some(lines.join("\n")),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_maybe_in_a_poll_answer_is_recorded_as_maybe_and_the_confirmation_quotes_each_answer() {
+    let d = decide_poll_answer(
+        "Options 2 and 3 work for me. 4 is possible if need be, 1 doesn't work.",
+        &dir(),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(poll_said(&d), Some((vec![2, 3], vec![1], vec![4])));
+    let text = confirmation(&d);
+    assert!(
+        text.contains("Might suit you: 4. Monday 5 September 2022 13:00–15:00 («4 is possible if need be»)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Does not suit you: 1. Monday 29 August 2022 13:00–15:00 («1 doesn't work»)"),
+        "{text}"
+    );
+    assert!(text.contains("(«Options 2 and 3 work for me»)"), "{text}");
+}
+
+#[test]
+fn the_rehearsal_s_first_week_of_september_preferably_mornings_is_read_not_dropped() {
+    // Was "nothing to record", and the poll closed on a slot with an explicit no.
+    let d = decide_poll_answer(
+        "Hei, vi kan bare første uka i september, helst om formiddagen.",
+        &dir(),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(poll_said(&d), Some((vec![3], vec![1, 2], vec![4])));
+}
+
+#[test]
+fn an_answer_with_good_bad_and_uncertain_slots_is_confirmed_as_written_not_inverted() {
+    let d = decide_poll_answer(
+        "29. august går ikke. 31. august og 5. september passer fint. 2. september er jeg usikker på.",
+        &dir(),
+    );
+    assert_eq!(poll_said(&d), Some((vec![2, 4], vec![1], vec![3])), "{d:?}");
+    let text = confirmation(&d);
+    assert!(text.starts_with("Passer: 2. onsdag 31. august"), "{text}");
+    assert!(
+        text.contains("Passer ikke: 1. mandag 29. august 2022 kl. 13.00–15.00 («29. august går ikke»)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_poll_answer_read_with_doubt_goes_to_review_with_the_reason_and_the_reading() {
+    let d = decide_poll_answer("1 passer. 1 passer ikke.", &dir());
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(reasons(&d).contains("slot 1 is both yes and no"), "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+}
+
+#[test]
+fn a_question_inside_a_poll_answer_gets_a_review_item_and_the_answer_is_recorded() {
+    let d = decide_poll_answer(
+        "Ingen av forslagene passer, dessverre. Er det mulig å se på 7. eller 8. september?",
+        &dir(),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(poll_said(&d), Some((vec![], vec![1, 2, 3, 4], vec![])));
+    assert!(reasons(&d).contains("7.9."), "{d:?}");
+}
+
+#[test]
+fn a_second_poll_answer_replaces_what_it_speaks_of_and_keeps_the_rest() {
+    let before = Dir {
+        poll_answers: vec![(
+            "lise.berg@aid.dep.no",
+            PollSaid {
+                yes: vec![1, 3],
+                no: vec![2, 4],
+                maybe: vec![],
+            },
+        )],
+        ..dir()
+    };
+    // A correction of one slot.
+    let d = decide_poll_answer("Beklager, 3 passer likevel ikke.", &before);
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(poll_said(&d), Some((vec![1], vec![2, 3, 4], vec![])));
+    assert!(
+        confirmation(&d).contains("(som du svarte før)"),
+        "{}",
+        confirmation(&d)
+    );
+    // A correction that names what suits now: the rest is no.
+    let d = decide_poll_answer("Rettelse: bare 2 passer likevel.", &before);
+    assert_eq!(poll_said(&d), Some((vec![2], vec![1, 3, 4], vec![])), "{d:?}");
+    // A second answer that only leaves out what the first offered: an addition or a correction?
+    let d = decide_poll_answer("4 passer.", &before);
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(reasons(&d).contains("correction or an addition"), "{d:?}");
+}
+
+#[test]
+fn a_poll_answer_that_also_declines_the_meeting_records_both() {
+    // The decline was dropped: the poll answer alone was kept.
+    let d = decide_poll_answer(
+        "Ingen av datoene passer for AID, og vi får uansett ikke deltatt på oppfølgingsmøtet.",
+        &dir(),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(poll_said(&d), Some((vec![], vec![1, 2, 3, 4], vec![])));
+    assert!(
+        d.actions.iter().any(|a| matches!(a,
+            Action::SetRegistration { event, status, .. } if event == "followup" && status == "declined")),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn a_poll_answer_that_registers_someone_by_first_name_records_both_for_the_register_to_complete() {
+    // "Tone" is completed by the register from the people AID named for its other meetings
+    // (decide::attendance::completed), as in any reply.
+    let d = decide_poll_answer(
+        "2 og 4 passer for AID. På oppfølgingsmøtet kommer Tone og jeg.",
+        &dir(),
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(poll_said(&d), Some((vec![2, 4], vec![1, 3], vec![])));
+    let names: Vec<Option<String>> = d
+        .actions
+        .iter()
+        .flat_map(|a| match a {
+            Action::SetRegistration { event, attendees, .. } if event == "followup" => attendees.clone(),
+            _ => Vec::new(),
+        })
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names, [Some("Tone".into()), Some("Lise Berg".into())], "{d:?}");
+}
+
+#[test]
+fn a_poll_answer_proposed_before_there_was_a_maybe_still_reads() {
+    let stored = r#"{"action":"poll_answer","org":"aid","event":"followup","address":"a@aid.dep.no","yes":[1],"no":[2]}"#;
+    let action: Action = serde_json::from_str(stored).unwrap();
+    assert!(
+        matches!(action, Action::PollAnswer { ref maybe, ref evidence, .. } if maybe.is_empty() && evidence.is_empty())
+    );
 }
 
 const MALLORY: &str = "Ny kontaktperson for FIN er Mallory Hansen, mallory@evil.example, 400 00 000.";

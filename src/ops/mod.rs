@@ -384,7 +384,23 @@ pub fn describe_action(action: &crate::decide::Action) -> String {
             address,
             yes,
             no,
-        } => format!("{org}: {address} answers the {event} poll: suits {yes:?}, not {no:?}"),
+            maybe,
+            evidence,
+        } => {
+            let words: Vec<String> = evidence
+                .iter()
+                .filter(|e| !e.text.is_empty())
+                .map(|e| format!("{} «{}»", e.slot, e.text))
+                .collect();
+            format!(
+                "{org}: {address} answers the {event} poll: suits {yes:?}, not {no:?}, maybe {maybe:?}{}",
+                if words.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (read from {})", words.join(", "))
+                }
+            )
+        }
         Action::SetContact {
             org,
             name,

@@ -2,13 +2,12 @@
 //!
 //! The letter fixes only "around the turn of August/September": `[poll]` names the meeting, whose
 //! `candidates` are the slots. [`send`] asks every organisation's contact person and registered
-//! attendees (or its own address) which suit them; their answers ([`answer`]) are recorded per
-//! person, the latest counting; [`close`] (at the poll's deadline, or `samskap poll close`)
-//! chooses the slot with most acceptances, the earliest on a tie, tells everyone asked, and from
-//! then on the meeting has that time: the calendar stage invites everyone asked who did not say
-//! the slot does not suit them.
-
-pub mod answer;
+//! attendees (or its own address) which suit them; their answers (read by
+//! [`crate::understand::poll_answer`]: yes, no, maybe) are recorded per person, the latest
+//! counting; [`close`] (at the poll's deadline, or `samskap poll close`) chooses the slot with
+//! most acceptances, then fewest refusals, then most maybes, the earliest on a tie, tells everyone
+//! asked, and from then on the meeting has that time: the calendar stage invites everyone asked
+//! who did not say the slot does not suit them.
 
 use std::collections::BTreeSet;
 
@@ -225,18 +224,26 @@ pub fn unanswered(config: &Config, register: &Register) -> Result<Vec<(String, S
     Ok(out)
 }
 
-/// How many said each candidate suits, and does not.
+/// How many said each candidate suits, does not, and might.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Tally {
     /// Per candidate, in order: (yes, no).
     pub counts: Vec<(usize, usize)>,
+    /// Per candidate, in order: how many offered it with a reservation.
+    pub maybe: Vec<usize>,
     pub answers: usize,
 }
 
 /// Counts `answers` over `n` candidates.
 pub fn tally(answers: &[PollAnswerRow], n: usize) -> Tally {
     let mut counts = vec![(0, 0); n];
+    let mut maybe = vec![0; n];
     for a in answers {
+        for &i in &a.maybe {
+            if let Some(c) = maybe.get_mut(i.wrapping_sub(1)) {
+                *c += 1;
+            }
+        }
         for &i in &a.yes {
             if let Some(c) = counts.get_mut(i.wrapping_sub(1)) {
                 c.0 += 1;
@@ -250,18 +257,23 @@ pub fn tally(answers: &[PollAnswerRow], n: usize) -> Tally {
     }
     Tally {
         counts,
+        maybe,
         answers: answers.len(),
     }
 }
 
-/// The candidate (from 1) with most acceptances; on a tie the earliest; fewest refusals break
-/// nothing: an earlier date is the simpler rule to explain.
+/// The candidate (from 1) with most acceptances; on a tie the one fewest refused (a no is
+/// someone who cannot come, a maybe someone who might), then the one most offered with a
+/// reservation, then the earliest.
 pub fn choose(tally: &Tally, slots: &[Slot]) -> Option<usize> {
+    let maybe = |i: usize| tally.maybe.get(i).copied().unwrap_or(0);
     (0..slots.len().min(tally.counts.len()))
         .max_by(|&a, &b| {
             tally.counts[a]
                 .0
                 .cmp(&tally.counts[b].0)
+                .then(tally.counts[b].1.cmp(&tally.counts[a].1))
+                .then(maybe(a).cmp(&maybe(b)))
                 .then(slots[b].start.cmp(&slots[a].start))
         })
         .map(|i| i + 1)
@@ -410,12 +422,17 @@ mod tests {
     }
 
     fn said(address: &str, yes: &[usize], no: &[usize]) -> PollAnswerRow {
+        said_maybe(address, yes, no, &[])
+    }
+
+    fn said_maybe(address: &str, yes: &[usize], no: &[usize], maybe: &[usize]) -> PollAnswerRow {
         PollAnswerRow {
             event_id: "followup".into(),
             org_id: address.split('@').nth(1).unwrap_or("").into(),
             address: address.into(),
             yes: yes.to_vec(),
             no: no.to_vec(),
+            maybe: maybe.to_vec(),
             message_id: String::new(),
             answered_at: String::new(),
         }
@@ -442,5 +459,29 @@ mod tests {
         assert_eq!(choose(&tally(&answers, 3), &slots()), Some(2));
         // No answers at all: the earliest.
         assert_eq!(choose(&tally(&[], 3), &slots()), Some(1));
+    }
+
+    #[test]
+    fn a_tie_in_acceptances_goes_to_fewest_refusals_then_most_maybes() {
+        // 1 and 2 have one yes each; 1 has a no: 2 wins although 1 is earlier.
+        let answers = [
+            said("a@aid.dep.no", &[1, 2], &[]),
+            said("b@bfd.dep.no", &[], &[1]),
+        ];
+        assert_eq!(choose(&tally(&answers, 3), &slots()), Some(2));
+        // Same yes and no (2 and 3): the one someone might make, though it is later.
+        let answers = [
+            said_maybe("a@aid.dep.no", &[1, 2, 3], &[], &[]),
+            said_maybe("b@bfd.dep.no", &[], &[1], &[3]),
+        ];
+        let t = tally(&answers, 3);
+        assert_eq!(t.maybe, [0, 0, 1]);
+        assert_eq!(choose(&t, &slots()), Some(3));
+        // A maybe is no yes: one yes beats two maybes.
+        let answers = [
+            said_maybe("a@aid.dep.no", &[2], &[], &[1]),
+            said_maybe("b@bfd.dep.no", &[], &[], &[1]),
+        ];
+        assert_eq!(choose(&tally(&answers, 3), &slots()), Some(2));
     }
 }

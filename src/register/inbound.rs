@@ -169,6 +169,18 @@ impl Directory for Register {
     fn poll_closed(&self, event: &str) -> bool {
         self.poll_result(event).ok().flatten().is_some()
     }
+
+    fn poll_answer(&self, event: &str, address: &str) -> Option<crate::decide::PollSaid> {
+        let answers = self.poll_answers(event).ok()?;
+        let a = answers
+            .into_iter()
+            .find(|a| a.address.eq_ignore_ascii_case(address))?;
+        Some(crate::decide::PollSaid {
+            yes: a.yes,
+            no: a.no,
+            maybe: a.maybe,
+        })
+    }
 }
 
 impl Register {
@@ -745,9 +757,11 @@ fn apply(
             address,
             yes,
             no,
+            maybe,
+            ..
         } => {
-            let old = super::poll::record_answer(tx, event, org, address, yes, no, message_id, now)?;
-            let new = format!("{address}: yes {yes:?} no {no:?}");
+            let old = super::poll::record_answer(tx, event, org, address, yes, no, maybe, message_id, now)?;
+            let new = format!("{address}: yes {yes:?} no {no:?} maybe {maybe:?}");
             log(tx, &cause, Some(org), "poll", event, old.as_deref(), &new)?;
         }
         Action::SetContact {

@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_schedule.sql"),
     include_str!("migrations/005_trust.sql"),
     include_str!("migrations/006_fingerprint.sql"),
+    include_str!("migrations/007_poll_maybe.sql"),
 ];
 
 /// A register operation that failed.

@@ -14,6 +14,8 @@ pub struct PollAnswerRow {
     pub address: String,
     pub yes: Vec<usize>,
     pub no: Vec<usize>,
+    /// Offered with a reservation.
+    pub maybe: Vec<usize>,
     pub message_id: String,
     pub answered_at: String,
 }
@@ -35,7 +37,7 @@ impl Register {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT event_id, org_id, address, yes, no, message_id, answered_at FROM poll_answers
+                "SELECT event_id, org_id, address, yes, no, message_id, answered_at, maybe FROM poll_answers
                  WHERE event_id = ?1 ORDER BY answered_at, org_id, address",
             )
             .op("list poll answers")?;
@@ -47,6 +49,7 @@ impl Register {
                     address: r.get(2)?,
                     yes: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
                     no: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
+                    maybe: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
                     message_id: r.get(5)?,
                     answered_at: r.get(6)?,
                 })
@@ -128,12 +131,13 @@ pub(super) fn record_answer(
     address: &str,
     yes: &[usize],
     no: &[usize],
+    maybe: &[usize],
     message_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<String>> {
     let old: Option<String> = tx
         .query_row(
-            "SELECT yes || ' / ' || no FROM poll_answers WHERE event_id = ?1 AND org_id = ?2 AND address = ?3",
+            "SELECT 'yes ' || yes || ' no ' || no || ' maybe ' || maybe FROM poll_answers WHERE event_id = ?1 AND org_id = ?2 AND address = ?3",
             params![event, org, address],
             |r| r.get(0),
         )
@@ -141,11 +145,20 @@ pub(super) fn record_answer(
         .op("read a poll answer")?;
     let json = |v: &[usize]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
     tx.execute(
-        "INSERT INTO poll_answers (event_id, org_id, address, yes, no, message_id, answered_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO poll_answers (event_id, org_id, address, yes, no, maybe, message_id, answered_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (event_id, org_id, address) DO UPDATE SET yes = excluded.yes, no = excluded.no,
-            message_id = excluded.message_id, answered_at = excluded.answered_at",
-        params![event, org, address, json(yes), json(no), message_id, ts(now)],
+            maybe = excluded.maybe, message_id = excluded.message_id, answered_at = excluded.answered_at",
+        params![
+            event,
+            org,
+            address,
+            json(yes),
+            json(no),
+            json(maybe),
+            message_id,
+            ts(now)
+        ],
     )
     .op("record a poll answer")?;
     Ok(old)

@@ -73,6 +73,8 @@ pub struct PollStatus {
     pub answers: usize,
     /// Per candidate (from 1): how many it suits and does not.
     pub tally: Vec<(usize, usize)>,
+    /// Per candidate (from 1): how many offered it with a reservation.
+    pub maybe: Vec<usize>,
     /// The candidate chosen, once closed.
     pub chosen: Option<usize>,
     pub closed_at: Option<String>,
@@ -309,7 +311,10 @@ impl Status {
                 .tally
                 .iter()
                 .enumerate()
-                .map(|(i, (yes, no))| format!("{}: {yes} yes, {no} no", i + 1))
+                .map(|(i, (yes, no))| {
+                    let maybe = p.maybe.get(i).copied().unwrap_or(0);
+                    format!("{}: {yes} yes, {no} no, {maybe} maybe", i + 1)
+                })
                 .collect();
             let _ = writeln!(
                 out,

@@ -57,11 +57,6 @@ fn month(word: &str) -> Option<u32> {
         .map(|(_, m)| *m)
 }
 
-/// Whether `word` names a month ("juni", "June", "sept.").
-pub fn is_month_name(word: &str) -> bool {
-    month(word.trim_end_matches([',', ':'])).is_some()
-}
-
 fn day_number(word: &str) -> Option<u32> {
     let w = word.trim_end_matches(['.', ',']);
     let w = w
@@ -225,6 +220,212 @@ fn numeric(word: &str, reference: NaiveDate) -> Option<NaiveDate> {
     resolve(d, m, year, reference)
 }
 
+/// The month a word names in full ("august", "September", "sept."), not by the three-letter
+/// abbreviations that are words too ("mar", "des", "may").
+pub fn month_named(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches(['.', ',']);
+    MONTHS
+        .iter()
+        .find(|(name, _)| (name.len() >= 4 || *name == "mai") && name.eq_ignore_ascii_case(w))
+        .map(|(_, m)| *m)
+}
+
+/// Whether `word` names a month in full ([`month_named`]).
+pub fn is_month_name(word: &str) -> bool {
+    month_named(word).is_some()
+}
+
+/// A date or a run of days as written, with where it stands: `first == last` for one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateSpan {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Every date and range of dates in `text`, in order: what [`find_all`] finds, and days written
+/// before a date without its month ("29. og 31. august" is two dates), ranges ("29.–31. august",
+/// "29. august–2. september", "fra 29. august til 2. september", "between 29 August and 2
+/// September", "29.8.-2.9.").
+pub fn find_spans(text: &str, reference: NaiveDate) -> Vec<DateSpan> {
+    let found = find_all(text, reference);
+    let mut spans: Vec<DateSpan> = Vec::new();
+    for f in &found {
+        // Days before it that borrow its month, nearest first.
+        let mut elided: Vec<(usize, usize, u32, bool)> = Vec::new();
+        let mut cursor = f.start;
+        while let Some((sep_start, range)) = separator_before(text, cursor) {
+            let Some((day_start, day_end, day, dotted)) = day_before(text, sep_start) else {
+                break;
+            };
+            if !(dotted || range) || spans.last().is_some_and(|s| s.end > day_start) {
+                break;
+            }
+            elided.push((day_start, day_end, day, range));
+            cursor = day_start;
+            if range {
+                break;
+            }
+        }
+        for (s, e, day, range) in elided.into_iter().rev() {
+            let Some(date) = NaiveDate::from_ymd_opt(f.date.year(), f.date.month(), day) else {
+                continue;
+            };
+            if range && date <= f.date {
+                spans.push(DateSpan {
+                    first: date,
+                    last: f.date,
+                    start: s,
+                    end: f.end,
+                });
+            } else if !range {
+                spans.push(DateSpan {
+                    first: date,
+                    last: date,
+                    start: s,
+                    end: e,
+                });
+            }
+        }
+        if spans.last().is_some_and(|s| s.end == f.end) {
+            continue;
+        }
+        spans.push(DateSpan {
+            first: f.date,
+            last: f.date,
+            start: f.start,
+            end: f.end,
+        });
+    }
+    spans.extend(hyphenated(text, reference));
+    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    spans.dedup_by(|b, a| b.start < a.end);
+    // Two dates joined as a range: "29. august – 2. september", "fra … til …", "mellom … og …".
+    let mut out: Vec<DateSpan> = Vec::new();
+    for s in spans {
+        if let Some(prev) = out.last_mut() {
+            let gap = text[prev.end..s.start].trim().to_lowercase();
+            let before = text[..prev.start].trim_end().to_lowercase();
+            let between = before.ends_with("mellom") || before.ends_with("between");
+            let joined = matches!(
+                gap.as_str(),
+                "-" | "–" | "—" | "til" | "to" | "until" | "till" | "through" | "t.o.m." | "til og med"
+            ) || (between && matches!(gap.as_str(), "og" | "and"));
+            if joined && prev.first <= s.last {
+                prev.last = s.last;
+                prev.end = s.end;
+                continue;
+            }
+        }
+        out.push(s);
+    }
+    out
+}
+
+/// The separator that ends `text[..at]`: (where it starts, whether it makes a range).
+fn separator_before(text: &str, at: usize) -> Option<(usize, bool)> {
+    let t = text[..at].trim_end();
+    for (sep, range) in [(",", false), ("&", false), ("-", true), ("–", true), ("—", true)] {
+        if let Some(rest) = t.strip_suffix(sep) {
+            return Some((rest.len(), range));
+        }
+    }
+    let word_start = t
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map(|(i, _)| i)?;
+    let word = t[word_start..].to_lowercase();
+    match word.as_str() {
+        "og" | "and" | "eller" | "or" => Some((word_start, false)),
+        "til" | "to" => Some((word_start, true)),
+        _ => None,
+    }
+}
+
+/// A day number that ends `text[..at]` ("29.", "29"): (start, end, day, with a period).
+fn day_before(text: &str, at: usize) -> Option<(usize, usize, u32, bool)> {
+    let t = text[..at].trim_end();
+    let (body, dotted) = match t.strip_suffix('.') {
+        Some(b) => (b, true),
+        None => (t, false),
+    };
+    let digits = body.len() - body.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if !(1..=2).contains(&digits) {
+        return None;
+    }
+    let start = body.len() - digits;
+    // A whole word: not the end of "13.00", "22/4554" or "ogp5".
+    if body[..start]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '.' | '/' | ':' | '-'))
+    {
+        return None;
+    }
+    // "nr. 1 og 31. august", "kl. 9 og": not days.
+    let word_before = body[..start]
+        .trim_end()
+        .trim_end_matches('.')
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    if matches!(
+        word_before.as_str(),
+        "nr" | "kl" | "klokka" | "nummer" | "alternativ" | "option"
+    ) {
+        return None;
+    }
+    let day: u32 = body[start..].parse().ok()?;
+    (1..=31).contains(&day).then_some((start, t.len(), day, dotted))
+}
+
+/// Ranges written as one word: "29.-31.8.", "29.8.-2.9.", "29/8-2/9".
+fn hyphenated(text: &str, reference: NaiveDate) -> Vec<DateSpan> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut words = Vec::new();
+    for (i, c) in text.char_indices() {
+        let part = c.is_alphanumeric() || c == '.' || c == '/' || c == '-';
+        match (part, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, text.len()));
+    }
+    for (s, e) in words {
+        let word = &text[s..e];
+        let Some((left, right)) = word.split_once('-') else {
+            continue;
+        };
+        let Some(last) = numeric(right, reference) else {
+            continue;
+        };
+        let first = numeric(left, reference).or_else(|| {
+            let day: u32 = left.trim_end_matches('.').parse().ok()?;
+            NaiveDate::from_ymd_opt(last.year(), last.month(), day)
+        });
+        if let Some(first) = first.filter(|f| *f <= last) {
+            out.push(DateSpan {
+                first,
+                last,
+                start: s,
+                end: e,
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,6 +462,59 @@ mod tests {
         assert!(dates("kl. 09.00-12.00").is_empty());
         assert!(dates("ref. 22/4554-4").is_empty());
         assert!(dates("32.13.2022").is_empty());
+    }
+
+    fn spans(text: &str) -> Vec<(NaiveDate, NaiveDate, &str)> {
+        find_spans(text, day(2022, 6, 27))
+            .into_iter()
+            .map(|s| (s.first, s.last, &text[s.start..s.end]))
+            .collect()
+    }
+
+    #[test]
+    fn days_that_borrow_the_month_of_the_date_after_them() {
+        let (a29, a30, a31) = (day(2022, 8, 29), day(2022, 8, 30), day(2022, 8, 31));
+        assert_eq!(
+            spans("foreløpig kan vi 29. og 31. august"),
+            [(a29, a29, "29."), (a31, a31, "31. august")]
+        );
+        assert_eq!(
+            spans("29., 30. eller 31. august"),
+            [(a29, a29, "29."), (a30, a30, "30."), (a31, a31, "31. august")]
+        );
+        // A number without its period is not a day: "nr. 1 og 31. august", "2 og 31. august".
+        assert_eq!(spans("nr. 1 og 31. august"), [(a31, a31, "31. august")]);
+        assert_eq!(spans("2 og 31. august"), [(a31, a31, "31. august")]);
+    }
+
+    #[test]
+    fn ranges_of_dates() {
+        let (a29, a31, s2) = (day(2022, 8, 29), day(2022, 8, 31), day(2022, 9, 2));
+        assert_eq!(spans("29.–31. august"), [(a29, a31, "29.–31. august")]);
+        assert_eq!(
+            spans("29. august–2. september"),
+            [(a29, s2, "29. august–2. september")]
+        );
+        assert_eq!(
+            spans("29. august – 2. september"),
+            [(a29, s2, "29. august – 2. september")]
+        );
+        assert_eq!(
+            spans("fra 29. august til 2. september"),
+            [(a29, s2, "29. august til 2. september")]
+        );
+        assert_eq!(
+            spans("between 29 August and 2 September"),
+            [(a29, s2, "29 August and 2 September")]
+        );
+        assert_eq!(spans("29.8.-2.9."), [(a29, s2, "29.8.-2.9.")]);
+        assert_eq!(spans("29.-31.8."), [(a29, a31, "29.-31.8.")]);
+        // A list is not a range.
+        assert_eq!(
+            spans("29. august og 2. september"),
+            [(a29, a29, "29. august"), (s2, s2, "2. september")]
+        );
+        assert!(spans("kl. 13.00–15.00").is_empty());
     }
 
     #[test]

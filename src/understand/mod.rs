@@ -14,12 +14,14 @@ pub mod authres;
 pub mod autoreply;
 pub mod bounce;
 pub mod calendar;
+pub mod clauses;
 pub mod dates;
 pub mod facts;
 pub mod fingerprint;
 pub mod html;
 mod lexicon;
 pub mod phone;
+pub mod poll_answer;
 pub mod quote;
 pub mod reading;
 
@@ -115,7 +117,7 @@ pub struct Understood {
 /// What understanding needs to know about the process; built once from the config.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
-    pub extract: facts::Context,
+    pub reading: facts::Context,
     /// The process id in plus-addresses ("ogp5").
     pub process: String,
     /// The subject tag around the token: ("[OGP5:", "]").
@@ -190,7 +192,7 @@ impl Context {
             our_subjects.push(config.process.name.get(lang).to_lowercase());
         }
         Context {
-            extract: facts::Context {
+            reading: facts::Context {
                 events,
                 default_event: config.invitation.event.clone(),
                 own_addresses,
@@ -339,7 +341,7 @@ fn tokens_in(text: &str, ctx: &Context, source: TokenSource, out: &mut Vec<(Stri
             out.push((t, source));
         }
     };
-    if let Some((local, domain)) = &ctx.extract.reply_address {
+    if let Some((local, domain)) = &ctx.reading.reply_address {
         let marker = format!("{local}+{}-", ctx.process);
         let mut from = 0;
         while let Some(p) = lower[from..].find(&marker) {
@@ -490,7 +492,7 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
 
     let own_from = from
         .as_ref()
-        .is_some_and(|f| ctx.extract.own_addresses.contains(&f.address));
+        .is_some_and(|f| ctx.reading.own_addresses.contains(&f.address));
     let auth = authres::read(message.headers_raw());
     let text = person_text(&message);
     let lang = language(&text);
@@ -508,7 +510,7 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
             },
             _ if bounce::looks_like_report(&message) => {
                 let report_text = bounce::all_text(&message);
-                let report = bounce::parse(&message, &report_text, &ctx.extract.own_addresses);
+                let report = bounce::parse(&message, &report_text, &ctx.reading.own_addresses);
                 // The bounce's body quotes our invitation: its token tells whose it was.
                 tokens_in(&report_text, ctx, TokenSource::Body, &mut refs.tokens);
                 if let Some(id) = &report.original_message_id {
@@ -576,7 +578,7 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
                             quoted: &split.quoted,
                             today: date.map(|d| d.date_naive()),
                         },
-                        &ctx.extract,
+                        &ctx.reading,
                     );
                     Class::Reply { split, facts }
                 }

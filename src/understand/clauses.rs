@@ -1,0 +1,353 @@
+//! Splitting what a person wrote into sentences and clauses, each a byte span into their text,
+//! so that whatever is read from a clause can say which words it came from.
+//!
+//! A sentence ends at ".", "!" or "?" before a space (not the period of a date or an
+//! abbreviation: "29. august", "kl. 13", "5.9. har vi"), at a blank line, and at a line end
+//! unless the line is a long one wrapped in mid-sentence. Inside a sentence, clauses part at
+//! ";", at ", ", at a spaced dash (not one between dates: "29. august – 2. september") and
+//! before "men"/"but"; each clause says what joined it to the one before, so a reader can put
+//! a list split at its commas back together ("1, 2 eller 4").
+
+/// What joins a clause to the one before it in its sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Joint {
+    /// The first clause of a sentence.
+    Start,
+    /// ", ": a list or a second clause; the reader decides.
+    Comma,
+    Semicolon,
+    /// " – " or " - ".
+    Dash,
+    /// "men", "but", "however": what follows qualifies what came before.
+    Contrast,
+}
+
+/// One clause: `text[start..end]`, without the punctuation that ends or joins it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clause {
+    pub start: usize,
+    pub end: usize,
+    /// Which sentence (from 0) it belongs to.
+    pub sentence: usize,
+    pub joint: Joint,
+    /// It ends its sentence with a question mark.
+    pub question: bool,
+}
+
+impl Clause {
+    /// The clause's words.
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+}
+
+/// Abbreviations whose period is not a sentence end even before a capital or a digit.
+const ABBREVIATIONS: &[&str] = &[
+    "kl", "nr", "ca", "evt", "jf", "jfr", "ref", "tlf", "mob", "dvs", "bl.a", "f.eks", "mht", "ifm", "vs",
+    "no", "st", "ev", "pkt", "alt", "tel", "e.g", "i.e", "etc", "approx", "mr", "mrs", "dr",
+];
+
+/// Words that open a clause which qualifies the one before.
+const CONTRAST: &[&str] = &["men", "but", "however", "though", "although", "derimot"];
+
+/// Lines at least this long that end without punctuation were probably wrapped by the client.
+const WRAPPED_LINE: usize = 60;
+
+/// The sentences of `text`, as byte spans without their closing punctuation, and whether each
+/// ends with a question mark.
+pub fn sentences(text: &str) -> Vec<(usize, usize, bool)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let push = |s: usize, e: usize, question: bool, out: &mut Vec<(usize, usize, bool)>| {
+        let (s, e) = trim(text, s, e);
+        if s < e {
+            out.push((s, e, question));
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'.' | b'!' | b'?' => {
+                let next = bytes.get(i + 1).copied();
+                let at_space = next.is_none_or(|n| n == b' ' || n == b'\t' || n == b'\r' || n == b'\n');
+                if at_space && (b != b'.' || ends_sentence(text, i)) {
+                    push(start, i, b == b'?', &mut out);
+                    // "?!", "..." and the like close one sentence.
+                    start = i + 1;
+                }
+                i += 1;
+            }
+            b'\n' => {
+                let line_start = text[..i].rfind('\n').map(|p| p + 1).unwrap_or(0);
+                let line = text[line_start..i].trim_end();
+                let rest = &text[i + 1..];
+                let next_line = rest.lines().next().unwrap_or("").trim_start();
+                let wrapped = line.chars().count() >= WRAPPED_LINE
+                    && !line.ends_with(['.', '!', '?', ':', ';'])
+                    && next_line.chars().next().is_some_and(|c| c.is_lowercase());
+                if !wrapped {
+                    push(start, i, false, &mut out);
+                    start = i + 1;
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    push(start, text.len(), false, &mut out);
+    out
+}
+
+/// Whether the period at `at` (followed by a space or the end) ends a sentence.
+fn ends_sentence(text: &str, at: usize) -> bool {
+    let after = text[at + 1..].trim_start_matches([' ', '\t']);
+    let next = after.chars().next();
+    // A line end or the end of the text.
+    let Some(next) = next.filter(|c| *c != '\n' && *c != '\r') else {
+        return true;
+    };
+    // "29. august", "5.9. har vi", "kl. 9": what follows is not a new sentence.
+    if next.is_lowercase() {
+        return false;
+    }
+    let word: String = text[..at]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let word = word.to_lowercase();
+    if ABBREVIATIONS.contains(&word.as_str()) && (next.is_ascii_digit() || next.is_uppercase()) {
+        return false;
+    }
+    // "den 29. 8." is rare; "Vi kan 2. 3 passer ikke" rarer: a number before a digit is a date.
+    if next.is_ascii_digit() && word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    true
+}
+
+fn trim(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
+    let t = &text[s..e];
+    let lead = t.len() - t.trim_start().len();
+    s += lead;
+    let t = &text[s..e];
+    e = s + t.trim_end().len();
+    (s, e)
+}
+
+/// The clauses of `text`, in order.
+pub fn split(text: &str) -> Vec<Clause> {
+    let mut out = Vec::new();
+    for (n, (s, e, question)) in sentences(text).into_iter().enumerate() {
+        let sentence = &text[s..e];
+        let mut pieces: Vec<(usize, usize, Joint)> = Vec::new();
+        let mut from = 0;
+        let mut joint = Joint::Start;
+        let mut i = 0;
+        let bytes = sentence.as_bytes();
+        while i < bytes.len() {
+            let rest = &sentence[i..];
+            let cut = if rest.starts_with("; ") || rest.starts_with(";\n") {
+                Some((1, Joint::Semicolon))
+            } else if rest.starts_with(", ") || rest.starts_with(",\n") {
+                Some((1, Joint::Comma))
+            } else if let Some(len) = spaced_dash(sentence, i) {
+                Some((len, Joint::Dash))
+            } else if i > 0
+                && bytes[i - 1] == b' '
+                && CONTRAST.iter().any(|w| starts_with_word(rest, w))
+                && !sentence[..i].trim_end().ends_with(',')
+            {
+                Some((0, Joint::Contrast))
+            } else {
+                None
+            };
+            match cut {
+                Some((len, next)) => {
+                    pieces.push((from, i, joint));
+                    from = i + len;
+                    joint = next;
+                    i += len.max(1);
+                }
+                None => i += rest.chars().next().map(char::len_utf8).unwrap_or(1),
+            }
+        }
+        pieces.push((from, sentence.len(), joint));
+        let last = pieces.len() - 1;
+        for (k, (ps, pe, mut joint)) in pieces.into_iter().enumerate() {
+            let (cs, ce) = trim(text, s + ps, s + pe);
+            // ", men" and ", but": the comma is only punctuation before a contrast.
+            if joint == Joint::Comma && CONTRAST.iter().any(|w| starts_with_word(&text[cs..ce], w)) {
+                joint = Joint::Contrast;
+            }
+            if cs < ce {
+                out.push(Clause {
+                    start: cs,
+                    end: ce,
+                    sentence: n,
+                    joint,
+                    question: question && k == last,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The length of a dash with spaces around it at `i` (" – "), unless it joins two dates or
+/// numbers ("29. august – 2. september", "13 - 15").
+fn spaced_dash(sentence: &str, i: usize) -> Option<usize> {
+    let rest = &sentence[i..];
+    // Asked at every byte of every sentence: the cheap test first.
+    if !rest.starts_with(' ') {
+        return None;
+    }
+    let dash = ["–", "—", "-"]
+        .iter()
+        .find(|d| rest.starts_with(&format!(" {d} ")))?;
+    let after = &rest[dash.len() + 2..];
+    if after
+        .trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit())
+    {
+        let before = sentence[..i].trim_end();
+        if before
+            .split_whitespace()
+            .next_back()
+            .is_some_and(|w| w.chars().any(|c| c.is_ascii_digit()) || super::dates::is_month_name(w))
+        {
+            return None;
+        }
+    }
+    Some(dash.len() + 2)
+}
+
+fn starts_with_word(text: &str, word: &str) -> bool {
+    let lower: String = text
+        .chars()
+        .take(word.chars().count() + 1)
+        .collect::<String>()
+        .to_lowercase();
+    lower.starts_with(word)
+        && lower[word.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<(&str, Joint)> {
+        split(text).iter().map(|c| (c.text(text), c.joint)).collect()
+    }
+
+    #[test]
+    fn sentences_end_at_their_punctuation_not_at_a_date_s() {
+        let text = "Vi kan ikke 29.8. Resten er ok. 29. august passer, 5.9. har vi møter!";
+        let s: Vec<&str> = sentences(text).iter().map(|(s, e, _)| &text[*s..*e]).collect();
+        assert_eq!(
+            s,
+            [
+                "Vi kan ikke 29.8",
+                "Resten er ok",
+                "29. august passer, 5.9. har vi møter"
+            ]
+        );
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_a_sentence() {
+        let text = "Møtet kl. 9 passer. Nr. 2 går også. Ca. 3 personer.";
+        let s: Vec<&str> = sentences(text).iter().map(|(s, e, _)| &text[*s..*e]).collect();
+        assert_eq!(s, ["Møtet kl. 9 passer", "Nr. 2 går også", "Ca. 3 personer"]);
+    }
+
+    #[test]
+    fn clauses_part_at_commas_dashes_and_contrasts() {
+        assert_eq!(
+            texts("4 is possible if need be, 1 doesn't work."),
+            [
+                ("4 is possible if need be", Joint::Start),
+                ("1 doesn't work", Joint::Comma)
+            ]
+        );
+        assert_eq!(
+            texts("passer dårlig, men kan om nødvendig"),
+            [
+                ("passer dårlig", Joint::Start),
+                ("men kan om nødvendig", Joint::Contrast)
+            ]
+        );
+        assert_eq!(
+            texts("Fredag passer best men onsdag går også"),
+            [
+                ("Fredag passer best", Joint::Start),
+                ("men onsdag går også", Joint::Contrast)
+            ]
+        );
+        assert_eq!(
+            texts("Kanskje – Jan er bortreist; jeg kan"),
+            [
+                ("Kanskje", Joint::Start),
+                ("Jan er bortreist", Joint::Dash),
+                ("jeg kan", Joint::Semicolon)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_dash_between_dates_is_a_range_not_a_clause_break() {
+        assert_eq!(
+            texts("29. august – 2. september passer"),
+            [("29. august – 2. september passer", Joint::Start)]
+        );
+        assert_eq!(texts("kl. 13 - 15 går"), [("kl. 13 - 15 går", Joint::Start)]);
+    }
+
+    #[test]
+    fn a_question_is_marked_on_the_clause_that_asks_it() {
+        let c = split("Ingen passer, dessverre. Er det mulig å se på 7. eller 8. september?");
+        assert_eq!(c.len(), 3);
+        assert!(!c[0].question && !c[1].question && c[2].question);
+        assert_eq!(c[2].sentence, 1);
+    }
+
+    #[test]
+    fn a_wrapped_line_goes_on_and_a_short_one_ends() {
+        let text = "Vi har sett på forslagene og kan dessverre ikke delta den dagen som er\nnevnt først, men\n31. august går fint\nHilsen Kari";
+        let c: Vec<&str> = split(text).iter().map(|c| c.text(text)).collect();
+        assert_eq!(
+            c,
+            [
+                "Vi har sett på forslagene og kan dessverre ikke delta den dagen som er\nnevnt først",
+                "men",
+                "31. august går fint",
+                "Hilsen Kari"
+            ]
+        );
+    }
+
+    #[test]
+    fn spans_are_byte_offsets_into_the_text_whatever_its_letters() {
+        let text = "İİ Måndag passar, men ikkje fredag.";
+        for c in split(text) {
+            assert!(text.is_char_boundary(c.start) && text.is_char_boundary(c.end));
+        }
+        assert_eq!(
+            texts(text),
+            [
+                ("İİ Måndag passar", Joint::Start),
+                ("men ikkje fredag", Joint::Contrast)
+            ]
+        );
+    }
+}

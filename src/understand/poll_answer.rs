@@ -1,0 +1,3012 @@
+//! Reading a date-poll answer as people write it: which of the candidate slots suit, which do
+//! not and which might, each with the words it was read from. Pure: the candidates are given
+//! as local start and end times, numbered from 1.
+//!
+//! A person names slots by number ("1 og 3"), date ("29. august", "5.9."), a run of dates
+//! ("29. august–2. september"), weekday ("fredag", "the two Mondays"), week ("uke 35",
+//! "første uka i september"), month ("begge datoene i september"), part of the day ("bare
+//! formiddager"), or as a share of them ("alle", "ingen", "alle unntatt fredag", "resten",
+//! "the other three dates"). Each clause ([`super::clauses`]) that names slots says something
+//! of them: yes, no (a negation, or a predicate that is one: "passer dårlig", "is difficult",
+//! "er bortreist", "har vi møter"), maybe (a reservation: "kanskje", "om nødvendig", "if need
+//! be", "foreløpig … med forbehold", "helst ikke"), or nothing that can be read.
+//!
+//! The rules that keep a wrong fact out:
+//! - a slot named in words that say nothing readable, a count that does not match ("de tre
+//!   andre" when two are left), a weekday that is not the date's, two statements about one slot
+//!   that contradict each other without a correction ("likevel") are doubts: the whole answer
+//!   goes to a person;
+//! - questions, conditions and dates that are not slots are remarks: the answer is recorded and
+//!   a person looks at the rest;
+//! - the poll asked which slots suit, so an answer that offers some slots and says nothing of
+//!   the others answers those with no ([`PollAnswer::implied`]); a preference ("helst om
+//!   formiddagen") makes the offered slots it does not fit a maybe, never a no.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike, Weekday};
+use serde::{Deserialize, Serialize};
+
+use super::clauses::{self, Clause, Joint};
+use super::dates;
+
+/// A candidate slot, in local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate {
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+}
+
+impl Candidate {
+    pub fn date(&self) -> NaiveDate {
+        self.start.date()
+    }
+}
+
+/// What a person said of a slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Said {
+    Yes,
+    No,
+    Maybe,
+}
+
+/// Which text a fact was read from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// What the person wrote now (the reply without quote and signature).
+    #[default]
+    Body,
+    /// Their words written between the lines of the quoted poll.
+    Quoted,
+    Subject,
+}
+
+/// The words one fact was read from: `start..end` are byte offsets into the text `source`
+/// names; `text` is those words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The candidate, from 1.
+    pub slot: usize,
+    pub said: Said,
+    #[serde(default)]
+    pub source: Source,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// What one person said about the candidates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PollAnswer {
+    /// Candidate numbers (from 1) that suit, ascending.
+    pub yes: Vec<usize>,
+    /// Candidate numbers that do not (the implied ones included).
+    pub no: Vec<usize>,
+    /// Candidate numbers offered with a reservation.
+    pub maybe: Vec<usize>,
+    /// Those of `no` that are no only because the answer offered other slots and left these out.
+    pub implied: Vec<usize>,
+    /// For each slot of yes, no and maybe not implied: the words it was read from.
+    pub evidence: Vec<Evidence>,
+    /// It corrects an earlier answer ("likevel", "rettelse", "after all").
+    pub correction: bool,
+    /// Why the reading is not certain: a person must settle it before anything is recorded.
+    pub doubts: Vec<String>,
+    /// What a person should see though the answer can be recorded: questions, conditions,
+    /// dates proposed that are not slots.
+    pub remarks: Vec<String>,
+}
+
+impl PollAnswer {
+    /// Whether it says nothing of any slot.
+    pub fn is_empty(&self) -> bool {
+        self.yes.is_empty() && self.no.is_empty() && self.maybe.is_empty()
+    }
+
+    /// Whether there is anything at all for the poll: facts, doubts or remarks.
+    pub fn says_anything(&self) -> bool {
+        !self.is_empty() || !self.doubts.is_empty() || !self.remarks.is_empty()
+    }
+}
+
+/// The texts of one message.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Message<'a> {
+    pub body: &'a str,
+    /// The quoted part, read for answers written between the lines of the poll ("" for none).
+    pub quoted: &'a str,
+    /// Read only when the rest gives no answer.
+    pub subject: &'a str,
+}
+
+/// Reads `text` alone, bare numbers naming candidates.
+pub fn read(text: &str, candidates: &[Candidate]) -> PollAnswer {
+    read_message(
+        Message {
+            body: text,
+            ..Message::default()
+        },
+        candidates,
+        true,
+    )
+}
+
+/// Reads a message's answer about `candidates`. `numbers`: whether a bare number names a
+/// candidate, as it does in a reply to the poll, which asked for them.
+pub fn read_message(message: Message<'_>, candidates: &[Candidate], numbers: bool) -> PollAnswer {
+    let candidates = &candidates[..candidates.len().min(MAX_CANDIDATES)];
+    let mut reader = Reader::new(candidates, numbers);
+    reader.read_text(message.body, Source::Body, None);
+    if !message.quoted.is_empty() {
+        reader.read_inline(message.quoted);
+    }
+    if reader.entries.iter().all(Option::is_none) && reader.doubts.is_empty() {
+        let subject = own_subject(message.subject);
+        let mut quiet = Reader::new(candidates, numbers);
+        quiet.in_subject = true;
+        quiet.read_text(&subject.0, Source::Subject, None);
+        if quiet.entries.iter().any(Option::is_some) {
+            // Offsets into the subject as received, not into its trimmed part.
+            for e in quiet.entries.iter_mut().flatten() {
+                e.start += subject.1;
+                e.end += subject.1;
+            }
+            reader = quiet;
+        }
+    }
+    reader.finish()
+}
+
+/// The part of a subject that is the person's: without "SV:"/"Re:" and the subject tag.
+fn own_subject(subject: &str) -> (String, usize) {
+    // Everything after the last "]" of a tag, or the whole subject without its prefixes.
+    match subject.rfind(']') {
+        Some(i) if i + 1 < subject.len() => (subject[i + 1..].to_string(), i + 1),
+        _ => (subject.to_string(), 0),
+    }
+}
+
+/// Candidates are a bit each.
+const MAX_CANDIDATES: usize = 64;
+
+type Slots = u64;
+
+fn bit(i: usize) -> Slots {
+    1 << i
+}
+
+fn each(s: Slots, n: usize) -> impl Iterator<Item = usize> {
+    (0..n).filter(move |i| s & bit(*i) != 0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Words
+
+/// Negations. "n't" is matched as an ending.
+const NEGATORS: &[&str] = &[
+    "ikke", "ikkje", "inte", "not", "never", "aldri", "nei", "no", "cannot", "verken", "hverken", "nor",
+];
+
+/// Quantifiers that name every slot, negatively.
+const NONE: &[&str] = &["ingen", "inga", "ingi", "none", "neither"];
+
+/// Quantifiers that name every slot.
+const ALL: &[&str] = &[
+    "alle",
+    "alt",
+    "samtlige",
+    "begge",
+    "hvilken som helst",
+    "hvilket som helst",
+    "kva som helst",
+    "kven som helst",
+    "all",
+    "any",
+    "both",
+    "either",
+    "every",
+    "whichever",
+];
+
+/// What is said of the slots named: they suit.
+const POSITIVE: &[&str] = &[
+    "passer",
+    "passar",
+    "passe",
+    "høver",
+    "går",
+    "gå",
+    "gjeng",
+    "fungerer",
+    "fungerar",
+    "funker",
+    "funkar",
+    "kan",
+    "klarer",
+    "klarar",
+    "rekker",
+    "kommer",
+    "kjem",
+    "deltar",
+    "stiller",
+    "ok",
+    "okay",
+    "oki",
+    "greit",
+    "grei",
+    "fint",
+    "fin",
+    "bra",
+    "flott",
+    "supert",
+    "perfekt",
+    "topp",
+    "ja",
+    "jepp",
+    "gjerne",
+    "mulig",
+    "mogleg",
+    "mulighet",
+    "anledning",
+    "aktuelt",
+    "aktuell",
+    "ledig",
+    "ledige",
+    "best",
+    "beste",
+    "yes",
+    "yep",
+    "yeah",
+    "suit",
+    "suits",
+    "suitable",
+    "work",
+    "works",
+    "working",
+    "fine",
+    "good",
+    "great",
+    "perfect",
+    "available",
+    "free",
+    "can",
+    "could",
+    "attend",
+    "come",
+    "possible",
+    "preferred",
+    "no problem",
+    "not a problem",
+    "ikke noe problem",
+    "ikkje noko problem",
+    "ingen problem",
+    "inga problem",
+    // "1 passer ikke, men 2 gjør det": the predicate before, said again.
+    "gjør det",
+    "gjer det",
+    "does",
+];
+
+/// A preference: what it names suits best; what it does not is still possible.
+const PREFERENCE: &[&str] = &[
+    "helst",
+    "aller helst",
+    "foretrekker",
+    "føretrekk",
+    "prefer",
+    "preferably",
+    "ideally",
+    "ideelt sett",
+];
+
+/// Predicates that are a no by themselves.
+const NEGATIVE: &[&str] = &[
+    "dårlig",
+    "dårleg",
+    "vanskelig",
+    "vanskeleg",
+    "umulig",
+    "umogleg",
+    "opptatt",
+    "oppteken",
+    "opptekne",
+    "oppteke",
+    "bortreist",
+    "borte",
+    "fraværende",
+    "fråverande",
+    "på reise",
+    "på ferie",
+    "kolliderer",
+    "kolliderar",
+    "kollisjon",
+    "problematisk",
+    "vrient",
+    "tungt",
+    "busy",
+    "occupied",
+    "away",
+    "travelling",
+    "traveling",
+    "on holiday",
+    "on vacation",
+    "on leave",
+    "unavailable",
+    "impossible",
+    "difficult",
+    "tricky",
+    "tough",
+    "hard",
+    "badly",
+    "poorly",
+    "bad",
+    "clash",
+    "clashes",
+    "conflict",
+    "conflicts",
+    "unable",
+    "uaktuelt",
+    "uaktuell",
+    "uaktuelle",
+    "out of the question",
+    "ruled out",
+    "are out",
+    "is out",
+];
+
+/// Regret: it goes with a no ("vi kan dessverre ikke"), and is one when nothing positive is said
+/// ("dessverre ikke 2.9." / "2.9., dessverre"), but it is no negation of its own: "dessverre
+/// ikke" is no double negative.
+const SORRY: &[&str] = &[
+    "dessverre",
+    "diverre",
+    "beklageligvis",
+    "unfortunately",
+    "sadly",
+    "regrettably",
+];
+
+/// Words that soften a negative predicate into a reservation ("litt vanskelig").
+const HEDGES: &[&str] = &[
+    "litt", "noe", "noko", "lite", "a bit", "a little", "somewhat", "slightly", "kind of", "rather",
+];
+
+/// A reservation: the slot is offered, but not freely.
+const MAYBE: &[&str] = &[
+    "kanskje",
+    "kan hende",
+    "kan henda",
+    "muligens",
+    "moglegvis",
+    "eventuelt",
+    "evt",
+    "om nødvendig",
+    "hvis nødvendig",
+    "dersom nødvendig",
+    "om naudsynt",
+    "viss naudsynt",
+    "om det må til",
+    "hvis det må til",
+    "dersom det må til",
+    "viss det må til",
+    "om det trengs",
+    "hvis det trengs",
+    "om vi må",
+    "hvis vi må",
+    "om me må",
+    "i verste fall",
+    "i nødsfall",
+    "nødløsning",
+    "som reserve",
+    "reserve",
+    "andrevalg",
+    "helst ikke",
+    "helst ikkje",
+    "ikke ideelt",
+    "ikkje ideelt",
+    "ikke optimalt",
+    "mindre gunstig",
+    "foreløpig",
+    "førebels",
+    "med forbehold",
+    "forbehold",
+    "trolig",
+    "truleg",
+    "sannsynligvis",
+    "sannsynlegvis",
+    "usikker",
+    "usikkert",
+    "ikke sikker",
+    "ikkje sikker",
+    "ikke sikkert",
+    "avhengig av",
+    "avhenger",
+    "maybe",
+    "perhaps",
+    "possibly",
+    "if need be",
+    "if necessary",
+    "if needed",
+    "if required",
+    "if we must",
+    "if we have to",
+    "if i must",
+    "if i have to",
+    "at a pinch",
+    "in a pinch",
+    "worst case",
+    "as a backup",
+    "backup",
+    "second choice",
+    "preferably not",
+    "rather not",
+    "ideally not",
+    "not ideal",
+    "less ideal",
+    "tentatively",
+    "tentative",
+    "provisionally",
+    "provisional",
+    "probably",
+    "likely",
+    "uncertain",
+    "unsure",
+    "not sure",
+    "depends",
+    "depending",
+    "subject to",
+];
+
+/// A condition: the slot is offered if something else holds, which a person must judge.
+const CONDITION: &[&str] = &[
+    "hvis",
+    "dersom",
+    "viss",
+    "forutsatt",
+    "så lenge",
+    "med mindre",
+    "if",
+    "provided",
+    "providing",
+    "as long as",
+    "so long as",
+    "unless",
+];
+
+/// Words that leave a slot open for now.
+const OPEN: &[&str] = &[
+    "vet ikke",
+    "vet ikkje",
+    "veit ikkje",
+    "vet ennå ikke",
+    "kommer tilbake",
+    "kjem tilbake",
+    "gir beskjed",
+    "gi beskjed",
+    "sjekker",
+    "må sjekke",
+    "ikke avklart",
+    "uavklart",
+    "don't know",
+    "do not know",
+    "get back",
+    "let you know",
+    "need to check",
+    "will check",
+    "not yet",
+    "ikke ennå",
+    "ennå ikke",
+    "enda ikke",
+    "ikke enda",
+];
+
+/// Words that make the named slots the only ones.
+const ONLY: &[&str] = &["bare", "kun", "berre", "only", "just", "utelukkende", "solely"];
+
+/// Words after which the slots named are the exceptions.
+const EXCEPT: &[&str] = &[
+    "med unntak av",
+    "unntatt",
+    "untatt",
+    "bortsett fra",
+    "utenom",
+    "utanom",
+    "except",
+    "excepting",
+    "but not",
+    "other than",
+    "apart from",
+    "aside from",
+    "annet enn",
+    "andre enn",
+    "anna enn",
+];
+
+/// Words that correct an earlier answer.
+const CORRECTION: &[&str] = &[
+    "likevel",
+    "allikevel",
+    "alikevel",
+    "rettelse",
+    "korrigering",
+    "korreksjon",
+    "glem forrige",
+    "glem det",
+    "ombestemt",
+    "after all",
+    "correction",
+    "actually",
+    "i meant",
+    "mente",
+];
+
+/// The slots not named so far.
+const REST: &[&str] = &[
+    "resten",
+    "de andre",
+    "dei andre",
+    "alle andre",
+    "de øvrige",
+    "dei øvrige",
+    "øvrige",
+    "ellers",
+    "elles",
+    "the rest",
+    "the others",
+    "the other",
+    "all other",
+    "all the other",
+    "the remaining",
+    "otherwise",
+];
+
+/// A whole answer in one word ("Ja", "Kanskje – …"): what follows it explains.
+const ANSWER_WORDS: &[&str] = &[
+    "ja", "nei", "kanskje", "yes", "no", "maybe", "ok", "jepp", "nope", "yep",
+];
+
+/// What else a clause that only lists slots may hold.
+const LIST_WORDS: &[&str] = &[
+    "of",
+    "them",
+    "dem",
+    "av",
+    "og",
+    "and",
+    "eller",
+    "or",
+    "samt",
+    "både",
+    "enten",
+    "nr",
+    "nummer",
+    "alternativ",
+    "alternativene",
+    "alternativ",
+    "option",
+    "options",
+    "forslag",
+    "forslagene",
+    "tidspunkt",
+    "tidspunktene",
+    "dato",
+    "datoene",
+    "datoane",
+    "date",
+    "dates",
+    "for",
+    "oss",
+    "meg",
+    "us",
+    "me",
+    "den",
+    "the",
+    "i",
+    "in",
+    "på",
+    "on",
+    "om",
+    "ja",
+    "yes",
+    "ok",
+    "hei",
+    "hi",
+    "svar",
+    "answer",
+];
+
+/// Nouns after a number that make it a count, not a slot.
+const COUNTED: &[&str] = &[
+    "personer",
+    "person",
+    "pers",
+    "stk",
+    "stykker",
+    "deltakere",
+    "deltagere",
+    "deltakarar",
+    "people",
+    "persons",
+    "participants",
+    "timer",
+    "time",
+    "hours",
+    "hour",
+    "minutter",
+    "min",
+    "minutes",
+    "dager",
+    "dagar",
+    "days",
+    "uker",
+    "veker",
+    "weeks",
+    "kr",
+    "prosent",
+    "percent",
+];
+
+/// Words between two slot references that narrow one by the other ("mandagene i september").
+const NARROWING: &[&str] = &[
+    "i", "in", "on", "den", "the", "om", "på", "at", "kl", "of", "av", "klokka",
+];
+
+const WEEK_WORDS: &[&str] = &["uke", "uka", "uken", "veke", "veka", "week", "wk", "u"];
+
+const ORDINALS: &[(&str, i32)] = &[
+    ("første", 1),
+    ("fyrste", 1),
+    ("first", 1),
+    ("andre", 2),
+    ("second", 2),
+    ("tredje", 3),
+    ("third", 3),
+    ("fjerde", 4),
+    ("fourth", 4),
+    ("siste", -1),
+    ("last", -1),
+];
+
+/// Nouns after an ordinal that make it a slot's number ("det andre forslaget").
+const SLOT_NOUNS: &[&str] = &[
+    "forslag",
+    "forslaget",
+    "alternativ",
+    "alternativet",
+    "tidspunkt",
+    "tidspunktet",
+    "dato",
+    "datoen",
+    "option",
+    "date",
+    "slot",
+    "one",
+];
+
+const NUMBER_WORDS: &[(&str, usize)] = &[
+    ("en", 1),
+    ("ett", 1),
+    ("ein", 1),
+    ("eitt", 1),
+    ("one", 1),
+    ("to", 2),
+    ("two", 2),
+    ("begge", 2),
+    ("both", 2),
+    ("tre", 3),
+    ("three", 3),
+    ("fire", 4),
+    ("four", 4),
+    ("fem", 5),
+    ("five", 5),
+    ("seks", 6),
+    ("six", 6),
+];
+
+const WEEKDAYS: &[(&str, Weekday)] = &[
+    ("mandag", Weekday::Mon),
+    ("måndag", Weekday::Mon),
+    ("monday", Weekday::Mon),
+    ("tirsdag", Weekday::Tue),
+    ("tysdag", Weekday::Tue),
+    ("tuesday", Weekday::Tue),
+    ("onsdag", Weekday::Wed),
+    ("wednesday", Weekday::Wed),
+    ("torsdag", Weekday::Thu),
+    ("thursday", Weekday::Thu),
+    ("fredag", Weekday::Fri),
+    ("friday", Weekday::Fri),
+    ("lørdag", Weekday::Sat),
+    ("laurdag", Weekday::Sat),
+    ("saturday", Weekday::Sat),
+    ("søndag", Weekday::Sun),
+    ("sundag", Weekday::Sun),
+    ("sunday", Weekday::Sun),
+];
+
+/// Short forms of weekdays, read only right before a date ("fre. 2.9.").
+const WEEKDAY_ABBREVIATIONS: &[(&str, Weekday)] = &[
+    ("man", Weekday::Mon),
+    ("mon", Weekday::Mon),
+    ("tir", Weekday::Tue),
+    ("tirs", Weekday::Tue),
+    ("tue", Weekday::Tue),
+    ("tues", Weekday::Tue),
+    ("ons", Weekday::Wed),
+    ("wed", Weekday::Wed),
+    ("tor", Weekday::Thu),
+    ("tors", Weekday::Thu),
+    ("thu", Weekday::Thu),
+    ("thur", Weekday::Thu),
+    ("thurs", Weekday::Thu),
+    ("fre", Weekday::Fri),
+    ("fri", Weekday::Fri),
+];
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+#[derive(Debug, Clone)]
+struct Tok {
+    start: usize,
+    end: usize,
+    /// Lower case; an apostrophe is "'".
+    low: String,
+    num: bool,
+    punct: bool,
+}
+
+fn tokenize(text: &str, from: usize, to: usize) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let s = &text[from..to];
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                let apostrophe = (d == '\'' || d == '’')
+                    && s[j + d.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphabetic);
+                if d.is_alphanumeric() || apostrophe {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let word = &s[i..end];
+            out.push(Tok {
+                start: from + i,
+                end: from + end,
+                low: word.to_lowercase().replace('’', "'"),
+                num: word.bytes().all(|b| b.is_ascii_digit()),
+                punct: false,
+            });
+        } else if !c.is_whitespace() {
+            out.push(Tok {
+                start: from + i,
+                end: from + i + c.len_utf8(),
+                low: c.to_string(),
+                num: false,
+                punct: true,
+            });
+        }
+    }
+    out
+}
+
+/// Where `phrase` (words separated by spaces) starts among the words of `toks[from..]`, and the
+/// index after it.
+fn find_phrase(toks: &[Tok], phrase: &str, from: usize) -> Option<(usize, usize)> {
+    // Without allocating: this runs for every phrase of every list on every clause.
+    let (first, rest) = phrase.split_once(' ').unwrap_or((phrase, ""));
+    (from..toks.len()).find_map(|k| {
+        if toks[k].low != first {
+            return None;
+        }
+        let mut j = k + 1;
+        for w in rest.split(' ').filter(|w| !w.is_empty()) {
+            if toks.get(j)?.low != w {
+                return None;
+            }
+            j += 1;
+        }
+        Some((k, j))
+    })
+}
+
+fn has_any(toks: &[Tok], list: &[&str]) -> bool {
+    list.iter().any(|p| find_phrase(toks, p, 0).is_some())
+}
+
+/// Every match of the phrases of `list` in `toks`, as token ranges.
+fn all_matches(toks: &[Tok], list: &[&str]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for p in list {
+        let mut from = 0;
+        while let Some((a, b)) = find_phrase(toks, p, from) {
+            out.push((a, b));
+            from = a + 1;
+        }
+    }
+    out
+}
+
+fn number_word(word: &str) -> Option<usize> {
+    NUMBER_WORDS.iter().find(|(w, _)| *w == word).map(|(_, n)| *n)
+}
+
+fn weekday_word(word: &str) -> Option<(Weekday, bool)> {
+    // "mandag", "mandagen"; plurals "mandager", "mandagene", "måndagar", "måndagane", "mondays".
+    for (name, day) in WEEKDAYS {
+        if let Some(rest) = word.strip_prefix(name) {
+            match rest {
+                "" | "en" => return Some((*day, false)),
+                "er" | "ene" | "ar" | "ane" | "s" => return Some((*day, true)),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mentions: the slots a clause names
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// One slot by its number, date or ordinal.
+    Specific,
+    /// Slots by weekday, week, month, part of day, time, a run of dates.
+    General,
+    /// "alle", "any".
+    All,
+    /// "ingen", "none": every slot, negatively.
+    None,
+    /// "resten", "the other three".
+    Rest,
+}
+
+#[derive(Debug, Clone)]
+struct Mention {
+    /// Token indices.
+    from: usize,
+    to: usize,
+    slots: Slots,
+    kind: Kind,
+    /// The count it says it names ("de tre andre", "both").
+    count: Option<usize>,
+}
+
+/// What one clause says.
+#[derive(Debug, Default)]
+struct Reading {
+    main: Slots,
+    except: Slots,
+    /// Whether the main slots were named one by one.
+    specific: bool,
+    /// Whether it names slots by something other than "all"/"none" (a weekday, a date).
+    named: bool,
+    said: Option<Said>,
+    /// Names slots but says nothing readable of them.
+    unknown: bool,
+    open: bool,
+    only: bool,
+    preference: bool,
+    condition: bool,
+    answer_word: bool,
+    /// Dates named that are not slots, in words.
+    outside: Vec<String>,
+    doubts: Vec<String>,
+}
+
+struct Entry {
+    said: Said,
+    specific: bool,
+    sentence: usize,
+    source: Source,
+    start: usize,
+    end: usize,
+    /// From the words of a clause before it ("passer dårlig, men kan om nødvendig").
+    inherited: bool,
+}
+
+struct Reader<'c> {
+    candidates: &'c [Candidate],
+    numbers: bool,
+    entries: Vec<Option<Entry>>,
+    /// Slots named so far, whatever was said of them: "resten" is the others.
+    named: Slots,
+    open: Slots,
+    /// Slots named with nothing readable said of them, with the words.
+    unknown: Vec<(usize, String)>,
+    /// Some slots were offered (yes or maybe) in plain words, not as a preference.
+    offered: bool,
+    /// Slots made no by "bare"/"only": said, not implied.
+    only_no: Slots,
+    correction: bool,
+    in_subject: bool,
+    doubts: Vec<String>,
+    remarks: Vec<String>,
+    sentence_base: usize,
+}
+
+impl<'c> Reader<'c> {
+    fn new(candidates: &'c [Candidate], numbers: bool) -> Reader<'c> {
+        Reader {
+            candidates,
+            numbers,
+            entries: candidates.iter().map(|_| None).collect(),
+            named: 0,
+            open: 0,
+            unknown: Vec::new(),
+            offered: false,
+            only_no: 0,
+            correction: false,
+            in_subject: false,
+            doubts: Vec::new(),
+            remarks: Vec::new(),
+            sentence_base: 0,
+        }
+    }
+
+    fn n(&self) -> usize {
+        self.candidates.len()
+    }
+
+    fn all(&self) -> Slots {
+        if self.n() >= 64 {
+            u64::MAX
+        } else {
+            bit(self.n()) - 1
+        }
+    }
+
+    fn reference(&self) -> NaiveDate {
+        self.candidates
+            .iter()
+            .map(Candidate::date)
+            .min()
+            .unwrap_or_default()
+            - chrono::Duration::days(60)
+    }
+
+    /// Reads `text`; `context` is the slot the text is written under (an inline answer).
+    fn read_text(&mut self, text: &str, source: Source, context: Option<Slots>) {
+        let spans = dates::find_spans(text, self.reference());
+        let clauses = clauses::split(text);
+        let clauses = merge_lists(text, clauses);
+        let mut previous: Option<(usize, Slots)> = None;
+        let mut locked: Option<usize> = None;
+        for (k, clause) in clauses.iter().enumerate() {
+            let toks = tokenize(text, clause.start, clause.end);
+            let words = clause.text(text);
+            // The spans are in order of their start: the clause's are a run of them.
+            let first = spans.partition_point(|s| s.start < clause.start);
+            let date_spans: Vec<&dates::DateSpan> = spans[first..]
+                .iter()
+                .take_while(|s| s.start < clause.end)
+                .collect();
+            let mut reading = self.read_clause(&toks, &date_spans, text);
+            let sentence = self.sentence_base + clause.sentence;
+            if has_any(&toks, CORRECTION) {
+                self.correction = true;
+            }
+            // A sentence opened by a whole answer ("Kanskje – Jan er bortreist, men jeg kan"):
+            // what follows in it explains, unless it names slots of its own.
+            if locked == Some(clause.sentence) && reading.main == 0 && reading.except == 0 {
+                continue;
+            }
+            let mut inherited = false;
+            if reading.main == 0 && reading.except == 0 && reading.outside.is_empty() {
+                if let Some(slots) = context {
+                    reading.main = slots;
+                    reading.specific = true;
+                } else if let Some((s, slots)) = previous
+                    && s == clause.sentence
+                    && clause.joint == Joint::Contrast
+                {
+                    reading.main = slots;
+                    reading.specific = true;
+                    inherited = true;
+                }
+            }
+            if reading.answer_word && k + 1 < clauses.len() && clauses[k + 1].sentence == clause.sentence {
+                locked = Some(clause.sentence);
+            }
+            for d in std::mem::take(&mut reading.doubts) {
+                self.doubts.push(format!("{d}: «{}»", words.trim()));
+            }
+            if clause.question {
+                if !self.in_subject {
+                    self.remarks
+                        .push(match (reading.main != 0, reading.outside.is_empty()) {
+                            (_, false) => format!(
+                                "asks about {}, not among the slots: «{}»",
+                                reading.outside.join(", "),
+                                words.trim()
+                            ),
+                            (true, _) => format!("a question about the slots: «{}»", words.trim()),
+                            _ => format!("a question: «{}»", words.trim()),
+                        });
+                }
+                continue;
+            }
+            if !reading.outside.is_empty() && matches!(reading.said, Some(Said::Yes | Said::Maybe)) {
+                self.remarks.push(format!(
+                    "proposes {}, not among the slots: «{}»",
+                    reading.outside.join(", "),
+                    words.trim()
+                ));
+            }
+            if reading.condition && reading.main != 0 && !self.in_subject {
+                self.remarks.push(format!("a condition: «{}»", words.trim()));
+            }
+            let slots = reading.main | reading.except;
+            if slots != 0 {
+                previous = Some((clause.sentence, reading.main));
+            }
+            self.apply(&reading, sentence, source, clause, text, inherited);
+        }
+        self.sentence_base += clauses.last().map(|c| c.sentence + 1).unwrap_or(0);
+    }
+
+    /// What one clause says of which slots.
+    fn read_clause(&self, toks: &[Tok], spans: &[&dates::DateSpan], text: &str) -> Reading {
+        let mut r = Reading::default();
+        let mut used = vec![false; toks.len()];
+        let mut mentions = self.mentions(toks, spans, text, &mut used, &mut r);
+        mentions.sort_by_key(|m| m.from);
+        // The exception: what follows "unntatt"/"except".
+        let except_at = EXCEPT
+            .iter()
+            .filter_map(|p| find_phrase(toks, p, 0))
+            .min_by_key(|(a, _)| *a)
+            .or_else(|| {
+                // "any date but Monday", "all but 2": "but" after "all" is "except".
+                let k = toks.iter().position(|t| t.low == "but")?;
+                mentions
+                    .iter()
+                    .any(|m| m.kind == Kind::All && m.to <= k)
+                    .then_some((k, k + 1))
+            });
+        let (before, after): (Vec<Mention>, Vec<Mention>) = match except_at {
+            Some((a, _)) => mentions.into_iter().partition(|m| m.from < a),
+            None => (mentions, Vec::new()),
+        };
+        r.except = self.combine(&after, toks, &mut r.doubts).0;
+        let (main, specific, kinds) = self.combine(&before, toks, &mut r.doubts);
+        r.main = main;
+        r.specific = specific;
+        r.named = kinds
+            .iter()
+            .any(|k| matches!(k, Kind::Specific | Kind::General | Kind::Rest));
+        let none = kinds.contains(&Kind::None);
+        if r.main == 0 && r.except != 0 && except_at.is_some() {
+            // "Alle unntatt fredag" with "alle" found; "unntatt fredag" alone: every other.
+            r.main = self.all() & !r.except;
+        }
+        // What is said.
+        let phrases = |list: &[&str]| all_matches(toks, list);
+        let covered = |ranges: &[(usize, usize)], k: usize| ranges.iter().any(|(a, b)| (*a..*b).contains(&k));
+        let maybe = phrases(MAYBE);
+        let positive_phrases = phrases(POSITIVE);
+        let negative = phrases(NEGATIVE);
+        let hedged = negative
+            .iter()
+            .any(|(a, _)| HEDGES.iter().any(|h| phrase_ends_at(toks, h, *a)));
+        let open = phrases(OPEN);
+        let negator = toks.iter().enumerate().any(|(k, t)| {
+            (NEGATORS.contains(&t.low.as_str()) || t.low.ends_with("n't"))
+                && !covered(&maybe, k)
+                && !covered(&positive_phrases, k)
+                && !covered(&open, k)
+                && !used[k]
+        });
+        let sorry = has_any(toks, SORRY);
+        let positive = positive_phrases.iter().any(|(a, b)| (*a..*b).all(|k| !used[k]));
+        let busy = busy(toks);
+        let negative = (!negative.is_empty() && !hedged) || busy;
+        r.preference = has_any(toks, PREFERENCE);
+        r.condition = has_any(toks, CONDITION) && maybe.is_empty();
+        r.only = has_any(toks, ONLY);
+        r.open = !open.is_empty();
+        let words: Vec<&Tok> = toks.iter().filter(|t| !t.punct).collect();
+        r.answer_word = words.len() <= 2
+            && !words.is_empty()
+            && ANSWER_WORDS.contains(&words[0].low.as_str())
+            && r.main == 0;
+        // "Alle unntatt fredag", "bare 2", "helst 3": a list with the words that shape it.
+        let quantifiers: Vec<(usize, usize)> = [EXCEPT, ONLY, PREFERENCE]
+            .iter()
+            .flat_map(|list| phrases(list))
+            .collect();
+        let bare = !toks.is_empty()
+            && toks.iter().enumerate().all(|(k, t)| {
+                used[k] || t.punct || LIST_WORDS.contains(&t.low.as_str()) || covered(&quantifiers, k)
+            });
+        r.said = if !maybe.is_empty() || hedged {
+            Some(Said::Maybe)
+        } else if negator && negative {
+            // "ikke vanskelig", "not busy": a double negative is read by a person.
+            if r.main != 0 {
+                r.doubts.push("a negation of a negative".into());
+            }
+            None
+        } else if negative || negator || none || (sorry && !positive) {
+            Some(Said::No)
+        } else if r.open {
+            None
+        } else if positive && r.condition {
+            Some(Said::Maybe)
+        } else if positive || bare || (r.preference && r.main != 0) {
+            // "helst om formiddagen": a preference says yes to what it names.
+            Some(Said::Yes)
+        } else {
+            None
+        };
+        // Slots named (one by one, or by weekday, week, part of day) with nothing readable said
+        // of them: left alone they would become an implied no.
+        if r.said.is_none() && !r.open && (r.specific || r.named) && r.main != 0 {
+            r.unknown = true;
+        }
+        r
+    }
+
+    /// The slot references in a clause; marks their tokens used.
+    fn mentions(
+        &self,
+        toks: &[Tok],
+        spans: &[&dates::DateSpan],
+        text: &str,
+        used: &mut [bool],
+        r: &mut Reading,
+    ) -> Vec<Mention> {
+        let n = self.n();
+        let mut out: Vec<Mention> = Vec::new();
+        let covering = |s: usize, e: usize| -> (usize, usize) {
+            let from = toks.iter().position(|t| t.end > s).unwrap_or(toks.len());
+            let to = toks
+                .iter()
+                .rposition(|t| t.start < e)
+                .map(|k| k + 1)
+                .unwrap_or(from);
+            (from, to.max(from))
+        };
+        // Dates and runs of dates.
+        for span in spans {
+            let (from, to) = covering(span.start, span.end);
+            let mut first = span.first;
+            let mut last = span.last;
+            // "etter 31. august", "fra og med 2. september", "before 5 September".
+            let before: Vec<&str> = toks[..from]
+                .iter()
+                .rev()
+                .take(3)
+                .map(|t| t.low.as_str())
+                .collect();
+            let one = first == last;
+            if one {
+                match before.as_slice() {
+                    ["etter", ..] | ["after", ..] => {
+                        first = first.succ_opt().unwrap_or(first);
+                        last = NaiveDate::MAX;
+                    }
+                    ["før", ..] | ["before", ..] => {
+                        last = last.pred_opt().unwrap_or(last);
+                        first = NaiveDate::MIN;
+                    }
+                    ["med", "og", "fra", ..] | ["f", ..] | ["tidligst", ..] | ["earliest", ..] => {
+                        last = NaiveDate::MAX
+                    }
+                    ["med", "og", "til", ..] | ["senest", ..] | ["latest", ..] | ["until", ..] => {
+                        first = NaiveDate::MIN
+                    }
+                    _ => {}
+                }
+            }
+            let slots = self.on_dates(first, last);
+            let mut from = from;
+            // A weekday right before a date ("mandag 29. august", "fre. 2.9."): the same day, or a slip.
+            let mut k = from;
+            while k > 0
+                && (toks[k - 1].punct && toks[k - 1].low == ","
+                    || toks[k - 1].low == "den"
+                    || toks[k - 1].low == "the"
+                    || toks[k - 1].low == ".")
+            {
+                k -= 1;
+            }
+            if k > 0 {
+                let w = &toks[k - 1].low;
+                let day = weekday_word(w).map(|(d, _)| d).or_else(|| {
+                    WEEKDAY_ABBREVIATIONS
+                        .iter()
+                        .find(|(a, _)| a == w)
+                        .map(|(_, d)| *d)
+                });
+                if let Some(day) = day {
+                    if one && span.first.weekday() != day {
+                        r.doubts.push(format!(
+                            "{} is a {}, not the weekday written",
+                            span.first.format("%-d.%-m."),
+                            weekday_name(span.first.weekday())
+                        ));
+                    }
+                    from = k - 1;
+                }
+            }
+            for u in used.iter_mut().take(to).skip(from) {
+                *u = true;
+            }
+            if slots == 0 {
+                if span.first >= self.reference() + chrono::Duration::days(45) {
+                    r.outside.push(if one {
+                        span.first.format("%-d.%-m.").to_string()
+                    } else {
+                        format!(
+                            "{}–{}",
+                            span.first.format("%-d.%-m."),
+                            span.last.format("%-d.%-m.")
+                        )
+                    });
+                }
+                continue;
+            }
+            out.push(Mention {
+                from,
+                to,
+                slots,
+                kind: if one && slots.count_ones() == 1 {
+                    Kind::Specific
+                } else {
+                    Kind::General
+                },
+                count: None,
+            });
+        }
+        // Weeks: "uke 35", "uke 35 og 36", "første uka i september", "the first week of September".
+        for k in 0..toks.len() {
+            if used[k] || !WEEK_WORDS.contains(&toks[k].low.as_str()) {
+                continue;
+            }
+            // "uke 35", "uke nr. 35", "week 35-36".
+            let mut j = k + 1;
+            while j < toks.len() && matches!(toks[j].low.as_str(), "nr" | "." | "no") {
+                j += 1;
+            }
+            let mut weeks = Vec::new();
+            let mut end = j;
+            while j < toks.len() && toks[j].num {
+                let Ok(w) = toks[j].low.parse::<u32>() else { break };
+                if !(1..=53).contains(&w) {
+                    break;
+                }
+                weeks.push(w);
+                end = j + 1;
+                // "35 og 36", "35/36", "35-36".
+                if j + 2 < toks.len()
+                    && matches!(
+                        toks[j + 1].low.as_str(),
+                        "og" | "and" | "/" | "," | "eller" | "or" | "-" | "–"
+                    )
+                    && toks[j + 2].num
+                {
+                    let range = matches!(toks[j + 1].low.as_str(), "-" | "–");
+                    if range && let (Some(a), Ok(b)) = (weeks.last().copied(), toks[j + 2].low.parse::<u32>())
+                    {
+                        weeks.extend((a + 1)..b);
+                    }
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            if !weeks.is_empty() && toks[k].low != "u"
+                || (toks[k].low == "u" && weeks.len() == 1 && toks[k].end == toks[k + 1].start)
+            {
+                let slots = self
+                    .candidates
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| weeks.contains(&c.date().iso_week().week()))
+                    .fold(0, |s, (i, _)| s | bit(i));
+                for u in used.iter_mut().take(end).skip(k) {
+                    *u = true;
+                }
+                if slots == 0 {
+                    r.outside.push(format!(
+                        "uke {}",
+                        weeks.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+                    ));
+                    continue;
+                }
+                out.push(Mention {
+                    from: k,
+                    to: end,
+                    slots,
+                    kind: Kind::General,
+                    count: None,
+                });
+                continue;
+            }
+            // "første uka i september", "siste uke i august", "the first week of September".
+            let ordinal = k.checked_sub(1).and_then(|p| {
+                let w = toks[p].low.as_str();
+                ORDINALS
+                    .iter()
+                    .find(|(o, _)| *o == w)
+                    .map(|(_, n)| (p, *n))
+                    .or_else(|| {
+                        // "1. uke i september"
+                        (p >= 1 && w == "." && toks[p - 1].num)
+                            .then(|| (p - 1, toks[p - 1].low.parse().unwrap_or(0)))
+                    })
+            });
+            if let Some((p, nth)) = ordinal
+                && toks
+                    .get(k + 1)
+                    .is_some_and(|t| matches!(t.low.as_str(), "i" | "in" | "of" | "av"))
+                && let Some(month) = toks.get(k + 2).and_then(|t| dates::month_named(&t.low))
+            {
+                let from = if p > 0 && matches!(toks[p - 1].low.as_str(), "den" | "the") {
+                    p - 1
+                } else {
+                    p
+                };
+                let year = self.year_of_month(month);
+                let Some(first_day) = NaiveDate::from_ymd_opt(year, month, 1) else {
+                    continue;
+                };
+                let days_in = days_in_month(first_day);
+                let (a, b) = if nth > 0 {
+                    let a = 1 + 7 * (nth as u32 - 1);
+                    (a, (a + 6).min(days_in))
+                } else {
+                    (days_in - 6, days_in)
+                };
+                let (Some(first), Some(last)) = (
+                    NaiveDate::from_ymd_opt(year, month, a),
+                    NaiveDate::from_ymd_opt(year, month, b),
+                ) else {
+                    continue;
+                };
+                for u in used.iter_mut().take(k + 3).skip(from) {
+                    *u = true;
+                }
+                let slots = self.on_dates(first, last);
+                if slots == 0 {
+                    r.outside.push(format!(
+                        "{}–{}",
+                        first.format("%-d.%-m."),
+                        last.format("%-d.%-m.")
+                    ));
+                    continue;
+                }
+                out.push(Mention {
+                    from,
+                    to: k + 3,
+                    slots,
+                    kind: Kind::General,
+                    count: None,
+                });
+            }
+        }
+        // Parts of a month that do not say which days.
+        for (k, t) in toks.iter().enumerate() {
+            if used[k] {
+                continue;
+            }
+            let vague = matches!(
+                t.low.as_str(),
+                "begynnelsen"
+                    | "starten"
+                    | "slutten"
+                    | "enden"
+                    | "midten"
+                    | "early"
+                    | "late"
+                    | "mid"
+                    | "beginning"
+                    | "end"
+                    | "tidlig"
+                    | "sent"
+            );
+            let month_at = |j: usize| toks.get(j).and_then(|t| dates::month_named(&t.low));
+            let m = month_at(k + 1).or_else(|| {
+                toks.get(k + 1)
+                    .filter(|t| matches!(t.low.as_str(), "av" | "of" | "i" | "in"))
+                    .and_then(|_| month_at(k + 2))
+            });
+            if vague && m.is_some() {
+                r.doubts.push(format!(
+                    "«{}» does not say which days",
+                    &text[t.start..toks[(k + 2).min(toks.len() - 1)].end]
+                ));
+                let to = if month_at(k + 1).is_some() { k + 2 } else { k + 3 };
+                for u in used.iter_mut().take(to).skip(k) {
+                    *u = true;
+                }
+            }
+        }
+        // Months: "i september", "in August", "september-datoene", "augustdatoene".
+        for (k, t) in toks.iter().enumerate() {
+            if used[k] {
+                continue;
+            }
+            let compound = ["datoene", "datoane", "datoen", "møtet"]
+                .iter()
+                .find_map(|suffix| t.low.strip_suffix(suffix).and_then(dates::month_named));
+            let month = dates::month_named(&t.low).filter(|_| {
+                let prev = k.checked_sub(1).map(|p| toks[p].low.as_str()).unwrap_or("");
+                let next = toks.get(k + 1).map(|t| t.low.as_str()).unwrap_or("");
+                let after_dash = toks.get(k + 2).map(|t| t.low.as_str()).unwrap_or("");
+                matches!(prev, "i" | "in" | "during" | "av" | "of" | "the" | "for")
+                    || matches!(next, "datoene" | "datoane" | "dates" | "dagene" | "dagane")
+                    || (next == "-" && matches!(after_dash, "datoene" | "datoane" | "dates" | "møtet"))
+            });
+            let Some(month) = month.or(compound) else { continue };
+            used[k] = true;
+            let slots = self
+                .candidates
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.date().month() == month)
+                .fold(0, |s, (i, _)| s | bit(i));
+            if slots == 0 {
+                continue;
+            }
+            out.push(Mention {
+                from: k,
+                to: k + 1,
+                slots,
+                kind: Kind::General,
+                count: None,
+            });
+        }
+        // Weekdays.
+        for (k, t) in toks.iter().enumerate() {
+            if used[k] {
+                continue;
+            }
+            let Some((day, plural)) = weekday_word(&t.low) else {
+                continue;
+            };
+            used[k] = true;
+            let slots = self
+                .candidates
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.date().weekday() == day)
+                .fold(0, |s, (i, _)| s | bit(i));
+            let count = k
+                .checked_sub(1)
+                .and_then(|p| number_word(&toks[p].low))
+                .filter(|_| plural);
+            if slots == 0 {
+                continue;
+            }
+            out.push(Mention {
+                from: k,
+                to: k + 1,
+                slots,
+                kind: Kind::General,
+                count,
+            });
+        }
+        // Parts of the day.
+        for (k, t) in toks.iter().enumerate() {
+            if used[k] {
+                continue;
+            }
+            let w = t.low.as_str();
+            let next = toks.get(k + 1).map(|t| t.low.as_str()).unwrap_or("");
+            let morning = w.starts_with("formiddag")
+                || w.starts_with("føremiddag")
+                || w.starts_with("morning")
+                || matches!(w, "morgenen" | "morgonen" | "morgener" | "morgenene")
+                || (w == "før" && matches!(next, "lunsj" | "lunch" | "tolv"))
+                || (w == "before" && matches!(next, "lunch" | "noon"));
+            let afternoon = w.starts_with("ettermiddag")
+                || w.starts_with("afternoon")
+                || (w == "etter" && matches!(next, "lunsj" | "lunch"))
+                || (w == "after" && matches!(next, "lunch" | "noon"));
+            if !(morning || afternoon) {
+                continue;
+            }
+            let two = matches!(w, "før" | "etter" | "before" | "after");
+            used[k] = true;
+            if two {
+                used[k + 1] = true;
+            }
+            let slots = self
+                .candidates
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| (c.start.hour() < 12) == morning)
+                .fold(0, |s, (i, _)| s | bit(i));
+            out.push(Mention {
+                from: k,
+                to: k + 1 + usize::from(two),
+                slots,
+                kind: Kind::General,
+                count: None,
+            });
+        }
+        // Times: "kl. 9", "kl. 13.00–15.00", "13:00".
+        for k in 0..toks.len() {
+            if used[k] || !matches!(toks[k].low.as_str(), "kl" | "klokka" | "klokken" | "at") {
+                continue;
+            }
+            let mut j = k + 1;
+            if toks.get(j).is_some_and(|t| t.low == ".") {
+                j += 1;
+            }
+            let Some(hour) = toks
+                .get(j)
+                .filter(|t| t.num)
+                .and_then(|t| t.low.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            if hour > 23 {
+                continue;
+            }
+            let mut end = j + 1;
+            if toks.get(end).is_some_and(|t| t.low == "." || t.low == ":")
+                && toks.get(end + 1).is_some_and(|t| t.num)
+            {
+                end += 2;
+            }
+            // "13.00–15.00": the end of the time.
+            if toks.get(end).is_some_and(|t| matches!(t.low.as_str(), "-" | "–"))
+                && toks.get(end + 1).is_some_and(|t| t.num)
+            {
+                end += 2;
+                if toks.get(end).is_some_and(|t| t.low == "." || t.low == ":")
+                    && toks.get(end + 1).is_some_and(|t| t.num)
+                {
+                    end += 2;
+                }
+            }
+            for u in used.iter_mut().take(end).skip(k) {
+                *u = true;
+            }
+            let slots = self
+                .candidates
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.start.hour() == hour)
+                .fold(0, |s, (i, _)| s | bit(i));
+            if toks[k].low == "at" && slots == 0 {
+                continue;
+            }
+            out.push(Mention {
+                from: k,
+                to: end,
+                slots,
+                kind: Kind::General,
+                count: None,
+            });
+        }
+        // Ordinals with a slot noun: "det andre forslaget", "the last option".
+        for k in 0..toks.len() {
+            if used[k] {
+                continue;
+            }
+            let Some((_, nth)) = ORDINALS.iter().find(|(o, _)| *o == toks[k].low) else {
+                continue;
+            };
+            if !toks
+                .get(k + 1)
+                .is_some_and(|t| SLOT_NOUNS.contains(&t.low.as_str()))
+            {
+                continue;
+            }
+            let i = if *nth > 0 {
+                *nth as usize - 1
+            } else {
+                n.saturating_sub(1)
+            };
+            if i < n {
+                used[k] = true;
+                used[k + 1] = true;
+                out.push(Mention {
+                    from: k,
+                    to: k + 2,
+                    slots: bit(i),
+                    kind: Kind::Specific,
+                    count: None,
+                });
+            }
+        }
+        // Numbers: "1 og 3", "nr. 2", "1-3", "the 31st", "den 2.", "29.".
+        for k in 0..toks.len() {
+            if used[k] {
+                continue;
+            }
+            let t = &toks[k];
+            let prev = k.checked_sub(1).map(|p| toks[p].low.as_str()).unwrap_or("");
+            let prev2 = k.checked_sub(2).map(|p| toks[p].low.as_str()).unwrap_or("");
+            let labelled = matches!(
+                prev,
+                "nr" | "nummer" | "alternativ" | "option" | "forslag" | "tidspunkt" | "#" | "no"
+            ) || (prev == "." && matches!(prev2, "nr" | "no"));
+            // "31st", "2nd".
+            if let Some(digits) = ["st", "nd", "rd", "th"]
+                .iter()
+                .find_map(|s| t.low.strip_suffix(s))
+                && let Ok(day) = digits.parse::<u32>()
+            {
+                used[k] = true;
+                self.day_mention(day, k, k + 1, &mut out, r);
+                continue;
+            }
+            if !t.num || t.low.len() > 2 {
+                continue;
+            }
+            let Ok(value) = t.low.parse::<usize>() else {
+                continue;
+            };
+            let next = toks.get(k + 1).map(|t| t.low.as_str()).unwrap_or("");
+            let next2 = toks.get(k + 2).map(|t| t.low.as_str()).unwrap_or("");
+            let time = matches!(prev, "kl" | "klokka" | "klokken" | "ca" | "tlf" | "rom" | "room")
+                || (prev == "." && matches!(prev2, "kl" | "ca"))
+                || (next == ":" && toks.get(k + 2).is_some_and(|t| t.num))
+                || (next == "."
+                    && toks
+                        .get(k + 2)
+                        .is_some_and(|t| t.num && t.start == toks[k + 1].end));
+            let counted = COUNTED.contains(&next)
+                || (matches!(next, "av") && matches!(next2, "oss" | "dere"))
+                || (next == "of" && next2 == "us")
+                || matches!(prev, "blir" | "are");
+            if time || counted {
+                continue;
+            }
+            let dotted = next == "." && toks.get(k + 1).is_some_and(|d| d.start == t.end);
+            let day_article = matches!(prev, "den" | "the");
+            if (dotted && value > n) || day_article || (value > n && (13..=31).contains(&value)) {
+                used[k] = true;
+                self.day_mention(value as u32, k, k + 1, &mut out, r);
+                continue;
+            }
+            if !(self.numbers || labelled) || value == 0 || value > n {
+                continue;
+            }
+            used[k] = true;
+            // "1-3": a run of numbers.
+            if matches!(next, "-" | "–")
+                && let Some(last) = toks
+                    .get(k + 2)
+                    .filter(|t| t.num)
+                    .and_then(|t| t.low.parse::<usize>().ok())
+                && last > value
+                && last <= n
+            {
+                used[k + 1] = true;
+                used[k + 2] = true;
+                let slots = ((value - 1)..last).fold(0, |s, i| s | bit(i));
+                out.push(Mention {
+                    from: k,
+                    to: k + 3,
+                    slots,
+                    kind: Kind::General,
+                    count: None,
+                });
+                continue;
+            }
+            out.push(Mention {
+                from: k,
+                to: k + 1,
+                slots: bit(value - 1),
+                kind: Kind::Specific,
+                count: None,
+            });
+        }
+        // The others, all of them, none of them.
+        let mut rest = all_matches(toks, REST);
+        // "de tre andre", "dei to andre", "the two others": a count inside the phrase.
+        for k in 0..toks.len().saturating_sub(2) {
+            if matches!(toks[k].low.as_str(), "de" | "dei" | "the")
+                && number_word(&toks[k + 1].low).is_some()
+                && matches!(
+                    toks[k + 2].low.as_str(),
+                    "andre" | "other" | "others" | "øvrige" | "remaining"
+                )
+            {
+                rest.push((k, k + 3));
+            }
+        }
+        rest.sort_unstable();
+        for (a, b) in rest {
+            if (a..b).any(|k| used[k]) {
+                continue;
+            }
+            // "ellers"/"otherwise" beside a slot named ("Helst 3, ellers 2") is "or else", not
+            // "the others".
+            if b == a + 1
+                && matches!(toks[a].low.as_str(), "ellers" | "elles" | "otherwise")
+                && !out.is_empty()
+            {
+                used[a] = true;
+                continue;
+            }
+            // "den andre" is "the second"; "de andre" the others.
+            for u in used.iter_mut().take(b).skip(a) {
+                *u = true;
+            }
+            let mut count = None;
+            let mut from = a;
+            // "de tre andre", "the other three", "dei to andre".
+            for j in [a + 1, b].into_iter().chain(a.checked_sub(1)) {
+                if let Some(c) = toks.get(j).and_then(|t| number_word(&t.low)) {
+                    count = Some(c);
+                    used[j] = true;
+                    from = from.min(j);
+                }
+            }
+            out.push(Mention {
+                from,
+                to: b,
+                slots: self.all() & !self.named,
+                kind: Kind::Rest,
+                count,
+            });
+        }
+        // "ingen problem", "ikke noe problem": a positive phrase, not "none of them".
+        let positive = all_matches(toks, POSITIVE);
+        for (list, kind) in [(NONE, Kind::None), (ALL, Kind::All)] {
+            for (a, b) in all_matches(toks, list) {
+                if (a..b).any(|k| used[k] || positive.iter().any(|(p, q)| (*p..*q).contains(&k))) {
+                    continue;
+                }
+                for u in used.iter_mut().take(b).skip(a) {
+                    *u = true;
+                }
+                let count = match toks[a].low.as_str() {
+                    "begge" | "both" => Some(2),
+                    _ => toks.get(b).and_then(|t| number_word(&t.low)).filter(|c| *c > 2),
+                };
+                out.push(Mention {
+                    from: a,
+                    to: b,
+                    slots: self.all(),
+                    kind,
+                    count,
+                });
+            }
+        }
+        out
+    }
+
+    /// A day of the month named without its month ("the 31st", "den 2."): the candidate on it.
+    fn day_mention(&self, day: u32, from: usize, to: usize, out: &mut Vec<Mention>, r: &mut Reading) {
+        let slots = self
+            .candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.date().day() == day)
+            .fold(0, |s, (i, _)| s | bit(i));
+        match slots.count_ones() {
+            0 => {}
+            1 => out.push(Mention {
+                from,
+                to,
+                slots,
+                kind: Kind::Specific,
+                count: None,
+            }),
+            _ => r.doubts.push(format!("the {day}. of which month")),
+        }
+    }
+
+    /// The slots between two dates, both included.
+    fn on_dates(&self, first: NaiveDate, last: NaiveDate) -> Slots {
+        self.candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.date() >= first && c.date() <= last)
+            .fold(0, |s, (i, _)| s | bit(i))
+    }
+
+    fn year_of_month(&self, month: u32) -> i32 {
+        self.candidates
+            .iter()
+            .find(|c| c.date().month() == month)
+            .or(self.candidates.first())
+            .map(|c| c.date().year())
+            .unwrap_or(2000)
+    }
+
+    /// The slots a clause's mentions name together: those side by side narrow each other
+    /// ("mandagene i september"), the others add up ("1, 2 og 4"). Returns the slots, whether
+    /// they were named one by one, and the kinds of mention.
+    fn combine(
+        &self,
+        mentions: &[Mention],
+        toks: &[Tok],
+        doubts: &mut Vec<String>,
+    ) -> (Slots, bool, Vec<Kind>) {
+        let mut groups: Vec<(Slots, bool, usize)> = Vec::new();
+        let mut kinds = Vec::new();
+        let mut last_to = None;
+        for m in mentions {
+            kinds.push(m.kind);
+            // "begge datoene i september": a quantifier's count is of what the clause names.
+            if let Some(c) = m.count.filter(|_| !matches!(m.kind, Kind::All | Kind::None)) {
+                let has = m.slots.count_ones() as usize;
+                if c != has {
+                    doubts.push(format!("says {c}, and {has} slots fit"));
+                }
+            }
+            let narrows = last_to.is_some_and(|to: usize| {
+                to <= m.from
+                    && toks[to..m.from]
+                        .iter()
+                        .all(|t| NARROWING.contains(&t.low.as_str()) || t.low == "." || t.low == "-")
+            }) && !matches!(m.kind, Kind::All | Kind::None | Kind::Rest);
+            let prev_quantifier = groups.last().is_some_and(|_| {
+                mentions
+                    .iter()
+                    .rfind(|p| Some(p.to) == last_to)
+                    .is_some_and(|p| matches!(p.kind, Kind::All | Kind::None | Kind::Rest))
+            });
+            match groups.last_mut() {
+                Some((slots, specific, _)) if narrows && !prev_quantifier => {
+                    let narrowed = *slots & m.slots;
+                    if narrowed == 0 {
+                        doubts.push("names things that are not one slot".into());
+                    }
+                    *slots = narrowed;
+                    *specific = *specific || m.kind == Kind::Specific;
+                }
+                _ => groups.push((m.slots, m.kind == Kind::Specific, m.from)),
+            }
+            last_to = Some(m.to);
+        }
+        // "alle"/"ingen" with slots named beside them: those slots ("both 1 and 3", "ingen av
+        // mandagene"); alone: every slot.
+        let named: Vec<&(Slots, bool, usize)> = groups
+            .iter()
+            .zip(mentions.iter().scan(None::<usize>, |_, m| Some(m.kind)))
+            .filter(|(_, k)| !matches!(k, Kind::All | Kind::None))
+            .map(|(g, _)| g)
+            .collect();
+        let slots = if !named.is_empty() && groups.len() == mentions.len() {
+            named.iter().fold(0, |s, g| s | g.0)
+        } else {
+            groups.iter().fold(0, |s, g| s | g.0)
+        };
+        let slots = if kinds.iter().any(|k| matches!(k, Kind::All | Kind::None))
+            && kinds
+                .iter()
+                .any(|k| matches!(k, Kind::Specific | Kind::General | Kind::Rest))
+        {
+            mentions
+                .iter()
+                .filter(|m| !matches!(m.kind, Kind::All | Kind::None))
+                .fold(0, |s, m| s | m.slots)
+                & if groups.len() < mentions.len() {
+                    slots
+                } else {
+                    u64::MAX
+                }
+        } else {
+            slots
+        };
+        for m in mentions
+            .iter()
+            .filter(|m| matches!(m.kind, Kind::All | Kind::None))
+        {
+            if let Some(c) = m.count
+                && c != slots.count_ones() as usize
+            {
+                doubts.push(format!("says {c}, and {} slots fit", slots.count_ones()));
+            }
+        }
+        let specific = !groups.is_empty() && groups.iter().all(|g| g.1);
+        (slots, specific, kinds)
+    }
+
+    /// Records what a clause said.
+    fn apply(
+        &mut self,
+        r: &Reading,
+        sentence: usize,
+        source: Source,
+        clause: &Clause,
+        text: &str,
+        inherited: bool,
+    ) {
+        let (start, end) = (clause.start, clause.end);
+        let slots = r.main | r.except;
+        if slots == 0 {
+            return;
+        }
+        self.named |= slots;
+        if r.unknown {
+            for i in each(r.main, self.n()) {
+                self.unknown.push((i, text[start..end].trim().to_string()));
+            }
+            return;
+        }
+        if r.open && r.said.is_none() {
+            self.open |= r.main;
+            return;
+        }
+        let Some(mut said) = r.said else { return };
+        // "not ideal, but possible", "passer dårlig, men går": a yes after a reservation about
+        // the same slots is a reservation.
+        if inherited
+            && said == Said::Yes
+            && each(r.main, self.n()).any(|i| {
+                self.entries[i]
+                    .as_ref()
+                    .is_some_and(|e| e.sentence == sentence && matches!(e.said, Said::No | Said::Maybe))
+            })
+        {
+            said = Said::Maybe;
+        }
+        let entry = |said: Said, specific: bool| Entry {
+            said,
+            specific,
+            sentence,
+            source,
+            start,
+            end,
+            inherited,
+        };
+        // A preference for a kind of slot ("helst om formiddagen", "mornings are best"): of the
+        // slots offered so far (or all), those it does not fit are a maybe.
+        let best = find_phrase(&tokenize(text, start, end), "best", 0).is_some()
+            || find_phrase(&tokenize(text, start, end), "beste", 0).is_some();
+        if said == Said::Yes && (r.preference || best) && !r.specific && r.except == 0 {
+            let offered: Slots = self
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.as_ref().is_some_and(|e| e.said == Said::Yes))
+                .fold(0, |s, (i, _)| s | bit(i));
+            let scope = if offered == 0 { self.all() } else { offered };
+            for i in each(scope, self.n()) {
+                let fits = r.main & bit(i) != 0;
+                self.set(i, entry(if fits { Said::Yes } else { Said::Maybe }, false), true);
+            }
+            if offered == 0 {
+                self.offered = true;
+            }
+            return;
+        }
+        for i in each(r.main & !r.except, self.n()) {
+            self.set(i, entry(said, r.specific), false);
+        }
+        if r.except != 0 {
+            let other = match said {
+                Said::Yes => Some(Said::No),
+                Said::No => Some(Said::Yes),
+                Said::Maybe => None,
+            };
+            match other {
+                Some(o) => {
+                    for i in each(r.except, self.n()) {
+                        self.set(i, entry(o, true), false);
+                    }
+                }
+                None => self
+                    .doubts
+                    .push(format!("an exception to a maybe: «{}»", text[start..end].trim())),
+            }
+        }
+        if r.only && matches!(said, Said::Yes | Said::Maybe) {
+            let others = self.all() & !r.main;
+            for i in each(others, self.n()) {
+                self.set(i, entry(Said::No, false), false);
+            }
+            self.only_no |= others;
+        }
+        if matches!(said, Said::Yes | Said::Maybe) && !(r.preference && r.specific && !r.only) {
+            self.offered = true;
+        }
+    }
+
+    /// Records `new` for slot `i`, unless it contradicts what was said before without a
+    /// correction: then a person decides.
+    fn set(&mut self, i: usize, new: Entry, refine: bool) {
+        let Some(old) = &self.entries[i] else {
+            self.entries[i] = Some(new);
+            return;
+        };
+        if old.said == new.said {
+            // Keep the more specific words.
+            if new.specific && !old.specific {
+                self.entries[i] = Some(new);
+            }
+            return;
+        }
+        let flip = matches!(
+            (old.said, new.said),
+            (Said::Yes, Said::No) | (Said::No, Said::Yes)
+        );
+        let later_wins = refine
+            || self.correction
+            || (!old.specific && new.specific)
+            || (new.sentence == old.sentence && !(new.inherited && flip))
+            || (!flip && (!old.specific || new.specific));
+        if later_wins {
+            self.entries[i] = Some(new);
+        } else {
+            self.doubts.push(format!(
+                "slot {} is both {} and {}",
+                i + 1,
+                said_word(old.said),
+                said_word(new.said)
+            ));
+        }
+    }
+
+    /// Answers written between the lines of the quoted poll: on a slot's own line
+    /// ("2. onsdag 31. august kl. 09.00–11.00   [PGS: passer]") or on the lines under it that
+    /// are not quoted ("> 2. onsdag …" then "Kanskje").
+    fn read_inline(&mut self, quoted: &str) {
+        let mut current: Option<(usize, usize)> = None; // (slot, its quote depth)
+        let mut offset = 0;
+        let mut headers = 0;
+        for line in quoted.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            let content = line.trim_end_matches(['\r', '\n']);
+            let depth = content
+                .chars()
+                .take_while(|c| *c == '>' || *c == ' ')
+                .filter(|c| *c == '>')
+                .count();
+            let inner = content.trim_start_matches(['>', ' ', '\t']);
+            let inner_start = start + (content.len() - inner.len());
+            // Only the message quoted first: a deeper one was answered before.
+            if is_quote_header(inner) {
+                headers += 1;
+                if headers > 1 {
+                    break;
+                }
+                continue;
+            }
+            if let Some((slot, rest)) = self.slot_line(inner) {
+                current = Some((slot, depth));
+                let rest_start = inner_start + rest;
+                let (a, b) = annotation(quoted, rest_start, inner_start + inner.len());
+                if a < b {
+                    self.read_text_span(quoted, a, b, Source::Quoted, bit(slot));
+                }
+                continue;
+            }
+            match current {
+                Some((slot, d)) if d > 0 && depth == 0 && !inner.trim().is_empty() => {
+                    self.read_text_span(
+                        quoted,
+                        inner_start,
+                        inner_start + inner.len(),
+                        Source::Quoted,
+                        bit(slot),
+                    );
+                }
+                Some((_, d)) if depth >= d && d > 0 => current = None,
+                Some(_) if inner.trim().is_empty() && depth == 0 => {}
+                _ => current = None,
+            }
+        }
+    }
+
+    /// Reads `text[from..to]` as an answer about `slots`.
+    fn read_text_span(&mut self, text: &str, from: usize, to: usize, source: Source, slots: Slots) {
+        // Read as text of its own; offsets are moved back into `text`.
+        let part = &text[from..to];
+        let before = self
+            .entries
+            .iter()
+            .map(|e| e.as_ref().map(|e| (e.start, e.end)))
+            .collect::<Vec<_>>();
+        self.read_text(part, source, Some(slots));
+        for (e, b) in self.entries.iter_mut().zip(before) {
+            if let Some(e) = e
+                && Some((e.start, e.end)) != b
+                && e.source == source
+                && e.end <= part.len()
+                && b.is_none_or(|b| b != (e.start, e.end))
+            {
+                e.start += from;
+                e.end += from;
+            }
+        }
+    }
+
+    /// Whether `line` is one of the poll's slot lines ("2. onsdag 31. august kl. 09.00–11.00"):
+    /// the slot, and where what follows its date and time starts.
+    fn slot_line(&self, line: &str) -> Option<(usize, usize)> {
+        let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 || digits > 2 || !line[digits..].starts_with(['.', ')', ':']) {
+            return None;
+        }
+        let number: usize = line[..digits].parse().ok()?;
+        let slot = number.checked_sub(1).filter(|s| *s < self.n())?;
+        let spans = dates::find_spans(line, self.reference());
+        let span = spans
+            .iter()
+            .find(|s| s.first == s.last && s.first == self.candidates[slot].date())?;
+        Some((slot, skip_time(line, span.end)))
+    }
+
+    fn finish(self) -> PollAnswer {
+        let mut answer = PollAnswer {
+            correction: self.correction,
+            doubts: self.doubts,
+            remarks: self.remarks,
+            ..PollAnswer::default()
+        };
+        for (i, words) in &self.unknown {
+            if self.entries[*i].is_none() {
+                answer
+                    .doubts
+                    .push(format!("says nothing readable of slot {}: «{words}»", i + 1));
+            }
+        }
+        for (i, e) in self.entries.iter().enumerate() {
+            match e {
+                Some(e) => {
+                    match e.said {
+                        Said::Yes => answer.yes.push(i + 1),
+                        Said::No => answer.no.push(i + 1),
+                        Said::Maybe => answer.maybe.push(i + 1),
+                    }
+                    answer.evidence.push(Evidence {
+                        slot: i + 1,
+                        said: e.said,
+                        source: e.source,
+                        start: e.start,
+                        end: e.end,
+                        text: String::new(),
+                    });
+                }
+                None if self.offered
+                    && self.open & bit(i) == 0
+                    && !self.unknown.iter().any(|(u, _)| *u == i) =>
+                {
+                    answer.no.push(i + 1);
+                    answer.implied.push(i + 1);
+                }
+                None => {}
+            }
+        }
+        answer.no.sort_unstable();
+        answer
+    }
+}
+
+/// Fills in the words of each piece of evidence from the texts it was read from.
+pub fn quote_evidence(answer: &mut PollAnswer, message: Message<'_>) {
+    for e in &mut answer.evidence {
+        let text = match e.source {
+            Source::Body => message.body,
+            Source::Quoted => message.quoted,
+            Source::Subject => message.subject,
+        };
+        e.text = text.get(e.start..e.end).unwrap_or("").trim().to_string();
+    }
+}
+
+/// Puts back together a list that the clause splitter cut at its commas: a piece that says
+/// nothing (no verb, no reservation, no negation) belongs with its neighbour ("Nr. 1, 2 eller 4",
+/// "Fredag 2. september, onsdag 31. august og mandag 5. september passer").
+fn merge_lists(text: &str, clauses: Vec<Clause>) -> Vec<Clause> {
+    let says = |c: &Clause| {
+        let toks = tokenize(text, c.start, c.end);
+        has_any(&toks, POSITIVE)
+            || has_any(&toks, NEGATIVE)
+            || has_any(&toks, MAYBE)
+            || has_any(&toks, OPEN)
+            || has_any(&toks, PREFERENCE)
+            || toks
+                .iter()
+                .any(|t| NEGATORS.contains(&t.low.as_str()) || t.low.ends_with("n't"))
+            || has_any(&toks, NONE)
+    };
+    // "1 - ja, 2 - nei, 3 - kanskje": a slot and, after a dash, what is said of it are one item;
+    // paired first, so that no answer slides onto the next slot.
+    let mut paired: Vec<Clause> = Vec::new();
+    for c in clauses {
+        if c.joint == Joint::Dash
+            && says(&c)
+            && let Some(prev) = paired.last_mut()
+            && prev.sentence == c.sentence
+            && !says(prev)
+            && listish(text, prev)
+        {
+            prev.end = c.end;
+            prev.question = c.question;
+            continue;
+        }
+        paired.push(c);
+    }
+    let mut out: Vec<Clause> = Vec::new();
+    let mut carry: Option<Clause> = None;
+    for c in paired {
+        let mut c = c;
+        if let Some(mut held) = carry.take() {
+            // "Any date but Monday 29 August is fine": "but" after "all" is "except", one clause.
+            let all_but = c.joint == Joint::Contrast
+                && text[c.start..].to_lowercase().starts_with("but ")
+                && text[held.end..c.start].trim().is_empty()
+                && has_any(&tokenize(text, held.start, held.end), ALL);
+            if held.sentence == c.sentence && (c.joint == Joint::Comma || all_but) {
+                held.end = c.end;
+                held.question = c.question;
+                c = held;
+            } else {
+                out.push(held);
+            }
+        }
+        if c.joint == Joint::Comma
+            && !says(&c)
+            && listish(text, &c)
+            && let Some(prev) = out.last_mut()
+            && prev.sentence == c.sentence
+        {
+            prev.end = c.end;
+            prev.question = c.question;
+            continue;
+        }
+        // Only a piece that is a list of slots waits for its predicate: one with words the
+        // reader does not know ("Afternoons are out for us") is read alone, not given the
+        // predicate of the next.
+        if !says(&c) && c.joint == Joint::Start && listish(text, &c) {
+            carry = Some(c);
+            continue;
+        }
+        out.push(c);
+    }
+    out.extend(carry);
+    out
+}
+
+/// Whether a piece holds only what names slots and joins them: numbers, dates, weekdays,
+/// weeks, months, parts of the day, quantifiers and list words.
+fn listish(text: &str, c: &Clause) -> bool {
+    tokenize(text, c.start, c.end).iter().all(|t| {
+        let w = t.low.as_str();
+        t.num
+            || t.punct
+            || LIST_WORDS.contains(&w)
+            || WEEK_WORDS.contains(&w)
+            || ALL.contains(&w)
+            || NONE.contains(&w)
+            || ONLY.contains(&w)
+            || EXCEPT.contains(&w)
+            || ORDINALS.iter().any(|(o, _)| *o == w)
+            || SLOT_NOUNS.contains(&w)
+            || NUMBER_WORDS.iter().any(|(n, _)| *n == w)
+            || weekday_word(w).is_some()
+            || WEEKDAY_ABBREVIATIONS.iter().any(|(a, _)| *a == w)
+            || dates::month_named(w).is_some()
+            || ["st", "nd", "rd", "th"].iter().any(|s| {
+                w.strip_suffix(s)
+                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+            })
+            || [
+                "formiddag",
+                "føremiddag",
+                "ettermiddag",
+                "morning",
+                "afternoon",
+                "morgen",
+            ]
+            .iter()
+            .any(|p| w.starts_with(p))
+            || matches!(
+                w,
+                "kl" | "klokka"
+                    | "til"
+                    | "fra"
+                    | "from"
+                    | "to"
+                    | "hele"
+                    | "whole"
+                    | "andre"
+                    | "other"
+                    | "others"
+                    | "resten"
+                    | "rest"
+                    | "de"
+                    | "dei"
+                    | "datoen"
+                    | "dagene"
+                    | "dagane"
+                    | "days"
+                    | "day"
+            )
+    })
+}
+
+/// Whether the phrase `phrase` ends right before token `at`.
+fn phrase_ends_at(toks: &[Tok], phrase: &str, at: usize) -> bool {
+    let words: Vec<&str> = phrase.split(' ').collect();
+    at >= words.len()
+        && toks[at - words.len()..at]
+            .iter()
+            .zip(&words)
+            .all(|(t, w)| t.low == *w)
+}
+
+/// "har vi statsbudsjettmøter", "we have a conference", "er på samling": taken that day.
+fn busy(toks: &[Tok]) -> bool {
+    const VERBS: &[&str] = &["har", "have", "has", "skal", "er", "are", "am", "is", "blir"];
+    const EVENTS: &[&str] = &[
+        "møte",
+        "møter",
+        "møtet",
+        "møta",
+        "samling",
+        "samlinga",
+        "seminar",
+        "konferanse",
+        "kurs",
+        "reise",
+        "ferie",
+        "fri",
+        "permisjon",
+        "arrangement",
+        "meeting",
+        "meetings",
+        "conference",
+        "seminar",
+        "workshop",
+        "trip",
+        "course",
+        "holiday",
+        "vacation",
+    ];
+    let verb = toks.iter().any(|t| VERBS.contains(&t.low.as_str()));
+    let event = toks.iter().any(|t| {
+        EVENTS
+            .iter()
+            .any(|e| t.low == *e || (t.low.len() > e.len() + 3 && t.low.ends_with(e)))
+    });
+    // "møtet passer", "kan ha møtet": an event that is the meeting itself is no conflict.
+    verb && event && !toks.iter().any(|t| POSITIVE.contains(&t.low.as_str()))
+}
+
+/// After a slot line's date: skips its time ("kl. 09.00–11.00") and returns where the rest starts.
+fn skip_time(line: &str, from: usize) -> usize {
+    let bytes = line.as_bytes();
+    let mut i = from;
+    let skip_ws = |mut i: usize| {
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b',') {
+            i += 1;
+        }
+        i
+    };
+    let digits = |mut i: usize| {
+        let s = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        (i > s).then_some(i)
+    };
+    let time = |i: usize| -> Option<usize> {
+        let mut j = digits(i)?;
+        if j < bytes.len()
+            && matches!(bytes[j], b'.' | b':')
+            && let Some(k) = digits(j + 1)
+        {
+            j = k;
+        }
+        Some(j)
+    };
+    i = skip_ws(i);
+    if line[i..].starts_with("kl") {
+        i += 2;
+        if line[i..].starts_with('.') {
+            i += 1;
+        }
+        i = skip_ws(i);
+    }
+    if let Some(j) = time(i) {
+        i = j;
+        let k = skip_ws(i);
+        let dash = ["–", "—", "-"].iter().find(|d| line[k..].starts_with(**d));
+        if let Some(d) = dash
+            && let Some(j) = time(skip_ws(k + d.len()))
+        {
+            i = j;
+        }
+    } else {
+        i = from;
+    }
+    i
+}
+
+/// The words of an annotation at `text[from..to]`, without brackets and the writer's initials
+/// ("[PGS: passer ikke]" is "passer ikke").
+fn annotation(text: &str, from: usize, to: usize) -> (usize, usize) {
+    let mut s = &text[from..to];
+    let mut start = from;
+    let trim = |s: &str, start: &mut usize| -> String {
+        let t = s.trim_start_matches([' ', '\t', '-', '–', '—', ':', '=', '>', '[', '(', '<', '*']);
+        *start += s.len() - t.len();
+        t.trim_end_matches([' ', '\t', ']', ')', '>', '*']).to_string()
+    };
+    let t = trim(s, &mut start);
+    s = &text[start..start + t.len()];
+    // Initials: two to four capitals and a colon.
+    let initials = s.chars().take_while(|c| c.is_uppercase()).count();
+    if (2..=4).contains(&initials) {
+        let after: String = s.chars().skip(initials).take(1).collect();
+        if after == ":" {
+            let cut = s
+                .char_indices()
+                .nth(initials + 1)
+                .map(|(i, _)| i)
+                .unwrap_or(s.len());
+            start += cut;
+            s = &s[cut..];
+            let lead = s.len() - s.trim_start().len();
+            start += lead;
+            s = s.trim_start();
+        }
+    }
+    if !s.chars().any(char::is_alphabetic) {
+        return (from, from);
+    }
+    (start, start + s.len())
+}
+
+/// A line that opens a quoted message: "Fra: …", "From: …", "… skrev …:", "-----Original …".
+fn is_quote_header(line: &str) -> bool {
+    let l = line.trim().to_lowercase();
+    l.starts_with("fra:")
+        || l.starts_with("from:")
+        || l.starts_with("frå:")
+        || l.starts_with("-----")
+        || l.starts_with("________________")
+        || ((l.contains(" skrev ") || l.contains(" wrote") || l.contains(" skreiv ")) && l.ends_with(':'))
+}
+
+fn days_in_month(first: NaiveDate) -> u32 {
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    };
+    next.map(|n| (n - first).num_days() as u32).unwrap_or(30)
+}
+
+fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+fn said_word(said: Said) -> &'static str {
+    match said {
+        Said::Yes => "yes",
+        Said::No => "no",
+        Said::Maybe => "maybe",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ogp5 slots: Mon 29 Aug 13-15, Wed 31 Aug 09-11, Fri 2 Sep 09-11, Mon 5 Sep 13-15.
+    fn candidates() -> Vec<Candidate> {
+        [(8, 29, 13), (8, 31, 9), (9, 2, 9), (9, 5, 13)]
+            .iter()
+            .map(|(m, d, h)| {
+                let start = NaiveDate::from_ymd_opt(2022, *m, *d)
+                    .unwrap()
+                    .and_hms_opt(*h, 0, 0)
+                    .unwrap();
+                Candidate {
+                    start,
+                    end: start + chrono::Duration::hours(2),
+                }
+            })
+            .collect()
+    }
+
+    /// (yes, no, maybe) of a certain reading; panics on a doubt.
+    fn answer(text: &str) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+        let a = read(text, &candidates());
+        assert!(a.doubts.is_empty(), "{text:?}: doubts {:?}", a.doubts);
+        (a.yes, a.no, a.maybe)
+    }
+
+    fn doubted(text: &str) -> bool {
+        !read(text, &candidates()).doubts.is_empty()
+    }
+
+    type Y = Vec<usize>;
+    fn ynm(y: &[usize], n: &[usize], m: &[usize]) -> (Y, Y, Y) {
+        (y.to_vec(), n.to_vec(), m.to_vec())
+    }
+
+    #[test]
+    fn numbers_that_suit_and_the_others_are_no() {
+        assert_eq!(answer("1 og 3 passer for oss."), ynm(&[1, 3], &[2, 4], &[]));
+        assert_eq!(answer("Alternativ 2 og 4 går fint."), ynm(&[2, 4], &[1, 3], &[]));
+        assert_eq!(answer("Nr. 1, 2 eller 4"), ynm(&[1, 2, 4], &[3], &[]));
+        assert_eq!(answer("Options 1 and 3 work for us."), ynm(&[1, 3], &[2, 4], &[]));
+        assert_eq!(answer("Vi kan 31. august."), ynm(&[2], &[1, 3, 4], &[]));
+    }
+
+    #[test]
+    fn implied_no_is_marked_as_implied() {
+        let a = read("1 og 3 passer for oss.", &candidates());
+        assert_eq!(a.implied, [2, 4]);
+        // What is said of every slot leaves nothing to imply.
+        let a = read("1 passer, 2 passer ikke.", &candidates());
+        assert_eq!(
+            (a.yes, a.no.clone(), a.implied),
+            (vec![1], vec![2, 3, 4], vec![3, 4])
+        );
+    }
+
+    #[test]
+    fn a_slot_left_open_is_not_a_no() {
+        assert_eq!(answer("1 passer. 3 vet vi ikke ennå."), ynm(&[1], &[2, 4], &[]));
+    }
+
+    #[test]
+    fn all_but_some() {
+        assert_eq!(answer("Alle unntatt fredag."), ynm(&[1, 2, 4], &[3], &[]));
+        assert_eq!(answer("Alle datoene passer"), ynm(&[1, 2, 3, 4], &[], &[]));
+        assert_eq!(answer("Alle datoene går for oss."), ynm(&[1, 2, 3, 4], &[], &[]));
+        assert_eq!(
+            answer("Any of them works except the 31st."),
+            ynm(&[1, 3, 4], &[2], &[])
+        );
+        assert_eq!(
+            answer("Vi kan alle dager bortsett fra mandager"),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+        assert_eq!(answer("Alt untatt 29.08 passer"), ynm(&[2, 3, 4], &[1], &[]));
+    }
+
+    #[test]
+    fn negations_in_bokmal_nynorsk_and_english() {
+        assert_eq!(answer("29. august passer ikke."), ynm(&[], &[1], &[]));
+        assert_eq!(answer("31. august passer dårlig."), ynm(&[], &[2], &[]));
+        assert_eq!(answer("Måndag 29. august går ikkje."), ynm(&[], &[1], &[]));
+        assert_eq!(
+            answer("Onsdag 31. august passar dårleg for oss."),
+            ynm(&[], &[2], &[])
+        );
+        assert_eq!(answer("Option 1 does not work."), ynm(&[], &[1], &[]));
+        assert_eq!(answer("1 doesn't work for us."), ynm(&[], &[1], &[]));
+        assert_eq!(answer("Vi kan dessverre ikke 2.9."), ynm(&[], &[3], &[]));
+        assert_eq!(answer("Ingen av datoene passer."), ynm(&[], &[1, 2, 3, 4], &[]));
+        assert_eq!(
+            answer("None of the dates work for us."),
+            ynm(&[], &[1, 2, 3, 4], &[])
+        );
+        assert_eq!(
+            answer("Vi kan ikke på mandager, ellers går det fint."),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+    }
+
+    #[test]
+    fn a_difficult_weekday_and_being_away_are_no() {
+        assert_eq!(
+            answer("Mondays are difficult for us, the rest is fine."),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+        assert_eq!(
+            answer("Fredag er vanskelig. Resten går fint."),
+            ynm(&[1, 2, 4], &[3], &[])
+        );
+        assert_eq!(
+            answer("Jeg er bortreist 29. og 31. august, men de to andre passer."),
+            ynm(&[3, 4], &[1, 2], &[])
+        );
+        assert_eq!(
+            answer("I am away on 2 and 5 September; 29 and 31 August are fine."),
+            ynm(&[1, 2], &[3, 4], &[])
+        );
+    }
+
+    #[test]
+    fn dates_written_every_way() {
+        assert_eq!(answer("Vi kan 31.08 og 5/9."), ynm(&[2, 4], &[1, 3], &[]));
+        assert_eq!(
+            answer("August 29 or September 5 works for us."),
+            ynm(&[1, 4], &[2, 3], &[])
+        );
+        assert_eq!(
+            answer("Mandag 29.8.2022 passer best."),
+            ynm(&[1], &[2, 3, 4], &[])
+        );
+        assert_eq!(
+            answer("29. august passer ikke, men 31. august går fint. 5. september kan vi også."),
+            ynm(&[2, 4], &[1, 3], &[])
+        );
+    }
+
+    #[test]
+    fn ranges_weeks_and_months() {
+        assert_eq!(
+            answer("29. august–2. september passer."),
+            ynm(&[1, 2, 3], &[4], &[])
+        );
+        assert_eq!(answer("Vi kan hele uke 35."), ynm(&[1, 2, 3], &[4], &[]));
+        assert_eq!(answer("Uke 36 passer ikke."), ynm(&[], &[4], &[]));
+        assert_eq!(
+            answer("Begge datoene i september går fint."),
+            ynm(&[3, 4], &[1, 2], &[])
+        );
+        assert_eq!(
+            answer("The first week of September works."),
+            ynm(&[3, 4], &[1, 2], &[])
+        );
+    }
+
+    #[test]
+    fn the_two_mondays_and_the_other_three() {
+        assert_eq!(answer("The two Mondays work for us."), ynm(&[1, 4], &[2, 3], &[]));
+        assert_eq!(answer("De to mandagene passer ikke."), ynm(&[], &[1, 4], &[]));
+        assert_eq!(
+            answer("1 doesn't work, but the other three dates are fine."),
+            ynm(&[2, 3, 4], &[1], &[])
+        );
+        assert_eq!(
+            answer("Vi kan ikke 29.8. Resten er ok."),
+            ynm(&[2, 3, 4], &[1], &[])
+        );
+        assert_eq!(
+            answer(
+                "Måndag 5. september passar best for oss. Onsdag 31. august kan gå om det må til. Dei andre datoane passar ikkje."
+            ),
+            ynm(&[4], &[1, 3], &[2])
+        );
+    }
+
+    #[test]
+    fn a_count_that_does_not_fit_is_a_doubt() {
+        // Two are left after slot 1, not three.
+        assert!(doubted("1 og 2 passer ikke, men de tre andre går fint."));
+    }
+
+    #[test]
+    fn parts_of_the_day() {
+        assert_eq!(answer("Only mornings work for us."), ynm(&[2, 3], &[1, 4], &[]));
+        assert_eq!(answer("Vi kan bare formiddager."), ynm(&[2, 3], &[1, 4], &[]));
+        assert_eq!(answer("Ettermiddagene passer ikke."), ynm(&[], &[1, 4], &[]));
+    }
+
+    #[test]
+    fn a_preference_is_a_maybe_for_what_it_does_not_fit_never_a_no() {
+        assert_eq!(
+            answer("Vi kan bare første uka i september, helst om formiddagen."),
+            ynm(&[3], &[1, 2], &[4])
+        );
+        assert_eq!(
+            answer("Alle passer, helst om formiddagen."),
+            ynm(&[2, 3], &[], &[1, 4])
+        );
+        assert_eq!(
+            answer("Fredag 2. september passer best, men onsdag 31. august går også."),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+    }
+
+    #[test]
+    fn reservations_are_maybe() {
+        assert_eq!(answer("Kanskje 2."), ynm(&[], &[1, 3, 4], &[2]));
+        assert_eq!(
+            answer("Options 2 and 3 work for me. 4 is possible if need be, 1 doesn't work."),
+            ynm(&[2, 3], &[1], &[4])
+        );
+        assert_eq!(
+            answer("Foreløpig kan vi 29. og 31. august, men det er med forbehold til jeg har sjekket."),
+            ynm(&[], &[3, 4], &[1, 2])
+        );
+        assert_eq!(answer("1 passer, 3 helst ikke."), ynm(&[1], &[2, 4], &[3]));
+        assert_eq!(
+            answer("31. august passer dårlig, men kan om nødvendig."),
+            ynm(&[], &[1, 3, 4], &[2])
+        );
+        assert_eq!(
+            answer("Fredag er litt vanskelig, men 1 passer."),
+            ynm(&[1], &[2, 4], &[3])
+        );
+    }
+
+    #[test]
+    fn good_bad_and_uncertain_slots_are_never_inverted() {
+        assert_eq!(
+            answer("1 og 4 passer, 2 passer ikke, og 3 er usikkert."),
+            ynm(&[1, 4], &[2], &[3])
+        );
+        assert_eq!(
+            answer("29. august går ikke. 31. august og 5. september passer fint. 2. september kanskje."),
+            ynm(&[2, 4], &[1], &[3])
+        );
+        assert_eq!(
+            answer(
+                "Monday 29 August is bad, Wednesday 31 August is good, Friday 2 September maybe, Monday 5 September no."
+            ),
+            ynm(&[2], &[1, 4], &[3])
+        );
+    }
+
+    #[test]
+    fn a_correction_wins_and_a_contradiction_is_a_doubt() {
+        assert_eq!(
+            answer("1 passer. Beklager, 1 passer likevel ikke, men 2 gjør det."),
+            ynm(&[2], &[1, 3, 4], &[])
+        );
+        assert!(!read("1 passer.", &candidates()).correction);
+        assert!(read("Rettelse: 2 passer likevel.", &candidates()).correction);
+        assert!(doubted("1 passer. 1 passer ikke."));
+    }
+
+    #[test]
+    fn a_question_is_a_remark_and_the_answer_stands() {
+        let a = read(
+            "Ingen av forslagene passer, dessverre. Er det mulig å se på 7. eller 8. september?",
+            &candidates(),
+        );
+        assert_eq!((a.yes.clone(), a.no.clone()), (vec![], vec![1, 2, 3, 4]));
+        assert!(a.doubts.is_empty(), "{:?}", a.doubts);
+        assert_eq!(a.remarks.len(), 1, "{:?}", a.remarks);
+        let a = read("2 passer. Blir det servert lunsj?", &candidates());
+        assert_eq!(a.yes, [2]);
+        assert_eq!(a.remarks.len(), 1);
+    }
+
+    #[test]
+    fn times_and_counts_are_not_slot_numbers() {
+        assert_eq!(
+            answer("Møtet kl. 9 den 31. august passer fint"),
+            ynm(&[2], &[1, 3, 4], &[])
+        );
+        assert_eq!(
+            answer("Vi blir 3 personer, 2 passer."),
+            ynm(&[2], &[1, 3, 4], &[])
+        );
+        assert!(read("Takk for invitasjonen.", &candidates()).is_empty());
+    }
+
+    #[test]
+    fn a_weekday_that_is_not_the_date_s_is_a_doubt() {
+        assert!(doubted("Tirsdag 29. august passer."));
+    }
+
+    #[test]
+    fn quoted_text_is_not_an_answer() {
+        let a = read_message(
+            Message {
+                body: "2 passer.",
+                quoted: "> 1. mandag 29. august\n> 3. fredag 2. september",
+                subject: "",
+            },
+            &candidates(),
+            true,
+        );
+        assert_eq!((a.yes, a.no), (vec![2], vec![1, 3, 4]));
+    }
+
+    #[test]
+    fn answers_written_between_the_lines_of_the_poll() {
+        let quoted = "> Disse tidspunktene er aktuelle:\n>\n>   1. mandag 29. august kl. 13.00–15.00\nJa\n>   2. onsdag 31. august kl. 09.00–11.00\nKanskje – Jan er bortreist, men jeg kan\n>   3. fredag 2. september kl. 09.00–11.00\nJa\n>   4. mandag 5. september kl. 13.00–15.00\nNei\n>\n> Svar på denne e-posten\n";
+        let a = read_message(
+            Message {
+                body: "Hei, svar under!",
+                quoted,
+                subject: "",
+            },
+            &candidates(),
+            true,
+        );
+        assert_eq!(
+            (a.yes.clone(), a.no.clone(), a.maybe.clone()),
+            (vec![1, 3], vec![4], vec![2]),
+            "{a:?}"
+        );
+        let quoted = "  1. mandag 29. august kl. 13.00–15.00   [PGS: passer ikke]\n  2. onsdag 31. august kl. 09.00–11.00   [PGS: passer]\n  3. fredag 2. september kl. 09.00–11.00   [PGS: passer dårlig, men kan om nødvendig]\n  4. mandag 5. september kl. 13.00–15.00   [PGS: nei]\n";
+        let a = read_message(
+            Message {
+                body: "Svar i teksten under.",
+                quoted,
+                subject: "",
+            },
+            &candidates(),
+            true,
+        );
+        assert_eq!(
+            (a.yes.clone(), a.no.clone(), a.maybe.clone()),
+            (vec![2], vec![1, 4], vec![3]),
+            "{a:?}"
+        );
+    }
+
+    #[test]
+    fn the_subject_is_read_when_the_body_says_nothing() {
+        let subject = "SV: Hvilken dato passer? [OGP5:abc] – alle passer for JD";
+        let mut a = read_message(
+            Message {
+                body: "Mari Fjeld",
+                quoted: "",
+                subject,
+            },
+            &candidates(),
+            true,
+        );
+        assert_eq!(a.yes, [1, 2, 3, 4]);
+        quote_evidence(
+            &mut a,
+            Message {
+                body: "",
+                quoted: "",
+                subject,
+            },
+        );
+        assert_eq!(a.evidence[0].text, "– alle passer for JD");
+    }
+
+    #[test]
+    fn evidence_is_the_words_each_slot_was_read_from() {
+        let text = "29. august passer ikke, men 31. august går fint.";
+        let mut a = read(text, &candidates());
+        quote_evidence(
+            &mut a,
+            Message {
+                body: text,
+                ..Message::default()
+            },
+        );
+        let words: Vec<(usize, Said, &str)> = a
+            .evidence
+            .iter()
+            .map(|e| (e.slot, e.said, e.text.as_str()))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                (1, Said::No, "29. august passer ikke"),
+                (2, Said::Yes, "men 31. august går fint")
+            ]
+        );
+        for e in &a.evidence {
+            assert_eq!(&text[e.start..e.end].trim(), &e.text);
+        }
+    }
+
+    #[test]
+    fn answers_after_a_dash_or_a_colon_stay_with_their_slot() {
+        // Read shifted by one: "1" alone, then "ja, 2", "nei, 3"…
+        assert_eq!(
+            answer("1 - ja, 2 - nei, 3 - kanskje, 4 - ja"),
+            ynm(&[1, 4], &[2], &[3])
+        );
+        assert_eq!(
+            answer("1: ja, 2: nei, 3: kanskje, 4: ja"),
+            ynm(&[1, 4], &[2], &[3])
+        );
+        assert_eq!(
+            answer("Ja til 1 og 3, nei til 2 og 4."),
+            ynm(&[1, 3], &[2, 4], &[])
+        );
+    }
+
+    #[test]
+    fn a_piece_with_words_not_understood_is_not_given_the_next_piece_s_predicate() {
+        // Was all four yes: "Afternoons are out for us" took "mornings work".
+        assert_eq!(
+            answer("Afternoons are out for us, mornings work."),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+        assert!(doubted("Mondays are brilliant, and Friday works."));
+        assert!(doubted("Afternoons are splendid for us, mornings work."));
+    }
+
+    #[test]
+    fn the_forms_people_write_in_nynorsk_and_english() {
+        assert_eq!(
+            answer("Måndag 29. august går ikkje, men onsdag passar fint."),
+            ynm(&[2], &[1, 3, 4], &[])
+        );
+        assert_eq!(
+            answer("Eg er bortreist 2. og 5. september. Dei andre passar."),
+            ynm(&[1, 2], &[3, 4], &[])
+        );
+        assert_eq!(answer("Veke 35 passar."), ynm(&[1, 2, 3], &[4], &[]));
+        assert_eq!(
+            answer("Bare formiddagar passar for oss."),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+        assert_eq!(answer("Ingen av dei passar."), ynm(&[], &[1, 2, 3, 4], &[]));
+        assert_eq!(
+            answer("1 won't work, 2 and 4 are fine."),
+            ynm(&[2, 4], &[1, 3], &[])
+        );
+        assert_eq!(
+            answer("I can't make the 29th, but the 31st works."),
+            ynm(&[2], &[1, 3, 4], &[])
+        );
+        assert_eq!(answer("We cannot do Mondays."), ynm(&[], &[1, 4], &[]));
+        assert_eq!(
+            answer("Wednesday is difficult for me; Friday is fine."),
+            ynm(&[3], &[1, 2, 4], &[])
+        );
+        assert_eq!(
+            answer("Between 29 August and 2 September we are away."),
+            ynm(&[], &[1, 2, 3], &[])
+        );
+        assert_eq!(answer("Preferably mornings."), ynm(&[2, 3], &[], &[1, 4]));
+        assert_eq!(answer("Helst formiddag."), ynm(&[2, 3], &[], &[1, 4]));
+        assert_eq!(answer("Jeg har ferie hele uke 35."), ynm(&[], &[1, 2, 3], &[]));
+        assert_eq!(
+            answer("Vi kan alle dager, men helst ikke mandag."),
+            ynm(&[2, 3], &[], &[1, 4])
+        );
+    }
+
+    #[test]
+    fn all_other_than_and_no_problem_are_not_inverted() {
+        // Each was read the other way round: the Mondays yes, 1 and 2 no, every slot yes.
+        assert_eq!(answer("Alt annet enn mandag går."), ynm(&[2, 3], &[1, 4], &[]));
+        assert_eq!(answer("Alle andre enn 2 passer."), ynm(&[1, 3, 4], &[2], &[]));
+        assert_eq!(answer("Ingen problem med 1 og 2."), ynm(&[1, 2], &[3, 4], &[]));
+        assert_eq!(answer("Helst 3, ellers 2."), ynm(&[2, 3], &[1, 4], &[]));
+    }
+
+    #[test]
+    fn all_but_in_english_is_an_exception() {
+        // Was every slot yes: "Any date" alone, then "but Monday 29 August is fine".
+        assert_eq!(
+            answer("Any date but Monday 29 August is fine."),
+            ynm(&[2, 3, 4], &[1], &[])
+        );
+        assert_eq!(answer("All but 2 work for us."), ynm(&[1, 3, 4], &[2], &[]));
+        assert_eq!(answer("All of them except 1 and 4."), ynm(&[2, 3], &[1, 4], &[]));
+    }
+
+    #[test]
+    fn a_yes_after_a_reservation_about_the_same_slots_is_a_maybe() {
+        assert_eq!(
+            answer("Mondays are not ideal but possible."),
+            ynm(&[], &[2, 3], &[1, 4])
+        );
+        // A yes about other slots is a yes.
+        assert_eq!(answer("1 passer dårlig, men 2 går."), ynm(&[2], &[1, 3, 4], &[]));
+    }
+
+    #[test]
+    fn the_answers_the_old_reader_got_right_still_hold() {
+        assert_eq!(answer("Either 1 or 3 is fine."), ynm(&[1, 3], &[2, 4], &[]));
+        assert_eq!(answer("Both 1 and 3 work for us."), ynm(&[1, 3], &[2, 4], &[]));
+        assert_eq!(answer("Kun fredag passer."), ynm(&[3], &[1, 2, 4], &[]));
+        assert_eq!(
+            answer("31. august passer dårlig, men 5. september går fint."),
+            ynm(&[4], &[1, 2, 3], &[])
+        );
+    }
+
+    #[test]
+    fn letters_that_change_length_in_lower_case_do_not_shift_the_spans() {
+        assert_eq!(
+            answer("İİİ 1 passer men 2 passer ikke"),
+            ynm(&[1], &[2, 3, 4], &[])
+        );
+    }
+}

@@ -465,6 +465,61 @@ const CORRECTION: &[&str] = &[
     "update to our registration",
 ];
 
+/// Words that begin sentences and name no one: a clause with only these in capitals names no one.
+const STARTERS: &[&str] = &[
+    "vi",
+    "jeg",
+    "eg",
+    "det",
+    "dette",
+    "den",
+    "de",
+    "takk",
+    "tusen",
+    "hei",
+    "men",
+    "og",
+    "så",
+    "da",
+    "nå",
+    "som",
+    "hvis",
+    "om",
+    "når",
+    "i",
+    "på",
+    "til",
+    "for",
+    "med",
+    "etter",
+    "vennlig",
+    "mvh",
+    "hilsen",
+    "the",
+    "we",
+    "it",
+    "this",
+    "thank",
+    "thanks",
+    "but",
+    "and",
+    "so",
+    "if",
+    "as",
+    "please",
+    "best",
+    "kind",
+    "regards",
+    "dear",
+    "hi",
+    "hello",
+    "unfortunately",
+    "dessverre",
+    "ellers",
+    "also",
+    "ok",
+];
+
 /// Words that head a list of the people who come ("Deltakere:", "Her er navnene:").
 const LIST_HEADS: &[&str] = &[
     "deltakere",
@@ -629,6 +684,15 @@ fn abbreviation_before(text: &str) -> bool {
 }
 
 /// Whether `lower` has a whole word or phrase of `list`.
+/// Whether `lower` has any of the single words of `list` (one pass over its words; a phrase of
+/// several words is looked for on its own).
+fn any_word(lower: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| w.contains(' ') && has_word(lower, w))
+        || lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|x| !x.is_empty() && list.contains(&x))
+}
+
 fn has_word(lower: &str, word: &str) -> bool {
     let mut from = 0;
     while let Some(p) = lower[from..].find(word) {
@@ -650,10 +714,15 @@ fn events_named(lower: &str, ctx: &Context, today: Option<NaiveDate>) -> Vec<Str
     let reference = today
         .or_else(|| ctx.events.iter().flat_map(|e| e.days.first().copied()).min())
         .unwrap_or_default();
-    let days: Vec<NaiveDate> = dates::find_all(lower, reference)
-        .into_iter()
-        .map(|d| d.date)
-        .collect();
+    // Dates are written with digits ("23. juni", "23.06"): no digit, no date to look for.
+    let days: Vec<NaiveDate> = if lower.bytes().any(|b| b.is_ascii_digit()) {
+        dates::find_all(lower, reference)
+            .into_iter()
+            .map(|d| d.date)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut out: Vec<String> = ctx
         .events
         .iter()
@@ -751,10 +820,11 @@ fn said(lower: &str) -> Said {
     let bits = SAYS.words_in(lower) | if later { S_LATER } else { 0 };
     let negated = bits & S_NEGATION != 0 || lower.contains("n't");
     // "har anledning" with words between ("har jeg dessverre ikke anledning").
-    let can = ["har", "hadde", "får", "fikk"].iter().any(|w| has_word(lower, w))
-        && ["anledning", "mulighet", "høve", "moglegheit", "mogelegheit"]
-            .iter()
-            .any(|w| has_word(lower, w));
+    let can = any_word(lower, &["har", "hadde", "får", "fikk"])
+        && any_word(
+            lower,
+            &["anledning", "mulighet", "høve", "moglegheit", "mogelegheit"],
+        );
     let come = bits & (S_COME | S_ENROL) != 0 || (bits & S_COME_NOUN != 0 && !later) || can;
     let conditional = bits & S_CONDITION != 0;
     Said {
@@ -794,8 +864,28 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         name: people::sender_name(input.sender, input.signature),
         email: Some(input.sender.address.to_lowercase()).filter(|a| !a.is_empty()),
     };
-    let known = known_people(input, ctx, &me);
-    let all = clauses(body);
+    // A text with no word of coming, declining, answering later, replacing or appointing, no
+    // colon, no question and no "blir" says nothing of the meetings: its clauses need no reading (most mail
+    // that is not about the process, read at the speed of one pass).
+    let silent = SAYS.words_in(&lower_body) == 0
+        && !lower_body.contains([':', '?'])
+        && !any_word(&lower_body, &["blir", "blei"])
+        && !lower_body.contains("we will be")
+        && !lower_body.contains("we are");
+    let known = if silent {
+        known_people(
+            &Input {
+                body: "",
+                quoted: "",
+                ..*input
+            },
+            ctx,
+            &me,
+        )
+    } else {
+        known_people(input, ctx, &me)
+    };
+    let all = if silent { Vec::new() } else { clauses(body) };
     let greeting_line = body
         .lines()
         .position(|l| !l.trim().is_empty())
@@ -880,12 +970,12 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             continue;
         }
         // A clause with a subject of its own has a verb of its own ("men vi har ikke landet hvem").
-        let own_subject = [
-            "vi", "jeg", "eg", "we", "han", "hun", "ho", "dei", "they", "he", "she",
-        ]
-        .iter()
-        .any(|p| has_word(&lower, p))
-            || clause.text.split_whitespace().any(|w| w == "I");
+        let own_subject = any_word(
+            &lower,
+            &[
+                "vi", "jeg", "eg", "we", "han", "hun", "ho", "dei", "they", "he", "she",
+            ],
+        ) || clause.text.split_whitespace().any(|w| w == "I");
         if !(s.positive || s.negative || s.later)
             && (apposition || !own_subject)
             && let Some(before) = &verb_before
@@ -910,7 +1000,31 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             && !s.negative
             && !s.negated
             && (clause.text.contains('@') || clause.text.split_whitespace().count() <= 8);
-        let mut ms = people::mentions(clause.text, clause.start, ctx, listy);
+        // Who a clause names matters when it says something, heads or continues a list, or names
+        // someone a later pronoun may mean (a capital inside it, an address): else it is skipped.
+        let needs_people = s.positive
+            || s.negative
+            || s.later
+            || s.replace
+            || s.contact
+            || listy
+            || clause.text.contains([':', '@'])
+            || any_word(&lower, &["blir", "blei"])
+            || lower.contains("we will be")
+            || lower.contains("we are")
+            || clause.text.split_whitespace().any(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && !STARTERS.contains(
+                        &w.trim_matches(|c: char| !c.is_alphanumeric())
+                            .to_lowercase()
+                            .as_str(),
+                    )
+            });
+        let mut ms = if needs_people {
+            people::mentions(clause.text, clause.start, ctx, listy)
+        } else {
+            Vec::new()
+        };
         ms.retain(|m| greeting_end.is_none_or(|end| m.start >= end));
         resolve(&mut ms, &known);
         // "i stedet for henne", "tar plassen hennes": the person named last before the pronoun,
@@ -956,7 +1070,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         // The organisation is the subject: named, or "vi"/"we" with no person beside it.
         let persons = ms.iter().any(|m| matches!(m.who, Who::Person(_) | Who::Sender));
         let we = ms.iter().any(|m| m.who == Who::Organisation)
-            || (!persons && ["vi", "we", "oss", "us"].iter().any(|w| has_word(&lower, w)))
+            || (!persons && any_word(&lower, &["vi", "we", "oss", "us"]))
             || (elliptic && !persons && org_before);
         if s.positive || s.negative {
             verb_before = Some(s.clone());
@@ -991,8 +1105,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         // "Vi blir tre", "Vi blir bare to: Andrea og meg": a count with "blir" is a registration.
         if !(s.positive || s.negative || s.later || s.negated)
             && count::count_in(clause.text).is_some()
-            && (has_word(&lower, "blir")
-                || has_word(&lower, "blei")
+            && (any_word(&lower, &["blir", "blei"])
                 || lower.contains("we will be")
                 || lower.contains("we are"))
         {
@@ -1002,7 +1115,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         // of a list's head come.
         if !(s.positive || s.negative || s.later || s.replace || s.contact || s.negated)
             && let Some(colon) = lower.find(':')
-            && LIST_HEADS.iter().any(|h| has_word(&lower[..colon], h))
+            && any_word(&lower[..colon], LIST_HEADS)
         {
             let people_here: Vec<Attendee> = ms
                 .iter()
@@ -1299,12 +1412,14 @@ fn known_people(input: &Input<'_>, ctx: &Context, me: &Attendee) -> Known {
     }
     // People the quoted or forwarded messages name with their address ("Lise Berg
     // (lise.berg@nfd.dep.no)"): a first name in the new text may mean them.
-    for m in people::mentions(input.quoted, 0, ctx, false) {
-        if let Who::Person(p) = m.who
-            && p.email.is_some()
-            && !p.is_first_name_only()
-        {
-            known.add(p);
+    for line in input.quoted.lines().filter(|l| l.contains('@')) {
+        for m in people::mentions(line, 0, ctx, false) {
+            if let Who::Person(p) = m.who
+                && p.email.is_some()
+                && !p.is_first_name_only()
+            {
+                known.add(p);
+            }
         }
     }
     known

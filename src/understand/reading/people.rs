@@ -396,9 +396,12 @@ fn name_word(w: &str) -> bool {
         && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’')
         // "AID", "KDD": acronyms are organisations.
         && (w.chars().filter(|c| c.is_uppercase()).count() == 1 || w.contains('-'))
-        && !NOT_PERSON_WORDS.contains(&w.to_lowercase().as_str())
-        && !ORG_ENDINGS.iter().any(|e| w.to_lowercase().ends_with(e))
-        && !TITLE_ENDINGS.iter().any(|e| w.to_lowercase().ends_with(e))
+        && {
+            let lw = w.to_lowercase();
+            !NOT_PERSON_WORDS.contains(&lw.as_str())
+                && !ORG_ENDINGS.iter().any(|e| lw.ends_with(e))
+                && !TITLE_ENDINGS.iter().any(|e| lw.ends_with(e))
+        }
 }
 
 /// Endings of titles, capitalised at the head of a line or a table's cell ("Seniorrådgiver",
@@ -742,33 +745,35 @@ fn english_i(ws: &[Word<'_>], i: usize) -> bool {
         || ws.get(i + 1).is_none()
 }
 
+static SOMEONE_PHRASES: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(SOMEONE)
+        .unwrap_or_else(|e| panic!("the phrases of people not named must compile: {e}"))
+});
+
 /// The mentions in `text` (a clause or line), `offset` its place in the whole text.
 pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Mention> {
     let lower = text.to_lowercase();
     let ws = words(text);
     let mut out: Vec<Mention> = Vec::new();
     let mut taken = vec![false; ws.len()];
-    // People not named.
-    for phrase in SOMEONE {
-        let mut from = 0;
-        while let Some(p) = lower[from..].find(phrase) {
-            let start = from + p;
-            let end = start + phrase.len();
-            let bounded = lower[..start].chars().last().is_none_or(|c| !c.is_alphanumeric())
-                && lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-            if bounded {
-                out.push(Mention {
-                    who: Who::Someone,
-                    start: offset + start,
-                    end: offset + end,
-                });
-                for (i, w) in ws.iter().enumerate() {
-                    if w.start >= start && w.end <= end {
-                        taken[i] = true;
-                    }
+    // People not named, in one pass over the text.
+    for m in SOMEONE_PHRASES.find_iter(&lower) {
+        let (start, end) = (m.start(), m.end());
+        let bounded = lower[..start].chars().last().is_none_or(|c| !c.is_alphanumeric())
+            && lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        if bounded {
+            out.push(Mention {
+                who: Who::Someone,
+                start: offset + start,
+                end: offset + end,
+            });
+            for (i, w) in ws.iter().enumerate() {
+                if w.start >= start && w.end <= end {
+                    taken[i] = true;
                 }
             }
-            from = end;
         }
     }
     let mut i = 0;
@@ -848,9 +853,9 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
         let given = is_given_name(parts[0].text);
         let org = is_org_name(&name.to_lowercase(), ctx);
         // The coordinator and the organiser, in full or by their first names ("Tom Arne").
+        let n = name.to_lowercase();
         let own = ctx.own_names.iter().any(|o| {
             let o = o.to_lowercase();
-            let n = name.to_lowercase();
             o == n || (o.starts_with(&n) && o[n.len()..].starts_with(' '))
         });
         // "Fra Redd Barna", "hos Amnesty": after these words a name is an organisation's.
@@ -861,7 +866,11 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
         let after_org_word = ["fra", "from", "hos", "ved", "at", "of"].contains(&before.as_str()) && !given;
         // After a colon that opens a list of people ("én deltaker: Mari Lund").
         let after_colon = text[..start].rfind(':').is_some_and(|c| {
-            let head = text[..c].to_lowercase();
+            let mut from = c.saturating_sub(80);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let head = text[from..c].to_lowercase();
             [
                 "deltaker",
                 "deltakere",
@@ -910,7 +919,7 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
             if taken {
                 continue;
             }
-            let at = text.to_lowercase().find(&address).unwrap_or(0);
+            let at = lower.find(&address).unwrap_or(0);
             out.push(Mention {
                 who: Who::Person(Person {
                     name: String::new(),
@@ -959,16 +968,31 @@ fn is_org_name(lower: &str, ctx: &Context) -> bool {
                     .is_none_or(|c| !c.is_alphanumeric())
         })
     };
-    !lower.is_empty()
-        && ctx.org_words.iter().any(|o| {
-            o == lower
-                || (lower.contains(' ') && o.chars().count() >= 5 && (whole(o, lower) || whole(lower, o)))
-        })
+    if lower.is_empty() {
+        return false;
+    }
+    if !lower.contains(' ') {
+        return ctx.org_words.iter().any(|o| o == lower);
+    }
+    // Several words: a name of the address list inside them or they inside one, whole words;
+    // only the names that share a word with them are searched.
+    let first = lower.split(' ').next().unwrap_or("");
+    ctx.org_words.iter().any(|o| {
+        o == lower
+            || (o.len() >= 5
+                && (o.contains(first) || lower.contains(o.split(' ').next().unwrap_or(o)))
+                && (whole(o, lower) || whole(lower, o)))
+    })
 }
 
 /// The title written right before `at` ("seniorrådgiver Ola Hansen").
 fn title_before(text: &str, at: usize) -> Option<String> {
-    let before = text[..at].trim_end().to_lowercase();
+    // The longest title is a few words: only the end of the text before is read.
+    let mut from = at.saturating_sub(64);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = text[from..at].trim_end().to_lowercase();
     TITLES
         .iter()
         .filter(|t| before.ends_with(*t))

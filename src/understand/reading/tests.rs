@@ -570,3 +570,15 @@ fn a_registration_on_a_condition_for_the_coordinator_and_colleagues_who_would_li
     );
     assert_eq!(names(&f.answers[0]), ["Hilde Mørkved"]);
 }
+
+#[test]
+fn a_text_that_says_nothing_of_the_meetings_is_read_as_nothing_and_a_question_in_it_is_kept() {
+    let f = read_as(
+        ("Kari Nordmann", "kari@aid.dep.no"),
+        "Takk for sist. Hyggelig å se deg.",
+        "",
+    );
+    assert_eq!(f, Facts::default());
+    let f = read_as(("Kari Nordmann", "kari@aid.dep.no"), "Hvor holdes møtet?", "");
+    assert_eq!(f.questions, ["Hvor holdes møtet?"]);
+}

@@ -1441,6 +1441,17 @@ fn signature_of(understood: &Understood) -> String {
     }
 }
 
+/// `text` cut at a word to at most `max` characters, with "…" where it was cut.
+fn shortened(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end())
+}
+
 /// What was recorded, in the sender's language, for the confirmation and the log.
 pub fn confirmation_lines(actions: &[Action], config: &Config, lang: Lang) -> Vec<String> {
     let mut lines = Vec::new();
@@ -1452,6 +1463,7 @@ pub fn confirmation_lines(actions: &[Action], config: &Config, lang: Lang) -> Ve
                 attendees,
                 count,
                 late,
+                evidence,
                 ..
             } => {
                 let name = config
@@ -1492,6 +1504,15 @@ pub fn confirmation_lines(actions: &[Action], config: &Config, lang: Lang) -> Ve
                         Lang::Nb => " – mottatt etter fristen",
                         Lang::En => " – received after the deadline",
                     });
+                }
+                // The words it was read from, so that a misreading shows at once.
+                let quoted: Vec<String> = evidence
+                    .iter()
+                    .take(2)
+                    .map(|e| format!("«{}»", shortened(&e.text, 100)))
+                    .collect();
+                if !quoted.is_empty() {
+                    line.push_str(&format!(" ({})", quoted.join(" ")));
                 }
                 lines.push(line);
             }

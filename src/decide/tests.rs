@@ -1094,3 +1094,28 @@ fn an_ngo_writing_fresh_about_the_process_by_its_acronym_is_read() {
         "{d:?}"
     );
 }
+
+#[test]
+fn the_confirmation_quotes_the_words_a_registration_was_read_from() {
+    let from = "Lise Berg <lise.berg@aid.dep.no>";
+    let d = decide_text(
+        from,
+        &passed(from),
+        "Hei,\r\n\r\nFra AID kommer jeg og Ola Hansen (ola.hansen@aid.dep.no) på møtet 23. juni.\r\n",
+    );
+    let lines: Vec<String> = d
+        .actions
+        .iter()
+        .flat_map(|a| match a {
+            Action::Confirm { lines, .. } => lines.clone(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                .contains("«Fra AID kommer jeg og Ola Hansen (ola.hansen@aid.dep.no) på møtet 23. juni.»")),
+        "{lines:?}"
+    );
+}

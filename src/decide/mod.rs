@@ -533,35 +533,17 @@ fn subject_names_poll(subject: &str, config: &Config) -> bool {
 /// name no date, number or weekday count: "vi kan komme den 31." answers the poll, it registers
 /// no one.
 fn own_registrations(facts: &crate::understand::Facts) -> crate::understand::Facts {
-    const WEEKDAYS: &[&str] = &[
-        "mandag",
-        "tirsdag",
-        "tysdag",
-        "onsdag",
-        "torsdag",
-        "fredag",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "uke",
-        "veke",
-        "week",
-    ];
-    let about_slots = |text: &str| {
-        let lower = text.to_lowercase();
-        lower.chars().any(|c| c.is_ascii_digit())
-            || lower
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|w| WEEKDAYS.contains(&w))
-    };
     crate::understand::Facts {
         answers: facts
             .answers
             .iter()
             .filter(|a| a.intent != crate::understand::facts::Intent::Later)
-            .filter(|a| !a.evidence.is_empty() && a.evidence.iter().all(|e| !about_slots(&e.text)))
+            .filter(|a| {
+                !a.evidence.is_empty()
+                    && a.evidence
+                        .iter()
+                        .all(|e| !crate::understand::poll_answer::names_a_slot(&e.text))
+            })
             .cloned()
             .collect(),
         contact: None,
@@ -1135,10 +1117,7 @@ fn speaks_for_a_ministry(
     let own_text = format!("{}\n{}", split.body, split.signature).to_lowercase();
     let named = |o: &crate::config::Organisation| {
         let words = |w: &str| own_text.split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
-        own_text.contains(&o.name.to_lowercase())
-            || o.name_en
-                .as_deref()
-                .is_some_and(|n| own_text.contains(&n.to_lowercase()))
+        full_name_in(o, &own_text)
             || (o.id.len() >= 2
                 && words(&o.id.to_lowercase())
                 && words_as_acronym(&split.body, &split.signature, &o.id))
@@ -1154,13 +1133,7 @@ fn speaks_for_a_ministry(
     // a person there who says nothing of an organisation may be a ministry's employee at home.
     let presents_as_org = {
         let name = org_name(sender, &domain, &split.signature).to_lowercase();
-        let a_ministry = ministries().any(|o| {
-            name == o.id
-                || name.contains(&o.name.to_lowercase())
-                || o.name_en
-                    .as_deref()
-                    .is_some_and(|n| name.contains(&n.to_lowercase()))
-        });
+        let a_ministry = ministries().any(|o| name == o.id || full_name_in(o, &name));
         // A display name that is no person's ("Aksjon for åpenhet": not a given name first).
         let shown = crate::understand::reading::people::display_name(sender.name.as_deref().unwrap_or(""));
         let first = shown.split_whitespace().next().unwrap_or("");
@@ -1197,10 +1170,7 @@ fn speaks_for_a_ministry(
         .map(|from| own_text[from..].chars().take(60).collect())
         .collect();
     let names_it = |o: &crate::config::Organisation, text: &str| {
-        text.contains(&o.name.to_lowercase())
-            || o.name_en
-                .as_deref()
-                .is_some_and(|n| text.contains(&n.to_lowercase()))
+        full_name_in(o, text)
             || text
                 .split(|c: char| !c.is_alphanumeric())
                 .take(3)
@@ -1219,6 +1189,13 @@ fn speaks_for_a_ministry(
         sender.address, ministry.name
     );
     Some((ministry.clone(), why))
+}
+
+/// Whether lower-case `text` names `o` in full, in either language.
+fn full_name_in(o: &crate::config::Organisation, text: &str) -> bool {
+    std::iter::once(o.name.as_str())
+        .chain(o.name_en.as_deref())
+        .any(|n| text.contains(&n.to_lowercase()))
 }
 
 /// Whether an organisation's id stands in capitals in the text ("NFD", not the word "nfd" in an

@@ -428,14 +428,15 @@ fn a_clock_stepped_back_keeps_a_deferral_s_wait() {
     assert_eq!(register.next_due().unwrap(), Some(t("2022-06-14T08:05:00Z")));
 }
 
-/// Records a message that changes nothing, with `fingerprint`, at UID `uid`.
-fn record_plain(register: &mut Register, uid: i64, fingerprint: &str) -> inbound::Recorded {
-    let decision = crate::decide::Decision {
-        org: None,
-        outcome: crate::decide::Outcome::Recorded,
-        actions: Vec::new(),
-        summary: String::new(),
-    };
+/// Records a message with `decision` at UID `uid`.
+fn record_at(
+    register: &mut Register,
+    uid: i64,
+    message_id: &str,
+    fingerprint: &str,
+    decision: &crate::decide::Decision,
+    now: &str,
+) -> inbound::Recorded {
     let location = inbound::Location {
         mailbox: "imap:INBOX".into(),
         uidvalidity: 1,
@@ -444,18 +445,36 @@ fn record_plain(register: &mut Register, uid: i64, fingerprint: &str) -> inbound
     register
         .record(
             &location,
-            "reused@example.org",
+            message_id,
             "reply",
             Some("a@example.org"),
             "Hei",
             "Hei",
             b"Subject: Hei\r\n\r\nHei\r\n",
             fingerprint,
-            &decision,
+            decision,
             &[],
-            t("2022-06-16T08:00:00Z"),
+            t(now),
         )
         .unwrap()
+}
+
+/// Records a message that changes nothing, with `fingerprint`, at UID `uid`.
+fn record_plain(register: &mut Register, uid: i64, fingerprint: &str) -> inbound::Recorded {
+    let decision = crate::decide::Decision {
+        org: None,
+        outcome: crate::decide::Outcome::Recorded,
+        actions: Vec::new(),
+        summary: String::new(),
+    };
+    record_at(
+        register,
+        uid,
+        "reused@example.org",
+        fingerprint,
+        &decision,
+        "2022-06-16T08:00:00Z",
+    )
 }
 
 #[test]
@@ -497,26 +516,15 @@ fn record_actions(register: &mut Register, uid: i64, actions: Vec<crate::decide:
         actions,
         summary: String::new(),
     };
-    let location = inbound::Location {
-        mailbox: "imap:INBOX".into(),
-        uidvalidity: 1,
+    let message_id = format!("m{uid}@hod.dep.no");
+    record_at(
+        register,
         uid,
-    };
-    register
-        .record(
-            &location,
-            &format!("m{uid}@hod.dep.no"),
-            "reply",
-            Some("bjorn.as@hod.dep.no"),
-            "SV",
-            "",
-            b"Subject: SV\r\n\r\n\r\n",
-            &format!("v1:{uid}"),
-            &decision,
-            &[],
-            t("2022-06-22T08:00:00Z"),
-        )
-        .unwrap();
+        &message_id,
+        &format!("v1:{uid}"),
+        &decision,
+        "2022-06-22T08:00:00Z",
+    );
 }
 
 #[test]

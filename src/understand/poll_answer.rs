@@ -839,6 +839,16 @@ fn number_word(word: &str) -> Option<usize> {
     NUMBER_WORDS.iter().find(|(w, _)| *w == word).map(|(_, n)| *n)
 }
 
+/// Whether `text` names a day, a week or a number the way poll answers name slots ("den 31.",
+/// "mandagene", "uke 35", "2 og 4"): a statement that does is about the poll, not about coming.
+pub fn names_a_slot(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.bytes().any(|b| b.is_ascii_digit())
+        || lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| weekday_word(w).is_some() || ["uke", "uka", "veke", "veka", "week"].contains(&w))
+}
+
 fn weekday_word(word: &str) -> Option<(Weekday, bool)> {
     // "mandag", "mandagen"; plurals "mandager", "mandagene", "måndagar", "måndagane", "mondays".
     for (name, day) in WEEKDAYS {

@@ -16,9 +16,9 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate};
 
 use self::people::{Known, Mention, Person, Who};
+use super::dates;
 use super::facts::{Answer, Attendee, Contact, Context, Evidence, Facts, Intent, Sender};
 use super::lexicon::Lexicon;
-use super::{dates, phone};
 
 /// What a reply gives the reader.
 #[derive(Debug, Clone, Copy)]
@@ -521,7 +521,7 @@ const STARTERS: &[&str] = &[
 ];
 
 /// Words that head a list of the people who come ("Deltakere:", "Her er navnene:").
-const LIST_HEADS: &[&str] = &[
+pub(super) const LIST_HEADS: &[&str] = &[
     "deltakere",
     "deltakarar",
     "deltagere",
@@ -1710,30 +1710,9 @@ fn personal_phone(signature: &str, ctx: &Context) -> Option<String> {
     let mut best: Option<(u8, String)> = None;
     for line in signature.lines() {
         let lower = line.to_lowercase();
-        for found in phone::find_all(line) {
-            if ctx.own_phones.contains(&found.e164) {
-                continue;
-            }
-            let label = lower[..found.start.min(lower.len())]
-                .rsplit(['|', '/', ','])
-                .next()
-                .unwrap_or("")
-                .to_string();
-            let rank = if [
-                "sentralbord",
-                "switchboard",
-                "sentral",
-                "hovednummer",
-                "main",
-                "vakt",
-                "faks",
-                "fax",
-            ]
-            .iter()
-            .any(|w| label.contains(w))
-            {
-                continue;
-            } else if ["mobil", "mob", "mobile", "cell", "direkte", "direct", "dir"]
+        for found in people::personal_numbers(line, ctx) {
+            let label = people::number_label(&lower, found.start);
+            let rank = if ["mobil", "mob", "mobile", "cell", "direkte", "direct", "dir"]
                 .iter()
                 .any(|w| label.contains(w))
             {

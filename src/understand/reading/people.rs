@@ -871,27 +871,19 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
                 from -= 1;
             }
             let head = text[from..c].to_lowercase();
-            [
-                "deltaker",
-                "deltakere",
-                "deltakarar",
-                "personer",
-                "person",
-                "stk",
-                "følgende",
-                "fylgjande",
-                "meg selv og",
-                "participants",
-                "attendees",
-                "people",
-                "names",
-                "navn",
-                "namn",
-                "kommer",
-                "stiller",
-            ]
-            .iter()
-            .any(|w| head.trim_end().ends_with(w))
+            // A list's head, or a count or verb before the colon ("to personer:", "kommer:").
+            super::LIST_HEADS
+                .iter()
+                .chain(&[
+                    "personer",
+                    "person",
+                    "stk",
+                    "meg selv og",
+                    "people",
+                    "kommer",
+                    "stiller",
+                ])
+                .any(|w| head.trim_end().ends_with(w))
         });
         let evidence = given || title.is_some() || listy || after_colon;
         if !own && !org && !after_org_word && evidence && (parts.len() >= 2 || given) {
@@ -1102,18 +1094,30 @@ pub fn unvouched_name(text: &str) -> Option<String> {
     None
 }
 
-/// Words before a number that say it is no one's own ("sentralbord 22 24 90 90").
+/// Words before a number that say it is no one's own ("sentralbord 22 24 90 90", "Faks").
 const SWITCHBOARD: &[&str] = &[
     "sentralbord",
-    "sentralbordet",
+    "sentral",
     "switchboard",
     "hovednummer",
     "hovudnummer",
-    "main number",
-    "vakttelefon",
+    "main",
+    "vakt",
     "faks",
     "fax",
 ];
+
+/// The label written before a number at `start` in `lower`: the words since the last separator
+/// ("Tlf. 22 24 90 90 / Mob. 481 22 905": "mob." for the second), at most 30 bytes back.
+pub fn number_label(lower: &str, start: usize) -> &str {
+    let start = start.min(lower.len());
+    let mut from = start.saturating_sub(30);
+    while !lower.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = &lower[from..start];
+    before.rsplit(['|', '/', ',', ';', '\n']).next().unwrap_or(before)
+}
 
 /// The numbers in `text` that may be a person's: not the coordinator's or organiser's (the
 /// government's switchboard among them), not labelled as a switchboard or fax.
@@ -1123,13 +1127,8 @@ pub fn personal_numbers(text: &str, ctx: &Context) -> Vec<phone::Found> {
         .into_iter()
         .filter(|f| !ctx.own_phones.contains(&f.e164))
         .filter(|f| {
-            let from = f.start.saturating_sub(30);
-            let mut from = from.min(lower.len());
-            while !lower.is_char_boundary(from) {
-                from -= 1;
-            }
-            let before = &lower[from..f.start.min(lower.len())];
-            !SWITCHBOARD.iter().any(|w| before.contains(w))
+            let label = number_label(&lower, f.start);
+            !SWITCHBOARD.iter().any(|w| label.contains(w))
         })
         .collect()
 }

@@ -582,3 +582,13 @@ fn a_text_that_says_nothing_of_the_meetings_is_read_as_nothing_and_a_question_in
     let f = read_as(("Kari Nordmann", "kari@aid.dep.no"), "Hvor holdes møtet?", "");
     assert_eq!(f.questions, ["Hvor holdes møtet?"]);
 }
+
+#[test]
+fn a_switchboard_s_label_does_not_reach_past_the_separator_to_the_mobile_beside_it() {
+    let c = ctx();
+    let found: Vec<String> = people::personal_numbers("Sentralbord 22 24 12 34 / Mobil 481 22 905", &c)
+        .into_iter()
+        .map(|f| f.e164)
+        .collect();
+    assert_eq!(found, ["+4748122905"]);
+}

@@ -387,13 +387,26 @@ pub fn language(text: &str) -> Lang {
         " and ", " not ", " we ", " the ", " will ", " to ", " with ", " is ", " regards", " attend",
         " meeting", " our ",
     ];
+    // Matched in any case without lowercasing the text: ASCII case is folded by the automaton,
+    // and the three Norwegian letters are listed in both cases.
     static WORDS: LazyLock<Lexicon> = LazyLock::new(|| {
-        let lists: Vec<&[&str]> = NB.iter().chain(EN.iter()).map(std::slice::from_ref).collect();
-        Lexicon::new(&lists)
+        let upper = |letter: &str| match letter {
+            "å" => Some("Å"),
+            "ø" => Some("Ø"),
+            "æ" => Some("Æ"),
+            _ => None,
+        };
+        let both: Vec<Vec<&str>> = NB
+            .iter()
+            .chain(EN.iter())
+            .map(|w| std::iter::once(*w).chain(upper(w)).collect())
+            .collect();
+        let lists: Vec<&[&str]> = both.iter().map(Vec::as_slice).collect();
+        Lexicon::ascii_case_insensitive(&lists)
     });
     // The first few thousand characters say it as well as the whole.
-    let lower = format!(" {} ", head(text, 4096).to_lowercase());
-    let found = WORDS.substrings_in(&lower);
+    let framed = format!(" {} ", head(text, 4096));
+    let found = WORDS.substrings_in(&framed);
     let nb = (found & ((1 << NB.len()) - 1)).count_ones();
     let en = (found >> NB.len()).count_ones();
     if en > nb { Lang::En } else { Lang::Nb }
@@ -470,7 +483,7 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
     let subject = message.subject().unwrap_or("").to_string();
 
     let mut refs = Refs::default();
-    for header in [
+    const RECIPIENT_HEADERS: [&str; 7] = [
         "To",
         "Cc",
         "Delivered-To",
@@ -478,12 +491,20 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
         "Envelope-To",
         "X-Envelope-To",
         "Resent-To",
-    ] {
-        for (name, value) in message.headers_raw() {
-            if name.eq_ignore_ascii_case(header) {
-                tokens_in(value, ctx, TokenSource::Recipient, &mut refs.tokens);
-            }
-        }
+    ];
+    let mut recipients: Vec<(usize, &str)> = message
+        .headers_raw()
+        .filter_map(|(name, value)| {
+            RECIPIENT_HEADERS
+                .iter()
+                .position(|h| name.eq_ignore_ascii_case(h))
+                .map(|at| (at, value))
+        })
+        .collect();
+    // In the order of the list above, as the tokens were always gathered.
+    recipients.sort_by_key(|(at, _)| *at);
+    for (_, value) in recipients {
+        tokens_in(value, ctx, TokenSource::Recipient, &mut refs.tokens);
     }
     tokens_in(&subject, ctx, TokenSource::Subject, &mut refs.tokens);
     refs.replied_to.extend(message_ids(message.in_reply_to()));

@@ -11,6 +11,7 @@
 mod count;
 pub mod people;
 
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
@@ -872,18 +873,21 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         && !any_word(&lower_body, &["blir", "blei"])
         && !lower_body.contains("we will be")
         && !lower_body.contains("we are");
-    let known = if silent {
-        known_people(
-            &Input {
-                body: "",
-                quoted: "",
-                ..*input
-            },
-            ctx,
-            &me,
-        )
+    // The people the message names anywhere, looked up only when a clause names someone.
+    let known_input = if silent {
+        Input {
+            body: "",
+            quoted: "",
+            ..*input
+        }
     } else {
-        known_people(input, ctx, &me)
+        *input
+    };
+    let known = LazyKnown {
+        cell: OnceCell::new(),
+        input: &known_input,
+        ctx,
+        me: &me,
     };
     let all = if silent { Vec::new() } else { clauses(body) };
     let greeting_line = body
@@ -1366,6 +1370,21 @@ fn is_question(text: &str) -> bool {
 
 /// The people the message knows by full name: the sender, the Cc header, the quoted headers,
 /// and everyone named in full with an address in the text.
+/// [`known_people`], worked out the first time a clause names a person: most texts name no one.
+struct LazyKnown<'a> {
+    cell: OnceCell<Known>,
+    input: &'a Input<'a>,
+    ctx: &'a Context,
+    me: &'a Attendee,
+}
+
+impl LazyKnown<'_> {
+    fn get(&self) -> &Known {
+        self.cell
+            .get_or_init(|| known_people(self.input, self.ctx, self.me))
+    }
+}
+
 fn known_people(input: &Input<'_>, ctx: &Context, me: &Attendee) -> Known {
     let mut known = Known::default();
     if let Some(name) = &me.name {
@@ -1427,9 +1446,10 @@ fn known_people(input: &Input<'_>, ctx: &Context, me: &Attendee) -> Known {
 
 /// First names become the full names the message gives them; names get the address the
 /// message gives them elsewhere.
-fn resolve(ms: &mut [Mention], known: &Known) {
+fn resolve(ms: &mut [Mention], known: &LazyKnown<'_>) {
     for m in ms.iter_mut() {
         if let Who::Person(p) = &mut m.who {
+            let known = known.get();
             let full = if p.is_first_name_only() {
                 known.by_first_name(&p.name)
             } else {
@@ -1625,7 +1645,7 @@ fn contact(
     all: &[Clause<'_>],
     input: &Input<'_>,
     ctx: &Context,
-    known: &Known,
+    known: &LazyKnown<'_>,
     me: &Attendee,
     doubts: &mut Vec<String>,
 ) -> Option<Contact> {

@@ -972,6 +972,20 @@ fn reply(
     let mut later = Vec::new();
     for answer in &facts.answers {
         if answer.intent == crate::understand::facts::Intent::Later {
+            // Someone who will not come, in a message that promises the answer later: whether
+            // the organisation still has anyone registered is for a person to see.
+            if !answer.withdrawn.is_empty() {
+                doubts.push(format!(
+                    "{} will not come to {}, and who will is to follow",
+                    answer
+                        .withdrawn
+                        .iter()
+                        .map(|a| a.name.clone().or(a.email.clone()).unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    answer.event
+                ));
+            }
             later.push(answer.event.clone());
             continue;
         }

@@ -3,7 +3,7 @@
 //!
 //! A sentence ends at ".", "!" or "?" before a space (not the period of a date or an
 //! abbreviation: "29. august", "kl. 13", "5.9. har vi"), at a blank line, and at a line end
-//! unless the line is a long one wrapped in mid-sentence. Inside a sentence, clauses part at
+//! unless the line is a long one wrapped in mid-sentence ([`soft_breaks`]). Inside a sentence, clauses part at
 //! ";", at ", ", at a spaced dash (not one between dates: "29. august – 2. september") and
 //! before "men"/"but"; each clause says what joined it to the one before, so a reader can put
 //! a list split at its commas back together ("1, 2 eller 4").
@@ -53,6 +53,80 @@ const CONTRAST: &[&str] = &["men", "but", "however", "though", "although", "deri
 /// Lines at least this long that end without punctuation were probably wrapped by the client.
 const WRAPPED_LINE: usize = 60;
 
+/// The widest a client wraps plain text: longer lines were written as they stand.
+const WIDEST_WRAP: usize = 100;
+
+/// The line ends in `text` that the mail client put in, not the writer: where a long line was
+/// wrapped in mid-sentence ("Min kollega Sander Lien⏎(sander.lien@hod.dep.no) kommer"), as
+/// byte offsets of the `\n`.
+///
+/// A line was wrapped when the next line's first word would not have fitted on it: the text's
+/// widest line (up to [`WIDEST_WRAP`]) gives the width it was wrapped at. Or when a long line
+/// stops without punctuation and the sentence goes on in lower case. Never before a list item
+/// or after a list head (":"), never between two lines that both give an address or both hold a
+/// tab (rows of a list or a table).
+pub fn soft_breaks(text: &str) -> Vec<usize> {
+    // Each line with the offset of the '\n' that ends it.
+    let lines: Vec<(usize, &str)> = text
+        .split('\n')
+        .scan(0, |at, line| {
+            *at += line.len() + 1;
+            Some((*at - 1, line))
+        })
+        .collect();
+    let width = lines
+        .iter()
+        .map(|(_, l)| l.trim_end().chars().count())
+        .filter(|n| *n <= WIDEST_WRAP)
+        .max()
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    for pair in lines.windows(2) {
+        let ((end, line), (_, next)) = (pair[0], pair[1]);
+        let line = line.trim_end();
+        let next = next.trim();
+        let len = line.chars().count();
+        let Some(first) = next.split_whitespace().next() else {
+            continue;
+        };
+        let item = first.starts_with(['-', '*', '•', '–', '>'])
+            || (first.len() <= 3
+                && first.ends_with(['.', ')'])
+                && first[..first.len() - 1].bytes().all(|b| b.is_ascii_digit()));
+        let rows = (line.contains('@') && next.contains('@')) || line.contains('\t') || next.contains('\t');
+        if line.is_empty() || line.ends_with(':') || item || rows {
+            continue;
+        }
+        let too_long_for_the_next_word =
+            width >= 50 && len <= width && len * 5 >= width * 3 && len + 1 + first.chars().count() > width;
+        let goes_on_in_lower_case = len >= WRAPPED_LINE
+            && !line.ends_with(['.', '!', '?', ';'])
+            && first.chars().next().is_some_and(char::is_lowercase);
+        if too_long_for_the_next_word || goes_on_in_lower_case {
+            out.push(end);
+        }
+    }
+    out
+}
+
+/// `text` with its [`soft_breaks`] made spaces: the same length, so every offset into it is an
+/// offset into `text`.
+pub fn unwrapped(text: &str) -> std::borrow::Cow<'_, str> {
+    let breaks = soft_breaks(text);
+    if breaks.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for at in breaks {
+        bytes[at] = b' ';
+        if at > 0 && bytes[at - 1] == b'\r' {
+            bytes[at - 1] = b' ';
+        }
+    }
+    // Only ASCII line ends were replaced by ASCII spaces.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()))
+}
+
 /// The sentences of `text`, as byte spans without their closing punctuation, and whether each
 /// ends with a question mark.
 pub fn sentences(text: &str) -> Vec<(usize, usize, bool)> {
@@ -65,6 +139,7 @@ pub fn sentences(text: &str) -> Vec<(usize, usize, bool)> {
             out.push((s, e, question));
         }
     };
+    let soft = soft_breaks(text);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -80,14 +155,7 @@ pub fn sentences(text: &str) -> Vec<(usize, usize, bool)> {
                 i += 1;
             }
             b'\n' => {
-                let line_start = text[..i].rfind('\n').map(|p| p + 1).unwrap_or(0);
-                let line = text[line_start..i].trim_end();
-                let rest = &text[i + 1..];
-                let next_line = rest.lines().next().unwrap_or("").trim_start();
-                let wrapped = line.chars().count() >= WRAPPED_LINE
-                    && !line.ends_with(['.', '!', '?', ':', ';'])
-                    && next_line.chars().next().is_some_and(|c| c.is_lowercase());
-                if !wrapped {
+                if soft.binary_search(&i).is_err() {
                     push(start, i, false, &mut out);
                     start = i + 1;
                 }
@@ -334,6 +402,30 @@ mod tests {
                 "Hilsen Kari"
             ]
         );
+    }
+
+    #[test]
+    fn a_line_wrapped_before_a_long_word_goes_on_whatever_its_case() {
+        let text = "Jeg får dessverre ikke kommet likevel. Min kollega Sander Lien\n(sander.lien@hod.dep.no) kommer i stedet for meg.\n\nMari";
+        assert_eq!(
+            unwrapped(text),
+            "Jeg får dessverre ikke kommet likevel. Min kollega Sander Lien (sander.lien@hod.dep.no) kommer i stedet for meg.\n\nMari"
+        );
+        let text = "FD melder på Kjetil Brekke (kjetil.brekke@fd.dep.no). Han er også vår\nKontaktperson i OGP-arbeidet, tlf. 23 09 71 45.";
+        assert_eq!(soft_breaks(text), [text.find('\n').unwrap()]);
+    }
+
+    #[test]
+    fn short_lines_list_items_and_rows_keep_their_line_ends() {
+        for text in [
+            "Hei Tom Arne,\nJeg kommer.\nMvh Per",
+            "Vi melder på disse til møtet 23. juni, med adresse og telefon til hver:\nOla Hansen",
+            "Vi melder på disse til møtet 23. juni, med adresse og telefon til hver\n- Ola Hansen",
+            "Ola Hansen, seniorrådgiver, ola.hansen@aid.dep.no, 22 24 00 00 og mer\nKari Li, kari.li@aid.dep.no",
+            "Navn\tE-post\tTelefon og mer tekst for å gjøre linjen lang nok her\nOla\tola@aid.dep.no",
+        ] {
+            assert_eq!(soft_breaks(text), Vec::<usize>::new(), "{text:?}");
+        }
     }
 
     #[test]

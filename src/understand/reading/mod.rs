@@ -319,6 +319,24 @@ const LATER: &[&str] = &[
     "confirm the names",
 ];
 
+/// What a registration waits for ("Vi melder på når vi vet det"): the answer is to come.
+const DEFERRED: &[&str] = &[
+    "når vi vet",
+    "når jeg vet",
+    "når vi veit",
+    "når eg veit",
+    "når me veit",
+    "så snart vi vet",
+    "så snart jeg vet",
+    "når det er avklart",
+    "når det er klart",
+    "når dette er avklart",
+    "once we know",
+    "when we know",
+    "as soon as we know",
+    "once it is clear",
+];
+
 const REPLACE: &[&str] = &[
     "i stedet for",
     "istedenfor",
@@ -541,12 +559,29 @@ pub(super) const LIST_HEADS: &[&str] = &[
     "the following",
 ];
 
+/// [`LATER`] with its two-word phrases also in the order of a sentence that begins with
+/// something else: "Hvem som stiller, kommer vi tilbake til", "Navn sender jeg i morgen".
+static LATER_INVERTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    const SUBJECTS: &[&str] = &["vi", "jeg", "eg", "me", "dei", "de", "han", "hun", "ho"];
+    let mut all: Vec<&'static str> = LATER.to_vec();
+    for phrase in LATER {
+        if let Some((verb, rest)) = phrase.split_once(' ')
+            && !rest.contains(' ')
+        {
+            for subject in SUBJECTS {
+                all.push(Box::leak(format!("{verb} {subject} {rest}").into_boxed_str()));
+            }
+        }
+    }
+    all
+});
+
 static SAYS: LazyLock<Lexicon> = LazyLock::new(|| {
     Lexicon::new(&[
         COME,
         ENROL,
         DECLINE,
-        LATER,
+        &LATER_INVERTED,
         REPLACE,
         CONDITION,
         TENTATIVE,
@@ -572,6 +607,7 @@ const C_ONWARD: u32 = 1;
 const C_POSSIBLE: u32 = 2;
 const C_BACK: u32 = 4;
 static OWN_CONDITIONS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[OWN_CONDITION]));
+static DEFERS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[DEFERRED]));
 static REPLACES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[REPLACE]));
 static ENROLS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[ENROL]));
 static CONTACTS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[CONTACT_ROLE]));
@@ -793,7 +829,7 @@ struct Said {
 
 /// The phrases of answering later, blanked out before reading what else a clause says ("vi
 /// kommer tilbake med påmelding" has "kommer" in it, and says no one comes).
-static LATER_PHRASES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(LATER));
+static LATER_PHRASES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(&LATER_INVERTED));
 
 fn said(lower: &str) -> Said {
     // "det er med forbehold": a reservation, not "er med" (coming).
@@ -804,7 +840,8 @@ fn said(lower: &str) -> Said {
     } else {
         lower
     };
-    let later = SAYS.words_in(lower) & S_LATER != 0;
+    let deferred = DEFERS.any_substring(lower);
+    let later = SAYS.words_in(lower) & S_LATER != 0 || deferred;
     let blanked;
     let lower = if later {
         blanked = LATER_PHRASES.blank_out(lower);
@@ -829,10 +866,10 @@ fn said(lower: &str) -> Said {
     let come = bits & (S_COME | S_ENROL) != 0 || (bits & S_COME_NOUN != 0 && !later) || can;
     let conditional = bits & S_CONDITION != 0;
     Said {
-        positive: come && !negated && bits & S_DECLINE == 0,
+        positive: come && !negated && bits & S_DECLINE == 0 && !deferred,
         negative: bits & S_DECLINE != 0 || (come && negated),
         // "Vi kommer tilbake med navn på kontaktperson": a promise of a name, not of an answer.
-        later: bits & S_LATER != 0 && (bits & S_CONTACT == 0 || bits & S_COME_NOUN != 0),
+        later: deferred || (bits & S_LATER != 0 && (bits & S_CONTACT == 0 || bits & S_COME_NOUN != 0)),
         replace: bits & S_REPLACE != 0,
         enrol: bits & S_ENROL != 0,
         conditional,
@@ -859,6 +896,12 @@ struct Acc {
 /// Reads the facts of a reply.
 pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     let mut facts = Facts::default();
+    // Lines the mail client wrapped are read as the sentences they are; offsets stay the same.
+    let unwrapped = super::clauses::unwrapped(input.body);
+    let input = &Input {
+        body: &unwrapped,
+        ..*input
+    };
     let body = input.body;
     let lower_body = body.to_lowercase();
     let me = Attendee {
@@ -1592,11 +1635,13 @@ fn answer_of(event: String, acc: Acc, facts: &mut Facts) -> Option<Answer> {
         } else {
             Intent::Registered
         }
+    } else if acc.later {
+        // "Selv har jeg ikke anledning. Hvem som stiller, kommer vi tilbake til": an answer to
+        // come, whoever does not come meanwhile.
+        Intent::Later
     } else if !withdrawn.is_empty() {
         // Only people withdrawn: whether anyone is left is for the register to tell.
         Intent::Registered
-    } else if acc.later {
-        Intent::Later
     } else {
         return None;
     };
@@ -1660,11 +1705,29 @@ fn contact(
     }
     let role_at = CONTACTS.first_substring(&lower).unwrap_or(0);
     let mut ms = people::mentions(clause.text, clause.start, ctx, true);
-    // "Kontaktperson:" and the person on the next line.
-    if !ms.iter().any(|m| matches!(m.who, Who::Sender | Who::Person(_)))
-        && let Some(next) = all.get(i + 1)
+    let names_someone = |ms: &[Mention]| ms.iter().any(|m| matches!(m.who, Who::Sender | Who::Person(_)));
+    // "Kontaktperson:" (or "Kontaktperson blir") and the person on the next line, not a name
+    // further down (the signature's).
+    let open = clause.text.trim_end().ends_with(':') || lower[role_at..].split_whitespace().count() <= 2;
+    if !names_someone(&ms)
+        && open
+        && let Some(next) = all.get(i + 1).filter(|n| n.paragraph == clause.paragraph)
     {
         ms = people::mentions(next.text, next.start, ctx, true);
+    }
+    // "FD melder på Kjetil Brekke. Han er også vår kontaktperson": he is the one named last.
+    if !names_someone(&ms) && starts_with_any(&lower, &["han ", "hun ", "ho ", "he ", "she "]) {
+        let before = all[..i]
+            .iter()
+            .rev()
+            .take_while(|c| clause.paragraph - c.paragraph <= 1)
+            .find_map(|c| {
+                people::mentions(c.text, c.start, ctx, true)
+                    .into_iter()
+                    .rev()
+                    .find(|m| matches!(m.who, Who::Person(_)))
+            });
+        ms.extend(before);
     }
     resolve(&mut ms, known);
     let who = ms
@@ -1723,6 +1786,11 @@ fn contact(
         }
         _ => None,
     }
+}
+
+fn starts_with_any(lower: &str, words: &[&str]) -> bool {
+    let lower = lower.trim_start();
+    words.iter().any(|w| lower.starts_with(w))
 }
 
 /// The sender's own number in a signature: a mobile or direct line, never a switchboard.

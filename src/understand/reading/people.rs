@@ -666,18 +666,21 @@ fn is_acronym(word: &str) -> bool {
         .contains(&word)
 }
 
-/// Whether a line is a greeting ("Hei Tom Arne,", "Dear Tom Arne and Per", "Hei igjen!").
+/// Whether a line is a greeting and nothing more ("Hei Tom Arne,", "Dear Tom Arne and Per",
+/// "Hei igjen!"). A line that goes on after the greeting's comma ("hei, jeg melder meg på") is
+/// not: only its first words greet.
 pub fn is_greeting(line: &str) -> bool {
     let lower = line.trim().to_lowercase();
     let first = lower.split_whitespace().next().unwrap_or("");
     let greets = [
-        "hei", "hei,", "hallo", "heisann", "hi", "hi,", "hello", "dear", "god", "kjære", "goddag", "morn",
+        "hei", "hallo", "heisann", "hi", "hello", "dear", "god", "kjære", "goddag", "morn",
     ]
     .contains(&first.trim_end_matches([',', '!']));
-    greets
-        && lower.split_whitespace().count() <= 8
-        && !lower.contains(" kommer")
-        && !lower.contains(" deltar")
+    let (head, rest) = match lower.find([',', '!']) {
+        Some(end) => (&lower[..end], lower[end + 1..].trim()),
+        None => (lower.as_str(), ""),
+    };
+    greets && rest.is_empty() && head.split_whitespace().count() <= 8
 }
 
 /// Whether a capital "I" is the English pronoun, not the Norwegian preposition at the start of
@@ -1190,6 +1193,8 @@ mod tests {
         assert!(is_greeting("Hei Tom Arne,"));
         assert!(is_greeting("Dear Tom Arne and Per,"));
         assert!(!is_greeting("Hei, vi kommer to stykker."));
+        assert!(!is_greeting("hei, jeg melder meg på møtet 23.6"));
+        assert!(is_greeting("Hei igjen!"));
     }
 
     #[test]

@@ -592,3 +592,55 @@ fn a_switchboard_s_label_does_not_reach_past_the_separator_to_the_mobile_beside_
         .collect();
     assert_eq!(found, ["+4748122905"]);
 }
+
+#[test]
+fn a_greeting_that_goes_on_in_the_same_line_still_registers() {
+    let f = read_as(
+        ("Mari Kvamme", "mari.kvamme@hod.dep.no"),
+        "hei, jeg melder meg på møtet 23.6",
+        "mvh Mari",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Registered);
+    assert_eq!(names(&f.answers[0]), ["Mari Kvamme"]);
+}
+
+#[test]
+fn a_name_wrapped_away_from_its_verb_is_still_the_one_who_replaces() {
+    let f = read_as(
+        ("Mari Kvamme", "mari.kvamme@hod.dep.no"),
+        "Hei,\n\nJeg får dessverre ikke kommet likevel. Min kollega Sander Lien\n(sander.lien@hod.dep.no) kommer i stedet for meg.\n\nMari",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(
+        (a.intent, names(a)),
+        (Intent::Registered, vec!["Sander Lien".to_string()])
+    );
+    assert_eq!(a.withdrawn[0].name.as_deref(), Some("Mari Kvamme"));
+}
+
+#[test]
+fn a_registration_that_waits_for_something_is_an_answer_to_come() {
+    for body in [
+        "Vi melder på når vi vet det.",
+        "Selv har jeg ikke anledning 23. juni. Hvem som stiller fra oss på møtet, kommer vi tilbake til.",
+        "Navn på deltakerne sender vi når det er avklart.",
+    ] {
+        let f = read_as(("Anne-Lise Berg", "anne-lise.berg@jd.dep.no"), body, "");
+        assert_eq!(f.answers[0].intent, Intent::Later, "{body}");
+        assert!(f.answers[0].attendees.is_empty(), "{body}");
+    }
+}
+
+#[test]
+fn he_or_she_as_contact_is_the_person_named_just_before() {
+    let f = read_as(
+        ("Hilde Sørum", "hilde.sorum@fd.dep.no"),
+        "Hei,\n\nFD melder på Kjetil Brekke (kjetil.brekke@fd.dep.no). Han er også vår\nkontaktperson i OGP-arbeidet, tlf. 23 09 71 45.\n\nHilde Sørum\nførstekonsulent, Forsvarsdepartementet",
+        "",
+    );
+    let c = f.contact.expect("a contact");
+    assert_eq!(c.name.as_deref(), Some("Kjetil Brekke"));
+    assert_eq!(c.email.as_deref(), Some("kjetil.brekke@fd.dep.no"));
+    assert_eq!(c.phone.as_deref(), Some("+4723097145"));
+}

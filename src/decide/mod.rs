@@ -698,12 +698,20 @@ fn follow_up(
             None
         }
     };
+    // A correction that says no of some slots itself ("2. september passer likevel, men 29.
+    // august går ikke likevel") says what changed; the slots it leaves out keep their answer.
+    let says_its_noes = answer.no.iter().any(|s| !answer.implied.contains(s));
     let mut out = PollSaid::default();
     for slot in 1..=n {
         let was = of(&before.yes, &before.no, &before.maybe, slot);
         let now = of(&answer.yes, &answer.no, &answer.maybe, slot);
         let implied = answer.implied.contains(&slot);
         let keep = match (was, now) {
+            (Some(w @ (Said::Yes | Said::Maybe)), Some(Said::No))
+                if implied && answer.correction && says_its_noes =>
+            {
+                Some(w)
+            }
             (Some(w @ (Said::Yes | Said::Maybe)), Some(Said::No)) if implied && !answer.correction => {
                 doubts.push(format!(
                     "slot {slot} was offered in an earlier answer and this one only leaves it out: a correction or an addition?"

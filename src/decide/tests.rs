@@ -594,6 +594,12 @@ fn a_second_poll_answer_replaces_what_it_speaks_of_and_keeps_the_rest() {
     // A correction that names what suits now: the rest is no.
     let d = decide_poll_answer("Rettelse: bare 2 passer likevel.", &before);
     assert_eq!(poll_said(&d), Some((vec![2], vec![1, 3, 4], vec![])), "{d:?}");
+    // A correction that says both what suits now and what no longer does: the rest stands.
+    let d = decide_poll_answer(
+        "Rettelse til svaret vårt: 2 passer likevel, men 1 går ikke likevel.",
+        &before,
+    );
+    assert_eq!(poll_said(&d), Some((vec![2, 3], vec![1, 4], vec![])), "{d:?}");
     // A second answer that only leaves out what the first offered: an addition or a correction?
     let d = decide_poll_answer("4 passer.", &before);
     assert_eq!(d.outcome, Outcome::Review, "{d:?}");

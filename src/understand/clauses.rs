@@ -93,7 +93,15 @@ pub fn soft_breaks(text: &str) -> Vec<usize> {
             || (first.len() <= 3
                 && first.ends_with(['.', ')'])
                 && first[..first.len() - 1].bytes().all(|b| b.is_ascii_digit()));
-        let rows = (line.contains('@') && next.contains('@')) || line.contains('\t') || next.contains('\t');
+        // Two lines that each give an address are rows, unless the first ends mid-list
+        // ("Omar Farah (omar.farah@aid.dep.no) og⏎Live Brattli (…)").
+        let mid_list = line.ends_with(',')
+            || line.rsplit(' ').next().is_some_and(|w| {
+                ["og", "and", "samt", "&", "eller", "or"].contains(&w.to_lowercase().as_str())
+            });
+        let rows = (line.contains('@') && next.contains('@') && !mid_list)
+            || line.contains('\t')
+            || next.contains('\t');
         if line.is_empty() || line.ends_with(':') || item || rows {
             continue;
         }
@@ -412,6 +420,8 @@ mod tests {
             "Jeg får dessverre ikke kommet likevel. Min kollega Sander Lien (sander.lien@hod.dep.no) kommer i stedet for meg.\n\nMari"
         );
         let text = "FD melder på Kjetil Brekke (kjetil.brekke@fd.dep.no). Han er også vår\nKontaktperson i OGP-arbeidet, tlf. 23 09 71 45.";
+        assert_eq!(soft_breaks(text), [text.find('\n').unwrap()]);
+        let text = "Fra AID møter undertegnede, Omar Farah (omar.farah@aid.dep.no) og\nLive Brattli (live.brattli@aid.dep.no) på samskapingsmøtet.";
         assert_eq!(soft_breaks(text), [text.find('\n').unwrap()]);
     }
 

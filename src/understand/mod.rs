@@ -540,7 +540,11 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
                 Class::Bounce(report)
             }
             _ => {
-                if let Some(cal) = calendar::find(&message) {
+                if let Some(mut cal) = calendar::find(&message) {
+                    // "Johansen Maria" as the person writes it.
+                    for answer in &mut cal.answers {
+                        answer.name = answer.name.as_deref().map(reading::people::readable_name);
+                    }
                     Class::Calendar(cal)
                 } else if let (Some((partstat, summary)), Some(sender)) =
                     (calendar::answer_in_subject(head(&subject, 1024)), &from)
@@ -552,7 +556,7 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
                         summary: Some(summary),
                         answers: vec![calendar::CalendarAnswer {
                             address: sender.address.to_lowercase(),
-                            name: sender.name.clone(),
+                            name: sender.name.as_deref().map(reading::people::readable_name),
                             partstat: partstat.into(),
                             delegated_to: None,
                         }],

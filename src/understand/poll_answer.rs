@@ -568,6 +568,11 @@ const ANSWER_WORDS: &[&str] = &[
 
 /// What else a clause that only lists slots may hold.
 const LIST_WORDS: &[&str] = &[
+    // A conclusion: "Vi foretrekker formiddag, så 2 eller 3".
+    "så",
+    "so",
+    "altså",
+    "derfor",
     "of",
     "them",
     "dem",
@@ -906,6 +911,8 @@ struct Reading {
     open: bool,
     only: bool,
     preference: bool,
+    /// Some slot is named one by one (a number, a date) beside whatever else it names.
+    names_one: bool,
     condition: bool,
     answer_word: bool,
     /// Dates named that are not slots, in words.
@@ -930,6 +937,10 @@ struct Reader<'c> {
     entries: Vec<Option<Entry>>,
     /// Slots named so far, whatever was said of them: "resten" is the others.
     named: Slots,
+    /// Slots made a maybe by a preference said before any slot was offered ("Vi foretrekker
+    /// formiddag"): the slots named next are the choice it led to ("så 2 eller 3"), and those
+    /// left out are an implied no.
+    preferred_against: Slots,
     open: Slots,
     /// Slots named with nothing readable said of them, with the words.
     unknown: Vec<(usize, String)>,
@@ -951,6 +962,7 @@ impl<'c> Reader<'c> {
             numbers,
             entries: candidates.iter().map(|_| None).collect(),
             named: 0,
+            preferred_against: 0,
             open: 0,
             unknown: Vec::new(),
             offered: false,
@@ -1094,6 +1106,7 @@ impl<'c> Reader<'c> {
         r.named = kinds
             .iter()
             .any(|k| matches!(k, Kind::Specific | Kind::General | Kind::Rest));
+        r.names_one = kinds.contains(&Kind::Specific);
         let none = kinds.contains(&Kind::None);
         if r.main == 0 && r.except != 0 && except_at.is_some() {
             // "Alle unntatt fredag" with "alle" found; "unntatt fredag" alone: every other.
@@ -1984,12 +1997,27 @@ impl<'c> Reader<'c> {
             let scope = if offered == 0 { self.all() } else { offered };
             for i in each(scope, self.n()) {
                 let fits = r.main & bit(i) != 0;
-                self.set(i, entry(if fits { Said::Yes } else { Said::Maybe }, false), true);
+                // "Vi foretrekker formiddag, så 2 eller 3": the slots named are the choice;
+                // the others are left out, not a maybe.
+                if fits || !r.names_one {
+                    self.set(i, entry(if fits { Said::Yes } else { Said::Maybe }, false), true);
+                }
             }
             if offered == 0 {
                 self.offered = true;
+                if !r.names_one {
+                    self.preferred_against = scope & !r.main;
+                }
             }
             return;
+        }
+        if said == Said::Yes && r.main != 0 && !r.preference && self.preferred_against != 0 {
+            for i in each(self.preferred_against & !r.main, self.n()) {
+                if self.entries[i].as_ref().is_some_and(|e| e.said == Said::Maybe) {
+                    self.entries[i] = None;
+                }
+            }
+            self.preferred_against = 0;
         }
         for i in each(r.main & !r.except, self.n()) {
             self.set(i, entry(said, r.specific), false);
@@ -2716,6 +2744,19 @@ mod tests {
             answer("Fredag 2. september passer best, men onsdag 31. august går også."),
             ynm(&[2, 3], &[1, 4], &[])
         );
+    }
+
+    #[test]
+    fn a_preference_followed_by_the_slots_it_leads_to_leaves_the_others_out() {
+        assert_eq!(
+            answer("Vi foretrekker formiddag, så 2 eller 3. Nr. 1 kan gå om nødvendig."),
+            ynm(&[2, 3], &[4], &[1])
+        );
+        assert_eq!(
+            answer("Vi foretrekker formiddag. Så 2 eller 3."),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+        assert_eq!(answer("Vi foretrekker formiddag."), ynm(&[2, 3], &[], &[1, 4]));
     }
 
     #[test]

@@ -138,6 +138,14 @@ const NOT_COMING: &[&str] = &[
     "om noen",
     "vi ser på",
     "ser på hvem",
+    // Something came up: the reason for not coming, not someone coming.
+    "det har kommet noe",
+    "det kom noe",
+    "det har kome noko",
+    "det kom noko",
+    "noe har kommet i veien",
+    "something has come up",
+    "something came up",
 ];
 
 /// Coming "further" or "going forward": interest in the process, no answer for a meeting.
@@ -825,6 +833,8 @@ struct Said {
     contact: bool,
     /// A word of negation, whether or not the clause has a verb it negates.
     negated: bool,
+    /// The answer waits for something ("når vi vet det").
+    deferred: bool,
 }
 
 /// The phrases of answering later, blanked out before reading what else a clause says ("vi
@@ -876,6 +886,7 @@ fn said(lower: &str) -> Said {
         tentative: bits & S_TENTATIVE != 0 || (conditional && OWN_CONDITIONS.words_in(lower) != 0),
         contact: bits & S_CONTACT != 0,
         negated,
+        deferred,
     }
 }
 
@@ -885,6 +896,8 @@ struct Acc {
     positive: bool,
     negative_org: bool,
     later: bool,
+    /// The registration itself waits for something ("Vi melder på når vi vet det").
+    deferred: bool,
     tentative: bool,
     attendees: Vec<Attendee>,
     withdrawn: Vec<Attendee>,
@@ -1227,6 +1240,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             }
             if s.later && !s.positive && !s.negative {
                 acc.later = true;
+                acc.deferred |= s.deferred;
                 continue;
             }
             if s.negative {
@@ -1627,9 +1641,12 @@ fn answer_of(event: String, acc: Acc, facts: &mut Facts) -> Option<Answer> {
     if acc.negative_org && acc.positive {
         facts.doubts.push(format!("both yes and no about {event}"));
     }
+    // "Vi er noen som gjerne vil være med … Vi melder på når vi vet det": wishing to come,
+    // registering later, and no one named yet.
+    let waits = acc.deferred && attendees.is_empty() && acc.count.is_none() && acc.someone == 0;
     let intent = if acc.negative_org && !acc.positive {
         Intent::Declined
-    } else if acc.positive {
+    } else if acc.positive && !waits {
         if acc.tentative {
             Intent::Tentative
         } else {

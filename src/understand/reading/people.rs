@@ -481,22 +481,25 @@ pub fn display_name(name: &str) -> String {
     }
 }
 
+/// A name from a header or a calendar answer, given name first: "Eide, Lars" and Exchange's
+/// "Johansen Maria" (no comma; the given name last) become "Lars Eide" and "Maria Johansen".
+pub fn readable_name(name: &str) -> String {
+    let n = display_name(name);
+    let parts: Vec<&str> = n.split_whitespace().collect();
+    match parts.as_slice() {
+        [last, first] if is_given_name(first) && !is_given_name(last) => format!("{first} {last}"),
+        _ => n,
+    }
+}
+
 /// The sender's name as they sign it: the signature's name when it is the From name in another
 /// order ("Holm, Randi" signed "Randi Holm"), else the From name made readable.
 pub fn sender_name(sender: &Sender, signature: &str) -> Option<String> {
     let from = sender
         .name
         .as_deref()
-        .map(display_name)
+        .map(readable_name)
         .filter(|n| !n.is_empty() && !n.contains('@'));
-    // Exchange's "Lie Torbjørn" without a comma: the surname first, the given name last.
-    let from = from.map(|n| {
-        let parts: Vec<&str> = n.split_whitespace().collect();
-        match parts.as_slice() {
-            [last, first] if is_given_name(first) && !is_given_name(last) => format!("{first} {last}"),
-            _ => n,
-        }
-    });
     let signed = signature_name(signature);
     match (from, signed) {
         (Some(from), Some(signed)) if same_words(&from, &signed) => Some(signed),
@@ -1184,6 +1187,13 @@ mod tests {
                 Some("ola.hansen@aid.dep.no".to_string())
             )]
         );
+    }
+
+    #[test]
+    fn a_header_name_reads_given_name_first() {
+        assert_eq!(readable_name("Johansen Maria"), "Maria Johansen");
+        assert_eq!(readable_name("\"Eide, Lars\""), "Lars Eide");
+        assert_eq!(readable_name("Maria Johansen"), "Maria Johansen");
     }
 
     #[test]

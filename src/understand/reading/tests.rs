@@ -623,6 +623,7 @@ fn a_name_wrapped_away_from_its_verb_is_still_the_one_who_replaces() {
 fn a_registration_that_waits_for_something_is_an_answer_to_come() {
     for body in [
         "Vi melder på når vi vet det.",
+        "Blir det mulig å følge møtet på Teams? Vi er noen her som gjerne vil være med. Vi melder på når vi vet det.",
         "Selv har jeg ikke anledning 23. juni. Hvem som stiller fra oss på møtet, kommer vi tilbake til.",
         "Navn på deltakerne sender vi når det er avklart.",
     ] {
@@ -630,6 +631,17 @@ fn a_registration_that_waits_for_something_is_an_answer_to_come() {
         assert_eq!(f.answers[0].intent, Intent::Later, "{body}");
         assert!(f.answers[0].attendees.is_empty(), "{body}");
     }
+}
+
+#[test]
+fn something_that_came_up_is_no_one_coming() {
+    let f = read_as(
+        ("Lars Ove Tangen", "lars-ove.tangen@oed.dep.no"),
+        "Vi må dessverre melde avbud for OED, både Nina og jeg. Det har kommet noe akutt i departementet.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Declined);
+    assert!(f.doubts.is_empty(), "{:?}", f.doubts);
 }
 
 #[test]

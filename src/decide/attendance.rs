@@ -117,7 +117,7 @@ pub fn after_answer(
 /// What a reply says of one meeting, as the register applies it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply<'a> {
-    /// registered, tentative or declined.
+    /// registered, tentative or declined; or later: people withdrawn, the answer still to come.
     pub status: &'a str,
     /// The people who come.
     pub attendees: &'a [Attendee],
@@ -229,6 +229,18 @@ pub fn after_reply(
         }
         (None, None) => None,
     };
+    // "later": people withdrawn while the answer is still to come; never a decline.
+    if reply.status == "later" {
+        let status = before_coming.map_or("later", |b| b.status.as_str());
+        return (
+            Registration {
+                status: status.to_string(),
+                attendees: people,
+                count: count.filter(|_| before_coming.is_some()),
+            },
+            before_late,
+        );
+    }
     let nobody = people.is_empty() && count.unwrap_or(0) == 0;
     if nobody && (removed > 0 || (!reply.withdrawn.is_empty() && listed_before == 0)) {
         return (
@@ -300,6 +312,24 @@ mod tests {
             None,
         );
         assert_eq!(r, registered(vec![kari()], None));
+    }
+
+    #[test]
+    fn someone_withdrawn_while_the_answer_is_to_come_is_never_a_decline() {
+        let withdrawn = [kari()];
+        let reply = Reply {
+            status: "later",
+            attendees: &[],
+            count: None,
+            withdrawn: &withdrawn,
+            replace: false,
+        };
+        // Nothing registered yet: nothing to take anyone off.
+        let (r, _) = after_reply(None, false, &reply, false);
+        assert_eq!(r.status, "later");
+        // Registered before: off the list, the registration stands.
+        let (r, _) = after_reply(Some(&registered(vec![kari(), per()], None)), false, &reply, false);
+        assert_eq!(r, registered(vec![per()], None));
     }
 
     #[test]

@@ -980,22 +980,13 @@ fn reply(
     let mut later = Vec::new();
     for answer in &facts.answers {
         if answer.intent == crate::understand::facts::Intent::Later {
-            // Someone who will not come, in a message that promises the answer later: whether
-            // the organisation still has anyone registered is for a person to see.
-            if !answer.withdrawn.is_empty() {
-                doubts.push(format!(
-                    "{} will not come to {}, and who will is to follow",
-                    answer
-                        .withdrawn
-                        .iter()
-                        .map(|a| a.name.clone().or(a.email.clone()).unwrap_or_default())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    answer.event
-                ));
-            }
             later.push(answer.event.clone());
-            continue;
+            // Someone who will not come, in a message that promises the answer later ("Selv har
+            // jeg ikke anledning. Hvem som stiller, kommer vi tilbake til"): taken off the
+            // registration if on it; the organisation's answer is still to come.
+            if answer.withdrawn.is_empty() {
+                continue;
+            }
         }
         let (attendees, others): (Vec<Attendee>, Vec<Attendee>) = if created.is_some() {
             answer

@@ -663,6 +663,10 @@ fn apply(
                 },
                 *late,
             );
+            if after.status == "later" {
+                // Someone withdrawn from a registration there is not yet: nothing to change.
+                return Ok(());
+            }
             let (status, people, new_count) = (&after.status, after.attendees, after.count.map(i64::from));
             let people_json =
                 serde_json::to_string(&people).map_err(|e| RegisterError::Invalid(e.to_string()))?;

@@ -56,6 +56,13 @@ const WRAPPED_LINE: usize = 60;
 /// The widest a client wraps plain text: longer lines were written as they stand.
 const WIDEST_WRAP: usize = 100;
 
+/// Words a sentence does not end on: prepositions, conjunctions, articles.
+const JOINING_WORDS: &[&str] = &[
+    "og", "eller", "med", "til", "for", "på", "av", "fra", "frå", "om", "som", "at", "samt", "enn", "i",
+    "hos", "ved", "saman", "sammen", "and", "or", "with", "to", "of", "the", "a", "an", "from", "by", "at",
+    "in", "on",
+];
+
 /// The line ends in `text` that the mail client put in, not the writer: where a long line was
 /// wrapped in mid-sentence ("Min kollega Sander Lien⏎(sander.lien@hod.dep.no) kommer"), as
 /// byte offsets of the `\n`.
@@ -110,7 +117,10 @@ pub fn soft_breaks(text: &str) -> Vec<usize> {
         let goes_on_in_lower_case = len >= WRAPPED_LINE
             && !line.ends_with(['.', '!', '?', ';'])
             && first.chars().next().is_some_and(char::is_lowercase);
-        if too_long_for_the_next_word || goes_on_in_lower_case {
+        // "Eg kjem sjølv, saman med⏎Ragnhild Vatne": no sentence ends on such a word.
+        let last = line.rsplit(' ').next().unwrap_or("").to_lowercase();
+        let ends_on_a_joining_word = len >= 30 && JOINING_WORDS.contains(&last.as_str());
+        if too_long_for_the_next_word || goes_on_in_lower_case || ends_on_a_joining_word {
             out.push(end);
         }
     }
@@ -423,6 +433,8 @@ mod tests {
         assert_eq!(soft_breaks(text), [text.find('\n').unwrap()]);
         let text = "Fra AID møter undertegnede, Omar Farah (omar.farah@aid.dep.no) og\nLive Brattli (live.brattli@aid.dep.no) på samskapingsmøtet.";
         assert_eq!(soft_breaks(text), [text.find('\n').unwrap()]);
+        let text = "Vi har fått invitasjonen vidaresendt frå Kultur- og likestillingsdepartementet\nog vil gjerne vere med på samskapingsmøtet. Eg kjem sjølv, saman med\nRagnhild Vatne (ragnhild.vatne@nm.no).";
+        assert_eq!(soft_breaks(text).len(), 2);
     }
 
     #[test]

@@ -327,6 +327,9 @@ const LATER: &[&str] = &[
     "confirm the names",
 ];
 
+/// Adverbs that may stand inside a phrase of coming without changing it.
+const LIGHT_ADVERBS: &[&str] = &["også", "òg", "likevel", "uansett", "also"];
+
 /// What a registration waits for ("Vi melder på når vi vet det"): the answer is to come.
 const DEFERRED: &[&str] = &[
     "når vi vet",
@@ -850,6 +853,19 @@ fn said(lower: &str) -> Said {
     } else {
         lower
     };
+    // "blir også med", "kommer likevel", "will also attend": the adverb between the words of
+    // a phrase changes nothing of what it says.
+    let plain;
+    let lower = if any_word(lower, LIGHT_ADVERBS) {
+        plain = lower
+            .split(' ')
+            .filter(|w| !LIGHT_ADVERBS.contains(w))
+            .collect::<Vec<_>>()
+            .join(" ");
+        plain.as_str()
+    } else {
+        lower
+    };
     let deferred = DEFERS.any_substring(lower);
     let later = SAYS.words_in(lower) & S_LATER != 0 || deferred;
     let blanked;
@@ -1277,6 +1293,19 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             } else {
                 None
             };
+            // "on behalf of the Norwegian Refugee Council", "på vegne av departementet": the
+            // writer speaks for the organisation, and enrols no one else; on behalf of a
+            // person named after it, she is the one enrolled.
+            let enrol_at = enrol_at.filter(|&at| {
+                let behalf = ["på vegne", "on behalf", "på vegner"]
+                    .iter()
+                    .any(|p| lower[at..].starts_with(p));
+                !behalf
+                    || ms
+                        .iter()
+                        .any(|m| matches!(m.who, Who::Person(_)) && m.start >= clause.start + at)
+                    || ENROLS.first_substring(&lower[at + 3..]).is_some()
+            });
             let people_here: Vec<&Mention> = ms
                 .iter()
                 .filter(|m| match m.who {

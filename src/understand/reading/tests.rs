@@ -645,6 +645,26 @@ fn something_that_came_up_is_no_one_coming() {
 }
 
 #[test]
+fn on_behalf_of_an_organisation_the_writer_is_the_one_who_comes() {
+    let f = read_as(
+        ("Ellen Moss", "ellen.moss@nrc.no"),
+        "I will be in Oslo on Thursday and would like to attend the co-creation meeting on 23 June on behalf of the Norwegian Refugee Council.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Ellen Moss"]);
+}
+
+#[test]
+fn an_adverb_inside_a_phrase_of_coming_changes_nothing() {
+    let f = read_as(
+        ("Sunniva Eide", "sunniva.eide@bymisjon.no"),
+        "Fikk flyttet møtet, så da kommer jeg. Jonas Aas (jonas.aas@bymisjon.no) blir også med.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Sunniva Eide", "Jonas Aas"]);
+}
+
+#[test]
 fn he_or_she_as_contact_is_the_person_named_just_before() {
     let f = read_as(
         ("Hilde Sørum", "hilde.sorum@fd.dep.no"),

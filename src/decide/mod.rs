@@ -902,7 +902,32 @@ fn reply(
                     summary: "a message from outside the process".into(),
                 };
             }
-            if has_contact && ref_org.as_ref().is_some_and(|o| o.kind == OrgKind::Ministry) {
+            // The contact at the writer's own organisation's domain ("Kontaktperson for oss er
+            // Oda, oda@nu.no" from nu.no) is the new organisation's own; anyone else, or
+            // anyone on webmail, may be the ministry's.
+            // Not when the text names the ministry ("oppdater FDs kontaktperson" from fd-dep.no).
+            let sender_domain = domain_of(&sender.address);
+            let names_the_ministry = match (&understood.class, &ref_org) {
+                (Class::Reply { split, .. }, Some(r)) => {
+                    config.organisations.iter().filter(|o| o.id == r.id).any(|o| {
+                        let text = format!("{}\n{}", split.body, split.signature).to_lowercase();
+                        full_name_in(o, &text)
+                            || text.contains(&format!("{}s ", o.id.to_lowercase()))
+                            || words_as_acronym(&split.body, &split.signature, &o.id)
+                    })
+                }
+                _ => true,
+            };
+            let own_contact = !names_the_ministry
+                && facts
+                    .contact
+                    .as_ref()
+                    .and_then(|c| c.email.as_deref())
+                    .is_some_and(|e| {
+                        domain_of(e) == sender_domain
+                            && !PUBLIC_MAIL_DOMAINS.contains(&sender_domain.as_str())
+                    });
+            if has_contact && !own_contact && ref_org.as_ref().is_some_and(|o| o.kind == OrgKind::Ministry) {
                 let ministry = ref_org.clone().map(|o| o.name).unwrap_or_default();
                 doubts.push(format!(
                     "{} is not an address of {ministry}, but names a contact person in a reply to its invitation",

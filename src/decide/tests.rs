@@ -250,6 +250,28 @@ fn someone_outside_the_ministry_never_changes_its_contact_person() {
 }
 
 #[test]
+fn an_ngo_answering_a_forward_names_its_own_contact_person() {
+    // Held as if it spoke for the ministry whose invitation it answers; the contact is at the
+    // NGO's own domain and the text names no ministry.
+    let from = "Even Sletten <even.sletten@nu.no>";
+    let d = decide_text(
+        from,
+        &passed(from),
+        "Vi vil gjerne sende to fra Natur og Ungdom: meg og Oda Kristiansen (oda.kristiansen@nu.no). Kontaktperson for oss er Oda, 467 12 980.",
+    );
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(contact_of(&d), Some("nu.no"));
+    // The same words for the ministry from a domain like its own stay with a person.
+    let from = "Even Sletten <even.sletten@aid-dep.no>";
+    let d = decide_text(
+        from,
+        &passed(from),
+        "Kontaktperson for AID er Oda Kristiansen (oda.kristiansen@aid-dep.no), 467 12 980.",
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+}
+
+#[test]
 fn a_trusted_server_s_dmarc_fail_sends_the_change_to_review() {
     let d = decide_text(
         "Lise Berg <lise.berg@aid.dep.no>",

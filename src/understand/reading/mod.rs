@@ -587,9 +587,31 @@ static LATER_INVERTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     all
 });
 
+/// [`COME`], and sending a number of people ("Vi vil gjerne sende to fra Natur og Ungdom"):
+/// "sende navn" is a promise of names, "sende to" is two who come.
+static COME_OR_SEND: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut all: Vec<&'static str> = COME.to_vec();
+    let nb = (
+        ["sende", "sender", "senda", "sendar"].as_slice(),
+        ["én", "ein", "to", "tre", "fire"].as_slice(),
+    );
+    let en = (
+        ["send", "sending"].as_slice(),
+        ["one", "two", "three", "four"].as_slice(),
+    );
+    for (verbs, numbers) in [nb, en] {
+        for verb in verbs {
+            for n in numbers {
+                all.push(Box::leak(format!("{verb} {n}").into_boxed_str()));
+            }
+        }
+    }
+    all
+});
+
 static SAYS: LazyLock<Lexicon> = LazyLock::new(|| {
     Lexicon::new(&[
-        COME,
+        &COME_OR_SEND,
         ENROL,
         DECLINE,
         &LATER_INVERTED,
@@ -844,6 +866,14 @@ struct Said {
 /// kommer tilbake med påmelding" has "kommer" in it, and says no one comes).
 static LATER_PHRASES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(&LATER_INVERTED));
 
+/// "Da melder jeg og Hanna Berg oss på": the ones who enrol themselves come.
+fn enrol_themselves(lower: &str) -> bool {
+    [" meg på", " oss på", " seg på", " meg inn", " oss inn"]
+        .iter()
+        .any(|p| lower.contains(p))
+        && any_word(lower, &["melder", "melde", "meldte", "meld"])
+}
+
 fn said(lower: &str) -> Said {
     // "det er med forbehold": a reservation, not "er med" (coming).
     let reserved;
@@ -889,7 +919,10 @@ fn said(lower: &str) -> Said {
             lower,
             &["anledning", "mulighet", "høve", "moglegheit", "mogelegheit"],
         );
-    let come = bits & (S_COME | S_ENROL) != 0 || (bits & S_COME_NOUN != 0 && !later) || can;
+    let come = bits & (S_COME | S_ENROL) != 0
+        || (bits & S_COME_NOUN != 0 && !later)
+        || can
+        || enrol_themselves(lower);
     let conditional = bits & S_CONDITION != 0;
     Said {
         positive: come && !negated && bits & S_DECLINE == 0 && !deferred,
@@ -941,6 +974,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     // colon, no question and no "blir" says nothing of the meetings: its clauses need no reading (most mail
     // that is not about the process, read at the speed of one pass).
     let silent = SAYS.words_in(&lower_body) == 0
+        && !enrol_themselves(&lower_body)
         && !lower_body.contains([':', '?'])
         && !any_word(&lower_body, &["blir", "blei"])
         && !lower_body.contains("we will be")
@@ -1760,6 +1794,31 @@ fn contact(
         && let Some(next) = all.get(i + 1).filter(|n| n.paragraph == clause.paragraph)
     {
         ms = people::mentions(next.text, next.start, ctx, true);
+    }
+    // "Kontaktperson for oss er Oda, 467 12 980": a first name the role word vouches for, if
+    // the message names her in full elsewhere.
+    if !names_someone(&ms) {
+        let rest = clause.text.get(role_at..).unwrap_or("");
+        let after_verb = ["er ", "blir ", "is ", "will be "]
+            .iter()
+            .filter_map(|v| rest.find(v).map(|at| at + v.len()))
+            .min();
+        if let Some(at) = after_verb {
+            let word: String = rest[at..]
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphabetic() || *c == '-')
+                .collect();
+            if word.chars().next().is_some_and(char::is_uppercase)
+                && let Some(full) = known.get().by_first_name(&word)
+            {
+                ms.push(Mention {
+                    who: Who::Person(full.clone()),
+                    start: clause.start + role_at + at,
+                    end: clause.start + role_at + at + word.len(),
+                });
+            }
+        }
     }
     // "FD melder på Kjetil Brekke. Han er også vår kontaktperson": he is the one named last.
     if !names_someone(&ms) && starts_with_any(&lower, &["han ", "hun ", "ho ", "he ", "she "]) {

@@ -488,6 +488,10 @@ pub fn readable_name(name: &str) -> String {
     let parts: Vec<&str> = n.split_whitespace().collect();
     match parts.as_slice() {
         [last, first] if is_given_name(first) && !is_given_name(last) => format!("{first} {last}"),
+        // "Bøe Knut Ivar": two given names after the surname.
+        [last, first, second] if is_given_name(first) && is_given_name(second) && !is_given_name(last) => {
+            format!("{first} {second} {last}")
+        }
         _ => n,
     }
 }
@@ -891,7 +895,8 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
                 ])
                 .any(|w| head.trim_end().ends_with(w))
         });
-        let evidence = given || title.is_some() || listy || after_colon;
+        let evidence =
+            given || title.is_some() || listy || after_colon || named_by_its_address(&name, &text[end..]);
         if !own && !org && !after_org_word && evidence && (parts.len() >= 2 || given) {
             out.push(Mention {
                 who: Who::Person(Person {
@@ -1008,6 +1013,34 @@ fn title_before(text: &str, at: usize) -> Option<String> {
 /// Each address in `text` goes to the nearest named person before it in the same part of the
 /// text (a name then its address in brackets, "Kari Nordmann, kari@…"), or the first after it;
 /// an address with no name near stays a person of its own when it spells a name.
+/// "Oda Kristiansen (oda.kristiansen@nu.no)": the address just after the name is made of it.
+fn named_by_its_address(name: &str, after: &str) -> bool {
+    let after = after.trim_start_matches([' ', '(', '<', ',']);
+    let Some(local) = after.split('@').next().filter(|_| after.contains('@')) else {
+        return false;
+    };
+    if local.len() > 64 || local.contains(char::is_whitespace) {
+        return false;
+    }
+    let fold = |s: &str| -> String {
+        s.to_lowercase()
+            .chars()
+            .flat_map(|c| match c {
+                'æ' => vec!['a', 'e'],
+                'ø' | 'ö' => vec!['o'],
+                'å' | 'ä' | 'á' | 'à' => vec!['a'],
+                'é' | 'è' => vec!['e'],
+                'ü' => vec!['u'],
+                c => vec![c],
+            })
+            .collect()
+    };
+    let local = fold(local);
+    name.split_whitespace()
+        .last()
+        .is_some_and(|last| last.chars().count() >= 3 && local.contains(&fold(last)))
+}
+
 fn attach_addresses(text: &str, offset: usize, ctx: &Context, out: &mut [Mention]) {
     let addresses = super::super::bounce::addresses_in(text);
     let lower = text.to_lowercase();
@@ -1194,6 +1227,8 @@ mod tests {
         assert_eq!(readable_name("Johansen Maria"), "Maria Johansen");
         assert_eq!(readable_name("\"Eide, Lars\""), "Lars Eide");
         assert_eq!(readable_name("Maria Johansen"), "Maria Johansen");
+        assert_eq!(readable_name("Bøe Knut Ivar"), "Knut Ivar Bøe");
+        assert_eq!(readable_name("Knut Ivar Bøe"), "Knut Ivar Bøe");
     }
 
     #[test]

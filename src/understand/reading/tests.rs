@@ -665,6 +665,29 @@ fn an_adverb_inside_a_phrase_of_coming_changes_nothing() {
 }
 
 #[test]
+fn those_who_enrol_themselves_come() {
+    let f = read_as(
+        ("Knut Ivar Bøe", "knut-ivar.boe@kld.dep.no"),
+        "Takk for svar. Da melder jeg og Hanna Berg (hanna.berg@kld.dep.no) oss på.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Knut Ivar Bøe", "Hanna Berg"]);
+}
+
+#[test]
+fn sending_two_is_two_who_come() {
+    let f = read_as(
+        ("Even Sletten", "even.sletten@nu.no"),
+        "Beklager sent svar. Vi vil gjerne sende to fra Natur og Ungdom: meg og\nOda Kristiansen (oda.kristiansen@nu.no). Kontaktperson for oss er Oda, 467 12 980.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Even Sletten", "Oda Kristiansen"]);
+    let c = f.contact.expect("a contact");
+    assert_eq!(c.email.as_deref(), Some("oda.kristiansen@nu.no"));
+    assert_eq!(c.phone.as_deref(), Some("+4746712980"));
+}
+
+#[test]
 fn he_or_she_as_contact_is_the_person_named_just_before() {
     let f = read_as(
         ("Hilde Sørum", "hilde.sorum@fd.dep.no"),

@@ -15,6 +15,9 @@ pub fn to_text(html: &str) -> String {
     let mut quote_stack: Vec<String> = Vec::new();
     // Every open div, with whether it started a quote, to close the right one.
     let mut div_quotes: Vec<bool> = Vec::new();
+    // Inside a table cell: Outlook puts a <p> in every cell, which would put every cell on a
+    // line of its own; a cell's paragraphs are one cell.
+    let mut cell_depth = 0usize;
     while i < bytes.len() {
         if bytes[i] == b'<' {
             // A comment or conditional comment.
@@ -51,8 +54,18 @@ pub fn to_text(html: &str) -> String {
                         hidden += 1;
                     }
                 }
+                "br" | "p" | "div" if cell_depth > 0 => out.push_char(' '),
                 "br" => out.newline(),
-                "p" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "ul" | "ol" | "pre" => {
+                // A row of a table is a line, as Outlook's plain text writes it.
+                "tr" => {
+                    if !out.line.trim().is_empty() {
+                        out.newline()
+                    }
+                }
+                "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "ul" | "ol" | "pre" => {
+                    if name == "table" {
+                        cell_depth = 0;
+                    }
                     out.block_break()
                 }
                 "li" => {
@@ -63,7 +76,9 @@ pub fn to_text(html: &str) -> String {
                 }
                 // Cells part with a tab, as Outlook's plain text writes a table: a name in one
                 // column does not run into the title in the next.
-                "td" | "th" if !closing => {
+                "td" | "th" if closing => cell_depth = cell_depth.saturating_sub(1),
+                "td" | "th" => {
+                    cell_depth += 1;
                     if out.line.trim().is_empty() {
                         out.push_char(' ')
                     } else {
@@ -267,6 +282,30 @@ impl Out {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_outlook_table_with_a_paragraph_in_every_cell_is_one_line_per_row() {
+        let html = "<p>Vi melder på:</p><table>\n<tr><td><p><b>Navn</b></p></td><td><p>E-post</p></td></tr>\n<tr><td><p>Lene Aasheim</p></td><td><p><a href=\"mailto:l@bfd.dep.no\">l@bfd.dep.no</a></p></td></tr>\n<tr><td><p>Jon Vik</p></td><td><p>j@bfd.dep.no</p></td></tr>\n</table><p>Mvh</p>";
+        let text = to_text(html);
+        let rows: Vec<Vec<&str>> = text
+            .lines()
+            .filter(|l| l.contains('\t'))
+            .map(|l| l.split('\t').map(str::trim).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                vec!["Navn", "E-post"],
+                vec!["Lene Aasheim", "l@bfd.dep.no"],
+                vec!["Jon Vik", "j@bfd.dep.no"]
+            ],
+            "{text:?}"
+        );
+        // The rows are lines next to each other, as a list is.
+        let lines: Vec<&str> = text.lines().collect();
+        let at = |w: &str| lines.iter().position(|l| l.contains(w)).unwrap();
+        assert_eq!(at("Jon Vik") - at("Navn"), 2, "{text:?}");
+    }
 
     #[test]
     fn paragraphs_breaks_and_entities_become_text() {

@@ -57,11 +57,8 @@ pub fn to_text(html: &str) -> String {
                 "br" | "p" | "div" if cell_depth > 0 => out.push_char(' '),
                 "br" => out.newline(),
                 // A row of a table is a line, as Outlook's plain text writes it.
-                "tr" => {
-                    if !out.line.trim().is_empty() {
-                        out.newline()
-                    }
-                }
+                "tr" if !out.line.trim().is_empty() => out.newline(),
+                "tr" => {}
                 "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "ul" | "ol" | "pre" => {
                     if name == "table" {
                         cell_depth = 0;

@@ -341,14 +341,17 @@ pub fn decide(
                         received,
                     ),
                 ),
-                None => reply(
-                    understood,
-                    facts,
-                    config,
-                    dir,
-                    (sender_org, ref_org),
-                    &authenticity,
-                    received,
+                None => read_by_a_person_if_long(
+                    reply(
+                        understood,
+                        facts,
+                        config,
+                        dir,
+                        (sender_org, ref_org),
+                        &authenticity,
+                        received,
+                    ),
+                    split,
                 ),
             }
         }
@@ -817,6 +820,31 @@ fn review(org: Option<String>, reason: String, proposal: Vec<Action>) -> Decisio
         }],
         org,
         outcome: Outcome::Review,
+    }
+}
+
+/// Words in a reply, above which a message that records nothing is set aside to be read.
+const SAYS_A_GOOD_DEAL: usize = 35;
+
+/// "Takk for et godt møte … vi vil spille inn at tema f bør avgrenses …": a reply from an
+/// organisation that says a good deal and nothing the register holds is for the coordinator to
+/// read, not filed as nothing.
+fn read_by_a_person_if_long(decision: Decision, split: &crate::understand::quote::Split) -> Decision {
+    let words = split.body.split_whitespace().count();
+    let nothing = decision.outcome == Outcome::Recorded && decision.actions.is_empty();
+    match &decision.org {
+        Some(org)
+            if nothing
+                && words >= SAYS_A_GOOD_DEAL
+                && !decision.summary.starts_with("nothing to record yet") =>
+        {
+            review(
+                Some(org.clone()),
+                format!("a message of {words} words that records nothing: it may need an answer"),
+                Vec::new(),
+            )
+        }
+        _ => decision,
     }
 }
 

@@ -301,6 +301,20 @@ fn an_outside_registration_with_a_ministry_token_creates_a_referred_ngo() {
 }
 
 #[test]
+fn a_long_message_that_records_nothing_is_set_aside_to_be_read_and_a_short_one_is_not() {
+    let from = "Hanna Berg <hanna.berg@aid.dep.no>";
+    let d = decide_text(
+        from,
+        &passed(from),
+        "Takk for et godt møte i går. Fra AID vil vi spille inn at tema f bør avgrenses til åpenhet om klimadata og utslippsregnskap, slik at det blir mulig å formulere målbare forpliktelser. Vi er også usikre på om tema a og b bør slås sammen, og tar gjerne en prat om det.",
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(reasons(&d).contains("may need an answer"), "{d:?}");
+    let d = decide_text(from, &passed(from), "Takk for et godt møte i går!");
+    assert_eq!(d.outcome, Outcome::Recorded, "{d:?}");
+}
+
+#[test]
 fn an_out_of_office_changes_nothing() {
     let from = "Lise Berg <lise.berg@aid.dep.no>";
     let d = decide_text(

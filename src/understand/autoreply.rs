@@ -63,6 +63,14 @@ const BODY: &[&str] = &[
     "i am away",
     "i'm away",
     "i will return",
+    // A records office's receipt.
+    "er mottatt og vil bli",
+    "vil bli registrert og fordelt",
+    "vil bli journalført",
+    "har mottatt din henvendelse",
+    "takk for din henvendelse",
+    "we have received your",
+    "your message has been received",
 ];
 
 /// Words only a machine writes of itself: they decide alone, in the message's own part (above
@@ -307,5 +315,11 @@ mod tests {
         let reply = format!("Vi kommer to stykker.\n\nFra: Postmottak KD\n{receipt}");
         let m = parse(&format!("Subject: SV: Mottatt: Invitasjon\r\n\r\n{reply}"));
         assert!(detect(&m, &reply).is_none());
+        // One that says it only in words, with Exchange's header that suppresses replies.
+        let receipt = "Takk for din henvendelse til Statsministerens kontor.\n\nE-posten er mottatt og vil bli registrert og fordelt i løpet av to virkedager.";
+        let m = parse(&format!(
+            "Subject: Mottatt: Invitasjon\r\nX-Auto-Response-Suppress: All\r\n\r\n{receipt}"
+        ));
+        assert!(detect(&m, receipt).is_some());
     }
 }

@@ -688,6 +688,17 @@ fn sending_two_is_two_who_come() {
 }
 
 #[test]
+fn being_at_the_meeting_is_coming_and_most_likely_is_tentative() {
+    let f = read_as(
+        ("Lukas Meier", "lukas.meier@okfn.no"),
+        "Sorry for the late reply. I will most likely be at the co-creation meeting on\nThursday.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Tentative);
+    assert_eq!(names(&f.answers[0]), ["Lukas Meier"]);
+}
+
+#[test]
 fn he_or_she_as_contact_is_the_person_named_just_before() {
     let f = read_as(
         ("Hilde Sørum", "hilde.sorum@fd.dep.no"),

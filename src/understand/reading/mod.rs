@@ -143,6 +143,14 @@ const NOT_COMING: &[&str] = &[
     "om noen",
     "vi ser på",
     "ser på hvem",
+    // The coordinator's time, not ours: "Fint om du kan svare når du har anledning".
+    "du har anledning",
+    "dere har anledning",
+    "du har tid",
+    "du har mulighet",
+    "du har høve",
+    "you have time",
+    "you get a chance",
     // Something came up: the reason for not coming, not someone coming.
     "det har kommet noe",
     "det kom noe",
@@ -351,6 +359,15 @@ const DEFERRED: &[&str] = &[
     "when we know",
     "as soon as we know",
     "once it is clear",
+    // "Før vi melder på nokon, treng eg meir informasjon": what comes first.
+    "før vi melder",
+    "før vi melde",
+    "før me melder",
+    "før eg melder",
+    "før jeg melder",
+    "before we register",
+    "before we sign up",
+    "before we confirm",
 ];
 
 const REPLACE: &[&str] = &[
@@ -1383,8 +1400,26 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 }
             }
         }
+        // "Fra oss kommer⏎⏎Eirik Haugland, …⏎Nora Bjørnstad, …": a line that stops at its verb
+        // of coming heads the list below it, as a colon would.
+        let ends_line = all.get(n + 1).is_none_or(|next| next.line > clause.line);
+        let stops_at_its_verb = ends_line
+            && s.positive
+            && [
+                " kommer",
+                " deltar",
+                " stiller",
+                " møter",
+                " kjem",
+                " deltek",
+                " stiller med",
+                " attend",
+            ]
+            .iter()
+            .any(|v| lower.trim_end().ends_with(v));
         if clause.text.trim_end().ends_with(':')
             || (n + 1 < all.len() && all[n + 1].line > clause.line && lower.ends_with(':'))
+            || stops_at_its_verb
         {
             list_for = Some((targets.clone(), clause.line));
         }

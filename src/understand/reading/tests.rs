@@ -699,6 +699,42 @@ fn being_at_the_meeting_is_coming_and_most_likely_is_tentative() {
 }
 
 #[test]
+fn a_line_that_stops_at_its_verb_heads_the_list_below_it() {
+    let f = read_as(
+        ("Sigrid Brekke", "sigrid.brekke@aid.dep.no"),
+        "Hei,\n\nAID deltar gjerne på samskapingsmøtet 23. juni. Fra oss kommer\n\nEirik Haugland, seniorrådgiver, eirik.haugland@aid.dep.no\nNora Bjørnstad, rådgiver, nora.bjornstad@aid.dep.no\n\nSelv har jeg dessverre ikke anledning den dagen.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered);
+    assert_eq!(names(a), ["Eirik Haugland", "Nora Bjørnstad"]);
+}
+
+#[test]
+fn what_comes_before_registering_is_no_registration() {
+    let f = read_as(
+        ("Per Olsen", "per.olsen@kud.dep.no"),
+        "Før vi melder på nokon frå departementet, treng eg litt meir informasjon: blir det servering?",
+        "",
+    );
+    assert!(
+        f.answers.iter().all(|a| a.intent == Intent::Later),
+        "{:?}",
+        f.answers
+    );
+}
+
+#[test]
+fn the_coordinator_having_time_is_no_one_coming() {
+    let f = read_as(
+        ("Per Olsen", "per.olsen@hod.dep.no"),
+        "Hvor lenge varer møtet? Fint om du kan svare når du har anledning.",
+        "",
+    );
+    assert!(f.answers.is_empty(), "{:?}", f.answers);
+}
+
+#[test]
 fn he_or_she_as_contact_is_the_person_named_just_before() {
     let f = read_as(
         ("Hilde Sørum", "hilde.sorum@fd.dep.no"),

@@ -229,8 +229,16 @@ pub fn after_reply(
         }
         (None, None) => None,
     };
+    // Someone named who does not come and is on no list ("Andreas kan ikke likevel", when no
+    // Andreas was registered): nothing changes, and no one is declined for it. The writer, or
+    // anyone with an address, withdrawing from nothing is the organisation's no.
+    let a_stranger_withdrawn = removed == 0
+        && reply.attendees.is_empty()
+        && reply.count.is_none()
+        && !reply.withdrawn.is_empty()
+        && reply.withdrawn.iter().all(|w| w.email.is_none());
     // "later": people withdrawn while the answer is still to come; never a decline.
-    if reply.status == "later" {
+    if reply.status == "later" || a_stranger_withdrawn {
         let status = before_coming.map_or("later", |b| b.status.as_str());
         return (
             Registration {
@@ -330,6 +338,26 @@ mod tests {
         // Registered before: off the list, the registration stands.
         let (r, _) = after_reply(Some(&registered(vec![kari(), per()], None)), false, &reply, false);
         assert_eq!(r, registered(vec![per()], None));
+    }
+
+    #[test]
+    fn someone_named_who_is_on_no_list_withdrawing_changes_nothing() {
+        let andreas = Attendee {
+            name: Some("Andreas".into()),
+            email: None,
+        };
+        let withdrawn = [andreas];
+        let reply = Reply {
+            status: "registered",
+            attendees: &[],
+            count: None,
+            withdrawn: &withdrawn,
+            replace: false,
+        };
+        let (r, _) = after_reply(None, false, &reply, false);
+        assert_ne!(r.status, "declined");
+        let (r, _) = after_reply(Some(&registered(vec![kari()], None)), false, &reply, false);
+        assert_eq!(r, registered(vec![kari()], None));
     }
 
     #[test]

@@ -341,7 +341,16 @@ const LATER: &[&str] = &[
 ];
 
 /// Adverbs that may stand inside a phrase of coming without changing it.
-const LIGHT_ADVERBS: &[&str] = &["også", "òg", "likevel", "uansett", "also"];
+const LIGHT_ADVERBS: &[&str] = &[
+    "også",
+    "òg",
+    "likevel",
+    "uansett",
+    "fortsatt",
+    "fremdeles",
+    "also",
+    "still",
+];
 
 /// What a registration waits for ("Vi melder på når vi vet det"): the answer is to come.
 const DEFERRED: &[&str] = &[
@@ -518,7 +527,7 @@ const CORRECTION: &[&str] = &[
 ];
 
 /// Words that begin sentences and name no one: a clause with only these in capitals names no one.
-const STARTERS: &[&str] = &[
+pub(super) const STARTERS: &[&str] = &[
     "vi",
     "jeg",
     "eg",
@@ -1324,6 +1333,14 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                     match people::unvouched_name(clause.text) {
                         // "Norsk Presseforbund har dessverre ikke anledning": the organisation.
                         Some(name) if people::looks_like_org(&name) => acc.negative_org = true,
+                        // "Unfortunately Andreas has to travel": a person by a given name; the
+                        // register takes off the one of that name, if there is one.
+                        Some(name) if name.split_whitespace().next().is_some_and(people::is_given_name) => {
+                            acc.withdrawn.push(Attendee {
+                                name: Some(name),
+                                email: None,
+                            })
+                        }
                         // "Amira Haddad må trekke seg": someone, maybe a person, not the writer.
                         Some(name) => facts
                             .doubts

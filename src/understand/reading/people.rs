@@ -1112,7 +1112,12 @@ pub fn unvouched_name(text: &str) -> Option<String> {
         w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic() || c == '-')
     };
     for (i, w) in ws.iter().enumerate() {
-        if !capital(w.text) || SENDER_WORDS.contains(&w.text.to_lowercase().as_str()) {
+        // "Unfortunately Andreas has to travel": the adverb that opens the sentence is no name.
+        let lower = w.text.to_lowercase();
+        if !capital(w.text)
+            || SENDER_WORDS.contains(&lower.as_str())
+            || super::STARTERS.contains(&lower.as_str())
+        {
             continue;
         }
         let next_is_name = ws

@@ -735,6 +735,19 @@ fn the_coordinator_having_time_is_no_one_coming() {
 }
 
 #[test]
+fn a_colleague_by_his_given_name_withdraws_and_the_writer_still_comes() {
+    let f = read_as(
+        ("Sophie Laurent", "sophie.laurent@humanrightshouse.org"),
+        "Dear Tom Arne,\n\nUnfortunately Andreas has to travel to Geneva at short notice and will not be able to attend tomorrow. I will still be there.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Sophie Laurent"]);
+    assert_eq!(a.withdrawn[0].name.as_deref(), Some("Andreas"));
+    assert!(f.doubts.is_empty(), "{:?}", f.doubts);
+}
+
+#[test]
 fn he_or_she_as_contact_is_the_person_named_just_before() {
     let f = read_as(
         ("Hilde Sørum", "hilde.sorum@fd.dep.no"),

@@ -895,8 +895,42 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
                 ])
                 .any(|w| head.trim_end().ends_with(w))
         });
-        let evidence =
-            given || title.is_some() || listy || after_colon || named_by_its_address(&name, &text[end..]);
+        // "Haldor Brenna blir kontaktperson", "kontaktperson blir Haldor Brenna": the role says
+        // it is a person.
+        let role_beside = {
+            let after = text[end..].to_lowercase();
+            let before = text[..start].to_lowercase();
+            let before = before.trim_end();
+            [
+                " blir kontaktperson",
+                " er kontaktperson",
+                " blir vår kontaktperson",
+                " er vår kontaktperson",
+                " will be our contact",
+                " is our contact",
+            ]
+            .iter()
+            .any(|r| after.starts_with(r))
+                || [
+                    "kontaktperson blir",
+                    "kontaktperson er",
+                    "kontaktperson:",
+                    "contact person is",
+                    "contact person will be",
+                    "contact person:",
+                ]
+                .iter()
+                .any(|r| before.ends_with(r))
+        };
+        let evidence = given
+            || title.is_some()
+            || listy
+            || after_colon
+            || role_beside
+            || named_by_its_address(&name, &text[end..]);
+        // "… om at Haldor Brenna blir kontaktperson": after the Norwegian "at" (that) a role or
+        // an address says it is a person.
+        let after_org_word = after_org_word && !role_beside && !named_by_its_address(&name, &text[end..]);
         if !own && !org && !after_org_word && evidence && (parts.len() >= 2 || given) {
             out.push(Mention {
                 who: Who::Person(Person {

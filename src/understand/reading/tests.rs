@@ -748,6 +748,16 @@ fn a_colleague_by_his_given_name_withdraws_and_the_writer_still_comes() {
 }
 
 #[test]
+fn the_one_the_role_names_is_the_contact_not_the_writer() {
+    let f = read_as(
+        ("Tordis Rogne", "tordis.rogne@lmd.dep.no"),
+        "Avdelingsdirektør Gudrun Fosse har bede meg gi beskjed om at Haldor Brenna blir kontaktperson for departementet i OGP-arbeidet.",
+        "",
+    );
+    assert_eq!(f.contact.and_then(|c| c.name).as_deref(), Some("Haldor Brenna"));
+}
+
+#[test]
 fn he_or_she_as_contact_is_the_person_named_just_before() {
     let f = read_as(
         ("Hilde Sørum", "hilde.sorum@fd.dep.no"),

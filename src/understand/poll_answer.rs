@@ -374,6 +374,23 @@ const HEDGES: &[&str] = &[
 
 /// A reservation: the slot is offered, but not freely.
 const MAYBE: &[&str] = &[
+    // The last resort: "berre dersom de ikkje finn noko anna", "vil helst unngå".
+    "bare hvis",
+    "bare dersom",
+    "berre dersom",
+    "berre viss",
+    "kun hvis",
+    "only if",
+    "hvis dere ikke finner",
+    "dersom dere ikke finner",
+    "dersom de ikkje finn",
+    "viss de ikkje finn",
+    "if nothing else",
+    "helst unngå",
+    "helst slippe",
+    "prefer to avoid",
+    "rather avoid",
+    "would rather not",
     "kanskje",
     "kan hende",
     "kan henda",
@@ -1135,7 +1152,8 @@ impl<'c> Reader<'c> {
         let negative = (!negative.is_empty() && !hedged) || busy;
         r.preference = has_any(toks, PREFERENCE);
         r.condition = has_any(toks, CONDITION) && maybe.is_empty();
-        r.only = has_any(toks, ONLY);
+        // "berre dersom …" is a last resort, not "only".
+        r.only = all_matches(toks, ONLY).iter().any(|(a, _)| !covered(&maybe, *a));
         r.open = !open.is_empty();
         let words: Vec<&Tok> = toks.iter().filter(|t| !t.punct).collect();
         r.answer_word = words.len() <= 2
@@ -2757,6 +2775,18 @@ mod tests {
             ynm(&[2, 3], &[1, 4], &[])
         );
         assert_eq!(answer("Vi foretrekker formiddag."), ynm(&[2, 3], &[], &[1, 4]));
+    }
+
+    #[test]
+    fn a_last_resort_is_a_maybe_and_not_an_only() {
+        assert_eq!(
+            answer("Eg kan alle dagane, men 3 berre dersom de ikkje finn noko anna som passar."),
+            ynm(&[1, 2, 4], &[], &[3])
+        );
+        assert_eq!(
+            answer("1 og 2 går fint for meg, 4 vil jeg helst unngå."),
+            ynm(&[1, 2], &[3], &[4])
+        );
     }
 
     #[test]

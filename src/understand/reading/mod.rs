@@ -1273,6 +1273,20 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             }
         }
         if !(s.positive || s.negative || s.later || s.replace) {
+            // "Eg kan stille, men berre dersom det er greitt at eg går etter første timen": a
+            // condition on the yes said just before, for the coordinator to meet.
+            if s.conditional
+                && !s.tentative
+                && verb_before.as_ref().is_some_and(|b| b.positive && !b.negative)
+                && verb_at.is_some_and(|at| at + 1 == n)
+                && targets
+                    .iter()
+                    .any(|t| per_event.iter().any(|(id, a)| id == t && a.positive))
+            {
+                facts
+                    .doubts
+                    .push(format!("a condition: «{}»", clause.text.trim()));
+            }
             // "… – så regn det som foreløpig": a reservation on the yes said just before.
             if s.tentative && verb_before.as_ref().is_some_and(|b| b.positive && !b.negative) {
                 for (_, acc) in per_event

@@ -758,6 +758,16 @@ fn the_one_the_role_names_is_the_contact_not_the_writer() {
 }
 
 #[test]
+fn a_condition_after_the_yes_is_for_the_coordinator_to_meet() {
+    let f = read_as(
+        ("Siv Hammerstad", "siv.hammerstad@hod.dep.no"),
+        "Eg kan stille frå HOD på samskapingsmøtet, men berre dersom det er greitt at eg går etter den første timen.",
+        "",
+    );
+    assert!(f.doubts.iter().any(|d| d.contains("condition")), "{:?}", f.doubts);
+}
+
+#[test]
 fn he_or_she_as_contact_is_the_person_named_just_before() {
     let f = read_as(
         ("Hilde Sørum", "hilde.sorum@fd.dep.no"),

@@ -823,6 +823,20 @@ fn review(org: Option<String>, reason: String, proposal: Vec<Action>) -> Decisio
     }
 }
 
+/// Words in the names of government agencies ("Miljødirektoratet", "Datatilsynet",
+/// "Statens vegvesen", "Skatteetaten", "Riksantikvaren"): bodies under a ministry, not NGOs.
+const AGENCY_WORDS: &[&str] = &[
+    "direktorat",
+    "tilsyn",
+    "etaten",
+    "statens ",
+    "riksantikvar",
+    "kartverk",
+    "vegvesen",
+    "directorate",
+    "norwegian agency",
+];
+
 /// Words in a reply, above which a message that records nothing is set aside to be read.
 const SAYS_A_GOOD_DEAL: usize = 35;
 
@@ -1222,6 +1236,27 @@ fn speaks_for_a_ministry(
                 sender.address, ministry.name, ministry.name
             );
             return Some((ministry, why));
+        }
+    }
+    // A government agency answering its ministry's invitation ("Klima- og miljødepartementet
+    // har bedt Miljødirektoratet om å delta"): plausibly the ministry's answer, but the agency
+    // is not the ministry; a person decides whose registration it is.
+    if let Some(ministry) = by_ref {
+        let sender_org = org_name(sender, &domain, &split.signature).to_lowercase();
+        let agency = AGENCY_WORDS.iter().any(|w| sender_org.contains(w))
+            || split.signature.lines().any(|l| {
+                AGENCY_WORDS.iter().any(|w| l.to_lowercase().contains(w)) && l.split_whitespace().count() <= 4
+            });
+        let named_ministry = config
+            .organisations
+            .iter()
+            .any(|o| o.id == ministry.id && full_name_in(o, &own_text));
+        if agency && named_ministry {
+            let why = format!(
+                "written by a government agency ({}) in reply to {}'s invitation and naming it: is this {}'s registration? Only its own addresses speak for it",
+                sender.address, ministry.name, ministry.name
+            );
+            return Some((ministry.clone(), why));
         }
     }
     // What follows "på vegne av": the one spoken for ("on behalf of NCA" is the NGO itself).

@@ -272,6 +272,18 @@ fn an_ngo_answering_a_forward_names_its_own_contact_person() {
 }
 
 #[test]
+fn an_agency_registering_at_its_ministry_s_request_is_held_for_the_ministry() {
+    let from = "Elin Hovde <elin.hovde@miljodir.no>";
+    let d = decide_text(
+        from,
+        &passed(from),
+        "Arbeids- og inkluderingsdepartementet har bedt direktoratet om å delta på samskapingsmøtet. Vi melder derfor på meg og Kasper Lindqvist (kasper.lindqvist@miljodir.no).\n\nMed hilsen\nElin Hovde\nseksjonsleder\nArbeids- og velferdsdirektoratet",
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(reasons(&d).contains("government agency"), "{d:?}");
+}
+
+#[test]
 fn a_trusted_server_s_dmarc_fail_sends_the_change_to_review() {
     let d = decide_text(
         "Lise Berg <lise.berg@aid.dep.no>",

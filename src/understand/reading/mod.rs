@@ -1620,6 +1620,21 @@ fn known_people(input: &Input<'_>, ctx: &Context, me: &Attendee) -> Known {
             known.add(p);
         }
     }
+    // "Marte blir kontaktperson. Hun har e-post marte.lunde@kld.dep.no": an address in the text
+    // made of a full name the message gives is that person's.
+    for address in super::bounce::addresses_in(input.body) {
+        if people::is_own_address(&address, ctx) {
+            continue;
+        }
+        let owners: Vec<usize> = (0..known.people.len())
+            .filter(|&i| {
+                known.people[i].email.is_none() && people::address_spells(&address, &known.people[i].name)
+            })
+            .collect();
+        if let [i] = owners[..] {
+            known.people[i].email = Some(address);
+        }
+    }
     // People the quoted or forwarded messages name with their address ("Lise Berg
     // (lise.berg@nfd.dep.no)"): a first name in the new text may mean them.
     for line in input.quoted.lines().filter(|l| l.contains('@')) {

@@ -768,6 +768,37 @@ fn a_condition_after_the_yes_is_for_the_coordinator_to_meet() {
 }
 
 #[test]
+fn an_address_given_in_a_later_sentence_is_the_person_s_it_spells() {
+    let f = read_as(
+        ("Bjørn Aas", "bjorn.aas@kld.dep.no"),
+        "KLD stiller med to på møtet 23. juni: Marte Lunde og undertegnede.\n\nMarte blir kontaktperson for OGP-arbeidet hos oss. Hun har e-post marte.lunde@kld.dep.no og mobil 476 12 289.",
+        "",
+    );
+    let marte = f.answers[0]
+        .attendees
+        .iter()
+        .find(|a| a.name.as_deref() == Some("Marte Lunde"))
+        .expect("Marte");
+    assert_eq!(marte.email.as_deref(), Some("marte.lunde@kld.dep.no"));
+    let c = f.contact.expect("a contact");
+    assert_eq!(
+        (c.name.as_deref(), c.email.as_deref()),
+        (Some("Marte Lunde"), Some("marte.lunde@kld.dep.no"))
+    );
+}
+
+#[test]
+fn a_name_not_on_the_list_of_given_names_is_a_person_by_the_address_beside_it() {
+    // The address was compared with the surname in capitals, and never matched.
+    let f = read_as(
+        ("Yngve Aasland", "yngve.aasland@hod.dep.no"),
+        "Jeg kommer selv, sammen med Kamilla Thorsen (kamilla.thorsen@hod.dep.no).",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Yngve Aasland", "Kamilla Thorsen"]);
+}
+
+#[test]
 fn he_or_she_as_contact_is_the_person_named_just_before() {
     let f = read_as(
         ("Hilde Sørum", "hilde.sorum@fd.dep.no"),

@@ -408,14 +408,18 @@ fn quote_start(lines: &[&str]) -> Option<(usize, bool)> {
 fn header_top(lines: &[&str], start: usize) -> usize {
     let mut top = start;
     let mut i = start;
+    // A labelled line belongs to the block only next to it: after a blank line it is the
+    // signature's ("Sentralbord: 22 24 90 90 | Mobil: 905 43 218").
+    let mut gap = false;
     while i > 0 {
         let above = lines[i - 1].trim();
         if above.is_empty() {
+            gap = true;
             i -= 1;
             continue;
         }
         let rule = above.len() >= 3 && above.chars().all(|c| "=-_—*".contains(c));
-        let labelled = label(above).is_some() && above.len() < 120 && !above.ends_with('.');
+        let labelled = label(above).is_some() && above.len() < 120 && !above.ends_with('.') && !gap;
         if rule || labelled {
             i -= 1;
             top = i;
@@ -581,6 +585,15 @@ pub fn split(text: &str) -> Split {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_labelled_signature_line_above_a_blank_line_stays_with_the_signature() {
+        let s = split(
+            "Jeg kommer.\n\nVennlig hilsen\nYngve Aasland\nSentralbord: 22 24 90 90 | Mobil: 905 43 218\n\nFra: Tom Arne Nygaard <tom-arne.nygaard@kdd.dep.no>\nSendt: onsdag 15. juni 2022 10:00\nTil: Postmottak HOD\nEmne: Invitasjon\n\nTil departementene",
+        );
+        assert!(s.signature.contains("Mobil: 905 43 218"), "{s:?}");
+        assert!(s.quoted.starts_with("Fra:"), "{s:?}");
+    }
 
     #[test]
     fn norwegian_outlook_reply_keeps_only_the_answer() {

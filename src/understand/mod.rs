@@ -318,12 +318,25 @@ pub fn own_subject_words(subject: &str, ctx: &Context) -> String {
         }
     }
     let lower = s.to_lowercase();
-    if ctx
+    if ctx.our_subjects.iter().any(|o| o.starts_with(&lower)) {
+        return String::new();
+    }
+    // "… invitasjon til samskapingsmøte 23. juni – Vibeke Moen, LMD, kommer": what the writer
+    // added after our subject is theirs.
+    let ours = ctx
         .our_subjects
         .iter()
-        .any(|o| lower.starts_with(o.as_str()) || o.starts_with(&lower))
-    {
-        return String::new();
+        .filter(|o| lower.starts_with(o.as_str()))
+        .map(|o| o.len())
+        .max();
+    if let Some(len) = ours {
+        return s
+            .get(len..)
+            .filter(|_| s[..len].to_lowercase() == lower[..len])
+            .unwrap_or("")
+            .trim_start_matches(|c: char| c.is_whitespace() || "-–—,:;".contains(c))
+            .trim()
+            .to_string();
     }
     s
 }

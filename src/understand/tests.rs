@@ -50,6 +50,24 @@ fn the_subject_tag_is_found_after_letters_that_change_length_when_lowercased() {
 }
 
 #[test]
+fn words_added_after_our_subject_are_the_writer_s() {
+    let ctx = ctx();
+    let ours = ctx.our_subjects.first().cloned().expect("an invitation subject");
+    assert_eq!(
+        own_subject_words(
+            &format!("SV: VS: {ours} [OGP5:ABCD2345] – Vibeke Moen, LMD, kommer"),
+            &ctx
+        )
+        .to_lowercase(),
+        "vibeke moen, lmd, kommer"
+    );
+    assert_eq!(
+        own_subject_words(&format!("SV: {ours} [OGP5:ABCD2345]"), &ctx),
+        ""
+    );
+}
+
+#[test]
 fn a_giant_reply_is_read_only_as_far_as_a_person_writes() {
     let mut body = String::from("Vi kommer på møtet 23. juni.\r\n\r\n");
     while body.len() < 4 * PERSON_TEXT_LIMIT {

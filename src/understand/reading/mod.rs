@@ -897,12 +897,28 @@ struct Said {
 /// kommer tilbake med påmelding" has "kommer" in it, and says no one comes).
 static LATER_PHRASES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(&LATER_INVERTED));
 
-/// "Da melder jeg og Hanna Berg oss på": the ones who enrol themselves come.
+/// "Da melder jeg og Hanna Berg oss på", "Jeg melder meg foreløpig på": the ones who enrol
+/// themselves come (the reflexive within a few words of the verb, "på" within two of it).
 fn enrol_themselves(lower: &str) -> bool {
-    [" meg på", " oss på", " seg på", " meg inn", " oss inn"]
-        .iter()
-        .any(|p| lower.contains(p))
-        && any_word(lower, &["melder", "melde", "meldte", "meld"])
+    if !lower.contains(" på") && !lower.contains(" inn") {
+        return false;
+    }
+    // Addresses are no words of the sentence ("melder jeg og Hanna Berg (hanna.berg@…) oss på").
+    let words: Vec<&str> = lower
+        .split_whitespace()
+        .filter(|w| !w.contains('@'))
+        .flat_map(|w| w.split(|c: char| !c.is_alphanumeric() && c != '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().any(|(i, w)| {
+        ["melder", "melde", "meldte", "meld"].contains(w)
+            && (i + 1..words.len().min(i + 8)).any(|j| {
+                ["meg", "oss", "seg"].contains(&words[j])
+                    && words[j + 1..words.len().min(j + 3)]
+                        .iter()
+                        .any(|p| *p == "på" || *p == "inn")
+            })
+    })
 }
 
 fn said(lower: &str) -> Said {

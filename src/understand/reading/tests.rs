@@ -799,6 +799,17 @@ fn a_name_not_on_the_list_of_given_names_is_a_person_by_the_address_beside_it() 
 }
 
 #[test]
+fn a_registration_for_now_with_the_adverb_inside_the_verb_is_tentative() {
+    let f = read_as(
+        ("Trine Haugen", "trine.haugen@oed.dep.no"),
+        "Jeg melder meg foreløpig på fra OED. Jeg bekrefter så snart hjemreisen er klar.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Tentative);
+    assert_eq!(names(&f.answers[0]), ["Trine Haugen"]);
+}
+
+#[test]
 fn he_or_she_as_contact_is_the_person_named_just_before() {
     let f = read_as(
         ("Hilde Sørum", "hilde.sorum@fd.dep.no"),

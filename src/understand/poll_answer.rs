@@ -304,10 +304,20 @@ const PREFERENCE: &[&str] = &[
 const NEGATIVE: &[&str] = &[
     "dårlig",
     "dårleg",
+    "dårlige",
+    "dårlege",
     "vanskelig",
     "vanskeleg",
+    // Plural, of weekdays: "Måndagane er vanskelege", "mandagene er vanskelige".
+    "vanskelige",
+    "vanskelege",
     "umulig",
     "umogleg",
+    "umulige",
+    "umoglege",
+    "uaktuell",
+    "uaktuelle",
+    "not an option",
     "opptatt",
     "oppteken",
     "opptekne",
@@ -2775,6 +2785,16 @@ mod tests {
             ynm(&[2, 3], &[1, 4], &[])
         );
         assert_eq!(answer("Vi foretrekker formiddag."), ynm(&[2, 3], &[], &[1, 4]));
+    }
+
+    #[test]
+    fn weekdays_in_the_plural_that_are_difficult_are_a_no() {
+        assert_eq!(
+            answer("Måndagane er vanskelege, elles går det fint."),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+        assert_eq!(answer("Mandagene er vanskelige for oss."), ynm(&[], &[1, 4], &[]));
+        assert_eq!(answer("Mandagene er ikke aktuelle."), ynm(&[], &[1, 4], &[]));
     }
 
     #[test]

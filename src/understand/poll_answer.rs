@@ -191,6 +191,12 @@ const NEGATORS: &[&str] = &[
 /// Quantifiers that name every slot, negatively.
 const NONE: &[&str] = &["ingen", "inga", "ingi", "none", "neither"];
 
+/// Words after which "begge", "alle", "both", "all" count people: "vi kommer begge".
+const PEOPLE_QUANTIFIED: &[&str] = &[
+    "vi", "me", "dere", "de", "dei", "oss", "we", "us", "they", "kommer", "kjem", "deltar", "deltek",
+    "stiller", "come", "attend", "will",
+];
+
 /// Quantifiers that name every slot.
 const ALL: &[&str] = &[
     "alle",
@@ -1815,6 +1821,14 @@ impl<'c> Reader<'c> {
                 if (a..b).any(|k| used[k] || positive.iter().any(|(p, q)| (*p..*q).contains(&k))) {
                     continue;
                 }
+                // "Håvard og jeg kommer begge", "vi kommer alle", "both of us": people, not slots.
+                let before = a.checked_sub(1).map(|k| toks[k].low.as_str()).unwrap_or("");
+                let after: Vec<&str> = toks[b..].iter().take(2).map(|t| t.low.as_str()).collect();
+                if PEOPLE_QUANTIFIED.contains(&before)
+                    || matches!(after[..], ["of", "us", ..] | ["av", "oss", ..])
+                {
+                    continue;
+                }
                 for u in used.iter_mut().take(b).skip(a) {
                     *u = true;
                 }
@@ -2785,6 +2799,18 @@ mod tests {
             ynm(&[2, 3], &[1, 4], &[])
         );
         assert_eq!(answer("Vi foretrekker formiddag."), ynm(&[2, 3], &[], &[1, 4]));
+    }
+
+    #[test]
+    fn both_or_all_of_the_people_who_come_are_no_slots() {
+        assert_eq!(
+            answer("1 og 3 passer. Håvard og jeg kommer begge på oppfølgingsmøtet."),
+            ynm(&[1, 3], &[2, 4], &[])
+        );
+        assert_eq!(
+            answer("2 suits us, and we will both attend."),
+            ynm(&[2], &[1, 3, 4], &[])
+        );
     }
 
     #[test]

@@ -3,6 +3,42 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
+/// Numbers written as words, bokmål, nynorsk and English, one to ten: the count of people a
+/// reply gives and the count of slots a poll answer names read the same words.
+const NUMBER_WORDS: &[(&str, u32)] = &[
+    ("én", 1),
+    ("en", 1),
+    ("ei", 1),
+    ("ein", 1),
+    ("ett", 1),
+    ("eitt", 1),
+    ("one", 1),
+    ("to", 2),
+    ("two", 2),
+    ("tre", 3),
+    ("three", 3),
+    ("fire", 4),
+    ("four", 4),
+    ("fem", 5),
+    ("five", 5),
+    ("seks", 6),
+    ("six", 6),
+    ("sju", 7),
+    ("syv", 7),
+    ("seven", 7),
+    ("åtte", 8),
+    ("eight", 8),
+    ("ni", 9),
+    ("nine", 9),
+    ("ti", 10),
+    ("ten", 10),
+];
+
+/// The number a lower-case word names ("tre", "three"), if it is one of [`NUMBER_WORDS`].
+pub fn number_word(word: &str) -> Option<u32> {
+    NUMBER_WORDS.iter().find(|(w, _)| *w == word).map(|(_, n)| *n)
+}
+
 /// Several word lists, each a bit in the answer of [`Lexicon::words_in`].
 pub struct Lexicon {
     automaton: AhoCorasick,

@@ -722,26 +722,6 @@ const SLOT_NOUNS: &[&str] = &[
     "one",
 ];
 
-const NUMBER_WORDS: &[(&str, usize)] = &[
-    ("en", 1),
-    ("ett", 1),
-    ("ein", 1),
-    ("eitt", 1),
-    ("one", 1),
-    ("to", 2),
-    ("two", 2),
-    ("begge", 2),
-    ("both", 2),
-    ("tre", 3),
-    ("three", 3),
-    ("fire", 4),
-    ("four", 4),
-    ("fem", 5),
-    ("five", 5),
-    ("seks", 6),
-    ("six", 6),
-];
-
 const WEEKDAYS: &[(&str, Weekday)] = &[
     ("mandag", Weekday::Mon),
     ("måndag", Weekday::Mon),
@@ -873,8 +853,12 @@ fn all_matches(toks: &[Tok], list: &[&str]) -> Vec<(usize, usize)> {
     out
 }
 
+/// The count a word names: a number ([`super::lexicon::number_word`]), or "begge"/"both".
 fn number_word(word: &str) -> Option<usize> {
-    NUMBER_WORDS.iter().find(|(w, _)| *w == word).map(|(_, n)| *n)
+    match word {
+        "begge" | "both" => Some(2),
+        _ => super::lexicon::number_word(word).map(|n| n as usize),
+    }
 }
 
 /// Whether `text` names a day, a week or a number the way poll answers name slots ("den 31.",
@@ -2366,7 +2350,7 @@ fn listish(text: &str, c: &Clause) -> bool {
             || EXCEPT.contains(&w)
             || ORDINALS.iter().any(|(o, _)| *o == w)
             || SLOT_NOUNS.contains(&w)
-            || NUMBER_WORDS.iter().any(|(n, _)| *n == w)
+            || number_word(w).is_some()
             || weekday_word(w).is_some()
             || WEEKDAY_ABBREVIATIONS.iter().any(|(a, _)| *a == w)
             || dates::month_named(w).is_some()

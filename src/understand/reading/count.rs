@@ -33,33 +33,6 @@ const UNIT_WORDS: &[&str] = &[
     "kolleger",
 ];
 
-const NUMBER_WORDS: &[(&str, u32)] = &[
-    ("én", 1),
-    ("en", 1),
-    ("ei", 1),
-    ("ett", 1),
-    ("one", 1),
-    ("to", 2),
-    ("two", 2),
-    ("tre", 3),
-    ("three", 3),
-    ("fire", 4),
-    ("four", 4),
-    ("fem", 5),
-    ("five", 5),
-    ("seks", 6),
-    ("six", 6),
-    ("sju", 7),
-    ("syv", 7),
-    ("seven", 7),
-    ("åtte", 8),
-    ("eight", 8),
-    ("ni", 9),
-    ("nine", 9),
-    ("ti", 10),
-    ("ten", 10),
-];
-
 /// Whether `needle` occurs in `hay` as a whole word or phrase.
 fn has(hay: &str, needle: &str) -> bool {
     find_word(hay, needle).is_some()
@@ -89,7 +62,7 @@ fn number_word(word: &str) -> Option<u32> {
     if let Ok(n) = w.parse::<u32>() {
         return (1..=30).contains(&n).then_some(n);
     }
-    NUMBER_WORDS.iter().find(|(name, _)| *name == w).map(|(_, n)| *n)
+    super::super::lexicon::number_word(w)
 }
 
 /// "vi blir tre", "2 personer", "to stk", "we will be two", "bare én", "alene".

@@ -603,16 +603,14 @@ pub(super) const LIST_HEADS: &[&str] = &[
 
 /// [`LATER`] with its two-word phrases also in the order of a sentence that begins with
 /// something else: "Hvem som stiller, kommer vi tilbake til", "Navn sender jeg i morgen".
-static LATER_INVERTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+static LATER_INVERTED: LazyLock<Vec<String>> = LazyLock::new(|| {
     const SUBJECTS: &[&str] = &["vi", "jeg", "eg", "me", "dei", "de", "han", "hun", "ho"];
-    let mut all: Vec<&'static str> = LATER.to_vec();
+    let mut all: Vec<String> = LATER.iter().map(|p| p.to_string()).collect();
     for phrase in LATER {
         if let Some((verb, rest)) = phrase.split_once(' ')
             && !rest.contains(' ')
         {
-            for subject in SUBJECTS {
-                all.push(Box::leak(format!("{verb} {subject} {rest}").into_boxed_str()));
-            }
+            all.extend(SUBJECTS.iter().map(|subject| format!("{verb} {subject} {rest}")));
         }
     }
     all
@@ -620,8 +618,8 @@ static LATER_INVERTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
 
 /// [`COME`], and sending a number of people ("Vi vil gjerne sende to fra Natur og Ungdom"):
 /// "sende navn" is a promise of names, "sende to" is two who come.
-static COME_OR_SEND: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    let mut all: Vec<&'static str> = COME.to_vec();
+static COME_OR_SEND: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut all: Vec<String> = COME.iter().map(|p| p.to_string()).collect();
     let nb = (
         ["sende", "sender", "senda", "sendar"].as_slice(),
         ["én", "ein", "to", "tre", "fire"].as_slice(),
@@ -633,19 +631,24 @@ static COME_OR_SEND: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     for (verbs, numbers) in [nb, en] {
         for verb in verbs {
             for n in numbers {
-                all.push(Box::leak(format!("{verb} {n}").into_boxed_str()));
+                all.push(format!("{verb} {n}"));
             }
         }
     }
     all
 });
 
+/// The phrases of a built list, as the lexicon takes them.
+fn strs(list: &[String]) -> Vec<&str> {
+    list.iter().map(String::as_str).collect()
+}
+
 static SAYS: LazyLock<Lexicon> = LazyLock::new(|| {
     Lexicon::new(&[
-        &COME_OR_SEND,
+        &strs(&COME_OR_SEND),
         ENROL,
         DECLINE,
-        &LATER_INVERTED,
+        &strs(&LATER_INVERTED),
         REPLACE,
         CONDITION,
         TENTATIVE,
@@ -895,7 +898,7 @@ struct Said {
 
 /// The phrases of answering later, blanked out before reading what else a clause says ("vi
 /// kommer tilbake med påmelding" has "kommer" in it, and says no one comes).
-static LATER_PHRASES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(&LATER_INVERTED));
+static LATER_PHRASES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(&strs(&LATER_INVERTED)));
 
 /// "Da melder jeg og Hanna Berg oss på", "Jeg melder meg foreløpig på": the ones who enrol
 /// themselves come (the reflexive within a few words of the verb, "på" within two of it).

@@ -950,14 +950,10 @@ fn reply(
             // Not when the text names the ministry ("oppdater FDs kontaktperson" from fd-dep.no).
             let sender_domain = domain_of(&sender.address);
             let names_the_ministry = match (&understood.class, &ref_org) {
-                (Class::Reply { split, .. }, Some(r)) => {
-                    config.organisations.iter().filter(|o| o.id == r.id).any(|o| {
-                        let text = format!("{}\n{}", split.body, split.signature).to_lowercase();
-                        full_name_in(o, &text)
-                            || text.contains(&format!("{}s ", o.id.to_lowercase()))
-                            || words_as_acronym(&split.body, &split.signature, &o.id)
-                    })
-                }
+                (Class::Reply { split, .. }, Some(r)) => config
+                    .organisations
+                    .iter()
+                    .any(|o| o.id == r.id && names_org(split, o)),
                 _ => true,
             };
             let own_contact = !names_the_ministry
@@ -1195,13 +1191,7 @@ fn speaks_for_a_ministry(
     let domain = domain_of(&sender.address);
     let webmail = PUBLIC_MAIL_DOMAINS.contains(&domain.as_str());
     let own_text = format!("{}\n{}", split.body, split.signature).to_lowercase();
-    let named = |o: &crate::config::Organisation| {
-        let words = |w: &str| own_text.split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
-        full_name_in(o, &own_text)
-            || (o.id.len() >= 2
-                && words(&o.id.to_lowercase())
-                && words_as_acronym(&split.body, &split.signature, &o.id))
-    };
+    let named = |o: &crate::config::Organisation| names_org(split, o);
     let ministries = || {
         config
             .organisations
@@ -1303,9 +1293,19 @@ fn full_name_in(o: &crate::config::Organisation, text: &str) -> bool {
 /// address).
 fn words_as_acronym(body: &str, signature: &str, id: &str) -> bool {
     let upper = id.to_uppercase();
-    [body, signature]
-        .iter()
-        .any(|t| t.split(|c: char| !c.is_alphanumeric()).any(|w| w == upper))
+    // "FD", and its genitive "FDs" ("oppdater FDs kontaktperson").
+    let genitive = format!("{upper}s");
+    [body, signature].iter().any(|t| {
+        t.split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == upper || w == genitive)
+    })
+}
+
+/// Whether what the person wrote (body and signature) names `o`: in full, or by its acronym
+/// in capitals.
+fn names_org(split: &crate::understand::quote::Split, o: &crate::config::Organisation) -> bool {
+    let text = format!("{}\n{}", split.body, split.signature).to_lowercase();
+    full_name_in(o, &text) || (o.id.len() >= 2 && words_as_acronym(&split.body, &split.signature, &o.id))
 }
 
 /// The registration an answer gives `org`, with the people of it that it may register.

@@ -1926,7 +1926,11 @@ fn contact(
         }
     }
     // "FD melder på Kjetil Brekke. Han er også vår kontaktperson": he is the one named last.
-    if !names_someone(&ms) && starts_with_any(&lower, &["han ", "hun ", "ho ", "he ", "she "]) {
+    let pronoun_first = matches!(
+        lower.split_whitespace().next(),
+        Some("han" | "hun" | "ho" | "he" | "she")
+    );
+    if !names_someone(&ms) && pronoun_first {
         let before = all[..i]
             .iter()
             .rev()
@@ -1996,11 +2000,6 @@ fn contact(
         }
         _ => None,
     }
-}
-
-fn starts_with_any(lower: &str, words: &[&str]) -> bool {
-    let lower = lower.trim_start();
-    words.iter().any(|w| lower.starts_with(w))
 }
 
 /// The sender's own number in a signature: a mobile or direct line, never a switchboard.

@@ -41,11 +41,60 @@ impl Clause {
     }
 }
 
-/// Abbreviations whose period is not a sentence end even before a capital or a digit.
+/// Abbreviations whose period ends no sentence, whatever follows ("kl. 13", "bl.a. Kari").
 const ABBREVIATIONS: &[&str] = &[
     "kl", "nr", "ca", "evt", "jf", "jfr", "ref", "tlf", "mob", "dvs", "bl.a", "f.eks", "mht", "ifm", "vs",
-    "no", "st", "ev", "pkt", "alt", "tel", "e.g", "i.e", "etc", "approx", "mr", "mrs", "dr",
+    "st", "ev", "pkt", "alt", "tel", "e.g", "i.e", "etc", "approx", "mr", "mrs", "ms", "dr", "mvh", "pr",
+    "avd", "dept", "inkl", "ekskl", "t.o.m", "f.o.m", "o.l", "m.m", "m.fl", "m.v", "ang", "iht", "pga",
+    "vedr", "osv", "stk", "kap", "sr", "adm", "dir",
 ];
+
+/// Abbreviated months and weekdays: no sentence ends before the digit or the word that goes on
+/// with them ("31. aug. passer", "fre. 2.9"); before a capital one may.
+const DATE_ABBREVIATIONS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "des", "dec", "man",
+    "tir", "tirs", "ons", "tor", "tors", "fre", "lør", "søn", "mon", "tue", "tues", "wed", "thu", "thur",
+    "thurs", "fri", "sat", "sun",
+];
+
+/// Whether the period at `at` of `text` (followed by a space, a line end or the end) ends a
+/// sentence: not after an abbreviation or a lone letter ("kl. 13", "Ola H. Berg"), not after a
+/// day's number that goes on ("29. august", "5.9. har vi"); after any other word it does, also
+/// before a word in lower case ("2.9 passer for oss. mandagene har vi ledermøte"), since many
+/// write without capitals. The one rule of the reply reader and the poll reader.
+pub fn period_ends_sentence(text: &str, at: usize) -> bool {
+    let after = text[at + 1..].trim_start_matches([' ', '\t']);
+    let Some(next) = after.chars().next().filter(|c| *c != '\n' && *c != '\r') else {
+        return true;
+    };
+    let word: String = text[..at]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let word = word.trim_matches('.').to_lowercase();
+    if word.is_empty() {
+        return true;
+    }
+    // "den 23. Navnene ettersender jeg": a day's number ends the sentence before a capital
+    // that is no month ("23. juni", "23. June" go on).
+    if word.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        let next_word = after.split_whitespace().next().unwrap_or("");
+        return next.is_uppercase() && !super::dates::is_month_name(next_word);
+    }
+    if ABBREVIATIONS.contains(&word.as_str())
+        || (word.chars().count() == 1 && word.chars().all(char::is_alphabetic))
+    {
+        return false;
+    }
+    if DATE_ABBREVIATIONS.contains(&word.as_str()) {
+        return next.is_uppercase();
+    }
+    true
+}
 
 /// Words that open a clause which qualifies the one before.
 const CONTRAST: &[&str] = &["men", "but", "however", "though", "although", "derimot"];
@@ -165,7 +214,7 @@ pub fn sentences(text: &str) -> Vec<(usize, usize, bool)> {
             b'.' | b'!' | b'?' => {
                 let next = bytes.get(i + 1).copied();
                 let at_space = next.is_none_or(|n| n == b' ' || n == b'\t' || n == b'\r' || n == b'\n');
-                if at_space && (b != b'.' || ends_sentence(text, i)) {
+                if at_space && (b != b'.' || period_ends_sentence(text, i)) {
                     push(start, i, b == b'?', &mut out);
                     // "?!", "..." and the like close one sentence.
                     start = i + 1;
@@ -184,37 +233,6 @@ pub fn sentences(text: &str) -> Vec<(usize, usize, bool)> {
     }
     push(start, text.len(), false, &mut out);
     out
-}
-
-/// Whether the period at `at` (followed by a space or the end) ends a sentence.
-fn ends_sentence(text: &str, at: usize) -> bool {
-    let after = text[at + 1..].trim_start_matches([' ', '\t']);
-    let next = after.chars().next();
-    // A line end or the end of the text.
-    let Some(next) = next.filter(|c| *c != '\n' && *c != '\r') else {
-        return true;
-    };
-    // "29. august", "5.9. har vi", "kl. 9": what follows is not a new sentence.
-    if next.is_lowercase() {
-        return false;
-    }
-    let word: String = text[..at]
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphanumeric() || *c == '.')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let word = word.to_lowercase();
-    if ABBREVIATIONS.contains(&word.as_str()) && (next.is_ascii_digit() || next.is_uppercase()) {
-        return false;
-    }
-    // "den 29. 8." is rare; "Vi kan 2. 3 passer ikke" rarer: a number before a digit is a date.
-    if next.is_ascii_digit() && word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-        return false;
-    }
-    true
 }
 
 fn trim(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
@@ -355,6 +373,25 @@ mod tests {
         let text = "Møtet kl. 9 passer. Nr. 2 går også. Ca. 3 personer.";
         let s: Vec<&str> = sentences(text).iter().map(|(s, e, _)| &text[*s..*e]).collect();
         assert_eq!(s, ["Møtet kl. 9 passer", "Nr. 2 går også", "Ca. 3 personer"]);
+    }
+
+    #[test]
+    fn a_sentence_in_lower_case_after_a_period_is_a_sentence_of_its_own() {
+        let text = "31.8 og 2.9 passer for oss. mandagene har vi fast ledermøte";
+        let s: Vec<&str> = sentences(text).iter().map(|(s, e, _)| &text[*s..*e]).collect();
+        assert_eq!(
+            s,
+            ["31.8 og 2.9 passer for oss", "mandagene har vi fast ledermøte"]
+        );
+        // Not after a number, an abbreviation or a month cut short.
+        for text in [
+            "vi kan 29. august",
+            "vi er tre, bl.a. kari",
+            "31. aug. passer best",
+            "fre. 2.9 går",
+        ] {
+            assert_eq!(sentences(text).len(), 1, "{text}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! "tirsdag 21. juni", "July 1st", "4 July", "1/7". The year, when left out, is the first one that
 //! puts the date on or after a reference day (the message's own date).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, Weekday};
 
 const MONTHS: &[(&str, u32)] = &[
     ("januar", 1),
@@ -424,6 +424,43 @@ fn hyphenated(text: &str, reference: NaiveDate) -> Vec<DateSpan> {
         }
     }
     out
+}
+
+const WEEKDAYS: &[(&str, Weekday)] = &[
+    ("mandag", Weekday::Mon),
+    ("måndag", Weekday::Mon),
+    ("monday", Weekday::Mon),
+    ("tirsdag", Weekday::Tue),
+    ("tysdag", Weekday::Tue),
+    ("tuesday", Weekday::Tue),
+    ("onsdag", Weekday::Wed),
+    ("wednesday", Weekday::Wed),
+    ("torsdag", Weekday::Thu),
+    ("thursday", Weekday::Thu),
+    ("fredag", Weekday::Fri),
+    ("friday", Weekday::Fri),
+    ("lørdag", Weekday::Sat),
+    ("laurdag", Weekday::Sat),
+    ("saturday", Weekday::Sat),
+    ("søndag", Weekday::Sun),
+    ("sundag", Weekday::Sun),
+    ("sunday", Weekday::Sun),
+];
+
+/// A weekday's name, and whether it is in the plural: "mandag", "mandagen"; "mandagene",
+/// "måndagane", "mondays" (the readers of replies and of poll answers share it).
+pub fn weekday_word(word: &str) -> Option<(Weekday, bool)> {
+    // "mandag", "mandagen"; plurals "mandager", "mandagene", "måndagar", "måndagane", "mondays".
+    for (name, day) in WEEKDAYS {
+        if let Some(rest) = word.strip_prefix(name) {
+            match rest {
+                "" | "en" => return Some((*day, false)),
+                "er" | "ene" | "ar" | "ane" | "s" => return Some((*day, true)),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]

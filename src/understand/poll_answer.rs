@@ -366,6 +366,21 @@ const NEGATIVE: &[&str] = &[
     "uaktuell",
     "uaktuelle",
     "out of the question",
+    // What fills the time: "har forelesninger på ettermiddagen", "mandagene har vi ledermøte".
+    "forelesning",
+    "forelesninger",
+    "forelesingar",
+    "undervisning",
+    "undervising",
+    "ledermøte",
+    "ledermøter",
+    "leiarmøte",
+    "styremøte",
+    "styremøter",
+    "permisjon",
+    "lectures",
+    "teaching",
+    "board meeting",
     "ruled out",
     "are out",
     "is out",
@@ -419,6 +434,12 @@ const MAYBE: &[&str] = &[
     "dersom nødvendig",
     "om naudsynt",
     "viss naudsynt",
+    "om det er nødvendig",
+    "hvis det er nødvendig",
+    "dersom det er nødvendig",
+    "om det er naudsynt",
+    "viss det er naudsynt",
+    "dersom det er naudsynt",
     "om det må til",
     "hvis det må til",
     "dersom det må til",
@@ -722,27 +743,6 @@ const SLOT_NOUNS: &[&str] = &[
     "one",
 ];
 
-const WEEKDAYS: &[(&str, Weekday)] = &[
-    ("mandag", Weekday::Mon),
-    ("måndag", Weekday::Mon),
-    ("monday", Weekday::Mon),
-    ("tirsdag", Weekday::Tue),
-    ("tysdag", Weekday::Tue),
-    ("tuesday", Weekday::Tue),
-    ("onsdag", Weekday::Wed),
-    ("wednesday", Weekday::Wed),
-    ("torsdag", Weekday::Thu),
-    ("thursday", Weekday::Thu),
-    ("fredag", Weekday::Fri),
-    ("friday", Weekday::Fri),
-    ("lørdag", Weekday::Sat),
-    ("laurdag", Weekday::Sat),
-    ("saturday", Weekday::Sat),
-    ("søndag", Weekday::Sun),
-    ("sundag", Weekday::Sun),
-    ("sunday", Weekday::Sun),
-];
-
 /// Short forms of weekdays, read only right before a date ("fre. 2.9.").
 const WEEKDAY_ABBREVIATIONS: &[(&str, Weekday)] = &[
     ("man", Weekday::Mon),
@@ -868,21 +868,7 @@ pub fn names_a_slot(text: &str) -> bool {
     lower.bytes().any(|b| b.is_ascii_digit())
         || lower
             .split(|c: char| !c.is_alphanumeric())
-            .any(|w| weekday_word(w).is_some() || ["uke", "uka", "veke", "veka", "week"].contains(&w))
-}
-
-fn weekday_word(word: &str) -> Option<(Weekday, bool)> {
-    // "mandag", "mandagen"; plurals "mandager", "mandagene", "måndagar", "måndagane", "mondays".
-    for (name, day) in WEEKDAYS {
-        if let Some(rest) = word.strip_prefix(name) {
-            match rest {
-                "" | "en" => return Some((*day, false)),
-                "er" | "ene" | "ar" | "ane" | "s" => return Some((*day, true)),
-                _ => {}
-            }
-        }
-    }
-    None
+            .any(|w| dates::weekday_word(w).is_some() || ["uke", "uka", "veke", "veka", "week"].contains(&w))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1263,7 +1249,7 @@ impl<'c> Reader<'c> {
             }
             if k > 0 {
                 let w = &toks[k - 1].low;
-                let day = weekday_word(w).map(|(d, _)| d).or_else(|| {
+                let day = dates::weekday_word(w).map(|(d, _)| d).or_else(|| {
                     WEEKDAY_ABBREVIATIONS
                         .iter()
                         .find(|(a, _)| a == w)
@@ -1513,7 +1499,7 @@ impl<'c> Reader<'c> {
             if used[k] {
                 continue;
             }
-            let Some((day, plural)) = weekday_word(&t.low) else {
+            let Some((day, plural)) = dates::weekday_word(&t.low) else {
                 continue;
             };
             used[k] = true;
@@ -2351,7 +2337,7 @@ fn listish(text: &str, c: &Clause) -> bool {
             || ORDINALS.iter().any(|(o, _)| *o == w)
             || SLOT_NOUNS.contains(&w)
             || number_word(w).is_some()
-            || weekday_word(w).is_some()
+            || dates::weekday_word(w).is_some()
             || WEEKDAY_ABBREVIATIONS.iter().any(|(a, _)| *a == w)
             || dates::month_named(w).is_some()
             || ["st", "nd", "rd", "th"].iter().any(|s| {
@@ -2610,6 +2596,33 @@ mod tests {
         assert_eq!(answer("Nr. 1, 2 eller 4"), ynm(&[1, 2, 4], &[3], &[]));
         assert_eq!(answer("Options 1 and 3 work for us."), ynm(&[1, 3], &[2, 4], &[]));
         assert_eq!(answer("Vi kan 31. august."), ynm(&[2], &[1, 3, 4], &[]));
+    }
+
+    #[test]
+    fn a_sentence_written_without_its_capital_says_its_own_slots() {
+        // Regression: "mandagene" went on the sentence before, and both Mondays were a yes.
+        assert_eq!(
+            answer("31.8 og 2.9 passer for oss. mandagene har vi fast ledermøte"),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+        assert_eq!(
+            answer("1 og 2 passer fint. 4 om det må til. fredagen er jeg bortreist"),
+            ynm(&[1, 2], &[3], &[4])
+        );
+    }
+
+    #[test]
+    fn what_fills_the_time_is_a_no_and_if_necessary_a_maybe() {
+        assert_eq!(
+            answer(
+                "Onsdag passar best. Fredag 2. september kan gå om det er naudsynt. Måndagane kan vi ikkje."
+            ),
+            ynm(&[2], &[1, 4], &[3])
+        );
+        assert_eq!(
+            answer("vi kan onsdag og fredag, har forelesninger på ettermiddagen"),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
     }
 
     #[test]

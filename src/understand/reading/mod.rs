@@ -299,6 +299,10 @@ const LATER: &[&str] = &[
     "navn kommer",
     "navnene kommer",
     "navn følger",
+    "navnene sender",
+    "navn sender",
+    "namna sender",
+    "namn sender",
     "namn kjem",
     "names will follow",
     "names to follow",
@@ -309,6 +313,10 @@ const LATER: &[&str] = &[
     "kommer tilbake",
     "komme tilbake",
     "kjem tilbake",
+    "kjem attende",
+    "kome attende",
+    "komme attende",
+    "kommer attende",
     "gir beskjed",
     "gi beskjed",
     "gjev beskjed",
@@ -579,6 +587,21 @@ pub(super) const STARTERS: &[&str] = &[
     "ellers",
     "also",
     "ok",
+    // Adverbs that open a sentence: "Instead Maja Lindqvist will join me".
+    "instead",
+    "isteden",
+    "istedet",
+    "istaden",
+    "derfor",
+    "difor",
+    "dessuten",
+    "samtidig",
+    "likevel",
+    "altså",
+    "however",
+    "therefore",
+    "meanwhile",
+    "additionally",
 ];
 
 /// Words that head a list of the people who come ("Deltakere:", "Her er navnene:").
@@ -708,14 +731,45 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
             let next = bytes.get(i + c.len_utf8()).copied();
             let sentence_end = matches!(c, '.' | '!' | '?' | ';')
                 && next.is_none_or(|n| n == b' ' || n == b'\t')
-                && (!abbreviation_before(&line[..i]) || ordinal_ends_sentence(&line[..i], &line[i + 1..]));
+                && (c != '.' || super::clauses::period_ends_sentence(line, i));
             if sentence_end {
                 cuts.push(i + c.len_utf8());
             }
         }
         let lower = line.to_lowercase();
         for turn in [
-            ", men ", " men ", ", but ", " but ", " mens ", " – ", " - ", ", så ", ", so ",
+            ", men ",
+            " men ",
+            ", but ",
+            " but ",
+            " mens ",
+            " – ",
+            " - ",
+            ", så ",
+            ", so ",
+            // "… har fått forfall så vi blir to": "så" before its subject opens a clause.
+            " så vi ",
+            " så jeg ",
+            " så eg ",
+            " så me ",
+            " så hun ",
+            " så han ",
+            " så ho ",
+            " så de ",
+            " så dei ",
+            " so we ",
+            " so i ",
+            // "… på møtet 23.6 navnene sender jeg når …": the names put first open a clause.
+            " navnene sender ",
+            " navn sender ",
+            " namna sender ",
+            " namn sender ",
+            " navnene kommer ",
+            " navn kommer ",
+            " namna kjem ",
+            " namn kjem ",
+            " navnene følger ",
+            " navn følger ",
         ] {
             let mut from = 0;
             while let Some(p) = lower[from..].find(turn) {
@@ -758,33 +812,6 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
         }
     }
     out
-}
-
-/// "… den 23. Navnene ettersender jeg": a day's number ends the sentence when a capitalised
-/// word that is no month follows ("23. juni", "23. June" go on).
-fn ordinal_ends_sentence(before: &str, after: &str) -> bool {
-    let last = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
-    let next = after.split_whitespace().next().unwrap_or("");
-    !last.is_empty()
-        && last.chars().all(|c| c.is_ascii_digit())
-        && next.chars().next().is_some_and(char::is_uppercase)
-        && !dates::is_month_name(next)
-}
-
-fn abbreviation_before(text: &str) -> bool {
-    let last = text
-        .rsplit(|c: char| c.is_whitespace() || c == '(')
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
-    last.chars().all(|c| c.is_ascii_digit())
-        || [
-            "tlf", "kl", "ca", "f.eks", "bl.a", "mvh", "nr", "ref", "jf", "evt", "mob", "tel", "e.g", "i.e",
-            "dvs", "ev", "pr", "avd", "dept", "mr", "ms", "mrs", "dr", "st", "inkl", "ekspl", "t.o.m", "o.l",
-            "m.m", "etc",
-        ]
-        .contains(&last.as_str())
-        || (last.chars().count() == 1 && last.chars().all(char::is_alphabetic))
 }
 
 /// Whether `lower` has a whole word or phrase of `list`.
@@ -924,6 +951,105 @@ fn enrol_themselves(lower: &str) -> bool {
     })
 }
 
+/// "Nina kan ikke på torsdag", "jeg kan dessverre ikkje likevel", "I can't on Thursday": "can"
+/// and its negation, with no verb after them but a time, a place or nothing, is not coming.
+fn cannot_on_the_day(lower: &str) -> bool {
+    const FILLERS: &[&str] = &[
+        "dessverre",
+        "diverre",
+        "unfortunately",
+        "likevel",
+        "lenger",
+        "after",
+        "all",
+        "vi",
+        "jeg",
+        "eg",
+        "me",
+        "hun",
+        "han",
+        "ho",
+        "de",
+        "dei",
+        "we",
+        "i",
+        "she",
+        "he",
+        "they",
+    ];
+    const NEXT: &[&str] = &[
+        "på", "den", "denne", "til", "then", "on", "that", "this", "tomorrow", "i",
+    ];
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().any(|(i, w)| {
+        let (modal, negated) = match *w {
+            "kan" | "kann" | "can" => (true, false),
+            "can't" | "cannot" => (true, true),
+            _ => (false, false),
+        };
+        if !modal {
+            return false;
+        }
+        let mut rest = words[i + 1..].iter().filter(|x| !FILLERS.contains(x)).peekable();
+        if !negated && !rest.next_if(|x| ["ikke", "ikkje", "not"].contains(x)).is_some() {
+            return false;
+        }
+        match rest.next() {
+            None => true,
+            Some(next) => {
+                NEXT.contains(next)
+                    || next.chars().all(|c| c.is_ascii_digit())
+                    || dates::weekday_word(next).is_some()
+            }
+        }
+    })
+}
+
+/// Where "hvem fra avdelingen som blir med" begins: "hvem"/"kven" and its "som" a few words
+/// later ask who comes, as "hvem som" does ([`NOT_COMING`]).
+fn indirect_question(lower: &str) -> Option<usize> {
+    let mut words = lower
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - lower.as_ptr() as usize, w))
+        .peekable();
+    while let Some((at, w)) = words.next() {
+        if (w == "hvem" || w == "kven")
+            && words
+                .clone()
+                .take(6)
+                .any(|(_, x)| x.trim_matches(|c: char| !c.is_alphanumeric()) == "som")
+        {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// Whether every word of reservation in `lower` is negated: "ikke lenger foreløpig", "not
+/// tentative any more", "no longer provisional".
+fn tentative_denied(lower: &str) -> bool {
+    const BETWEEN: &[&str] = &["lenger", "lengre", "longer", "altså", "da", "så"];
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut any = false;
+    for (i, w) in words.iter().enumerate() {
+        if !TENTATIVE.contains(w) {
+            continue;
+        }
+        any = true;
+        let before = words[..i].iter().rev().find(|b| !BETWEEN.contains(b));
+        if !before.is_some_and(|b| ["ikke", "ikkje", "not", "no", "never", "aldri"].contains(b)) {
+            return false;
+        }
+    }
+    any
+}
+
 fn said(lower: &str) -> Said {
     // "det er med forbehold": a reservation, not "er med" (coming).
     let reserved;
@@ -961,15 +1087,22 @@ fn said(lower: &str) -> Said {
         Some(at) => &lower[..at],
         None => lower,
     };
+    let lower = &lower[..indirect_question(lower).unwrap_or(lower.len())];
     let bits = SAYS.words_in(lower) | if later { S_LATER } else { 0 };
-    let negated = bits & S_NEGATION != 0 || lower.contains("n't");
+    // "Påmeldinga er ikke lenger foreløpig": the negation takes back the reservation, and is
+    // no negation of coming.
+    let denied = bits & S_TENTATIVE != 0 && tentative_denied(lower);
+    let negated = (bits & S_NEGATION != 0 || lower.contains("n't")) && !denied;
     // "har anledning" with words between ("har jeg dessverre ikke anledning").
     let can = any_word(lower, &["har", "hadde", "får", "fikk"])
         && any_word(
             lower,
             &["anledning", "mulighet", "høve", "moglegheit", "mogelegheit"],
         );
+    // "Nina kan dessverre ikke på torsdag": a modal with its negation and no verb of its own.
+    let cannot = cannot_on_the_day(lower);
     let come = bits & (S_COME | S_ENROL) != 0
+        || cannot
         || (bits & S_COME_NOUN != 0 && !later)
         || can
         || enrol_themselves(lower);
@@ -982,7 +1115,8 @@ fn said(lower: &str) -> Said {
         replace: bits & S_REPLACE != 0,
         enrol: bits & S_ENROL != 0,
         conditional,
-        tentative: bits & S_TENTATIVE != 0 || (conditional && OWN_CONDITIONS.words_in(lower) != 0),
+        tentative: (bits & S_TENTATIVE != 0 && !denied)
+            || (conditional && OWN_CONDITIONS.words_in(lower) != 0),
         contact: bits & S_CONTACT != 0,
         negated,
         deferred,

@@ -856,6 +856,13 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
                 break;
             }
         }
+        // "Instead Maja Lindqvist will join", "Dessuten Kari Berg": the word that opens the
+        // sentence is no part of the name after it.
+        let mut begin = begin;
+        if parts.len() >= 2 && super::STARTERS.contains(&parts[0].text.to_lowercase().as_str()) {
+            parts.remove(0);
+            begin += 1;
+        }
         let name: String = parts.iter().map(|p| p.text).collect::<Vec<_>>().join(" ");
         let start = parts[0].start;
         let end = parts[parts.len() - 1].end;

@@ -821,3 +821,83 @@ fn he_or_she_as_contact_is_the_person_named_just_before() {
     assert_eq!(c.email.as_deref(), Some("kjetil.brekke@fd.dep.no"));
     assert_eq!(c.phone.as_deref(), Some("+4723097145"));
 }
+
+#[test]
+fn a_promise_in_nynorsk_to_come_back_with_the_registration_is_no_registration() {
+    let f = read_as(
+        ("Lien Marit", "marit.lien@kd.dep.no"),
+        "Takk. Vi må sjå på kven som kan ta dette, og kjem attende med påmelding så snart vi veit meir.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Later);
+    assert!(f.answers[0].attendees.is_empty());
+}
+
+#[test]
+fn a_tentative_registration_said_to_be_no_longer_tentative_is_a_registration() {
+    let f = read_as(
+        ("Brekke Hilde", "hilde.brekke@oed.dep.no"),
+        "Hei igjen, nå er det klart, så jeg kommer på torsdag. Påmeldingen er altså ikke lenger foreløpig.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Registered);
+    assert_eq!(names(&f.answers[0]), ["Hilde Brekke"]);
+}
+
+#[test]
+fn the_writer_who_will_send_the_names_is_not_one_of_those_who_come() {
+    let f = read_as(
+        ("Foss Kristin", "kristin.foss@hod.dep.no"),
+        "Hei, vi kommer tre stykker på møtet 23.6 navnene sender jeg når det er avklart hvem fra avdelingen som blir med",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.count, Some(3));
+    assert!(a.attendees.is_empty(), "{:?}", a.attendees);
+}
+
+#[test]
+fn one_who_has_fallen_away_so_we_are_two_is_a_registration_of_the_two() {
+    let f = read_as(
+        ("Foss Kristin", "kristin.foss@hod.dep.no"),
+        "Per Nilsen har dessverre fått forfall så vi blir to i morgen, Lise og jeg",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered);
+    assert_eq!(a.count, Some(2));
+    assert!(
+        names(a).contains(&"Kristin Foss".to_string()),
+        "{:?}",
+        a.attendees
+    );
+    assert_eq!(
+        a.withdrawn
+            .iter()
+            .filter_map(|w| w.name.clone())
+            .collect::<Vec<_>>(),
+        ["Per Nilsen"]
+    );
+}
+
+#[test]
+fn instead_opening_a_sentence_is_no_part_of_the_name_after_it() {
+    let f = read_as(
+        ("Solvang Erik", "erik.solvang@mfa.no"),
+        "Nina kan dessverre ikke likevel på torsdag. Instead Maja Lindqvist (maja.lindqvist@mfa.no) will join me.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert!(
+        names(a).contains(&"Maja Lindqvist".to_string()),
+        "{:?}",
+        a.attendees
+    );
+    assert_eq!(
+        a.withdrawn
+            .iter()
+            .filter_map(|w| w.name.clone())
+            .collect::<Vec<_>>(),
+        ["Nina"]
+    );
+}

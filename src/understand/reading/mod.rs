@@ -994,7 +994,7 @@ fn cannot_on_the_day(lower: &str) -> bool {
             return false;
         }
         let mut rest = words[i + 1..].iter().filter(|x| !FILLERS.contains(x)).peekable();
-        if !negated && !rest.next_if(|x| ["ikke", "ikkje", "not"].contains(x)).is_some() {
+        if !negated && rest.next_if(|x| ["ikke", "ikkje", "not"].contains(x)).is_none() {
             return false;
         }
         match rest.next() {

@@ -697,6 +697,23 @@ const C_ONWARD: u32 = 1;
 const C_POSSIBLE: u32 = 2;
 const C_BACK: u32 = 4;
 static OWN_CONDITIONS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[OWN_CONDITION]));
+/// A letter or a message arriving: "kome fram", "kommet frem", "came through".
+const ARRIVE: &[&str] = &[
+    "kome fram",
+    "komme fram",
+    "komme frem",
+    "kommet fram",
+    "kommet frem",
+    "kom fram",
+    "kom frem",
+    "kjem fram",
+    "kommer fram",
+    "kommer frem",
+    "come through",
+    "came through",
+    "got through",
+];
+static ARRIVALS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(ARRIVE));
 static DEFERS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[DEFERRED]));
 static REPLACES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[REPLACE]));
 static ENROLS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[ENROL]));
@@ -1008,6 +1025,26 @@ fn cannot_on_the_day(lower: &str) -> bool {
     })
 }
 
+/// Where a condition that follows its main clause begins: ", dersom …", ", hvis …", ", if …".
+fn condition_after(lower: &str) -> Option<usize> {
+    [
+        ", dersom ",
+        ", hvis ",
+        ", viss ",
+        ", om ",
+        ", forutsatt ",
+        ", såfremt ",
+        ", så lenge ",
+        ", if ",
+        ", provided ",
+        ", as long as ",
+        ", unless ",
+    ]
+    .iter()
+    .filter_map(|c| lower.find(c))
+    .min()
+}
+
 /// Where "hvem fra avdelingen som blir med" begins: "hvem"/"kven" and its "som" a few words
 /// later ask who comes, as "hvem som" does ([`NOT_COMING`]).
 fn indirect_question(lower: &str) -> Option<usize> {
@@ -1072,6 +1109,14 @@ fn said(lower: &str) -> Said {
     } else {
         lower
     };
+    // "e-posten ser ikkje ut til å ha kome fram": a message arriving, not a person coming.
+    let arrived;
+    let lower = if ARRIVALS.any_substring(lower) {
+        arrived = ARRIVALS.blank_out(lower);
+        arrived.as_str()
+    } else {
+        lower
+    };
     let deferred = DEFERS.any_substring(lower);
     let later = SAYS.words_in(lower) & S_LATER != 0 || deferred;
     let blanked;
@@ -1092,7 +1137,10 @@ fn said(lower: &str) -> Said {
     // "Påmeldinga er ikke lenger foreløpig": the negation takes back the reservation, and is
     // no negation of coming.
     let denied = bits & S_TENTATIVE != 0 && tentative_denied(lower);
-    let negated = (bits & S_NEGATION != 0 || lower.contains("n't")) && !denied;
+    // "… stiller gjerne med Johanne, dersom møtet er åpent for dem som ikke sto på lista": a
+    // negation inside the condition after the main clause does not negate the main clause.
+    let main = &lower[..condition_after(lower).unwrap_or(lower.len())];
+    let negated = (SAYS.words_in(main) & S_NEGATION != 0 || main.contains("n't")) && !denied;
     // "har anledning" with words between ("har jeg dessverre ikke anledning").
     let can = any_word(lower, &["har", "hadde", "får", "fikk"])
         && any_word(

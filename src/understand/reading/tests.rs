@@ -901,3 +901,33 @@ fn instead_opening_a_sentence_is_no_part_of_the_name_after_it() {
         ["Nina"]
     );
 }
+
+#[test]
+fn a_negation_inside_the_condition_after_a_yes_does_not_make_it_a_no() {
+    let f = read_as(
+        ("Arild Sunde", "arild.sunde@nj.no"),
+        "Vi stiller gjerne med vår rådgiver Johanne Sande (johanne.sande@nj.no), dersom møtet også er åpent for dem som ikke fikk invitasjonen.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Johanne Sande"]);
+    assert!(a.withdrawn.is_empty(), "{:?}", a.withdrawn);
+    assert!(
+        f.doubts.iter().any(|d| d.starts_with("a condition")),
+        "{:?}",
+        f.doubts
+    );
+}
+
+#[test]
+fn a_mail_that_did_not_come_through_is_no_one_not_coming() {
+    let f = read_as(
+        ("Bøe Sigrid", "sigrid.boe@kud.dep.no"),
+        "Vi har fått brevet, men e-posten ser ikkje ut til å ha kome fram til postmottaket. Eg melder difor på direkte: frå oss kjem eg sjølv og Ragnhild Ness.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered);
+    assert_eq!(names(a), ["Sigrid Bøe", "Ragnhild Ness"]);
+    assert!(a.withdrawn.is_empty(), "{:?}", a.withdrawn);
+}

@@ -953,7 +953,7 @@ fn reply(
                 (Class::Reply { split, .. }, Some(r)) => config
                     .organisations
                     .iter()
-                    .any(|o| o.id == r.id && names_org(split, o)),
+                    .any(|o| o.id == r.id && names_org_beyond_referral(split, o)),
                 _ => true,
             };
             let own_contact = !names_the_ministry
@@ -981,7 +981,10 @@ fn reply(
                 return reply_held_for(understood, facts, config, ministry, doubts, received);
             }
             let id = ngo_id(&sender.address);
-            let referred_by = ref_org.as_ref().filter(|o| o.id != id).map(|o| o.id.clone());
+            let referred_by = match &ref_org {
+                Some(o) => (o.id != id).then(|| o.id.clone()),
+                None => referred_in_text(understood, config),
+            };
             let domain = domain_of(&sender.address);
             let create = Action::CreateNgo {
                 id: id.clone(),
@@ -1306,6 +1309,67 @@ fn words_as_acronym(body: &str, signature: &str, id: &str) -> bool {
 fn names_org(split: &crate::understand::quote::Split, o: &crate::config::Organisation) -> bool {
     let text = format!("{}\n{}", split.body, split.signature).to_lowercase();
     full_name_in(o, &text) || (o.id.len() >= 2 && words_as_acronym(&split.body, &split.signature, &o.id))
+}
+
+/// Words of hearing of the invitation through someone: "fått invitasjonen videresendt fra AID",
+/// "made us aware of", "tipset oss".
+const REFERRAL_WORDS: &[&str] = &[
+    "videresendt",
+    "videresende",
+    "vidaresendt",
+    "tips",
+    "tipset",
+    "tipsa",
+    "fått",
+    "fikk",
+    "forwarded",
+    "made us aware",
+    "told us",
+    "heard",
+    "received",
+    "passed on",
+];
+
+/// What the person wrote, without the sentences that say who passed the invitation on.
+fn beyond_referral(text: &str) -> String {
+    text.split(['.', '!', '?', '\n'])
+        .filter(|s| {
+            let lower = s.to_lowercase();
+            !REFERRAL_WORDS.iter().any(|w| {
+                lower.match_indices(w).any(|(at, _)| {
+                    !lower[..at].ends_with(char::is_alphanumeric)
+                        && !lower[at + w.len()..].starts_with(char::is_alphanumeric)
+                })
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether the person names `o` other than as the one who passed the invitation on: an NGO
+/// that got it "videresendt fra AID" does not speak for AID.
+fn names_org_beyond_referral(
+    split: &crate::understand::quote::Split,
+    o: &crate::config::Organisation,
+) -> bool {
+    let body = beyond_referral(&split.body);
+    let text = format!("{}\n{}", body, split.signature).to_lowercase();
+    full_name_in(o, &text) || (o.id.len() >= 2 && words_as_acronym(&body, &split.signature, &o.id))
+}
+
+/// The one ministry a new organisation says passed the invitation on, when no token says it:
+/// "A colleague at the Ministry of Climate and Environment made us aware of the meeting".
+fn referred_in_text(understood: &Understood, config: &Config) -> Option<String> {
+    let Class::Reply { split, .. } = &understood.class else {
+        return None;
+    };
+    let named: Vec<&str> = config
+        .organisations
+        .iter()
+        .filter(|o| o.kind == OrgKind::Ministry && names_org(split, o))
+        .map(|o| o.id.as_str())
+        .collect();
+    (named.len() == 1).then(|| named[0].to_string())
 }
 
 /// The registration an answer gives `org`, with the people of it that it may register.

@@ -1794,7 +1794,14 @@ impl<'c> Reader<'c> {
                 // "Håvard og jeg kommer begge", "vi kommer alle", "both of us": people, not slots.
                 let before = a.checked_sub(1).map(|k| toks[k].low.as_str()).unwrap_or("");
                 let after: Vec<&str> = toks[b..].iter().take(2).map(|t| t.low.as_str()).collect();
-                if PEOPLE_QUANTIFIED.contains(&before)
+                // "after all", "at all", "first of all", "alt i alt", "alt vel": idioms, no slots.
+                let idiom = matches!((before, toks[a].low.as_str()), ("after" | "at" | "of", "all"))
+                    || matches!(
+                        (toks[a].low.as_str(), &after[..]),
+                        ("alt", ["i", "alt", ..] | ["vel", ..])
+                    );
+                if idiom
+                    || PEOPLE_QUANTIFIED.contains(&before)
                     || matches!(after[..], ["of", "us", ..] | ["av", "oss", ..])
                 {
                     continue;
@@ -2623,6 +2630,16 @@ mod tests {
             answer("vi kan onsdag og fredag, har forelesninger på ettermiddagen"),
             ynm(&[2, 3], &[1, 4], &[])
         );
+    }
+
+    #[test]
+    fn not_coming_to_the_meeting_after_all_answers_no_slot() {
+        // Regression: "after all" was every slot, and the decline a no to each.
+        let a = read(
+            "I'm sorry to say that we will not be able to take part in the follow-up meeting after all.",
+            &candidates(),
+        );
+        assert!(a.yes.is_empty() && a.no.is_empty() && a.maybe.is_empty(), "{a:?}");
     }
 
     #[test]

@@ -1025,6 +1025,29 @@ fn cannot_on_the_day(lower: &str) -> bool {
     })
 }
 
+/// Whether every condition in `lower` is on what the reader wants: "if you need", "hvis du
+/// trenger", "dersom dere ønsker" (not on what the reader does: "dersom dere kan sende agendaen").
+fn offer_to_the_reader(lower: &str) -> bool {
+    const CONDITIONS: &[&str] = &["hvis", "dersom", "viss", "om", "if"];
+    const YOU: &[&str] = &["du", "dere", "dykk", "you"];
+    const WISH: &[&str] = &[
+        "trenger", "treng", "ønsker", "ønskjer", "behøver", "har", "lurer", "need", "want", "require",
+        "have", "would", "d", "wish",
+    ];
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let conditions: Vec<usize> = (0..words.len())
+        .filter(|&i| CONDITIONS.contains(&words[i]))
+        .collect();
+    !conditions.is_empty()
+        && conditions.iter().all(|&i| {
+            words.get(i + 1).is_some_and(|w| YOU.contains(w))
+                && words.get(i + 2).is_some_and(|w| WISH.contains(w))
+        })
+}
+
 /// Where a condition that follows its main clause begins: ", dersom …", ", hvis …", ", if …".
 fn condition_after(lower: &str) -> Option<usize> {
     [
@@ -1154,7 +1177,9 @@ fn said(lower: &str) -> Said {
         || (bits & S_COME_NOUN != 0 && !later)
         || can
         || enrol_themselves(lower);
-    let conditional = bits & S_CONDITION != 0;
+    // "Please let us know if you need anything else", "gi beskjed om du trenger noe": a
+    // condition on the reader's wishes is an offer, no condition on coming.
+    let conditional = bits & S_CONDITION != 0 && !offer_to_the_reader(lower);
     Said {
         positive: come && !negated && bits & S_DECLINE == 0 && !deferred,
         negative: bits & S_DECLINE != 0 || (come && negated),
@@ -2157,7 +2182,20 @@ fn contact(
         }
     }
     phones.retain(|p| !ctx.own_phones.contains(p));
+    // "Jeg er kontaktperson: marius.haug@ffo.no / 412 36 587": an address that is the sender's
+    // own is the sender.
+    let is_me = |p: &Person| {
+        p.email
+            .as_deref()
+            .is_some_and(|e| me.email.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(e)))
+    };
     match &who.who {
+        Who::Person(p) if is_me(p) => Some(Contact {
+            name: me.name.clone(),
+            email: me.email.clone(),
+            phone: p.phone.clone().or_else(|| phones.first().cloned()),
+            is_sender: true,
+        }),
         Who::Sender => Some(Contact {
             name: me.name.clone(),
             email: me.email.clone(),
@@ -2174,7 +2212,7 @@ fn contact(
                 doubts.push(format!("the contact person is named {} only", p.name));
             }
             Some(Contact {
-                name: Some(p.name.clone()),
+                name: (!p.name.is_empty()).then(|| p.name.clone()),
                 email: p.email.clone(),
                 phone,
                 is_sender: false,

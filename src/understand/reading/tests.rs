@@ -931,3 +931,26 @@ fn a_mail_that_did_not_come_through_is_no_one_not_coming() {
     assert_eq!(names(a), ["Sigrid Bøe", "Ragnhild Ness"]);
     assert!(a.withdrawn.is_empty(), "{:?}", a.withdrawn);
 }
+
+#[test]
+fn an_offer_to_send_more_if_the_reader_needs_it_is_no_condition_on_coming() {
+    let f = read_as(
+        ("Hannah Clarke", "hclarke@wwf.no"),
+        "WWF Norway would like to take part: I will attend together with Per Ove Lind (polind@wwf.no).\n\nPlease let us know if you need anything else from us.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Hannah Clarke", "Per Ove Lind"]);
+    assert!(f.doubts.is_empty(), "{:?}", f.doubts);
+}
+
+#[test]
+fn a_contact_given_by_the_sender_s_own_address_is_the_sender() {
+    let f = read_as(
+        ("Marius Haug", "marius.haug@ffo.no"),
+        "Vi melder på meg til møtet 23. juni.\n\nJeg er også kontaktperson for FFO i det videre arbeidet: marius.haug@ffo.no / 412 36 587.",
+        "",
+    );
+    let c = f.contact.expect("a contact");
+    assert_eq!(c.name.as_deref(), Some("Marius Haug"));
+    assert_eq!(c.phone.as_deref(), Some("+4741236587"));
+}

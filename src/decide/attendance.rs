@@ -150,8 +150,9 @@ fn find_in(people: &[Attendee], a: &Attendee) -> Option<usize> {
     (by_first.len() == 1).then(|| by_first[0])
 }
 
-/// First names completed from the people the organisation has named before (at another meeting):
-/// "På oppfølgingsmøtet kommer Tone" is Tone Bjerke when she is the only Tone it named.
+/// First names completed from the people the organisation has named before (at another meeting,
+/// or as its contact person): "På oppfølgingsmøtet kommer Tone" is Tone Bjerke when she is the
+/// only Tone it named; a full name without an address gets the address it had.
 pub fn completed(attendees: &[Attendee], named_before: &[Attendee]) -> Vec<Attendee> {
     attendees
         .iter()
@@ -159,6 +160,11 @@ pub fn completed(attendees: &[Attendee], named_before: &[Attendee]) -> Vec<Atten
             let only_first = a.email.is_none() && a.name.as_deref().is_some_and(|n| !n.contains(' '));
             match find_in(named_before, a) {
                 Some(i) if only_first => named_before[i].clone(),
+                // "Fra OED kommer Hilde Brekke og jeg": her address from when she was named.
+                Some(i) if a.email.is_none() && named_before[i].email.is_some() => Attendee {
+                    name: a.name.clone(),
+                    email: named_before[i].email.clone(),
+                },
                 _ => a.clone(),
             }
         })
@@ -387,6 +393,16 @@ mod tests {
             person("Tone Lie", "tone.lie@kd.dep.no"),
         ];
         assert_eq!(completed(std::slice::from_ref(&tone), &two), [tone]);
+    }
+
+    #[test]
+    fn a_full_name_without_an_address_gets_the_address_it_was_named_with() {
+        let before = [person("Hilde Brekke", "hilde.brekke@oed.dep.no")];
+        let hilde = Attendee {
+            name: Some("Hilde Brekke".into()),
+            email: None,
+        };
+        assert_eq!(completed(&[hilde], &before), [before[0].clone()]);
     }
 
     #[test]

@@ -505,6 +505,21 @@ fn named_before(
             serde_json::from_str::<Vec<crate::understand::facts::Attendee>>(&list).unwrap_or_default(),
         );
     }
+    // Its contact person is one it named too.
+    let contact = tx
+        .query_row(
+            "SELECT name, email FROM contacts WHERE org_id = ?1",
+            params![org],
+            |r| {
+                Ok(crate::understand::facts::Attendee {
+                    name: r.get(0)?,
+                    email: r.get(1)?,
+                })
+            },
+        )
+        .optional()
+        .op("read an organisation's contact person")?;
+    people.extend(contact.filter(|c| c.name.is_some()));
     Ok(people)
 }
 

@@ -1470,7 +1470,8 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             }
         }
         // "Vi blir tre", "Vi blir bare to: Andrea og meg": a count with "blir" is a registration.
-        if !(s.positive || s.negative || s.later || s.negated)
+        // "vi blir 2 stk, sender navn når …": the count stands, the names are to come.
+        if !(s.positive || s.negative || s.negated)
             && count::count_in(clause.text).is_some()
             && (any_word(&lower, &["blir", "blei"])
                 || lower.contains("we will be")
@@ -1613,10 +1614,22 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 let behalf = ["på vegne", "on behalf", "på vegner"]
                     .iter()
                     .any(|p| lower[at..].starts_with(p));
+                // The one named first after "on behalf of" is the one it is done for: a
+                // person ("på vegne av Hanne Lie"), or an organisation ("on behalf of the
+                // Ministry of Transport, together with Kjetil Rud": the writer comes).
                 !behalf
                     || ms
                         .iter()
-                        .any(|m| matches!(m.who, Who::Person(_)) && m.start >= clause.start + at)
+                        .filter(|m| !matches!(m.who, Who::Someone) && m.start >= clause.start + at)
+                        .min_by_key(|m| m.start)
+                        .is_some_and(|m| {
+                            let between = &lower[at..m.start - clause.start];
+                            matches!(&m.who, Who::Person(p) if !people::looks_like_org(&p.name))
+                                && !between.contains(',')
+                                && !["sammen", "saman", "together", " med ", " with "]
+                                    .iter()
+                                    .any(|w| between.contains(w))
+                        })
                     || ENROLS.first_substring(&lower[at + 3..]).is_some()
             });
             let people_here: Vec<&Mention> = ms

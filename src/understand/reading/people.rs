@@ -333,6 +333,18 @@ const SOMEONE: &[&str] = &[
     "en person til",
     "en medarbeider",
     "en representant",
+    "ein representant",
+    "ein medarbeidar",
+    "ein annan",
+    "en annen",
+    // "saman med ein frå styret", "sammen med en fra avdelingen", "with one from our board".
+    "en fra",
+    "én fra",
+    "ein frå",
+    "éin frå",
+    "ei frå",
+    "one from",
+    "someone from",
     "a colleague",
     "one colleague",
     "another colleague",
@@ -796,8 +808,12 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
         let lw = w.text.to_lowercase();
         // The sender: "jeg", "meg selv", "I myself" (English "I" is capital, Norwegian "i" a
         // preposition: only the capital counts).
+        // "I'll attend", "I’m happy to": the English "I" with its verb's ending.
+        let contracted = w.text.starts_with('I')
+            && matches!(lw.split_once(['\'', '’']), Some(("i", "ll" | "m" | "ve" | "d")));
+        let lw = if contracted { "i".to_string() } else { lw };
         let sender_word = SENDER_WORDS.contains(&lw.as_str())
-            && !(lw == "i" && (w.text == "i" || !english_i(&ws, i)))
+            && !(lw == "i" && !contracted && (w.text == "i" || !english_i(&ws, i)))
             && !(lw == "me" && is_nynorsk_me(&lower, w.start));
         if sender_word {
             let mut end = w.end;

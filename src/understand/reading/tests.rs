@@ -954,3 +954,38 @@ fn a_contact_given_by_the_sender_s_own_address_is_the_sender() {
     assert_eq!(c.name.as_deref(), Some("Marius Haug"));
     assert_eq!(c.phone.as_deref(), Some("+4741236587"));
 }
+
+#[test]
+fn the_writer_who_attends_on_behalf_of_the_ministry_with_a_colleague_comes_too() {
+    let f = read_as(
+        ("Thorsen Rebecca", "rebecca.thorsen@sd.dep.no"),
+        "I'll attend the meeting on 23 June on behalf of the Ministry of Transport, together with my colleague Kjetil Rud from the aviation department.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Rebecca Thorsen", "Kjetil Rud"]);
+}
+
+#[test]
+fn one_from_the_board_is_someone_who_comes() {
+    let f = read_as(
+        ("Åshild Rønneberg", "ashild.ronneberg@nm.no"),
+        "Vi vil gjerne vere med: eg kjem sjølv, saman med ein frå styret. Namnet får du seinare.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Åshild Rønneberg"]);
+    assert_eq!(a.count, Some(2));
+}
+
+#[test]
+fn a_count_stands_when_the_names_are_to_come() {
+    let f = read_as(
+        ("Ida Fjeld", "ida.fjeld@jussbuss.no"),
+        "vi blir 2 stk, sender navn når vi har funnet ut hvem som har tid",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered);
+    assert_eq!(a.count, Some(2));
+    assert!(a.attendees.is_empty());
+}

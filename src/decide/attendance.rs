@@ -128,6 +128,10 @@ pub struct Reply<'a> {
     pub replace: bool,
 }
 
+fn lower_name(a: &Attendee) -> Option<String> {
+    a.name.as_deref().map(str::to_lowercase)
+}
+
 /// Whether `short` is a first name only that is the first name of `full` ("Jonas", "Jonas Aasen").
 fn first_name_of(short: &Attendee, full: &Attendee) -> bool {
     match (short.name.as_deref(), full.name.as_deref()) {
@@ -197,14 +201,31 @@ pub fn after_reply(
     };
     let listed_before = people.len();
     let mut removed = 0u32;
+    // Withdrawn by name and given again with an address: a new address for one on the list;
+    // for one not on it, nothing.
+    let readdressed = |a: &Attendee| {
+        a.email.is_some()
+            && reply
+                .withdrawn
+                .iter()
+                .any(|w| w.email.is_none() && w.name.is_some() && lower_name(w) == lower_name(a))
+    };
+    // Looked for on the list as it was, even when the reply gives the whole list again.
+    let was_listed = |w: &Attendee| before_coming.is_some_and(|b| find_in(&b.attendees, w).is_some());
+    let not_found: Vec<&Attendee> = reply.withdrawn.iter().filter(|w| !was_listed(w)).collect();
     for w in reply.withdrawn {
         if let Some(i) = find_in(&people, w) {
             people.remove(i);
             removed += 1;
         }
     }
+    let mut skipped = 0;
     let mut added = 0u32;
     for a in reply.attendees {
+        if readdressed(a) && not_found.iter().any(|w| lower_name(w) == lower_name(a)) {
+            skipped += 1;
+            continue;
+        }
         match find_in(&people, a) {
             Some(i) => {
                 let p = &mut people[i];
@@ -239,7 +260,7 @@ pub fn after_reply(
     // Andreas was registered): nothing changes, and no one is declined for it. The writer, or
     // anyone with an address, withdrawing from nothing is the organisation's no.
     let a_stranger_withdrawn = removed == 0
-        && reply.attendees.is_empty()
+        && reply.attendees.len() == skipped
         && reply.count.is_none()
         && !reply.withdrawn.is_empty()
         && reply.withdrawn.iter().all(|w| w.email.is_none());
@@ -403,6 +424,34 @@ mod tests {
             email: None,
         };
         assert_eq!(completed(&[hilde], &before), [before[0].clone()]);
+    }
+
+    #[test]
+    fn a_new_address_changes_the_one_of_that_name_and_registers_no_stranger() {
+        let tor_old = person("Tor Haugland", "tor.hauglan@brreg.no");
+        let tor_new = person("Tor Haugland", "tor.haugland@brreg.no");
+        let by_name = Attendee {
+            name: Some("Tor Haugland".into()),
+            email: None,
+        };
+        let reply = Reply {
+            status: "registered",
+            attendees: std::slice::from_ref(&tor_new),
+            count: None,
+            withdrawn: std::slice::from_ref(&by_name),
+            replace: false,
+        };
+        let (r, _) = after_reply(
+            Some(&registered(vec![tor_old, kari()], None)),
+            false,
+            &reply,
+            false,
+        );
+        assert_eq!(r, registered(vec![kari(), tor_new.clone()], None));
+        // Not on the list: nothing changes, and no one is registered.
+        let (r, _) = after_reply(None, false, &reply, false);
+        assert_ne!(r.status, "registered");
+        assert!(r.attendees.is_empty());
     }
 
     #[test]

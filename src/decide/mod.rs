@@ -289,7 +289,11 @@ pub fn decide(
             summary: format!("unreadable: {reason}"),
         },
         Class::Own => ignored("our own message".into()),
-        Class::Notice { what } => ignored(format!("a notice: {what}")),
+        // A read receipt changes nothing, but belongs in the organisation's history.
+        Class::Notice { what } => Decision {
+            org: sender_org.clone().or(ref_org.clone()).map(|o| o.id),
+            ..ignored(format!("a notice: {what}"))
+        },
         Class::Bounce(report) => bounce(report, dir, ref_org, sent),
         Class::AutoReply(auto) => {
             let org = sender_org.clone().or(ref_org.clone());
@@ -886,9 +890,10 @@ fn about_this_process(understood: &Understood, config: &Config, ref_org: &Option
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_uppercase()))
         .collect();
+    // As a word of its own, in capitals or not ("påmelding ogp møte 23 juni" from a phone).
     let by_acronym = original
         .split(|c: char| !c.is_alphanumeric())
-        .any(|w| acronyms.contains(&w));
+        .any(|w| acronyms.iter().any(|a| a.eq_ignore_ascii_case(w)));
     let by_reference = config
         .process
         .reference

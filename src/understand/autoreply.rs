@@ -28,6 +28,9 @@ const SUBJECTS: &[&str] = &[
     "autoresponse",
     "auto response",
     "auto:",
+    // A records office's receipt: "Kvittering: …".
+    "kvittering",
+    "mottakskvittering",
     "away from",
     "on vacation",
     "on leave",
@@ -68,6 +71,11 @@ const BODY: &[&str] = &[
     "vil bli registrert og fordelt",
     "vil bli journalført",
     "har mottatt din henvendelse",
+    "har mottatt e-posten din",
+    "har mottatt eposten din",
+    "har mottatt din e-post",
+    "vurdert for journalføring",
+    "du trenger ikke sende e-posten på nytt",
     "takk for din henvendelse",
     "we have received your",
     "your message has been received",
@@ -320,6 +328,10 @@ mod tests {
         let m = parse(&format!(
             "Subject: Mottatt: Invitasjon\r\nX-Auto-Response-Suppress: All\r\n\r\n{receipt}"
         ));
+        assert!(detect(&m, receipt).is_some());
+        // A receipt under its own subject, with no header at all.
+        let receipt = "Kunnskapsdepartementet har mottatt e-posten din.\n\nHenvendelser blir vurdert for journalføring etter arkivloven.";
+        let m = parse(&format!("Subject: Kvittering: Invitasjon\r\n\r\n{receipt}"));
         assert!(detect(&m, receipt).is_some());
     }
 }

@@ -1045,7 +1045,8 @@ impl<'c> Reader<'c> {
             for d in std::mem::take(&mut reading.doubts) {
                 self.doubts.push(format!("{d}: «{}»", words.trim()));
             }
-            if clause.question {
+            // "Alternativ⇥Tidspunkt⇥Passer for HOD?": a table's header, not a question.
+            if clause.question && !words.contains('\t') {
                 if !self.in_subject {
                     self.remarks
                         .push(match (reading.main != 0, reading.outside.is_empty()) {
@@ -1695,7 +1696,9 @@ impl<'c> Reader<'c> {
                 continue;
             }
             let dotted = next == "." && toks.get(k + 1).is_some_and(|d| d.start == t.end);
-            let day_article = matches!(prev, "den" | "the");
+            // "fredag 2." is the second, not option 2: a day's number after its weekday.
+            let day_article =
+                matches!(prev, "den" | "the") || dates::weekday_word(prev).is_some_and(|(_, plural)| !plural);
             if (dotted && value > n) || day_article || (value > n && (13..=31).contains(&value)) {
                 used[k] = true;
                 self.day_mention(value as u32, k, k + 1, &mut out, r);
@@ -2112,6 +2115,11 @@ impl<'c> Reader<'c> {
         let mut current: Option<(usize, usize)> = None; // (slot, its quote depth)
         let mut offset = 0;
         let mut headers = 0;
+        let mut after_header = false;
+        // Outlook quotes with no marks ("-----Original Message-----" and the text as it was): a
+        // line the person put right under a slot's line is the answer to it ("[ES] Ja"), since
+        // the poll's own slot lines follow each other with nothing between.
+        let unmarked = !quoted.lines().any(|l| l.trim_start().starts_with('>'));
         for line in quoted.split_inclusive('\n') {
             let start = offset;
             offset += line.len();
@@ -2124,13 +2132,18 @@ impl<'c> Reader<'c> {
             let inner = content.trim_start_matches(['>', ' ', '\t']);
             let inner_start = start + (content.len() - inner.len());
             // Only the message quoted first: a deeper one was answered before.
+            // "-----Original Message-----" and the "From:" under it are one header.
             if is_quote_header(inner) {
-                headers += 1;
+                if !after_header {
+                    headers += 1;
+                }
+                after_header = true;
                 if headers > 1 {
                     break;
                 }
                 continue;
             }
+            after_header = false;
             if let Some((slot, rest)) = self.slot_line(inner) {
                 current = Some((slot, depth));
                 let rest_start = inner_start + rest;
@@ -2141,7 +2154,7 @@ impl<'c> Reader<'c> {
                 continue;
             }
             match current {
-                Some((slot, d)) if d > 0 && depth == 0 && !inner.trim().is_empty() => {
+                Some((slot, d)) if (d > 0 || unmarked) && depth == 0 && !inner.trim().is_empty() => {
                     self.read_text_span(
                         quoted,
                         inner_start,
@@ -2151,6 +2164,8 @@ impl<'c> Reader<'c> {
                     );
                 }
                 Some((_, d)) if depth >= d && d > 0 => current = None,
+                // Unmarked, a blank line ends what was written under the slot.
+                Some((_, 0)) if unmarked => current = None,
                 Some(_) if inner.trim().is_empty() && depth == 0 => {}
                 _ => current = None,
             }
@@ -2643,6 +2658,14 @@ mod tests {
     }
 
     #[test]
+    fn a_day_s_number_after_its_weekday_is_the_date_not_the_option() {
+        assert_eq!(
+            answer("Mandagane passar. Onsdag 31. og fredag 2. kolliderer med andre møte."),
+            ynm(&[1, 4], &[2, 3], &[])
+        );
+    }
+
+    #[test]
     fn implied_no_is_marked_as_implied() {
         let a = read("1 og 3 passer for oss.", &candidates());
         assert_eq!(a.implied, [2, 4]);
@@ -2944,6 +2967,33 @@ mod tests {
             true,
         );
         assert_eq!((a.yes, a.no), (vec![2], vec![1, 3, 4]));
+    }
+
+    #[test]
+    fn answers_written_under_the_slots_of_a_poll_quoted_without_marks() {
+        let quoted = "-----Original Message-----\nFrom: Tom Arne Nygaard <tom-arne.nygaard@kdd.dep.no>\nSubject: Hvilken dato passer?\n\nVi har fire mulige tidspunkter:\n\n1. mandag 29. august kl. 13–15\n[ES] Nei, kolliderer med budsjettkonferansen.\n2. onsdag 31. august kl. 09–11\n[ES] Ja\n3. fredag 2. september kl. 09–11\n[ES] Kanskje – avhenger av reiseplanen\n4. mandag 5. september kl. 13–15\n[ES] Ja\n\nSvar på denne e-posten med de tidspunktene som passer for dere, for eksempel «2 og 4».\n";
+        let a = read_message(
+            Message {
+                body: "Hei, svar inline under.",
+                quoted,
+                subject: "",
+            },
+            &candidates(),
+            true,
+        );
+        assert_eq!((a.yes, a.no, a.maybe), (vec![2, 4], vec![1], vec![3]));
+        // The poll quoted as it was, with nothing written under its slots, answers nothing.
+        let untouched = "-----Original Message-----\nFrom: Tom Arne Nygaard\n\n1. mandag 29. august kl. 13–15\n2. onsdag 31. august kl. 09–11\n\nSvar på denne e-posten, for eksempel «2 og 4».\n";
+        let a = read_message(
+            Message {
+                body: "Se over.",
+                quoted: untouched,
+                subject: "",
+            },
+            &candidates(),
+            true,
+        );
+        assert!(a.yes.is_empty() && a.no.is_empty() && a.maybe.is_empty(), "{a:?}");
     }
 
     #[test]

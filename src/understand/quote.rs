@@ -195,6 +195,9 @@ const CLOSINGS: &[&str] = &[
     "med hilsen",
     "vennlig hilsen",
     "vennleg helsing",
+    "venleg helsing",
+    "med venleg helsing",
+    "beste helsing",
     "venlig hilsen",
     "vennlige hilsener",
     "beste hilsen",
@@ -606,6 +609,17 @@ mod tests {
         );
         assert!(split.quoted.starts_with("Fra: Nygaard Tom Arne"));
         assert!(!split.body.contains("22 24 49 71"));
+    }
+
+    #[test]
+    fn a_nynorsk_closing_starts_the_signature() {
+        for closing in ["Venleg helsing", "Med venleg helsing", "Beste helsing"] {
+            let s = split(&format!(
+                "Eg er kontaktperson.\n\n{closing}\nGunnhild Ravn\nMobil: 970 11 234"
+            ));
+            assert_eq!(s.body, "Eg er kontaktperson.", "{closing}");
+            assert!(s.signature.contains("Gunnhild Ravn"), "{closing}");
+        }
     }
 
     #[test]

@@ -1048,6 +1048,38 @@ fn offer_to_the_reader(lower: &str) -> bool {
         })
 }
 
+/// Whether a clause corrects an address: "adressa til X skal vere …", "riktig e-post til X er
+/// …", "X's address should be …".
+fn readdresses(lower: &str) -> bool {
+    let address = [
+        "adresse", "adressa", "address", "e-post", "epost", "e-mail", "email",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    let fixed = [
+        "skal være",
+        "skal vere",
+        "skal vera",
+        "er feil",
+        "var feil",
+        "vart feil",
+        "ble feil",
+        "riktig",
+        "rett ",
+        "korrekt",
+        "should be",
+        "is wrong",
+        "was wrong",
+        "correct",
+        "rettelse",
+        "retting",
+        "feil i",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    address && fixed && lower.contains('@')
+}
+
 /// Where a condition that follows its main clause begins: ", dersom …", ", hvis …", ", if …".
 fn condition_after(lower: &str) -> Option<usize> {
     [
@@ -1201,6 +1233,11 @@ fn said(lower: &str) -> Said {
 struct Acc {
     positive: bool,
     negative_org: bool,
+    /// "adressa til Tor Haugland skal vere tor.haugland@brreg.no": people with a new address.
+    readdressed: Vec<Attendee>,
+    /// "NFD stiller ikkje sjølve": the organisation itself does not come; a no only if no one
+    /// comes for it ("…, men Brønnøysundregistera møter for departementet").
+    negative_self: bool,
     later: bool,
     /// The registration itself waits for something ("Vi melder på når vi vet det").
     deferred: bool,
@@ -1217,6 +1254,12 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     let mut facts = Facts::default();
     // Lines the mail client wrapped are read as the sentences they are; offsets stay the same.
     let unwrapped = super::clauses::unwrapped(input.body);
+    // "det blir meg og mathias lie … mathias.lie@jussbuss.no": a name written in lower case that
+    // an address of the message spells is read with its capitals (same length, same offsets).
+    let unwrapped = match people::capitalise_spelled_names(&unwrapped) {
+        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
+        std::borrow::Cow::Borrowed(_) => unwrapped,
+    };
     let input = &Input {
         body: &unwrapped,
         ..*input
@@ -1499,6 +1542,22 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 continue;
             }
         }
+        // "adressa til Tor Haugland skal vere tor.haugland@brreg.no": one person's address
+        // corrected; the register changes it for the one of that name it has.
+        if !(s.positive || s.negative || s.later || s.replace) && readdresses(&lower) {
+            let people: Vec<Attendee> = ms
+                .iter()
+                .filter(|m| matches!(&m.who, Who::Person(p) if p.email.is_some() && p.name.contains(' ')))
+                .filter_map(|m| attendee_of(m, &me))
+                .collect();
+            if let [person] = people.as_slice() {
+                for (_, acc) in per_event.iter_mut().filter(|(id, _)| targets.contains(id)) {
+                    acc.readdressed.push(person.clone());
+                    acc.evidence.push(evidence(body, clause.start, clause.text.len()));
+                }
+                continue;
+            }
+        }
         if !(s.positive || s.negative || s.later || s.replace) {
             // "Eg kan stille, men berre dersom det er greitt at eg går etter første timen": a
             // condition on the yes said just before, for the coordinator to meet.
@@ -1568,7 +1627,9 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             if s.negative {
                 let subjects: Vec<&Mention> = ms.iter().filter(|m| !matches!(m.who, Who::Someone)).collect();
                 let org = (subjects.is_empty() && we) || subjects.iter().any(|m| m.who == Who::Organisation);
-                if org {
+                if org && any_word(&lower, &["selv", "sjølv", "sjølve", "ourselves", "itself"]) {
+                    acc.negative_self = true;
+                } else if org {
                     acc.negative_org = true;
                 } else if subjects.is_empty() {
                     match people::unvouched_name(clause.text) {
@@ -2008,7 +2069,8 @@ fn trailing_name_lines(body: &str, me: &Attendee) -> Vec<usize> {
 }
 
 /// Turns what was said of one meeting into an answer.
-fn answer_of(event: String, acc: Acc, facts: &mut Facts) -> Option<Answer> {
+fn answer_of(event: String, mut acc: Acc, facts: &mut Facts) -> Option<Answer> {
+    acc.negative_org |= acc.negative_self && !acc.positive;
     let mut attendees: Vec<Attendee> = Vec::new();
     for a in acc.attendees {
         merge_person(&mut attendees, a);
@@ -2025,6 +2087,17 @@ fn answer_of(event: String, acc: Acc, facts: &mut Facts) -> Option<Answer> {
             continue;
         }
         merge_person(&mut withdrawn, a);
+    }
+    // A new address: the one of that name leaves the list and comes back with it.
+    for r in std::mem::take(&mut acc.readdressed) {
+        if attendees.iter().any(|b| same_person(b, &r)) {
+            continue;
+        }
+        withdrawn.push(Attendee {
+            name: r.name.clone(),
+            email: None,
+        });
+        attendees.push(r);
     }
     if acc.negative_org && acc.positive {
         facts.doubts.push(format!("both yes and no about {event}"));
@@ -2099,10 +2172,13 @@ fn contact(
     me: &Attendee,
     doubts: &mut Vec<String>,
 ) -> Option<Contact> {
-    let (i, clause) = all
+    let Some((i, clause)) = all
         .iter()
         .enumerate()
-        .find(|(_, c)| CONTACTS.first_substring(&c.text.to_lowercase()).is_some())?;
+        .find(|(_, c)| CONTACTS.first_substring(&c.text.to_lowercase()).is_some())
+    else {
+        return self_appointed(all, input, ctx, me);
+    };
     let lower = clause.text.to_lowercase();
     let s = said(&lower);
     if s.later || (s.negative && !s.positive) || lower.contains("kontaktperson?") {
@@ -2233,6 +2309,46 @@ fn contact(
         }
         _ => None,
     }
+}
+
+/// "Det blir meg." in answer to our mail about the contact person (its subject names the role):
+/// the writer appoints themselves, with the number of their signature.
+fn self_appointed(all: &[Clause<'_>], input: &Input<'_>, ctx: &Context, me: &Attendee) -> Option<Contact> {
+    const ME: &[&str] = &[
+        "det blir meg",
+        "det er meg",
+        "det blir jeg",
+        "det blir eg",
+        "det er eg",
+        "det vert meg",
+        "jeg tar det",
+        "jeg tar den",
+        "eg tek det",
+        "eg tar det",
+        "that will be me",
+        "that'll be me",
+        "that's me",
+        "it will be me",
+        "it's me",
+        "i'll take it",
+        "i will take it",
+    ];
+    if CONTACTS.first_substring(&input.subject.to_lowercase()).is_none() || all.len() > 3 {
+        return None;
+    }
+    let says_me = all.iter().any(|c| {
+        let lower = c.text.to_lowercase();
+        let lower = lower.trim_end_matches(['.', '!', ' ']);
+        ME.iter()
+            .any(|m| lower == *m || lower.ends_with(&format!(" {m}")) || lower.starts_with(&format!("{m} ")))
+    });
+    says_me.then(|| Contact {
+        name: me.name.clone(),
+        email: me.email.clone(),
+        phone: personal_phone(input.signature, ctx)
+            .or_else(|| personal_phone(&signed_in_body(input.body, me), ctx)),
+        is_sender: true,
+    })
 }
 
 /// The sender's own number in a signature: a mobile or direct line, never a switchboard.

@@ -352,6 +352,63 @@ const SOMEONE: &[&str] = &[
     "a co-worker",
 ];
 
+/// `text` with each name written in lower case that an address in it spells ("mathias lie" and
+/// mathias.lie@jussbuss.no) given its capitals, byte for byte the same length; borrowed when
+/// there is none (most texts: writers who give an address mostly capitalise).
+pub fn capitalise_spelled_names(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('@') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut names: Vec<String> = Vec::new();
+    for token in text.split(|c: char| c.is_whitespace() || "()<>,;:".contains(c)) {
+        let Some((local, _)) = token.split_once('@') else {
+            continue;
+        };
+        let parts: Vec<&str> = local.split(['.', '_', '-']).collect();
+        if parts.len() >= 2
+            && parts
+                .iter()
+                .all(|p| p.len() >= 2 && p.chars().all(char::is_alphabetic))
+        {
+            names.push(parts.join(" ").to_lowercase());
+        }
+    }
+    let mut out: Option<String> = None;
+    for name in names {
+        let mut from = 0;
+        while let Some(p) = text[from..].find(name.as_str()) {
+            let at = from + p;
+            from = at + name.len();
+            let bounded = text[..at]
+                .chars()
+                .last()
+                .is_none_or(|c| !c.is_alphanumeric() && c != '.')
+                && text[from..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric() && c != '.' && c != '@');
+            if !bounded {
+                continue;
+            }
+            let capitalised: String = name
+                .split(' ')
+                .map(|w| {
+                    let mut cs = w.chars();
+                    cs.next()
+                        .map(|c| c.to_uppercase().chain(cs).collect::<String>())
+                        .unwrap_or_default()
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            if capitalised.len() == name.len() {
+                out.get_or_insert_with(|| text.to_string())
+                    .replace_range(at..from, &capitalised);
+            }
+        }
+    }
+    out.map_or(std::borrow::Cow::Borrowed(text), std::borrow::Cow::Owned)
+}
+
 /// A word of the text with its byte offsets.
 #[derive(Debug, Clone, Copy)]
 pub struct Word<'t> {

@@ -989,3 +989,71 @@ fn a_count_stands_when_the_names_are_to_come() {
     assert_eq!(a.count, Some(2));
     assert!(a.attendees.is_empty());
 }
+
+#[test]
+fn a_ministry_that_does_not_come_itself_but_sends_its_agency_registers_the_agency_s_person() {
+    let f = read_as(
+        ("Ravn Gunnhild", "gunnhild.ravn@nfd.dep.no"),
+        "NFD stiller ikkje sjølve på møtet, men Brønnøysundregistera møter for departementet ved Tor Haugland (tor.haugland@brreg.no).",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered);
+    assert_eq!(names(a), ["Tor Haugland"]);
+    assert!(f.doubts.is_empty(), "{:?}", f.doubts);
+    // Alone, it is the organisation's no.
+    let f = read_as(
+        ("Ravn Gunnhild", "gunnhild.ravn@nfd.dep.no"),
+        "Vi stiller ikke selv på møtet.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Declined);
+}
+
+#[test]
+fn it_will_be_me_in_answer_to_the_mail_about_the_contact_person_appoints_the_writer() {
+    let sender = Sender {
+        name: Some("Brekke Hilde".into()),
+        address: "hilde.brekke@oed.dep.no".into(),
+    };
+    let input = |subject| Input {
+        body: "Det blir meg.",
+        signature: "Hilde Brekke\nseniorrådgiver\nDirekte: 22 24 63 18 | Sentralbord: 22 24 90 90",
+        subject,
+        sender: &sender,
+        cc: &[],
+        quoted: "",
+        today: NaiveDate::from_ymd_opt(2022, 6, 27),
+    };
+    let f = read(&input("SV: Påminnelse: kontaktperson for OGP-arbeidet"), &ctx());
+    let c = f.contact.expect("a contact");
+    assert_eq!(c.name.as_deref(), Some("Hilde Brekke"));
+    assert_eq!(c.phone.as_deref(), Some("+4722246318"));
+    // Under another subject it appoints no one.
+    assert!(read(&input("SV: Invitasjon"), &ctx()).contact.is_none());
+}
+
+#[test]
+fn a_name_in_lower_case_that_an_address_of_the_message_spells_is_a_person() {
+    let f = read_as(
+        ("Ida Fjeld", "ida.fjeld@jussbuss.no"),
+        "hei igjen, det blir meg og mathias lie som kommer på torsdag. mathias sin mail er mathias.lie@jussbuss.no",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Ida Fjeld", "Mathias Lie"]);
+    assert_eq!(a.attendees[1].email.as_deref(), Some("mathias.lie@jussbuss.no"));
+}
+
+#[test]
+fn a_corrected_address_takes_the_person_off_by_name_and_back_with_it() {
+    let f = read_as(
+        ("Ravn Gunnhild", "gunnhild.ravn@nfd.dep.no"),
+        "Hei, ein liten rettelse til e-posten min frå fredag: adressa til Tor Haugland skal vere tor.haugland@brreg.no, eg gløymde ein bokstav.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.attendees[0].email.as_deref(), Some("tor.haugland@brreg.no"));
+    assert_eq!(a.withdrawn[0].name.as_deref(), Some("Tor Haugland"));
+    assert!(f.doubts.is_empty(), "{:?}", f.doubts);
+}

@@ -870,7 +870,7 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
             && matches!(lw.split_once(['\'', '’']), Some(("i", "ll" | "m" | "ve" | "d")));
         let lw = if contracted { "i".to_string() } else { lw };
         let sender_word = SENDER_WORDS.contains(&lw.as_str())
-            && !(lw == "i" && !contracted && (w.text == "i" || !english_i(&ws, i)))
+            && (lw != "i" || contracted || (w.text != "i" && english_i(&ws, i)))
             && !(lw == "me" && is_nynorsk_me(&lower, w.start));
         if sender_word {
             let mut end = w.end;

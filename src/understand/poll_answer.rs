@@ -999,6 +999,21 @@ impl<'c> Reader<'c> {
             - chrono::Duration::days(60)
     }
 
+    /// The slots in the week after the week of the last of `before`.
+    fn week_after(&self, before: Slots) -> Slots {
+        let Some(last) = each(before, self.n()).map(|i| self.candidates[i].date()).max() else {
+            return 0;
+        };
+        let monday = last - chrono::Duration::days(last.weekday().num_days_from_monday() as i64);
+        let (from, to) = (
+            monday + chrono::Duration::days(7),
+            monday + chrono::Duration::days(13),
+        );
+        (0..self.n())
+            .filter(|&i| (from..=to).contains(&self.candidates[i].date()))
+            .fold(0, |s, i| s | bit(i))
+    }
+
     /// Reads `text`; `context` is the slot the text is written under (an inline answer).
     fn read_text(&mut self, text: &str, source: Source, context: Option<Slots>) {
         let spans = dates::find_spans(text, self.reference());
@@ -1024,6 +1039,15 @@ impl<'c> Reader<'c> {
             // what follows in it explains, unless it names slots of its own.
             if locked == Some(clause.sentence) && reading.main == 0 && reading.except == 0 {
                 continue;
+            }
+            // "Hele uke 35 går fint, men ikke uka etter": the week after the slots said before.
+            if reading.main == 0
+                && reading.except == 0
+                && let Some((_, before)) = previous
+                && week_after(&toks)
+            {
+                reading.main = self.week_after(before);
+                reading.specific = true;
             }
             let mut inherited = false;
             if reading.main == 0 && reading.except == 0 && reading.outside.is_empty() {
@@ -2535,6 +2559,16 @@ fn annotation(text: &str, from: usize, to: usize) -> (usize, usize) {
 }
 
 /// A line that opens a quoted message: "Fra: …", "From: …", "… skrev …:", "-----Original …".
+/// "uka etter", "veka etter", "the week after", "uken etterpå": a week told from the one before.
+fn week_after(toks: &[Tok]) -> bool {
+    toks.windows(2).any(|w| {
+        matches!(w[0].low.as_str(), "uka" | "uken" | "veka" | "veke" | "week")
+            && matches!(w[1].low.as_str(), "etter" | "etterpå" | "after" | "following")
+    }) || toks
+        .windows(3)
+        .any(|w| w[0].low == "the" && matches!(w[1].low.as_str(), "following" | "next") && w[2].low == "week")
+}
+
 fn is_quote_header(line: &str) -> bool {
     let l = line.trim().to_lowercase();
     l.starts_with("fra:")
@@ -2662,6 +2696,14 @@ mod tests {
         assert_eq!(
             answer("Mandagane passar. Onsdag 31. og fredag 2. kolliderer med andre møte."),
             ynm(&[1, 4], &[2, 3], &[])
+        );
+    }
+
+    #[test]
+    fn the_week_after_is_told_from_the_week_said_before() {
+        assert_eq!(
+            answer("Hele uke 35 går fint hos oss, men ikke uka etter."),
+            ynm(&[1, 2, 3], &[4], &[])
         );
     }
 

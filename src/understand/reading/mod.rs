@@ -273,6 +273,17 @@ const DECLINE: &[&str] = &[
     "trekk",
     "forhindret",
     "forhindra",
+    // Ill: "Øyvind er dessverre syk i dag".
+    "er syk",
+    "ble syk",
+    "blitt syk",
+    "er sjuk",
+    "vart sjuk",
+    "blitt sjuk",
+    "is ill",
+    "is sick",
+    "fallen ill",
+    "off sick",
     "rekker ikke",
     "rekk ikkje",
     "cannot attend",
@@ -356,6 +367,9 @@ const LIGHT_ADVERBS: &[&str] = &[
     "uansett",
     "fortsatt",
     "fremdeles",
+    "dessverre",
+    "diverre",
+    "unfortunately",
     "also",
     "still",
 ];
@@ -391,6 +405,8 @@ const REPLACE: &[&str] = &[
     "i stedet for",
     "istedenfor",
     "isteden for",
+    "istedet for",
+    "i steden for",
     "i staden for",
     "istadenfor",
     "erstatter",
@@ -532,6 +548,12 @@ const CORRECTION: &[&str] = &[
     "ignore my previous",
     "updated list",
     "update to our registration",
+    // "så fra NFD blir det bare meg": the list is now the writer alone.
+    "bare meg",
+    "berre meg",
+    "kun meg",
+    "only me",
+    "just me",
 ];
 
 /// Words that begin sentences and name no one: a clause with only these in capitals names no one.
@@ -1048,6 +1070,33 @@ fn offer_to_the_reader(lower: &str) -> bool {
         })
 }
 
+/// Where the verb stands in "sende Oda Rønning", "send our adviser Per Lie": a verb of sending
+/// with a person named within three words after it (a title between).
+fn sent_person_at(text: &str, start: usize, ms: &[Mention]) -> Option<usize> {
+    const SEND: &[&str] = &["sende", "sender", "senda", "sendar", "send", "sending"];
+    let words = people::words(text);
+    words.iter().enumerate().find_map(|(i, w)| {
+        if !SEND.contains(&w.text.to_lowercase().as_str()) {
+            return None;
+        }
+        let within = words.get(i + 4).map_or(text.len(), |x| x.start);
+        // "sender agendaen til Kari Holm": a preposition before the name makes her the receiver.
+        let receiver = words[i + 1..(i + 4).min(words.len())].iter().any(|x| {
+            ["til", "to", "for", "med", "with", "på", "om", "about"].contains(&x.text.to_lowercase().as_str())
+        });
+        if receiver {
+            return None;
+        }
+        ms.iter()
+            .any(|m| {
+                matches!(&m.who, Who::Person(p) if p.name.contains(' ') && !people::looks_like_org(&p.name))
+                    && m.start >= start + w.end
+                    && m.start < start + within
+            })
+            .then_some(w.start)
+    })
+}
+
 /// Whether a clause corrects an address: "adressa til X skal vere …", "riktig e-post til X er
 /// …", "X's address should be …".
 fn readdresses(lower: &str) -> bool {
@@ -1544,6 +1593,15 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         }
         // "adressa til Tor Haugland skal vere tor.haugland@brreg.no": one person's address
         // corrected; the register changes it for the one of that name it has.
+        // "Kirkens Bymisjon vil gjerne sende Oda Rønning til møtet": sending a person named right
+        // after the verb is registering her (sending the agenda or the names is not).
+        let send_at = (!(s.positive || s.negative || s.later || s.negated))
+            .then(|| sent_person_at(clause.text, clause.start, &ms))
+            .flatten();
+        if send_at.is_some() {
+            s.positive = true;
+            s.enrol = true;
+        }
         if !(s.positive || s.negative || s.later || s.replace) && readdresses(&lower) {
             let people: Vec<Attendee> = ms
                 .iter()
@@ -1664,7 +1722,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 acc.count = Some(acc.count.unwrap_or(0).max(c));
             }
             let enrol_at = if s.enrol {
-                ENROLS.first_substring(&lower)
+                ENROLS.first_substring(&lower).or(send_at)
             } else {
                 None
             };
@@ -1888,7 +1946,8 @@ fn known_people(input: &Input<'_>, ctx: &Context, me: &Attendee) -> Known {
     }
     for cc in input.cc {
         if let Some(name) = &cc.name {
-            let name = people::display_name(name);
+            // "Berg Hilde" as Exchange shows her is Hilde Berg.
+            let name = people::readable_name(&people::display_name(name));
             if name.split_whitespace().count() >= 2 && !people::is_own_address(&cc.address, ctx) {
                 known.add(Person {
                     name,

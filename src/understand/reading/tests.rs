@@ -1057,3 +1057,72 @@ fn a_corrected_address_takes_the_person_off_by_name_and_back_with_it() {
     assert_eq!(a.withdrawn[0].name.as_deref(), Some("Tor Haugland"));
     assert!(f.doubts.is_empty(), "{:?}", f.doubts);
 }
+
+#[test]
+fn a_first_name_is_the_person_in_copy_whose_display_name_puts_the_surname_first() {
+    let sender = Sender {
+        name: Some("Nilsen Marius".into()),
+        address: "marius.nilsen@sd.dep.no".into(),
+    };
+    let cc = [Sender {
+        name: Some("Berg Hilde".into()),
+        address: "hilde.berg@sd.dep.no".into(),
+    }];
+    let f = read(
+        &Input {
+            body: "Hei,\n\nHilde (i kopi) og jeg kommer fra Samferdselsdepartementet.",
+            signature: "Mvh Marius Nilsen",
+            subject: "",
+            sender: &sender,
+            cc: &cc,
+            quoted: "",
+            today: NaiveDate::from_ymd_opt(2022, 6, 16),
+        },
+        &ctx(),
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Hilde Berg", "Marius Nilsen"]);
+    assert_eq!(a.attendees[0].email.as_deref(), Some("hilde.berg@sd.dep.no"));
+}
+
+#[test]
+fn one_who_is_ill_so_that_only_the_writer_comes_leaves_the_writer_alone() {
+    let f = read_as(
+        ("Bjørnstad Camilla", "camilla.bjornstad@nfd.dep.no"),
+        "Øyvind er dessverre syk i dag, så fra NFD blir det bare meg.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Camilla Bjørnstad"]);
+    assert!(f.correction, "the list is the writer alone");
+}
+
+#[test]
+fn i_come_instead_of_her_replaces_the_one_named_before() {
+    let f = read_as(
+        ("Jonas Vold", "jonas.vold@ffo.no"),
+        "Maja Kristiansen er dessverre forhindret på torsdag. Jeg kommer istedet for henne.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Jonas Vold"]);
+    assert_eq!(a.withdrawn[0].name.as_deref(), Some("Maja Kristiansen"));
+    assert!(f.doubts.is_empty(), "{:?}", f.doubts);
+}
+
+#[test]
+fn sending_a_person_named_after_the_verb_registers_her_not_the_writer() {
+    let f = read_as(
+        ("Hagen Per Olav", "per.olav.hagen@bymisjon.no"),
+        "Jeg ser at fristen gikk ut i går: Kirkens Bymisjon vil gjerne sende Oda Rønning, som leder arbeidet vårt, til møtet i morgen.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Oda Rønning"]);
+    // Sending the names, or the agenda, registers no one.
+    let f = read_as(
+        ("Per Lie", "per.lie@kld.dep.no"),
+        "Jeg sender agendaen til Kari Holm i morgen.",
+        "",
+    );
+    assert!(f.answers.is_empty(), "{:?}", f.answers);
+}

@@ -213,9 +213,10 @@ pub fn after_reply(
     // Looked for on the list as it was, even when the reply gives the whole list again.
     let was_listed = |w: &Attendee| before_coming.is_some_and(|b| find_in(&b.attendees, w).is_some());
     let not_found: Vec<&Attendee> = reply.withdrawn.iter().filter(|w| !was_listed(w)).collect();
+    let mut taken_off: Vec<Attendee> = Vec::new();
     for w in reply.withdrawn {
         if let Some(i) = find_in(&people, w) {
-            people.remove(i);
+            taken_off.push(people.remove(i));
             removed += 1;
         }
     }
@@ -226,6 +227,25 @@ pub fn after_reply(
             skipped += 1;
             continue;
         }
+        // "adressen til Håkon … er hakon.brekke@…": Håkon Brekke, with the new address.
+        let full;
+        let by_name = Attendee {
+            name: a.name.clone(),
+            email: None,
+        };
+        let a = match taken_off
+            .iter()
+            .find(|p| readdressed(a) && first_name_of(&by_name, p))
+        {
+            Some(p) => {
+                full = Attendee {
+                    name: p.name.clone(),
+                    email: a.email.clone(),
+                };
+                &full
+            }
+            None => a,
+        };
         match find_in(&people, a) {
             Some(i) => {
                 let p = &mut people[i];
@@ -452,6 +472,39 @@ mod tests {
         let (r, _) = after_reply(None, false, &reply, false);
         assert_ne!(r.status, "registered");
         assert!(r.attendees.is_empty());
+    }
+
+    #[test]
+    fn a_new_address_for_a_first_name_keeps_the_full_name() {
+        let hakon_old = person("Håkon Brekke", "hakon.brekkke@aid.dep.no");
+        let by_name = Attendee {
+            name: Some("Håkon".into()),
+            email: None,
+        };
+        let hakon_new = Attendee {
+            name: Some("Håkon".into()),
+            email: Some("hakon.brekke@aid.dep.no".into()),
+        };
+        let reply = Reply {
+            status: "registered",
+            attendees: std::slice::from_ref(&hakon_new),
+            count: None,
+            withdrawn: std::slice::from_ref(&by_name),
+            replace: false,
+        };
+        let (r, _) = after_reply(
+            Some(&registered(vec![kari(), hakon_old], None)),
+            false,
+            &reply,
+            false,
+        );
+        assert_eq!(
+            r,
+            registered(
+                vec![kari(), person("Håkon Brekke", "hakon.brekke@aid.dep.no")],
+                None
+            )
+        );
     }
 
     #[test]

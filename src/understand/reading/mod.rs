@@ -1327,7 +1327,9 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         && !lower_body.contains([':', '?'])
         && !any_word(&lower_body, &["blir", "blei"])
         && !lower_body.contains("we will be")
-        && !lower_body.contains("we are");
+        && !lower_body.contains("we are")
+        && !(lower_body.contains('@') && readdresses(&lower_body))
+        && !(lower_body.contains("send") && any_word(&lower_body, &["sende", "sender", "senda", "send"]));
     // The people the message names anywhere, looked up only when a clause names someone.
     let known_input = if silent {
         Input {
@@ -1602,12 +1604,49 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             s.positive = true;
             s.enrol = true;
         }
-        if !(s.positive || s.negative || s.later || s.replace) && readdresses(&lower) {
-            let people: Vec<Attendee> = ms
+        // "… for mye i adressen til Håkon. Riktig er hakon.brekke@aid.dep.no": the name may stand
+        // in the clause before, in the same paragraph.
+        let before = n
+            .checked_sub(1)
+            .map(|k| &all[k])
+            .filter(|c| c.paragraph == clause.paragraph);
+        let with_before = before.map(|b| format!("{} {lower}", b.text.to_lowercase()));
+        if !(s.positive || s.negative || s.later || s.replace)
+            && clause.text.contains('@')
+            && readdresses(with_before.as_deref().unwrap_or(&lower))
+        {
+            let mut people: Vec<Attendee> = ms
                 .iter()
                 .filter(|m| matches!(&m.who, Who::Person(p) if p.email.is_some() && p.name.contains(' ')))
                 .filter_map(|m| attendee_of(m, &me))
                 .collect();
+            // One address alone, and one person named without one: hers.
+            let addresses: Vec<&str> = clause
+                .text
+                .split(|c: char| c.is_whitespace() || "()<>,;:".contains(c))
+                .filter(|w| w.contains('@'))
+                .map(|w| w.trim_end_matches('.'))
+                .collect();
+            if people.is_empty()
+                && let [address] = addresses.as_slice()
+            {
+                let named: Vec<String> = before
+                    .map(|b| people::mentions(b.text, b.start, ctx, false))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .chain(ms.iter().cloned())
+                    .filter_map(|m| match m.who {
+                        Who::Person(p) if p.email.is_none() && !p.name.is_empty() => Some(p.name),
+                        _ => None,
+                    })
+                    .collect();
+                if let [name] = named.as_slice() {
+                    people.push(Attendee {
+                        name: Some(name.clone()),
+                        email: Some(address.to_lowercase()),
+                    });
+                }
+            }
             if let [person] = people.as_slice() {
                 for (_, acc) in per_event.iter_mut().filter(|(id, _)| targets.contains(id)) {
                     acc.readdressed.push(person.clone());

@@ -1126,3 +1126,16 @@ fn sending_a_person_named_after_the_verb_registers_her_not_the_writer() {
     );
     assert!(f.answers.is_empty(), "{:?}", f.answers);
 }
+
+#[test]
+fn a_corrected_address_in_the_sentence_after_the_name_is_hers() {
+    let f = read_as(
+        ("Aune Line", "line.aune@aid.dep.no"),
+        "Beklager, det ble én k for mye i adressen til Håkon. Riktig er hakon.brekke@aid.dep.no.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.attendees[0].name.as_deref(), Some("Håkon"));
+    assert_eq!(a.attendees[0].email.as_deref(), Some("hakon.brekke@aid.dep.no"));
+    assert_eq!(a.withdrawn[0].name.as_deref(), Some("Håkon"));
+}

@@ -1040,6 +1040,15 @@ impl<'c> Reader<'c> {
             if locked == Some(clause.sentence) && reading.main == 0 && reading.except == 0 {
                 continue;
             }
+            // "Wednesday only if need be, as we have a board meeting that morning": the morning
+            // of the slot just named, not every morning.
+            if let Some((s, before)) = previous
+                && s == clause.sentence
+                && demonstrative_time(&toks)
+            {
+                reading.main = before;
+                reading.specific = true;
+            }
             // "Hele uke 35 går fint, men ikke uka etter": the week after the slots said before.
             if reading.main == 0
                 && reading.except == 0
@@ -2559,6 +2568,17 @@ fn annotation(text: &str, from: usize, to: usize) -> (usize, usize) {
 }
 
 /// A line that opens a quoted message: "Fra: …", "From: …", "… skrev …:", "-----Original …".
+/// "that morning", "den formiddagen", "same day", "samme dag": the time of the slot just named.
+fn demonstrative_time(toks: &[Tok]) -> bool {
+    toks.windows(2).any(|w| {
+        matches!(w[0].low.as_str(), "that" | "same" | "den" | "samme" | "sama")
+            && matches!(
+                w[1].low.as_str(),
+                "morning" | "afternoon" | "day" | "formiddagen" | "ettermiddagen" | "dagen" | "dag"
+            )
+    })
+}
+
 /// "uka etter", "veka etter", "the week after", "uken etterpå": a week told from the one before.
 fn week_after(toks: &[Tok]) -> bool {
     toks.windows(2).any(|w| {
@@ -2696,6 +2716,16 @@ mod tests {
         assert_eq!(
             answer("Mandagane passar. Onsdag 31. og fredag 2. kolliderer med andre møte."),
             ynm(&[1, 4], &[2, 3], &[])
+        );
+    }
+
+    #[test]
+    fn that_morning_is_the_morning_of_the_slot_just_named() {
+        assert_eq!(
+            answer(
+                "Monday 29 August and Friday 2 September both work for us. Wednesday 31 August only if need be, as we have a board meeting that morning which could perhaps be moved. 5 September is not possible."
+            ),
+            ynm(&[1, 3], &[4], &[2])
         );
     }
 

@@ -1706,6 +1706,22 @@ impl<'c> Reader<'c> {
                 self.day_mention(day, k, k + 1, &mut out, r);
                 continue;
             }
+            // "alternativ to", "option three": a number in words after its label.
+            if labelled
+                && !t.num
+                && let Some(value) = number_word(&t.low).map(|v| v as usize)
+                && (1..=n).contains(&value)
+            {
+                used[k] = true;
+                out.push(Mention {
+                    from: k,
+                    to: k + 1,
+                    slots: bit(value - 1),
+                    kind: Kind::Specific,
+                    count: None,
+                });
+                continue;
+            }
             if !t.num || t.low.len() > 2 {
                 continue;
             }
@@ -2727,6 +2743,15 @@ mod tests {
             ),
             ynm(&[1, 3], &[4], &[2])
         );
+    }
+
+    #[test]
+    fn an_option_named_in_words() {
+        assert_eq!(
+            answer("Bare alternativ to passer for meg."),
+            ynm(&[2], &[1, 3, 4], &[])
+        );
+        assert_eq!(answer("Option three works."), ynm(&[3], &[1, 2, 4], &[]));
     }
 
     #[test]

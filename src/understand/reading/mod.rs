@@ -1070,6 +1070,61 @@ fn offer_to_the_reader(lower: &str) -> bool {
         })
 }
 
+/// "det blir …", "it will be …", and a role of one who comes that "er"/"blir" names
+/// ("kollegaen er …", "representanten vår blir …", "the other participant is …").
+fn names_who_comes(lower: &str) -> bool {
+    const OPENERS: &[&str] = &[
+        "det blir ",
+        "det vert ",
+        "it will be ",
+        "that will be ",
+        "it's ",
+        "it is ",
+    ];
+    const ROLES: &[&str] = &[
+        "kolleg",
+        "koleg",
+        "deltak",
+        "representant",
+        "colleague",
+        "participant",
+        "den andre",
+        "the other",
+    ];
+    let opens = OPENERS
+        .iter()
+        .any(|o| lower.starts_with(o) || lower.contains(&format!(": {o}")));
+    let words: Vec<&str> = lower.split_whitespace().take(4).collect();
+    let verb_at = words
+        .iter()
+        .position(|w| ["er", "blir", "vert", "is", "will"].contains(w));
+    let role = verb_at.is_some_and(|v| {
+        (1..=3).contains(&v) && words[..v].iter().any(|w| ROLES.iter().any(|r| w.contains(r)))
+    });
+    opens || role
+}
+
+/// "sammen med generalsekretæren vår", "together with our director": one more who comes, by a
+/// role in the definite form.
+fn with_a_role(lower: &str) -> bool {
+    ["sammen med ", "saman med ", "together with "].iter().any(|w| {
+        lower.match_indices(w).any(|(at, _)| {
+            let mut rest = lower[at + w.len()..].split_whitespace();
+            let first = rest
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c: char| !c.is_alphanumeric());
+            let second = rest
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c: char| !c.is_alphanumeric());
+            let definite = first.chars().count() >= 6 && (first.ends_with("en") || first.ends_with("a"));
+            let english = matches!(first, "our" | "my") && second.chars().count() >= 4;
+            (definite && !["andre", "resten", "ledelsen", "gruppa", "gruppen"].contains(&first)) || english
+        })
+    })
+}
+
 /// Where the verb stands in "sende Oda Rønning", "send our adviser Per Lie": a verb of sending
 /// with a person named within three words after it (a title between).
 fn sent_person_at(text: &str, start: usize, ms: &[Mention]) -> Option<usize> {
@@ -1595,6 +1650,16 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         }
         // "adressa til Tor Haugland skal vere tor.haugland@brreg.no": one person's address
         // corrected; the register changes it for the one of that name it has.
+        // "Som lovet: det blir Lise Fjeld og Anders Bakke", "kollegaen er Terje Moen",
+        // "Ungdomsrepresentanten vår blir Elias Nguyen": the ones who come, named.
+        if !(s.positive || s.negative || s.later || s.negated || s.contact)
+            && names_who_comes(&lower)
+            && ms
+                .iter()
+                .any(|m| matches!(&m.who, Who::Person(p) if p.name.contains(' ')))
+        {
+            s.positive = true;
+        }
         // "Kirkens Bymisjon vil gjerne sende Oda Rønning til møtet": sending a person named right
         // after the verb is registering her (sending the agenda or the names is not).
         let send_at = (!(s.positive || s.negative || s.later || s.negated))
@@ -1816,6 +1881,10 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 {
                     acc.attendees.push(me.clone());
                 }
+            }
+            // "jeg kommer sammen med generalsekretæren vår": one more, by role, not by name.
+            if !ms.iter().any(|m| matches!(m.who, Who::Person(_) | Who::Someone)) && with_a_role(&lower) {
+                acc.someone += 1;
             }
             for m in people_here {
                 match &m.who {

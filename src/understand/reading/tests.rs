@@ -1139,3 +1139,38 @@ fn a_corrected_address_in_the_sentence_after_the_name_is_hers() {
     assert_eq!(a.attendees[0].email.as_deref(), Some("hakon.brekke@aid.dep.no"));
     assert_eq!(a.withdrawn[0].name.as_deref(), Some("Håkon"));
 }
+
+#[test]
+fn the_names_promised_come_as_it_will_be_x_and_y_or_the_colleague_is_x() {
+    let f = read_as(
+        ("Haug Petter", "petter.haug@oed.dep.no"),
+        "Som lovet: det blir Lise Fjeld og Anders Bakke (anders.bakke@oed.dep.no).",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Lise Fjeld", "Anders Bakke"]);
+    let f = read_as(
+        ("Kristin Myhre", "kristin.myhre@lnu.no"),
+        "Ungdomsrepresentanten vår blir Elias Nguyen (elias.nguyen@nmu.no) frå Norsk Målungdom.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Elias Nguyen"]);
+    // A leader named is no one coming.
+    let f = read_as(
+        ("Kari Holm", "kari.holm@kld.dep.no"),
+        "Lederen vår er Per Olsen.",
+        "",
+    );
+    assert!(f.answers.is_empty(), "{:?}", f.answers);
+}
+
+#[test]
+fn coming_together_with_a_role_is_one_more() {
+    let f = read_as(
+        ("Trine Solvang", "trine.solvang@nored.no"),
+        "Norsk Redaktørforening ønsker å delta – jeg kommer sammen med generalsekretæren vår.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Trine Solvang"]);
+    assert_eq!(a.count, Some(2));
+}

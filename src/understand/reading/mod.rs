@@ -312,6 +312,10 @@ const LATER: &[&str] = &[
     "navn følger",
     "navnene sender",
     "navn sender",
+    "sender navnene",
+    "sende navnene",
+    "sender namna",
+    "send the names",
     "namna sender",
     "namn sender",
     "namn kjem",
@@ -1070,6 +1074,27 @@ fn offer_to_the_reader(lower: &str) -> bool {
         })
 }
 
+/// Whether the pronoun at `start..end` of `text` is the subject of a promise to answer later:
+/// "jeg sender navnene", "navnene sender jeg", "eg kjem attende", "I will send the names".
+fn promises(text: &str, start: usize, end: usize) -> bool {
+    const PROMISE: &[&str] = &["sender", "sende", "ettersender", "gir", "gjev", "send", "sends"];
+    const BACK: &[&str] = &["tilbake", "attende", "back"];
+    let word = |w: Option<&str>| {
+        w.map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            .unwrap_or_default()
+    };
+    let mut after = text[end..].split_whitespace();
+    let (a1, a2) = (word(after.next()), word(after.next()));
+    let before = word(text[..start].split_whitespace().next_back());
+    let a1_promise = PROMISE.contains(&a1.as_str())
+        || (matches!(a1.as_str(), "kommer" | "kjem" | "melder" | "come") && BACK.contains(&a2.as_str()));
+    let will = matches!(a1.as_str(), "will" | "skal" | "vil")
+        && (PROMISE.contains(&a2.as_str())
+            || ["let", "get", "revert", "confirm", "gi", "gje"].contains(&a2.as_str()));
+    let contracted = text[start..end].contains('\'') && PROMISE.contains(&a1.as_str());
+    a1_promise || will || contracted || PROMISE.contains(&before.as_str())
+}
+
 /// "det blir …", "it will be …", and a role of one who comes that "er"/"blir" names
 /// ("kollegaen er …", "representanten vår blir …", "the other participant is …").
 fn names_who_comes(lower: &str) -> bool {
@@ -1505,13 +1530,21 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             let was_yes = before.positive && !before.negative;
             s.positive = !s.negated && (turned || was_yes);
             s.negative = s.negated || (!turned && !was_yes);
-            s.tentative = before.tentative;
+            // "…, men med et lite forbehold": the turn's own reservation stands.
+            s.tentative = before.tentative || s.tentative;
             elliptic = true;
         }
         // A list's line names people; a sentence under the list is not one of its lines.
+        // The writer's name alone on the last line is the sign-off ("Kari Helene"), no list's line.
+        let sign_off = n + 1 == all.len()
+            && me.name.as_deref().is_some_and(|n| {
+                let t = clause.text.trim().trim_end_matches(['.', ',']);
+                !t.is_empty() && (n == t || n.starts_with(&format!("{t} ")))
+            });
         let listy = list_for
             .as_ref()
             .is_some_and(|(_, line)| clause.line > *line && clause.line <= *line + 3)
+            && !sign_off
             && !s.positive
             && !s.negative
             && !s.negated
@@ -1657,6 +1690,22 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             && ms
                 .iter()
                 .any(|m| matches!(&m.who, Who::Person(p) if p.name.contains(' ')))
+        {
+            s.positive = true;
+        }
+        // "og jeg har med meg en personlig assistent": one more brought along.
+        if !(s.positive || s.negative || s.later || s.negated)
+            && [
+                "har med meg",
+                "har med oss",
+                "tar med meg",
+                "tek med meg",
+                "bringing",
+                "bring along",
+            ]
+            .iter()
+            .any(|w| lower.contains(w))
+            && ms.iter().any(|m| matches!(m.who, Who::Someone))
         {
             s.positive = true;
         }
@@ -1861,6 +1910,13 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                     // The one who enrols others is not one of them ("jeg melder på X", "melder
                     // jeg henne på", "på vegne av X"), unless named as one enrolled ("melder på
                     // meg og X", "melder meg på"): an object form after the verb.
+                    // "SD stiller med to personer, jeg sender navnene i morgen": the writer is
+                    // the subject of the promise, not one of those who come.
+                    Who::Sender
+                        if s.later && promises(clause.text, m.start - clause.start, m.end - clause.start) =>
+                    {
+                        false
+                    }
                     Who::Sender => enrol_at.is_none_or(|at| {
                         let word = clause.text[m.start - clause.start..m.end - clause.start].to_lowercase();
                         let object = !["jeg", "eg", "i"].contains(&word.as_str());
@@ -2123,13 +2179,16 @@ fn resolve(ms: &mut [Mention], known: &LazyKnown<'_>) {
     for m in ms.iter_mut() {
         if let Who::Person(p) = &mut m.who {
             let known = known.get();
-            let full = if p.is_first_name_only() {
-                known.by_first_name(&p.name)
+            let (full, given_only) = if p.is_first_name_only() {
+                (known.by_first_name(&p.name), true)
             } else {
-                known.by_name(&p.name)
+                match known.by_name(&p.name) {
+                    Some(k) => (Some(k), false),
+                    None => (known.by_given_names(&p.name), true),
+                }
             };
             if let Some(k) = full {
-                if p.is_first_name_only() {
+                if given_only {
                     p.name = k.name.clone();
                 }
                 if p.email.is_none() {
@@ -2173,8 +2232,27 @@ fn replacement(text: &str, offset: usize, ms: &[Mention], me: &Attendee) -> (Vec
     };
     let taker_from = offset + part_start(&lower, at);
     let at = offset + at;
-    let starts_with_instead =
-        lower.trim_start().starts_with("i stedet for") || lower.trim_start().starts_with("instead of");
+    // "I staden for han kjem Sigrid Tangen, saman med meg": the phrase first, the one replaced
+    // after it, then the verb and the ones who come.
+    let lead = lower.len() - lower.trim_start().len();
+    let starts_with_instead = at == offset + lead;
+    let verb = {
+        const VERBS: &[&str] = &[
+            "kommer", "kjem", "stiller", "deltar", "deltek", "møter", "blir", "kan", "comes", "come",
+            "attends", "attend", "will",
+        ];
+        let mut from = at - offset;
+        let mut found = None;
+        for w in lower[from..].split(' ') {
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if VERBS.contains(&bare) {
+                found = Some(offset + from);
+                break;
+            }
+            from += w.len() + 1;
+        }
+        found
+    };
     let comma = lower.find(',').map(|c| offset + c);
     // "I stedet for meg stiller Per-Erik": without a comma, the one right after the phrase.
     let first = ms
@@ -2186,7 +2264,10 @@ fn replacement(text: &str, offset: usize, ms: &[Mention], me: &Attendee) -> (Vec
     for m in ms {
         let Some(a) = attendee_of(m, me) else { continue };
         let is_old = if starts_with_instead {
-            comma.map_or(Some(m.start) == first, |c| m.start < c)
+            match verb {
+                Some(v) => m.start < v,
+                None => comma.map_or(Some(m.start) == first, |c| m.start < c),
+            }
         } else if m.start < taker_from {
             // Before the part of the clause that tells of the replacement: the one replaced,
             // named as the reason ("Ingrid er syk, så Henrik tar plassen hennes"), or no one.
@@ -2292,7 +2373,8 @@ fn answer_of(event: String, mut acc: Acc, facts: &mut Facts) -> Option<Answer> {
     };
     let named = attendees.len() as u32;
     let count = match (acc.count, acc.someone) {
-        (Some(c), _) => Some(c.max(named)),
+        // At least those named and those told of ("en personlig assistent" is no count of one).
+        (Some(c), s) => Some(c.max(named + s)),
         (None, 0) => None,
         (None, s) => Some(named + s),
     };

@@ -335,6 +335,16 @@ const SOMEONE: &[&str] = &[
     "en representant",
     "ein representant",
     "ein medarbeidar",
+    // "jeg har med meg en personlig assistent": one more who comes.
+    "en assistent",
+    "ein assistent",
+    "en personlig assistent",
+    "ein personleg assistent",
+    "en ledsager",
+    "ein ledsagar",
+    "an assistant",
+    "a personal assistant",
+    "a companion",
     "ein annan",
     "en annen",
     // "saman med ein frå styret", "sammen med en fra avdelingen", "with one from our board".
@@ -710,6 +720,21 @@ impl Known {
                 .next()
                 .is_some_and(|f| f.eq_ignore_ascii_case(first))
         });
+        let one = found.next()?;
+        found.next().is_none().then_some(one)
+    }
+
+    /// The one known person whose name begins with these given names ("Linn Merete" is Linn
+    /// Merete Fossum).
+    pub fn by_given_names(&self, given: &str) -> Option<&Person> {
+        if !given.split_whitespace().all(is_given_name) {
+            return None;
+        }
+        let prefix = format!("{} ", given.to_lowercase());
+        let mut found = self
+            .people
+            .iter()
+            .filter(|p| p.name.to_lowercase().starts_with(&prefix));
         let one = found.next()?;
         found.next().is_none().then_some(one)
     }

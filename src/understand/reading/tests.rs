@@ -1174,3 +1174,73 @@ fn coming_together_with_a_role_is_one_more() {
     assert_eq!(names(a), ["Trine Solvang"]);
     assert_eq!(a.count, Some(2));
 }
+
+#[test]
+fn instead_of_him_first_then_the_one_who_comes_and_the_writer() {
+    let f = read_as(
+        ("Bjørgum Ingvild", "ingvild.bjorgum@kud.dep.no"),
+        "Eirik Myklebust er dessverre sjuk. I staden for han kjem Sigrid Tangen (sigrid.tangen@kud.dep.no) i morgon, saman med meg.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered);
+    assert!(
+        names(a).contains(&"Sigrid Tangen".to_string()),
+        "{:?}",
+        a.attendees
+    );
+    assert!(
+        names(a).contains(&"Ingvild Bjørgum".to_string()),
+        "{:?}",
+        a.attendees
+    );
+    assert_eq!(
+        a.withdrawn
+            .iter()
+            .filter_map(|w| w.name.clone())
+            .collect::<Vec<_>>(),
+        ["Eirik Myklebust"]
+    );
+}
+
+#[test]
+fn a_reservation_in_the_turn_after_a_yes_makes_it_tentative() {
+    let f = read_as(
+        ("Camilla Strand", "camilla.strand@oed.dep.no"),
+        "Jeg kommer gjerne på møtet 23. juni for OED, men med et lite forbehold: Det kan hende jeg må være med statsråden i et møte samme formiddag.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Tentative);
+}
+
+#[test]
+fn the_writer_who_promises_the_names_is_not_counted_among_the_two() {
+    let f = read_as(
+        ("Kristoffer Aamodt", "kristoffer.aamodt@sd.dep.no"),
+        "Beklager sent svar. SD stiller med to personer på møtet på torsdag, jeg sender navnene i morgen tidlig.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.count, Some(2));
+    assert!(a.attendees.is_empty(), "{:?}", a.attendees);
+}
+
+#[test]
+fn the_writer_s_name_alone_under_a_colon_is_the_sign_off() {
+    let f = read_as(
+        ("Kari Helene Strøm", "karihelene@norskpen.no"),
+        "Takk! Nå er det avklart: Øystein Lund Hagen kommer for Norsk PEN. Han har e-post oystein.hagen@norskpen.no.\n\nKari Helene",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Øystein Lund Hagen"]);
+}
+
+#[test]
+fn bringing_a_personal_assistant_is_one_more() {
+    let f = read_as(
+        ("Bjørn-Inge Nævdal", "bjorn-inge.naevdal@ffo.no"),
+        "Da kommer jeg på torsdag, og jeg har med meg en personlig assistent.",
+        "",
+    );
+    assert_eq!(f.answers[0].count, Some(2));
+}

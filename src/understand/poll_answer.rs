@@ -1709,7 +1709,7 @@ impl<'c> Reader<'c> {
             // "alternativ to", "option three": a number in words after its label.
             if labelled
                 && !t.num
-                && let Some(value) = number_word(&t.low).map(|v| v as usize)
+                && let Some(value) = number_word(&t.low)
                 && (1..=n).contains(&value)
             {
                 used[k] = true;

@@ -1051,6 +1051,23 @@ fn cannot_on_the_day(lower: &str) -> bool {
     })
 }
 
+/// "Er det på plass, kommer vi med to personer", "Blir det fysisk, stiller vi": a verb first and
+/// its subject, then a comma, is an "if" without the word.
+fn inverted_condition(lower: &str) -> bool {
+    let mut words = lower.split_whitespace();
+    let verb = words.next().unwrap_or("");
+    let subject = words
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric());
+    [
+        "er", "blir", "kan", "får", "har", "skulle", "går", "vert", "fins", "finst",
+    ]
+    .contains(&verb)
+        && ["det", "dere", "du", "de", "dykk", "møtet", "lokalet"].contains(&subject)
+        && lower.contains(", ")
+}
+
 /// Whether every condition in `lower` is on what the reader wants: "if you need", "hvis du
 /// trenger", "dersom dere ønsker" (not on what the reader does: "dersom dere kan sende agendaen").
 fn offer_to_the_reader(lower: &str) -> bool {
@@ -1093,6 +1110,35 @@ fn promises(text: &str, start: usize, end: usize) -> bool {
             || ["let", "get", "revert", "confirm", "gi", "gje"].contains(&a2.as_str()));
     let contracted = text[start..end].contains('\'') && PROMISE.contains(&a1.as_str());
     a1_promise || will || contracted || PROMISE.contains(&before.as_str())
+}
+
+/// The writer's address: the From address, unless that is a shared mailbox ("post@",
+/// "postmottak@") and the signature gives an address made of the writer's name.
+fn own_address(input: &Input<'_>, name: Option<&str>) -> Option<String> {
+    const SHARED: &[&str] = &[
+        "post",
+        "postmottak",
+        "info",
+        "kontakt",
+        "firmapost",
+        "office",
+        "mail",
+        "admin",
+        "contact",
+    ];
+    let from = input.sender.address.to_lowercase();
+    let local = from.split('@').next().unwrap_or("");
+    if SHARED.contains(&local)
+        && let Some(name) = name
+        && let Some(own) = input
+            .signature
+            .split(|c: char| c.is_whitespace() || "()<>,;|".contains(c))
+            .map(|w| w.trim_end_matches('.'))
+            .find(|w| w.contains('@') && people::address_spells(w, name))
+    {
+        return Some(own.to_lowercase());
+    }
+    Some(from).filter(|a| !a.is_empty())
 }
 
 /// "det blir …", "it will be …", and a role of one who comes that "er"/"blir" names
@@ -1340,7 +1386,7 @@ fn said(lower: &str) -> Said {
         || enrol_themselves(lower);
     // "Please let us know if you need anything else", "gi beskjed om du trenger noe": a
     // condition on the reader's wishes is an offer, no condition on coming.
-    let conditional = bits & S_CONDITION != 0 && !offer_to_the_reader(lower);
+    let conditional = (bits & S_CONDITION != 0 && !offer_to_the_reader(lower)) || inverted_condition(lower);
     Said {
         positive: come && !negated && bits & S_DECLINE == 0 && !deferred,
         negative: bits & S_DECLINE != 0 || (come && negated),
@@ -1395,9 +1441,10 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     };
     let body = input.body;
     let lower_body = body.to_lowercase();
+    let me_name = people::sender_name(input.sender, input.signature);
     let me = Attendee {
-        name: people::sender_name(input.sender, input.signature),
-        email: Some(input.sender.address.to_lowercase()).filter(|a| !a.is_empty()),
+        email: own_address(input, me_name.as_deref()),
+        name: me_name,
     };
     // A text with no word of coming, declining, answering later, replacing or appointing, no
     // colon, no question and no "blir" says nothing of the meetings: its clauses need no reading (most mail

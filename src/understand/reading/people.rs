@@ -586,6 +586,14 @@ pub fn sender_name(sender: &Sender, signature: &str) -> Option<String> {
     let signed = signature_name(signature);
     match (from, signed) {
         (Some(from), Some(signed)) if same_words(&from, &signed) => Some(signed),
+        // "Kirkens Bymisjon <post@bymisjon.no>" signed by Lise Karin Holmsen: a shared mailbox
+        // shows the organisation; the person is the one who signs.
+        (Some(from), Some(signed))
+            if !from.split_whitespace().next().is_some_and(is_given_name)
+                && signed.split_whitespace().next().is_some_and(is_given_name) =>
+        {
+            Some(signed)
+        }
         (Some(from), _) => Some(from),
         (None, signed) => signed,
     }

@@ -1244,3 +1244,32 @@ fn bringing_a_personal_assistant_is_one_more() {
     );
     assert_eq!(f.answers[0].count, Some(2));
 }
+
+#[test]
+fn the_one_who_signs_from_a_shared_mailbox_is_the_writer_with_her_own_address() {
+    let f = read_as(
+        ("Kirkens Bymisjon", "post@bymisjon.no"),
+        "Kirkens Bymisjon kommer gjerne, og jeg stiller selv.",
+        "Med vennlig hilsen\nLise Karin Holmsen\nRådgiver | Kirkens Bymisjon\nlise.karin.holmsen@bymisjon.no | Mobil: 918 62 210",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Lise Karin Holmsen"]);
+    assert_eq!(
+        a.attendees[0].email.as_deref(),
+        Some("lise.karin.holmsen@bymisjon.no")
+    );
+}
+
+#[test]
+fn a_verb_first_then_a_comma_is_a_condition() {
+    let f = read_as(
+        ("Marius Haug", "marius.haug@ffo.no"),
+        "Vi trenger å vite om lokalet er tilgjengelig for rullestolbrukere. Er det på plass, kommer vi med to personer.",
+        "",
+    );
+    assert!(
+        f.doubts.iter().any(|d| d.starts_with("a condition")),
+        "{:?}",
+        f.doubts
+    );
+}

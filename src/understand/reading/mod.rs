@@ -1164,7 +1164,7 @@ fn names_who_comes(lower: &str) -> bool {
     ];
     let opens = OPENERS
         .iter()
-        .any(|o| lower.starts_with(o) || lower.contains(&format!(": {o}")));
+        .any(|o| lower.starts_with(o) || lower.match_indices(o).any(|(at, _)| lower[..at].ends_with(": ")));
     let words: Vec<&str> = lower.split_whitespace().take(4).collect();
     let verb_at = words
         .iter()
@@ -1240,12 +1240,15 @@ fn readdresses(lower: &str) -> bool {
         "vart feil",
         "ble feil",
         "riktig",
-        "rett ",
+        "rett adresse",
+        "rett e-post",
         "korrekt",
         "should be",
         "is wrong",
         "was wrong",
-        "correct",
+        "correct address",
+        "correct e-mail",
+        "correct email",
         "rettelse",
         "retting",
         "feil i",
@@ -1341,7 +1344,9 @@ fn said(lower: &str) -> Said {
     };
     // "e-posten ser ikkje ut til å ha kome fram": a message arriving, not a person coming.
     let arrived;
-    let lower = if ARRIVALS.any_substring(lower) {
+    let lower = if (lower.contains("fram") || lower.contains("frem") || lower.contains("through"))
+        && ARRIVALS.any_substring(lower)
+    {
         arrived = ARRIVALS.blank_out(lower);
         arrived.as_str()
     } else {
@@ -1362,14 +1367,22 @@ fn said(lower: &str) -> Said {
         Some(at) => &lower[..at],
         None => lower,
     };
-    let lower = &lower[..indirect_question(lower).unwrap_or(lower.len())];
+    let lower = if lower.contains("hvem ") || lower.contains("kven ") {
+        &lower[..indirect_question(lower).unwrap_or(lower.len())]
+    } else {
+        lower
+    };
     let bits = SAYS.words_in(lower) | if later { S_LATER } else { 0 };
     // "Påmeldinga er ikke lenger foreløpig": the negation takes back the reservation, and is
     // no negation of coming.
     let denied = bits & S_TENTATIVE != 0 && tentative_denied(lower);
     // "… stiller gjerne med Johanne, dersom møtet er åpent for dem som ikke sto på lista": a
     // negation inside the condition after the main clause does not negate the main clause.
-    let main = &lower[..condition_after(lower).unwrap_or(lower.len())];
+    let main = if lower.contains(", ") {
+        &lower[..condition_after(lower).unwrap_or(lower.len())]
+    } else {
+        lower
+    };
     let negated = (SAYS.words_in(main) & S_NEGATION != 0 || main.contains("n't")) && !denied;
     // "har anledning" with words between ("har jeg dessverre ikke anledning").
     let can = any_word(lower, &["har", "hadde", "får", "fikk"])
@@ -1378,7 +1391,9 @@ fn said(lower: &str) -> Said {
             &["anledning", "mulighet", "høve", "moglegheit", "mogelegheit"],
         );
     // "Nina kan dessverre ikke på torsdag": a modal with its negation and no verb of its own.
-    let cannot = cannot_on_the_day(lower);
+    let cannot = (lower.contains("kan") || lower.contains("can"))
+        && (bits & S_NEGATION != 0 || lower.contains("can"))
+        && cannot_on_the_day(lower);
     let come = bits & (S_COME | S_ENROL) != 0
         || cannot
         || (bits & S_COME_NOUN != 0 && !later)
@@ -1456,7 +1471,8 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         && !lower_body.contains("we will be")
         && !lower_body.contains("we are")
         && !(lower_body.contains('@') && readdresses(&lower_body))
-        && !(lower_body.contains("send") && any_word(&lower_body, &["sende", "sender", "senda", "send"]));
+        // "vil gjerne sende Oda Rønning" ("sender" alone is in every bounce: "the sender").
+        && !(lower_body.contains("sende ") || lower_body.contains("senda "));
     // The people the message names anywhere, looked up only when a clause names someone.
     let known_input = if silent {
         Input {
@@ -1733,6 +1749,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         // "Som lovet: det blir Lise Fjeld og Anders Bakke", "kollegaen er Terje Moen",
         // "Ungdomsrepresentanten vår blir Elias Nguyen": the ones who come, named.
         if !(s.positive || s.negative || s.later || s.negated || s.contact)
+            && clause.text.chars().filter(|c| c.is_uppercase()).count() >= 2
             && names_who_comes(&lower)
             && ms
                 .iter()
@@ -1758,7 +1775,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         }
         // "Kirkens Bymisjon vil gjerne sende Oda Rønning til møtet": sending a person named right
         // after the verb is registering her (sending the agenda or the names is not).
-        let send_at = (!(s.positive || s.negative || s.later || s.negated))
+        let send_at = (!(s.positive || s.negative || s.later || s.negated) && lower.contains("send"))
             .then(|| sent_person_at(clause.text, clause.start, &ms))
             .flatten();
         if send_at.is_some() {
@@ -1771,10 +1788,11 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             .checked_sub(1)
             .map(|k| &all[k])
             .filter(|c| c.paragraph == clause.paragraph);
-        let with_before = before.map(|b| format!("{} {lower}", b.text.to_lowercase()));
         if !(s.positive || s.negative || s.later || s.replace)
             && clause.text.contains('@')
-            && readdresses(with_before.as_deref().unwrap_or(&lower))
+            && readdresses(
+                &before.map_or_else(|| lower.clone(), |b| format!("{} {lower}", b.text.to_lowercase())),
+            )
         {
             let mut people: Vec<Attendee> = ms
                 .iter()

@@ -1128,8 +1128,21 @@ fn own_address(input: &Input<'_>, name: Option<&str>) -> Option<String> {
     ];
     let from = input.sender.address.to_lowercase();
     let local = from.split('@').next().unwrap_or("");
-    if SHARED.contains(&local)
-        && let Some(name) = name
+    // "Aksjon for åpenhet <aksjon.apenhet@gmail.com>" signed by Eva Strand: the mailbox is the
+    // organisation's, not hers.
+    let shown = input
+        .sender
+        .name
+        .as_deref()
+        .map(people::readable_name)
+        .unwrap_or_default();
+    let shown_is_someone_else = !shown.is_empty()
+        && !shown.split_whitespace().next().is_some_and(people::is_given_name)
+        && name.is_some_and(|n| !people::same_words(n, &shown));
+    if !(SHARED.contains(&local) || shown_is_someone_else) {
+        return Some(from).filter(|a| !a.is_empty());
+    }
+    if let Some(name) = name
         && let Some(own) = input
             .signature
             .split(|c: char| c.is_whitespace() || "()<>,;|".contains(c))
@@ -1137,6 +1150,10 @@ fn own_address(input: &Input<'_>, name: Option<&str>) -> Option<String> {
             .find(|w| w.contains('@') && people::address_spells(w, name))
     {
         return Some(own.to_lowercase());
+    }
+    // A shared mailbox with no address of the writer's own: hers is not known.
+    if shown_is_someone_else {
+        return None;
     }
     Some(from).filter(|a| !a.is_empty())
 }

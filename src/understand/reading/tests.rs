@@ -1273,3 +1273,16 @@ fn a_verb_first_then_a_comma_is_a_condition() {
         f.doubts
     );
 }
+
+#[test]
+fn an_organisation_s_mailbox_is_not_the_address_of_the_one_who_signs() {
+    // Regression: Eva Strand got the NGO's Gmail address as her own.
+    let f = read_as(
+        ("Aksjon for åpenhet", "aksjon.apenhet@gmail.com"),
+        "Vi melder oss på møtet 23. juni, én person: Eva Strand.",
+        "Mvh Eva Strand\nAksjon for åpenhet",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Eva Strand"]);
+    assert_eq!(a.attendees[0].email, None);
+}

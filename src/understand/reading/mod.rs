@@ -857,6 +857,14 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
     out
 }
 
+/// The words of a lower-cased clause, without their punctuation.
+fn plain_words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 /// Whether `lower` has a whole word or phrase of `list`.
 /// Whether `lower` has any of the single words of `list` (one pass over its words; a phrase of
 /// several words is looked for on its own).
@@ -1077,10 +1085,7 @@ fn offer_to_the_reader(lower: &str) -> bool {
         "trenger", "treng", "ønsker", "ønskjer", "behøver", "har", "lurer", "need", "want", "require",
         "have", "would", "d", "wish",
     ];
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = plain_words(lower);
     let conditions: Vec<usize> = (0..words.len())
         .filter(|&i| CONDITIONS.contains(&words[i]))
         .collect();
@@ -1143,11 +1148,7 @@ fn own_address(input: &Input<'_>, name: Option<&str>) -> Option<String> {
         return Some(from).filter(|a| !a.is_empty());
     }
     if let Some(name) = name
-        && let Some(own) = input
-            .signature
-            .split(|c: char| c.is_whitespace() || "()<>,;|".contains(c))
-            .map(|w| w.trim_end_matches('.'))
-            .find(|w| w.contains('@') && people::address_spells(w, name))
+        && let Some(own) = people::addresses_in(input.signature).find(|w| people::address_spells(w, name))
     {
         return Some(own.to_lowercase());
     }
@@ -1319,10 +1320,7 @@ fn indirect_question(lower: &str) -> Option<usize> {
 /// tentative any more", "no longer provisional".
 fn tentative_denied(lower: &str) -> bool {
     const BETWEEN: &[&str] = &["lenger", "lengre", "longer", "altså", "da", "så"];
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = plain_words(lower);
     let mut any = false;
     for (i, w) in words.iter().enumerate() {
         if !TENTATIVE.contains(w) {
@@ -1817,12 +1815,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 .filter_map(|m| attendee_of(m, &me))
                 .collect();
             // One address alone, and one person named without one: hers.
-            let addresses: Vec<&str> = clause
-                .text
-                .split(|c: char| c.is_whitespace() || "()<>,;:".contains(c))
-                .filter(|w| w.contains('@'))
-                .map(|w| w.trim_end_matches('.'))
-                .collect();
+            let addresses: Vec<&str> = people::addresses_in(clause.text).collect();
             if people.is_empty()
                 && let [address] = addresses.as_slice()
             {

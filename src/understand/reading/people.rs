@@ -362,6 +362,14 @@ const SOMEONE: &[&str] = &[
     "a co-worker",
 ];
 
+/// The e-mail addresses written in `text`, as they stand between spaces, brackets and
+/// separators ("(tor@brreg.no).", "kari@x.no | Mobil"), without a closing period.
+pub fn addresses_in(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c.is_whitespace() || "()<>,;:|".contains(c))
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| w.contains('@'))
+}
+
 /// `text` with each name written in lower case that an address in it spells ("mathias lie" and
 /// mathias.lie@jussbuss.no) given its capitals, byte for byte the same length; borrowed when
 /// there is none (most texts: writers who give an address mostly capitalise).
@@ -370,7 +378,7 @@ pub fn capitalise_spelled_names(text: &str) -> std::borrow::Cow<'_, str> {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut names: Vec<String> = Vec::new();
-    for token in text.split(|c: char| c.is_whitespace() || "()<>,;:".contains(c)) {
+    for token in addresses_in(text) {
         let Some((local, _)) = token.split_once('@') else {
             continue;
         };

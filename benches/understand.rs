@@ -97,6 +97,10 @@ fn main() {
     every_file(&root.join("tests/corpus"), &mut files);
     every_file(&root.join("tests/fixtures/replies"), &mut files);
     files.sort();
+    // `SAMSKAP_BENCH_FILES=TEXT`: only the files whose path holds TEXT (for profiling one kind).
+    if let Ok(only) = std::env::var("SAMSKAP_BENCH_FILES") {
+        files.retain(|p| p.to_string_lossy().contains(&only));
+    }
     let raws: Vec<Vec<u8>> = files.iter().map(|p| std::fs::read(p).unwrap()).collect();
     let bytes: usize = raws.iter().map(Vec::len).sum();
     let config =
@@ -119,6 +123,35 @@ fn main() {
         passes.push(raws.len() as f64 / (thread_cpu() - cpu).as_secs_f64());
     }
     let ours = median(&mut passes);
+    // `SAMSKAP_BENCH_SLOWEST=N`: the N files that take longest, with their share of a pass (for
+    // finding where the time goes; not part of the figures).
+    if let Some(n) = std::env::var("SAMSKAP_BENCH_SLOWEST")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        let mut each: Vec<(f64, &PathBuf)> = raws
+            .iter()
+            .zip(&files)
+            .map(|(raw, path)| {
+                let cpu = thread_cpu();
+                for _ in 0..20 {
+                    std::hint::black_box(samskap::understand::understand(raw, &ctx));
+                }
+                ((thread_cpu() - cpu).as_secs_f64() / 20.0, path)
+            })
+            .collect();
+        let total: f64 = each.iter().map(|(t, _)| t).sum();
+        each.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (t, path) in each.iter().take(n) {
+            let shown = path.strip_prefix(root).unwrap_or(path);
+            println!(
+                "{:>8.1} µs {:>5.2}% {}",
+                t * 1e6,
+                100.0 * t / total,
+                shown.display()
+            );
+        }
+    }
     let mut report = format!(
         "understand benchmark: {} files ({:.1} MB: every corpus file and reply fixture), one core\n\
          samskap understand (MIME, classification, quotes, facts): {ours:.0} messages/s \

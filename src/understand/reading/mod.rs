@@ -893,6 +893,26 @@ fn has_word(lower: &str, word: &str) -> bool {
 /// The meetings a clause names: by alias, by date, or by the weekday of a meeting in the week
 /// the message was written.
 fn events_named(lower: &str, ctx: &Context, today: Option<NaiveDate>) -> Vec<String> {
+    events_named_among(lower, ctx, today, None)
+}
+
+/// For each meeting, whether the text around `lower` holds any of its aliases at all: where one
+/// does not, no clause of it can (most messages name no meeting; their clauses then look up none).
+fn aliases_in(lower_text: &str, ctx: &Context) -> Vec<bool> {
+    ctx.events
+        .iter()
+        .map(|e| e.aliases.iter().any(|a| lower_text.contains(a.as_str())))
+        .collect()
+}
+
+/// [`events_named`], looking up only the aliases of the meetings `aliases` (from [`aliases_in`])
+/// marks as present.
+fn events_named_among(
+    lower: &str,
+    ctx: &Context,
+    today: Option<NaiveDate>,
+    aliases: Option<&[bool]>,
+) -> Vec<String> {
     let reference = today
         .or_else(|| ctx.events.iter().flat_map(|e| e.days.first().copied()).min())
         .unwrap_or_default();
@@ -908,13 +928,15 @@ fn events_named(lower: &str, ctx: &Context, today: Option<NaiveDate>) -> Vec<Str
     let mut out: Vec<String> = ctx
         .events
         .iter()
-        .filter(|e| {
-            e.aliases.iter().any(|a| lower.contains(a.as_str()))
+        .enumerate()
+        .filter(|(i, e)| {
+            aliases.is_none_or(|present| present.get(*i).copied().unwrap_or(true))
+                && e.aliases.iter().any(|a| lower.contains(a.as_str()))
                 || e.days
                     .iter()
                     .any(|d| days.iter().any(|x| x.month() == d.month() && x.day() == d.day()))
         })
-        .map(|e| e.id.clone())
+        .map(|(_, e)| e.id.clone())
         .collect();
     if out.is_empty()
         && let Some(today) = today
@@ -1471,6 +1493,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     };
     let body = input.body;
     let lower_body = body.to_lowercase();
+    let aliases_here = aliases_in(&lower_body, ctx);
     let me_name = people::sender_name(input.sender, input.signature);
     let me = Attendee {
         email: own_address(input, me_name.as_deref()),
@@ -1549,7 +1572,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         if clause.paragraph != current_paragraph {
             current_paragraph = clause.paragraph;
         }
-        let named = events_named(&lower, ctx, input.today);
+        let named = events_named_among(&lower, ctx, input.today, Some(&aliases_here));
         if !named.is_empty() {
             current = named.clone();
         }

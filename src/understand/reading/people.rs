@@ -878,6 +878,7 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
     let ws = words(text);
     let mut out: Vec<Mention> = Vec::new();
     let mut taken = vec![false; ws.len()];
+    let colons: Vec<usize> = text.match_indices(':').map(|(i, _)| i).collect();
     // People not named, in one pass over the text.
     for m in SOMEONE_PHRASES.find_iter(&lower) {
         let (start, end) = (m.start(), m.end());
@@ -996,7 +997,7 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
             .unwrap_or_default();
         let after_org_word = ["fra", "from", "hos", "ved", "at", "of"].contains(&before.as_str()) && !given;
         // After a colon that opens a list of people ("én deltaker: Mari Lund").
-        let after_colon = text[..start].rfind(':').is_some_and(|c| {
+        let after_colon = last_before(&colons, start).is_some_and(|c| {
             let mut from = c.saturating_sub(80);
             while !text.is_char_boundary(from) {
                 from -= 1;
@@ -1019,8 +1020,10 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
         // "Haldor Brenna blir kontaktperson", "kontaktperson blir Haldor Brenna": the role says
         // it is a person.
         let role_beside = {
-            let after = text[end..].to_lowercase();
-            let before = text[..start].to_lowercase();
+            // The roles are a few words: only that much of the text beside is read (a long
+            // text's every name would otherwise lower-case all of it).
+            let after = lower_after(text, end, 40);
+            let before = lower_before(text, start, 40);
             let before = before.trim_end();
             [
                 " blir kontaktperson",
@@ -1144,6 +1147,22 @@ fn is_org_name(lower: &str, ctx: &Context) -> bool {
 }
 
 /// The title written right before `at` ("seniorrådgiver Ola Hansen").
+/// The last of the sorted `positions` before `at`.
+fn last_before(positions: &[usize], at: usize) -> Option<usize> {
+    let n = positions.partition_point(|&p| p < at);
+    n.checked_sub(1).map(|i| positions[i])
+}
+
+/// The `bytes` of `text` before `at` (to a character's edge), in lower case.
+fn lower_before(text: &str, at: usize, bytes: usize) -> String {
+    text[text.floor_char_boundary(at.saturating_sub(bytes))..at].to_lowercase()
+}
+
+/// The `bytes` of `text` after `at` (to a character's edge), in lower case.
+fn lower_after(text: &str, at: usize, bytes: usize) -> String {
+    text[at..text.ceil_char_boundary(at + bytes)].to_lowercase()
+}
+
 fn title_before(text: &str, at: usize) -> Option<String> {
     // The longest title is a few words: only the end of the text before is read.
     let mut from = at.saturating_sub(64);
@@ -1171,10 +1190,12 @@ fn title_before(text: &str, at: usize) -> Option<String> {
 /// "Oda Kristiansen (oda.kristiansen@nu.no)": the address just after the name is made of it.
 fn named_by_its_address(name: &str, after: &str) -> bool {
     let after = after.trim_start_matches([' ', '(', '<', ',']);
-    let Some(local) = after.split('@').next().filter(|_| after.contains('@')) else {
+    // The address is the next word: its local part has no space.
+    let next_word = after.split(char::is_whitespace).next().unwrap_or("");
+    let Some((local, _)) = next_word.split_once('@') else {
         return false;
     };
-    if local.len() > 64 || local.contains(char::is_whitespace) {
+    if local.len() > 64 {
         return false;
     }
     let local = fold(&local.to_lowercase());

@@ -356,6 +356,7 @@ pub fn decide(
                         received,
                     ),
                     split,
+                    understood.refs.copied_only,
                 ),
             }
         }
@@ -846,11 +847,20 @@ const SAYS_A_GOOD_DEAL: usize = 35;
 
 /// "Takk for et godt møte … vi vil spille inn at tema f bør avgrenses …": a reply from an
 /// organisation that says a good deal and nothing the register holds is for the coordinator to
-/// read, not filed as nothing.
-fn read_by_a_person_if_long(decision: Decision, split: &crate::understand::quote::Split) -> Decision {
+/// read, not filed as nothing. A message written to others with us in copy ("Til Elektronisk
+/// Forpost Norge og Noregs Mållag", the invitation passed on) is theirs to answer: it is logged.
+fn read_by_a_person_if_long(
+    decision: Decision,
+    split: &crate::understand::quote::Split,
+    copied_only: bool,
+) -> Decision {
     let words = split.body.split_whitespace().count();
     let nothing = decision.outcome == Outcome::Recorded && decision.actions.is_empty();
     match &decision.org {
+        Some(_) if nothing && copied_only => Decision {
+            summary: "a message to others with us in copy, recording nothing".into(),
+            ..decision
+        },
         Some(org)
             if nothing
                 && words >= SAYS_A_GOOD_DEAL
@@ -984,6 +994,22 @@ fn reply(
             if let Some((ministry, why)) = speaks_for_a_ministry(understood, config, dir, &sender, &ref_org) {
                 doubts.push(why);
                 return reply_held_for(understood, facts, config, ministry, doubts, received);
+            }
+            // A private person on webmail who names no organisation ("Jeg er masterstudent …"):
+            // the register holds organisations; whether and how they take part is the
+            // coordinator's to answer.
+            if let Class::Reply { split, .. } = &understood.class
+                && PUBLIC_MAIL_DOMAINS.contains(&domain_of(&sender.address).as_str())
+                && !presents_as_org(&sender, config, split)
+            {
+                return review(
+                    ref_org.map(|o| o.id),
+                    format!(
+                        "written by a private person ({}) who names no organisation on the address list: only organisations are registered; answer the writer",
+                        sender.address
+                    ),
+                    Vec::new(),
+                );
             }
             let id = ngo_id(&sender.address);
             let referred_by = match &ref_org {
@@ -1182,6 +1208,38 @@ fn reply(
     }
 }
 
+/// Whether a writer on public webmail says who they are as an organisation, in the display name
+/// or the signature ("Aksjon for åpenhet"); a person there who says nothing of an organisation,
+/// or names a ministry as theirs, writes as a private person (perhaps a ministry's employee at home).
+fn presents_as_org(
+    sender: &crate::understand::Sender,
+    config: &Config,
+    split: &crate::understand::quote::Split,
+) -> bool {
+    let domain = domain_of(&sender.address);
+    let ministries = || {
+        config
+            .organisations
+            .iter()
+            .filter(|o| o.kind == OrgKind::Ministry)
+    };
+    let shown_org = org_name(sender, &domain, &split.signature);
+    let name = shown_org.to_lowercase();
+    // "Sikkerhetspolitisk avdeling, FD": a ministry's department is the ministry.
+    let a_ministry = ministries()
+        .any(|o| name == o.id || full_name_in(o, &name) || words_as_acronym(&shown_org, "", &o.id));
+    // A display name that is no person's ("Aksjon for åpenhet": not a given name first).
+    let shown = crate::understand::reading::people::display_name(sender.name.as_deref().unwrap_or(""));
+    let first = shown.split_whitespace().next().unwrap_or("");
+    let display_is_org = shown.split_whitespace().count() >= 2
+        && first.chars().next().is_some_and(char::is_uppercase)
+        && !crate::understand::reading::people::is_given_name(first);
+    !a_ministry
+        && (display_is_org
+            || (name != sender.name.as_deref().unwrap_or("").to_lowercase()
+                && name != sender.address.to_lowercase()))
+}
+
 /// The ministry a message from outside the organisations speaks as, with the reason to hold
 /// it: written from public webmail about a ministry (its invitation's token or thread, or its
 /// name in the writer's text or signature), or written for a ministry by name ("på vegne av",
@@ -1207,22 +1265,7 @@ fn speaks_for_a_ministry(
             .filter(|o| o.kind == OrgKind::Ministry)
     };
     let by_ref = ref_org.as_ref().filter(|o| o.kind == OrgKind::Ministry);
-    // An NGO on webmail says who it is in its display name or signature ("Aksjon for åpenhet");
-    // a person there who says nothing of an organisation may be a ministry's employee at home.
-    let presents_as_org = {
-        let name = org_name(sender, &domain, &split.signature).to_lowercase();
-        let a_ministry = ministries().any(|o| name == o.id || full_name_in(o, &name));
-        // A display name that is no person's ("Aksjon for åpenhet": not a given name first).
-        let shown = crate::understand::reading::people::display_name(sender.name.as_deref().unwrap_or(""));
-        let first = shown.split_whitespace().next().unwrap_or("");
-        let display_is_org = shown.split_whitespace().count() >= 2
-            && first.chars().next().is_some_and(char::is_uppercase)
-            && !crate::understand::reading::people::is_given_name(first);
-        !a_ministry
-            && (display_is_org
-                || (name != sender.name.as_deref().unwrap_or("").to_lowercase()
-                    && name != sender.address.to_lowercase()))
-    };
+    let presents_as_org = presents_as_org(sender, config, split);
     if webmail && !presents_as_org {
         let ministry = ministries()
             .find(|o| named(o))

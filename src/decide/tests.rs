@@ -1173,3 +1173,55 @@ fn the_confirmation_quotes_the_words_a_registration_was_read_from() {
         "{lines:?}"
     );
 }
+
+/// A fresh message (no token) to the coordinator from `from`, saying `body`.
+fn fresh(from: &str, to_cc: &str, body: &str) -> Decision {
+    let raw = format!(
+        "{}From: {from}\r\n{to_cc}Subject: OGP-møtet 23. juni\r\nMessage-ID: <fresh@x>\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\n\r\n{body}",
+        passed(from)
+    );
+    decide_raw_with(&config(), &raw)
+}
+
+#[test]
+fn a_private_person_on_webmail_who_names_no_organisation_is_for_the_coordinator_to_answer() {
+    let d = fresh(
+        "Eli Moe <eli.moe1990@gmail.com>",
+        "To: tom-arne.nygaard@kdd.dep.no\r\n",
+        "Hei! Jeg studerer statsvitenskap og har lest om OGP-møtet. Jeg vil gjerne melde meg på, hvis det går an.\r\n\r\nHilsen Eli Moe\r\n",
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(
+        !changes_anything(&d),
+        "no organisation is made of a private person: {d:?}"
+    );
+    assert!(reasons(&d).contains("private person"), "{d:?}");
+}
+
+#[test]
+fn a_ministry_employee_on_webmail_signing_with_the_department_is_held_for_the_ministry() {
+    let d = fresh(
+        "Tor Lia <torlia@online.no>",
+        "To: tom-arne.nygaard@kdd.dep.no\r\n",
+        "Hei,\r\n\r\nJeg skriver hjemmefra og melder meg på OGP-møtet 23. juni fra departementet.\r\n\r\nTor Lia\r\nSkatteavdelingen, FIN\r\n",
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    assert!(reasons(&d).contains("private address"), "{d:?}");
+}
+
+#[test]
+fn a_message_to_others_with_the_coordinator_in_copy_that_records_nothing_is_only_logged() {
+    let from = "Lise Berg <lise.berg@aid.dep.no>";
+    let body = "Til Redd Barna og Amnesty\r\n\r\nVi har fått invitasjonen nedenfor om arbeidet med den femte handlingsplanen for åpenhet i forvaltningen, og vi er bedt om å sende den videre til organisasjonene vi samarbeider med. Vi tror dere har mye å bidra med og oppfordrer dere til å delta. Påmelding sendes direkte til koordinatoren i KDD, som har kopi.\r\n\r\nVennlig hilsen\r\nLise Berg\r\n";
+    let d = fresh(
+        from,
+        "To: post@reddbarna.no, info@amnesty.no\r\nCc: Tom Arne Nygaard <tom-arne.nygaard@kdd.dep.no>\r\n",
+        body,
+    );
+    assert_ne!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    // The same words written to the coordinator are read by a person.
+    let d = fresh(from, "To: tom-arne.nygaard@kdd.dep.no\r\n", body);
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+}

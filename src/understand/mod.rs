@@ -94,6 +94,8 @@ pub struct Refs {
     pub tokens: Vec<(String, TokenSource)>,
     /// Message-IDs from In-Reply-To and References.
     pub replied_to: Vec<String>,
+    /// We are in its Cc and not in its To: it is written to others, we read along.
+    pub copied_only: bool,
 }
 
 /// A message understood.
@@ -523,6 +525,15 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
     refs.replied_to.extend(message_ids(message.in_reply_to()));
     refs.replied_to.extend(message_ids(message.references()));
     refs.replied_to.dedup();
+    let ours = |list: Option<&mail_parser::Address<'_>>| {
+        list.is_some_and(|l| {
+            l.iter().any(|a| {
+                a.address()
+                    .is_some_and(|x| reading::people::is_own_address(x.trim(), &ctx.reading))
+            })
+        })
+    };
+    refs.copied_only = ours(message.cc()) && message.to().is_some() && !ours(message.to());
 
     let own_from = from
         .as_ref()

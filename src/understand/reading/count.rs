@@ -153,7 +153,7 @@ pub fn count_in(clause: &str) -> Option<u32> {
             || words[i + 1].ends_with(['.', ',', '!']);
         // "blir to", "stiller med to": after a Norwegian verb "to" is two, never the English word.
         let norwegian_verb = before.iter().any(|b| {
-            ["blir", "stiller", "er", "kommer", "deltar"]
+            ["blir", "stiller", "er", "kommer", "deltar", "bare", "kun"]
                 .contains(&b.trim_matches(|c: char| !c.is_alphanumeric()))
         });
         let two = w.trim_matches(|c: char| !c.is_alphanumeric()) == "to";

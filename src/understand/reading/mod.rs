@@ -159,6 +159,33 @@ const NOT_COMING: &[&str] = &[
     "noe har kommet i veien",
     "something has come up",
     "something came up",
+    "dukket opp",
+    "dukka opp",
+    "har oppstått",
+    // The reader asked or told to come, in a forward to others ("vi oppfordrer dere til å
+    // delta", "Påmelding sendes direkte til …"): their coming, not the writer's.
+    "oppfordrer dere",
+    "oppfordre dere",
+    "oppmodar dykk",
+    "oppmoder dykk",
+    "anbefaler dere",
+    "inviterer dere",
+    "dere er velkomne",
+    "dykk er velkomne",
+    "meld dere på",
+    "meld deg på",
+    "meld dykk på",
+    "påmelding sendes",
+    "påmeldingen sendes",
+    "påmeldinger sendes",
+    "påmelding skjer",
+    "påmelding bes",
+    "påmelding skal sendast",
+    "encourage you",
+    "urge you",
+    "invite you to",
+    "you are welcome to",
+    "registrations should",
 ];
 
 /// Coming "further" or "going forward": interest in the process, no answer for a meeting.
@@ -270,7 +297,11 @@ const DECLINE: &[&str] = &[
     "trekker",
     "trekke",
     "trekkjer",
+    "trekkje",
     "trekk",
+    "trukket påmeldingen",
+    "trukket oss",
+    "trukket meg",
     "forhindret",
     "forhindra",
     // Ill: "Øyvind er dessverre syk i dag".
@@ -546,7 +577,15 @@ const CORRECTION: &[&str] = &[
     "oppdatering",
     "endring i påmeldingen",
     "ny påmelding",
+    "riktig påmelding",
+    "rett påmelding",
+    "korrekt påmelding",
+    "oppdatert påmelding",
+    "den riktige lista",
+    "den riktige listen",
     "erstatter forrige",
+    "corrected registration",
+    "correct registration",
     "correction",
     "please disregard",
     "ignore my previous",
@@ -802,6 +841,15 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
             " så dei ",
             " so we ",
             " so i ",
+            // "… sjekket med Ingrid, og hun er opptatt": a subject of its own after ", og".
+            ", og hun ",
+            ", og han ",
+            ", og ho ",
+            ", og de ",
+            ", og dei ",
+            ", and she ",
+            ", and he ",
+            ", and they ",
             // "… på møtet 23.6 navnene sender jeg når …": the names put first open a clause.
             " navnene sender ",
             " navn sender ",
@@ -1183,6 +1231,17 @@ fn own_address(input: &Input<'_>, name: Option<&str>) -> Option<String> {
 
 /// "det blir …", "it will be …", and a role of one who comes that "er"/"blir" names
 /// ("kollegaen er …", "representanten vår blir …", "the other participant is …").
+/// "Det blir …", "It will be …": a clause that names the one a clause before asked for.
+const IT_WILL_BE: &[&str] = &[
+    "det blir ",
+    "det vert ",
+    "det er ",
+    "it will be ",
+    "that will be ",
+    "it's ",
+    "it is ",
+];
+
 fn names_who_comes(lower: &str) -> bool {
     const OPENERS: &[&str] = &[
         "det blir ",
@@ -1318,6 +1377,54 @@ fn condition_after(lower: &str) -> Option<usize> {
     .min()
 }
 
+/// Whether a clause says someone is taken up that day: "opptatt", "oppteken", "busy", as a state
+/// ("er/blir/var opptatt"), not an interest ("opptatt av", "busy with the report").
+fn is_busy(lower: &str) -> bool {
+    let words = plain_words(lower);
+    // The verb may stand before the subject: "Dessverre er Marit opptatt".
+    (0..words.len()).any(|i| {
+        ["opptatt", "oppteken", "opptekne", "opptatte", "busy"].contains(&words[i])
+            && words[i.saturating_sub(3)..i]
+                .iter()
+                .any(|w| ["er", "blir", "var", "is", "am", "are", "m", "be"].contains(w))
+            && !words.get(i + 1).is_some_and(|n| ["av", "of"].contains(n))
+    })
+}
+
+/// Where a concession that follows its main clause begins: ", selv om …", ", even though …".
+fn concession_after(lower: &str) -> Option<usize> {
+    if !lower.contains(", ") {
+        return None;
+    }
+    [
+        ", selv om ",
+        ", sjølv om ",
+        ", even though ",
+        ", even if ",
+        ", although ",
+        ", though ",
+    ]
+    .iter()
+    .filter_map(|c| lower.find(c))
+    .min()
+}
+
+/// "du får påmelding innen fristen", "you will get our registration on Monday": the reader
+/// is promised the answer; nothing is given yet (a colon after it gives it now: "Du får
+/// påmeldingen her: …").
+fn promised_to_reader(lower: &str) -> bool {
+    if lower.contains(':') {
+        return false;
+    }
+    let words = plain_words(lower);
+    words.windows(3).any(|w| {
+        ["du", "dere", "dykk", "you"].contains(&w[0])
+            && (w[1] == "får"
+                || (["skal", "vil", "will", "shall"].contains(&w[1])
+                    && ["få", "get", "receive", "have"].contains(&w[2])))
+    })
+}
+
 /// Where "hvem fra avdelingen som blir med" begins: "hvem"/"kven" and its "som" a few words
 /// later ask who comes, as "hvem som" does ([`NOT_COMING`]).
 fn indirect_question(lower: &str) -> Option<usize> {
@@ -1389,8 +1496,14 @@ fn said(lower: &str) -> Said {
     } else {
         lower
     };
+    // "…, selv om vi ikke deltar på alle møtene": what is conceded after the main clause is no
+    // answer of its own.
+    let lower = match concession_after(lower) {
+        Some(at) => &lower[..at],
+        None => lower,
+    };
     let deferred = DEFERS.any_substring(lower);
-    let later = SAYS.words_in(lower) & S_LATER != 0 || deferred;
+    let later = SAYS.words_in(lower) & S_LATER != 0 || deferred || promised_to_reader(lower);
     let blanked;
     let lower = if later {
         blanked = LATER_PHRASES.blank_out(lower);
@@ -1421,6 +1534,9 @@ fn said(lower: &str) -> Said {
         lower
     };
     let negated = (SAYS.words_in(main) & S_NEGATION != 0 || main.contains("n't")) && !denied;
+    // "hun er opptatt 23. juni", "I'm busy that day": taken up elsewhere ("opptatt av
+    // åpenhet" is interest, "ikke opptatt" free).
+    let busy = !negated && is_busy(main);
     // "har anledning" with words between ("har jeg dessverre ikke anledning").
     let can = any_word(lower, &["har", "hadde", "får", "fikk"])
         && any_word(
@@ -1441,7 +1557,7 @@ fn said(lower: &str) -> Said {
     let conditional = (bits & S_CONDITION != 0 && !offer_to_the_reader(lower)) || inverted_condition(lower);
     Said {
         positive: come && !negated && bits & S_DECLINE == 0 && !deferred,
-        negative: bits & S_DECLINE != 0 || (come && negated),
+        negative: bits & S_DECLINE != 0 || busy || (come && negated),
         // "Vi kommer tilbake med navn på kontaktperson": a promise of a name, not of an answer.
         later: deferred || (bits & S_LATER != 0 && (bits & S_CONTACT == 0 || bits & S_COME_NOUN != 0)),
         replace: bits & S_REPLACE != 0,
@@ -1459,6 +1575,9 @@ fn said(lower: &str) -> Said {
 #[derive(Debug, Default)]
 struct Acc {
     positive: bool,
+    /// "Den tredje fikk forfall": the clauses where one not named does not come (the count
+    /// the message gives says how many are left; without one a person decides).
+    someone_away: Vec<String>,
     negative_org: bool,
     /// "adressa til Tor Haugland skal vere tor.haugland@brreg.no": people with a new address.
     readdressed: Vec<Attendee>,
@@ -1494,7 +1613,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     let body = input.body;
     let lower_body = body.to_lowercase();
     let aliases_here = aliases_in(&lower_body, ctx);
-    let me_name = people::sender_name(input.sender, input.signature);
+    let me_name = people::sender_name(input.sender, input.signature).map(|n| name_as_signed(body, n));
     let me = Attendee {
         email: own_address(input, me_name.as_deref()),
         name: me_name,
@@ -1505,7 +1624,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     let silent = SAYS.words_in(&lower_body) == 0
         && !enrol_themselves(&lower_body)
         && !lower_body.contains([':', '?'])
-        && !any_word(&lower_body, &["blir", "blei"])
+        && !any_word(&lower_body, &["blir", "blei", "vi ble", "ble vi", "vi vart", "vart vi"])
         && !lower_body.contains("we will be")
         && !lower_body.contains("we are")
         && !(lower_body.contains('@') && readdresses(&lower_body))
@@ -1659,7 +1778,10 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             || s.contact
             || listy
             || clause.text.contains([':', '@'])
-            || any_word(&lower, &["blir", "blei"])
+            || any_word(
+                &lower,
+                &["blir", "blei", "vi ble", "ble vi", "vi vart", "vart vi"],
+            )
             || lower.contains("we will be")
             || lower.contains("we are")
             || clause.text.split_whitespace().any(|w| {
@@ -1756,8 +1878,10 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         // "vi blir 2 stk, sender navn når …": the count stands, the names are to come.
         if !(s.positive || s.negative || s.negated)
             && count::count_in(clause.text).is_some()
-            && (any_word(&lower, &["blir", "blei"])
-                || lower.contains("we will be")
+            && (any_word(
+                &lower,
+                &["blir", "blei", "vi ble", "ble vi", "vi vart", "vart vi"],
+            ) || lower.contains("we will be")
                 || lower.contains("we are"))
         {
             s.positive = true;
@@ -1792,6 +1916,10 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             && ms
                 .iter()
                 .any(|m| matches!(&m.who, Who::Person(p) if p.name.contains(' ')))
+            // "… en kontaktperson i OGP-arbeidet. Det blir Eivind Rustad": the contact, named.
+            && !all[n.saturating_sub(2)..n]
+                .iter()
+                .any(|b| b.paragraph == clause.paragraph && CONTACTS.first_substring(&b.text.to_lowercase()).is_some())
         {
             s.positive = true;
         }
@@ -1940,6 +2068,9 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                     acc.negative_self = true;
                 } else if org {
                     acc.negative_org = true;
+                } else if subjects.is_empty() && ms.iter().any(|m| matches!(m.who, Who::Someone)) {
+                    // "Den tredje fikk forfall": one of them, unnamed; not the writer.
+                    acc.someone_away.push(clause.text.trim().to_string());
                 } else if subjects.is_empty() {
                     match people::unvouched_name(clause.text) {
                         // "Norsk Presseforbund har dessverre ikke anledning": the organisation.
@@ -2257,11 +2388,17 @@ fn known_people(input: &Input<'_>, ctx: &Context, me: &Attendee) -> Known {
         }
     }
     // People the quoted or forwarded messages name with their address ("Lise Berg
-    // (lise.berg@nfd.dep.no)"): a first name in the new text may mean them.
-    for line in input.quoted.lines().filter(|l| l.contains('@')) {
-        for m in people::mentions(line, 0, ctx, false) {
+    // (lise.berg@nfd.dep.no)"), or on the lines of a list ("Påmeldt fra KUD:\n- Marte Vik\n-
+    // Jostein Aamodt", our reminder quoted): a first name in the new text may mean them.
+    for line in input.quoted.lines() {
+        let l = line.trim_start_matches(['>', ' ']);
+        let list_line = l.starts_with(['-', '–', '•', '*']);
+        if !l.contains('@') && !list_line {
+            continue;
+        }
+        for m in people::mentions(l, 0, ctx, list_line) {
             if let Who::Person(p) = m.who
-                && p.email.is_some()
+                && (p.email.is_some() || list_line)
                 && !p.is_first_name_only()
             {
                 known.add(p);
@@ -2392,6 +2529,19 @@ fn signed_in_body(body: &str, me: &Attendee) -> String {
     }
 }
 
+/// The sender's `name` in the order it is signed at the end of the text ("Sande Jon-Erik" from
+/// Exchange, signed "Jon-Erik Sande" under a text with no closing), else as it is.
+fn name_as_signed(body: &str, name: String) -> String {
+    body.lines()
+        .rev()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(8)
+        .find(|l| !l.contains(',') && people::same_words(l, &name))
+        .map(str::to_string)
+        .unwrap_or(name)
+}
+
 /// Lines at the end of the body that are only the sender's name (and title): a signature
 /// without a closing.
 fn trailing_name_lines(body: &str, me: &Attendee) -> Vec<usize> {
@@ -2399,12 +2549,26 @@ fn trailing_name_lines(body: &str, me: &Attendee) -> Vec<usize> {
     let Some(name) = &me.name else { return Vec::new() };
     let first = name.split_whitespace().next().unwrap_or("");
     let mut out = Vec::new();
+    let marked = |i: usize| {
+        lines
+            .get(i)
+            .is_some_and(|l| l.trim_start().starts_with(['-', '–', '•', '*']))
+    };
     for (i, line) in lines.iter().enumerate().rev().take(6) {
         let t = line.trim().trim_start_matches(['-', '–']).trim();
         if t.is_empty() {
             continue;
         }
-        if people::same_words(t, name) || t.eq_ignore_ascii_case(first) {
+        // "- Hans Petter Vik" between the lines of a list is one of its people.
+        if marked(i) && ((i > 0 && marked(i - 1)) || marked(i + 1)) {
+            continue;
+        }
+        // "Hans Petter": the given names alone.
+        let given = name.len() > t.len()
+            && name.is_char_boundary(t.len())
+            && name[..t.len()].eq_ignore_ascii_case(t)
+            && name[t.len()..].starts_with(' ');
+        if people::same_words(t, name) || t.eq_ignore_ascii_case(first) || given {
             out.push(i);
             // The title and organisation lines under the name are the signature too.
             out.extend(i + 1..lines.len());
@@ -2417,6 +2581,13 @@ fn trailing_name_lines(body: &str, me: &Attendee) -> Vec<usize> {
 /// Turns what was said of one meeting into an answer.
 fn answer_of(event: String, mut acc: Acc, facts: &mut Facts) -> Option<Answer> {
     acc.negative_org |= acc.negative_self && !acc.positive;
+    if acc.count.is_none() {
+        for clause in &acc.someone_away {
+            facts.doubts.push(format!(
+                "someone not named does not come: «{clause}»; how many are left?"
+            ));
+        }
+    }
     let mut attendees: Vec<Attendee> = Vec::new();
     for a in acc.attendees {
         merge_person(&mut attendees, a);
@@ -2536,12 +2707,43 @@ fn contact(
     let names_someone = |ms: &[Mention]| ms.iter().any(|m| matches!(m.who, Who::Sender | Who::Person(_)));
     // "Kontaktperson:" (or "Kontaktperson blir") and the person on the next line, not a name
     // further down (the signature's).
+    // "SMK vil gjerne ha en kontaktperson …, selv om … . Det blir Eivind Rustad, …": the next
+    // sentence names the one the role asks for.
+    // (Its sentence may go on in a clause of its own first: ", selv om …".)
+    let named_next = all
+        .iter()
+        .skip(i + 1)
+        .take(2)
+        .take_while(|n| n.paragraph == clause.paragraph)
+        .find(|n| {
+            let next = n.text.trim_start().to_lowercase();
+            IT_WILL_BE.iter().any(|o| next.starts_with(o))
+        });
     let open = clause.text.trim_end().ends_with(':') || lower[role_at..].split_whitespace().count() <= 2;
     if !names_someone(&ms)
-        && open
-        && let Some(next) = all.get(i + 1).filter(|n| n.paragraph == clause.paragraph)
+        && (open || named_next.is_some())
+        && let Some(next) = named_next.or_else(|| all.get(i + 1).filter(|n| n.paragraph == clause.paragraph))
     {
         ms = people::mentions(next.text, next.start, ctx, true);
+    }
+    // "Helene Strand blir med, og hun blir dessuten kontaktperson": "hun" is the one named last
+    // in the clause before it.
+    if !names_someone(&ms)
+        && i > 0
+        && all[i - 1].paragraph == clause.paragraph
+        && plain_words(&lower)
+            .iter()
+            .take(4)
+            .any(|w| ["hun", "han", "ho", "she", "he"].contains(w))
+    {
+        let before = people::mentions(all[i - 1].text, all[i - 1].start, ctx, false);
+        if let Some(p) = before
+            .into_iter()
+            .rev()
+            .find(|m| matches!(&m.who, Who::Person(p) if p.name.contains(' ')))
+        {
+            ms = vec![p];
+        }
     }
     // "Kontaktperson for oss er Oda, 467 12 980": a first name the role word vouches for, if
     // the message names her in full elsewhere.

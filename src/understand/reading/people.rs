@@ -25,7 +25,10 @@ static GIVEN_NAMES: LazyLock<HashSet<String>> = LazyLock::new(|| {
 
 /// Whether `word` is a given name.
 pub fn is_given_name(word: &str) -> bool {
-    GIVEN_NAMES.contains(&word.to_lowercase())
+    let lower = word.to_lowercase();
+    // "Jon-Erik", "Anne-Lise": a double name of given names.
+    GIVEN_NAMES.contains(&lower)
+        || (lower.contains('-') && lower.split('-').all(|part| GIVEN_NAMES.contains(part)))
 }
 
 /// A person named in the text.
@@ -360,6 +363,17 @@ const SOMEONE: &[&str] = &[
     "another colleague",
     "one more",
     "a co-worker",
+    // "Den tredje fikk forfall": one of a group, unnamed.
+    "den tredje",
+    "den fjerde",
+    "den femte",
+    "den ene",
+    "en av oss",
+    "ein av oss",
+    "én av oss",
+    "one of us",
+    "the third",
+    "the fourth",
 ];
 
 /// The e-mail addresses written in `text`, as they stand between spaces, brackets and

@@ -1286,3 +1286,159 @@ fn an_organisation_s_mailbox_is_not_the_address_of_the_one_who_signs() {
     assert_eq!(names(a), ["Eva Strand"]);
     assert_eq!(a.attendees[0].email, None);
 }
+
+#[test]
+fn a_promise_that_the_reader_will_get_the_registration_is_no_registration() {
+    let f = read_as(
+        ("Lise Berg", "lise.berg@aid.dep.no"),
+        "Vi må finne ut hvem som kan. Du får påmeldingen vår før fristen.",
+        "",
+    );
+    assert!(f.answers.iter().all(|a| a.intent != Intent::Registered), "{f:?}");
+    // Given now, after a colon, it is one.
+    let f = read_as(
+        ("Lise Berg", "lise.berg@aid.dep.no"),
+        "Du får påmeldingen her: Lise Berg og Ola Hansen kommer.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Registered, "{f:?}");
+}
+
+#[test]
+fn urging_the_readers_of_a_forward_to_come_registers_no_one_of_the_writer() {
+    let f = read_as(
+        ("Hilde Moe", "hilde.moe@kld.dep.no"),
+        "Vi sender invitasjonen videre og oppfordrer dere til å delta. Påmelding sendes til Tom Arne Nygaard.",
+        "",
+    );
+    assert!(f.answers.iter().all(|a| a.intent != Intent::Registered), "{f:?}");
+}
+
+#[test]
+fn something_that_came_up_is_the_reason_for_not_coming_not_a_meeting_to_come_to() {
+    let f = read_as(
+        ("Anne Lie", "anne.lie@kld.dep.no"),
+        "Det har dukket opp et møte som både Per og jeg må være med på. KLD må derfor trekke påmeldingen.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Declined, "{f:?}");
+}
+
+#[test]
+fn a_display_name_surname_first_is_the_name_as_signed_under_the_text() {
+    let f = read_as(
+        ("Dahl Tor-Erik", "tor-erik.dahl@jd.dep.no"),
+        "Hei,\n\nJeg kommer på møtet 23. juni.\n\nTor-Erik Dahl\nseniorrådgiver",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Tor-Erik Dahl"]);
+}
+
+#[test]
+fn it_will_be_after_a_sentence_asking_for_a_contact_names_the_contact_not_one_who_comes() {
+    let f = read_as(
+        ("Kari Nes", "kari.nes@smk.dep.no"),
+        "Vi ønsker en kontaktperson for arbeidet, selv om vi ikke kommer på alle møtene. Det blir Ole Brun, ole.brun@smk.dep.no, mobil 926 11 222.",
+        "",
+    );
+    let contact = f.contact.as_ref().expect("a contact");
+    assert_eq!(contact.name.as_deref(), Some("Ole Brun"));
+    assert_eq!(contact.phone.as_deref(), Some("+4792611222"));
+    assert!(f.answers.iter().all(|a| a.intent != Intent::Registered), "{f:?}");
+}
+
+#[test]
+fn a_corrected_list_after_a_colon_names_everyone_on_it_and_not_the_one_checked_with() {
+    let f = read_as(
+        ("Vik, Hans Petter", "hans.petter.vik@hod.dep.no"),
+        "Beklager, den forrige e-posten gikk før jeg hadde snakket med Marit, og hun er opptatt 23. juni.\n\nRiktig påmelding fra HOD er altså:\n- Hans Petter Vik\n- Liv Bakke, liv.bakke@hod.dep.no\n\nHans Petter",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered, "{f:?}");
+    assert_eq!(names(a), ["Hans Petter Vik", "Liv Bakke"], "{f:?}");
+    assert!(
+        a.withdrawn.iter().all(|w| w.name.as_deref() == Some("Marit")),
+        "the writer who checked with Marit still comes: {f:?}"
+    );
+}
+
+#[test]
+fn a_first_name_is_the_full_name_on_a_quoted_list_of_those_registered() {
+    let sender = Sender {
+        name: Some("Marte Vik".into()),
+        address: "marte.vik@kud.dep.no".into(),
+    };
+    let f = read(
+        &Input {
+            body: "Jeg er dessverre syk og kommer ikke i morgen. Jostein kommer alene fra KUD.",
+            signature: "",
+            subject: "",
+            sender: &sender,
+            cc: &[],
+            quoted: "> Påmeldt fra KUD:\n> - Marte Vik\n> - Jostein Aamodt\n",
+            today: NaiveDate::from_ymd_opt(2022, 6, 22),
+        },
+        &ctx(),
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered, "{f:?}");
+    assert_eq!(names(a), ["Jostein Aamodt"], "{f:?}");
+    assert_eq!(a.withdrawn[0].name.as_deref(), Some("Marte Vik"), "{f:?}");
+    assert_ne!(a.count, Some(2), "{f:?}");
+}
+
+#[test]
+fn the_one_of_a_group_who_fell_away_is_not_the_writer() {
+    let f = read_as(
+        ("Sara Lund", "sara.lund@aid.dep.no"),
+        "Vi ble bare to i dag, Per Hoel og meg. Den tredje fikk forfall i går.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered, "{f:?}");
+    assert_eq!(names(a), ["Per Hoel", "Sara Lund"], "{f:?}");
+    assert!(a.withdrawn.is_empty(), "{f:?}");
+    assert_eq!(a.count, Some(2), "{f:?}");
+    assert!(f.doubts.is_empty(), "{f:?}");
+}
+
+#[test]
+fn the_organisation_withdraws_in_nynorsk_after_a_meeting_came_up() {
+    let f = read_as(
+        ("Sigrid Haug", "sigrid.haug@kld.dep.no"),
+        "Dessverre har det dukka opp eit møte i morgon som både Ola og eg må vere med på. KLD må difor trekkje påmeldinga til samskapingsmøtet.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Declined, "{f:?}");
+}
+
+#[test]
+fn one_who_is_busy_that_day_does_not_come_and_one_taken_up_with_a_theme_is_no_answer() {
+    let f = read_as(
+        ("Tor Vik", "tor.vik@hod.dep.no"),
+        "Jeg kommer. Dessverre er Marit opptatt 23. juni.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Tor Vik"], "{f:?}");
+    assert_eq!(a.withdrawn[0].name.as_deref(), Some("Marit"), "{f:?}");
+    let f = read_as(
+        ("Tor Vik", "tor.vik@hod.dep.no"),
+        "Vi er opptatt av åpenhet og kommer gjerne.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Registered, "{f:?}");
+}
+
+#[test]
+fn she_who_is_named_in_the_clause_before_is_the_contact() {
+    let f = read_as(
+        ("Øystein Kvam", "oystein.kvam@jd.dep.no"),
+        "Mona Lie (mona.lie@jd.dep.no) kommer også, og hun blir dessuten vår kontaktperson.",
+        "",
+    );
+    let contact = f.contact.as_ref().expect("a contact");
+    assert_eq!(contact.name.as_deref(), Some("Mona Lie"), "{f:?}");
+    assert_eq!(contact.email.as_deref(), Some("mona.lie@jd.dep.no"), "{f:?}");
+}

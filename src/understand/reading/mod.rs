@@ -2387,6 +2387,16 @@ fn known_people(input: &Input<'_>, ctx: &Context, me: &Attendee) -> Known {
             known.people[i].email = Some(address);
         }
     }
+    // Every full name the quoted messages give, to name an address written alone.
+    if input.quoted.contains(|c: char| c.is_uppercase()) && input.body.contains('@') {
+        for m in people::mentions(input.quoted, 0, ctx, false) {
+            if let Who::Person(p) = m.who
+                && !p.is_first_name_only()
+            {
+                known.quoted_names.push(p.name);
+            }
+        }
+    }
     // People the quoted or forwarded messages name with their address ("Lise Berg
     // (lise.berg@nfd.dep.no)"), or on the lines of a list ("Påmeldt fra KUD:\n- Marte Vik\n-
     // Jostein Aamodt", our reminder quoted): a first name in the new text may mean them.
@@ -2414,6 +2424,15 @@ fn resolve(ms: &mut [Mention], known: &LazyKnown<'_>) {
     for m in ms.iter_mut() {
         if let Who::Person(p) = &mut m.who {
             let known = known.get();
+            // An address written alone, that spells a name the message gives.
+            if p.name.is_empty() {
+                if let Some(email) = &p.email
+                    && let Some(name) = known.name_spelled_by(email)
+                {
+                    p.name = name;
+                }
+                continue;
+            }
             let (full, given_only) = if p.is_first_name_only() {
                 (known.by_first_name(&p.name), true)
             } else {

@@ -718,6 +718,9 @@ pub fn is_own_address(address: &str, ctx: &Context) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct Known {
     pub people: Vec<Person>,
+    /// Full names the quoted messages give without an address ("rådgiver Jostein Aamodt"):
+    /// only to name an address written alone that spells one of them.
+    pub quoted_names: Vec<String>,
 }
 
 impl Known {
@@ -772,6 +775,24 @@ impl Known {
     /// The known person of that full name.
     pub fn by_name(&self, name: &str) -> Option<&Person> {
         self.people.iter().find(|p| same_words(&p.name, name))
+    }
+
+    /// The one full name, of the people known or else of the quoted names, that `address`
+    /// spells ("jostein.aamodt@kud.dep.no" is Jostein Aamodt's).
+    pub fn name_spelled_by(&self, address: &str) -> Option<String> {
+        let spelled = |names: Vec<&str>| {
+            let mut found: Vec<&str> = names
+                .into_iter()
+                .filter(|n| n.split_whitespace().count() >= 2 && address_spells(address, n))
+                .collect();
+            found.dedup_by(|a, b| same_words(a, b));
+            match found[..] {
+                [one] => Some(one.to_string()),
+                _ => None,
+            }
+        };
+        spelled(self.people.iter().map(|p| p.name.as_str()).collect())
+            .or_else(|| spelled(self.quoted_names.iter().map(String::as_str).collect()))
     }
 
     /// The known person with this address.

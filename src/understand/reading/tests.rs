@@ -1442,3 +1442,45 @@ fn she_who_is_named_in_the_clause_before_is_the_contact() {
     assert_eq!(contact.name.as_deref(), Some("Mona Lie"), "{f:?}");
     assert_eq!(contact.email.as_deref(), Some("mona.lie@jd.dep.no"), "{f:?}");
 }
+
+#[test]
+fn an_address_written_alone_gets_the_name_it_spells_from_the_quoted_text() {
+    let sender = Sender {
+        name: Some("Marte Vik".into()),
+        address: "marte.vik@kud.dep.no".into(),
+    };
+    let f = read(
+        &Input {
+            body: "Vi kommer to fra KUD på samskapingsmøtet. Adressene er:\n\
+                   jostein.aamodt@kud.dep.no\nlise.haug@kud.dep.no\n",
+            signature: "",
+            subject: "",
+            sender: &sender,
+            cc: &[],
+            quoted: "> Kan du sende navn og adresse til Jostein Aamodt og Lise Haug?\n",
+            today: NaiveDate::from_ymd_opt(2022, 6, 20),
+        },
+        &ctx(),
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered, "{f:?}");
+    assert_eq!(names(a), ["Jostein Aamodt", "Lise Haug"], "{f:?}");
+    let emails: Vec<_> = a.attendees.iter().filter_map(|a| a.email.clone()).collect();
+    assert_eq!(
+        emails,
+        ["jostein.aamodt@kud.dep.no", "lise.haug@kud.dep.no"],
+        "{f:?}"
+    );
+}
+
+#[test]
+fn an_address_that_spells_no_name_of_the_message_stays_without_a_name() {
+    let f = read_as(
+        ("Marte Vik", "marte.vik@kud.dep.no"),
+        "Vi kommer to fra KUD på samskapingsmøtet. Adressene er:\n\
+         jostein.aamodt@kud.dep.no\nlh@kud.dep.no\n",
+        "",
+    );
+    let a = &f.answers[0];
+    assert!(a.attendees.iter().all(|a| a.name.is_none()), "{f:?}");
+}

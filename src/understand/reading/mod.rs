@@ -1464,7 +1464,85 @@ fn tentative_denied(lower: &str) -> bool {
     any
 }
 
+/// Phrases whose negation word negates nothing of coming: "ikke minst", "not only", "ikke
+/// noe problem" ("Eg kjem sjølv, ikkje minst fordi …", "Det er ikke noe problem å stille").
+const UNNEGATING: &[&str] = &[
+    "ikke minst",
+    "ikkje minst",
+    "ikke bare",
+    "ikkje bare",
+    "ikkje berre",
+    "not least",
+    "not only",
+    "om ikke annet",
+    "om ikkje anna",
+    "ikke noe problem",
+    "ikkje noko problem",
+    "ikke noe i veien",
+    "ingen problem",
+    "no problem",
+    "not a problem",
+];
+static UNNEGATINGS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(UNNEGATING));
+
+/// `lower` with the subject taken out of a phrase of coming it stands inside ("da blir jeg
+/// med" is "da blir med", "er eg òg med" is "er òg med"); `None` when no phrase has one.
+fn uninverted(lower: &str) -> Option<String> {
+    const VERBS: &[&str] = &["er", "blir", "vert", "blei", "ble", "være", "vere"];
+    const SUBJECTS: &[&str] = &[
+        "jeg", "eg", "vi", "me", "du", "dere", "de", "dei", "han", "hun", "ho", "begge", "alle",
+    ];
+    if !lower.contains(" med") {
+        return None;
+    }
+    let words: Vec<&str> = lower.split(' ').collect();
+    let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+    let mut drop = Vec::new();
+    for i in 0..words.len().saturating_sub(2) {
+        if VERBS.contains(&words[i]) && SUBJECTS.contains(&words[i + 1]) {
+            let next = (i + 2..(i + 4).min(words.len()))
+                .find(|&j| !LIGHT_ADVERBS.contains(&words[j]) || bare(words[j]) == "med");
+            if next.is_some_and(|j| bare(words[j]) == "med") {
+                drop.push(i + 1);
+            }
+        }
+    }
+    if drop.is_empty() {
+        return None;
+    }
+    Some(
+        words
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !drop.contains(i))
+            .map(|(_, w)| *w)
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// Whether `lower` says something once the words standing inside its phrases are taken out
+/// ("Da er vi med", "Eg er òg med").
+fn split_phrase_says(lower: &str) -> bool {
+    let straight = uninverted(lower);
+    let text = straight.as_deref().unwrap_or(lower);
+    let plain: String = text
+        .split(' ')
+        .filter(|w| !LIGHT_ADVERBS.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ");
+    SAYS.words_in(&plain) != 0
+}
+
 fn said(lower: &str) -> Said {
+    // "ikke minst", "not only": an idiom, no negation.
+    let idiom;
+    let lower = if UNNEGATINGS.any_substring(lower) {
+        idiom = UNNEGATINGS.blank_out(lower);
+        idiom.as_str()
+    } else {
+        lower
+    };
     // "det er med forbehold": a reservation, not "er med" (coming).
     let reserved;
     let lower = if lower.contains("med forbehold") {
@@ -1472,6 +1550,16 @@ fn said(lower: &str) -> Said {
         reserved.as_str()
     } else {
         lower
+    };
+    // "Da blir jeg med", "er vi med": the subject after the verb stands between the words of
+    // the phrase.
+    let straight;
+    let lower = match uninverted(lower) {
+        Some(s) => {
+            straight = s;
+            straight.as_str()
+        }
+        None => lower,
     };
     // "blir også med", "kommer likevel", "will also attend": the adverb between the words of
     // a phrase changes nothing of what it says.
@@ -1622,6 +1710,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     // colon, no question and no "blir" says nothing of the meetings: its clauses need no reading (most mail
     // that is not about the process, read at the speed of one pass).
     let silent = SAYS.words_in(&lower_body) == 0
+        && !(lower_body.contains(" med") && split_phrase_says(&lower_body))
         && !enrol_themselves(&lower_body)
         && !lower_body.contains([':', '?'])
         && !any_word(&lower_body, &["blir", "blei", "vi ble", "ble vi", "vi vart", "vart vi"])

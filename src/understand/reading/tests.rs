@@ -1484,3 +1484,54 @@ fn an_address_that_spells_no_name_of_the_message_stays_without_a_name() {
     let a = &f.answers[0];
     assert!(a.attendees.iter().all(|a| a.name.is_none()), "{f:?}");
 }
+
+#[test]
+fn an_idiom_with_a_negation_word_negates_nothing_of_coming() {
+    for text in [
+        "Eg kjem sjølv, ikkje minst fordi temaet er viktig for oss.",
+        "Det er ikke noe problem for meg å stille på samskapingsmøtet.",
+        "I will attend, not least because open data matters to us.",
+        "Jeg kommer, ikke bare for å lytte.",
+    ] {
+        let f = read_as(("Oddny Straume", "oddny.straume@kld.dep.no"), text, "");
+        assert_eq!(f.answers[0].intent, Intent::Registered, "{text}: {f:?}");
+    }
+}
+
+#[test]
+fn a_real_negation_beside_an_idiom_still_says_no() {
+    let f = read_as(
+        ("Oddny Straume", "oddny.straume@kld.dep.no"),
+        "Vi kan dessverre ikke komme på samskapingsmøtet, ikke minst fordi det kolliderer med et annet møte.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Declined, "{f:?}");
+}
+
+#[test]
+fn in_addition_to_one_named_the_writer_comes_too() {
+    let f = read_as(
+        ("Per Lie", "per.lie@nfd.dep.no"),
+        "Helene Dahl (helene.dahl@nfd.dep.no) kommer på samskapingsmøtet. I tillegg til Helene blir jeg med.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered, "{f:?}");
+    assert_eq!(names(a), ["Helene Dahl", "Per Lie"], "{f:?}");
+}
+#[test]
+fn the_subject_after_the_verb_inside_a_phrase_of_coming_still_comes() {
+    for text in [
+        "Da blir jeg med.",
+        "Da er vi med.",
+        "Eg er òg med.",
+        "I tillegg til Helene blir jeg med.",
+    ] {
+        let f = read_as(("Per Lie", "per.lie@nfd.dep.no"), text, "");
+        assert_eq!(
+            f.answers.first().map(|a| a.intent),
+            Some(Intent::Registered),
+            "{text}: {f:?}"
+        );
+    }
+}

@@ -16,6 +16,9 @@ fn main() {
         match &understood.class {
             samskap::understand::Class::Reply { split, facts } => {
                 println!("--- body\n{}\n--- signature\n{}", split.body, split.signature);
+                if std::env::var("SAMSKAP_QUOTED").is_ok() {
+                    println!("--- quoted\n{}", split.quoted);
+                }
                 println!("--- facts {}", serde_json::to_string(facts).unwrap_or_default());
             }
             other => println!("--- {}", other.name()),

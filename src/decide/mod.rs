@@ -592,7 +592,12 @@ fn poll_reply(
         .collect();
     let message = Message {
         body: &split.body,
-        quoted: &split.quoted,
+        // Answers between the quoted slot lines are read beside the slot above them.
+        quoted: if split.inline.is_empty() {
+            &split.quoted
+        } else {
+            &split.inline
+        },
         subject: &understood.subject,
     };
     let mut answer = poll_answer::read_message(message, &candidates, true);

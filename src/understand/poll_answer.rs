@@ -252,7 +252,11 @@ const POSITIVE: &[&str] = &[
     "jepp",
     "gjerne",
     "mulig",
+    "mulige",
     "mogleg",
+    "moglege",
+    "mogeleg",
+    "mogelege",
     "mulighet",
     "anledning",
     "aktuelt",
@@ -564,6 +568,10 @@ const EXCEPT: &[&str] = &[
     "unntatt",
     "untatt",
     "bortsett fra",
+    "bortsett frå",
+    "med unnatak av",
+    "unnateke",
+    "excluding",
     "utenom",
     "utanom",
     "except",
@@ -654,6 +662,16 @@ const LIST_WORDS: &[&str] = &[
     "datoane",
     "date",
     "dates",
+    "datoer",
+    "alternativer",
+    "alternativa",
+    "tidspunkter",
+    "tidspunkta",
+    "forslaga",
+    "slot",
+    "slots",
+    "number",
+    "numbers",
     "for",
     "oss",
     "meg",
@@ -3295,6 +3313,42 @@ mod tests {
         assert_eq!(
             answer("İİİ 1 passer men 2 passer ikke"),
             ynm(&[1], &[2, 3, 4], &[])
+        );
+    }
+
+    #[test]
+    fn the_exceptions_in_nynorsk_and_english_are_no() {
+        assert_eq!(
+            answer("Vi kan alle dagane bortsett frå måndagane."),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+        assert_eq!(
+            answer("Any of them, excluding the Mondays."),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+    }
+
+    #[test]
+    fn slots_in_the_plural_head_a_list_of_numbers() {
+        assert_eq!(
+            answer("Slots 2, 3 and 4 all work for us. Slot 1 (29 August) is possible if need be."),
+            ynm(&[2, 3, 4], &[], &[1])
+        );
+        assert_eq!(
+            answer("Tidspunkter 1, 2 og 4 passer."),
+            ynm(&[1, 2, 4], &[3], &[])
+        );
+    }
+
+    #[test]
+    fn all_possible_is_yes_and_a_preference_against_some_makes_them_maybe() {
+        assert_eq!(
+            answer("Alle fire er mulige for oss."),
+            ynm(&[1, 2, 3, 4], &[], &[])
+        );
+        assert_eq!(
+            answer("Alle fire er mulige for oss, men helst ikke mandagene."),
+            ynm(&[2, 3], &[], &[1, 4])
         );
     }
 }

@@ -17,6 +17,10 @@ pub struct Split {
     pub footer: String,
     /// Everything quoted or forwarded, with its header.
     pub quoted: String,
+    /// Where the person answered between the quoted lines: the quoted lines and theirs as they
+    /// stand, from the first quoted line (empty when they did not).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub inline: String,
 }
 
 impl Split {
@@ -492,6 +496,7 @@ pub fn split(text: &str) -> Split {
     let (cut, footer_at_cut) = quote_start(&lines).unwrap_or((lines.len(), false));
     let mut quoted: Vec<&str> = Vec::new();
     let mut own: Vec<&str> = Vec::new();
+    let mut inline = interleaved(&lines[..cut]);
     for line in &lines[..cut] {
         if line.trim_start().starts_with('>') {
             quoted.push(line);
@@ -528,6 +533,7 @@ pub fn split(text: &str) -> Split {
             .collect();
         if below.iter().any(|l| !l.trim().is_empty()) {
             own = below;
+            inline = interleaved(&rest[1..]);
             quoted.extend(rest.iter().copied().filter(|l| l.trim_start().starts_with('>')));
         } else {
             quoted.extend_from_slice(rest);
@@ -582,7 +588,20 @@ pub fn split(text: &str) -> Split {
         signature: join(&signature),
         footer: join(&footer),
         quoted: join(&quoted),
+        inline: inline.unwrap_or_default(),
     }
+}
+
+/// The lines from the first quoted one on, when the person wrote some of their own after it
+/// ("> 1) mandag 29. august\nNei\n> 2) onsdag 31. august\nJa").
+fn interleaved(lines: &[&str]) -> Option<String> {
+    let quote = |l: &&str| l.trim_start().starts_with('>');
+    let first = lines.iter().position(quote)?;
+    let answered = lines[first..]
+        .iter()
+        .enumerate()
+        .any(|(i, l)| !quote(l) && !l.trim().is_empty() && lines[first + i..].iter().any(quote));
+    answered.then(|| lines[first..].join("\n"))
 }
 
 #[cfg(test)]
@@ -666,6 +685,25 @@ mod tests {
         let text = "> Kan dere komme?\nJa, to av oss.\n> Hvem blir kontaktperson?\nKari Nordmann.\n";
         let split = split(text);
         assert_eq!(split.body, "Ja, to av oss.\nKari Nordmann.");
+        assert_eq!(split.inline, text.trim_end());
+    }
+
+    #[test]
+    fn answers_under_a_quoted_header_keep_their_place_between_the_quoted_lines() {
+        let text = "Den 27.06.2022 10:00, skrev Tom Arne Nygaard:\n> 1) mandag 29. august\nNei\n> 2) onsdag 31. august\nJa\n>\n> Hilsen Tom\n\n-- \nKjetil";
+        let split = split(text);
+        assert!(
+            split
+                .inline
+                .starts_with("> 1) mandag 29. august\nNei\n> 2) onsdag"),
+            "{split:?}"
+        );
+    }
+
+    #[test]
+    fn a_quote_under_the_answer_is_no_inline_answer() {
+        let split = split("Ja, vi kommer.\n\n> Kan dere komme?\n> Hilsen Tom\n");
+        assert_eq!(split.inline, "", "{split:?}");
     }
 
     #[test]

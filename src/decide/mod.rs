@@ -842,6 +842,9 @@ const AGENCY_WORDS: &[&str] = &[
     "statens ",
     "riksantikvar",
     "kartverk",
+    "verket",
+    "registrene",
+    "registeret",
     "vegvesen",
     "directorate",
     "norwegian agency",
@@ -1284,6 +1287,33 @@ fn speaks_for_a_ministry(
             return Some((ministry, why));
         }
     }
+    // Signed as a ministry ("Ingunn Aarset\nUtenriksdepartementet") from an address that is not
+    // its, or from a domain made to look like its ("mfa-no.org" for mfa.no): whoever wrote it,
+    // only the ministry's own addresses speak for it.
+    if !webmail {
+        let signed_as = |o: &crate::config::Organisation| {
+            let shown = org_name(sender, &domain, &split.signature);
+            let lower = shown.to_lowercase();
+            lower == o.id || full_name_in(o, &lower) || words_as_acronym(&shown, "", &o.id)
+        };
+        let looks_like = |o: &crate::config::Organisation| o.domains.iter().any(|d| resembles(&domain, d));
+        if let Some(o) = ministries().find(|o| looks_like(o) || signed_as(o))
+            && let Some(ministry) = dir.org(&o.id)
+        {
+            let why = if looks_like(o) {
+                format!(
+                    "written from {domain}, a domain that looks like {}'s but is not one of its addresses: record nothing before {} confirms it",
+                    ministry.name, ministry.name
+                )
+            } else {
+                format!(
+                    "signed as {} from {}, which is not one of its addresses: is the writer from {}?",
+                    ministry.name, sender.address, ministry.name
+                )
+            };
+            return Some((ministry, why));
+        }
+    }
     // A government agency answering its ministry's invitation ("Klima- og miljødepartementet
     // har bedt Miljødirektoratet om å delta"): plausibly the ministry's answer, but the agency
     // is not the ministry; a person decides whose registration it is.
@@ -1297,7 +1327,18 @@ fn speaks_for_a_ministry(
             .organisations
             .iter()
             .any(|o| o.id == ministry.id && full_name_in(o, &own_text));
-        if agency && named_ministry {
+        // "Kultur- og likestillingsdepartementet har bedt Arkivverket om å representere
+        // departementet": the ministry asked the writer to go for it.
+        let asked = config.organisations.iter().any(|o| {
+            o.id == ministry.id
+                && own_text.split(['.', '!', '?', '\n']).any(|s| {
+                    full_name_in(o, s)
+                        && ["bedt", "bede", "bad ", "asked", "requested"]
+                            .iter()
+                            .any(|w| s.contains(w))
+                })
+        });
+        if (agency || asked) && named_ministry {
             let why = format!(
                 "written by a government agency ({}) in reply to {}'s invitation and naming it: is this {}'s registration? Only its own addresses speak for it",
                 sender.address, ministry.name, ministry.name
@@ -1336,6 +1377,38 @@ fn speaks_for_a_ministry(
         sender.address, ministry.name
     );
     Some((ministry.clone(), why))
+}
+
+/// Whether `domain`, which is not `owned` nor under it, is made to look like it: the letters
+/// of `owned` inside its own ("mfa-no.org", "kld.dep.no.eu", "fd-dep.no" for fd.dep.no), or
+/// one letter away from them ("kld.depp.no"), or the same name under another top-level
+/// domain ("hod-dep.com").
+pub fn resembles(domain: &str, owned: &str) -> bool {
+    let letters = |d: &str| -> String { d.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect() };
+    let (d, o) = (letters(domain), letters(owned));
+    if domain_matches(domain, owned) || o.chars().count() < 4 {
+        return false;
+    }
+    // The same name under another top-level domain ("hod-dep.com").
+    let stem = |d: &str| letters(d.rsplit_once('.').map_or(d, |(stem, _)| stem));
+    d.contains(&o)
+        || (o.chars().count() >= 6 && one_edit_apart(&d, &o))
+        || (stem(owned).chars().count() >= 4 && stem(domain) == stem(owned))
+}
+
+/// Whether one letter added, dropped or changed makes `a` into `b`.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    if long.len() - short.len() > 1 || a == b {
+        return false;
+    }
+    let prefix = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        short[prefix + 1..] == long[prefix + 1..]
+    } else {
+        short[prefix..] == long[prefix + 1..]
+    }
 }
 
 /// Whether lower-case `text` names `o` in full, in either language.

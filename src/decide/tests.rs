@@ -21,6 +21,31 @@ fn look_alike_domains_never_match() {
 }
 
 #[test]
+fn a_domain_made_to_look_like_an_organisation_s_is_seen_through() {
+    for (fake, owned) in [
+        ("mfa-no.org", "mfa.no"),
+        ("fd-dep.no", "fd.dep.no"),
+        ("kld.depp.no", "kld.dep.no"),
+        ("kld.dep.no.eu", "kld.dep.no"),
+        ("hod-dep.com", "hod.dep.no"),
+    ] {
+        assert!(resembles(fake, owned), "{fake} looks like {owned}");
+    }
+    for (other, owned) in [
+        ("nfd.dep.no", "nfd.dep.no"),
+        ("post.kld.dep.no", "kld.dep.no"),
+        ("amnesty.no", "ud.dep.no"),
+        ("transparency.no", "mfa.no"),
+        ("lo.no", "ud.no"),
+    ] {
+        assert!(
+            !resembles(other, owned),
+            "{other} is not made to look like {owned}"
+        );
+    }
+}
+
+#[test]
 fn an_ngo_is_known_by_its_domain_or_its_webmail_address() {
     assert_eq!(ngo_id("ingrid@reddbarna.no"), "reddbarna.no");
     assert_eq!(ngo_id("Aksjon.Apenhet@gmail.com"), "aksjon.apenhet@gmail.com");
@@ -1224,4 +1249,44 @@ fn a_message_to_others_with_the_coordinator_in_copy_that_records_nothing_is_only
     // The same words written to the coordinator are read by a person.
     let d = fresh(from, "To: tom-arne.nygaard@kdd.dep.no\r\n", body);
     assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+}
+
+#[test]
+fn a_writer_signing_as_the_ministry_from_a_look_alike_domain_changes_nothing() {
+    let from = "Lise Berg <lise.berg@aid-dep.no>";
+    let d = decide_text(
+        from,
+        &passed(from),
+        "AID melder på to: Lise Berg og Per Lie.\r\n\r\nLise Berg\r\nArbeids- og inkluderingsdepartementet\r\n",
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    assert!(reasons(&d).contains("looks like"), "{d:?}");
+}
+
+#[test]
+fn a_writer_signing_as_the_ministry_from_another_domain_is_held_for_the_ministry() {
+    let from = "Lise Berg <lise.berg@konsulenthuset.no>";
+    let d = decide_text(
+        from,
+        &passed(from),
+        "Vi kommer to fra oss på samskapingsmøtet.\r\n\r\nVennlig hilsen\r\nLise Berg\r\nArbeids- og inkluderingsdepartementet\r\n",
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    assert!(reasons(&d).contains("signed as"), "{d:?}");
+    assert_eq!(proposed_for(&d), ["aid"], "{d:?}");
+}
+
+#[test]
+fn an_archive_the_ministry_asked_to_go_for_it_is_held_for_the_ministry() {
+    let from = "Gro Aalvik <gro.aalvik@arkivverket.no>";
+    let d = decide_text(
+        from,
+        &passed(from),
+        "Arbeids- og inkluderingsdepartementet har bedt oss om å representere departementet på samskapingsmøtet. Fra oss kommer jeg.\r\n\r\nVennlig hilsen\r\nGro Aalvik\r\nArkivverket\r\n",
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    assert_eq!(proposed_for(&d), ["aid"], "{d:?}");
 }

@@ -327,7 +327,16 @@ fn spaced_dash(sentence: &str, i: usize) -> Option<usize> {
             .next_back()
             .is_some_and(|w| w.chars().any(|c| c.is_ascii_digit()) || super::dates::is_month_name(w))
         {
-            return None;
+            // A run of dates ("29. august – 2. september") is one; a later date before an
+            // earlier one ("bare 5. september – 29. august er vi bortreist") ends a clause.
+            let reference = chrono::NaiveDate::from_ymd_opt(2001, 1, 1).unwrap_or_default();
+            let run = super::dates::find_spans(sentence, reference)
+                .iter()
+                .any(|s| s.start < i && i < s.end);
+            let dates_around = super::dates::find_all(sentence, reference).len() >= 2;
+            if run || !dates_around {
+                return None;
+            }
         }
     }
     Some(dash.len() + 2)

@@ -200,6 +200,11 @@ const PEOPLE_QUANTIFIED: &[&str] = &[
 /// Quantifiers that name every slot.
 const ALL: &[&str] = &[
     "alle",
+    "anything",
+    "any day",
+    "any date",
+    "any time",
+    "anytime",
     "alt",
     "samtlige",
     "begge",
@@ -1170,7 +1175,8 @@ impl<'c> Reader<'c> {
         // What is said.
         let phrases = |list: &[&str]| all_matches(toks, list);
         let covered = |ranges: &[(usize, usize)], k: usize| ranges.iter().any(|(a, b)| (*a..*b).contains(&k));
-        let maybe = phrases(MAYBE);
+        let mut maybe = phrases(MAYBE);
+        maybe.extend(reservations(toks));
         let positive_phrases = phrases(POSITIVE);
         let negative = phrases(NEGATIVE);
         let hedged = negative
@@ -2479,6 +2485,78 @@ fn phrase_ends_at(toks: &[Tok], phrase: &str, at: usize) -> bool {
 }
 
 /// "har vi statsbudsjettmøter", "we have a conference", "er på samling": taken that day.
+/// Reservations written in more words than a list holds, as token ranges: the last resort ("om
+/// det ikkje finst noko betre", "if there is nothing better", "hvis vi ikke finner noe annet")
+/// and a limit on the time ("men bare til kl. 10.30", "only until 10:30", "må gå kl. 10").
+fn reservations(toks: &[Tok]) -> Vec<(usize, usize)> {
+    const IF: &[&str] = &["om", "hvis", "dersom", "viss", "if", "unless"];
+    const OTHER: &[&str] = &[
+        "bedre",
+        "betre",
+        "annet",
+        "anna",
+        "andre",
+        "else",
+        "better",
+        "other",
+        "alternativ",
+    ];
+    const LIMIT: &[&str] = &[
+        "til", "until", "till", "før", "before", "fra", "from", "etter", "after",
+    ];
+    const ONLY_WORDS: &[&str] = &["bare", "kun", "berre", "only", "just"];
+    const LEAVE: &[&str] = &[
+        "må gå",
+        "må dra",
+        "må gå fra",
+        "have to leave",
+        "must leave",
+        "need to leave",
+    ];
+    let mut out = Vec::new();
+    let words: Vec<usize> = (0..toks.len())
+        .filter(|&k| !toks[k].punct || toks[k].low == ".")
+        .collect();
+    for (w, &k) in words.iter().enumerate() {
+        let low = toks[k].low.as_str();
+        if IF.contains(&low) {
+            let ahead = &words[w + 1..(w + 7).min(words.len())];
+            let negated = ahead
+                .iter()
+                .position(|&j| NEGATORS.contains(&toks[j].low.as_str()) || toks[j].low.ends_with("n't"));
+            if let Some(n) = negated
+                && let Some(o) = ahead[n..]
+                    .iter()
+                    .position(|&j| OTHER.contains(&toks[j].low.as_str()))
+            {
+                out.push((k, ahead[n + o] + 1));
+            }
+        }
+        if ONLY_WORDS.contains(&low)
+            && let Some(&l) = words.get(w + 1)
+            && LIMIT.contains(&toks[l].low.as_str())
+            && words[w + 2..(w + 4).min(words.len())]
+                .iter()
+                .any(|&j| toks[j].num || toks[j].low == "kl")
+        {
+            out.push((k, l + 1));
+        }
+    }
+    for p in LEAVE {
+        let mut from = 0;
+        while let Some((a, b)) = find_phrase(toks, p, from) {
+            if toks[b..(b + 3).min(toks.len())]
+                .iter()
+                .any(|t| t.num || t.low == "kl" || t.low == "at")
+            {
+                out.push((a, b));
+            }
+            from = a + 1;
+        }
+    }
+    out
+}
+
 fn busy(toks: &[Tok]) -> bool {
     const VERBS: &[&str] = &["har", "have", "has", "skal", "er", "are", "am", "is", "blir"];
     const EVENTS: &[&str] = &[
@@ -3349,6 +3427,46 @@ mod tests {
         assert_eq!(
             answer("Alle fire er mulige for oss, men helst ikke mandagene."),
             ynm(&[2, 3], &[], &[1, 4])
+        );
+    }
+
+    #[test]
+    fn anything_but_one_is_yes_to_the_others() {
+        assert_eq!(
+            answer("Anything but Friday 2 September works for NRC."),
+            ynm(&[1, 2, 4], &[3], &[])
+        );
+    }
+
+    #[test]
+    fn a_later_date_before_an_earlier_one_is_no_run_of_dates() {
+        assert_eq!(
+            answer(
+                "Av ettermiddagene passer bare 5. september – 29. august er vi på kommunalpolitisk toppmøte."
+            ),
+            ynm(&[4], &[1, 2, 3], &[])
+        );
+    }
+
+    #[test]
+    fn a_last_resort_and_a_limit_on_the_time_are_reservations() {
+        assert_eq!(
+            answer("1 og 4 er uaktuelle for OED. 2 passar godt, og 3 kan gå om det ikkje finst noko betre."),
+            ynm(&[2], &[1, 4], &[3])
+        );
+        assert_eq!(
+            answer(
+                "1\t29.08 kl. 13–15\tPasser ikke\n2\t31.08 kl. 09–11\tPasser\n3\t02.09 kl. 09–11\tKan gå, men bare til kl. 10.30\n4\t05.09 kl. 13–15\tPasser"
+            ),
+            ynm(&[2, 4], &[1], &[3])
+        );
+        assert_eq!(
+            answer("2 passer, men jeg må gå kl. 10."),
+            ynm(&[], &[1, 3, 4], &[2])
+        );
+        assert_eq!(
+            answer("Slot 3 works if there is nothing better."),
+            ynm(&[], &[1, 2, 4], &[3])
         );
     }
 }

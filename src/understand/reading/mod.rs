@@ -304,6 +304,20 @@ const DECLINE: &[&str] = &[
     "trukket meg",
     "forhindret",
     "forhindra",
+    // Taken elsewhere: "er kalt inn til et møte hos statsråden", "må prioritere et oppdrag".
+    "kalt inn til et",
+    "kalt inn til en",
+    "kalla inn til eit",
+    "kalla inn til ein",
+    "innkalt til et",
+    "innkalla til eit",
+    "må prioritere",
+    "må prioritera",
+    "called away",
+    "called into a",
+    "called in to a",
+    "has to prioritise",
+    "has to prioritize",
     // Ill: "Øyvind er dessverre syk i dag".
     "er syk",
     "ble syk",
@@ -1710,7 +1724,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     // colon, no question and no "blir" says nothing of the meetings: its clauses need no reading (most mail
     // that is not about the process, read at the speed of one pass).
     let silent = SAYS.words_in(&lower_body) == 0
-        && !(lower_body.contains(" med") && split_phrase_says(&lower_body))
+        && !((lower_body.contains(" med") || any_word(&lower_body, LIGHT_ADVERBS)) && split_phrase_says(&lower_body))
         && !enrol_themselves(&lower_body)
         && !lower_body.contains([':', '?'])
         && !any_word(&lower_body, &["blir", "blei", "vi ble", "ble vi", "vi vart", "vart vi"])

@@ -1535,3 +1535,28 @@ fn the_subject_after_the_verb_inside_a_phrase_of_coming_still_comes() {
         );
     }
 }
+
+#[test]
+fn one_called_to_another_meeting_or_with_another_task_first_does_not_come() {
+    for text in [
+        "Mira Hatlestad må dessverre prioritere et oppdrag for statsråden i morgen.",
+        "Gry Aune Tveter er kalt inn til et møte hos statsråden i morgen formiddag.",
+    ] {
+        let f = read_as(("Therese Skaug", "therese.skaug@aid.dep.no"), text, "");
+        let a = &f.answers[0];
+        assert!(a.attendees.is_empty(), "{text}: {f:?}");
+        assert_eq!(a.withdrawn.len(), 1, "{text}: {f:?}");
+    }
+}
+
+#[test]
+fn the_one_who_takes_her_place_replaces_the_one_named_before() {
+    let f = read_as(
+        ("Kristoffer Nævdal", "kristoffer.naevdal@kd.dep.no"),
+        "Mira Hatlestad er syk. Seniorrådgiver Erlend Bakkevig (erlend.bakkevig@kd.dep.no) overtar plassen hennes.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Erlend Bakkevig"], "{f:?}");
+    assert_eq!(a.withdrawn[0].name.as_deref(), Some("Mira Hatlestad"), "{f:?}");
+}

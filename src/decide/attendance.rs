@@ -151,7 +151,24 @@ fn find_in(people: &[Attendee], a: &Attendee) -> Option<usize> {
     let by_first: Vec<usize> = (0..people.len())
         .filter(|&i| first_name_of(a, &people[i]))
         .collect();
-    (by_first.len() == 1).then(|| by_first[0])
+    // One person named twice (on a list and as the contact) is one.
+    let distinct: Vec<usize> = by_first
+        .iter()
+        .copied()
+        .filter(|&i| {
+            !by_first
+                .iter()
+                .any(|&j| j < i && same_person(&people[j], &people[i]))
+        })
+        .collect();
+    // Of the entries of that one person, the one with an address.
+    (distinct.len() == 1).then(|| {
+        by_first
+            .iter()
+            .copied()
+            .find(|&i| people[i].email.is_some())
+            .unwrap_or(distinct[0])
+    })
 }
 
 /// First names completed from the people the organisation has named before (at another meeting,
@@ -412,6 +429,26 @@ mod tests {
         let r = after_answer(Some(&registered(vec![kari()], None)), &kari(), "declined", None);
         assert_eq!(r.status, "declined");
         assert!(r.attendees.is_empty());
+    }
+
+    #[test]
+    fn one_named_both_on_a_list_and_as_the_contact_is_one_to_complete_a_first_name_from() {
+        let before = [
+            Attendee {
+                name: Some("Amund Roaldset".into()),
+                email: None,
+            },
+            person("Liv Marie Hagerup", "liv.marie.hagerup@jd.dep.no"),
+            person("Amund Roaldset", "amund.roaldset@jd.dep.no"),
+        ];
+        let amund = Attendee {
+            name: Some("Amund".into()),
+            email: None,
+        };
+        assert_eq!(
+            completed(std::slice::from_ref(&amund), &before),
+            [person("Amund Roaldset", "amund.roaldset@jd.dep.no")]
+        );
     }
 
     #[test]

@@ -539,6 +539,15 @@ pub fn split(text: &str) -> Split {
             quoted.extend_from_slice(rest);
         }
     } else {
+        // "Se svarene mine i teksten nedenfor": under the header, the quote marked with ">" and
+        // the writer's answers between its lines. Put first, so that the signature stays last.
+        if !footer_at_cut && let Some((answers, marked)) = answered_under_header(rest) {
+            let top = std::mem::take(&mut own);
+            own = answers;
+            own.push("");
+            own.extend(top);
+            inline = Some(rest[marked..].join("\n"));
+        }
         quoted.extend_from_slice(rest);
     }
     while own.last().is_some_and(|l| l.trim().is_empty()) {
@@ -590,6 +599,39 @@ pub fn split(text: &str) -> Split {
         quoted: join(&quoted),
         inline: inline.unwrap_or_default(),
     }
+}
+
+/// The writer's lines between the lines of a quote marked with ">" under a header ("Fra: …",
+/// "… skrev:"), up to the next header, and where the marked quote begins; `None` when the quote
+/// under the header is not marked or holds no line of theirs. A line that only goes on with the
+/// quoted sentence above it (a client's broken wrapping: "> … invitasjonen til\nsivilsamfunnet
+/// …") is the quote's.
+fn answered_under_header<'t>(rest: &[&'t str]) -> Option<(Vec<&'t str>, usize)> {
+    let quote = |l: &str| l.trim_start().starts_with('>');
+    let blank = rest.iter().position(|l| l.trim().is_empty())?;
+    let marked = (blank..rest.len()).find(|&i| !rest[i].trim().is_empty())?;
+    if !quote(rest[marked]) {
+        return None;
+    }
+    let mut answers = Vec::new();
+    for k in marked..rest.len() {
+        let line = rest[k];
+        let t = line.trim();
+        if t.is_empty() || quote(line) {
+            continue;
+        }
+        if is_separator(line) || is_header_start(rest, k) || is_wrote(t) || is_rule(line) {
+            break;
+        }
+        let above = rest[k - 1].trim();
+        let goes_on = quote(above)
+            && !above.ends_with(['.', '!', '?', ':', ')'])
+            && t.chars().next().is_some_and(char::is_lowercase);
+        if !goes_on {
+            answers.push(line);
+        }
+    }
+    (!answers.is_empty()).then_some((answers, marked))
 }
 
 /// The lines from the first quoted one on, when the person wrote some of their own after it
@@ -698,6 +740,31 @@ mod tests {
                 .starts_with("> 1) mandag 29. august\nNei\n> 2) onsdag"),
             "{split:?}"
         );
+    }
+
+    #[test]
+    fn answers_between_the_marked_lines_under_an_outlook_header_are_the_writer_s() {
+        let text = "Hei,\n\nSe svarene mine i teksten.\n\nLiv Hagerup\nJD\n\nFra: Tom Arne Nygaard <tom@kdd.dep.no>\nSendt: onsdag 15. juni 2022 10:00\nTil: Postmottak JD\nEmne: Invitasjon\n\n> Vi ber om en kontaktperson for\narbeidet, med telefonnummer.\n\nKontaktperson blir Amund Roaldset.\n\n> Påmelding innen 21. juni.\nFra JD kommer Amund og undertegnede.\n> Med hilsen\n> Tom\n";
+        let split = split(text);
+        assert!(
+            split.body.starts_with(
+                "Kontaktperson blir Amund Roaldset.\nFra JD kommer Amund og undertegnede.\n\nHei,"
+            ),
+            "{split:?}"
+        );
+        assert!(split.body.ends_with("Liv Hagerup\nJD"), "{split:?}");
+        assert!(
+            !split.body.contains("arbeidet, med"),
+            "a wrapped quote line is the quote's: {split:?}"
+        );
+        assert!(split.quoted.starts_with("Fra: Tom Arne Nygaard"), "{split:?}");
+    }
+
+    #[test]
+    fn an_outlook_quote_without_marks_holds_no_answers_of_the_writer() {
+        let text = "Vi kommer.\n\nFra: Tom <tom@kdd.dep.no>\nSendt: onsdag 15. juni 2022 10:00\nTil: JD\nEmne: Invitasjon\n\nHei,\nVelkommen.\n> eldre tekst\nMer fra Tom.\n";
+        let split = split(text);
+        assert_eq!(split.body, "Vi kommer.", "{split:?}");
     }
 
     #[test]

@@ -140,12 +140,17 @@ impl Lexicon {
 
     /// `hay` with every phrase replaced by one space (a lexicon made by [`Lexicon::phrases`]).
     pub fn blank_out(&self, hay: &str) -> String {
-        debug_assert!(self.leftmost, "blank out with a lexicon made by Lexicon::phrases");
+        self.replace_all(hay, " ")
+    }
+
+    /// `hay` with every phrase replaced by `with` (a lexicon made by [`Lexicon::phrases`]).
+    pub fn replace_all(&self, hay: &str, with: &str) -> String {
+        debug_assert!(self.leftmost, "replace with a lexicon made by Lexicon::phrases");
         let mut out = String::with_capacity(hay.len());
         let mut last = 0;
         for m in self.automaton.find_iter(hay) {
             out.push_str(&hay[last..m.start()]);
-            out.push(' ');
+            out.push_str(with);
             last = m.end();
         }
         out.push_str(&hay[last..]);

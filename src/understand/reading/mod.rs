@@ -527,6 +527,8 @@ const TENTATIVE: &[&str] = &[
     "antakeleg",
     "regner med",
     "reknar med",
+    "expect to",
+    "expecting to",
     "forhåpentligvis",
     "most likely",
     "likely",
@@ -1499,6 +1501,27 @@ const UNNEGATING: &[&str] = &[
 ];
 static UNNEGATINGS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(UNNEGATING));
 
+/// A reservation said with a negation: "kan ikke love noe", "cannot promise it", "ikke sikkert":
+/// coming with a reservation, not a no.
+const NEGATED_CERTAINTY: &[&str] = &[
+    "kan ikke love",
+    "kan ikkje love",
+    "kan ikke garantere",
+    "kan ikkje garantere",
+    "ikke helt sikkert",
+    "ikkje heilt sikkert",
+    "ikke sikkert",
+    "ikkje sikkert",
+    "cannot promise",
+    "can't promise",
+    "can not promise",
+    "cannot guarantee",
+    "can't guarantee",
+    "not certain",
+    "no guarantee",
+];
+static NEGATED_CERTAINTIES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(NEGATED_CERTAINTY));
+
 /// `lower` with the subject taken out of a phrase of coming it stands inside ("da blir jeg
 /// med" is "da blir med", "er eg òg med" is "er òg med"); `None` when no phrase has one.
 fn uninverted(lower: &str) -> Option<String> {
@@ -1554,6 +1577,20 @@ fn said(lower: &str) -> Said {
     let lower = if UNNEGATINGS.any_substring(lower) {
         idiom = UNNEGATINGS.blank_out(lower);
         idiom.as_str()
+    } else {
+        lower
+    };
+    // "…, men kan ikke love noe": a reservation.
+    let uncertain;
+    let lower = if (lower.contains("ikke")
+        || lower.contains("ikkje")
+        || lower.contains("not")
+        || lower.contains("n't")
+        || lower.contains("no "))
+        && NEGATED_CERTAINTIES.any_substring(lower)
+    {
+        uncertain = NEGATED_CERTAINTIES.replace_all(lower, " forbehold ");
+        uncertain.as_str()
     } else {
         lower
     };

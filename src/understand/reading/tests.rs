@@ -1560,3 +1560,21 @@ fn the_one_who_takes_her_place_replaces_the_one_named_before() {
     assert_eq!(names(a), ["Erlend Bakkevig"], "{f:?}");
     assert_eq!(a.withdrawn[0].name.as_deref(), Some("Mira Hatlestad"), "{f:?}");
 }
+
+#[test]
+fn coming_without_a_promise_is_coming_with_a_reservation() {
+    for text in [
+        "Jeg regner med å komme for FD, men kan ikke love noe før budsjettinnspillet er levert.",
+        "I expect to come on 23 June, but I cannot promise it until my travel is settled.",
+        "Det er ikke sikkert at jeg kommer på samskapingsmøtet.",
+    ] {
+        let f = read_as(
+            ("Aud Karin Reinertsen", "aud.karin.reinertsen@fd.dep.no"),
+            text,
+            "",
+        );
+        let a = &f.answers[0];
+        assert_eq!(a.intent, Intent::Tentative, "{text}: {f:?}");
+        assert_eq!(names(a), ["Aud Karin Reinertsen"], "{text}: {f:?}");
+    }
+}

@@ -290,6 +290,21 @@ pub fn decide(
         },
         Class::Own => ignored("our own message".into()),
         // A read receipt changes nothing, but belongs in the organisation's history.
+        // "Rekdal Sunniva ønsker å tilbakekalle meldingen …": what that message recorded is in
+        // doubt until the sender says what holds.
+        Class::Notice { what } if what.starts_with("a recall") => review(
+            sender_org.clone().or(ref_org.clone()).map(|o| o.id),
+            format!(
+                "{} asks to take back {}: what that message recorded stands until the sender says what holds; ask them",
+                understood
+                    .from
+                    .as_ref()
+                    .map(|f| f.address.as_str())
+                    .unwrap_or("the sender"),
+                what.trim_start_matches("a recall of ")
+            ),
+            Vec::new(),
+        ),
         Class::Notice { what } => Decision {
             org: sender_org.clone().or(ref_org.clone()).map(|o| o.id),
             ..ignored(format!("a notice: {what}"))

@@ -1290,3 +1290,18 @@ fn an_archive_the_ministry_asked_to_go_for_it_is_held_for_the_ministry() {
     assert!(!changes_anything(&d), "{d:?}");
     assert_eq!(proposed_for(&d), ["aid"], "{d:?}");
 }
+
+#[test]
+fn a_recall_sets_the_message_it_takes_back_aside_for_the_coordinator() {
+    let from = "Lise Berg <lise.berg@aid.dep.no>";
+    let config = config();
+    let raw = format!(
+        "From: {from}\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: Tilbakekall: SV: Invitasjon [OGP5:bkt5uas4]\r\nMessage-ID: <rc@x>\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\n{}\r\nLise Berg ønsker å tilbakekalle meldingen «SV: Invitasjon [OGP5:bkt5uas4]».",
+        passed(from)
+    );
+    let d = decide_raw_with(&config, &raw);
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    assert!(reasons(&d).contains("take back"), "{d:?}");
+    assert_eq!(d.org.as_deref(), Some("aid"), "{d:?}");
+}

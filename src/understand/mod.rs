@@ -585,6 +585,10 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
                             delegated_to: None,
                         }],
                     })
+                } else if let Some(recalled) = recall_of(head(&subject, 1024), &text) {
+                    Class::Notice {
+                        what: format!("a recall of the message «{recalled}»"),
+                    }
                 } else if let Some(signal) = autoreply::detect(&message, &text) {
                     Class::AutoReply(autoreply::AutoReply {
                         returns_on: autoreply::return_date(&text, reference),
@@ -645,6 +649,35 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
         auth,
         problems,
     }
+}
+
+/// The subject of the message an Outlook recall asks to take back: "Tilbakekall: SV: …" with
+/// "… ønsker å tilbakekalle meldingen «…»", "Recall: …" with "… would like to recall the
+/// message, …". Both the subject's word and the body's sentence, so that a reply about a recall
+/// is no recall.
+fn recall_of(subject: &str, text: &str) -> Option<String> {
+    const PREFIXES: &[&str] = &[
+        "tilbakekall:",
+        "tilbakekalling:",
+        "recall:",
+        "återkallelse:",
+        "tilbagekald:",
+    ];
+    const SAYS: &[&str] = &[
+        "ønsker å tilbakekalle",
+        "ønskjer å kalle tilbake",
+        "vil tilbakekalle",
+        "would like to recall",
+        "wants to recall",
+        "vill återkalla",
+        "vil gerne tilbagekalde",
+    ];
+    let lower = subject.trim().to_lowercase();
+    let prefix = PREFIXES.iter().find(|p| lower.starts_with(*p))?;
+    let body = text.chars().take(2000).collect::<String>().to_lowercase();
+    SAYS.iter()
+        .any(|w| body.contains(w))
+        .then(|| subject.trim()[prefix.len()..].trim().to_string())
 }
 
 #[cfg(test)]

@@ -102,3 +102,20 @@ fn a_message_that_breaks_the_mime_parser_is_unreadable_not_a_crash() {
     }
     assert!(!understood.message_id.is_empty());
 }
+
+#[test]
+fn an_outlook_recall_is_a_notice_of_the_message_taken_back_and_a_reply_about_one_is_not() {
+    let raw = message(
+        "From: Rekdal Sunniva <sunniva.rekdal@kud.dep.no>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: Tilbakekall: SV: Invitasjon til samskapingsmøte\r\nMessage-ID: <r1@kud.dep.no>",
+        "Rekdal Sunniva ønsker å tilbakekalle meldingen «SV: Invitasjon til samskapingsmøte».",
+    );
+    match understand(&raw, &ctx()).class {
+        Class::Notice { what } => assert!(what.contains("«SV: Invitasjon til samskapingsmøte»"), "{what}"),
+        other => panic!("{other:?}"),
+    }
+    let raw = message(
+        "From: Rekdal Sunniva <sunniva.rekdal@kud.dep.no>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: SV: Tilbakekall: SV: Invitasjon\r\nMessage-ID: <r2@kud.dep.no>",
+        "Beklager tilbakekallingen. Vi kommer to fra KUD.",
+    );
+    assert!(matches!(understand(&raw, &ctx()).class, Class::Reply { .. }));
+}

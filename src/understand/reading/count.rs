@@ -129,10 +129,16 @@ pub fn count_in(clause: &str) -> Option<u32> {
         let stated = before.iter().any(|b| {
             [
                 "blir",
+                "vert",
+                "ble",
+                "blei",
+                "vart",
                 "er",
                 "kommer",
+                "kjem",
                 "stiller",
                 "deltar",
+                "deltek",
                 "sender",
                 "be",
                 "are",
@@ -153,8 +159,10 @@ pub fn count_in(clause: &str) -> Option<u32> {
             || words[i + 1].ends_with(['.', ',', '!']);
         // "blir to", "stiller med to": after a Norwegian verb "to" is two, never the English word.
         let norwegian_verb = before.iter().any(|b| {
-            ["blir", "stiller", "er", "kommer", "deltar", "bare", "kun"]
-                .contains(&b.trim_matches(|c: char| !c.is_alphanumeric()))
+            [
+                "blir", "vert", "stiller", "er", "kommer", "kjem", "deltar", "deltek", "bare", "kun", "berre",
+            ]
+            .contains(&b.trim_matches(|c: char| !c.is_alphanumeric()))
         });
         let two = w.trim_matches(|c: char| !c.is_alphanumeric()) == "to";
         if unit || (stated && (!ambiguous || clause_end || w.contains('é') || (two && norwegian_verb))) {

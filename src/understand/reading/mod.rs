@@ -64,6 +64,8 @@ const COME: &[&str] = &[
     "tar turen",
     "til stede",
     "representert",
+    "represented by",
+    "be represented",
     "representere",
     "representeres",
     "takker ja",
@@ -1480,6 +1482,9 @@ fn tentative_denied(lower: &str) -> bool {
     any
 }
 
+/// "Vi blir tre", "vi vert tre", "vi ble bare to": with a count, a registration.
+const BECOME: &[&str] = &["blir", "blei", "vert", "vi ble", "ble vi", "vi vart", "vart vi"];
+
 /// Phrases whose negation word negates nothing of coming: "ikke minst", "not only", "ikke
 /// noe problem" ("Eg kjem sjølv, ikkje minst fordi …", "Det er ikke noe problem å stille").
 const UNNEGATING: &[&str] = &[
@@ -1764,7 +1769,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         && !((lower_body.contains(" med") || any_word(&lower_body, LIGHT_ADVERBS)) && split_phrase_says(&lower_body))
         && !enrol_themselves(&lower_body)
         && !lower_body.contains([':', '?'])
-        && !any_word(&lower_body, &["blir", "blei", "vi ble", "ble vi", "vi vart", "vart vi"])
+        && !any_word(&lower_body, BECOME)
         && !lower_body.contains("we will be")
         && !lower_body.contains("we are")
         && !(lower_body.contains('@') && readdresses(&lower_body))
@@ -1918,10 +1923,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             || s.contact
             || listy
             || clause.text.contains([':', '@'])
-            || any_word(
-                &lower,
-                &["blir", "blei", "vi ble", "ble vi", "vi vart", "vart vi"],
-            )
+            || any_word(&lower, BECOME)
             || lower.contains("we will be")
             || lower.contains("we are")
             || clause.text.split_whitespace().any(|w| {
@@ -2018,11 +2020,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         // "vi blir 2 stk, sender navn når …": the count stands, the names are to come.
         if !(s.positive || s.negative || s.negated)
             && count::count_in(clause.text).is_some()
-            && (any_word(
-                &lower,
-                &["blir", "blei", "vi ble", "ble vi", "vi vart", "vart vi"],
-            ) || lower.contains("we will be")
-                || lower.contains("we are"))
+            && (any_word(&lower, BECOME) || lower.contains("we will be") || lower.contains("we are"))
         {
             s.positive = true;
         }

@@ -1578,3 +1578,35 @@ fn coming_without_a_promise_is_coming_with_a_reservation() {
         assert_eq!(names(a), ["Aud Karin Reinertsen"], "{text}: {f:?}");
     }
 }
+
+#[test]
+fn a_count_with_the_nynorsk_verb_of_becoming_registers() {
+    let f = read_as(
+        ("Signe Bøyum", "signe.boyum@lmd.dep.no"),
+        "Vi vert tre frå Landbruks- og matdepartementet, mellom anna seniorrådgjevar Gaute Hjelmeland (gaute.hjelmeland@lmd.dep.no).",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.count, Some(3), "{f:?}");
+    assert_eq!(names(a), ["Gaute Hjelmeland"], "{f:?}");
+    let f = read_as(
+        ("Signe Bøyum", "signe.boyum@lmd.dep.no"),
+        "Møtet vert halde i Oslo.",
+        "",
+    );
+    assert!(f.answers.is_empty(), "{f:?}");
+}
+
+#[test]
+fn represented_by_names_who_comes() {
+    let f = read_as(
+        ("Ingunn Aarset", "ingunn.aarset@mfa.no"),
+        "The Ministry of Foreign Affairs will be represented on 23 June by Senior Adviser Petter Skjeldal and myself.",
+        "",
+    );
+    assert_eq!(
+        names(&f.answers[0]),
+        ["Petter Skjeldal", "Ingunn Aarset"],
+        "{f:?}"
+    );
+}

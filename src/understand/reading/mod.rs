@@ -306,6 +306,15 @@ const DECLINE: &[&str] = &[
     "trukket meg",
     "forhindret",
     "forhindra",
+    // Away: "selv er jeg i permisjon i høst", "er på ferie da", "is on leave".
+    "i permisjon",
+    "i foreldrepermisjon",
+    "på ferie",
+    "bortreist",
+    "on leave",
+    "on holiday",
+    "on vacation",
+    "on parental leave",
     // Taken elsewhere: "er kalt inn til et møte hos statsråden", "må prioritere et oppdrag".
     "kalt inn til et",
     "kalt inn til en",
@@ -412,6 +421,10 @@ const LATER: &[&str] = &[
 
 /// Adverbs that may stand inside a phrase of coming without changing it.
 const LIGHT_ADVERBS: &[&str] = &[
+    "gjerne",
+    "nok",
+    "selvsagt",
+    "sjølvsagt",
     "også",
     "òg",
     "likevel",
@@ -1576,6 +1589,22 @@ fn split_phrase_says(lower: &str) -> bool {
     SAYS.words_in(&plain) != 0
 }
 
+/// "Jostein tar oppfølgingsmøtet", "Kaja og undertegnede tek møtet", "she will take the
+/// meeting": the one who takes a meeting goes to it.
+fn takes_the_meeting(lower: &str) -> bool {
+    let words = plain_words(lower);
+    // "tar møtet opp med ledelsen" raises it.
+    (0..words.len().saturating_sub(1)).any(|i| {
+        ["tar", "tek", "take", "takes"].contains(&words[i])
+            && (words[i + 1].ends_with("møtet")
+                || words[i + 1].ends_with("møta")
+                || words[i + 1] == "meeting")
+            && words.get(i + 2).is_none_or(|n| !["opp", "up"].contains(n))
+    }) || words
+        .windows(3)
+        .any(|w| ["take", "takes"].contains(&w[0]) && w[1] == "the" && w[2] == "meeting")
+}
+
 fn said(lower: &str) -> Said {
     // "ikke minst", "not only": an idiom, no negation.
     let idiom;
@@ -1695,7 +1724,9 @@ fn said(lower: &str) -> Said {
         || cannot
         || (bits & S_COME_NOUN != 0 && !later)
         || can
-        || enrol_themselves(lower);
+        || enrol_themselves(lower)
+        || (lower.contains("møt") && takes_the_meeting(lower))
+        || (lower.contains("meeting") && takes_the_meeting(lower));
     // "Please let us know if you need anything else", "gi beskjed om du trenger noe": a
     // condition on the reader's wishes is an offer, no condition on coming.
     let conditional = (bits & S_CONDITION != 0 && !offer_to_the_reader(lower)) || inverted_condition(lower);
@@ -1767,6 +1798,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     // that is not about the process, read at the speed of one pass).
     let silent = SAYS.words_in(&lower_body) == 0
         && !((lower_body.contains(" med") || any_word(&lower_body, LIGHT_ADVERBS)) && split_phrase_says(&lower_body))
+        && !((lower_body.contains("møt") || lower_body.contains("meeting")) && takes_the_meeting(&lower_body))
         && !enrol_themselves(&lower_body)
         && !lower_body.contains([':', '?'])
         && !any_word(&lower_body, BECOME)

@@ -1610,3 +1610,40 @@ fn represented_by_names_who_comes() {
         "{f:?}"
     );
 }
+
+#[test]
+fn the_one_who_takes_the_meeting_goes_and_one_on_leave_does_not() {
+    let f = read_as(
+        ("Leif Arne Sunde", "leif.arne.sunde@bfd.dep.no"),
+        "Kaja Brenden og undertegnede tar oppfølgingsmøtet.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Kaja Brenden", "Leif Arne Sunde"], "{f:?}");
+    let f = read_as(
+        ("Hedda Lie", "hedda.lie@kld.dep.no"),
+        "Jostein Bringsli tar oppfølgingsmøtet for KLD – selv er jeg i permisjon i høst.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Jostein Bringsli"], "{f:?}");
+    assert_eq!(a.withdrawn[0].name.as_deref(), Some("Hedda Lie"), "{f:?}");
+    let f = read_as(
+        ("Hedda Lie", "hedda.lie@kld.dep.no"),
+        "Vi tar møtet opp med ledelsen.",
+        "",
+    );
+    assert!(
+        f.answers.is_empty(),
+        "raising a meeting is not going to it: {f:?}"
+    );
+}
+
+#[test]
+fn gladly_between_the_words_of_coming_changes_nothing() {
+    let f = read_as(
+        ("Mette Kvernmo", "mette.kvernmo@bymisjon.no"),
+        "Vi blir gjerne med på oppfølgingsmøtet også – Yusuf Demir og jeg.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Yusuf Demir", "Mette Kvernmo"], "{f:?}");
+}

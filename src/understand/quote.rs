@@ -602,7 +602,7 @@ pub fn split(text: &str) -> Split {
 }
 
 /// The writer's lines between the lines of a quote marked with ">" under a header ("Fra: …",
-/// "… skrev:"), up to the next header, and where the marked quote begins; `None` when the quote
+/// "… skrev:"), up to the next header or the quote's last line, and where the marked quote begins; `None` when the quote
 /// under the header is not marked or holds no line of theirs. A line that only goes on with the
 /// quoted sentence above it (a client's broken wrapping: "> … invitasjonen til\nsivilsamfunnet
 /// …") is the quote's.
@@ -620,7 +620,12 @@ fn answered_under_header<'t>(rest: &[&'t str]) -> Option<(Vec<&'t str>, usize)> 
         if t.is_empty() || quote(line) {
             continue;
         }
-        if is_separator(line) || is_header_start(rest, k) || is_wrote(t) || is_rule(line) {
+        if is_separator(line) || is_header_start(rest, k) || is_wrote(t) || is_rule(line) || t == "--" {
+            break;
+        }
+        // Between the quote's lines: what stands after its last line is no answer to it (a
+        // signature the client left unmarked).
+        if !rest[k + 1..].iter().any(|l| quote(l)) {
             break;
         }
         let above = rest[k - 1].trim();
@@ -758,6 +763,14 @@ mod tests {
             "a wrapped quote line is the quote's: {split:?}"
         );
         assert!(split.quoted.starts_with("Fra: Tom Arne Nygaard"), "{split:?}");
+    }
+
+    #[test]
+    fn an_unmarked_signature_under_the_marked_quote_is_no_answer() {
+        // Regression: github's email_bullets.txt lost its whole text to the signature under it.
+        let text = "Svar her.\n\nOn Fri, Feb 24, 2012 at 10:19 AM, <x@example.com> wrote:\n\n> Give us an example\n\n-- \n\n*Joe Smith | Director*\n";
+        let split = split(text);
+        assert_eq!(split.body, "Svar her.", "{split:?}");
     }
 
     #[test]

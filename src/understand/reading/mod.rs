@@ -592,6 +592,12 @@ const CONTACT_ROLE: &[&str] = &[
     "contact for",
     "our contact",
     "main contact",
+    "den du kan kontakte",
+    "den dere kan kontakte",
+    "den du kan kontakta",
+    "den de kan kontakte",
+    "the one to contact",
+    "the person to contact",
 ];
 
 const CORRECTION: &[&str] = &[
@@ -2996,16 +3002,43 @@ fn contact(
         .into_iter()
         .map(|f| f.e164)
         .collect();
+    // The contact's given name: "Brita har direktenummer 22 24 80 53", "Oda treffes på
+    // oda.hesjedal@smk.dep.no og 22 24 41 86" speak of her.
+    let contact_name = match &who.who {
+        Who::Person(p) => Some(p.name.clone()),
+        _ => None,
+    };
+    let given = |name: &str| name.split_whitespace().next().unwrap_or("").to_lowercase();
+    let mut emails: Vec<String> = Vec::new();
     for next in all.iter().skip(i + 1).take(2) {
         if next.paragraph != clause.paragraph {
             break;
         }
         let found = people::personal_numbers(next.text, ctx);
-        let others = people::mentions(next.text, next.start, ctx, false)
+        let named: Vec<Person> = people::mentions(next.text, next.start, ctx, false)
             .into_iter()
-            .any(|m| matches!(m.who, Who::Person(_)));
+            .filter_map(|m| match m.who {
+                Who::Person(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        let of_contact = |p: &Person| {
+            contact_name
+                .as_deref()
+                .is_some_and(|c| !p.name.is_empty() && given(&p.name) == given(c))
+        };
+        let others = named.iter().any(|p| !of_contact(p));
         if !found.is_empty() && !others {
             phones.extend(found.into_iter().map(|f| f.e164));
+        }
+        if !others && let Some(c) = &contact_name {
+            let speaks_of_them = named.iter().any(of_contact);
+            emails.extend(
+                people::addresses_in(next.text)
+                    .filter(|a| speaks_of_them || people::address_spells(a, c))
+                    .filter(|a| !people::is_own_address(a, ctx))
+                    .map(str::to_lowercase),
+            );
         }
     }
     phones.retain(|p| !ctx.own_phones.contains(p));
@@ -3040,7 +3073,7 @@ fn contact(
             }
             Some(Contact {
                 name: (!p.name.is_empty()).then(|| p.name.clone()),
-                email: p.email.clone(),
+                email: p.email.clone().or_else(|| emails.first().cloned()),
                 phone,
                 is_sender: false,
             })

@@ -1647,3 +1647,41 @@ fn gladly_between_the_words_of_coming_changes_nothing() {
     );
     assert_eq!(names(&f.answers[0]), ["Yusuf Demir", "Mette Kvernmo"], "{f:?}");
 }
+
+#[test]
+fn the_contact_s_number_and_address_in_the_next_sentence_that_names_her_are_hers() {
+    let f = read_as(
+        ("Oddny Kvåle", "oddny.kvale@kud.dep.no"),
+        "Brita Fosse Aurdal (brita.fosse.aurdal@kud.dep.no) vert kontaktperson for OGP-arbeidet. Brita har direktenummer 22 24 80 53.",
+        "",
+    );
+    let c = f.contact.as_ref().expect("a contact");
+    assert_eq!(c.phone.as_deref(), Some("+4722248053"), "{f:?}");
+    let f = read_as(
+        ("Kine Steinsland", "kine.steinsland@smk.dep.no"),
+        "Vår kontaktperson blir Oda Hesjedal, som følger sakene hos oss. Oda treffes på oda.hesjedal@smk.dep.no og 22 24 41 86.",
+        "",
+    );
+    let c = f.contact.as_ref().expect("a contact");
+    assert_eq!(c.email.as_deref(), Some("oda.hesjedal@smk.dep.no"), "{f:?}");
+    assert_eq!(c.phone.as_deref(), Some("+4722244186"), "{f:?}");
+    // Another person's number in the next sentence is not hers.
+    let f = read_as(
+        ("Kine Steinsland", "kine.steinsland@smk.dep.no"),
+        "Vår kontaktperson blir Oda Hesjedal. Per Lie har 22 24 41 99.",
+        "",
+    );
+    assert_eq!(f.contact.as_ref().and_then(|c| c.phone.clone()), None, "{f:?}");
+}
+
+#[test]
+fn the_one_you_can_contact_is_the_contact() {
+    let f = read_as(
+        ("Leif Arne Sunde", "leif.arne.sunde@bfd.dep.no"),
+        "Kollegaen min Kaja Brenden holder i det praktiske og er den du kan kontakte – hun har telefon 22 24 26 38.",
+        "",
+    );
+    let c = f.contact.as_ref().expect("a contact");
+    assert_eq!(c.name.as_deref(), Some("Kaja Brenden"), "{f:?}");
+    assert_eq!(c.phone.as_deref(), Some("+4722242638"), "{f:?}");
+}

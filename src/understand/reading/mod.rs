@@ -1501,6 +1501,23 @@ fn tentative_denied(lower: &str) -> bool {
     any
 }
 
+/// The light adverbs that stand inside the Norwegian phrases of coming and not coming ("må
+/// dessverre prioritere"): a text with none of them and no " med" needs no second look.
+const NORWEGIAN_LIGHT_ADVERBS: &[&str] = &[
+    "gjerne",
+    "nok",
+    "selvsagt",
+    "sjølvsagt",
+    "også",
+    "òg",
+    "likevel",
+    "uansett",
+    "fortsatt",
+    "fremdeles",
+    "dessverre",
+    "diverre",
+];
+
 /// "Vi blir tre", "vi vert tre", "vi ble bare to": with a count, a registration.
 const BECOME: &[&str] = &["blir", "blei", "vert", "vi ble", "ble vi", "vi vart", "vart vi"];
 
@@ -1614,7 +1631,9 @@ fn takes_the_meeting(lower: &str) -> bool {
 fn said(lower: &str) -> Said {
     // "ikke minst", "not only": an idiom, no negation.
     let idiom;
-    let lower = if UNNEGATINGS.any_substring(lower) {
+    let lower = if (lower.contains("ikk") || lower.contains("not") || lower.contains("problem"))
+        && UNNEGATINGS.any_substring(lower)
+    {
         idiom = UNNEGATINGS.blank_out(lower);
         idiom.as_str()
     } else {
@@ -1803,7 +1822,8 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     // colon, no question and no "blir" says nothing of the meetings: its clauses need no reading (most mail
     // that is not about the process, read at the speed of one pass).
     let silent = SAYS.words_in(&lower_body) == 0
-        && !((lower_body.contains(" med") || any_word(&lower_body, LIGHT_ADVERBS)) && split_phrase_says(&lower_body))
+        && !((lower_body.contains(" med") || any_word(&lower_body, NORWEGIAN_LIGHT_ADVERBS))
+            && split_phrase_says(&lower_body))
         && !((lower_body.contains("møt") || lower_body.contains("meeting")) && takes_the_meeting(&lower_body))
         && !enrol_themselves(&lower_body)
         && !lower_body.contains([':', '?'])

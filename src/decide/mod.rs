@@ -1249,8 +1249,7 @@ fn presents_as_org(
     let shown_org = org_name(sender, &domain, &split.signature);
     let name = shown_org.to_lowercase();
     // "Sikkerhetspolitisk avdeling, FD": a ministry's department is the ministry.
-    let a_ministry = ministries()
-        .any(|o| name == o.id || full_name_in(o, &name) || words_as_acronym(&shown_org, "", &o.id));
+    let a_ministry = ministries().any(|o| names_as(o, &shown_org));
     // A display name that is no person's ("Aksjon for åpenhet": not a given name first).
     let shown = crate::understand::reading::people::display_name(sender.name.as_deref().unwrap_or(""));
     let first = shown.split_whitespace().next().unwrap_or("");
@@ -1306,11 +1305,8 @@ fn speaks_for_a_ministry(
     // its, or from a domain made to look like its ("mfa-no.org" for mfa.no): whoever wrote it,
     // only the ministry's own addresses speak for it.
     if !webmail {
-        let signed_as = |o: &crate::config::Organisation| {
-            let shown = org_name(sender, &domain, &split.signature);
-            let lower = shown.to_lowercase();
-            lower == o.id || full_name_in(o, &lower) || words_as_acronym(&shown, "", &o.id)
-        };
+        let shown = org_name(sender, &domain, &split.signature);
+        let signed_as = |o: &crate::config::Organisation| names_as(o, &shown);
         let looks_like = |o: &crate::config::Organisation| o.domains.iter().any(|d| resembles(&domain, d));
         if let Some(o) = ministries().find(|o| looks_like(o) || signed_as(o))
             && let Some(ministry) = dir.org(&o.id)
@@ -1424,6 +1420,13 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
     } else {
         short[prefix..] == long[prefix + 1..]
     }
+}
+
+/// Whether an organisation's name as a message shows it (its signature's line, "Utenriksdepartementet",
+/// "Sikkerhetspolitisk avdeling, FD") is `o`: its id, its full name or its acronym in capitals.
+fn names_as(o: &crate::config::Organisation, shown: &str) -> bool {
+    let lower = shown.to_lowercase();
+    lower == o.id || full_name_in(o, &lower) || words_as_acronym(shown, "", &o.id)
 }
 
 /// Whether lower-case `text` names `o` in full, in either language.

@@ -2542,18 +2542,11 @@ fn reservations(toks: &[Tok]) -> Vec<(usize, usize)> {
             out.push((k, l + 1));
         }
     }
-    for p in LEAVE {
-        let mut from = 0;
-        while let Some((a, b)) = find_phrase(toks, p, from) {
-            if toks[b..(b + 3).min(toks.len())]
-                .iter()
-                .any(|t| t.num || t.low == "kl" || t.low == "at")
-            {
-                out.push((a, b));
-            }
-            from = a + 1;
-        }
-    }
+    out.extend(all_matches(toks, LEAVE).into_iter().filter(|&(_, b)| {
+        toks[b..(b + 3).min(toks.len())]
+            .iter()
+            .any(|t| t.num || t.low == "kl" || t.low == "at")
+    }));
     out
 }
 

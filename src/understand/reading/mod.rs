@@ -420,7 +420,7 @@ const LATER: &[&str] = &[
 ];
 
 /// Adverbs that may stand inside a phrase of coming without changing it.
-const LIGHT_ADVERBS: &[&str] = &[
+const NORWEGIAN_LIGHT_ADVERBS: &[&str] = &[
     "gjerne",
     "nok",
     "selvsagt",
@@ -433,10 +433,21 @@ const LIGHT_ADVERBS: &[&str] = &[
     "fremdeles",
     "dessverre",
     "diverre",
-    "unfortunately",
-    "also",
-    "still",
 ];
+const ENGLISH_LIGHT_ADVERBS: &[&str] = &["unfortunately", "also", "still"];
+
+fn is_light_adverb(word: &str) -> bool {
+    NORWEGIAN_LIGHT_ADVERBS.contains(&word) || ENGLISH_LIGHT_ADVERBS.contains(&word)
+}
+
+/// `lower` without its light adverbs ("blir også med" is "blir med").
+fn without_light_adverbs(lower: &str) -> String {
+    lower
+        .split(' ')
+        .filter(|w| !is_light_adverb(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 /// What a registration waits for ("Vi melder på når vi vet det"): the answer is to come.
 const DEFERRED: &[&str] = &[
@@ -1501,23 +1512,6 @@ fn tentative_denied(lower: &str) -> bool {
     any
 }
 
-/// The light adverbs that stand inside the Norwegian phrases of coming and not coming ("må
-/// dessverre prioritere"): a text with none of them and no " med" needs no second look.
-const NORWEGIAN_LIGHT_ADVERBS: &[&str] = &[
-    "gjerne",
-    "nok",
-    "selvsagt",
-    "sjølvsagt",
-    "også",
-    "òg",
-    "likevel",
-    "uansett",
-    "fortsatt",
-    "fremdeles",
-    "dessverre",
-    "diverre",
-];
-
 /// "Vi blir tre", "vi vert tre", "vi ble bare to": with a count, a registration.
 const BECOME: &[&str] = &["blir", "blei", "vert", "vi ble", "ble vi", "vi vart", "vart vi"];
 
@@ -1579,7 +1573,7 @@ fn uninverted(lower: &str) -> Option<String> {
     for i in 0..words.len().saturating_sub(2) {
         if VERBS.contains(&words[i]) && SUBJECTS.contains(&words[i + 1]) {
             let next = (i + 2..(i + 4).min(words.len()))
-                .find(|&j| !LIGHT_ADVERBS.contains(&words[j]) || bare(words[j]) == "med");
+                .find(|&j| !is_light_adverb(words[j]) || bare(words[j]) == "med");
             if next.is_some_and(|j| bare(words[j]) == "med") {
                 drop.push(i + 1);
             }
@@ -1604,12 +1598,7 @@ fn uninverted(lower: &str) -> Option<String> {
 fn split_phrase_says(lower: &str) -> bool {
     let straight = uninverted(lower);
     let text = straight.as_deref().unwrap_or(lower);
-    let plain: String = text
-        .split(' ')
-        .filter(|w| !LIGHT_ADVERBS.contains(w))
-        .collect::<Vec<_>>()
-        .join(" ");
-    SAYS.words_in(&plain) != 0
+    SAYS.words_in(&without_light_adverbs(text)) != 0
 }
 
 /// "Jostein tar oppfølgingsmøtet", "Kaja og undertegnede tek møtet", "she will take the
@@ -1674,12 +1663,8 @@ fn said(lower: &str) -> Said {
     // "blir også med", "kommer likevel", "will also attend": the adverb between the words of
     // a phrase changes nothing of what it says.
     let plain;
-    let lower = if any_word(lower, LIGHT_ADVERBS) {
-        plain = lower
-            .split(' ')
-            .filter(|w| !LIGHT_ADVERBS.contains(w))
-            .collect::<Vec<_>>()
-            .join(" ");
+    let lower = if any_word(lower, NORWEGIAN_LIGHT_ADVERBS) || any_word(lower, ENGLISH_LIGHT_ADVERBS) {
+        plain = without_light_adverbs(lower);
         plain.as_str()
     } else {
         lower
@@ -1822,6 +1807,8 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     // colon, no question and no "blir" says nothing of the meetings: its clauses need no reading (most mail
     // that is not about the process, read at the speed of one pass).
     let silent = SAYS.words_in(&lower_body) == 0
+        // Words inside a phrase ("Da er vi med", "må dessverre prioritere"): only Norwegian ones
+        // stand inside the phrases that are more than one word.
         && !((lower_body.contains(" med") || any_word(&lower_body, NORWEGIAN_LIGHT_ADVERBS))
             && split_phrase_says(&lower_body))
         && !((lower_body.contains("møt") || lower_body.contains("meeting")) && takes_the_meeting(&lower_body))

@@ -151,7 +151,7 @@ pub fn detect(message: &Message<'_>, text: &str) -> Option<String> {
     if let Some(m) = MACHINE.iter().find(|m| own.contains(*m)) {
         return Some(format!("\"{m}\""));
     }
-    let subject = message.subject().unwrap_or("").to_lowercase();
+    let subject = super::head(message.subject().unwrap_or(""), 1024).to_lowercase();
     let subject_signal = SUBJECTS.iter().find(|s| subject.contains(*s));
     let suppress = message.header_raw("X-Auto-Response-Suppress").is_some();
     match (subject_signal, suppress) {

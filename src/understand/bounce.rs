@@ -244,7 +244,7 @@ pub fn looks_like_report(message: &Message<'_>) -> bool {
         || display.contains("mailer-daemon")
         || display.contains("postmaster")
         || display.contains("system administrator");
-    let subject = message.subject().unwrap_or("").to_lowercase();
+    let subject = super::head(message.subject().unwrap_or(""), 1024).to_lowercase();
     let bounce_subject = SUBJECTS.iter().any(|s| subject.contains(s));
     let returned =
         has_part(message, "message", &["rfc822", "global"]) || has_part(message, "text", &["rfc822-headers"]);

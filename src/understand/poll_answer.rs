@@ -474,6 +474,8 @@ const MAYBE: &[&str] = &[
     "førebels",
     "med forbehold",
     "forbehold",
+    "med atterhald",
+    "atterhald",
     "trolig",
     "truleg",
     "sannsynligvis",
@@ -3070,6 +3072,13 @@ mod tests {
             ynm(&[], &[3, 4], &[1, 2])
         );
         assert_eq!(answer("1 passer, 3 helst ikke."), ynm(&[1], &[2, 4], &[3]));
+        // Nynorsk's word for a reservation.
+        assert_eq!(
+            answer(
+                "1 passar. 4 kan gå, men med atterhald om at budsjettet er levert. 2 og 3 er eg bortreist."
+            ),
+            ynm(&[1], &[2, 3], &[4])
+        );
         assert_eq!(
             answer("31. august passer dårlig, men kan om nødvendig."),
             ynm(&[], &[1, 3, 4], &[2])

@@ -340,6 +340,16 @@ const DECLINE: &[&str] = &[
     "is sick",
     "fallen ill",
     "off sick",
+    // Skipping it: "vi må nok stå over oppfølgingsmøtet" ("som står over" is a place in a text).
+    "stå over",
+    "står vi over",
+    "står dessverre over",
+    "hoppe over",
+    "hopper over",
+    "sit this one out",
+    "skip the",
+    "skip this",
+    "give it a miss",
     "rekker ikke",
     "rekk ikkje",
     "cannot attend",
@@ -449,6 +459,26 @@ fn without_light_adverbs(lower: &str) -> String {
         .join(" ")
 }
 
+/// English verbs of coming that are Norwegian nouns ("et offentlig register").
+const ENGLISH_VERBS_NORWEGIAN_NOUNS: &[&str] = &["register"];
+
+/// Whether a clause is Norwegian: more of its function words are Norwegian than English ("i"
+/// and "for", which both languages have, count for neither).
+fn is_norwegian(lower: &str) -> bool {
+    const NORWEGIAN: &[&str] = &[
+        "og", "et", "eit", "ett", "en", "ei", "av", "som", "på", "til", "vi", "jeg", "eg", "det", "er",
+        "ikke", "ikkje", "med", "over", "å", "fra", "frå", "om", "har", "skal", "vil", "kan",
+    ];
+    const ENGLISH: &[&str] = &[
+        "the", "to", "we", "and", "of", "will", "you", "our", "my", "please", "a", "an", "in", "with", "be",
+        "can", "would", "like", "us", "on", "at",
+    ];
+    let words = plain_words(lower);
+    let norwegian = words.iter().filter(|w| NORWEGIAN.contains(w)).count();
+    let english = words.iter().filter(|w| ENGLISH.contains(w)).count();
+    norwegian > english
+}
+
 /// What a registration waits for ("Vi melder på når vi vet det"): the answer is to come.
 const DEFERRED: &[&str] = &[
     "når vi vet",
@@ -546,6 +576,8 @@ const TENTATIVE: &[&str] = &[
     "førebels",
     "med forbehold",
     "forbehold",
+    "med atterhald",
+    "atterhald",
     "kanskje",
     "muligens",
     "moglegvis",
@@ -1306,18 +1338,25 @@ fn names_who_comes(lower: &str) -> bool {
         "representant",
         "colleague",
         "participant",
-        "den andre",
-        "the other",
+    ];
+    // "Den andre blir …", "Den tredje fra HOD blir Marius Aakre", "The third one is …".
+    const ORDINALS: &[&str] = &[
+        "andre", "tredje", "fjerde", "femte", "other", "second", "third", "fourth", "fifth",
     ];
     let opens = OPENERS
         .iter()
         .any(|o| lower.starts_with(o) || lower.match_indices(o).any(|(at, _)| lower[..at].ends_with(": ")));
-    let words: Vec<&str> = lower.split_whitespace().take(4).collect();
+    let words: Vec<&str> = lower.split_whitespace().take(6).collect();
     let verb_at = words
         .iter()
         .position(|w| ["er", "blir", "vert", "is", "will"].contains(w));
     let role = verb_at.is_some_and(|v| {
-        (1..=3).contains(&v) && words[..v].iter().any(|w| ROLES.iter().any(|r| w.contains(r)))
+        (1..=5).contains(&v)
+            && (words[..v]
+                .iter()
+                .take(3)
+                .any(|w| ROLES.iter().any(|r| w.contains(r)))
+                || ["den", "the"].contains(&words[0]) && ORDINALS.contains(&words[1]))
     });
     opens || role
 }
@@ -1399,6 +1438,20 @@ fn readdresses(lower: &str) -> bool {
         "rettelse",
         "retting",
         "feil i",
+        // Given where it was missing: "Adressene til Ingrid og Petter er …".
+        "adressen til",
+        "adressene til",
+        "adressa til",
+        "adressene er",
+        "adressene deres",
+        "e-posten til",
+        "e-postadressen til",
+        "e-postadressene til",
+        "address of",
+        "addresses of",
+        "addresses are",
+        "e-mail of",
+        "email of",
     ]
     .iter()
     .any(|w| lower.contains(w));
@@ -1642,10 +1695,12 @@ fn said(lower: &str) -> Said {
     } else {
         lower
     };
-    // "det er med forbehold": a reservation, not "er med" (coming).
+    // "det er med forbehold", "med atterhald": a reservation, not "er med" (coming).
     let reserved;
-    let lower = if lower.contains("med forbehold") {
-        reserved = lower.replace("med forbehold", "forbehold");
+    let lower = if lower.contains("med forbehold") || lower.contains("med atterhald") {
+        reserved = lower
+            .replace("med forbehold", "forbehold")
+            .replace("med atterhald", "atterhald");
         reserved.as_str()
     } else {
         lower
@@ -1676,6 +1731,21 @@ fn said(lower: &str) -> Said {
     {
         arrived = ARRIVALS.blank_out(lower);
         arrived.as_str()
+    } else {
+        lower
+    };
+    // "et offentlig register over algoritmer": an English verb that is a Norwegian noun says
+    // nothing in a Norwegian clause.
+    let nouns;
+    let lower = if ENGLISH_VERBS_NORWEGIAN_NOUNS.iter().any(|w| has_word(lower, w)) && is_norwegian(lower) {
+        nouns = lower
+            .split(' ')
+            .filter(|w| {
+                !ENGLISH_VERBS_NORWEGIAN_NOUNS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric()))
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        nouns.as_str()
     } else {
         lower
     };
@@ -1868,7 +1938,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     let mut current: Vec<String> = vec![ctx.default_event.clone()];
     let mut current_paragraph = usize::MAX;
     // A list of people follows a clause that ends with ':' ("Deltakere:", "…: ").
-    let mut list_for: Option<(Vec<String>, usize)> = None;
+    let mut list_for: Option<(Vec<String>, usize, usize)> = None;
     let mut verb_before: Option<Said> = None;
     let mut org_before = false;
     // The clause that said it, for a clause with no verb right after it.
@@ -1951,10 +2021,11 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 let t = clause.text.trim().trim_end_matches(['.', ',']);
                 !t.is_empty() && (n == t || n.starts_with(&format!("{t} ")))
             });
-        let listy = list_for
-            .as_ref()
-            .is_some_and(|(_, line)| clause.line > *line && clause.line <= *line + 3)
-            && !sign_off
+        // Its lines are the next few; "To av navnene har jeg allerede: Ingrid Solbakken og Petter
+        // Myhre." goes on in the same line.
+        let listy = list_for.as_ref().is_some_and(|(_, line, at)| {
+            clause.line > *line && clause.line <= *line + 3 || clause.line == *line && n == at + 1
+        }) && !sign_off
             && !s.positive
             && !s.negative
             && !s.negated
@@ -2049,7 +2120,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         if listy && !s.contact {
             let people_here: Vec<Attendee> = ms.iter().filter_map(|m| attendee_of(m, &me)).collect();
             if !people_here.is_empty() {
-                let (events, _) = list_for.clone().unwrap_or_default();
+                let (events, _, _) = list_for.clone().unwrap_or_default();
                 for (id, acc) in per_event.iter_mut().filter(|(id, _)| events.contains(id)) {
                     let _ = id;
                     acc.positive = true;
@@ -2057,7 +2128,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                     acc.evidence.push(evidence(body, clause.start, clause.text.len()));
                 }
                 // The list goes on while its lines name people.
-                list_for = Some((events, clause.line));
+                list_for = Some((events, clause.line, n));
                 continue;
             }
         }
@@ -2105,6 +2176,8 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 .any(|b| b.paragraph == clause.paragraph && CONTACTS.first_substring(&b.text.to_lowercase()).is_some())
         {
             s.positive = true;
+            // "Den tredje blir Marius Aakre": the one not named is the one named.
+            ms.retain(|m| !matches!(m.who, Who::Someone));
         }
         // "og jeg har med meg en personlig assistent": one more brought along.
         if !(s.positive || s.negative || s.later || s.negated)
@@ -2170,9 +2243,9 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                     });
                 }
             }
-            if let [person] = people.as_slice() {
+            if !people.is_empty() {
                 for (_, acc) in per_event.iter_mut().filter(|(id, _)| targets.contains(id)) {
-                    acc.readdressed.push(person.clone());
+                    acc.readdressed.extend(people.iter().cloned());
                     acc.evidence.push(evidence(body, clause.start, clause.text.len()));
                 }
                 continue;
@@ -2204,7 +2277,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 }
             }
             if clause.text.trim_end().ends_with(':') && !s.contact {
-                list_for = Some((targets.clone(), clause.line));
+                list_for = Some((targets.clone(), clause.line, n));
             }
             continue;
         }
@@ -2386,7 +2459,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             || (n + 1 < all.len() && all[n + 1].line > clause.line && lower.ends_with(':'))
             || stops_at_its_verb
         {
-            list_for = Some((targets.clone(), clause.line));
+            list_for = Some((targets.clone(), clause.line, n));
         }
     }
     // The subject speaks where the body says nothing of any meeting.

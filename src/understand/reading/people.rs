@@ -680,6 +680,13 @@ pub fn address_spells(address: &str, name: &str) -> bool {
             && (local.contains(&first) || local.starts_with(&first[..first.len().min(1)])))
 }
 
+/// [`address_spells`], where the address says more than a given name: "ingrid.solbakken@"
+/// is Ingrid Solbakken's even where she is "Ingrid"; "andrea@" could be any Andrea's.
+fn spells_more_than_a_given_name(address: &str, name: &str) -> bool {
+    let local = fold(&address.split('@').next().unwrap_or("").to_lowercase());
+    address_spells(address, name) && (name.contains(' ') || local != fold(&name.to_lowercase()))
+}
+
 /// Lower-case letters as addresses write them ("ø" as "o", "å" as "a", "æ" as "ae").
 fn fold(s: &str) -> String {
     let mut out = String::new();
@@ -1273,22 +1280,64 @@ fn named_by_its_address(name: &str, after: &str) -> bool {
 }
 
 fn attach_addresses(text: &str, offset: usize, ctx: &Context, out: &mut [Mention]) {
-    let addresses = super::super::bounce::addresses_in(text);
     let lower = text.to_lowercase();
     let mut from = 0;
-    for address in addresses {
+    // Each address with its place in the text.
+    let mut placed: Vec<(String, usize)> = Vec::new();
+    for address in super::super::bounce::addresses_in(text) {
         if is_own_address(&address, ctx) {
             continue;
         }
         let Some(p) = lower[from..].find(address.as_str()) else {
             continue;
         };
-        let at = offset + from + p;
+        placed.push((address.clone(), offset + from + p));
         from += p + address.len();
+    }
+    let spells = |m: &Mention, address: &str| matches!(&m.who, Who::Person(p) if spells_more_than_a_given_name(address, &p.name));
+    // "Adressene til Ingrid Solbakken og Petter Myhre er ingrid.solbakken@… og petter.myhre@…":
+    // an address that spells the name of one person of the text is hers, wherever it stands.
+    let mut left: Vec<(String, usize)> = Vec::new();
+    for (address, at) in placed.iter().cloned() {
+        let spelled: Vec<String> = out
+            .iter()
+            .filter_map(|m| match &m.who {
+                Who::Person(p) if p.email.is_none() && spells_more_than_a_given_name(&address, &p.name) => {
+                    Some(p.name.to_lowercase())
+                }
+                _ => None,
+            })
+            .collect();
+        // One person (named once or more).
+        if !spelled.is_empty() && spelled.iter().all(|n| *n == spelled[0]) {
+            for m in out.iter_mut() {
+                if let Who::Person(p) = &mut m.who
+                    && p.email.is_none()
+                    && p.name.to_lowercase() == spelled[0]
+                {
+                    p.email = Some(address.clone());
+                }
+            }
+        } else {
+            left.push((address, at));
+        }
+    }
+    for (address, at) in left {
+        // Never another person's: one whose name this address spells, or one another address of
+        // the text spells.
+        let free = |m: &Mention| {
+            matches!(&m.who, Who::Person(p) if p.email.is_none())
+                && !placed
+                    .iter()
+                    .any(|(other, _)| *other != address && spells(m, other))
+        };
+        if out.iter().any(|m| spells(m, &address)) {
+            continue;
+        }
         // The nearest person before, with nothing but brackets, commas and a few words between.
         let before = out
             .iter_mut()
-            .filter(|m| m.end <= at && matches!(&m.who, Who::Person(p) if p.email.is_none()))
+            .filter(|m| m.end <= at && free(m))
             .filter(|m| at - m.end <= 60)
             .max_by_key(|m| m.end);
         if let Some(m) = before
@@ -1299,9 +1348,7 @@ fn attach_addresses(text: &str, offset: usize, ctx: &Context, out: &mut [Mention
         }
         let after = out
             .iter_mut()
-            .filter(|m| {
-                m.start >= at + address.len() && matches!(&m.who, Who::Person(p) if p.email.is_none())
-            })
+            .filter(|m| m.start >= at + address.len() && free(m))
             .filter(|m| m.start - at <= address.len() + 6)
             // "kari@… (Kari Hansen)" on one line; the name on the next line is another row's.
             .filter(|m| !text[at - offset..m.start - offset].contains('\n'))

@@ -136,6 +136,90 @@ fn a_promise_to_answer_later_is_no_registration() {
 }
 
 #[test]
+fn a_register_in_a_norwegian_sentence_is_a_noun_and_no_registration() {
+    let f = read_as(
+        ("Gro Tveten", "gro.tveten@efn.no"),
+        "Kort oppsummert ønsker vi:\n\n1. et offentlig register over algoritmer i staten,\n2. åpne data som standard.",
+        "",
+    );
+    assert!(
+        f.answers.iter().all(|a| a.intent != Intent::Registered),
+        "{:?}",
+        f.answers
+    );
+    // The English verb still registers.
+    let f = read_as(
+        ("Anne Lie", "anne.lie@kd.dep.no"),
+        "I would like to register for the meeting.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Registered);
+}
+
+#[test]
+fn a_list_after_a_colon_goes_on_in_the_same_line_before_a_sentence_of_the_one_not_named() {
+    let f = read_as(
+        ("Aslak Berge", "aslak.berge@hod.dep.no"),
+        "HOD blir tre på samskapingsmøtet. To av navnene har jeg allerede: Ingrid Solbakken og Petter Myhre. Den tredje kommer fra helserettsavdelingen, og navnet ettersendes.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Ingrid Solbakken", "Petter Myhre"]);
+    assert_eq!(f.answers[0].count, Some(3));
+}
+
+#[test]
+fn the_one_not_named_then_named_by_an_ordinal_counts_once() {
+    let f = read_as(
+        ("Aslak Berge", "aslak.berge@hod.dep.no"),
+        "Den tredje fra HOD blir Marius Aakre (marius.aakre@hod.dep.no).",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Marius Aakre"]);
+    assert_eq!(f.answers[0].count, None);
+}
+
+#[test]
+fn addresses_given_for_two_people_go_to_the_ones_they_spell_not_by_their_order() {
+    let f = read_as(
+        ("Aslak Berge", "aslak.berge@hod.dep.no"),
+        "Adressene til Ingrid Solbakken og Petter Myhre er ingrid.solbakken@hod.dep.no og petter.myhre@hod.dep.no.",
+        "",
+    );
+    let got: Vec<(Option<String>, Option<String>)> = f.answers[0]
+        .attendees
+        .iter()
+        .map(|a| (a.name.clone(), a.email.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                Some("Ingrid Solbakken".into()),
+                Some("ingrid.solbakken@hod.dep.no".into())
+            ),
+            (
+                Some("Petter Myhre".into()),
+                Some("petter.myhre@hod.dep.no".into())
+            )
+        ]
+    );
+}
+
+#[test]
+fn standing_over_a_meeting_declines_it() {
+    let f = read_as(
+        ("Stian Haugland", "stian.haugland@fd.dep.no"),
+        "Dessverre passer ingen av datoene for FD, og vi må nok stå over oppfølgingsmøtet denne gangen.",
+        "",
+    );
+    assert_eq!(f.answers.len(), 1);
+    assert_eq!(
+        (f.answers[0].event.as_str(), f.answers[0].intent),
+        ("followup", Intent::Declined)
+    );
+}
+
+#[test]
 fn someone_registered_on_behalf_of_another() {
     let f = read_as(
         ("Strand, Eva", "eva.strand@bfd.dep.no"),

@@ -1431,9 +1431,18 @@ fn names_as(o: &crate::config::Organisation, shown: &str) -> bool {
 
 /// Whether lower-case `text` names `o` in full, in either language.
 fn full_name_in(o: &crate::config::Organisation, text: &str) -> bool {
-    std::iter::once(o.name.as_str())
-        .chain(o.name_en.as_deref())
+    std::iter::once(o.name.clone())
+        .chain(o.name_en.clone())
+        .chain(short_names(&o.name))
         .any(|n| text.contains(&n.to_lowercase()))
+}
+
+/// The short forms a ministry of two fields goes by: "Justis- og beredskapsdepartementet" is
+/// also "Justisdepartementet" (and the second field's name is the whole name's last word).
+fn short_names(name: &str) -> Option<String> {
+    let (first, rest) = name.split_once("- og ")?;
+    let suffix = "departementet";
+    (rest.ends_with(suffix) && !first.contains(' ')).then(|| format!("{first}{suffix}"))
 }
 
 /// Whether an organisation's id stands in capitals in the text ("NFD", not the word "nfd" in an

@@ -1305,3 +1305,17 @@ fn a_recall_sets_the_message_it_takes_back_aside_for_the_coordinator() {
     assert!(reasons(&d).contains("take back"), "{d:?}");
     assert_eq!(d.org.as_deref(), Some("aid"), "{d:?}");
 }
+
+#[test]
+fn a_ministry_of_two_fields_goes_by_the_first_field_s_name_too() {
+    assert_eq!(
+        short_names("Justis- og beredskapsdepartementet").as_deref(),
+        Some("Justisdepartementet")
+    );
+    assert_eq!(
+        short_names("Kommunal- og distriktsdepartementet").as_deref(),
+        Some("Kommunaldepartementet")
+    );
+    assert_eq!(short_names("Kunnskapsdepartementet"), None);
+    assert_eq!(short_names("Statsministerens kontor"), None);
+}

@@ -1046,6 +1046,7 @@ impl<'c> Reader<'c> {
         let clauses = merge_lists(text, clauses);
         let mut previous: Option<(usize, Slots)> = None;
         let mut locked: Option<usize> = None;
+        let mut context_said: Option<usize> = None;
         for (k, clause) in clauses.iter().enumerate() {
             let toks = tokenize(text, clause.start, clause.end);
             let words = clause.text(text);
@@ -1084,10 +1085,17 @@ impl<'c> Reader<'c> {
                 reading.specific = true;
             }
             let mut inherited = false;
+            let mut from_context = false;
             if reading.main == 0 && reading.except == 0 && reading.outside.is_empty() {
                 if let Some(slots) = context {
-                    reading.main = slots;
-                    reading.specific = true;
+                    // Under a slot, as in running text: after the sentence's answer, only a
+                    // contrast ("men bare før lunsj") says more of the slot; the rest explains
+                    // ("Går, men helst ikke – vi har styremøte kvelden før").
+                    if context_said != Some(clause.sentence) || clause.joint == Joint::Contrast {
+                        reading.main = slots;
+                        reading.specific = true;
+                        from_context = true;
+                    }
                 } else if let Some((s, slots)) = previous
                     && s == clause.sentence
                     && clause.joint == Joint::Contrast
@@ -1132,6 +1140,9 @@ impl<'c> Reader<'c> {
             let slots = reading.main | reading.except;
             if slots != 0 {
                 previous = Some((clause.sentence, reading.main));
+            }
+            if from_context && reading.said.is_some() {
+                context_said = Some(clause.sentence);
             }
             self.apply(&reading, sentence, source, clause, text, inherited);
         }
@@ -2274,7 +2285,8 @@ impl<'c> Reader<'c> {
     /// the slot, and where what follows its date and time starts.
     fn slot_line(&self, line: &str) -> Option<(usize, usize)> {
         let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        if digits == 0 || digits > 2 || !line[digits..].starts_with(['.', ')', ':']) {
+        // "2. onsdag 31. august", "2) …", and "2  onsdag 31. august" as a list in columns.
+        if digits == 0 || digits > 2 || !line[digits..].starts_with(['.', ')', ':', ' ', '\t']) {
             return None;
         }
         let number: usize = line[..digits].parse().ok()?;
@@ -3072,6 +3084,10 @@ mod tests {
             ynm(&[], &[3, 4], &[1, 2])
         );
         assert_eq!(answer("1 passer, 3 helst ikke."), ynm(&[1], &[2, 4], &[3]));
+        assert_eq!(
+            answer("3 går, men helst ikke – vi har styremøte kvelden før."),
+            ynm(&[], &[1, 2, 4], &[3])
+        );
         // Nynorsk's word for a reservation.
         assert_eq!(
             answer(
@@ -3206,6 +3222,23 @@ mod tests {
         assert_eq!(
             (a.yes.clone(), a.no.clone(), a.maybe.clone()),
             (vec![1, 3], vec![4], vec![2]),
+            "{a:?}"
+        );
+        // The slots as a list in columns ("1  mandag 29. august"), answers under them after
+        // blank lines.
+        let quoted = "> Hvilke av disse tidspunktene passer for dere?\n>\n>   1  mandag 29. august kl. 13–15\n\nNei, da er vi på Arendalsuka.\n\n>   2  onsdag 31. august kl. 09–11\n\nJa.\n\n>   3  fredag 2. september kl. 09–11\n\nGår, men helst ikke – vi har styremøte kvelden før.\n\n>   4  mandag 5. september kl. 13–15\n\nPasser fint.\n\n> Svar med numrene som passer (for eksempel «2 og 4»)\n";
+        let a = read_message(
+            Message {
+                body: "Gro",
+                quoted,
+                subject: "",
+            },
+            &candidates(),
+            true,
+        );
+        assert_eq!(
+            (a.yes.clone(), a.no.clone(), a.maybe.clone()),
+            (vec![2, 4], vec![1], vec![3]),
             "{a:?}"
         );
         let quoted = "  1. mandag 29. august kl. 13.00–15.00   [PGS: passer ikke]\n  2. onsdag 31. august kl. 09.00–11.00   [PGS: passer]\n  3. fredag 2. september kl. 09.00–11.00   [PGS: passer dårlig, men kan om nødvendig]\n  4. mandag 5. september kl. 13.00–15.00   [PGS: nei]\n";

@@ -2179,19 +2179,41 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             // "Den tredje blir Marius Aakre": the one not named is the one named.
             ms.retain(|m| !matches!(m.who, Who::Someone));
         }
-        // "og jeg har med meg en personlig assistent": one more brought along.
+        // "og jeg har med meg en personlig assistent", "Han tar med seg rådgiver Live Hovland":
+        // one more brought along.
         if !(s.positive || s.negative || s.later || s.negated)
             && [
                 "har med meg",
                 "har med oss",
+                "har med seg",
                 "tar med meg",
+                "tar med oss",
+                "tar med seg",
                 "tek med meg",
+                "tek med seg",
                 "bringing",
                 "bring along",
+                "brings along",
+                "will bring",
             ]
             .iter()
-            .any(|w| lower.contains(w))
-            && ms.iter().any(|m| matches!(m.who, Who::Someone))
+            .filter_map(|w| lower.find(w).map(|at| at + w.len()))
+            .any(|end| {
+                // The one brought right after the phrase, a title or "min kollega" between;
+                // "tar med meg referatet fra Per Olsen" brings no one.
+                ms.iter().any(|m| {
+                    matches!(m.who, Who::Someone | Who::Person(_))
+                        && m.start >= clause.start + end
+                        && lower.get(end..m.start - clause.start).is_some_and(|between| {
+                            let words: Vec<&str> = between.split_whitespace().collect();
+                            words.len() <= 2
+                                && !words.iter().any(|w| {
+                                    ["fra", "frå", "til", "av", "om", "på", "from", "of", "for", "to"]
+                                        .contains(w)
+                                })
+                        })
+                })
+            })
         {
             s.positive = true;
         }

@@ -206,6 +206,22 @@ fn addresses_given_for_two_people_go_to_the_ones_they_spell_not_by_their_order()
 }
 
 #[test]
+fn the_one_brought_along_comes_and_a_paper_brought_from_someone_brings_no_one() {
+    let f = read_as(
+        ("Randi Smedsrud", "randi.smedsrud@smk.dep.no"),
+        "På vegne av ekspedisjonssjef Bjørn Tveit melder jeg ham på samskapingsmøtet 23. juni. Han tar med seg rådgiver Live Hovland.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Bjørn Tveit", "Live Hovland"]);
+    let f = read_as(
+        ("Kari Hansen", "kari.hansen@kd.dep.no"),
+        "Jeg kommer 23. juni. Jeg tar med meg referatet fra Per Olsen.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Kari Hansen"]);
+}
+
+#[test]
 fn standing_over_a_meeting_declines_it() {
     let f = read_as(
         ("Stian Haugland", "stian.haugland@fd.dep.no"),

@@ -9,6 +9,10 @@
 
 mod common;
 
+/// The allocator of the `samskap` binary, so that the reading is measured as it runs there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

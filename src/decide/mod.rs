@@ -1325,6 +1325,18 @@ fn speaks_for_a_ministry(
             return Some((ministry, why));
         }
     }
+    // The ministry the message is about: its token's, or else the one ministry the writer names
+    // in full ("Nærings- og fiskeridepartementet har bedt oss i Brønnøysundregistrene om å
+    // delta", in a new message with no token).
+    let named_alone = {
+        let named: Vec<&crate::config::Organisation> =
+            ministries().filter(|o| full_name_in(o, &own_text)).collect();
+        match named.as_slice() {
+            [one] => dir.org(&one.id),
+            _ => None,
+        }
+    };
+    let by_ref = by_ref.or(named_alone.as_ref());
     // A government agency answering its ministry's invitation ("Klima- og miljødepartementet
     // har bedt Miljødirektoratet om å delta"): plausibly the ministry's answer, but the agency
     // is not the ministry; a person decides whose registration it is.
@@ -1345,6 +1357,10 @@ fn speaks_for_a_ministry(
                 && own_text.split(['.', '!', '?', '\n']).any(|s| {
                     full_name_in(o, s)
                         && ["bedt", "bede", "bad ", "asked", "requested"]
+                            .iter()
+                            .any(|w| s.contains(w))
+                        // To go for it, not to pass the invitation on.
+                        && ["delta", "represent", "stille", "møte", "attend", "på vegne", "on behalf"]
                             .iter()
                             .any(|w| s.contains(w))
                 })

@@ -1292,6 +1292,20 @@ fn an_archive_the_ministry_asked_to_go_for_it_is_held_for_the_ministry() {
 }
 
 #[test]
+fn an_agency_the_ministry_asked_to_go_for_it_is_held_for_the_ministry_with_no_token_too() {
+    let from = "Arve Sunde <arve.sunde@arbeidstilsynet.no>";
+    let config = config();
+    let raw = format!(
+        "From: {from}\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: Deltakelse fra Arbeidstilsynet\r\nMessage-ID: <ag@x>\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\n{}\r\nArbeids- og inkluderingsdepartementet har bedt oss i Arbeidstilsynet om å delta på samskapingsmøtet på vegne av departementet.\r\n\r\nVi melder på:\r\n- Arve Sunde, seksjonssjef, arve.sunde@arbeidstilsynet.no\r\n\r\nMed hilsen\r\nArve Sunde\r\nArbeidstilsynet\r\n",
+        passed(from)
+    );
+    let d = decide_raw_with(&config, &raw);
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    assert_eq!(proposed_for(&d), ["aid"], "{d:?}");
+}
+
+#[test]
 fn a_recall_sets_the_message_it_takes_back_aside_for_the_coordinator() {
     let from = "Lise Berg <lise.berg@aid.dep.no>";
     let config = config();

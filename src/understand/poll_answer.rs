@@ -1279,10 +1279,14 @@ impl<'c> Reader<'c> {
             let (from, to) = covering(span.start, span.end);
             let mut first = span.first;
             let mut last = span.last;
-            // "etter 31. august", "fra og med 2. september", "before 5 September".
+            // "etter 31. august", "fra og med 2. september", "before 5 September"; the weekday
+            // of the date between them ("fra og med onsdag 31. august") changes nothing.
             let before: Vec<&str> = toks[..from]
                 .iter()
                 .rev()
+                .skip_while(|t| {
+                    dates::weekday_word(&t.low).is_some() || t.low == "den" || t.punct && t.low == ","
+                })
                 .take(3)
                 .map(|t| t.low.as_str())
                 .collect();
@@ -3069,6 +3073,14 @@ mod tests {
         assert_eq!(
             answer("1 og 2 går fint for meg, 4 vil jeg helst unngå."),
             ynm(&[1, 2], &[3], &[4])
+        );
+    }
+
+    #[test]
+    fn from_a_date_on_with_its_weekday_between() {
+        assert_eq!(
+            answer("Alt fra og med onsdag 31. august passer for LMD. 29.8 er vi dessverre bortreist."),
+            ynm(&[2, 3, 4], &[1], &[])
         );
     }
 

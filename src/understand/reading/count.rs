@@ -65,6 +65,28 @@ fn number_word(word: &str) -> Option<u32> {
     super::super::lexicon::number_word(w)
 }
 
+/// Whether a count stands in the four words after one of `verbs` ("vi blir nok bare to",
+/// "HOD blir tre", "det blir bare meg", "we will be two"): "To av oss sitter i Trondheim, og det blir mye reising"
+/// counts no one who comes.
+pub fn counted_after(lower: &str, verbs: &[&str]) -> bool {
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    verbs.iter().any(|verb| {
+        let verb: Vec<&str> = verb.split_whitespace().collect();
+        (0..words.len()).any(|i| {
+            words.len() >= i + verb.len()
+                && words[i..i + verb.len()]
+                    .iter()
+                    .zip(&verb)
+                    .all(|(w, v)| w.trim_matches(|c: char| !c.is_alphanumeric()) == *v)
+                && {
+                    let window: Vec<&str> = words[i + verb.len()..].iter().take(4).copied().collect();
+                    window.iter().take(3).any(|w| number_word(w).is_some())
+                        || count_in(&window.join(" ")).is_some()
+                }
+        })
+    })
+}
+
 /// "vi blir tre", "2 personer", "to stk", "we will be two", "bare én", "alene".
 pub fn count_in(clause: &str) -> Option<u32> {
     // Telephone numbers hold digits that are not counts.

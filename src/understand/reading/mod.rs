@@ -43,6 +43,7 @@ const COME: &[&str] = &[
     "kommer",
     "komme",
     "kjem",
+    "kjæm",
     "kome",
     "kommet",
     "deltar",
@@ -310,6 +311,11 @@ const DECLINE: &[&str] = &[
     "i permisjon",
     "i foreldrepermisjon",
     "på ferie",
+    "har ferie",
+    "har sommerferie",
+    "har permisjon",
+    "har foreldrepermisjon",
+    "har avspasering",
     "bortreist",
     "on leave",
     "on holiday",
@@ -324,6 +330,13 @@ const DECLINE: &[&str] = &[
     "innkalla til eit",
     "må prioritere",
     "må prioritera",
+    // Put on other work: "Jørgen Aas er satt på et annet oppdrag i morgen" ("opptatt" is also
+    // "opptatt av åpenhet", caring for it).
+    "satt på et annet oppdrag",
+    "satt på eit anna oppdrag",
+    "fått et annet oppdrag",
+    "fått eit anna oppdrag",
+    "is tied up",
     "called away",
     "called into a",
     "called in to a",
@@ -891,9 +904,19 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
         let bytes = line.as_bytes();
         for (i, c) in line.char_indices() {
             let next = bytes.get(i + c.len_utf8()).copied();
-            let sentence_end = matches!(c, '.' | '!' | '?' | ';')
-                && next.is_none_or(|n| n == b' ' || n == b'\t')
-                && (c != '.' || super::clauses::period_ends_sentence(line, i));
+            // "… håper jeg 😊 LNU kommer med 2 stk.": a smiley ends a sentence as a full stop
+            // does, before a capital.
+            let smiley = is_emoji(c)
+                && line[i + c.len_utf8()..]
+                    .trim_start_matches(|ch: char| ch == ' ' || is_emoji(ch))
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+                && next.is_some_and(|n| n == b' ');
+            let sentence_end = smiley
+                || matches!(c, '.' | '!' | '?' | ';')
+                    && next.is_none_or(|n| n == b' ' || n == b'\t')
+                    && (c != '.' || super::clauses::period_ends_sentence(line, i));
             if sentence_end {
                 cuts.push(i + c.len_utf8());
             }
@@ -986,6 +1009,38 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
 }
 
 /// The words of a lower-cased clause, without their punctuation.
+/// The text with the dialects' first person "æ" ("Da kjæm æ", Trøndelag and the north)
+/// written "eg", which has its length; `None` when it has none.
+fn dialect_pronouns(text: &str) -> Option<String> {
+    let alone = |at: usize, len: usize| {
+        text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+            && text[at + len..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
+    };
+    let found: Vec<(usize, &str)> = text
+        .match_indices(['æ', 'Æ'])
+        .filter(|(at, m)| alone(*at, m.len()))
+        .collect();
+    if found.is_empty() {
+        return None;
+    }
+    let mut out = text.to_string();
+    for (at, m) in found {
+        out.replace_range(at..at + m.len(), if m == "æ" { "eg" } else { "Eg" });
+    }
+    Some(out)
+}
+
+/// A pictograph or smiley ("😊", "👍", "☺").
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32, 0x1F300..=0x1FAFF | 0x2600..=0x27BF)
+}
+
 fn plain_words(lower: &str) -> Vec<&str> {
     lower
         .split(|c: char| !c.is_alphanumeric())
@@ -1861,6 +1916,11 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
         std::borrow::Cow::Borrowed(_) => unwrapped,
     };
+    // "Da kjæm æ og Jon Erik": the dialects' "æ" is Nynorsk's "eg" (same length, same offsets).
+    let unwrapped = match dialect_pronouns(&unwrapped) {
+        Some(s) => std::borrow::Cow::Owned(s),
+        None => unwrapped,
+    };
     let input = &Input {
         body: &unwrapped,
         ..*input
@@ -2029,7 +2089,17 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             && !s.positive
             && !s.negative
             && !s.negated
-            && (clause.text.contains('@') || clause.text.split_whitespace().count() <= 8);
+            && (clause.text.contains('@') || clause.text.split_whitespace().count() <= 8)
+            // "Selv har jeg dessverre ferie da.": a sentence of the writer's that names no one
+            // else, not a line "og jeg" or "jeg, Anne Kvalheim og en fra avdelingen".
+            && !(clause.text.split_whitespace().count() > 3
+                && (plain_words(&lower).iter().any(|w| ["jeg", "eg"].contains(w))
+                    || clause.text.split_whitespace().any(|w| w == "I"))
+                && !clause
+                    .text
+                    .split_whitespace()
+                    .skip(1)
+                    .any(|w| w != "I" && w.chars().next().is_some_and(char::is_uppercase)));
         // Who a clause names matters when it says something, heads or continues a list, or names
         // someone a later pronoun may mean (a capital inside it, an address): else it is skipped.
         let needs_people = s.positive
@@ -2136,7 +2206,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         // "vi blir 2 stk, sender navn når …": the count stands, the names are to come.
         if !(s.positive || s.negative || s.negated)
             && count::count_in(clause.text).is_some()
-            && (any_word(&lower, BECOME) || lower.contains("we will be") || lower.contains("we are"))
+            && count::counted_after(&lower, &[BECOME, &["we will be", "we are", "we'll be"]].concat())
         {
             s.positive = true;
         }

@@ -222,6 +222,67 @@ fn the_one_brought_along_comes_and_a_paper_brought_from_someone_brings_no_one() 
 }
 
 #[test]
+fn a_count_that_no_verb_of_becoming_gives_registers_no_one() {
+    let f = read_as(
+        ("Ingvild Rosseland", "ingvild.rosseland@kld.dep.no"),
+        "Et spørsmål før vi melder på: blir det mulig å følge møtet på Teams? To av oss som jobber med dette sitter på kontoret i Trondheim, og det blir mye reising for et tretimers møte.",
+        "",
+    );
+    assert!(
+        f.answers.iter().all(|a| a.intent != Intent::Registered),
+        "{:?}",
+        f.answers
+    );
+}
+
+#[test]
+fn a_smiley_ends_a_sentence_and_the_organisation_that_comes_is_not_the_writer() {
+    let f = read_as(
+        ("Hedda Sollie", "hedda.sollie@lnu.no"),
+        "Hei! Sent på kvelden, men innafor fristen håper jeg 😊 LNU kommer med 2 stk. Navn ettersendes.",
+        "",
+    );
+    assert_eq!(
+        (f.answers[0].intent, f.answers[0].count),
+        (Intent::Registered, Some(2))
+    );
+    assert!(f.answers[0].attendees.is_empty(), "{:?}", f.answers[0]);
+}
+
+#[test]
+fn the_writer_on_holiday_under_a_list_is_no_line_of_it() {
+    let f = read_as(
+        ("Trine Wold", "trine.wold@plan-norge.no"),
+        "Plan International Norge stiller med to personer:\n\nMona Aarskog, seniorrådgiver – mona.aarskog@plan-norge.no\nDaniel Kibret, rådgiver – daniel.kibret@plan-norge.no\n\nSelv har jeg dessverre ferie da.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Mona Aarskog", "Daniel Kibret"]);
+}
+
+#[test]
+fn the_dialects_first_person_is_the_writer() {
+    let f = read_as(
+        ("Ingvild Rosseland", "ingvild.rosseland@kld.dep.no"),
+        "Takk for svar! Da kjæm æ og Jon Erik Vassbotn tel Oslo likevel, vi tar morraflyet.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Ingvild Rosseland", "Jon Erik Vassbotn"]);
+}
+
+#[test]
+fn one_put_on_other_work_is_replaced_by_the_one_who_comes_instead() {
+    let f = read_as(
+        ("Marte Solbakken", "marte.solbakken@fd.dep.no"),
+        "Jørgen Aas er satt på et annet oppdrag i morgen. Rådgiver Amalie Berg kommer i stedet: amalie.berg@fd.dep.no\n\nJeg deltar som før.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Amalie Berg", "Marte Solbakken"]);
+    let gone: Vec<_> = a.withdrawn.iter().filter_map(|w| w.name.clone()).collect();
+    assert_eq!(gone, ["Jørgen Aas"]);
+}
+
+#[test]
 fn standing_over_a_meeting_declines_it() {
     let f = read_as(
         ("Stian Haugland", "stian.haugland@fd.dep.no"),

@@ -2585,6 +2585,10 @@ fn busy(toks: &[Tok]) -> bool {
         "fri",
         "permisjon",
         "arrangement",
+        // "har vi besøk av Stortingets komité", "er i høring på Stortinget".
+        "besøk",
+        "høring",
+        "delegasjon",
         "meeting",
         "meetings",
         "conference",
@@ -2594,6 +2598,10 @@ fn busy(toks: &[Tok]) -> bool {
         "course",
         "holiday",
         "vacation",
+        "visit",
+        "visitors",
+        "delegation",
+        "hearing",
     ];
     let verb = toks.iter().any(|t| VERBS.contains(&t.low.as_str()));
     let event = toks.iter().any(|t| {
@@ -2915,6 +2923,16 @@ mod tests {
         assert_eq!(answer("1 doesn't work for us."), ynm(&[], &[1], &[]));
         assert_eq!(answer("Vi kan dessverre ikke 2.9."), ynm(&[], &[3], &[]));
         assert_eq!(answer("Ingen av datoene passer."), ynm(&[], &[1, 2, 3, 4], &[]));
+        assert_eq!(
+            answer("Ingen av de fire tidspunktene passer dessverre for OED."),
+            ynm(&[], &[1, 2, 3, 4], &[])
+        );
+        assert_eq!(
+            answer(
+                "Ingen av de fire tidspunktene passer dessverre for OED: 29. og 31. august er vi på ledersamling, og 2. og 5. september har vi besøk av Stortingets energi- og miljøkomité."
+            ),
+            ynm(&[], &[1, 2, 3, 4], &[])
+        );
         assert_eq!(
             answer("None of the dates work for us."),
             ynm(&[], &[1, 2, 3, 4], &[])

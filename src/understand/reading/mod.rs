@@ -974,6 +974,18 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
                 from = at + turn.len();
             }
         }
+        // "det er Kjersti Mo som kommer, ikke Kristin": the one set against the one named.
+        for turn in [", ikke ", ", ikkje ", ", not "] {
+            for (at, _) in lower.match_indices(turn) {
+                if line[at + turn.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+                {
+                    cuts.push(at);
+                }
+            }
+        }
         // "Sent, men forhåpentligvis innenfor: Fellesrådet vil gjerne delta": a colon before a
         // sentence of its own (one that says who comes, where the words before do not), not
         // before a list of names.
@@ -2062,7 +2074,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             && let Some(before) = &verb_before
             && verb_at == n.checked_sub(1)
             && (apposition
-                || ["men ", "but ", "og ", "and "]
+                || ["men ", "but ", "og ", "and ", "ikke ", "ikkje ", "not "]
                     .iter()
                     .any(|t| lower.starts_with(t)))
         {

@@ -283,6 +283,20 @@ fn one_put_on_other_work_is_replaced_by_the_one_who_comes_instead() {
 }
 
 #[test]
+fn the_one_who_comes_set_against_the_one_who_does_not() {
+    let f = read_as(
+        ("Elise Rønning", "elise.ronning@nfd.dep.no"),
+        "Beklager, en skrivefeil i tabellen: det er Kjersti Mo som kommer, ikke Kristin. Riktig adresse er kjersti.mo@nfd.dep.no.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Kjersti Mo"]);
+    assert_eq!(a.attendees[0].email.as_deref(), Some("kjersti.mo@nfd.dep.no"));
+    let gone: Vec<_> = a.withdrawn.iter().filter_map(|w| w.name.clone()).collect();
+    assert_eq!(gone, ["Kristin"]);
+}
+
+#[test]
 fn standing_over_a_meeting_declines_it() {
     let f = read_as(
         ("Stian Haugland", "stian.haugland@fd.dep.no"),

@@ -330,6 +330,15 @@ const DECLINE: &[&str] = &[
     "innkalla til eit",
     "må prioritere",
     "må prioritera",
+    // A clash: "Henrik har fått et kolliderende møte med statsråden".
+    "kolliderende",
+    "kolliderer",
+    "kollisjon",
+    "dobbeltbooket",
+    "clashes",
+    "a clash",
+    "conflicting meeting",
+    "double-booked",
     // Put on other work: "Jørgen Aas er satt på et annet oppdrag i morgen" ("opptatt" is also
     // "opptatt av åpenhet", caring for it).
     "satt på et annet oppdrag",
@@ -548,6 +557,7 @@ const CONDITION: &[&str] = &[
     "viss",
     "forutsatt",
     "såfremt",
+    "så sant",
     "så lenge",
     "if",
     "provided",
@@ -3168,9 +3178,36 @@ fn contact(
         ms.extend(before);
     }
     resolve(&mut ms, known);
+    // "Jeg tar over OGP-porteføljen etter Randi Moe … og blir KDs kontaktperson": the one taken
+    // over from is no contact.
+    let predecessor = |m: &Mention| {
+        clause
+            .text
+            .get(..m.start.saturating_sub(clause.start))
+            .is_some_and(|before| {
+                let before = before.trim_end().to_lowercase();
+                [
+                    "etter",
+                    "after",
+                    "erstatter",
+                    "replaces",
+                    "replacing",
+                    "i stedet for",
+                    "instead of",
+                    "fra",
+                    "from",
+                ]
+                .iter()
+                .any(|w| before.ends_with(&format!(" {w}")))
+                    && (!before.ends_with(" fra") && !before.ends_with(" from")
+                        || ["tar over", "overtar", "takes over", "taking over"]
+                            .iter()
+                            .any(|t| before.contains(t)))
+            })
+    };
     let who = ms
         .iter()
-        .filter(|m| matches!(m.who, Who::Sender | Who::Person(_)))
+        .filter(|m| matches!(m.who, Who::Sender | Who::Person(_)) && !predecessor(m))
         .min_by_key(|m| {
             // The person after the role word first ("kontaktperson blir X"), then before it
             // ("X er kontaktperson").

@@ -586,6 +586,12 @@ pub fn display_name(name: &str) -> String {
 /// "Johansen Maria" (no comma; the given name last) become "Lars Eide" and "Maria Johansen".
 pub fn readable_name(name: &str) -> String {
     let n = display_name(name);
+    // "håkon lindtvedt": a name written all in lower case gets its capitals.
+    let n = if n.chars().any(char::is_alphabetic) && !n.chars().any(char::is_uppercase) {
+        capitalised(&n)
+    } else {
+        n
+    };
     let parts: Vec<&str> = n.split_whitespace().collect();
     match parts.as_slice() {
         [last, first] if is_given_name(first) && !is_given_name(last) => format!("{first} {last}"),
@@ -595,6 +601,22 @@ pub fn readable_name(name: &str) -> String {
         }
         _ => n,
     }
+}
+
+/// Each word, and each part of a double name, with a capital first letter ("anne-lise berg" as
+/// "Anne-Lise Berg").
+fn capitalised(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut start = true;
+    for c in name.chars() {
+        if start && c.is_alphabetic() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = c == ' ' || c == '-';
+    }
+    out
 }
 
 /// The sender's name as they sign it: the signature's name when it is the From name in another
@@ -1503,6 +1525,13 @@ mod tests {
                 Some("ola.hansen@aid.dep.no".to_string())
             )]
         );
+    }
+
+    #[test]
+    fn a_name_written_in_lower_case_gets_its_capitals() {
+        assert_eq!(readable_name("håkon lindtvedt"), "Håkon Lindtvedt");
+        assert_eq!(readable_name("anne-lise berg"), "Anne-Lise Berg");
+        assert_eq!(readable_name("Kari Nordmann"), "Kari Nordmann");
     }
 
     #[test]

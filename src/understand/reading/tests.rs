@@ -297,6 +297,33 @@ fn the_one_who_comes_set_against_the_one_who_does_not() {
 }
 
 #[test]
+fn one_with_a_clashing_meeting_is_replaced_by_the_one_who_comes_instead() {
+    let f = read_as(
+        ("Kari Nordmann", "kari.nordmann@aid.dep.no"),
+        "Beklager rotet: Henrik Wold har fått et kolliderende møte med statsråden. I stedet kommer seniorrådgiver Marte Lund (marte.lund@aid.dep.no).",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Marte Lund"]);
+    let gone: Vec<_> = a.withdrawn.iter().filter_map(|w| w.name.clone()).collect();
+    assert_eq!(gone, ["Henrik Wold"]);
+}
+
+#[test]
+fn the_one_taken_over_from_is_no_contact() {
+    let f = read_as(
+        ("Øystein Krogh", "oystein.krogh@kd.dep.no"),
+        "Jeg tar over OGP-porteføljen etter Randi Moe fra 15. august og blir KDs kontaktperson.",
+        "",
+    );
+    assert_eq!(
+        f.contact.as_ref().and_then(|c| c.name.as_deref()),
+        Some("Øystein Krogh"),
+        "{f:?}"
+    );
+}
+
+#[test]
 fn standing_over_a_meeting_declines_it() {
     let f = read_as(
         ("Stian Haugland", "stian.haugland@fd.dep.no"),

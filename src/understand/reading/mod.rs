@@ -481,6 +481,35 @@ fn without_light_adverbs(lower: &str) -> String {
         .join(" ")
 }
 
+/// `lower` without the verb of "når oppsummeringen kommer", "when the summary comes": "når" or
+/// "when", one to three words that name no person, and "kommer"/"kjem"/"comes".
+fn thing_that_comes(lower: &str) -> Option<String> {
+    const PEOPLE: &[&str] = &[
+        "vi", "jeg", "eg", "me", "han", "hun", "ho", "de", "dei", "du", "dere", "we", "i", "he", "she",
+        "they", "you", "alle", "begge", "noen", "nokon",
+    ];
+    let words: Vec<&str> = lower.split(' ').collect();
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    let mut changed = false;
+    for (k, w) in words.iter().enumerate() {
+        let verb = ["kommer", "kjem", "comes"].contains(&w.trim_matches(|c: char| !c.is_alphanumeric()));
+        let timed = verb
+            && (1..=3).any(|back| {
+                k > back
+                    && ["når", "when"].contains(&words[k - back - 1])
+                    && words[k - back..k]
+                        .iter()
+                        .all(|b| !PEOPLE.contains(&b.trim_matches(|c: char| !c.is_alphanumeric())))
+            });
+        if timed {
+            changed = true;
+        } else {
+            out.push(w);
+        }
+    }
+    changed.then(|| out.join(" "))
+}
+
 /// English verbs of coming that are Norwegian nouns ("et offentlig register").
 const ENGLISH_VERBS_NORWEGIAN_NOUNS: &[&str] = &["register"];
 
@@ -1811,6 +1840,16 @@ fn said(lower: &str) -> Said {
     } else {
         lower
     };
+    // "Vi følger med på høringen når oppsummeringen kommer": a thing that comes, in a clause of
+    // time, is no one coming.
+    let timed;
+    let lower = match thing_that_comes(lower) {
+        Some(s) => {
+            timed = s;
+            timed.as_str()
+        }
+        None => lower,
+    };
     // "et offentlig register over algoritmer": an English verb that is a Norwegian noun says
     // nothing in a Norwegian clause.
     let nouns;
@@ -2193,6 +2232,8 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         let persons = ms.iter().any(|m| matches!(m.who, Who::Person(_) | Who::Sender));
         let we = ms.iter().any(|m| m.who == Who::Organisation)
             || (!persons && any_word(&lower, &["vi", "we", "oss", "us"]))
+            // "Norsk Journalistlag har ikke kapasitet …": an organisation's name as the subject.
+            || (!persons && people::unvouched_name(clause.text).is_some_and(|n| people::looks_like_org(&n)))
             || (elliptic && !persons && org_before);
         if s.positive || s.negative {
             verb_before = Some(s.clone());

@@ -324,6 +324,39 @@ fn the_one_taken_over_from_is_no_contact() {
 }
 
 #[test]
+fn an_organisation_named_as_the_subject_declines_both_meetings_in_an_apposition() {
+    let f = read_as(
+        ("Øystein Hammer", "oystein.hammer@nj.no"),
+        "Norsk Journalistlag har dessverre ikke kapasitet til å være med i OGP-arbeidet denne runden - verken på møtet 23. juni eller på oppfølgingsmøtet i august/september.",
+        "",
+    );
+    let got: Vec<(&str, Intent)> = f.answers.iter().map(|a| (a.event.as_str(), a.intent)).collect();
+    assert_eq!(
+        got,
+        [("kickoff", Intent::Declined), ("followup", Intent::Declined)],
+        "{f:?}"
+    );
+    assert!(f.answers.iter().all(|a| a.withdrawn.is_empty()), "{f:?}");
+}
+
+#[test]
+fn a_thing_that_comes_in_a_clause_of_time_is_no_one_coming() {
+    let f = read_as(
+        ("Øystein Hammer", "oystein.hammer@nj.no"),
+        "Vi kan ikke være med denne gangen. Vi følger med på høringen når oppsummeringen kommer.",
+        "",
+    );
+    assert!(f.answers.iter().all(|a| a.intent == Intent::Declined), "{f:?}");
+    // A person who comes, in a clause of time, still comes.
+    let f = read_as(
+        ("Kari Hansen", "kari.hansen@kd.dep.no"),
+        "Jeg kommer når møtet starter.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Registered);
+}
+
+#[test]
 fn standing_over_a_meeting_declines_it() {
     let f = read_as(
         ("Stian Haugland", "stian.haugland@fd.dep.no"),

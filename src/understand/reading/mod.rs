@@ -513,23 +513,6 @@ fn thing_that_comes(lower: &str) -> Option<String> {
 /// English verbs of coming that are Norwegian nouns ("et offentlig register").
 const ENGLISH_VERBS_NORWEGIAN_NOUNS: &[&str] = &["register"];
 
-/// Whether a clause is Norwegian: more of its function words are Norwegian than English ("i"
-/// and "for", which both languages have, count for neither).
-fn is_norwegian(lower: &str) -> bool {
-    const NORWEGIAN: &[&str] = &[
-        "og", "et", "eit", "ett", "en", "ei", "av", "som", "på", "til", "vi", "jeg", "eg", "det", "er",
-        "ikke", "ikkje", "med", "over", "å", "fra", "frå", "om", "har", "skal", "vil", "kan",
-    ];
-    const ENGLISH: &[&str] = &[
-        "the", "to", "we", "and", "of", "will", "you", "our", "my", "please", "a", "an", "in", "with", "be",
-        "can", "would", "like", "us", "on", "at",
-    ];
-    let words = plain_words(lower);
-    let norwegian = words.iter().filter(|w| NORWEGIAN.contains(w)).count();
-    let english = words.iter().filter(|w| ENGLISH.contains(w)).count();
-    norwegian > english
-}
-
 /// What a registration waits for ("Vi melder på når vi vet det"): the answer is to come.
 const DEFERRED: &[&str] = &[
     "når vi vet",
@@ -1843,7 +1826,10 @@ fn said(lower: &str) -> Said {
     // "Vi følger med på høringen når oppsummeringen kommer": a thing that comes, in a clause of
     // time, is no one coming.
     let timed;
-    let lower = match thing_that_comes(lower) {
+    let lower = match (lower.contains("når ") || lower.contains("when "))
+        .then(|| thing_that_comes(lower))
+        .flatten()
+    {
         Some(s) => {
             timed = s;
             timed.as_str()
@@ -1853,7 +1839,9 @@ fn said(lower: &str) -> Said {
     // "et offentlig register over algoritmer": an English verb that is a Norwegian noun says
     // nothing in a Norwegian clause.
     let nouns;
-    let lower = if ENGLISH_VERBS_NORWEGIAN_NOUNS.iter().any(|w| has_word(lower, w)) && is_norwegian(lower) {
+    let lower = if ENGLISH_VERBS_NORWEGIAN_NOUNS.iter().any(|w| has_word(lower, w))
+        && super::language(lower) == super::Lang::Nb
+    {
         nouns = lower
             .split(' ')
             .filter(|w| {
@@ -1978,10 +1966,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         std::borrow::Cow::Borrowed(_) => unwrapped,
     };
     // "Da kjæm æ og Jon Erik": the dialects' "æ" is Nynorsk's "eg" (same length, same offsets).
-    let unwrapped = match dialect_pronouns(&unwrapped) {
-        Some(s) => std::borrow::Cow::Owned(s),
-        None => unwrapped,
-    };
+    let unwrapped = dialect_pronouns(&unwrapped).map_or(unwrapped, std::borrow::Cow::Owned);
     let input = &Input {
         body: &unwrapped,
         ..*input

@@ -411,7 +411,7 @@ async fn schedule_due(config: &Arc<Config>, clock: Clock, register: &RegisterHan
     let due = register
         .call_blocking(move |r| {
             crate::schedule::run_due(&cfg, r, now).map_err(|e| match e {
-                crate::schedule::ScheduleError::Register(e) => e,
+                crate::standing::ScheduleError::Register(e) => e,
                 other => RegisterError::Invalid(other.to_string()),
             })
         })

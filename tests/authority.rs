@@ -38,7 +38,7 @@ fn workspace(rig: &MailRig) -> Workspace {
 
 /// The coordinator's plus-address for `org` with the fixtures' secret.
 fn plus(org: &str) -> String {
-    let token = samskap::outbox::ident::org_token(FIXTURE_SECRET, "ogp5", org);
+    let token = samskap::ident::org_token(FIXTURE_SECRET, "ogp5", org);
     format!("tom-arne.nygaard+ogp5-{token}@kdd.dep.no")
 }
 
@@ -101,7 +101,7 @@ fn a_ministry_s_from_without_a_trusted_verdict_does_not_change_its_contact() {
         let raw = format!(
             "{header}From: Lise Berg <lise.berg@fin.dep.no>\r\nTo: {to}\r\nSubject: SV: Invitasjon [OGP5:{token}]\r\nDate: Thu, 16 Jun 2022 10:0{n}:00 +0200\r\nMessage-ID: <forged-{n}@evil.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHei,\r\n\r\nNy kontaktperson for FIN er Mallory Hansen, mallory@evil.example, 400 00 000.\r\n\r\nHilsen Lise\r\n",
             to = plus("fin"),
-            token = samskap::outbox::ident::org_token(FIXTURE_SECRET, "ogp5", "fin"),
+            token = samskap::ident::org_token(FIXTURE_SECRET, "ogp5", "fin"),
         );
         rig.submit("mallory@evil.example", &plus("fin"), raw.as_bytes());
     }
@@ -190,7 +190,7 @@ fn a_stranger_s_registration_of_500_people_at_50_domains_makes_samskap_send_noth
 fn a_forged_delivery_report_with_sd_s_token_leaves_sd_in_the_next_reminder() {
     let rig = start_rig(&[]);
     let ws = workspace(&rig);
-    let token = samskap::outbox::ident::org_token(FIXTURE_SECRET, "ogp5", "sd");
+    let token = samskap::ident::org_token(FIXTURE_SECRET, "ogp5", "sd");
     // A stranger's report in Postfix's own shape, carrying SD's token where a real one quotes the
     // invitation, and a Message-ID made to look like ours.
     let forged = format!(

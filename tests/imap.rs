@@ -64,7 +64,7 @@ fn fixture(name: &str) -> Vec<u8> {
 
 /// The coordinator's plus-address for `org` with the fixtures' secret.
 fn plus(org: &str) -> String {
-    let token = samskap::outbox::ident::org_token(FIXTURE_SECRET, "ogp5", org);
+    let token = samskap::ident::org_token(FIXTURE_SECRET, "ogp5", org);
     format!("tom-arne.nygaard+ogp5-{token}@kdd.dep.no")
 }
 

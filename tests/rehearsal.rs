@@ -127,7 +127,7 @@ impl Rehearsal {
     /// A reply from `from` to `org`'s plus-address, with the verdict KDD's MX (which the config
     /// trusts) writes on top of a message from `from` that passed its checks.
     fn reply(&self, from: &str, org: &str, raw: &str) {
-        let token = samskap::outbox::ident::org_token(FIXTURE_SECRET, "ogp5", org);
+        let token = samskap::ident::org_token(FIXTURE_SECRET, "ogp5", org);
         let to = format!("tom-arne.nygaard+ogp5-{token}@kdd.dep.no");
         let domain = from.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
         let stamped =

@@ -107,7 +107,7 @@ impl<'c> World<'c> {
             let inner = String::from_utf8_lossy(&text[start + 2..start + len]).into_owned();
             let (what, org) = inner.split_once(':').unwrap_or((inner.as_str(), ""));
             let value = match what {
-                "token" => samskap::outbox::ident::org_token(secret, "ogp5", org),
+                "token" => samskap::ident::org_token(secret, "ogp5", org),
                 "message_id" => {
                     let states = self.register.invitation_states().unwrap();
                     states

@@ -312,7 +312,7 @@ async fn check(path: &Path, data: &DataDir, connect: bool, clock: &Clock) -> Res
             .unwrap_or_default(),
         match &config.schedule.report {
             Some(r) => match &r.timing {
-                crate::schedule::when::Timing::Cron { text, .. } => format!(", a weekly status ({text})"),
+                crate::config::when::Timing::Cron { text, .. } => format!(", a weekly status ({text})"),
                 _ => ", a weekly status".into(),
             },
             None => String::new(),
@@ -451,7 +451,7 @@ fn preview(
         None => register.secret()?,
     };
     let now = clock.now();
-    let target = crate::schedule::targets::Target {
+    let target = crate::standing::targets::Target {
         org_id: org.id.clone(),
         org_name: match lang {
             Lang::En => org.name_en.clone().unwrap_or_else(|| org.name.clone()),
@@ -480,12 +480,12 @@ fn preview(
                         ids.join(", ")
                     ))
                 })?;
-            let dates = crate::schedule::Dates::read(config, &register)?;
+            let dates = crate::standing::Dates::read(config, &register)?;
             let m = crate::schedule::reminder::compose(config, &secret, &dates, reminder, now, &target, now)?;
             (m.body, m.message_id)
         }
         Previewed::Poll => {
-            if crate::poll::candidates(config).is_none() {
+            if config.poll_candidates().is_none() {
                 return Err(AppError::Usage("there is no [poll] in the config".into()));
             }
             let m = crate::poll::compose(config, &secret, &target, crate::poll::KIND, None, now)?;
@@ -585,7 +585,7 @@ fn status(config: &Config, data: &DataDir, json: bool) -> Result<(), AppError> {
         command: h.command,
         daemon: h.daemon,
     });
-    if let Some((event, slots)) = crate::poll::candidates(config) {
+    if let Some((event, slots)) = config.poll_candidates() {
         let answers = register.poll_answers(event)?;
         let result = register.poll_result(event)?;
         status.poll = Some(report::status::PollStatus {

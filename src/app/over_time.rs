@@ -11,7 +11,6 @@ use crate::cli::{PollWhat, ReportWhat};
 use crate::clock::Clock;
 use crate::config::{Config, Lang};
 use crate::ops::Request;
-use crate::outbox::letter;
 
 /// The end of `--until`: a date means the end of that day in the process's time zone.
 fn until(config: &Config, text: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>, AppError> {
@@ -73,7 +72,7 @@ pub fn plan(
 
 /// `samskap poll …`.
 pub async fn poll(config: &Config, data: &DataDir, clock: &Clock, what: PollWhat) -> Result<(), AppError> {
-    let Some((event, slots)) = crate::poll::candidates(config) else {
+    let Some((event, slots)) = config.poll_candidates() else {
         return Err(crate::ops::no_poll());
     };
     let now = clock.now();
@@ -83,7 +82,7 @@ pub async fn poll(config: &Config, data: &DataDir, clock: &Clock, what: PollWhat
             let answers = register.poll_answers(event)?;
             let tally = crate::poll::tally(&answers, slots.len());
             let result = register.poll_result(event)?;
-            let unanswered = crate::poll::unanswered(config, &register)?;
+            let unanswered = crate::standing::unanswered(config, &register)?;
             if json {
                 let value = serde_json::json!({
                     "event": event,
@@ -105,7 +104,7 @@ pub async fn poll(config: &Config, data: &DataDir, clock: &Clock, what: PollWhat
                     serde_json::to_string_pretty(&value).unwrap_or_default()
                 ));
             }
-            let lines = crate::poll::slot_lines(config, Lang::Nb);
+            let lines = crate::config::words::slot_lines(config, Lang::Nb);
             let leading = crate::poll::choose(&tally, slots);
             let mut out = String::new();
             let _ = writeln!(
@@ -125,7 +124,7 @@ pub async fn poll(config: &Config, data: &DataDir, clock: &Clock, what: PollWhat
                     ),
                     None => format!(
                         "; closes {}",
-                        letter::long_date(
+                        crate::config::words::long_date(
                             config
                                 .schedule
                                 .poll
@@ -194,7 +193,7 @@ pub async fn report(
 /// the daemon meets it at 09:00 on a Monday. Returns the problems.
 pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> Vec<String> {
     use crate::calendar::ics::Method;
-    use crate::schedule::targets::Target;
+    use crate::standing::targets::Target;
     let mut problems = Vec::new();
     let Some(org) = config.organisations.first() else {
         return problems;
@@ -209,7 +208,7 @@ pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> V
         Err(e) => return vec![e.to_string()],
     };
     let _ = scratch.set_meta("secret", &data_encoding::HEXLOWER.encode(secret));
-    let dates = match crate::schedule::Dates::read(config, &scratch) {
+    let dates = match crate::standing::Dates::read(config, &scratch) {
         Ok(d) => d,
         Err(e) => return vec![e.to_string()],
     };
@@ -229,7 +228,7 @@ pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> V
                     .map_err(|e| e.to_string()),
             );
         }
-        if let Some((event, slots)) = crate::poll::candidates(config)
+        if let Some((event, slots)) = config.poll_candidates()
             && let Some(slot) = slots.first()
         {
             note(
@@ -269,7 +268,7 @@ pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> V
                 (Method::Cancel, false),
             ] {
                 let notice = crate::calendar::Notice {
-                    to: crate::calendar::Wanted {
+                    to: crate::standing::Wanted {
                         org_id: org.id.clone(),
                         org_name: org.name.clone(),
                         address: org.address.to_string(),

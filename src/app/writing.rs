@@ -158,7 +158,7 @@ async fn hand_off(
     let before = Before {
         sent: counts.sent,
         failed: counts.failed,
-        invitations_sent: register.outbox_counts(Some("invitation"))?.sent,
+        invitations_sent: register.outbox_counts(Some(crate::ident::kind::INVITATION))?.sent,
         done_at: None,
     };
     let command = serde_json::to_string(request).map_err(|e| AppError::Incomplete(e.to_string()))?;
@@ -282,11 +282,11 @@ async fn follow(
     }
     let complete = match then {
         Then::Invitations(selection) => {
-            let invitations = register.outbox_counts(Some("invitation"))?.sent;
+            let invitations = register.outbox_counts(Some(crate::ident::kind::INVITATION))?.sent;
             let report = DrainReport {
                 sent,
                 sent_by_kind: [(
-                    "invitation".to_string(),
+                    crate::ident::kind::INVITATION.to_string(),
                     invitations.saturating_sub(before.invitations_sent),
                 )]
                 .into(),
@@ -398,7 +398,7 @@ async fn summarise(
             )),
         }
     }
-    let invitations_now = report.sent_of("invitation");
+    let invitations_now = report.sent_of(crate::ident::kind::INVITATION);
     let mut text = format!(
         "Invitations: {} of {} sent ({} just now{}), {} failed, {} waiting to be retried.\n",
         sent,
@@ -417,7 +417,7 @@ async fn summarise(
         let kinds: Vec<String> = report
             .sent_by_kind
             .iter()
-            .filter(|(kind, _)| kind.as_str() != "invitation")
+            .filter(|(kind, _)| kind.as_str() != crate::ident::kind::INVITATION)
             .map(|(kind, n)| format!("{n} {kind}"))
             .collect();
         text.push_str(&format!(

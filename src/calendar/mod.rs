@@ -19,78 +19,14 @@ use tracing::warn;
 
 use crate::config::{Config, Event, Lang, Slot};
 use crate::outbox::invitation::{DraftError, message_id_domain};
-use crate::outbox::letter;
 use crate::outbox::mailing::{self, Mailing, Named, Someone};
 use crate::register::calendar::{CalendarEventRow, InviteeRow};
-use crate::register::{NewMessage, OrgRow, Register, RegisterError, RegistrationRow};
+use crate::register::{NewMessage, Register, RegisterError};
+use crate::standing::{Wanted, wanted};
 use ics::{Invite, Method, Party};
 
 /// The outbox kind of calendar messages.
-pub const KIND: &str = "calendar";
-
-/// Someone who should hold an invitation to a meeting.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Wanted {
-    pub org_id: String,
-    /// The organisation's name in the person's language, for the letter.
-    pub org_name: String,
-    pub address: String,
-    pub name: Option<String>,
-    pub lang: Lang,
-}
-
-/// Who should hold an invitation to `event_id` now: each registered (or tentative) attendee with
-/// an address that has not bounced; the organisation's own address when it named no one with an
-/// address. Decliners and organisations that have not answered get nothing.
-pub fn wanted(
-    event_id: &str,
-    registrations: &[RegistrationRow],
-    orgs: &[OrgRow],
-    dead: &HashSet<String>,
-) -> Vec<Wanted> {
-    let mut out: Vec<Wanted> = Vec::new();
-    for r in registrations {
-        if r.event_id != event_id || !(r.status == "registered" || r.status == "tentative") {
-            continue;
-        }
-        let Some(org) = orgs.iter().find(|o| o.id == r.org_id) else {
-            continue;
-        };
-        let lang = org.language();
-        let org_name = org.name_in(lang);
-        let mut named = Vec::new();
-        for a in r.attendees.as_array().into_iter().flatten() {
-            let Some(address) = a["email"].as_str().map(str::to_lowercase) else {
-                continue;
-            };
-            if dead.contains(&address) || named.iter().any(|w: &Wanted| w.address == address) {
-                continue;
-            }
-            named.push(Wanted {
-                org_id: org.id.clone(),
-                org_name: org_name.clone(),
-                address,
-                name: a["name"].as_str().map(str::to_string),
-                lang,
-            });
-        }
-        if named.is_empty() && !dead.contains(&org.address.to_lowercase()) {
-            named.push(Wanted {
-                org_id: org.id.clone(),
-                org_name: org_name.clone(),
-                address: org.address.to_lowercase(),
-                name: None,
-                lang,
-            });
-        }
-        for w in named {
-            if !out.iter().any(|o| o.address == w.address) {
-                out.push(w);
-            }
-        }
-    }
-    out
-}
+pub const KIND: &str = crate::ident::kind::CALENDAR;
 
 /// One calendar object to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -300,7 +236,7 @@ pub fn sync(
     for event in &config.events {
         involved.extend(register.invitees(&event.id)?.into_iter().filter_map(|i| i.org_id));
     }
-    let polled_invitees = crate::poll::calendar_invitees(config, register)?;
+    let polled_invitees = crate::standing::calendar_invitees(config, register)?;
     if involved.is_empty() && polled_invitees.is_empty() {
         return Ok(report);
     }
@@ -311,7 +247,7 @@ pub fn sync(
         .filter(|b| b.permanent)
         .map(|b| b.recipient.to_lowercase())
         .collect();
-    let dates = crate::schedule::Dates::read(config, register)?;
+    let dates = crate::standing::Dates::read(config, register)?;
     let polled = config.schedule.poll.as_ref().map(|p| p.event.clone());
     for event in &config.events {
         // Fixed in the config, or chosen by the date poll.
@@ -414,7 +350,7 @@ pub fn compose(
         update: notice.update,
         event: EventCtx {
             name: event.name.get(lang),
-            when: letter::slot(slot, tz, lang),
+            when: crate::config::words::slot(slot, tz, lang),
             location,
             cancelled: event.cancelled,
         },
@@ -425,7 +361,7 @@ pub fn compose(
             name: &notice.to.org_name,
         },
     };
-    let key_event = crate::outbox::ident::calendar_key_event(&event.id, &notice.to.address, notice.round);
+    let key_event = crate::ident::calendar_key_event(&event.id, &notice.to.address, notice.round);
     let from = config
         .coordinator
         .email
@@ -434,7 +370,7 @@ pub fn compose(
     let description = format!(
         "{}\n{}{}\n\n{}: {}, {}",
         event.name.get(lang),
-        letter::slot(slot, tz, lang),
+        crate::config::words::slot(slot, tz, lang),
         if location.is_empty() {
             String::new()
         } else {

@@ -1,6 +1,7 @@
 //! Who gets which calendar object when: the rules of [`super::plan`] and [`super::wanted`].
 
 use super::*;
+use crate::register::{OrgRow, RegistrationRow};
 use serde_json::json;
 
 fn config() -> Config {

@@ -6,6 +6,8 @@ pub mod raw;
 pub mod schedule;
 pub mod secret;
 pub mod units;
+pub mod when;
+pub mod words;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -1011,6 +1013,13 @@ impl Config {
     /// The event with `id`.
     pub fn event(&self, id: &str) -> Option<&Event> {
         self.events.iter().find(|e| e.id == id)
+    }
+
+    /// The date poll's meeting and its candidate slots, if there is a poll.
+    pub fn poll_candidates(&self) -> Option<(&str, &[Slot])> {
+        let poll = self.schedule.poll.as_ref()?;
+        let event = self.event(&poll.event)?;
+        Some((&event.id, event.candidates()))
     }
 
     /// The organisation with `id`.

@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::{Ctx, Event, Text, raw::RawText, units};
-use crate::schedule::when::{Timing, When};
+use crate::config::when::{Timing, When};
 
 #[derive(Debug, Deserialize)]
 pub struct RawSchedule {

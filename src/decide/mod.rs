@@ -342,7 +342,8 @@ pub fn decide(
         Class::Reply { split, facts } => {
             let to_poll = poll_open(config, dir)
                 && (sent.as_ref().is_some_and(|s| {
-                    s.kind == crate::poll::KIND || s.kind == "reminder" && is_poll_event(config, s)
+                    s.kind == crate::ident::kind::POLL
+                        || s.kind == crate::ident::kind::REMINDER && is_poll_event(config, s)
                 }) || subject_names_poll(&understood.subject, config));
             match to_poll
                 .then(|| poll_reply(understood, split, config, dir, sender_org.clone(), &authenticity))
@@ -596,7 +597,7 @@ fn poll_reply(
     authenticity: &Authenticity,
 ) -> Option<Decision> {
     use crate::understand::poll_answer::{self, Candidate, Message};
-    let (event, slots) = crate::poll::candidates(config)?;
+    let (event, slots) = config.poll_candidates()?;
     let tz = config.process.timezone;
     let candidates: Vec<Candidate> = slots
         .iter()
@@ -1850,7 +1851,7 @@ pub fn confirmation_lines(actions: &[Action], config: &Config, lang: Lang) -> Ve
                 evidence,
                 ..
             } => {
-                let slots = crate::poll::slot_lines(config, lang);
+                let slots = crate::config::words::slot_lines(config, lang);
                 // Each slot with the words it was read from, so that a misreading shows at once;
                 // slots read from the same words share the quote.
                 let list = |numbers: &[usize]| -> String {

@@ -37,7 +37,7 @@ pub enum AppError {
     #[error(transparent)]
     Calendar(#[from] crate::calendar::CalendarError),
     #[error(transparent)]
-    Schedule(#[from] crate::schedule::ScheduleError),
+    Schedule(#[from] crate::standing::ScheduleError),
     #[error(transparent)]
     Smtp(#[from] SmtpSetupError),
     #[error(transparent)]
@@ -74,7 +74,7 @@ impl AppError {
             AppError::Register(e) => e.is_busy(),
             AppError::Data(DataError::Register(e)) => e.is_busy(),
             AppError::Enqueue(EnqueueError::Register(e)) => e.is_busy(),
-            AppError::Schedule(crate::schedule::ScheduleError::Register(e)) => e.is_busy(),
+            AppError::Schedule(crate::standing::ScheduleError::Register(e)) => e.is_busy(),
             AppError::Calendar(crate::calendar::CalendarError::Register(e)) => e.is_busy(),
             _ => false,
         }
@@ -221,7 +221,7 @@ pub fn execute(
             ))
         }
         Request::PollClose => {
-            let Some((event, _)) = crate::poll::candidates(config) else {
+            let Some((event, _)) = config.poll_candidates() else {
                 return Err(no_poll());
             };
             prepare(config, register, now)?;
@@ -230,7 +230,7 @@ pub fn execute(
             };
             // The meeting has its time now: the calendar invitations go out with the result.
             let calendar = crate::calendar::sync(config, register, now)?;
-            let lines = crate::poll::slot_lines(config, Lang::Nb);
+            let lines = crate::config::words::slot_lines(config, Lang::Nb);
             Ok(format!(
                 "Date poll closed: number {} chosen ({}); everyone asked is told; {} calendar invitation{} put in the outbox.\n",
                 result.chosen,

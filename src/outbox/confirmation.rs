@@ -13,7 +13,7 @@ use crate::config::{Config, Lang};
 use crate::register::NewMessage;
 
 /// The outbox kind of a confirmation.
-pub const KIND: &str = "confirmation";
+pub const KIND: &str = crate::ident::kind::CONFIRMATION;
 
 #[derive(Serialize)]
 struct Ctx<'a> {

@@ -5,14 +5,14 @@ use chrono::{DateTime, Utc};
 use lettre::message::Mailbox;
 
 use super::compose::{self, Composed, Letter};
-use super::ident::{self, IdempotencyKey};
 use super::letter::{self, ReplyTo};
 use crate::config::{Config, Lang, Organisation};
+use crate::ident::{self, IdempotencyKey};
 use crate::register::{NewMessage, OrgSync};
 use crate::templates::TemplateError;
 
 /// The outbox kind of an invitation.
-pub const KIND: &str = "invitation";
+pub const KIND: &str = crate::ident::kind::INVITATION;
 
 /// An invitation ready for the outbox.
 #[derive(Debug, Clone)]

@@ -9,9 +9,9 @@ use lettre::message::Mailbox;
 use serde::Serialize;
 
 use super::compose::{self, Attachment, Letter};
-use super::ident::{self, IdempotencyKey};
 use super::invitation::{DraftError, message_id_domain, reply_to};
 use crate::config::{Config, Lang};
+use crate::ident::{self, IdempotencyKey};
 use crate::register::NewMessage;
 
 /// What to send.

@@ -5,7 +5,7 @@
 pub mod compose;
 pub mod confirmation;
 pub mod dispatch;
-pub mod ident;
+
 pub mod invitation;
 pub mod letter;
 pub mod mailing;
@@ -13,6 +13,7 @@ pub mod mailing;
 use chrono::{DateTime, Timelike, Utc};
 
 use crate::config::Config;
+use crate::ident;
 use crate::register::{Enqueued, OutboxStatus, Register, RegisterError};
 
 /// What enqueueing the invitations did.

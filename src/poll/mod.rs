@@ -14,39 +14,18 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::config::{Config, Lang, Slot};
+use crate::config::{Config, Slot};
 use crate::outbox::compose::ComposeError;
 use crate::outbox::invitation::DraftError;
-use crate::outbox::letter;
 use crate::outbox::mailing::{self, Mailing, Meeting, Named, Someone};
 use crate::register::poll::{PollAnswerRow, PollResultRow};
 use crate::register::{NewMessage, Register, RegisterError};
-use crate::schedule::targets::{Snapshot, Target};
-use crate::schedule::{ScheduleError, address_hash};
+use crate::standing::targets::{Snapshot, Target};
+use crate::standing::{ScheduleError, address_hash};
 
 /// The outbox kind of the poll, and of its result.
-pub const KIND: &str = "poll";
-pub const RESULT_KIND: &str = "poll-result";
-
-/// The poll's meeting and its candidate slots, if there is a poll.
-pub fn candidates(config: &Config) -> Option<(&str, &[Slot])> {
-    let poll = config.schedule.poll.as_ref()?;
-    let event = config.event(&poll.event)?;
-    Some((&event.id, event.candidates()))
-}
-
-/// The candidates in words, numbered: "1. mandag 29. august 2022 kl. 13.00–15.00".
-pub fn slot_lines(config: &Config, lang: Lang) -> Vec<String> {
-    candidates(config)
-        .map(|(_, slots)| {
-            slots
-                .iter()
-                .enumerate()
-                .map(|(i, s)| format!("{}. {}", i + 1, letter::slot(*s, config.process.timezone, lang)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+pub const KIND: &str = crate::ident::kind::POLL;
+pub const RESULT_KIND: &str = crate::ident::kind::POLL_RESULT;
 
 /// Who is asked: each organisation's contact person and the people it registered with an
 /// address; its own address when it has neither. Addresses that bounced are left out.
@@ -130,10 +109,13 @@ pub fn compose(
             when: event.when_text(lang),
             location: event.location.as_ref().map(|l| l.get(lang)).unwrap_or(""),
         },
-        slots: slot_lines(config, lang),
-        deadline: letter::weekday_day_month(poll.deadline.with_timezone(&tz).date_naive(), lang),
+        slots: crate::config::words::slot_lines(config, lang),
+        deadline: crate::config::words::weekday_day_month(
+            poll.deadline.with_timezone(&tz).date_naive(),
+            lang,
+        ),
         question: poll.question.as_ref().map(|q| q.get(lang)).unwrap_or(""),
-        chosen: result.map(|(r, _)| letter::slot(r.slot, tz, lang)),
+        chosen: result.map(|(r, _)| crate::config::words::slot(r.slot, tz, lang)),
         suits: result.and_then(|(_, s)| s),
     };
     mailing::compose(
@@ -166,13 +148,13 @@ pub fn send(
     register: &mut Register,
     now: DateTime<Utc>,
 ) -> Result<Vec<(String, String)>, ScheduleError> {
-    let Some((event, _)) = candidates(config) else {
+    let Some((event, _)) = config.poll_candidates() else {
         return Ok(Vec::new());
     };
     if register.poll_result(event)?.is_some() {
         return Ok(Vec::new());
     }
-    let snap = crate::schedule::snapshot(config, register)?;
+    let snap = crate::standing::snapshot(config, register)?;
     let secret = register.secret()?;
     let asked = asked(register)?;
     let mut messages = Vec::new();
@@ -196,32 +178,6 @@ fn asked(register: &Register) -> Result<BTreeSet<String>, RegisterError> {
         .flat_map(|s| s.recipients)
         .map(|r| r.to_lowercase())
         .collect())
-}
-
-/// Those asked (and sent the poll) whose organisation has not answered: (organisation, address).
-pub fn unanswered(config: &Config, register: &Register) -> Result<Vec<(String, String)>, RegisterError> {
-    let Some((event, _)) = candidates(config) else {
-        return Ok(Vec::new());
-    };
-    if register.poll_result(event)?.is_some() {
-        return Ok(Vec::new());
-    }
-    let answered: BTreeSet<String> = register
-        .poll_answers(event)?
-        .into_iter()
-        .map(|a| a.org_id)
-        .collect();
-    let mut out = Vec::new();
-    for sent in register.outbox_of_kind(KIND)? {
-        let Some(org) = sent.org_id else { continue };
-        if sent.status != "sent" || answered.contains(&org) {
-            continue;
-        }
-        for r in sent.recipients {
-            out.push((org.clone(), r.to_lowercase()));
-        }
-    }
-    Ok(out)
 }
 
 /// How many said each candidate suits, does not, and might.
@@ -287,7 +243,7 @@ pub fn close(
     now: DateTime<Utc>,
     by: &str,
 ) -> Result<Option<PollResultRow>, ScheduleError> {
-    let Some((event, slots)) = candidates(config) else {
+    let Some((event, slots)) = config.poll_candidates() else {
         return Ok(None);
     };
     if register.poll_result(event)?.is_some() {
@@ -305,7 +261,7 @@ pub fn close(
         closed_at: now,
         closed_by: by.into(),
     };
-    let snap = crate::schedule::snapshot(config, register)?;
+    let snap = crate::standing::snapshot(config, register)?;
     let secret = register.secret()?;
     let asked = asked(register)?;
     let mut messages = Vec::new();
@@ -328,76 +284,6 @@ pub fn close(
     }
     register.close_poll(&result, &messages, now)?;
     Ok(Some(result))
-}
-
-/// Who gets the chosen meeting in their calendar: everyone asked, except who said the chosen
-/// slot does not suit and addresses that have bounced for good. Read from the poll's own outbox
-/// entries, without the rest of the register: the calendar stage asks every round.
-pub fn calendar_invitees(
-    config: &Config,
-    register: &Register,
-) -> Result<Vec<crate::calendar::Wanted>, RegisterError> {
-    let Some((event, _)) = candidates(config) else {
-        return Ok(Vec::new());
-    };
-    let Some(result) = register.poll_result(event)? else {
-        return Ok(Vec::new());
-    };
-    let refused: BTreeSet<String> = register
-        .poll_answers(event)?
-        .into_iter()
-        .filter(|a| a.no.contains(&result.chosen))
-        .map(|a| a.address)
-        .collect();
-    let dead: BTreeSet<String> = register
-        .bounces()?
-        .into_iter()
-        .filter(|b| b.permanent)
-        .map(|b| b.recipient.to_lowercase())
-        .collect();
-    let mut asked: Vec<(String, String)> = Vec::new();
-    for sent in register.outbox_of_kind(KIND)? {
-        let Some(org) = sent.org_id else { continue };
-        for r in sent.recipients {
-            let address = r.to_lowercase();
-            if !refused.contains(&address)
-                && !dead.contains(&address)
-                && !asked.iter().any(|(_, a)| *a == address)
-            {
-                asked.push((org.clone(), address));
-            }
-        }
-    }
-    // Their names, where the register knows them: contact persons and people registered.
-    let mut names: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
-    for r in register.registrations()? {
-        for a in r.attendees.as_array().into_iter().flatten() {
-            if let (Some(e), Some(n)) = (a["email"].as_str(), a["name"].as_str()) {
-                names.insert(e.to_lowercase(), n.to_string());
-            }
-        }
-    }
-    for c in register.contacts()? {
-        if let (Some(e), Some(n)) = (c.email, c.name) {
-            names.insert(e.to_lowercase(), n);
-        }
-    }
-    let ids: std::collections::HashSet<String> = asked.iter().map(|(o, _)| o.clone()).collect();
-    let orgs = register.organisations_among(Some(&ids))?;
-    Ok(asked
-        .into_iter()
-        .filter_map(|(org_id, address)| {
-            let org = orgs.iter().find(|o| o.id == org_id)?;
-            let lang = org.language();
-            Some(crate::calendar::Wanted {
-                org_name: org.name_in(lang),
-                name: names.get(&address).cloned(),
-                org_id,
-                address,
-                lang,
-            })
-        })
-        .collect())
 }
 
 #[cfg(test)]

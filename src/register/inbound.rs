@@ -617,7 +617,7 @@ fn apply(
             if exists {
                 return Ok(());
             }
-            let token = crate::outbox::ident::org_token(secret, process, id);
+            let token = crate::ident::org_token(secret, process, id);
             tx.execute(
                 "INSERT INTO organisations (id, kind, name, lang, address, token, referred_by, source, created_at, created_by_message)
                  VALUES (?1, 'ngo', ?2, ?3, ?4, ?5, (SELECT id FROM organisations WHERE id = ?6), 'mail', ?7, ?8)",

@@ -14,13 +14,12 @@ use serde::Serialize;
 use crate::config::{Config, Lang, ReminderKind};
 use crate::outbox::compose::Attachment;
 use crate::outbox::invitation::DraftError;
-use crate::outbox::letter;
 use crate::outbox::mailing::{self, Mailing};
 use crate::register::{NewMessage, Register, RegisterError};
-use crate::schedule::{ScheduleError, snapshot};
+use crate::standing::{ScheduleError, snapshot};
 
 /// The outbox kind of the weekly status.
-pub const KIND: &str = "report";
+pub const KIND: &str = crate::ident::kind::REPORT;
 
 /// One ministry's (or NGO's) line.
 #[derive(Debug, Clone, Serialize)]
@@ -77,7 +76,7 @@ pub struct Weekly {
 }
 
 fn day(t: DateTime<Utc>, tz: Tz) -> String {
-    letter::date(t.with_timezone(&tz).date_naive(), Lang::Nb)
+    crate::config::words::date(t.with_timezone(&tz).date_naive(), Lang::Nb)
 }
 
 /// Gathers the report as the register stands at `now`.
@@ -211,7 +210,7 @@ pub fn gather(config: &Config, register: &Register, now: DateTime<Utc>) -> Resul
         })
         .collect();
     Ok(Weekly {
-        date: letter::long_date(now.with_timezone(&tz).date_naive(), Lang::Nb),
+        date: crate::config::words::long_date(now.with_timezone(&tz).date_naive(), Lang::Nb),
         event: config
             .event(&event)
             .map(|e| e.name.nb.clone())

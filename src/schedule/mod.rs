@@ -1,117 +1,25 @@
 //! The schedule stage: what the daemon does at given moments, exactly once each.
 //!
-//! Every moment of every reminder ([`when`]) is an occurrence with a key in the register. At
-//! each round [`tick`] looks at the occurrences that have come and not been decided: one that
-//! came less than `schedule.grace` ago is done now (its recipients, by the rules of
-//! [`targets`], each get a message in the outbox, in the same transaction as the record of the
-//! occurrence); an older one, which fell due while samskap was not running, is recorded as
-//! missed. A recipient whose out-of-office named a later day back is deferred to that day and
-//! looked at again then: if they answered meanwhile, they are skipped. A second tick at the same
-//! moment finds everything decided and does nothing.
+//! Every moment of every reminder ([`crate::config::when`]) is an occurrence with a key in the
+//! register. At each round [`tick`] looks at the occurrences that have come and not been
+//! decided: one that came less than `schedule.grace` ago is done now (its recipients, by the
+//! rules of [`crate::standing::targets`], each get a message in the outbox, in the same
+//! transaction as the record of the occurrence); an older one, which fell due while samskap was
+//! not running, is recorded as missed. A recipient whose out-of-office named a later day back is
+//! deferred to that day and looked at again then: if they answered meanwhile, they are skipped.
+//! A second tick at the same moment finds everything decided and does nothing.
 //!
 //! [`plan`] answers "what will the daemon do, and to whom" from a moment on, without doing it.
 
 pub mod plan;
 pub mod reminder;
-pub mod targets;
-pub mod when;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use chrono::{DateTime, Utc};
 
-use chrono::{DateTime, NaiveDate, Utc};
-use sha2::{Digest, Sha256};
-
-use crate::config::{Config, Reminder, Slot};
-use crate::outbox::invitation::DraftError;
+use crate::config::{Config, Reminder};
 use crate::register::schedule::{ScheduleWrite, TargetRow};
-use crate::register::{OutboxStatus, Register, RegisterError};
-use targets::{Snapshot, Target};
-use when::Anchors;
-
-/// The process's named dates, from the config and the register (a date chosen by the poll).
-pub struct Dates<'a> {
-    config: &'a Config,
-    /// Meetings whose date was open and has been chosen.
-    pub chosen: HashMap<String, Slot>,
-}
-
-impl<'a> Dates<'a> {
-    /// The dates of `config`, with the slots the register says were chosen.
-    pub fn read(config: &'a Config, register: &Register) -> Result<Dates<'a>, RegisterError> {
-        let mut chosen = HashMap::new();
-        for event in &config.events {
-            if event.slot().is_none()
-                && let Some(slot) = register.chosen_slot(&event.id)?
-            {
-                chosen.insert(event.id.clone(), slot);
-            }
-        }
-        Ok(Dates { config, chosen })
-    }
-
-    /// A meeting's time: fixed in the config, or chosen by the poll.
-    pub fn slot(&self, event: &str) -> Option<Slot> {
-        let e = self.config.event(event)?;
-        e.slot().or_else(|| self.chosen.get(event).copied())
-    }
-}
-
-impl Anchors for Dates<'_> {
-    fn anchor(&self, name: &str) -> Option<DateTime<Utc>> {
-        if let Some(d) = self.config.deadlines.iter().find(|d| d.id == name) {
-            return Some(d.due);
-        }
-        if name == "poll" {
-            return self.config.schedule.poll.as_ref().map(|p| p.deadline);
-        }
-        self.slot(name).map(|s| s.start)
-    }
-}
-
-/// What the rules need from the register, read at once.
-pub fn snapshot(config: &Config, register: &Register) -> Result<Snapshot, RegisterError> {
-    let invited: HashSet<String> = register
-        .invitation_states()?
-        .into_iter()
-        .filter(|(_, s)| s.status == OutboxStatus::Sent)
-        .map(|(org, _)| org)
-        .collect();
-    let dead = register
-        .bounces()?
-        .into_iter()
-        .filter(|b| b.permanent)
-        .map(|b| b.recipient.to_lowercase())
-        .collect();
-    let mut back_on: BTreeMap<String, NaiveDate> = BTreeMap::new();
-    for a in register.auto_replies()? {
-        if let Some(day) = a.returns_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok()) {
-            let e = back_on.entry(a.address.to_lowercase()).or_insert(day);
-            *e = (*e).max(day);
-        }
-    }
-    let mut calendar_holders = BTreeMap::new();
-    for event in &config.events {
-        let holders: Vec<(String, String, Option<String>)> = register
-            .invitees(&event.id)?
-            .into_iter()
-            .filter(|i| i.state == "invited")
-            .filter_map(|i| Some((i.org_id?, i.address, i.name)))
-            .collect();
-        if !holders.is_empty() {
-            calendar_holders.insert(event.id.clone(), holders);
-        }
-    }
-    Ok(Snapshot {
-        calendar_holders,
-        orgs: register.organisations()?,
-        registrations: register.registrations()?,
-        contacts: register.contacts()?,
-        dead,
-        back_on,
-        invited,
-        poll_unanswered: crate::poll::unanswered(config, register)?,
-    })
-}
+use crate::register::{Register, RegisterError};
+use crate::standing::{Dates, ScheduleError, Snapshot, Target, snapshot};
 
 /// One reminder put in the outbox, deferred or skipped, for the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,15 +43,6 @@ pub struct TickReport {
     pub done: Vec<(String, DateTime<Utc>, usize)>,
     /// What could not be done, and why: tried again next time.
     pub errors: Vec<String>,
-}
-
-/// A scheduled step that failed; nothing of the failing occurrence was written.
-#[derive(Debug, thiserror::Error)]
-pub enum ScheduleError {
-    #[error(transparent)]
-    Draft(#[from] DraftError),
-    #[error(transparent)]
-    Register(#[from] RegisterError),
 }
 
 /// The key of one occurrence of a schedule (`reminder/registration-2d/20220619T0700Z`).
@@ -527,11 +426,6 @@ fn occurrence_of<'c>(config: &'c Config, key: &str) -> Option<(&'c Reminder, Dat
         .ok()?
         .and_utc();
     Some((reminder, due))
-}
-
-/// A short stable hash of an address, for keys.
-pub fn address_hash(address: &str) -> String {
-    data_encoding::HEXLOWER.encode(&Sha256::digest(address.to_lowercase().as_bytes())[..4])
 }
 
 #[cfg(test)]

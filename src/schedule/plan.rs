@@ -4,9 +4,10 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Dates, occurrences, run_key, snapshot};
+use super::{occurrences, run_key};
 use crate::config::Config;
 use crate::register::{Register, RegisterError};
+use crate::standing::{Dates, snapshot};
 
 /// One thing the daemon will do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,16 +4,15 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::targets::Target;
-use super::{Dates, address_hash};
 use crate::config::{Config, Reminder, ReminderKind};
 use crate::outbox::invitation::DraftError;
-use crate::outbox::letter;
 use crate::outbox::mailing::{self, Mailing, Meeting, Named, Someone};
 use crate::register::NewMessage;
+use crate::standing::Target;
+use crate::standing::{Dates, address_hash};
 
 /// The outbox kind of reminders.
-pub const KIND: &str = "reminder";
+pub const KIND: &str = crate::ident::kind::REMINDER;
 
 #[derive(Serialize)]
 struct Ctx<'a> {
@@ -59,11 +58,12 @@ pub fn compose(
             name: e.name.get(lang),
             when: dates
                 .slot(&e.id)
-                .map(|s| letter::slot(s, tz, lang))
+                .map(|s| crate::config::words::slot(s, tz, lang))
                 .unwrap_or_else(|| e.when_text(lang)),
             location: e.location.as_ref().map(|l| l.get(lang)).unwrap_or(""),
         });
-    let day = |at: DateTime<Utc>| letter::weekday_day_month(at.with_timezone(&tz).date_naive(), lang);
+    let day =
+        |at: DateTime<Utc>| crate::config::words::weekday_day_month(at.with_timezone(&tz).date_naive(), lang);
     let deadline = match &reminder.kind {
         ReminderKind::Registration { event } => config.registration_deadline(event).map(|d| day(d.due)),
         ReminderKind::Contact => config.contact_deadline().map(|d| day(d.due)),
@@ -71,7 +71,7 @@ pub fn compose(
         _ => None,
     };
     let slots = match &reminder.kind {
-        ReminderKind::Poll => crate::poll::slot_lines(config, lang),
+        ReminderKind::Poll => crate::config::words::slot_lines(config, lang),
         _ => Vec::new(),
     };
     let link = match &reminder.kind {

@@ -131,7 +131,7 @@ impl Snapshot {
                 // The registered attendees, and whoever holds the meeting in their calendar
                 // (everyone the date poll invited).
                 let mut out: Vec<Target> =
-                    crate::calendar::wanted(event, &self.registrations, &self.orgs, &self.dead)
+                    crate::standing::wanted(event, &self.registrations, &self.orgs, &self.dead)
                         .into_iter()
                         .map(|w| Target {
                             org_id: w.org_id,
@@ -189,7 +189,7 @@ impl Snapshot {
         let local = due.with_timezone(&tz);
         match self.back_on.get(&target.address) {
             Some(back) if *back > local.date_naive() => {
-                super::when::local_to_utc(back.and_time(local.time()), tz).unwrap_or(due)
+                crate::config::when::local_to_utc(back.and_time(local.time()), tz).unwrap_or(due)
             }
             _ => due,
         }

@@ -6,6 +6,17 @@
 
 use sha2::{Digest, Sha256};
 
+/// The kinds of outgoing mail, as the outbox and the idempotency keys name them.
+pub mod kind {
+    pub const INVITATION: &str = "invitation";
+    pub const CONFIRMATION: &str = "confirmation";
+    pub const REMINDER: &str = "reminder";
+    pub const POLL: &str = "poll";
+    pub const POLL_RESULT: &str = "poll-result";
+    pub const CALENDAR: &str = "calendar";
+    pub const REPORT: &str = "report";
+}
+
 /// What an outgoing message is, as a key no two different messages share: (process, kind,
 /// organisation, event, revision).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

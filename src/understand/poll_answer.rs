@@ -925,7 +925,7 @@ struct Mention {
 }
 
 /// What one clause says.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Reading {
     main: Slots,
     except: Slots,
@@ -946,6 +946,9 @@ struct Reading {
     /// Dates named that are not slots, in words.
     outside: Vec<String>,
     doubts: Vec<String>,
+    /// A time of day that bounds the slots ("først fra kl. 10", "until 11:00"): the window, in
+    /// minutes after midnight, from and until.
+    bound: Option<(u32, u32)>,
 }
 
 struct Entry {
@@ -1044,6 +1047,7 @@ impl<'c> Reader<'c> {
         let spans = dates::find_spans(text, self.reference());
         let clauses = clauses::split(text);
         let clauses = merge_lists(text, clauses);
+        let clauses = split_at_the_rest(text, clauses);
         let mut previous: Option<(usize, Slots)> = None;
         let mut locked: Option<usize> = None;
         let mut context_said: Option<usize> = None;
@@ -1144,6 +1148,12 @@ impl<'c> Reader<'c> {
             if from_context && reading.said.is_some() {
                 context_said = Some(clause.sentence);
             }
+            if let Some(window) = reading.bound
+                && reading.main != 0
+            {
+                self.apply_bound(reading, window, sentence, source, clause, text, inherited);
+                continue;
+            }
             self.apply(&reading, sentence, source, clause, text, inherited);
         }
         self.sentence_base += clauses.last().map(|c| c.sentence + 1).unwrap_or(0);
@@ -1189,7 +1199,13 @@ impl<'c> Reader<'c> {
         let phrases = |list: &[&str]| all_matches(toks, list);
         let covered = |ranges: &[(usize, usize)], k: usize| ranges.iter().any(|(a, b)| (*a..*b).contains(&k));
         let mut maybe = phrases(MAYBE);
-        maybe.extend(reservations(toks));
+        // A limit of the time ("bare til kl. 11", "må gå før kl. 11") that is read as a window
+        // is said by the window, slot by slot.
+        maybe.extend(
+            reservations(toks)
+                .into_iter()
+                .filter(|&(a, b)| r.bound.is_none() || !(a..(b + 2).min(toks.len())).any(|k| used[k])),
+        );
         let positive_phrases = phrases(POSITIVE);
         let negative = phrases(NEGATIVE);
         let hedged = negative
@@ -1301,9 +1317,13 @@ impl<'c> Reader<'c> {
                         last = last.pred_opt().unwrap_or(last);
                         first = NaiveDate::MIN;
                     }
-                    ["med", "og", "fra", ..] | ["f", ..] | ["tidligst", ..] | ["earliest", ..] => {
-                        last = NaiveDate::MAX
-                    }
+                    ["med", "og", "fra", ..]
+                    | ["fra", ..]
+                    | ["frå", ..]
+                    | ["from", ..]
+                    | ["f", ..]
+                    | ["tidligst", ..]
+                    | ["earliest", ..] => last = NaiveDate::MAX,
                     ["med", "og", "til", ..] | ["senest", ..] | ["latest", ..] | ["until", ..] => {
                         first = NaiveDate::MIN
                     }
@@ -1637,6 +1657,65 @@ impl<'c> Reader<'c> {
                 kind: Kind::General,
                 count: None,
             });
+        }
+        // A bound on the time of day: "først fra kl. 10", "må gå før kl. 10.30", "from 10:00".
+        for k in 1..toks.len() {
+            if used[k] || used[k - 1] {
+                continue;
+            }
+            let from = matches!(
+                toks[k - 1].low.as_str(),
+                "fra" | "frå" | "etter" | "tidligst" | "from" | "after"
+            );
+            let until = matches!(toks[k - 1].low.as_str(), "til" | "før" | "senest" | "until" | "till" | "before")
+                // "må gå kl. 10.30": leaving then.
+                || (matches!(toks[k - 1].low.as_str(), "gå" | "dra" | "leave")
+                    && matches!(toks[k].low.as_str(), "kl" | "klokka" | "klokken"));
+            if !(from || until) {
+                continue;
+            }
+            let clock = matches!(toks[k].low.as_str(), "kl" | "klokka" | "klokken");
+            let mut j = if clock { k + 1 } else { k };
+            if clock && toks.get(j).is_some_and(|t| t.low == ".") {
+                j += 1;
+            }
+            let Some(hour) = toks
+                .get(j)
+                .filter(|t| t.num)
+                .and_then(|t| t.low.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let mut end = j + 1;
+            let mut minute = 0;
+            if toks.get(end).is_some_and(|t| t.low == "." || t.low == ":")
+                && let Some(m) = toks.get(end + 1).filter(|t| t.num && t.low.len() == 2)
+            {
+                minute = m.low.parse::<u32>().unwrap_or(0);
+                end += 2;
+            }
+            // Without "kl.", a time is a time only as "10:00", "10.30" or "10am" (not "fra 29.").
+            let am_pm = toks
+                .get(end)
+                .is_some_and(|t| matches!(t.low.as_str(), "am" | "pm"));
+            if !(clock || am_pm || end == j + 3 && toks[j + 1].low == ":") {
+                continue;
+            }
+            let hour = if am_pm && toks[end].low == "pm" && hour < 12 {
+                hour + 12
+            } else {
+                hour
+            };
+            end += usize::from(am_pm);
+            if hour > 23 || minute > 59 {
+                continue;
+            }
+            let at = hour * 60 + minute;
+            let (lo, hi) = r.bound.unwrap_or((0, 24 * 60));
+            r.bound = Some(if from { (at.max(lo), hi) } else { (lo, at.min(hi)) });
+            for u in used.iter_mut().take(end).skip(k - 1) {
+                *u = true;
+            }
         }
         // Times: "kl. 9", "kl. 13.00–15.00", "13:00".
         for k in 0..toks.len() {
@@ -2163,6 +2242,59 @@ impl<'c> Reader<'c> {
         }
     }
 
+    /// A clause that bounds the time of day ("men først fra kl. 10"): of its slots, one the
+    /// window covers is as said, one it covers in part a maybe, one outside it a no. A bound in
+    /// a no ("passer ikke før kl. 10") is read by a person.
+    #[allow(clippy::too_many_arguments)]
+    fn apply_bound(
+        &mut self,
+        reading: Reading,
+        (lo, hi): (u32, u32),
+        sentence: usize,
+        source: Source,
+        clause: &Clause,
+        text: &str,
+        inherited: bool,
+    ) {
+        let said = match reading.said {
+            None | Some(Said::Yes) => Said::Yes,
+            Some(Said::Maybe) => Said::Maybe,
+            Some(Said::No) => {
+                self.doubts.push(format!(
+                    "a time of day in a no: «{}»",
+                    text[clause.start..clause.end].trim()
+                ));
+                return;
+            }
+        };
+        let minutes = |t: NaiveDateTime| t.hour() * 60 + t.minute();
+        let (mut whole, mut part, mut none) = (0, 0, 0);
+        for i in each(reading.main, self.n()) {
+            let c = self.candidates[i];
+            let (s, e) = (minutes(c.start), minutes(c.end));
+            if lo <= s && e <= hi {
+                whole |= bit(i);
+            } else if lo < e && s < hi {
+                part |= bit(i);
+            } else {
+                none |= bit(i);
+            }
+        }
+        for (slots, said) in [(whole, said), (part, Said::Maybe), (none, Said::No)] {
+            if slots != 0 {
+                let r = Reading {
+                    main: slots,
+                    except: 0,
+                    said: Some(said),
+                    only: false,
+                    ..reading.clone()
+                };
+                // The window is said of the slots, not left to an earlier yes: it refines it.
+                self.apply(&r, sentence, source, clause, text, inherited && said == Said::Yes);
+            }
+        }
+    }
+
     /// Records `new` for slot `i`, unless it contradicts what was said before without a
     /// correction: then a person decides.
     fn set(&mut self, i: usize, new: Entry, refine: bool) {
@@ -2436,6 +2568,42 @@ fn merge_lists(text: &str, clauses: Vec<Clause>) -> Vec<Clause> {
 
 /// Whether a piece holds only what names slots and joins them: numbers, dates, weekdays,
 /// weeks, months, parts of the day, quantifiers and list words.
+/// "2 og 4 funker ikke for oss resten ok": written without a comma, "resten" after a clause that
+/// says something of its slots opens a clause of its own.
+fn split_at_the_rest(text: &str, clauses: Vec<Clause>) -> Vec<Clause> {
+    const JOINERS: &[&str] = &[
+        "og", "and", "eller", "or", "enn", "than", "unntatt", "except", "alle", "all",
+    ];
+    let mut out = Vec::with_capacity(clauses.len());
+    for c in clauses {
+        let toks = tokenize(text, c.start, c.end);
+        let at = all_matches(&toks, REST).into_iter().map(|(a, _)| a).find(|&a| {
+            a > 0
+                && !toks[a - 1].punct
+                && !JOINERS.contains(&toks[a - 1].low.as_str())
+                && a + 1 < toks.len()
+                && (has_any(&toks[..a], NEGATORS)
+                    || has_any(&toks[..a], NEGATIVE)
+                    || has_any(&toks[..a], POSITIVE))
+        });
+        match at {
+            Some(a) => {
+                out.push(Clause {
+                    end: toks[a - 1].end,
+                    ..c
+                });
+                out.push(Clause {
+                    start: toks[a].start,
+                    joint: Joint::Comma,
+                    ..c
+                });
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 fn listish(text: &str, c: &Clause) -> bool {
     tokenize(text, c.start, c.end).iter().all(|t| {
         let w = t.low.as_str();
@@ -2794,6 +2962,39 @@ mod tests {
     type Y = Vec<usize>;
     fn ynm(y: &[usize], n: &[usize], m: &[usize]) -> (Y, Y, Y) {
         (y.to_vec(), n.to_vec(), m.to_vec())
+    }
+
+    #[test]
+    fn a_time_of_day_that_bounds_a_slot_makes_it_a_maybe_or_a_no() {
+        // 2 September is 09–11: from ten covers half of it.
+        assert_eq!(
+            answer("Vi kan fredag 2. september, men først fra kl. 10. De andre dagene passer ikke for oss."),
+            ynm(&[], &[1, 2, 4], &[3])
+        );
+        // 29 August is 13–15, 5 September 13–15: after twelve covers them both.
+        assert_eq!(
+            answer("Begge mandagene går, men bare etter kl. 12."),
+            ynm(&[1, 4], &[2, 3], &[])
+        );
+        // Before eleven covers the morning slots and none of the afternoon ones.
+        assert_eq!(
+            answer("Alle datoene passer, men jeg må gå før kl. 11.00."),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+        // "fra 29." is a date, not a time.
+        assert_eq!(answer("Alt fra 31. august passer."), ynm(&[2, 3, 4], &[1], &[]));
+    }
+
+    #[test]
+    fn the_rest_after_a_no_written_without_punctuation() {
+        assert_eq!(
+            answer("2 og 4 funker ikke for oss resten ok"),
+            ynm(&[1, 3], &[2, 4], &[])
+        );
+        assert_eq!(
+            answer("2 og 4 funker ikke for oss, resten går fint"),
+            ynm(&[1, 3], &[2, 4], &[])
+        );
     }
 
     #[test]

@@ -95,6 +95,7 @@ const COME: &[&str] = &[
     "attending",
     "attends",
     "will be there",
+    "be there",
     "be at the meeting",
     "be at the co-creation",
     "be at the follow-up",
@@ -282,6 +283,26 @@ const ENROL: &[&str] = &[
 ];
 
 const DECLINE: &[&str] = &[
+    // What would have been ("hadde gjerne kommet, men …"): it is not.
+    "hadde kommet",
+    "hadde kome",
+    "hadde deltatt",
+    "hadde delteke",
+    "hadde vært med",
+    "hadde vore med",
+    "skulle vært med",
+    "skulle ha vært med",
+    "skulle vore med",
+    "skulle kommet",
+    "skulle ha kommet",
+    "skulle deltatt",
+    "skulle ha deltatt",
+    "would have come",
+    "would have attended",
+    "would have joined",
+    "would have liked to",
+    "would have loved to",
+    "would have been there",
     "takker nei",
     "nei takk",
     "melder forfall",
@@ -466,10 +487,209 @@ const NORWEGIAN_LIGHT_ADVERBS: &[&str] = &[
     "dessverre",
     "diverre",
 ];
-const ENGLISH_LIGHT_ADVERBS: &[&str] = &["unfortunately", "also", "still"];
+const ENGLISH_LIGHT_ADVERBS: &[&str] = &[
+    "unfortunately",
+    "also",
+    "still",
+    "definitely",
+    "certainly",
+    "absolutely",
+    "gladly",
+    "happily",
+    "indeed",
+];
+/// Adverbs of likelihood: between the words of a phrase like the light ones ("blir trolig
+/// med"), but what they say stays: the answer is tentative.
+const LIKELIHOOD_ADVERBS: &[&str] = &[
+    "trolig",
+    "truleg",
+    "sannsynligvis",
+    "sannsynlegvis",
+    "antakelig",
+    "antakeleg",
+    "antageligvis",
+    "muligens",
+    "moglegvis",
+    "kanskje",
+    "forhåpentligvis",
+    "forhåpentlegvis",
+    "probably",
+];
 
 fn is_light_adverb(word: &str) -> bool {
-    NORWEGIAN_LIGHT_ADVERBS.contains(&word) || ENGLISH_LIGHT_ADVERBS.contains(&word)
+    NORWEGIAN_LIGHT_ADVERBS.contains(&word)
+        || ENGLISH_LIGHT_ADVERBS.contains(&word)
+        || LIKELIHOOD_ADVERBS.contains(&word)
+}
+
+/// `lower` with "møter" blanked where a thing or people stand right after it as its object
+/// ("folk møter forvaltningen", "møter utfordringer"), not a word of attending ("møter på
+/// møtet", "møter opp", "møter for departementet", "møter vi to").
+fn meets_someone(lower: &str) -> Option<String> {
+    const ATTENDING: &[&str] = &[
+        "på",
+        "opp",
+        "fram",
+        "frem",
+        "for",
+        "til",
+        "i",
+        "med",
+        "fra",
+        "frå",
+        "dessverre",
+        "ikke",
+        "ikkje",
+        "gjerne",
+        "også",
+        "òg",
+        "vi",
+        "jeg",
+        "eg",
+        "han",
+        "hun",
+        "ho",
+        "de",
+        "dei",
+        "me",
+        "begge",
+        "alle",
+        "selv",
+        "sjølv",
+        "personlig",
+        "nok",
+        "trolig",
+        "truleg",
+        "uansett",
+        "likevel",
+        "da",
+        "då",
+        "som",
+        "digitalt",
+        "fysisk",
+        "alene",
+        "åleine",
+        "aleine",
+        "kl",
+        "klokka",
+    ];
+    let words: Vec<&str> = lower.split(' ').collect();
+    let mut out: Option<Vec<String>> = None;
+    for k in 0..words.len().saturating_sub(1) {
+        if words[k] != "møter" {
+            continue;
+        }
+        let next = words[k + 1].trim_matches(|c: char| !c.is_alphanumeric());
+        // In a clause of its own ("hvordan folk møter …", "som møter brukerne"); "Fra UD møter
+        // seksjonssjef Eirik Lunde" has the one who comes after the verb.
+        let subordinate = words[k.saturating_sub(3)..k].iter().any(|w| {
+            [
+                "hvordan", "korleis", "som", "når", "der", "hvor", "kor", "at", "how", "when",
+            ]
+            .contains(w)
+        });
+        let object = subordinate
+            && next.chars().count() >= 4
+            && next.chars().all(char::is_alphabetic)
+            && !ATTENDING.contains(&next)
+            && super::lexicon::number_word(next).is_none();
+        if object {
+            let o = out.get_or_insert_with(|| words.iter().map(|w| w.to_string()).collect());
+            o[k] = " ".repeat(words[k].len());
+        }
+    }
+    out.map(|o| o.join(" "))
+}
+
+/// `lower` with "komme med" blanked where what is brought is a thing ("kommer med innspill",
+/// "kjem med eit skriftleg innspel"), not people ("kommer med to personer").
+fn brings_a_thing(lower: &str) -> Option<String> {
+    const COME: &[&str] = &["kommer", "kjem", "komme", "kome", "kom", "kommet", "kome"];
+    const THINGS: &[&str] = &[
+        "innspill",
+        "innspel",
+        "forslag",
+        "kommentar",
+        "merknad",
+        "synspunkt",
+        "tilbakemelding",
+        "råd",
+        "idé",
+        "ideer",
+        "idear",
+        "erfaring",
+        "input",
+        "bidrag",
+        "innlegg",
+        "presentasjon",
+        "oppdatering",
+        "informasjon",
+        "svar",
+    ];
+    let words: Vec<&str> = lower.split(' ').collect();
+    let mut out: Option<Vec<String>> = None;
+    for k in 0..words.len().saturating_sub(2) {
+        if !COME.contains(&words[k]) || words[k + 1] != "med" {
+            continue;
+        }
+        let thing = words[k + 2..(k + 5).min(words.len())].iter().any(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            THINGS.iter().any(|t| w.starts_with(t)) || w.starts_with("skriftl")
+        });
+        if thing {
+            let o = out.get_or_insert_with(|| words.iter().map(|w| w.to_string()).collect());
+            o[k] = " ".repeat(words[k].len());
+            o[k + 1] = "   ".into();
+        }
+    }
+    out.map(|o| o.join(" "))
+}
+
+/// Whether a clause that opens with "men"/"og"/"but"/"and" has a verb of its own right after
+/// it ("men sender gjerne et innspill", "but will send comments"): it says what it says, not the
+/// verb before it again ("men ikke på oppfølgingsmøtet", "men etter ferien").
+fn verb_after_the_joint(lower: &str) -> bool {
+    const AUXILIARIES: &[&str] = &[
+        "vil", "kan", "skal", "må", "har", "er", "blir", "får", "bør", "will", "can", "would", "shall",
+        "may", "might", "must", "should", "have", "has", "am", "is", "are",
+    ];
+    const NOT_VERBS: &[&str] = &[
+        "etter",
+        "under",
+        "over",
+        "heller",
+        "senere",
+        "seinere",
+        "seinare",
+        "tidligere",
+        "tidlegare",
+        "bedre",
+        "betre",
+        "mer",
+        "meir",
+        "flere",
+        "fleire",
+        "per",
+        "sjefer",
+        "kolleger",
+    ];
+    let mut words = lower.split_whitespace();
+    if !words
+        .next()
+        .is_some_and(|w| ["men", "og", "but", "and"].contains(&w))
+    {
+        return false;
+    }
+    let Some(next) = words
+        .next()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+    else {
+        return false;
+    };
+    AUXILIARIES.contains(&next)
+        || (next.chars().count() >= 4
+            && (next.ends_with("er") || next.ends_with("ar"))
+            && !NOT_VERBS.contains(&next))
 }
 
 /// `lower` without its light adverbs ("blir også med" is "blir med").
@@ -630,6 +850,27 @@ const TENTATIVE: &[&str] = &[
     "tentative",
     "provisionally",
     "hopefully",
+    // A hope of coming, not of anything ("we hope to bring some of that perspective").
+    "håper å kunne",
+    "håper vi å kunne",
+    "håper jeg å kunne",
+    "håper å komme",
+    "håper å delta",
+    "håper å være med",
+    "håpar å kunne",
+    "håpar vi å kunne",
+    "håpar eg å kunne",
+    "håpar å kome",
+    "håpar å delta",
+    "hope to attend",
+    "hope to come",
+    "hope to join",
+    "hope to take part",
+    "hope to participate",
+    "hope to be there",
+    "hoping to attend",
+    "hoping to join",
+    "hoping to come",
     "maybe",
     "perhaps",
     "possibly",
@@ -1466,7 +1707,29 @@ fn with_a_role(lower: &str) -> bool {
                 .trim_matches(|c: char| !c.is_alphanumeric());
             let definite = first.chars().count() >= 6 && (first.ends_with("en") || first.ends_with("a"));
             let english = matches!(first, "our" | "my") && second.chars().count() >= 4;
-            (definite && !["andre", "resten", "ledelsen", "gruppa", "gruppen"].contains(&first)) || english
+            // "sammen med førerhunden min", "together with my guide dog": no one more.
+            const NO_PERSON: &[&str] = &[
+                "hund",
+                "bikkj",
+                "katt",
+                "dog",
+                "rullestol",
+                "wheelchair",
+                "innspill",
+                "rapport",
+                "notat",
+                "dokument",
+                "presentasjon",
+                "forslag",
+                "materiell",
+                "utstyr",
+            ];
+            let thing = [first, second]
+                .iter()
+                .any(|w| NO_PERSON.iter().any(|t| w.contains(t)));
+            !thing
+                && ((definite && !["andre", "resten", "ledelsen", "gruppa", "gruppen"].contains(&first))
+                    || english)
         })
     })
 }
@@ -1760,6 +2023,14 @@ fn takes_the_meeting(lower: &str) -> bool {
 }
 
 fn said(lower: &str) -> Said {
+    // "I'll be there", "we’ll attend": the verb written out.
+    let expanded;
+    let lower = if lower.contains("'ll ") || lower.contains("’ll ") {
+        expanded = lower.replace("'ll ", " will ").replace("’ll ", " will ");
+        expanded.as_str()
+    } else {
+        lower
+    };
     // "ikke minst", "not only": an idiom, no negation.
     let idiom;
     let lower = if (lower.contains("ikk") || lower.contains("not") || lower.contains("problem"))
@@ -1807,12 +2078,14 @@ fn said(lower: &str) -> Said {
     // "blir også med", "kommer likevel", "will also attend": the adverb between the words of
     // a phrase changes nothing of what it says.
     let plain;
-    let lower = if any_word(lower, NORWEGIAN_LIGHT_ADVERBS) || any_word(lower, ENGLISH_LIGHT_ADVERBS) {
-        plain = without_light_adverbs(lower);
-        plain.as_str()
-    } else {
-        lower
-    };
+    let likely = any_word(lower, LIKELIHOOD_ADVERBS);
+    let lower =
+        if any_word(lower, NORWEGIAN_LIGHT_ADVERBS) || any_word(lower, ENGLISH_LIGHT_ADVERBS) || likely {
+            plain = without_light_adverbs(lower);
+            plain.as_str()
+        } else {
+            lower
+        };
     // "e-posten ser ikkje ut til å ha kome fram": a message arriving, not a person coming.
     let arrived;
     let lower = if (lower.contains("fram") || lower.contains("frem") || lower.contains("through"))
@@ -1820,6 +2093,33 @@ fn said(lower: &str) -> Said {
     {
         arrived = ARRIVALS.blank_out(lower);
         arrived.as_str()
+    } else {
+        lower
+    };
+    // "hvordan folk møter forvaltningen": meeting someone is not attending.
+    let met;
+    let lower = if lower.contains("møter ") {
+        match meets_someone(lower) {
+            Some(s) => {
+                met = s;
+                met.as_str()
+            }
+            None => lower,
+        }
+    } else {
+        lower
+    };
+    // "Vi kommer gjerne med innspill", "kjem med eit forslag": bringing a thing is giving it,
+    // no one coming.
+    let given;
+    let lower = if lower.contains(" med ") && lower.contains("k") {
+        match brings_a_thing(lower) {
+            Some(s) => {
+                given = s;
+                given.as_str()
+            }
+            None => lower,
+        }
     } else {
         lower
     };
@@ -1879,7 +2179,7 @@ fn said(lower: &str) -> Said {
     } else {
         lower
     };
-    let bits = SAYS.words_in(lower) | if later { S_LATER } else { 0 };
+    let bits = SAYS.words_in(lower) | if later { S_LATER } else { 0 } | if likely { S_TENTATIVE } else { 0 };
     // "Påmeldinga er ikke lenger foreløpig": the negation takes back the reservation, and is
     // no negation of coming.
     let denied = bits & S_TENTATIVE != 0 && tentative_denied(lower);
@@ -1952,6 +2252,54 @@ struct Acc {
     someone: u32,
     count: Option<u32>,
     evidence: Vec<Evidence>,
+}
+
+/// The byte span of the line `at` stands on.
+fn line_around(body: &str, at: usize) -> (usize, usize) {
+    let start = body[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = body[at..].find('\n').map_or(body.len(), |i| at + i);
+    (start, end.max(start))
+}
+
+/// The column of a table's header row that says who takes part ("Deltar", "Påmeldt",
+/// "Attending").
+fn participation_column(cells: &[&str]) -> Option<usize> {
+    const HEADS: &[&str] = &[
+        "deltar",
+        "deltakelse",
+        "deltaking",
+        "deltek",
+        "kommer",
+        "kjem",
+        "påmeldt",
+        "påmelding",
+        "attending",
+        "attends",
+        "attendance",
+        "participating",
+        "participates",
+        "participation",
+        "rsvp",
+        "stiller",
+    ];
+    cells.iter().position(|c| {
+        let c = c.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        HEADS.contains(&c.as_str())
+    })
+}
+
+/// What a row's cell in the column of taking part says: yes, no, or something for a person.
+fn row_answer(cell: &str) -> Option<bool> {
+    let first = cell
+        .split(|c: char| !c.is_alphanumeric() && c != '✓' && c != '✔')
+        .find(|w| !w.is_empty())
+        .unwrap_or("")
+        .to_lowercase();
+    match first.as_str() {
+        "ja" | "yes" | "x" | "✓" | "✔" | "deltar" | "kommer" | "kjem" | "påmeldt" => Some(true),
+        "nei" | "no" | "ikke" | "ikkje" | "not" => Some(false),
+        _ => None,
+    }
 }
 
 /// Reads the facts of a reply.
@@ -2046,6 +2394,10 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     // A list of people follows a clause that ends with ':' ("Deltakere:", "…: ").
     let mut list_for: Option<(Vec<String>, usize, usize)> = None;
     let mut verb_before: Option<Said> = None;
+    let mut listy_at: Option<usize> = None;
+    // A table whose column says who takes part: (the column, the meetings), and the row's line.
+    let mut table: Option<(usize, Vec<String>)> = None;
+    let mut table_line: Option<usize> = None;
     let mut org_before = false;
     // The clause that said it, for a clause with no verb right after it.
     let mut verb_at: Option<usize> = None;
@@ -2069,6 +2421,56 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         .into_iter()
         .filter(|e| !past.contains(e))
         .collect();
+        // A table with a column that says who takes part ("Navn⇥…⇥Deltar", then "Eva
+        // Thorsen⇥…⇥Ja"): each row is its person's answer, read whole.
+        let (line_start, line_end) = line_around(body, clause.start);
+        let line = &body[line_start..line_end];
+        if line.matches('\t').count() >= 2 {
+            if table_line == Some(clause.line) {
+                continue;
+            }
+            let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+            if let Some(col) = participation_column(&cells) {
+                let events = list_for
+                    .as_ref()
+                    .map(|(e, _, _)| e.clone())
+                    .filter(|e| !e.is_empty())
+                    .unwrap_or_else(|| targets.clone());
+                table = Some((col, events));
+                table_line = Some(clause.line);
+                continue;
+            }
+            if let Some((col, events)) = &table {
+                table_line = Some(clause.line);
+                let person = people::mentions(line, line_start, ctx, true)
+                    .iter()
+                    .filter(|m| matches!(m.who, Who::Person(_) | Who::Sender))
+                    .find_map(|m| attendee_of(m, &me));
+                let cell = cells.get(*col).copied().unwrap_or("");
+                match (person, row_answer(cell)) {
+                    (Some(p), Some(true)) => {
+                        for (_, acc) in per_event.iter_mut().filter(|(id, _)| events.contains(id)) {
+                            acc.positive = true;
+                            acc.attendees.push(p.clone());
+                            acc.evidence.push(evidence(body, line_start, line.len()));
+                        }
+                    }
+                    (Some(p), Some(false)) => {
+                        for (_, acc) in per_event.iter_mut().filter(|(id, _)| events.contains(id)) {
+                            acc.withdrawn.push(p.clone());
+                            acc.evidence.push(evidence(body, line_start, line.len()));
+                        }
+                    }
+                    _ => facts
+                        .doubts
+                        .push(format!("a row of the table: «{}»", line.trim())),
+                }
+                list_for = None;
+                continue;
+            }
+        } else if table.is_some() && line.trim().is_empty() {
+            table = None;
+        }
         let context = CONTEXT.words_in(&lower);
         if is_question(clause.text) {
             facts.questions.push(clause.text.trim().to_string());
@@ -2103,7 +2505,8 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 "vi", "jeg", "eg", "we", "han", "hun", "ho", "dei", "they", "he", "she",
             ],
         ) || clause.text.split_whitespace().any(|w| w == "I");
-        if !(s.positive || s.negative || s.later)
+        let own_verb = verb_after_the_joint(&lower);
+        if !(s.positive || s.negative || s.later || own_verb)
             && (apposition || !own_subject)
             && let Some(before) = &verb_before
             && verb_at == n.checked_sub(1)
@@ -2129,13 +2532,24 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             });
         // Its lines are the next few; "To av navnene har jeg allerede: Ingrid Solbakken og Petter
         // Myhre." goes on in the same line.
+        // "Hilde Grønvold hadde gjerne kommet selv, men hun er i Genève": the rest of a line
+        // that began as a sentence is no line of the list.
+        let rest_of_a_sentence = n > 0
+            && all[n - 1].line == clause.line
+            && listy_at != Some(n - 1)
+            && list_for.as_ref().is_none_or(|(_, _, at)| *at != n - 1);
         let listy = list_for.as_ref().is_some_and(|(_, line, at)| {
             clause.line > *line && clause.line <= *line + 3 || clause.line == *line && n == at + 1
         }) && !sign_off
+            && !rest_of_a_sentence
             && !s.positive
             && !s.negative
             && !s.negated
-            && (clause.text.contains('@') || clause.text.split_whitespace().count() <= 8)
+            && (clause.text.contains('@')
+                || clause.text.split_whitespace().count() <= 8
+                // "• Kristine Lunde, rådgiver for barns rettigheter (det er meg)": an item's line.
+                || (clause.text.trim_start().starts_with(['•', '-', '*', '–', '·', '▪'])
+                    && clause.text.split_whitespace().count() <= 16))
             // "Selv har jeg dessverre ferie da.": a sentence of the writer's that names no one
             // else, not a line "og jeg" or "jeg, Anne Kvalheim og en fra avdelingen".
             && !(clause.text.split_whitespace().count() > 3
@@ -2146,6 +2560,9 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                     .split_whitespace()
                     .skip(1)
                     .any(|w| w != "I" && w.chars().next().is_some_and(char::is_uppercase)));
+        if listy {
+            listy_at = Some(n);
+        }
         // Who a clause names matters when it says something, heads or continues a list, or names
         // someone a later pronoun may mean (a capital inside it, an address): else it is skipped.
         let needs_people = s.positive
@@ -2407,7 +2824,12 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                     .push(format!("a condition: «{}»", clause.text.trim()));
             }
             // "… – så regn det som foreløpig": a reservation on the yes said just before.
-            if s.tentative && verb_before.as_ref().is_some_and(|b| b.positive && !b.negative) {
+            // Said right after it: "det er truleg relevant for tema d", three sentences on, is
+            // of something else.
+            if s.tentative
+                && verb_before.as_ref().is_some_and(|b| b.positive && !b.negative)
+                && verb_at.is_some_and(|at| n - at <= 2 && all[at].paragraph == clause.paragraph)
+            {
                 for (_, acc) in per_event
                     .iter_mut()
                     .filter(|(id, acc)| targets.contains(id) && acc.positive)
@@ -2452,9 +2874,37 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 acc.positive = true;
                 continue;
             }
+            // "… håper vi å kunne stille på, men det må vi komme tilbake til": the hope is taken
+            // back into an answer to come.
+            if s.later
+                && !s.positive
+                && !s.negative
+                && acc.tentative
+                && verb_at.is_some_and(|at| at + 1 == n)
+                && ["men det ", "men dette ", "but that ", "but this ", "men det, "]
+                    .iter()
+                    .any(|t| lower.starts_with(t))
+            {
+                acc.positive = false;
+                acc.tentative = false;
+                acc.attendees.clear();
+                acc.count = None;
+            }
             if s.later && !s.positive && !s.negative {
                 acc.later = true;
                 acc.deferred |= s.deferred;
+                continue;
+            }
+            // "går det galt, kommer jeg ikke i det hele tatt", "if the train is late, I can't
+            // come": a no on a condition is a reservation on the yes, not a no.
+            if s.negative && s.conditional && !s.positive {
+                if acc.positive {
+                    acc.tentative = true;
+                } else {
+                    facts
+                        .doubts
+                        .push(format!("a condition: «{}»", clause.text.trim()));
+                }
                 continue;
             }
             if s.negative {

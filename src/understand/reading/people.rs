@@ -560,6 +560,28 @@ const ORG_ENDINGS: &[&str] = &[
     "seksjonen",
     "enheten",
     "staben",
+    // "Noregs Ungdomslag", "Norsk Folkehjelp", "Kirkens Bymisjon", "Stiftelsen Dam".
+    "lag",
+    "lauget",
+    "samfunn",
+    "samfunnet",
+    "senter",
+    "misjon",
+    "hjelp",
+    "hjelpen",
+    "stiftelsen",
+    "stiftelse",
+    "fondet",
+    "akademiet",
+    "union",
+    "council",
+    "foundation",
+    "institute",
+    "network",
+    "society",
+    "association",
+    "organisation",
+    "organization",
 ];
 
 const PARTICLES: &[&str] = &[
@@ -981,7 +1003,51 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
         let (start, end) = (m.start(), m.end());
         let bounded = lower[..start].chars().last().is_none_or(|c| !c.is_alphanumeric())
             && lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-        if bounded {
+        // "Den tredje fikk forfall" is one of them; "den femte handlingsplanen" a thing.
+        let ordinal = lower[start..end].starts_with("den ") || lower[start..end].starts_with("the ");
+        let of_a_thing = ordinal && {
+            let next = lower[end..]
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c: char| !c.is_alphanumeric());
+            !next.is_empty()
+                && ![
+                    "fra",
+                    "frå",
+                    "from",
+                    "av",
+                    "of",
+                    "blir",
+                    "vert",
+                    "er",
+                    "var",
+                    "kommer",
+                    "kjem",
+                    "fikk",
+                    "får",
+                    "kan",
+                    "må",
+                    "har",
+                    "skal",
+                    "vil",
+                    "personen",
+                    "deltakeren",
+                    "deltakaren",
+                    "person",
+                    "will",
+                    "is",
+                    "can",
+                    "has",
+                    "could",
+                    "would",
+                    "one",
+                    "attendee",
+                    "participant",
+                ]
+                .contains(&next)
+        };
+        if bounded && !of_a_thing {
             out.push(Mention {
                 who: Who::Someone,
                 start: offset + start,
@@ -1060,7 +1126,14 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
             let particle =
                 PARTICLES.contains(&ws[j].text) && ws.get(j + 1).is_some_and(|n| name_word(n.text));
             // One space between the words of a name: a tab or a wide gap is a table's next column.
-            let joined = between == " " || between == "\u{a0}";
+            // A given name at the end of a line the mail client wrapped keeps its surname on the
+            // next ("tar med meg Rune⏎Storm": the line end read as spaces).
+            let joined = between == " "
+                || between == "\u{a0}"
+                || (parts.len() == 1
+                    && between.len() <= 3
+                    && between.bytes().all(|b| b == b' ')
+                    && is_given_name(parts[0].text));
             if joined && (name_word(ws[j].text) || particle) {
                 parts.push(ws[j]);
                 j += 1;
@@ -1394,6 +1467,9 @@ pub fn looks_like_org(name: &str) -> bool {
                 "norsk",
                 "norske",
                 "norges",
+                "noregs",
+                "noreg",
+                "barna",
                 "international",
                 "norway",
                 "norwegian",

@@ -1920,3 +1920,142 @@ fn the_one_you_can_contact_is_the_contact() {
     assert_eq!(c.name.as_deref(), Some("Kaja Brenden"), "{f:?}");
     assert_eq!(c.phone.as_deref(), Some("+4722242638"), "{f:?}");
 }
+
+#[test]
+fn a_likely_yes_with_a_no_on_a_condition_is_tentative() {
+    let f = read_as(
+        ("Dag Solheim", "dag.solheim@smk.dep.no"),
+        "Hei,\n\nJeg blir trolig med på møtet 23. juni. Forbeholdet er at jeg er i Tromsø dagen før og må rekke første fly sørover torsdag morgen - går det galt, kommer jeg litt for sent eller ikke i det hele tatt.\n\nDag",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Tentative);
+    assert_eq!(names(a), ["Dag Solheim"]);
+    assert!(a.withdrawn.is_empty());
+}
+
+#[test]
+fn a_name_wrapped_at_the_end_of_a_line_keeps_its_surname() {
+    let f = read_as(
+        ("Tore Bjørnstad", "tore@efn.no"),
+        "Hei,\n\nElektronisk Forpost Norge ønsker å delta på samskapingsmøtet om OGP \nhandlingsplan 5 torsdag 23. juni. Jeg kommer selv, og tar med meg Rune \nStorm fra styret (rune.storm@efn.no).\n\nHilsen\nTore",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Tore Bjørnstad", "Rune Storm"]);
+}
+
+#[test]
+fn something_probable_three_sentences_after_the_yes_is_of_something_else() {
+    let f = read_as(
+        ("Torunn Heggem", "torunn.heggem@kud.dep.no"),
+        "Hei Tom Arne,\n\nEg melder på meg sjølv og kollega Ragnhild Vårdal til samskapingsmøtet 23. juni. Vi kjem begge frå Medie- og språkavdelinga.\n\nEit spørsmål: Kan vi ta med oss ein representant frå Språkrådet? Dei arbeider med klarspråk i staten, og det er truleg relevant for tema d.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Registered);
+}
+
+#[test]
+fn giving_input_after_a_decline_is_no_yes() {
+    for body in [
+        "Vi må derfor melde forfall til oppfølgingsmøtet, men sender gjerne et skriftlig innspill senere.",
+        "Vi melder forfall til oppfølgingsmøtet, men kommer gjerne med et innspill.",
+    ] {
+        let f = read_as(("Jørgen Lie", "jorgen.lie@plan-norge.no"), body, "");
+        assert_eq!(f.answers.len(), 1, "{body}");
+        assert_eq!(f.answers[0].intent, Intent::Declined, "{body}");
+        assert!(f.doubts.is_empty(), "{body}: {:?}", f.doubts);
+    }
+    let f = read_as(
+        ("Jørgen Lie", "jorgen.lie@plan-norge.no"),
+        "Vi kommer gjerne med innspill til handlingsplanen.",
+        "",
+    );
+    assert!(f.answers.is_empty(), "{:?}", f.answers);
+}
+
+#[test]
+fn one_who_would_have_come_does_not_and_a_list_item_may_say_it_is_the_writer() {
+    let f = read_as(
+        ("Kristine Lunde", "kristine.lunde@reddbarna.no"),
+        "Hei!\n\nTil møtet 23. juni kommer disse fra oss:\n\n• Kristine Lunde, rådgiver for barns rettigheter (det er meg)\n• Yusuf Ali, seniorrådgiver for politisk påvirkning – yusuf.ali@reddbarna.no\n\nGeneralsekretæren vår, Hilde Grønvold, hadde gjerne kommet selv, men hun er i Genève hele den uka.\n\nHilsen Kristine",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Kristine Lunde", "Yusuf Ali"]);
+    assert_eq!(a.count, None);
+}
+
+#[test]
+fn an_ordinal_of_a_thing_and_a_guide_dog_are_no_one_more() {
+    let f = read_as(
+        ("Arnfinn Liland", "arnfinn.liland@nm.no"),
+        "Kultur- og likestillingsdepartementet sende oss innbydinga til samskapingsmøtet om den femte handlingsplanen, og vi vil gjerne vere med.\n\nFrå Noregs Mållag kjem eg sjølv og Sigrid Fauske.",
+        "",
+    );
+    assert_eq!(f.answers[0].count, None);
+    let f = read_as(
+        ("Tone Vangen", "tone.vangen@blindeforbundet.no"),
+        "Jeg melder meg på, og jeg kommer sammen med førerhunden min, Tinka.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Tone Vangen"]);
+    assert_eq!(f.answers[0].count, None);
+}
+
+#[test]
+fn a_hope_taken_back_into_an_answer_to_come_and_people_met_are_not_meetings() {
+    let f = read_as(
+        ("Kaja Mo", "kaja.mo@nfd.dep.no"),
+        "Oppfølgingsmøtet i månedsskiftet august/september håper vi å kunne stille på, men det må vi komme tilbake til når sommeren er over.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Later);
+    let f = read_as(
+        ("Mathias Berg", "mathias@jussbuss.no"),
+        "Vi har mye erfaring med hvordan folk møter forvaltningen når de står i det som verst.",
+        "",
+    );
+    assert!(f.answers.is_empty(), "{:?}", f.answers);
+    // The one who comes after the verb still comes.
+    let f = read_as(
+        ("Hanna Bjørkli", "hanna.bjorkli@mfa.no"),
+        "Fra UD møter seksjonssjef Eirik Lunde og undertegnede på samskapingsmøtet 23. juni.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Eirik Lunde", "Hanna Bjørkli"]);
+}
+
+#[test]
+fn an_organisation_named_as_the_role_of_the_contact_is_not_the_contact() {
+    let f = read_as(
+        ("Bjørnar Sund", "bjornar.sund@ungdomslag.no"),
+        "Då kjem eg sjølv. Eg er òg kontaktperson for Noregs Ungdomslag i dette arbeidet, og du når meg på 995 40 118.",
+        "",
+    );
+    let c = f.contact.expect("a contact");
+    assert_eq!(c.name.as_deref(), Some("Bjørnar Sund"));
+}
+
+#[test]
+fn english_contractions_and_adverbs_inside_be_there() {
+    let f = read_as(
+        ("Daniel Ferreira", "daniel.ferreira@regnskog.no"),
+        "Good news – the trip has been moved to July, so I'll definitely be there tomorrow.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Registered);
+}
+
+#[test]
+fn a_table_with_a_column_of_taking_part_is_read_row_by_row() {
+    let f = read_as(
+        ("Eva Thorsen", "eva.thorsen@hod.dep.no"),
+        "Her er påmeldingen fra HOD til samskapingsmøtet 23. juni:\n\nNavn\tStilling\tE-post\tDeltar\nEva Thorsen\tfagdirektør\teva.thorsen@hod.dep.no\tJa\nMarius Lien\tseniorrådgiver\tmarius.lien@hod.dep.no\tJa\nNora Haugland\trådgiver\tnora.haugland@hod.dep.no\tNei – vara ved forfall\n\nMed vennlig hilsen\nEva",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered);
+    assert_eq!(names(a), ["Eva Thorsen", "Marius Lien"]);
+    assert_eq!(a.withdrawn.len(), 1);
+    assert!(f.doubts.is_empty(), "{:?}", f.doubts);
+}

@@ -933,8 +933,24 @@ fn about_this_process(understood: &Understood, config: &Config, ref_org: &Option
         .reference
         .as_deref()
         .is_some_and(|r| !r.is_empty() && text.contains(&r.to_lowercase()));
+    // The day of one of its meetings, in words ("møtet 23. juni", "on 23 June").
+    let tz = config.process.timezone;
+    let by_day = config.events.iter().filter_map(|e| e.slot()).any(|slot| {
+        let day = slot.start.with_timezone(&tz).date_naive();
+        [Lang::Nb, Lang::En]
+            .iter()
+            .any(|&l| text.contains(&crate::config::words::day_month(day, l).to_lowercase()))
+    });
+    // Its invitation, or a ministry that passed it on ("Vi fekk tips om møtet fra
+    // Landbruks- og matdepartementet").
+    let by_invitation = ["invitasjon", "innbyding", "invitation"]
+        .iter()
+        .any(|w| text.contains(w));
     by_acronym
         || by_reference
+        || by_day
+        || by_invitation
+        || referred_in_text(understood, config).is_some()
         || text.contains(&config.process.name.nb.to_lowercase())
         || text.contains(&config.process.name.en.to_lowercase())
         || text.split(|c: char| !c.is_alphanumeric()).any(|w| w == id)

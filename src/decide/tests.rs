@@ -1333,3 +1333,39 @@ fn a_ministry_of_two_fields_goes_by_the_first_field_s_name_too() {
     assert_eq!(short_names("Kunnskapsdepartementet"), None);
     assert_eq!(short_names("Statsministerens kontor"), None);
 }
+
+/// A fresh message with no token and no word of the process's name: `subject` and `body`.
+fn decide_fresh(from: &str, subject: &str, body: &str) -> Decision {
+    let config = config();
+    let raw = format!(
+        "From: {from}\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: {subject}\r\nMessage-ID: <f@x>\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\n{}\r\n{body}",
+        passed(from)
+    );
+    let understood = understand::understand(raw.as_bytes(), &understand::Context::from_config(&config));
+    decide(
+        &understood,
+        &config,
+        &dir(),
+        "2022-06-16T09:00:00Z".parse().unwrap(),
+    )
+}
+
+fn creates_an_ngo(d: &Decision) -> bool {
+    d.actions.iter().any(|a| matches!(a, Action::CreateNgo { .. }))
+}
+
+#[test]
+fn a_fresh_registration_that_names_the_meeting_s_day_the_invitation_or_a_ministry_belongs_to_the_process() {
+    let from = "Marte Hoff <marte.hoff@nbu.no>";
+    for body in [
+        "Vi fekk tips om møtet fra Landbruks- og matdepartementet. Eg kjem gjerne.",
+        "Forum for utvikling og miljø delte invitasjonen med oss. Vi melder på Nikolai Hovde og meg.",
+        "Jeg kommer gjerne på møtet 23. juni.",
+    ] {
+        assert!(creates_an_ngo(&decide_fresh(from, "Påmelding", body)), "{body}");
+    }
+    // The same words of coming about nothing of the process are not its.
+    let d = decide_fresh(from, "Sommerfest", "Jeg kommer gjerne på festen fredag.");
+    assert!(!creates_an_ngo(&d));
+    assert_eq!(d.outcome, Outcome::Ignored);
+}

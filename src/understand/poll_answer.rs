@@ -1051,6 +1051,7 @@ impl<'c> Reader<'c> {
         let mut previous: Option<(usize, Slots)> = None;
         let mut locked: Option<usize> = None;
         let mut context_said: Option<usize> = None;
+        let mut said_alone: Option<(usize, Said)> = None;
         for (k, clause) in clauses.iter().enumerate() {
             let toks = tokenize(text, clause.start, clause.end);
             let words = clause.text(text);
@@ -1108,6 +1109,39 @@ impl<'c> Reader<'c> {
                     reading.specific = true;
                     inherited = true;
                 }
+            }
+            // "I uke 36 starter eksamen, så den mandagen faller bort": the weekday of the slots
+            // just named.
+            if let Some((s, before)) = previous
+                && s == clause.sentence
+                && reading.main & before != 0
+                && reading.main & !before != 0
+                && toks.windows(2).any(|w| {
+                    matches!(
+                        w[0].low.as_str(),
+                        "den" | "denne" | "that" | "this" | "samme" | "same"
+                    ) && dates::weekday_word(&w[1].low).is_some()
+                })
+            {
+                reading.main &= before;
+            }
+            // "Det som passer for oss, er mandag 29. august og …": what was said before the slots,
+            // in the same sentence, is said of them.
+            if reading.main != 0
+                && reading.said.is_none()
+                && !reading.open
+                && let Some((s, said)) = said_alone
+                && s == clause.sentence
+            {
+                reading.said = Some(said);
+                reading.unknown = false;
+            }
+            // Not a condition ("If we can choose, Monday 29 August is our preference").
+            if reading.main == 0 && reading.except == 0 && !clause.question {
+                said_alone = reading
+                    .said
+                    .filter(|_| !reading.condition && !has_any(&toks, CONDITION))
+                    .map(|said| (clause.sentence, said));
             }
             if reading.answer_word && k + 1 < clauses.len() && clauses[k + 1].sentence == clause.sentence {
                 locked = Some(clause.sentence);
@@ -1543,12 +1577,45 @@ impl<'c> Reader<'c> {
                     .filter(|t| matches!(t.low.as_str(), "av" | "of" | "i" | "in"))
                     .and_then(|_| month_at(k + 2))
             });
-            if vague && m.is_some() {
-                r.doubts.push(format!(
-                    "«{}» does not say which days",
-                    &text[t.start..toks[(k + 2).min(toks.len() - 1)].end]
-                ));
+            if vague && let Some(month) = m {
                 let to = if month_at(k + 1).is_some() { k + 2 } else { k + 3 };
+                // Its first ten days, its middle, its last ten: a slot clearly inside or outside
+                // is named or not; one within two days of the edge is for a person.
+                let year = self.year_of_month(month);
+                let length = NaiveDate::from_ymd_opt(year, month, 1).map_or(30, days_in_month);
+                let (from, until) = match t.low.as_str() {
+                    "begynnelsen" | "starten" | "early" | "beginning" | "tidlig" => (1, 10),
+                    "midten" | "mid" => (11, 20),
+                    _ => (length.saturating_sub(9), length),
+                };
+                let mut slots = 0;
+                let mut near_edge = false;
+                for (i, c) in self.candidates.iter().enumerate() {
+                    let d = c.date();
+                    if d.month() != month {
+                        continue;
+                    }
+                    let day = d.day();
+                    if (from..=until).contains(&day) {
+                        slots |= bit(i);
+                    }
+                    let edge = |e: u32| day.abs_diff(e) <= 2;
+                    near_edge |= (from > 1 && edge(from)) || (until < length && edge(until));
+                }
+                if near_edge {
+                    r.doubts.push(format!(
+                        "«{}» does not say which days",
+                        &text[t.start..toks[(to - 1).min(toks.len() - 1)].end]
+                    ));
+                } else {
+                    out.push(Mention {
+                        from: k,
+                        to,
+                        slots,
+                        kind: Kind::General,
+                        count: None,
+                    });
+                }
                 for u in used.iter_mut().take(to).skip(k) {
                     *u = true;
                 }
@@ -2045,7 +2112,7 @@ impl<'c> Reader<'c> {
         toks: &[Tok],
         doubts: &mut Vec<String>,
     ) -> (Slots, bool, Vec<Kind>) {
-        let mut groups: Vec<(Slots, bool, usize)> = Vec::new();
+        let mut groups: Vec<(Slots, bool, usize, Kind)> = Vec::new();
         let mut kinds = Vec::new();
         let mut last_to = None;
         for m in mentions {
@@ -2070,7 +2137,7 @@ impl<'c> Reader<'c> {
                     .is_some_and(|p| matches!(p.kind, Kind::All | Kind::None | Kind::Rest))
             });
             match groups.last_mut() {
-                Some((slots, specific, _)) if narrows && !prev_quantifier => {
+                Some((slots, specific, _, _)) if narrows && !prev_quantifier => {
                     let narrowed = *slots & m.slots;
                     if narrowed == 0 {
                         doubts.push("names things that are not one slot".into());
@@ -2078,39 +2145,25 @@ impl<'c> Reader<'c> {
                     *slots = narrowed;
                     *specific = *specific || m.kind == Kind::Specific;
                 }
-                _ => groups.push((m.slots, m.kind == Kind::Specific, m.from)),
+                _ => groups.push((m.slots, m.kind == Kind::Specific, m.from, m.kind)),
             }
             last_to = Some(m.to);
         }
-        // "alle"/"ingen" with slots named beside them: those slots ("both 1 and 3", "ingen av
-        // mandagene"); alone: every slot.
-        let named: Vec<&(Slots, bool, usize)> = groups
+        // "alle"/"ingen" with slots named beside them: those slots, as their mentions narrow
+        // each other ("both 1 and 3", "ingen av mandagene", "Måndag 29. og onsdag 31. august
+        // passar begge"); alone: every slot.
+        let quantified = groups.iter().any(|g| matches!(g.3, Kind::All | Kind::None));
+        let named: Slots = groups
             .iter()
-            .zip(mentions.iter().scan(None::<usize>, |_, m| Some(m.kind)))
-            .filter(|(_, k)| !matches!(k, Kind::All | Kind::None))
-            .map(|(g, _)| g)
-            .collect();
-        let slots = if !named.is_empty() && groups.len() == mentions.len() {
-            named.iter().fold(0, |s, g| s | g.0)
+            .filter(|g| !matches!(g.3, Kind::All | Kind::None))
+            .fold(0, |s, g| s | g.0);
+        let named_any = groups
+            .iter()
+            .any(|g| matches!(g.3, Kind::Specific | Kind::General | Kind::Rest));
+        let slots = if quantified && named_any {
+            named
         } else {
             groups.iter().fold(0, |s, g| s | g.0)
-        };
-        let slots = if kinds.iter().any(|k| matches!(k, Kind::All | Kind::None))
-            && kinds
-                .iter()
-                .any(|k| matches!(k, Kind::Specific | Kind::General | Kind::Rest))
-        {
-            mentions
-                .iter()
-                .filter(|m| !matches!(m.kind, Kind::All | Kind::None))
-                .fold(0, |s, m| s | m.slots)
-                & if groups.len() < mentions.len() {
-                    slots
-                } else {
-                    u64::MAX
-                }
-        } else {
-            slots
         };
         for m in mentions
             .iter()
@@ -2748,6 +2801,10 @@ fn busy(toks: &[Tok]) -> bool {
         "seminar",
         "konferanse",
         "kurs",
+        "fagdag",
+        "planleggingsdag",
+        "studietur",
+        "eksamen",
         "reise",
         "ferie",
         "fri",
@@ -2994,6 +3051,45 @@ mod tests {
         assert_eq!(
             answer("2 og 4 funker ikke for oss, resten går fint"),
             ynm(&[1, 3], &[2, 4], &[])
+        );
+    }
+
+    #[test]
+    fn answers_written_the_ways_of_holdout_14() {
+        // A cleft: what suits, then the slots.
+        assert_eq!(
+            answer(
+                "Rettelse: fredag 2. september går likevel ikke. Det som passer for oss, er mandag 29. august og mandag 5. september."
+            ),
+            ynm(&[1, 4], &[2, 3], &[])
+        );
+        // A part of a month.
+        assert_eq!(
+            answer(
+                "Anything in the first week of September works for us – so Friday the 2nd or Monday the 5th. The end of August is tricky: our board meets on the 30th."
+            ),
+            ynm(&[3, 4], &[1, 2], &[])
+        );
+        // "den mandagen": the Monday of the week just named.
+        assert_eq!(
+            answer(
+                "Hele uke 35 er grei for oss. I uke 36 starter eksamensperioden, så den mandagen faller dessverre bort."
+            ),
+            ynm(&[1, 2, 3], &[4], &[])
+        );
+        // Nynorsk weekdays before dates.
+        assert_eq!(
+            answer(
+                "Måndag 29. og onsdag 31. august passar begge fint for oss. Fredag 2. september kan gå om det må til, men 5. september er uaktuelt."
+            ),
+            ynm(&[1, 2], &[4], &[3])
+        );
+        // A day of the department's own.
+        assert_eq!(
+            answer(
+                "Kristine er på ferie, så jeg svarer for oss: vi kan 1, 2 og 4. Fredag 2. september har hele avdelingen fagdag på Lillestrøm."
+            ),
+            ynm(&[1, 2, 4], &[3], &[])
         );
     }
 

@@ -96,6 +96,12 @@ const COME: &[&str] = &[
     "attends",
     "will be there",
     "be there",
+    // "Hannah Berg is confirmed for Thursday".
+    "is confirmed for",
+    "are confirmed for",
+    "is confirmed to attend",
+    "er bekreftet for",
+    "er bekreftet til",
     "be at the meeting",
     "be at the co-creation",
     "be at the follow-up",
@@ -601,6 +607,50 @@ fn meets_someone(lower: &str) -> Option<String> {
     out.map(|o| o.join(" "))
 }
 
+/// `lower` with "blir med"/"er med"/"kommer med" blanked where a thing is what is included
+/// ("at dette blir med i det videre arbeidet", "forslaget vårt er med i utkastet").
+fn thing_included(lower: &str) -> Option<String> {
+    const THINGS: &[&str] = &[
+        "dette",
+        "disse",
+        "forslaget",
+        "forslagene",
+        "innspillet",
+        "innspillene",
+        "temaet",
+        "temaene",
+        "punktet",
+        "punktene",
+        "tiltaket",
+        "tiltakene",
+        "kommentaren",
+        "kommentarene",
+        "saken",
+        "sakene",
+        "synspunktene",
+    ];
+    let words: Vec<&str> = lower.split(' ').collect();
+    let mut out: Option<Vec<String>> = None;
+    for k in 1..words.len().saturating_sub(1) {
+        if !["blir", "er", "kommer", "vert", "kjem"].contains(&words[k])
+            || words[k + 1].trim_end_matches(['.', ',']) != "med"
+        {
+            continue;
+        }
+        // The thing right before, or with "vårt"/"vår"/"våre" between ("forslaget vårt er med").
+        let mut j = k - 1;
+        if ["vårt", "vår", "våre", "our"].contains(&words[j]) && j > 0 {
+            j -= 1;
+        }
+        if THINGS.contains(&words[j].trim_matches(|c: char| !c.is_alphanumeric())) {
+            let o = out.get_or_insert_with(|| words.iter().map(|w| w.to_string()).collect());
+            o[k] = " ".repeat(words[k].len());
+            o[k + 1] = " ".repeat(words[k + 1].len());
+        }
+    }
+    out.map(|o| o.join(" "))
+}
+
 /// `lower` with "komme med" blanked where what is brought is a thing ("kommer med innspill",
 /// "kjem med eit skriftleg innspel"), not people ("kommer med to personer").
 fn brings_a_thing(lower: &str) -> Option<String> {
@@ -784,6 +834,10 @@ const REPLACE: &[&str] = &[
 ];
 
 const CONDITION: &[&str] = &[
+    "i så fall",
+    "i så tilfelle",
+    "in that case",
+    "if so",
     "hvis",
     "dersom",
     "viss",
@@ -1834,14 +1888,38 @@ fn condition_after(lower: &str) -> Option<usize> {
 /// ("er/blir/var opptatt"), not an interest ("opptatt av", "busy with the report").
 fn is_busy(lower: &str) -> bool {
     let words = plain_words(lower);
+    // "…, but I am in Brussels all week", "men hun er i Genève hele den uka": somewhere else for
+    // the whole time, said against a wish to come.
+    let elsewhere = (lower.starts_with("men ") || lower.starts_with("but "))
+        && words.windows(2).any(|w| {
+            ["er", "blir", "is", "am", "are", "m", "be"].contains(&w[0])
+                && ["i", "in", "på", "at"].contains(&w[1])
+        })
+        && [
+            "hele uka",
+            "hele uken",
+            "hele den uka",
+            "hele den uken",
+            "heile veka",
+            "den dagen",
+            "hele dagen",
+            "all week",
+            "the whole week",
+            "that week",
+            "that day",
+            "all day",
+        ]
+        .iter()
+        .any(|p| lower.contains(p));
     // The verb may stand before the subject: "Dessverre er Marit opptatt".
-    (0..words.len()).any(|i| {
-        ["opptatt", "oppteken", "opptekne", "opptatte", "busy"].contains(&words[i])
-            && words[i.saturating_sub(3)..i]
-                .iter()
-                .any(|w| ["er", "blir", "var", "is", "am", "are", "m", "be"].contains(w))
-            && !words.get(i + 1).is_some_and(|n| ["av", "of"].contains(n))
-    })
+    elsewhere
+        || (0..words.len()).any(|i| {
+            ["opptatt", "oppteken", "opptekne", "opptatte", "busy"].contains(&words[i])
+                && words[i.saturating_sub(3)..i]
+                    .iter()
+                    .any(|w| ["er", "blir", "var", "is", "am", "are", "m", "be"].contains(w))
+                && !words.get(i + 1).is_some_and(|n| ["av", "of"].contains(n))
+        })
 }
 
 /// Where a concession that follows its main clause begins: ", selv om …", ", even though …".
@@ -2093,6 +2171,24 @@ fn said(lower: &str) -> Said {
     {
         arrived = ARRIVALS.blank_out(lower);
         arrived.as_str()
+    } else {
+        lower
+    };
+    // "Vi ber om at dette blir med i det videre arbeidet": a thing included, no one coming.
+    let included;
+    let lower = if lower.contains(" med")
+        && (lower.contains("dette ")
+            || lower.contains("disse ")
+            || lower.contains("et ")
+            || lower.contains("ene "))
+    {
+        match thing_included(lower) {
+            Some(s) => {
+                included = s;
+                included.as_str()
+            }
+            None => lower,
+        }
     } else {
         lower
     };
@@ -2637,6 +2733,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             // "Norsk Journalistlag har ikke kapasitet …": an organisation's name as the subject.
             || (!persons && people::unvouched_name(clause.text).is_some_and(|n| people::looks_like_org(&n)))
             || (elliptic && !persons && org_before);
+        let verb_at_before = verb_at;
         if s.positive || s.negative {
             verb_before = Some(s.clone());
             verb_at = Some(n);
@@ -2867,6 +2964,14 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         let count = count::count_in(clause.text);
         for (_, acc) in per_event.iter_mut().filter(|(id, _)| targets.contains(id)) {
             acc.evidence.push(evidence(body, clause.start, clause.text.len()));
+            // "… eller så tar vi kanskje med Ida Brenna i stedet for henne": a replacement that
+            // may happen is for a person to settle.
+            if s.replace && (s.tentative || s.conditional) {
+                facts
+                    .doubts
+                    .push(format!("a replacement that may happen: «{}»", clause.text.trim()));
+                continue;
+            }
             if s.replace {
                 let (new, old) = replacement(clause.text, clause.start, &ms, &me);
                 acc.attendees.extend(new);
@@ -2897,6 +3002,13 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             }
             // "går det galt, kommer jeg ikke i det hele tatt", "if the train is late, I can't
             // come": a no on a condition is a reservation on the yes, not a no.
+            // "Line kan muligens bli forhindret i morgen": a no that may be is for a person.
+            if s.negative && s.tentative && !s.positive && !s.conditional {
+                facts
+                    .doubts
+                    .push(format!("who may not come: «{}»", clause.text.trim()));
+                continue;
+            }
             if s.negative && s.conditional && !s.positive {
                 if acc.positive {
                     acc.tentative = true;
@@ -2936,8 +3048,20 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                         None => acc.withdrawn.push(me.clone()),
                     }
                 } else {
-                    acc.withdrawn
-                        .extend(subjects.iter().filter_map(|m| attendee_of(m, &me)));
+                    let people: Vec<Attendee> = subjects.iter().filter_map(|m| attendee_of(m, &me)).collect();
+                    // "I would love to come too, but I am in Brussels all week": the turn takes
+                    // back the yes just said of the same person; she does not come.
+                    let turned = (lower.starts_with("men ") || lower.starts_with("but "))
+                        && verb_at_before.is_some_and(|at| at + 1 == n);
+                    for p in people {
+                        let before = acc.attendees.len();
+                        if turned {
+                            acc.attendees.retain(|a| !same_person(a, &p));
+                        }
+                        if acc.attendees.len() == before {
+                            acc.withdrawn.push(p);
+                        }
+                    }
                 }
                 continue;
             }
@@ -3764,7 +3888,9 @@ fn contact(
             is_sender: true,
         }),
         Who::Person(p) => {
-            let phone = p.phone.clone().or_else(|| phones.first().cloned());
+            // A number given here beats one known from elsewhere in the message (the quoted
+            // confirmation's old number: "han har fått nytt direktenummer: 22245301").
+            let phone = phones.first().cloned().or_else(|| p.phone.clone());
             if p.is_first_name_only() {
                 doubts.push(format!("the contact person is named {} only", p.name));
             }

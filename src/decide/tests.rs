@@ -1336,18 +1336,11 @@ fn a_ministry_of_two_fields_goes_by_the_first_field_s_name_too() {
 
 /// A fresh message with no token and no word of the process's name: `subject` and `body`.
 fn decide_fresh(from: &str, subject: &str, body: &str) -> Decision {
-    let config = config();
     let raw = format!(
         "From: {from}\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: {subject}\r\nMessage-ID: <f@x>\r\nDate: Thu, 16 Jun 2022 10:00:00 +0200\r\n{}\r\n{body}",
         passed(from)
     );
-    let understood = understand::understand(raw.as_bytes(), &understand::Context::from_config(&config));
-    decide(
-        &understood,
-        &config,
-        &dir(),
-        "2022-06-16T09:00:00Z".parse().unwrap(),
-    )
+    decide_raw_with(&config(), &raw)
 }
 
 fn creates_an_ngo(d: &Decision) -> bool {

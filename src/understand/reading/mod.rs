@@ -528,10 +528,10 @@ fn is_light_adverb(word: &str) -> bool {
         || LIKELIHOOD_ADVERBS.contains(&word)
 }
 
-/// `lower` with "møter" blanked where a thing or people stand right after it as its object
-/// ("folk møter forvaltningen", "møter utfordringer"), not a word of attending ("møter på
-/// møtet", "møter opp", "møter for departementet", "møter vi to").
-fn meets_someone(lower: &str) -> Option<String> {
+/// "møter" where a thing or people stand right after it as its object ("folk møter
+/// forvaltningen", "møter utfordringer"), not a word of attending ("møter på møtet", "møter
+/// opp", "møter for departementet", "møter vi to").
+fn meets_someone(words: &[&str], k: usize) -> usize {
     const ATTENDING: &[&str] = &[
         "på",
         "opp",
@@ -579,37 +579,48 @@ fn meets_someone(lower: &str) -> Option<String> {
         "kl",
         "klokka",
     ];
+    if words[k] != "møter" || k + 1 >= words.len() {
+        return 0;
+    }
+    let next = words[k + 1].trim_matches(|c: char| !c.is_alphanumeric());
+    // In a clause of its own ("hvordan folk møter …", "som møter brukerne"); "Fra UD møter
+    // seksjonssjef Eirik Lunde" has the one who comes after the verb.
+    let subordinate = words[k.saturating_sub(3)..k].iter().any(|w| {
+        [
+            "hvordan", "korleis", "som", "når", "der", "hvor", "kor", "at", "how", "when",
+        ]
+        .contains(w)
+    });
+    let object = subordinate
+        && next.chars().count() >= 4
+        && next.chars().all(char::is_alphabetic)
+        && !ATTENDING.contains(&next)
+        && super::lexicon::number_word(next).is_none();
+    usize::from(object)
+}
+
+/// `lower` with each word a rule names blanked (same length, same word offsets), or None when
+/// no rule names any. A rule, given the words and a place, says how many words from there.
+fn blank_words(lower: &str, rules: &[fn(&[&str], usize) -> usize]) -> Option<String> {
     let words: Vec<&str> = lower.split(' ').collect();
     let mut out: Option<Vec<String>> = None;
-    for k in 0..words.len().saturating_sub(1) {
-        if words[k] != "møter" {
-            continue;
-        }
-        let next = words[k + 1].trim_matches(|c: char| !c.is_alphanumeric());
-        // In a clause of its own ("hvordan folk møter …", "som møter brukerne"); "Fra UD møter
-        // seksjonssjef Eirik Lunde" has the one who comes after the verb.
-        let subordinate = words[k.saturating_sub(3)..k].iter().any(|w| {
-            [
-                "hvordan", "korleis", "som", "når", "der", "hvor", "kor", "at", "how", "when",
-            ]
-            .contains(w)
-        });
-        let object = subordinate
-            && next.chars().count() >= 4
-            && next.chars().all(char::is_alphabetic)
-            && !ATTENDING.contains(&next)
-            && super::lexicon::number_word(next).is_none();
-        if object {
-            let o = out.get_or_insert_with(|| words.iter().map(|w| w.to_string()).collect());
-            o[k] = " ".repeat(words[k].len());
+    for k in 0..words.len() {
+        for rule in rules {
+            let n = rule(&words, k).min(words.len() - k);
+            if n > 0 {
+                let o = out.get_or_insert_with(|| words.iter().map(|w| w.to_string()).collect());
+                for (w, blank) in words[k..k + n].iter().zip(&mut o[k..k + n]) {
+                    *blank = " ".repeat(w.len());
+                }
+            }
         }
     }
     out.map(|o| o.join(" "))
 }
 
-/// `lower` with "blir med"/"er med"/"kommer med" blanked where a thing is what is included
-/// ("at dette blir med i det videre arbeidet", "forslaget vårt er med i utkastet").
-fn thing_included(lower: &str) -> Option<String> {
+/// "blir med"/"er med"/"kommer med" where a thing is what is included ("at dette blir med i
+/// det videre arbeidet", "forslaget vårt er med i utkastet").
+fn thing_included(words: &[&str], k: usize) -> usize {
     const THINGS: &[&str] = &[
         "dette",
         "disse",
@@ -629,32 +640,30 @@ fn thing_included(lower: &str) -> Option<String> {
         "sakene",
         "synspunktene",
     ];
-    let words: Vec<&str> = lower.split(' ').collect();
-    let mut out: Option<Vec<String>> = None;
-    for k in 1..words.len().saturating_sub(1) {
-        if !["blir", "er", "kommer", "vert", "kjem"].contains(&words[k])
-            || words[k + 1].trim_end_matches(['.', ',']) != "med"
-        {
-            continue;
-        }
-        // The thing right before, or with "vårt"/"vår"/"våre" between ("forslaget vårt er med").
-        let mut j = k - 1;
-        if ["vårt", "vår", "våre", "our"].contains(&words[j]) && j > 0 {
-            j -= 1;
-        }
-        if THINGS.contains(&words[j].trim_matches(|c: char| !c.is_alphanumeric())) {
-            let o = out.get_or_insert_with(|| words.iter().map(|w| w.to_string()).collect());
-            o[k] = " ".repeat(words[k].len());
-            o[k + 1] = " ".repeat(words[k + 1].len());
-        }
+    if k == 0
+        || !["blir", "er", "kommer", "vert", "kjem"].contains(&words[k])
+        || words
+            .get(k + 1)
+            .is_none_or(|w| w.trim_end_matches(['.', ',']) != "med")
+    {
+        return 0;
     }
-    out.map(|o| o.join(" "))
+    // The thing right before, or with "vårt"/"vår"/"våre" between ("forslaget vårt er med").
+    let mut j = k - 1;
+    if ["vårt", "vår", "våre", "our"].contains(&words[j]) && j > 0 {
+        j -= 1;
+    }
+    if THINGS.contains(&words[j].trim_matches(|c: char| !c.is_alphanumeric())) {
+        2
+    } else {
+        0
+    }
 }
 
-/// `lower` with "komme med" blanked where what is brought is a thing ("kommer med innspill",
-/// "kjem med eit skriftleg innspel"), not people ("kommer med to personer").
-fn brings_a_thing(lower: &str) -> Option<String> {
-    const COME: &[&str] = &["kommer", "kjem", "komme", "kome", "kom", "kommet", "kome"];
+/// "komme med" where what is brought is a thing ("kommer med innspill", "kjem med eit skriftleg
+/// innspel"), not people ("kommer med to personer").
+fn brings_a_thing(words: &[&str], k: usize) -> usize {
+    const COME: &[&str] = &["kommer", "kjem", "komme", "kome", "kom", "kommet"];
     const THINGS: &[&str] = &[
         "innspill",
         "innspel",
@@ -676,23 +685,14 @@ fn brings_a_thing(lower: &str) -> Option<String> {
         "informasjon",
         "svar",
     ];
-    let words: Vec<&str> = lower.split(' ').collect();
-    let mut out: Option<Vec<String>> = None;
-    for k in 0..words.len().saturating_sub(2) {
-        if !COME.contains(&words[k]) || words[k + 1] != "med" {
-            continue;
-        }
-        let thing = words[k + 2..(k + 5).min(words.len())].iter().any(|w| {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-            THINGS.iter().any(|t| w.starts_with(t)) || w.starts_with("skriftl")
-        });
-        if thing {
-            let o = out.get_or_insert_with(|| words.iter().map(|w| w.to_string()).collect());
-            o[k] = " ".repeat(words[k].len());
-            o[k + 1] = "   ".into();
-        }
+    if k + 2 >= words.len() || !COME.contains(&words[k]) || words[k + 1] != "med" {
+        return 0;
     }
-    out.map(|o| o.join(" "))
+    let thing = words[k + 2..(k + 5).min(words.len())].iter().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        THINGS.iter().any(|t| w.starts_with(t)) || w.starts_with("skriftl")
+    });
+    if thing { 2 } else { 0 }
 }
 
 /// Whether a clause that opens with "men"/"og"/"but"/"and" has a verb of its own right after
@@ -2174,45 +2174,14 @@ fn said(lower: &str) -> Said {
     } else {
         lower
     };
-    // "Vi ber om at dette blir med i det videre arbeidet": a thing included, no one coming.
-    let included;
-    let lower = if lower.contains(" med")
-        && (lower.contains("dette ")
-            || lower.contains("disse ")
-            || lower.contains("et ")
-            || lower.contains("ene "))
-    {
-        match thing_included(lower) {
+    // "Vi ber om at dette blir med i arbeidet", "hvordan folk møter forvaltningen", "Vi kommer
+    // gjerne med innspill": a thing included, people met, a thing brought; no one coming.
+    let unmoved;
+    let lower = if lower.contains(" med") || lower.contains("møter ") {
+        match blank_words(lower, &[thing_included, meets_someone, brings_a_thing]) {
             Some(s) => {
-                included = s;
-                included.as_str()
-            }
-            None => lower,
-        }
-    } else {
-        lower
-    };
-    // "hvordan folk møter forvaltningen": meeting someone is not attending.
-    let met;
-    let lower = if lower.contains("møter ") {
-        match meets_someone(lower) {
-            Some(s) => {
-                met = s;
-                met.as_str()
-            }
-            None => lower,
-        }
-    } else {
-        lower
-    };
-    // "Vi kommer gjerne med innspill", "kjem med eit forslag": bringing a thing is giving it,
-    // no one coming.
-    let given;
-    let lower = if lower.contains(" med ") && lower.contains("k") {
-        match brings_a_thing(lower) {
-            Some(s) => {
-                given = s;
-                given.as_str()
+                unmoved = s;
+                unmoved.as_str()
             }
             None => lower,
         }

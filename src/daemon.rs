@@ -440,6 +440,9 @@ async fn schedule_due(config: &Arc<Config>, clock: Clock, register: &RegisterHan
             "deferred" => {
                 info!(reminder = %step.reminder, org = %step.org, to = %step.address, until = %step.at, "reminder moved: out of office until then")
             }
+            crate::schedule::LAPSED => {
+                info!(reminder = %step.reminder, org = %step.org, to = %step.address, why = %step.note.as_deref().unwrap_or(""), "reminder not sent: away until after what it was about")
+            }
             _ => {
                 info!(reminder = %step.reminder, org = %step.org, to = %step.address, "reminder not sent: answered meanwhile")
             }

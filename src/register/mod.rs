@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_trust.sql"),
     include_str!("migrations/006_fingerprint.sql"),
     include_str!("migrations/007_poll_maybe.sql"),
+    include_str!("migrations/008_lapsed.sql"),
 ];
 
 /// A register operation that failed.

@@ -14,11 +14,15 @@ pub struct TargetRow {
     pub run_key: String,
     pub org_id: String,
     pub address: String,
-    /// queued, deferred or skipped.
+    /// queued, deferred, skipped (answered meanwhile) or lapsed (away past its purpose).
     pub state: String,
     pub due_at: DateTime<Utc>,
     pub note: Option<String>,
 }
+
+/// The state of a recipient whose reminder was not sent because they were away until after its
+/// purpose had passed (the deadline, the meeting, the next round of the same reminder).
+pub const LAPSED: &str = "lapsed";
 
 /// What a tick writes for one occurrence (or for deferred recipients whose day came).
 #[derive(Debug, Clone, Default)]

@@ -60,7 +60,8 @@ pub struct ReminderStatus {
     pub reminder: String,
     /// When it was due.
     pub due: String,
-    /// queued (in the outbox or sent), deferred (until `at`), skipped (answered meanwhile).
+    /// queued (in the outbox or sent), deferred (until `at`), skipped (answered meanwhile),
+    /// lapsed (away until `at`, after what it was about: not sent).
     pub state: String,
     pub at: String,
     pub address: String,
@@ -327,19 +328,24 @@ impl Status {
                     .unwrap_or_default()
             );
         }
-        let (mut sent, mut waiting) = (0, 0);
+        let (mut sent, mut waiting, mut lapsed) = (0, 0, 0);
         for r in self.organisations.iter().flat_map(|o| &o.reminders) {
             match r.state.as_str() {
                 "queued" => sent += 1,
                 "deferred" => waiting += 1,
+                "lapsed" => lapsed += 1,
                 _ => {}
             }
         }
-        if sent + waiting > 0 {
-            let _ = writeln!(
+        if sent + waiting + lapsed > 0 {
+            let _ = write!(
                 out,
                 "Reminders: {sent} sent, {waiting} waiting for someone back from an absence"
             );
+            if lapsed > 0 {
+                let _ = write!(out, ", {lapsed} not sent (away until it was too late)");
+            }
+            let _ = writeln!(out);
         }
         let contacts = self.organisations.iter().filter(|o| o.contact.is_some()).count();
         let _ = writeln!(

@@ -71,6 +71,9 @@ pub struct Weekly {
     pub chase: Vec<(String, String)>,
     pub review: Vec<(i64, String)>,
     pub bounces: Vec<(String, String, String)>,
+    /// Reminders not sent because the recipient was away until it was too late: (organisation,
+    /// address, what the reminder was about, the day they were back).
+    pub away: Vec<(String, String, String, String)>,
     /// Whether the chart is attached.
     pub chart: bool,
 }
@@ -209,6 +212,33 @@ pub fn gather(config: &Config, register: &Register, now: DateTime<Utc>) -> Resul
             })
         })
         .collect();
+    let away = status
+        .organisations
+        .iter()
+        .flat_map(|o| {
+            o.reminders
+                .iter()
+                .filter(|r| r.state == crate::register::schedule::LAPSED)
+                .map(|r| {
+                    let about = config
+                        .schedule
+                        .reminders
+                        .iter()
+                        .find(|c| c.id == r.reminder)
+                        .map(|c| reminder_about(&c.kind))
+                        .unwrap_or("påminnelse");
+                    let back = DateTime::parse_from_rfc3339(&r.at)
+                        .map(|t| {
+                            crate::config::words::weekday_day_month(
+                                t.with_timezone(&tz).date_naive(),
+                                Lang::Nb,
+                            )
+                        })
+                        .unwrap_or_else(|_| r.at.clone());
+                    (o.name.clone(), r.address.clone(), about.to_string(), back)
+                })
+        })
+        .collect();
     Ok(Weekly {
         date: crate::config::words::long_date(now.with_timezone(&tz).date_naive(), Lang::Nb),
         event: config
@@ -225,8 +255,20 @@ pub fn gather(config: &Config, register: &Register, now: DateTime<Utc>) -> Resul
         chase,
         review: status.review.iter().map(|r| (r.id, r.reason.clone())).collect(),
         bounces,
+        away,
         chart: true,
     })
+}
+
+/// What a reminder of `kind` was about, in the coordinator's words.
+fn reminder_about(kind: &ReminderKind) -> &'static str {
+    match kind {
+        ReminderKind::Registration { .. } => "påminnelse om påmelding",
+        ReminderKind::Contact => "påminnelse om kontaktperson",
+        ReminderKind::Meeting { .. } => "påminnelse om møtet",
+        ReminderKind::Poll => "påminnelse om datoavstemningen",
+        ReminderKind::Notice { .. } => "varsel",
+    }
 }
 
 /// The register as one CSV: an organisation per line with its answer and contact person.

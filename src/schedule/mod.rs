@@ -6,7 +6,10 @@
 //! rules of [`crate::standing::targets`], each get a message in the outbox, in the same
 //! transaction as the record of the occurrence); an older one, which fell due while samskap was
 //! not running, is recorded as missed. A recipient whose out-of-office named a later day back is
-//! deferred to that day and looked at again then: if they answered meanwhile, they are skipped.
+//! deferred to that day (a working day) and looked at again then: if they answered meanwhile,
+//! they are skipped; if that day comes only after what the reminder is about (its deadline, its
+//! meeting, the next round of the same reminder: [`purpose_ends`]), it lapses and is not sent,
+//! and the weekly status says who was away and not reminded.
 //! A second tick at the same moment finds everything decided and does nothing.
 //!
 //! [`plan`] answers "what will the daemon do, and to whom" from a moment on, without doing it.
@@ -17,6 +20,7 @@ pub mod reminder;
 use chrono::{DateTime, Utc};
 
 use crate::config::{Config, Reminder};
+pub use crate::register::schedule::LAPSED;
 use crate::register::schedule::{ScheduleWrite, TargetRow};
 use crate::register::{Register, RegisterError};
 use crate::standing::{Dates, ScheduleError, Snapshot, Target, snapshot};
@@ -73,6 +77,41 @@ fn obsolete(config: &Config, reminder: &Reminder) -> bool {
         }
         _ => false,
     }
+}
+
+/// The moment a reminder due at `due` loses its purpose, so that a recipient moved past it by an
+/// out-of-office is not reminded at all: the deadline it chases (or the meeting, for a
+/// registration), the start of the meeting it is about, the poll's close, and in any case the
+/// next time the same reminder falls due (which asks again, as things then stand). `None`: it
+/// keeps its purpose.
+pub fn purpose_ends(
+    config: &Config,
+    dates: &Dates<'_>,
+    reminder: &Reminder,
+    due: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    use crate::config::ReminderKind;
+    let start = |event: &str| dates.slot(event).map(|s| s.start);
+    let own = match &reminder.kind {
+        ReminderKind::Registration { event } => {
+            let deadline = config.registration_deadline(event).map(|d| d.due);
+            [deadline, start(event)].into_iter().flatten().min()
+        }
+        ReminderKind::Meeting { event } => start(event),
+        ReminderKind::Poll => config.schedule.poll.as_ref().map(|p| p.deadline),
+        ReminderKind::Contact | ReminderKind::Notice { .. } => None,
+    };
+    let next = occurrences(
+        config,
+        dates,
+        reminder,
+        due,
+        due + chrono::Duration::days(366),
+        due,
+    )
+    .into_iter()
+    .next();
+    [own, next].into_iter().flatten().min()
 }
 
 /// Does what has fallen due by `now`: reminders, then deferred recipients whose day came.
@@ -160,22 +199,31 @@ fn tick_reminder(
         };
         let mut steps = Vec::new();
         let targets = snap.targets(&reminder.kind);
+        let ends = purpose_ends(config, dates, reminder, due);
         for target in &targets {
             let at = snap.send_time(target, due, tz);
-            let deferred = at > now;
-            if !deferred {
+            let what = if at <= now {
                 write.messages.push(reminder::compose(
                     config, secret, dates, reminder, due, target, now,
                 )?);
-            }
-            let what = if deferred { "deferred" } else { "queued" };
+                "queued"
+            } else if ends.is_some_and(|end| at >= end) {
+                LAPSED
+            } else {
+                "deferred"
+            };
+            let note = if what == LAPSED {
+                Some(lapsed_note(at, ends, tz))
+            } else {
+                target.note.clone()
+            };
             write.targets.push(TargetRow {
                 run_key: key.clone(),
                 org_id: target.org_id.clone(),
                 address: target.address.clone(),
                 state: what.into(),
                 due_at: at,
-                note: target.note.clone(),
+                note: note.clone(),
             });
             steps.push(Step {
                 reminder: reminder.id.clone(),
@@ -183,7 +231,7 @@ fn tick_reminder(
                 address: target.address.clone(),
                 what,
                 at,
-                note: target.note.clone(),
+                note,
             });
         }
         register.apply_schedule(&write, now)?;
@@ -382,7 +430,11 @@ fn deferred_due(
             .into_iter()
             .find(|t| t.org_id == row.org_id && t.address == row.address);
         let mut write = ScheduleWrite::default();
+        // The dates may have moved since it was deferred (a chosen date, a changed deadline).
+        let ends = purpose_ends(config, dates, reminder, occurrence);
+        let lapsed = still.is_some() && ends.is_some_and(|end| now >= end);
         let what = match &still {
+            Some(_) if lapsed => LAPSED,
             Some(target) => {
                 match reminder::compose(config, secret, dates, reminder, occurrence, target, now) {
                     Ok(message) => write.messages.push(message),
@@ -397,10 +449,15 @@ fn deferred_due(
             }
             None => "skipped",
         };
+        let note = match what {
+            "skipped" => Some("answered while away".to_string()),
+            LAPSED => Some(lapsed_note(row.due_at, ends, config.process.timezone)),
+            _ => None,
+        };
         write.targets.push(TargetRow {
             state: what.into(),
-            due_at: now,
-            note: (what == "skipped").then(|| "answered while away".to_string()),
+            due_at: if what == LAPSED { row.due_at } else { now },
+            note: note.clone(),
             ..row.clone()
         });
         register.apply_schedule(&write, now)?;
@@ -410,10 +467,23 @@ fn deferred_due(
             address: row.address,
             what,
             at: now,
-            note: None,
+            note,
         });
     }
     Ok(())
+}
+
+/// Why a reminder lapsed, for the log and the register.
+fn lapsed_note(back: DateTime<Utc>, ends: Option<DateTime<Utc>>, tz: chrono_tz::Tz) -> String {
+    let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M");
+    match ends {
+        Some(end) => format!(
+            "away until {}, after what it was about ({})",
+            local(back),
+            local(end)
+        ),
+        None => format!("away until {}", local(back)),
+    }
 }
 
 /// The reminder and moment an occurrence key names.

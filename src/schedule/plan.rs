@@ -52,6 +52,8 @@ pub fn plan(
             }
             // Each recipient at their time: those away until later, later.
             let mut by_time: Vec<(DateTime<Utc>, Vec<String>)> = Vec::new();
+            let ends = super::purpose_ends(config, &dates, reminder, due);
+            let mut lapsing = Vec::new();
             for t in snap.targets(&reminder.kind) {
                 let at = snap.send_time(&t, due, tz);
                 let who = if matches!(reminder.kind, crate::config::ReminderKind::Meeting { .. }) {
@@ -59,12 +61,29 @@ pub fn plan(
                 } else {
                     t.org_id.clone()
                 };
+                if at > due && ends.is_some_and(|end| at >= end) {
+                    lapsing.push(who);
+                    continue;
+                }
                 match by_time.iter_mut().find(|(a, _)| *a == at) {
                     Some((_, list)) => list.push(who),
                     None => by_time.push((at, vec![who])),
                 }
             }
-            if by_time.is_empty() {
+            let lapses = !lapsing.is_empty();
+            if lapses {
+                out.push(Planned {
+                    at: due,
+                    kind: "reminder".into(),
+                    what: format!(
+                        "{} reminder {} NOT sent (out of office until after what it is about)",
+                        reminder.kind.as_str(),
+                        reminder.id
+                    ),
+                    to: lapsing,
+                });
+            }
+            if by_time.is_empty() && !lapses {
                 by_time.push((due, Vec::new()));
             }
             for (at, to) in by_time {

@@ -152,14 +152,14 @@ fn a_daemon_down_at_the_time_sends_within_the_grace_period_else_records_it_misse
 fn an_out_of_office_moves_the_reminder_to_the_day_back_and_an_answer_meanwhile_cancels_it() {
     let config = config();
     let mut register = invited(&config);
-    // HOD's postmottak is away "til og med 1. juli" (back 2 July); JD's until 21 June.
+    // JD's and NFD's postmottak are away "til og med 20. juni" (back on the 21st, the deadline).
     reply(
         &config,
         &mut register,
         1,
-        "postmottak@hod.dep.no",
+        "postmottak@nfd.dep.no",
         "Automatisk svar: Invitasjon",
-        "Jeg er på ferie til og med 1. juli.",
+        "Jeg er på ferie til og med 20. juni.",
         "Auto-Submitted: auto-replied\r\n",
         "2022-06-15T10:05:00+02:00",
     );
@@ -176,40 +176,112 @@ fn an_out_of_office_moves_the_reminder_to_the_day_back_and_an_answer_meanwhile_c
     let report = tick(&config, &mut register, t(REGISTRATION_REMINDER)).unwrap();
     let deferred: Vec<&Step> = report.steps.iter().filter(|s| s.what == "deferred").collect();
     assert_eq!(deferred.len(), 2, "{report:?}");
-    let hod = deferred.iter().find(|s| s.org == "hod").unwrap();
-    assert_eq!(hod.at, t("2022-07-02T09:00:00+02:00"));
-    let jd = deferred.iter().find(|s| s.org == "jd").unwrap();
-    assert_eq!(jd.at, t("2022-06-21T09:00:00+02:00"));
+    for step in deferred {
+        assert_eq!(step.at, t("2022-06-21T09:00:00+02:00"), "{step:?}");
+    }
     assert_eq!(reminders_in_outbox(&register).len(), 13);
-    // JD is back on the 21st and has still not answered: reminded then.
-    tick(&config, &mut register, t("2022-06-21T09:00:00+02:00")).unwrap();
-    let orgs: Vec<String> = reminders_in_outbox(&register)
-        .into_iter()
-        .map(|(o, _)| o)
-        .collect();
-    assert!(orgs.contains(&"jd".to_string()));
-    // HOD answers while away (someone else reads the box): no reminder when the day comes.
+    // JD answers while away (someone else reads the box): no reminder when the day comes.
     reply(
         &config,
         &mut register,
         3,
-        "Knut Dahl <knut.dahl@hod.dep.no>",
+        "Knut Dahl <knut.dahl@jd.dep.no>",
         "SV: Invitasjon",
-        "HOD melder på Knut Dahl.",
+        "JD melder på Knut Dahl.",
         "",
-        "2022-06-21T12:00:00+02:00",
+        "2022-06-20T12:00:00+02:00",
     );
-    let report = tick(&config, &mut register, t("2022-07-02T09:00:00+02:00")).unwrap();
+    // NFD is back on the 21st and has still not answered: reminded then.
+    let report = tick(&config, &mut register, t("2022-06-21T09:00:00+02:00")).unwrap();
     assert!(
-        report.steps.iter().any(|s| s.org == "hod" && s.what == "skipped"),
+        report.steps.iter().any(|s| s.org == "jd" && s.what == "skipped"),
         "{report:?}"
     );
     let orgs: Vec<String> = reminders_in_outbox(&register)
         .into_iter()
         .map(|(o, _)| o)
         .collect();
-    assert!(!orgs.contains(&"hod".to_string()));
+    assert!(orgs.contains(&"nfd".to_string()));
+    assert!(!orgs.contains(&"jd".to_string()));
     assert_eq!(orgs.len(), 14);
+}
+
+#[test]
+fn a_reminder_moved_past_its_deadline_by_an_out_of_office_is_not_sent_and_the_status_says_so() {
+    let config = config();
+    let mut register = invited(&config);
+    // HOD's postmottak is closed "til og med 1. juli": back on Saturday 2 July, the working day
+    // Monday 4 July, two weeks after the registration deadline of 21 June.
+    reply(
+        &config,
+        &mut register,
+        1,
+        "postmottak@hod.dep.no",
+        "Automatisk svar: Invitasjon",
+        "Postmottaket er stengt for sommeren til og med 1. juli.",
+        "Auto-Submitted: auto-replied\r\n",
+        "2022-06-15T10:05:00+02:00",
+    );
+    let report = tick(&config, &mut register, t(REGISTRATION_REMINDER)).unwrap();
+    let hod = report
+        .steps
+        .iter()
+        .find(|s| s.org == "hod")
+        .unwrap_or_else(|| panic!("{report:?}"));
+    assert_eq!(hod.what, LAPSED, "{report:?}");
+    assert_eq!(hod.at, t("2022-07-04T09:00:00+02:00"));
+    assert!(register.deferred().unwrap().is_empty());
+    // No registration reminder goes to HOD on the day it is back (that day's contact chase does).
+    let report = tick(&config, &mut register, t("2022-07-04T09:00:00+02:00")).unwrap();
+    assert!(
+        !report
+            .steps
+            .iter()
+            .any(|s| s.org == "hod" && s.reminder == "registration-1d"),
+        "{report:?}"
+    );
+    // The plan says so, and the weekly status lists HOD as away and not reminded.
+    let weekly = crate::report::weekly::gather(&config, &register, t("2022-06-27T09:00:00+02:00")).unwrap();
+    assert_eq!(weekly.away.len(), 1, "{:?}", weekly.away);
+    let (name, address, about, back) = &weekly.away[0];
+    assert!(name.to_lowercase().contains("helse"), "{name}");
+    assert_eq!(address, "postmottak@hod.dep.no");
+    assert_eq!(about, "påminnelse om påmelding");
+    assert_eq!(back, "mandag 4. juli");
+}
+
+#[test]
+fn a_planned_reminder_says_who_will_not_get_it_for_being_away_too_long() {
+    let config = config();
+    let mut register = invited(&config);
+    reply(
+        &config,
+        &mut register,
+        1,
+        "postmottak@hod.dep.no",
+        "Automatisk svar: Invitasjon",
+        "Jeg er på ferie til og med 1. juli.",
+        "Auto-Submitted: auto-replied\r\n",
+        "2022-06-15T10:05:00+02:00",
+    );
+    let plan = plan::plan(
+        &config,
+        &register,
+        t("2022-06-16T09:00:00+02:00"),
+        t("2022-06-21T00:00:00+02:00"),
+    )
+    .unwrap();
+    let lapsing = plan
+        .iter()
+        .find(|p| p.what.contains("NOT sent"))
+        .unwrap_or_else(|| panic!("{plan:#?}"));
+    assert_eq!(lapsing.to, ["hod"]);
+    assert!(
+        plan.iter()
+            .filter(|p| p.what.contains("registration-1d") && !p.what.contains("NOT"))
+            .all(|p| !p.to.contains(&"hod".to_string())),
+        "{plan:#?}"
+    );
 }
 
 #[test]
@@ -324,7 +396,7 @@ fn the_plan_shows_a_recipient_moved_by_an_out_of_office() {
         1,
         "postmottak@hod.dep.no",
         "Automatisk svar: Invitasjon",
-        "Jeg er på ferie til og med 1. juli.",
+        "Jeg er på ferie til og med 20. juni.",
         "Auto-Submitted: auto-replied\r\n",
         "2022-06-15T10:05:00+02:00",
     );
@@ -341,6 +413,6 @@ fn the_plan_shows_a_recipient_moved_by_an_out_of_office() {
         .iter()
         .find(|p| p.what.contains("deferred"))
         .expect("the deferred reminder in the plan");
-    assert_eq!(moved.at, t("2022-07-02T09:00:00+02:00"));
+    assert_eq!(moved.at, t("2022-06-21T09:00:00+02:00"));
     assert_eq!(moved.to, ["postmottak@hod.dep.no"]);
 }

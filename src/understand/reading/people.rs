@@ -1117,6 +1117,21 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
             i += 1;
             continue;
         }
+        // "Eggen, Jon (seniorrådgiver)": a list's line in the order of the staff directory.
+        if let Some((name, last)) = surname_first(text, &ws, i) {
+            out.push(Mention {
+                who: Who::Person(Person {
+                    name,
+                    email: None,
+                    phone: None,
+                    title: None,
+                }),
+                start: offset + w.start,
+                end: offset + ws[last].end,
+            });
+            i = last + 1;
+            continue;
+        }
         let begin = i;
         let mut parts = vec![w];
         let mut j = i + 1;
@@ -1284,6 +1299,71 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
     attach_phones(text, offset, ctx, &mut out);
     out.sort_by_key(|m| m.start);
     out
+}
+
+/// "Berge, Anita (ekspedisjonssjef)", "Olsen, Per Arne": at the start of a line, a surname, a
+/// comma and given names, then the line's end, a bracket or a comma; read as "Anita Berge" when
+/// the line says so plainly (a bracket after it) or a line beside it has the same shape.
+/// Returns the name and the index of its last word.
+fn surname_first(text: &str, ws: &[Word<'_>], i: usize) -> Option<(String, usize)> {
+    let shape = |i: usize| -> Option<(usize, bool)> {
+        let w = ws.get(i)?;
+        let line_start = text[..w.start].rfind('\n').map_or(0, |n| n + 1);
+        let lead = &text[line_start..w.start];
+        if !lead
+            .chars()
+            .all(|c| c.is_whitespace() || matches!(c, '-' | '•' | '*' | '–' | '·'))
+        {
+            return None;
+        }
+        const OPENERS: &[&str] = &[
+            "Takk", "Tusen", "Thanks", "Thank", "Mvh", "Hilsen", "Helsing", "Beste", "Ja", "Nei", "Yes",
+            "No", "Ok", "Okay",
+        ];
+        if !name_word(w.text)
+            || is_given_name(w.text)
+            || OPENERS.contains(&w.text)
+            || is_greeting(&text[line_start..])
+        {
+            return None;
+        }
+        let given = ws.get(i + 1)?;
+        if text.get(w.end..given.start)? != ", " || !is_given_name(given.text) {
+            return None;
+        }
+        let mut last = i + 1;
+        if let Some(next) = ws.get(i + 2)
+            && text.get(ws[last].end..next.start) == Some(" ")
+            && is_given_name(next.text)
+        {
+            last = i + 2;
+        }
+        let rest = &text[ws[last].end..];
+        let line_rest = rest.split('\n').next().unwrap_or("");
+        let bracket = line_rest.trim_start().starts_with('(');
+        let ends = line_rest.trim().is_empty()
+            || bracket
+            || line_rest.starts_with(',')
+            || line_rest.starts_with('\t');
+        ends.then_some((last, bracket))
+    };
+    let (last, bracket) = shape(i)?;
+    // A line beside with the same shape: the first word of the next or the previous line.
+    let line_of = |k: usize| text[..ws[k].start].matches('\n').count();
+    let here = line_of(i);
+    let beside = ws.iter().enumerate().any(|(k, w)| {
+        k != i
+            && text[..w.start]
+                .rfind('\n')
+                .is_some_and(|n| text[n + 1..w.start].trim().is_empty())
+            && line_of(k).abs_diff(here) == 1
+            && shape(k).is_some()
+    });
+    if !(bracket || beside) {
+        return None;
+    }
+    let given: Vec<&str> = ws[i + 1..=last].iter().map(|w| w.text).collect();
+    Some((format!("{} {}", given.join(" "), ws[i].text), last))
 }
 
 /// "me" is "we" in nynorsk ("me kjem"), "me" (object) in English: nynorsk when a nynorsk verb or

@@ -2138,3 +2138,85 @@ fn a_thing_that_is_included_is_no_one_coming() {
     );
     assert!(f.answers.is_empty(), "{:?}", f.answers);
 }
+
+#[test]
+fn a_count_with_a_likely_and_a_final_answer_to_come_is_tentative() {
+    let f = read_as(
+        ("Einar Tangen", "einar.tangen@jd.dep.no"),
+        "Vi blir trolig to fra JD: Aud Linnerud og meg. Endelig svar kommer før fristen på tirsdag",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Tentative);
+    assert_eq!(a.count, Some(2));
+    assert_eq!(names(a), ["Aud Linnerud", "Einar Tangen"]);
+    let f = read_as(
+        ("Einar Tangen", "einar.tangen@jd.dep.no"),
+        "Vi blir to. Endelig svar kommer før fristen.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Tentative);
+}
+
+#[test]
+fn someone_who_registers_on_their_own_is_not_registered_by_this_message() {
+    let f = read_as(
+        ("Terje Kolstad", "terje.kolstad@kld.dep.no"),
+        "Nå er det avklart: jeg kommer, og tar med meg Vegard Lind fra Klimaavdelingen. Liv Haugland i NFD sa hun også kommer, men hun melder seg på selv.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Terje Kolstad", "Vegard Lind"]);
+    let f = read_as(
+        ("Terje Kolstad", "terje.kolstad@kld.dep.no"),
+        "Kari Dahl melder seg på selv.",
+        "",
+    );
+    assert!(
+        f.answers.iter().all(|a| a.attendees.is_empty()),
+        "{:?}",
+        f.answers
+    );
+}
+
+#[test]
+fn a_list_in_the_staff_directory_s_order_names_each_person_given_name_first() {
+    let f = read_as(
+        ("Lill Anita Kroken", "lill.kroken@bfd.dep.no"),
+        "Fra BFD deltar på samskapingsmøtet 23. juni:\nBerge, Anita (ekspedisjonssjef)\nEggen, Jon (seniorrådgiver), tlf. 22 24 25 61",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Anita Berge", "Jon Eggen"]);
+    let f = read_as(
+        ("Lill Anita Kroken", "lill.kroken@bfd.dep.no"),
+        "Deltakere:\nHansen, Kari\nOlsen, Per Arne (rådgiver)",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Kari Hansen", "Per Arne Olsen"]);
+    // A greeting or a thanks before a name is no surname.
+    let f = read_as(
+        ("Lill Anita Kroken", "lill.kroken@bfd.dep.no"),
+        "Takk, Kari (for svaret)\nJeg kommer.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Lill Anita Kroken"]);
+}
+
+#[test]
+fn a_cleft_correction_puts_one_person_in_the_other_s_place() {
+    let f = read_as(
+        ("Nils Åge Torvik", "nils-age.torvik@kd.dep.no"),
+        "Beklager, det ble feil i forrige e-post.\n\nDet er Åsmund Vold (asmund.vold@kd.dep.no), ikke Tarjei Bø, som kommer sammen med Siv.",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered);
+    assert_eq!(names(a), ["Åsmund Vold"]);
+    assert_eq!(a.withdrawn[0].name.as_deref(), Some("Tarjei Bø"));
+    let f = read_as(
+        ("Nils Åge Torvik", "nils-age.torvik@kd.dep.no"),
+        "It is Ola Berg, not Kari Dahl, who will attend.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Ola Berg"]);
+    assert_eq!(f.answers[0].withdrawn[0].name.as_deref(), Some("Kari Dahl"));
+}

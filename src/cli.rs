@@ -138,9 +138,16 @@ pub enum PollWhat {
     },
     /// Sends the poll now to everyone who should be asked and has not been.
     Send,
-    /// Closes the poll now: chooses the slot that suits most (the earliest on a tie), tells
-    /// everyone asked and sends the calendar invitations.
+    /// Closes the poll now: chooses the slot that suits most (most yes, then fewest no, then
+    /// most maybe, then the earliest), tells everyone asked and sends the calendar invitations.
     Close,
+    /// Closes the poll now with the slot you choose (its number in `poll status`): to settle a
+    /// tie, or when the date was decided otherwise. Tells everyone asked, sends the calendar
+    /// invitations.
+    Choose {
+        /// The slot's number, from 1.
+        number: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]

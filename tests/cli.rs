@@ -399,7 +399,10 @@ fn running_once_twice_at_the_same_moment_sends_nothing_the_second_time() {
     assert_eq!(status["poll"]["answers"], 0);
     let text = ws.run(&["status"]).expect(0).stdout;
     assert!(text.contains("Reminders: 15 sent"), "{text}");
-    assert!(text.contains("Date poll for followup: 0 answers"), "{text}");
+    // The poll has not gone out yet: no "0 answers" as if it had.
+    assert_eq!(status["poll"]["asked"], 0);
+    assert!(text.contains("Date poll for followup: not sent yet"), "{text}");
+    assert!(!text.contains("0 answers"), "{text}");
 }
 
 #[test]
@@ -466,6 +469,11 @@ fn the_poll_can_be_sent_and_closed_by_hand() {
         "{}",
         status.stdout
     );
+    let text = ws.run(&["status"]).expect(0).stdout;
+    assert!(
+        text.contains("Date poll for followup: 0 of 15 asked answered"),
+        "{text}"
+    );
     let run = ws
         .run(&["--now", "2022-06-30T10:00:00+02:00", "poll", "close"])
         .expect(0);
@@ -478,6 +486,35 @@ fn the_poll_can_be_sent_and_closed_by_hand() {
     assert_eq!(results, 15);
     ws.run(&["--now", "2022-06-30T10:05:00+02:00", "poll", "close"])
         .expect(2);
+}
+
+#[test]
+fn the_coordinator_can_choose_the_date_and_the_result_says_so_in_numbers() {
+    let ws = Workspace::ogp5().invitations_sent();
+    ws.run(&["--now", "2022-06-24T10:00:00+02:00", "poll", "send"])
+        .expect(0);
+    // There are four candidates: a fifth is a usage error, and closes nothing.
+    let run = ws
+        .run(&["--now", "2022-06-30T10:00:00+02:00", "poll", "choose", "5"])
+        .expect(2);
+    assert!(run.stderr.contains("no candidate number 5"), "{}", run.stderr);
+    let run = ws
+        .run(&["--now", "2022-06-30T10:00:00+02:00", "poll", "choose", "3"])
+        .expect(0);
+    assert!(run.stdout.contains("number 3 chosen"), "{}", run.stdout);
+    let status = ws.run(&["poll", "status"]).expect(0);
+    assert!(status.stdout.contains("number 3 chosen"), "{}", status.stdout);
+    let result = ws
+        .outbox_files()
+        .into_iter()
+        .find(|m| message_id(m).contains(".poll-result."))
+        .expect("a result mail");
+    let parsed = mail_parser::MessageParser::default().parse(&result).unwrap();
+    let text = parsed.body_text(0).unwrap().to_string();
+    assert!(text.contains("fredag 2. september"), "{text}");
+    assert!(text.contains("Koordinator har valgt tidspunktet"), "{text}");
+    assert!(text.contains("Ingen svarte på datoavstemningen"), "{text}");
+    assert!(!text.contains("passet for flest"), "{text}");
 }
 
 #[test]

@@ -515,7 +515,10 @@ fn the_letter_s_process_from_invitation_to_the_follow_up_meeting() {
         "{:?}",
         result.subject()
     );
-    assert!(result.body_text(0).unwrap().contains("ikke passet for dere"));
+    let text = result.body_text(0).unwrap();
+    assert!(text.contains("ikke passet for dere"), "{text}");
+    // The numbers, not a claim that it "suited most".
+    assert!(text.contains("3 av 4 som svarte, kan da, 1 kan ikke."), "{text}");
 
     // The eve of the follow-up meeting: a reminder to everyone who has it in their calendar.
     let now = "2022-08-28T12:00:00+02:00";

@@ -590,6 +590,7 @@ fn status(config: &Config, data: &DataDir, json: bool) -> Result<(), AppError> {
         let result = register.poll_result(event)?;
         status.poll = Some(report::status::PollStatus {
             event: event.to_string(),
+            asked: crate::poll::asked(&register)?.len(),
             answers: answers.len(),
             tally: crate::poll::tally(&answers, slots.len()).counts,
             maybe: crate::poll::tally(&answers, slots.len()).maybe,

@@ -150,6 +150,24 @@ pub async fn poll(config: &Config, data: &DataDir, clock: &Clock, what: PollWhat
                     tally.counts[i].0, tally.counts[i].1, tally.maybe[i]
                 );
             }
+            // A lead by being earliest alone is a tie for the coordinator to settle.
+            if result.is_none()
+                && tally.answers > 0
+                && let Some(lead) = leading
+            {
+                let key = |i: usize| (tally.counts[i].0, tally.counts[i].1, tally.maybe[i]);
+                let level: Vec<String> = (0..slots.len())
+                    .filter(|&i| i + 1 != lead && key(i) == key(lead - 1))
+                    .map(|i| (i + 1).to_string())
+                    .collect();
+                if !level.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "  A tie: number {lead} leads only by being earliest (level with {}); `samskap poll choose N` settles it",
+                        level.join(", ")
+                    );
+                }
+            }
             for a in &answers {
                 let _ = writeln!(
                     out,
@@ -161,6 +179,9 @@ pub async fn poll(config: &Config, data: &DataDir, clock: &Clock, what: PollWhat
         }
         PollWhat::Send => super::writing::write(config, data, clock, Request::PollSend, Then::Send).await,
         PollWhat::Close => super::writing::write(config, data, clock, Request::PollClose, Then::Send).await,
+        PollWhat::Choose { number } => {
+            super::writing::write(config, data, clock, Request::PollChoose { number }, Then::Send).await
+        }
     }
 }
 
@@ -243,7 +264,18 @@ pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> V
                 closed_at: now,
                 closed_by: "check".into(),
             };
-            for suits in [Some(true), Some(false), None] {
+            let numbers = [false, true].map(|by_coordinator| crate::poll::Numbers {
+                answers: 3,
+                yes: 2,
+                no: 1,
+                maybe: 1,
+                by_coordinator,
+            });
+            for (suits, numbers) in [
+                (Some(true), &numbers[0]),
+                (Some(false), &numbers[1]),
+                (None, &numbers[0]),
+            ] {
                 note(
                     &format!("date poll's result ({})", lang.code()),
                     crate::poll::compose(
@@ -251,7 +283,7 @@ pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> V
                         secret,
                         &target,
                         crate::poll::RESULT_KIND,
-                        Some((&result, suits)),
+                        Some((&result, suits, numbers)),
                         now,
                     )
                     .map_err(|e| e.to_string()),

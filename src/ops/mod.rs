@@ -103,6 +103,8 @@ pub enum Request {
     PollSend,
     /// Closes the date poll now.
     PollClose,
+    /// Closes the date poll now with the candidate the coordinator chose (from 1).
+    PollChoose { number: usize },
     /// Puts the weekly status in the outbox now.
     ReportSend,
 }
@@ -122,6 +124,7 @@ impl Request {
             ),
             Request::PollSend => "poll send".into(),
             Request::PollClose => "poll close".into(),
+            Request::PollChoose { number } => format!("poll choose {number}"),
             Request::ReportSend => "report send".into(),
         }
     }
@@ -220,12 +223,22 @@ pub fn execute(
                 if sent.len() == 1 { "person" } else { "people" }
             ))
         }
-        Request::PollClose => {
-            let Some((event, _)) = config.poll_candidates() else {
+        Request::PollClose | Request::PollChoose { .. } => {
+            let Some((event, slots)) = config.poll_candidates() else {
                 return Err(no_poll());
             };
+            let choice = match request {
+                Request::PollChoose { number } if (1..=slots.len()).contains(number) => Some(*number),
+                Request::PollChoose { number } => {
+                    return Err(AppError::Usage(format!(
+                        "there is no candidate number {number}: the poll for {event} has 1 to {}",
+                        slots.len()
+                    )));
+                }
+                _ => None,
+            };
             prepare(config, register, now)?;
-            let Some(result) = crate::poll::close(config, register, now, "coordinator")? else {
+            let Some(result) = crate::poll::close(config, register, now, "coordinator", choice)? else {
                 return Err(AppError::Usage(format!("the poll for {event} is closed already")));
             };
             // The meeting has its time now: the calendar invitations go out with the result.
@@ -453,6 +466,7 @@ mod tests {
                 paths: vec!["/tmp/a.eml".into()],
             },
             Request::PollClose,
+            Request::PollChoose { number: 2 },
         ] {
             let text = serde_json::to_string(&request).unwrap();
             assert_eq!(serde_json::from_str::<Request>(&text).unwrap(), request, "{text}");

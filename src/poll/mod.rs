@@ -5,8 +5,8 @@
 //! attendees (or its own address) which suit them; their answers (read by
 //! [`crate::understand::poll_answer`]: yes, no, maybe) are recorded per person, the latest
 //! counting; [`close`] (at the poll's deadline, or `samskap poll close`) chooses the slot with
-//! most acceptances, then fewest refusals, then most maybes, the earliest on a tie, tells everyone
-//! asked, and from then on the meeting has that time: the calendar stage invites everyone asked
+//! most acceptances, then fewest refusals, then most maybes, the earliest on a tie (or the one the
+//! coordinator names with `samskap poll choose N`), tells everyone asked with the numbers, and from then on the meeting has that time: the calendar stage invites everyone asked
 //! who did not say the slot does not suit them.
 
 use std::collections::BTreeSet;
@@ -77,6 +77,20 @@ struct PollCtx<'a> {
     /// For the result: the slot chosen, in words, and whether this person said it suits.
     chosen: Option<String>,
     suits: Option<bool>,
+    /// For the result: what the answers said of the slot chosen.
+    numbers: Option<&'a Numbers>,
+}
+
+/// What the answers said of the slot chosen, for the result mail: its numbers, not a claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct Numbers {
+    /// How many answered the poll.
+    pub answers: usize,
+    pub yes: usize,
+    pub no: usize,
+    pub maybe: usize,
+    /// The coordinator chose it (`poll choose`), not the tally.
+    pub by_coordinator: bool,
 }
 
 pub fn compose(
@@ -84,7 +98,7 @@ pub fn compose(
     secret: &[u8],
     target: &Target,
     kind: &str,
-    result: Option<(&PollResultRow, Option<bool>)>,
+    result: Option<(&PollResultRow, Option<bool>, &Numbers)>,
     now: DateTime<Utc>,
 ) -> Result<NewMessage, DraftError> {
     let poll = config
@@ -115,8 +129,9 @@ pub fn compose(
             lang,
         ),
         question: poll.question.as_ref().map(|q| q.get(lang)).unwrap_or(""),
-        chosen: result.map(|(r, _)| crate::config::words::slot(r.slot, tz, lang)),
-        suits: result.and_then(|(_, s)| s),
+        chosen: result.map(|(r, _, _)| crate::config::words::slot(r.slot, tz, lang)),
+        suits: result.and_then(|(_, s, _)| s),
+        numbers: result.map(|(_, _, n)| n),
     };
     mailing::compose(
         config,
@@ -171,7 +186,7 @@ pub fn send(
 }
 
 /// The addresses the poll was put in the outbox for.
-fn asked(register: &Register) -> Result<BTreeSet<String>, RegisterError> {
+pub fn asked(register: &Register) -> Result<BTreeSet<String>, RegisterError> {
     Ok(register
         .outbox_of_kind(KIND)?
         .into_iter()
@@ -237,11 +252,15 @@ pub fn choose(tally: &Tally, slots: &[Slot]) -> Option<usize> {
 
 /// Closes the poll now: chooses, records, and tells everyone asked. None when there is no poll or
 /// it was closed already.
+///
+/// `choice` is the coordinator's (`samskap poll choose N`: to settle a tie, or a date decided
+/// otherwise), a candidate number from 1; without it the tally chooses.
 pub fn close(
     config: &Config,
     register: &mut Register,
     now: DateTime<Utc>,
     by: &str,
+    choice: Option<usize>,
 ) -> Result<Option<PollResultRow>, ScheduleError> {
     let Some((event, slots)) = config.poll_candidates() else {
         return Ok(None);
@@ -251,8 +270,18 @@ pub fn close(
     }
     let answers = register.poll_answers(event)?;
     let t = tally(&answers, slots.len());
-    let Some(chosen) = choose(&t, slots) else {
+    let Some(chosen) = choice
+        .filter(|c| (1..=slots.len()).contains(c))
+        .or_else(|| choose(&t, slots))
+    else {
         return Ok(None);
+    };
+    let numbers = Numbers {
+        answers: t.answers,
+        yes: t.counts.get(chosen - 1).map_or(0, |c| c.0),
+        no: t.counts.get(chosen - 1).map_or(0, |c| c.1),
+        maybe: t.maybe.get(chosen - 1).copied().unwrap_or(0),
+        by_coordinator: choice.is_some(),
     };
     let result = PollResultRow {
         event_id: event.to_string(),
@@ -278,7 +307,7 @@ pub fn close(
             &secret,
             &target,
             RESULT_KIND,
-            Some((&result, suits)),
+            Some((&result, suits, &numbers)),
             now,
         )?);
     }

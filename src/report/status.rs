@@ -71,6 +71,8 @@ pub struct ReminderStatus {
 #[derive(Debug, Serialize)]
 pub struct PollStatus {
     pub event: String,
+    /// How many addresses it was sent to (0: not sent yet).
+    pub asked: usize,
     pub answers: usize,
     /// Per candidate (from 1): how many it suits and does not.
     pub tally: Vec<(usize, usize)>,
@@ -308,25 +310,30 @@ impl Status {
             );
         }
         if let Some(p) = &self.poll {
-            let tally: Vec<String> = p
-                .tally
-                .iter()
-                .enumerate()
-                .map(|(i, (yes, no))| {
-                    let maybe = p.maybe.get(i).copied().unwrap_or(0);
-                    format!("{}: {yes} yes, {no} no, {maybe} maybe", i + 1)
-                })
-                .collect();
-            let _ = writeln!(
-                out,
-                "Date poll for {}: {} answers ({}){}",
-                p.event,
-                p.answers,
-                tally.join("; "),
-                p.chosen
-                    .map(|c| format!("; closed, number {c} chosen"))
-                    .unwrap_or_default()
-            );
+            if p.asked == 0 && p.chosen.is_none() {
+                let _ = writeln!(out, "Date poll for {}: not sent yet", p.event);
+            } else {
+                let tally: Vec<String> = p
+                    .tally
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (yes, no))| {
+                        let maybe = p.maybe.get(i).copied().unwrap_or(0);
+                        format!("{}: {yes} yes, {no} no, {maybe} maybe", i + 1)
+                    })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "Date poll for {}: {} of {} asked answered ({}){}",
+                    p.event,
+                    p.answers,
+                    p.asked,
+                    tally.join("; "),
+                    p.chosen
+                        .map(|c| format!("; closed, number {c} chosen"))
+                        .unwrap_or_default()
+                );
+            }
         }
         let (mut sent, mut waiting, mut lapsed) = (0, 0, 0);
         for r in self.organisations.iter().flat_map(|o| &o.reminders) {

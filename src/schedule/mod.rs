@@ -352,7 +352,7 @@ fn poll_due(
         }
     }
     if poll.deadline <= now {
-        out.poll_closed = crate::poll::close(config, register, now, "deadline")?;
+        out.poll_closed = crate::poll::close(config, register, now, "deadline", None)?;
     }
     Ok(())
 }

@@ -461,6 +461,9 @@ async fn schedule_due(config: &Arc<Config>, clock: Clock, register: &RegisterHan
             in_words(config.schedule.grace)
         );
     }
+    for (org, address) in &due.poll_later {
+        info!(org = %org, to = %address, "date poll put in the outbox for one not asked before (an address that bounced, or registered since)");
+    }
     if !due.poll_sent.is_empty() {
         info!(people = due.poll_sent.len(), "date poll put in the outbox");
     }

@@ -74,6 +74,9 @@ pub struct Weekly {
     /// Reminders not sent because the recipient was away until it was too late: (organisation,
     /// address, what the reminder was about, the day they were back).
     pub away: Vec<(String, String, String, String)>,
+    /// The date poll bounced at one address of an organisation and went to another:
+    /// (organisation, the address that bounced, the one asked instead).
+    pub poll_redirected: Vec<(String, String, String)>,
     /// Whether the chart is attached.
     pub chart: bool,
 }
@@ -239,6 +242,21 @@ pub fn gather(config: &Config, register: &Register, now: DateTime<Utc>) -> Resul
                 })
         })
         .collect();
+    let mut poll_redirected = Vec::new();
+    let polls = register.outbox_of_kind(crate::ident::kind::POLL)?;
+    for o in &status.organisations {
+        let asked: Vec<&String> = polls
+            .iter()
+            .filter(|p| p.org_id.as_deref() == Some(o.id.as_str()))
+            .flat_map(|p| &p.recipients)
+            .collect();
+        let (dead, live): (Vec<&String>, Vec<&String>) = asked
+            .into_iter()
+            .partition(|a| snap.dead.contains(&a.to_lowercase()));
+        if let (Some(dead), Some(live)) = (dead.first(), live.last()) {
+            poll_redirected.push((o.name.clone(), dead.to_string(), live.to_string()));
+        }
+    }
     Ok(Weekly {
         date: crate::config::words::long_date(now.with_timezone(&tz).date_naive(), Lang::Nb),
         event: config
@@ -256,6 +274,7 @@ pub fn gather(config: &Config, register: &Register, now: DateTime<Utc>) -> Resul
         review: status.review.iter().map(|r| (r.id, r.reason.clone())).collect(),
         bounces,
         away,
+        poll_redirected,
         chart: true,
     })
 }

@@ -251,6 +251,10 @@ pub struct DueReport {
     pub tick: TickReport,
     /// The poll went to these (organisation, address).
     pub poll_sent: Vec<(String, String)>,
+    /// While the poll is open, it also went to these, who were not asked when it was sent: an
+    /// organisation whose every address asked bounced gets it at another it has (the contact
+    /// person's mistyped address, say), someone registered since gets it too.
+    pub poll_later: Vec<(String, String)>,
     pub poll_closed: Option<crate::register::poll::PollResultRow>,
     /// Weekly statuses put in the outbox, by their due moment.
     pub reports: Vec<DateTime<Utc>>,
@@ -350,6 +354,10 @@ fn poll_due(
                 now,
             )?;
         }
+    }
+    // Once sent, and until it closes, the poll goes to whoever should be asked and was not.
+    if poll.deadline > now && out.poll_sent.is_empty() && !crate::poll::asked(register)?.is_empty() {
+        out.poll_later = crate::poll::send(config, register, now)?;
     }
     if poll.deadline <= now {
         out.poll_closed = crate::poll::close(config, register, now, "deadline", None)?;

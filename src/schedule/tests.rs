@@ -416,3 +416,84 @@ fn the_plan_shows_a_recipient_moved_by_an_out_of_office() {
     assert_eq!(moved.at, t("2022-06-21T09:00:00+02:00"));
     assert_eq!(moved.to, ["postmottak@hod.dep.no"]);
 }
+
+/// A Postfix bounce of the message `message_id` to `address`.
+fn bounce(config: &Config, register: &mut Register, n: i64, address: &str, message_id: &str, now: &str) {
+    let raw = format!(
+        "Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.kdd.dep.no (Mail Delivery System)\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: Undelivered Mail Returned to Sender\r\nDate: {date}\r\nMessage-ID: <bounce{n}@mx.kdd.dep.no>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n<{address}>: host mx said: 550 5.1.1 User unknown\r\n\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.kdd.dep.no\r\n\r\nFinal-Recipient: rfc822; {address}\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\r\n\r\n--B\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: Tom Arne Nygaard <tom-arne.nygaard@kdd.dep.no>\r\nTo: <{address}>\r\nMessage-ID: <{message_id}>\r\n\r\n--B--\r\n",
+        date = t(now).to_rfc2822()
+    );
+    let ctx = crate::understand::Context::from_config(config);
+    let location = Location {
+        mailbox: "test".into(),
+        uidvalidity: 1,
+        uid: n,
+    };
+    crate::inbox::process(register, config, &ctx, &location, raw.as_bytes(), t(now)).unwrap();
+}
+
+#[test]
+fn a_poll_that_bounced_at_the_contact_s_address_goes_to_the_organisation_s_own() {
+    let config = config();
+    let mut register = invited(&config);
+    // AID names a contact person with a mistyped address.
+    reply(
+        &config,
+        &mut register,
+        1,
+        "Lise Berg <lise.berg@aid.dep.no>",
+        "SV: Invitasjon",
+        "Kontaktperson for AID er Lise Berg, lise.bergg@aid.dep.no.",
+        "",
+        "2022-06-16T10:00:00+02:00",
+    );
+    let due = run_due(&config, &mut register, t("2022-06-27T10:00:00+02:00")).unwrap();
+    assert!(
+        due.poll_sent
+            .contains(&("aid".to_string(), "lise.bergg@aid.dep.no".to_string())),
+        "{:?}",
+        due.poll_sent
+    );
+    let poll_id = register
+        .outbox_of_kind(crate::poll::KIND)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.recipients.contains(&"lise.bergg@aid.dep.no".to_string()))
+        .map(|s| s.message_id)
+        .expect("the poll to AID's contact");
+    bounce(
+        &config,
+        &mut register,
+        2,
+        "lise.bergg@aid.dep.no",
+        poll_id.trim_matches(['<', '>']),
+        "2022-06-27T10:05:00+02:00",
+    );
+    // The next round asks AID at its own address, and no one else again.
+    let due = run_due(&config, &mut register, t("2022-06-27T10:10:00+02:00")).unwrap();
+    assert_eq!(
+        due.poll_later,
+        [("aid".to_string(), "postmottak@aid.dep.no".to_string())]
+    );
+    let due = run_due(&config, &mut register, t("2022-06-27T10:15:00+02:00")).unwrap();
+    assert!(due.poll_later.is_empty(), "{:?}", due.poll_later);
+    // AID is still to answer: the poll reminder goes to the address that works.
+    let now = t("2022-06-27T10:20:00Z");
+    for id in register.due_ids(now, 100, &HashSet::new()).unwrap() {
+        register.begin_attempt(id, now).unwrap();
+        register.mark_sent(id, now, "250 2.0.0 Ok", false).unwrap();
+    }
+    let snap = crate::standing::snapshot(&config, &register).unwrap();
+    let aid: Vec<String> = snap
+        .targets(&crate::config::ReminderKind::Poll)
+        .into_iter()
+        .filter(|t| t.org_id == "aid")
+        .map(|t| t.address)
+        .collect();
+    assert_eq!(aid, ["postmottak@aid.dep.no"]);
+    // The weekly status tells the coordinator.
+    let weekly = crate::report::weekly::gather(&config, &register, now).unwrap();
+    assert_eq!(weekly.poll_redirected.len(), 1, "{:?}", weekly.poll_redirected);
+    assert_eq!(weekly.poll_redirected[0].1, "lise.bergg@aid.dep.no");
+    assert_eq!(weekly.poll_redirected[0].2, "postmottak@aid.dep.no");
+}

@@ -424,6 +424,13 @@ async fn schedule_due(config: &Arc<Config>, clock: Clock, register: &RegisterHan
             in_words(config.invitation.send_grace)
         );
     }
+    for (org, old) in &due.invitations_again {
+        let to = config
+            .organisation(org)
+            .map(|o| o.address.to_string())
+            .unwrap_or_default();
+        info!(org = %org, bounced = %old, to = %to, "invitation sent again: it bounced at the old address, and the config has a new one");
+    }
     if let Some((new, already, at)) = due.invitations {
         info!(new, already, due = %at, "scheduled invitations put in the outbox");
     }

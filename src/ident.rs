@@ -119,6 +119,11 @@ pub fn subject_tag(template: &str, token: &str) -> String {
     template.replace("{token}", token)
 }
 
+/// A short stable hash of an address, for keys.
+pub fn address_hash(address: &str) -> String {
+    data_encoding::HEXLOWER.encode(&Sha256::digest(address.to_lowercase().as_bytes())[..4])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -517,6 +517,168 @@ fn the_coordinator_can_choose_the_date_and_the_result_says_so_in_numbers() {
     assert!(!text.contains("passet for flest"), "{text}");
 }
 
+/// A bounce of `message_id` at `address`, as Postfix writes it, saved as a file to ingest.
+fn bounce_file(ws: &Workspace, address: &str, message_id: &str) -> std::path::PathBuf {
+    let raw = format!(
+        "Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.kdd.dep.no (Mail Delivery System)\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: Undelivered Mail Returned to Sender\r\nDate: Wed, 15 Jun 2022 10:00:05 +0200\r\nMessage-ID: <bounce.{address}@mx.kdd.dep.no>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n<{address}>: host mx said: 550 5.1.1 User unknown\r\n\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.kdd.dep.no\r\n\r\nFinal-Recipient: rfc822; {address}\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\r\n\r\n--B\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: Tom Arne Nygaard <tom-arne.nygaard@kdd.dep.no>\r\nTo: <{address}>\r\nMessage-ID: <{message_id}>\r\n\r\n--B--\r\n"
+    );
+    let path = ws.dir.path().join(format!("bounce-{address}.eml"));
+    std::fs::write(&path, raw).unwrap();
+    path
+}
+
+/// SD's invitations in the outbox, by recipient.
+fn sd_invitations(ws: &Workspace) -> Vec<String> {
+    ws.outbox_files()
+        .iter()
+        .filter(|m| message_id(m).contains(".invitation.sd."))
+        .map(|m| {
+            let parsed = mail_parser::MessageParser::default().parse(m).unwrap();
+            parsed
+                .to()
+                .and_then(|t| t.first())
+                .and_then(|a| a.address())
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+#[test]
+fn an_invitation_that_bounced_goes_again_to_the_address_fixed_in_the_config() {
+    let ws = Workspace::ogp5().invitations_sent();
+    let first = ws
+        .outbox_files()
+        .into_iter()
+        .map(|m| message_id(&m))
+        .find(|id| id.contains(".invitation.sd."))
+        .unwrap();
+    let bounce = bounce_file(&ws, "postmottak@sd.dep.no", &first);
+    ws.run(&[
+        "--now",
+        "2022-06-15T10:05:00+02:00",
+        "ingest",
+        bounce.to_str().unwrap(),
+    ])
+    .expect(0);
+    // Before the address is fixed: the failure says why.
+    let run = ws.run(&[
+        "--now",
+        "2022-06-15T11:00:00+02:00",
+        "send",
+        "invitations",
+        "--org",
+        "sd",
+    ]);
+    assert!(
+        run.stdout.contains("bounced (5.1.1"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    // The coordinator fixes the address; `send invitations --org sd` sends it there.
+    let config = std::fs::read_to_string(&ws.config).unwrap();
+    let fixed = config.replace(
+        "address = \"postmottak@sd.dep.no\"",
+        "address = \"post@sd.dep.no\"",
+    );
+    assert_ne!(fixed, config);
+    ws.write_config(&fixed);
+    let dry = ws
+        .run(&[
+            "--now",
+            "2022-06-15T11:00:00+02:00",
+            "send",
+            "invitations",
+            "--org",
+            "sd",
+            "--dry-run",
+        ])
+        .expect(0);
+    assert!(
+        dry.stdout.contains("again    sd (post@sd.dep.no)"),
+        "{}",
+        dry.stdout
+    );
+    let run = ws
+        .run(&[
+            "--now",
+            "2022-06-15T11:00:00+02:00",
+            "send",
+            "invitations",
+            "--org",
+            "sd",
+        ])
+        .expect(0);
+    assert!(run.stdout.contains("1 of 1 sent"), "{}{}", run.stdout, run.stderr);
+    assert_eq!(sd_invitations(&ws), ["post@sd.dep.no", "postmottak@sd.dep.no"]);
+    // Once only, and the status shows the new delivery.
+    ws.run(&[
+        "--now",
+        "2022-06-15T11:05:00+02:00",
+        "send",
+        "invitations",
+        "--org",
+        "sd",
+    ])
+    .expect(0);
+    ws.run(&["--now", "2022-06-15T11:05:00+02:00", "run", "--once"])
+        .expect(0);
+    let count = ws
+        .outbox_files()
+        .iter()
+        .filter(|m| message_id(m).contains(".invitation.sd."))
+        .count();
+    assert_eq!(count, 2);
+    assert!(
+        ws.invitation_statuses()
+            .contains(&("sd".to_string(), "sent".to_string()))
+    );
+}
+
+#[test]
+fn the_daemon_sends_a_bounced_invitation_again_when_the_address_changes() {
+    let ws = Workspace::ogp5().invitations_sent();
+    let first = ws
+        .outbox_files()
+        .into_iter()
+        .map(|m| message_id(&m))
+        .find(|id| id.contains(".invitation.sd."))
+        .unwrap();
+    let bounce = bounce_file(&ws, "postmottak@sd.dep.no", &first);
+    ws.run(&[
+        "--now",
+        "2022-06-15T10:05:00+02:00",
+        "ingest",
+        bounce.to_str().unwrap(),
+    ])
+    .expect(0);
+    ws.run(&["--now", "2022-06-15T10:10:00+02:00", "run", "--once"])
+        .expect(0);
+    assert_eq!(
+        sd_invitations(&ws).len(),
+        1,
+        "nothing new before the address changes"
+    );
+    let config = std::fs::read_to_string(&ws.config).unwrap();
+    ws.write_config(&config.replace(
+        "address = \"postmottak@sd.dep.no\"",
+        "address = \"post@sd.dep.no\"",
+    ));
+    let run = ws
+        .run(&["--now", "2022-06-15T11:00:00+02:00", "run", "--once"])
+        .expect(0);
+    assert_eq!(
+        sd_invitations(&ws),
+        ["post@sd.dep.no", "postmottak@sd.dep.no"],
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("invitation sent again"), "{}", run.stderr);
+}
+
 #[test]
 fn the_weekly_status_can_be_sent_by_hand() {
     let ws = Workspace::ogp5().invitations_sent();

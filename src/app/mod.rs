@@ -532,32 +532,31 @@ fn send_dry_run(
 ) -> Result<(), AppError> {
     let orgs = outbox::select(config, selection)?;
     let register = data.peek_register()?;
-    let keys: Vec<String> = orgs
-        .iter()
-        .map(|o| invitation::key(config, &o.id).as_string())
-        .collect();
-    let known = register.outbox_status(&keys)?;
+    let plans = outbox::plan_invitations(config, &register, &orgs)?;
     let secret = vec![0u8; 16];
     let mut would = Vec::new();
     let mut out = String::new();
-    for (org, key) in orgs.iter().zip(&keys) {
-        match known.get(key) {
-            Some(status) => out.push_str(&format!(
+    for (org, plan) in orgs.iter().zip(plans) {
+        match plan {
+            outbox::Planned::Existing(status) => out.push_str(&format!(
                 "  {:8} {} ({}): already in the outbox, {}\n",
                 "skip",
                 org.id,
                 org.address,
                 status.as_str()
             )),
-            None => {
+            outbox::Planned::New { key, bounced } => {
                 // Render for real so a template failure shows now, not during the send.
-                invitation::draft(config, org, &secret, org.lang, clock.now())?;
+                invitation::draft_keyed(config, org, &secret, org.lang, clock.now(), key)?;
                 out.push_str(&format!(
-                    "  {:8} {} ({}), in {}\n",
-                    "send",
+                    "  {:8} {} ({}), in {}{}\n",
+                    if bounced.is_some() { "again" } else { "send" },
                     org.id,
                     org.address,
-                    org.lang.code()
+                    org.lang.code(),
+                    bounced
+                        .map(|b| format!(": the invitation bounced at {b}"))
+                        .unwrap_or_default()
                 ));
                 would.push(org.id.clone());
             }

@@ -381,7 +381,23 @@ async fn summarise(
     let mut failed = Vec::new();
     for org in &orgs {
         let state = states.get(&org.id);
-        let error = state.and_then(|s| s.error.clone());
+        // A bounce's reason is its status code and what it means, not the SMTP error (none).
+        let error = state.and_then(|s| {
+            s.bounced_at
+                .map(|_| {
+                    format!(
+                        "bounced ({}{}); fix the address in the config and send again",
+                        s.bounce_status.as_deref().unwrap_or("no status"),
+                        if s.bounce_permanent == Some(true) {
+                            ", the address does not exist"
+                        } else {
+                            ""
+                        }
+                    )
+                })
+                .or_else(|| s.error.clone())
+                .filter(|e| !e.trim().is_empty())
+        });
         match state.map(|s| report::status::invitation_word(Some(s))) {
             Some("sent") => sent += 1,
             Some("failed") | Some("bounced") => failed.push(format!(

@@ -175,11 +175,22 @@ pub fn execute(
                 already = enqueued.existing.len(),
                 "invitations in the outbox"
             );
-            Ok(format!(
+            let mut text = format!(
                 "Invitations: {} put in the outbox, {} there already.\n",
                 enqueued.new.len(),
                 enqueued.existing.len()
-            ))
+            );
+            for (org, old) in &enqueued.again {
+                let new = config
+                    .organisation(org)
+                    .map(|o| o.address.to_string())
+                    .unwrap_or_default();
+                tracing::info!(org = %org, bounced = %old, to = %new, "invitation sent again: it bounced at the old address");
+                text.push_str(&format!(
+                    "  again    {org} ({new}): the invitation bounced at {old}\n"
+                ));
+            }
+            Ok(text)
         }
         Request::SendCalendar => {
             prepare(config, register, now)?;

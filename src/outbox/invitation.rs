@@ -44,6 +44,15 @@ pub fn key(config: &Config, org: &str) -> IdempotencyKey {
     }
 }
 
+/// The key of the invitation sent again to `address`, after the one before bounced there: one
+/// per address, so that a second address change sends once more, and a restart never twice.
+pub fn key_again(config: &Config, org: &str, address: &str) -> IdempotencyKey {
+    IdempotencyKey {
+        event: format!("{}-{}", config.invitation.event, ident::address_hash(address)),
+        ..key(config, org)
+    }
+}
+
 /// The domain Message-IDs are made in: the coordinator's.
 pub fn message_id_domain(config: &Config) -> String {
     config.replies.address.domain().to_string()
@@ -91,7 +100,18 @@ pub fn draft(
     lang: Lang,
     date: DateTime<Utc>,
 ) -> Result<Draft, DraftError> {
-    let key = key(config, &org.id);
+    draft_keyed(config, org, secret, lang, date, key(config, &org.id))
+}
+
+/// [`draft`] under `key` (the first invitation's, or [`key_again`]'s).
+pub fn draft_keyed(
+    config: &Config,
+    org: &Organisation,
+    secret: &[u8],
+    lang: Lang,
+    date: DateTime<Utc>,
+    key: IdempotencyKey,
+) -> Result<Draft, DraftError> {
     let reply = reply_to(config, secret, &org.id);
     let context = minijinja::Value::from(minijinja::value::Serde(letter::invitation_context(
         config, org, &reply, lang,

@@ -23,6 +23,68 @@ pub struct EnqueueReport {
     pub new: Vec<String>,
     /// Organisations whose invitation was there already, and how it stands.
     pub existing: Vec<(String, OutboxStatus)>,
+    /// Of `new`, those sent again at a new address after the invitation bounced at the old one:
+    /// (organisation, the address that bounced).
+    pub again: Vec<(String, String)>,
+}
+
+/// What putting the invitation to one organisation in the outbox does now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Planned {
+    /// It is there already, and stands so.
+    Existing(OutboxStatus),
+    /// It goes under this key; `bounced` is the address it bounced at before, when this is the
+    /// invitation sent again to the organisation's address changed since.
+    New {
+        key: ident::IdempotencyKey,
+        bounced: Option<String>,
+    },
+}
+
+/// For each of `orgs`: whether its invitation is in the outbox, or goes now under which key. An
+/// organisation whose invitation bounced for good at every address it went to, and whose address
+/// in the config is another now, gets it again at the new one.
+pub fn plan_invitations(
+    config: &Config,
+    register: &Register,
+    orgs: &[&crate::config::Organisation],
+) -> Result<Vec<Planned>, RegisterError> {
+    use std::collections::{HashMap, HashSet};
+    let dead: HashSet<String> = register
+        .bounces()?
+        .into_iter()
+        .filter(|b| b.permanent)
+        .map(|b| b.recipient.to_lowercase())
+        .collect();
+    let mut sent_to: HashMap<String, Vec<String>> = HashMap::new();
+    for row in register.outbox_of_kind(ident::kind::INVITATION)? {
+        if let Some(org) = row.org_id {
+            sent_to
+                .entry(org)
+                .or_default()
+                .extend(row.recipients.iter().map(|r| r.to_lowercase()));
+        }
+    }
+    let mut out = Vec::with_capacity(orgs.len());
+    for org in orgs {
+        let first = invitation::key(config, &org.id);
+        let address = org.address.to_string().to_lowercase();
+        let before = sent_to.get(&org.id).map(Vec::as_slice).unwrap_or(&[]);
+        let bounced =
+            (!before.is_empty() && !before.contains(&address) && before.iter().all(|a| dead.contains(a)))
+                .then(|| before.last().cloned())
+                .flatten();
+        let key = match &bounced {
+            Some(_) => invitation::key_again(config, &org.id, &address),
+            None => first,
+        };
+        let known = register.outbox_status(&[key.as_string()])?;
+        out.push(match known.get(&key.as_string()) {
+            Some(status) => Planned::Existing(*status),
+            None => Planned::New { key, bounced },
+        });
+    }
+    Ok(out)
 }
 
 /// Enqueueing failed; nothing of the failing chunk was written.
@@ -75,18 +137,17 @@ pub fn enqueue_invitations(
     // right after finds them due, not a few milliseconds in its future.
     let due = now.with_nanosecond(0).unwrap_or(now);
     for chunk in orgs.chunks(CHUNK) {
-        let keys: Vec<String> = chunk
-            .iter()
-            .map(|o| invitation::key(config, &o.id).as_string())
-            .collect();
-        let known = register.outbox_status(&keys)?;
+        let plans = plan_invitations(config, register, chunk)?;
         let mut fresh = Vec::new();
-        for (org, key) in chunk.iter().zip(&keys) {
-            match known.get(key) {
-                Some(status) => report.existing.push((org.id.clone(), *status)),
-                None => {
-                    let draft = invitation::draft(config, org, &secret, org.lang, now)?;
+        for (org, plan) in chunk.iter().zip(plans) {
+            match plan {
+                Planned::Existing(status) => report.existing.push((org.id.clone(), status)),
+                Planned::New { key, bounced } => {
+                    let draft = invitation::draft_keyed(config, org, &secret, org.lang, now, key)?;
                     fresh.push(draft.into_new_message(&config.invitation.event, due));
+                    if let Some(old) = bounced {
+                        report.again.push((org.id.clone(), old));
+                    }
                 }
             }
         }
@@ -100,6 +161,29 @@ pub fn enqueue_invitations(
         }
     }
     Ok(report)
+}
+
+/// The invitations to send again on their own, as the daemon does every round once the
+/// invitations went out: to each organisation whose invitation bounced and whose address in the
+/// config has changed since (never a first invitation: that is `send invitations` or
+/// `invitation.send_at`).
+pub fn enqueue_reinvitations(
+    config: &Config,
+    register: &mut Register,
+    now: DateTime<Utc>,
+) -> Result<EnqueueReport, EnqueueError> {
+    let orgs = select(config, &[])?;
+    let plans = plan_invitations(config, register, &orgs)?;
+    let again: Vec<String> = orgs
+        .iter()
+        .zip(plans)
+        .filter(|(_, p)| matches!(p, Planned::New { bounced: Some(_), .. }))
+        .map(|(o, _)| o.id.clone())
+        .collect();
+    if again.is_empty() {
+        return Ok(EnqueueReport::default());
+    }
+    enqueue_invitations(config, register, &again, now)
 }
 
 /// How many more confirmations and first calendar invitations `org`'s messages may cause now

@@ -872,7 +872,7 @@ impl Register {
                 "SELECT org_id, status, revision, message_id, sent_at, last_error, attempts,
                         bounced_at, bounce_status, bounce_permanent
                  FROM outbox WHERE kind = 'invitation' AND org_id IS NOT NULL
-                 ORDER BY org_id, revision",
+                 ORDER BY org_id, revision, id",
             )
             .op("prepare invitation states")?;
         let rows = stmt
@@ -899,7 +899,7 @@ impl Register {
         let mut out = HashMap::new();
         for row in rows {
             let (org, state) = row.op("read an invitation state")?;
-            // Ordered by revision: the last one wins.
+            // Ordered by revision, then as written: the last one (sent again to a new address) wins.
             out.insert(org, state);
         }
         Ok(out)

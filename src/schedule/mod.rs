@@ -246,6 +246,9 @@ fn tick_reminder(
 pub struct DueReport {
     /// The invitations put in the outbox at `invitation.send_at`: (new, there already, due).
     pub invitations: Option<(usize, usize, DateTime<Utc>)>,
+    /// Invitations sent again to an organisation's new address after they bounced at the old:
+    /// (organisation, the address that bounced).
+    pub invitations_again: Vec<(String, String)>,
     /// `invitation.send_at` came longer than `send_grace` ago: not sent, for a person to decide.
     pub invitations_missed: Option<DateTime<Utc>>,
     pub tick: TickReport,
@@ -273,6 +276,10 @@ pub fn run_due(
 ) -> Result<DueReport, ScheduleError> {
     let mut out = DueReport::default();
     invitations_due(config, register, now, &mut out)?;
+    match crate::outbox::enqueue_reinvitations(config, register, now) {
+        Ok(report) => out.invitations_again = report.again,
+        Err(e) => out.errors.push(format!("invitations sent again: {e}")),
+    }
     if let Err(e) = poll_due(config, register, now, &mut out) {
         out.errors.push(format!("date poll: {e}"));
     }

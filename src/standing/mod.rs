@@ -11,7 +11,6 @@ pub mod targets;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sha2::{Digest, Sha256};
 
 use crate::config::when::Anchors;
 use crate::config::{Config, Lang, Slot};
@@ -114,10 +113,7 @@ pub enum ScheduleError {
     Register(#[from] RegisterError),
 }
 
-/// A short stable hash of an address, for keys.
-pub fn address_hash(address: &str) -> String {
-    data_encoding::HEXLOWER.encode(&Sha256::digest(address.to_lowercase().as_bytes())[..4])
-}
+pub use crate::ident::address_hash;
 
 /// Someone who should hold an invitation to a meeting.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -241,12 +241,7 @@ pub fn sync(
         return Ok(report);
     }
     let orgs = register.organisations_among(Some(&involved))?;
-    let dead: HashSet<String> = register
-        .bounces()?
-        .into_iter()
-        .filter(|b| b.permanent)
-        .map(|b| b.recipient.to_lowercase())
-        .collect();
+    let dead: HashSet<String> = register.dead_addresses()?;
     let dates = crate::standing::Dates::read(config, register)?;
     let polled = config.schedule.poll.as_ref().map(|p| p.event.clone());
     for event in &config.events {

@@ -50,12 +50,7 @@ pub fn plan_invitations(
     orgs: &[&crate::config::Organisation],
 ) -> Result<Vec<Planned>, RegisterError> {
     use std::collections::{HashMap, HashSet};
-    let dead: HashSet<String> = register
-        .bounces()?
-        .into_iter()
-        .filter(|b| b.permanent)
-        .map(|b| b.recipient.to_lowercase())
-        .collect();
+    let dead: HashSet<String> = register.dead_addresses()?;
     let mut sent_to: HashMap<String, Vec<String>> = HashMap::new();
     for row in register.outbox_of_kind(ident::kind::INVITATION)? {
         if let Some(org) = row.org_id {
@@ -65,25 +60,32 @@ pub fn plan_invitations(
                 .extend(row.recipients.iter().map(|r| r.to_lowercase()));
         }
     }
-    let mut out = Vec::with_capacity(orgs.len());
-    for org in orgs {
-        let first = invitation::key(config, &org.id);
-        let address = org.address.to_string().to_lowercase();
-        let before = sent_to.get(&org.id).map(Vec::as_slice).unwrap_or(&[]);
-        let bounced =
-            (!before.is_empty() && !before.contains(&address) && before.iter().all(|a| dead.contains(a)))
-                .then(|| before.last().cloned())
-                .flatten();
-        let key = match &bounced {
-            Some(_) => invitation::key_again(config, &org.id, &address),
-            None => first,
-        };
-        let known = register.outbox_status(&[key.as_string()])?;
-        out.push(match known.get(&key.as_string()) {
+    let planned: Vec<(ident::IdempotencyKey, Option<String>)> = orgs
+        .iter()
+        .map(|org| {
+            let address = org.address.to_string().to_lowercase();
+            let before = sent_to.get(&org.id).map(Vec::as_slice).unwrap_or(&[]);
+            let moved =
+                !before.is_empty() && !before.contains(&address) && before.iter().all(|a| dead.contains(a));
+            match before.last().filter(|_| moved) {
+                Some(old) => (
+                    invitation::key_again(config, &org.id, &address),
+                    Some(old.clone()),
+                ),
+                None => (invitation::key(config, &org.id), None),
+            }
+        })
+        .collect();
+    let keys: Vec<String> = planned.iter().map(|(k, _)| k.as_string()).collect();
+    let known = register.outbox_status(&keys)?;
+    let out = planned
+        .into_iter()
+        .zip(&keys)
+        .map(|((key, bounced), k)| match known.get(k) {
             Some(status) => Planned::Existing(*status),
             None => Planned::New { key, bounced },
-        });
-    }
+        })
+        .collect();
     Ok(out)
 }
 

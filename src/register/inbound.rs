@@ -917,6 +917,17 @@ pub struct AutoReplyRow {
 }
 
 impl Register {
+    /// The addresses that bounced for good (unknown user or domain), lowercase: never written
+    /// to again.
+    pub fn dead_addresses(&self) -> Result<std::collections::HashSet<String>> {
+        Ok(self
+            .bounces()?
+            .into_iter()
+            .filter(|b| b.permanent)
+            .map(|b| b.recipient.to_lowercase())
+            .collect())
+    }
+
     /// Every bounce, oldest first.
     pub fn bounces(&self) -> Result<Vec<BounceRow>> {
         let mut stmt = self

@@ -52,6 +52,11 @@ fn reply(
         "Authentication-Results: mx.kdd.dep.no; dmarc=pass header.from={domain}\r\nFrom: {from}\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: {subject}\r\nMessage-ID: <m{n}@test>\r\nDate: {}\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
         t(now).to_rfc2822()
     );
+    arrive(config, register, n, &raw, now);
+}
+
+/// `raw` read from the coordinator's mailbox (UID `n`) at `now`.
+fn arrive(config: &Config, register: &mut Register, n: i64, raw: &str, now: &str) {
     let ctx = crate::understand::Context::from_config(config);
     let location = Location {
         mailbox: "test".into(),
@@ -423,13 +428,7 @@ fn bounce(config: &Config, register: &mut Register, n: i64, address: &str, messa
         "Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.kdd.dep.no (Mail Delivery System)\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: Undelivered Mail Returned to Sender\r\nDate: {date}\r\nMessage-ID: <bounce{n}@mx.kdd.dep.no>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n<{address}>: host mx said: 550 5.1.1 User unknown\r\n\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.kdd.dep.no\r\n\r\nFinal-Recipient: rfc822; {address}\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\r\n\r\n--B\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: Tom Arne Nygaard <tom-arne.nygaard@kdd.dep.no>\r\nTo: <{address}>\r\nMessage-ID: <{message_id}>\r\n\r\n--B--\r\n",
         date = t(now).to_rfc2822()
     );
-    let ctx = crate::understand::Context::from_config(config);
-    let location = Location {
-        mailbox: "test".into(),
-        uidvalidity: 1,
-        uid: n,
-    };
-    crate::inbox::process(register, config, &ctx, &location, raw.as_bytes(), t(now)).unwrap();
+    arrive(config, register, n, &raw, now);
 }
 
 #[test]

@@ -67,12 +67,7 @@ pub fn snapshot(config: &Config, register: &Register) -> Result<Snapshot, Regist
         .filter(|(_, s)| s.status == OutboxStatus::Sent)
         .map(|(org, _)| org)
         .collect();
-    let dead = register
-        .bounces()?
-        .into_iter()
-        .filter(|b| b.permanent)
-        .map(|b| b.recipient.to_lowercase())
-        .collect();
+    let dead = register.dead_addresses()?;
     let mut back_on: BTreeMap<String, NaiveDate> = BTreeMap::new();
     for a in register.auto_replies()? {
         if let Some(day) = a.returns_on.as_deref().and_then(|d| d.parse::<NaiveDate>().ok()) {
@@ -221,12 +216,7 @@ pub fn calendar_invitees(config: &Config, register: &Register) -> Result<Vec<Wan
         .filter(|a| a.no.contains(&result.chosen))
         .map(|a| a.address)
         .collect();
-    let dead: BTreeSet<String> = register
-        .bounces()?
-        .into_iter()
-        .filter(|b| b.permanent)
-        .map(|b| b.recipient.to_lowercase())
-        .collect();
+    let dead = register.dead_addresses()?;
     let mut asked: Vec<(String, String)> = Vec::new();
     for sent in register.outbox_of_kind(kind::POLL)? {
         let Some(org) = sent.org_id else { continue };

@@ -2695,17 +2695,7 @@ fn split_at_the_rest(text: &str, clauses: Vec<Clause>) -> Vec<Clause> {
                     || has_any(&toks[..a], POSITIVE))
         });
         match at {
-            Some(a) => {
-                out.push(Clause {
-                    end: toks[a - 1].end,
-                    ..c
-                });
-                out.push(Clause {
-                    start: toks[a].start,
-                    joint: Joint::Comma,
-                    ..c
-                });
-            }
+            Some(a) => split_clause(&mut out, c, toks[a - 1].end, toks[a].start),
             None => out.push(c),
         }
     }
@@ -2746,21 +2736,21 @@ fn split_at_a_colon(text: &str, clauses: Vec<Clause>) -> Vec<Clause> {
                 && !before.iter().any(|t| t.num)
         });
         match at {
-            Some(at) => {
-                out.push(Clause {
-                    end: c.start + at,
-                    ..c
-                });
-                out.push(Clause {
-                    start: c.start + at + 2,
-                    joint: Joint::Comma,
-                    ..c
-                });
-            }
+            Some(at) => split_clause(&mut out, c, c.start + at, c.start + at + 2),
             None => out.push(c),
         }
     }
     out
+}
+
+/// Pushes `c` as two clauses: up to `end`, and from `start` on, joined as by a comma.
+fn split_clause(out: &mut Vec<Clause>, c: Clause, end: usize, start: usize) {
+    out.push(Clause { end, ..c });
+    out.push(Clause {
+        start,
+        joint: Joint::Comma,
+        ..c
+    });
 }
 
 fn listish(text: &str, c: &Clause) -> bool {

@@ -3500,22 +3500,6 @@ fn cleft_replacement(
     me: &Attendee,
 ) -> Option<(Vec<Attendee>, Vec<Attendee>)> {
     const OPENERS: &[&str] = &["det er ", "det blir ", "det var ", "it is ", "it's ", "it was "];
-    const COMING: &[&str] = &[
-        "kommer",
-        "kjem",
-        "stiller",
-        "deltar",
-        "deltek",
-        "blir med",
-        "er med",
-        "attends",
-        "comes",
-        "will attend",
-        "will come",
-        "is coming",
-        "joins",
-        "will join",
-    ];
     let rest = ["ikke ", "ikkje ", "not "]
         .iter()
         .find_map(|t| lower.strip_prefix(t))?;
@@ -3524,12 +3508,14 @@ fn cleft_replacement(
     if prev.line != all[n].line || !OPENERS.iter().any(|o| prev_lower.starts_with(o)) {
         return None;
     }
-    let som = [", som ", " som ", ", who ", " who "]
+    let (at, word) = [", som ", " som ", ", who ", " who "]
         .iter()
-        .filter_map(|t| rest.find(t))
-        .min()?
-        + (lower.len() - rest.len());
-    if !COMING.iter().any(|v| lower[som..].contains(v)) {
+        .filter_map(|t| rest.find(t).map(|at| (at, t.len())))
+        .min()?;
+    let som = at + (lower.len() - rest.len());
+    // What follows "som" says the coming, in the reading's own words.
+    let then = said(&lower[som + word..]);
+    if !then.positive || then.negative {
         return None;
     }
     let clause_start = all[n].start;

@@ -1349,16 +1349,29 @@ fn surname_first(text: &str, ws: &[Word<'_>], i: usize) -> Option<(String, usize
     };
     let (last, bracket) = shape(i)?;
     // A line beside with the same shape: the first word of the next or the previous line.
-    let line_of = |k: usize| text[..ws[k].start].matches('\n').count();
-    let here = line_of(i);
-    let beside = ws.iter().enumerate().any(|(k, w)| {
-        k != i
-            && text[..w.start]
-                .rfind('\n')
-                .is_some_and(|n| text[n + 1..w.start].trim().is_empty())
-            && line_of(k).abs_diff(here) == 1
-            && shape(k).is_some()
-    });
+    let line_start = text[..ws[i].start].rfind('\n').map_or(0, |n| n + 1);
+    let line_end = text[ws[i].start..]
+        .find('\n')
+        .map_or(text.len(), |n| ws[i].start + n);
+    let first_word_from = |at: usize| ws.partition_point(|w| w.start < at);
+    let next = first_word_from(line_end + 1);
+    let previous = line_start
+        .checked_sub(1)
+        .map(|end| first_word_from(text[..end].rfind('\n').map_or(0, |n| n + 1)));
+    let beside = [Some(next), previous]
+        .into_iter()
+        .flatten()
+        .filter(|&k| k != i && k < ws.len())
+        // On the very next or previous line, not across a blank one.
+        .filter(|&k| {
+            let (a, b) = if k > i {
+                (line_end, ws[k].start)
+            } else {
+                (ws[k].end, line_start)
+            };
+            text.get(a..b).is_some_and(|gap| gap.matches('\n').count() == 1)
+        })
+        .any(|k| shape(k).is_some());
     if !(bracket || beside) {
         return None;
     }

@@ -274,6 +274,19 @@ impl DataDir {
         Ok(register)
     }
 
+    /// The register's secret, made now if there is none yet, so that the tokens and
+    /// Message-IDs a preview or a dry run shows are those the first send then uses. Making it
+    /// creates the register; while another process holds the lock, it has made the register
+    /// (or is making it), and the secret is read from there.
+    pub fn secret(&self, command: &str) -> Result<Vec<u8>, DataError> {
+        if !self.register().exists() {
+            if let Ok(_lock) = self.lock(command, false) {
+                return Ok(self.open_register()?.secret()?);
+            }
+        }
+        Ok(self.peek_register()?.secret()?)
+    }
+
     /// Opens the register if it exists, else an empty one in memory; never creates anything.
     pub fn peek_register(&self) -> Result<Register, DataError> {
         if self.register().exists() {

@@ -49,6 +49,7 @@ fn main() -> ExitCode {
         .with(
             tracing_subscriber::fmt::layer()
                 .with_writer(samskap::progress::LogWriter)
+                .with_timer(samskap::progress::LocalTime)
                 .with_target(false)
                 .with_ansi(std::io::stderr().is_terminal()),
         )

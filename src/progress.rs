@@ -58,3 +58,31 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogWriter {
         LogWriter
     }
 }
+
+/// The time on each log line: the machine's local time with its offset from UTC, as the
+/// person reading the log lives it (`2022-06-15 10:00:01 +02:00`), to the second.
+pub struct LocalTime;
+
+impl tracing_subscriber::fmt::time::FormatTime for LocalTime {
+    fn format_time(&self, w: &mut tracing_subscriber::fmt::format::Writer<'_>) -> std::fmt::Result {
+        write!(w, "{}", local_stamp(chrono::Local::now().fixed_offset()))
+    }
+}
+
+/// How a log line writes a moment.
+pub fn local_stamp(at: chrono::DateTime<chrono::FixedOffset>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S %:z").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_line_gives_local_time_with_its_offset() {
+        let at = chrono::DateTime::parse_from_rfc3339("2022-06-15T08:00:01Z")
+            .unwrap()
+            .with_timezone(&chrono::FixedOffset::east_opt(2 * 3600).unwrap());
+        assert_eq!(local_stamp(at), "2022-06-15 10:00:01 +02:00");
+    }
+}

@@ -233,7 +233,36 @@ fn preview_shows_the_letter_without_sending() {
         run.stdout.contains("<html lang=\"en\">")
             && run.stdout.contains("Ministry of Climate and Environment")
     );
-    assert!(!ws.data.exists());
+    assert!(ws.outbox_files().is_empty(), "a preview sends nothing");
+    assert!(
+        ws.invitation_statuses().iter().all(|(_, s)| s == "pending"),
+        "nor queues anything"
+    );
+}
+
+/// The regression: before the first send, the preview showed tokens made from a secret of its
+/// own, so the reply address it showed was not the one then sent.
+#[test]
+fn the_preview_before_the_first_send_shows_the_reply_address_then_sent() {
+    let ws = Workspace::ogp5();
+    let reply_to = |text: &str| {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("Reply-To:"))
+            .unwrap_or_else(|| panic!("no Reply-To in {text}"));
+        line.rsplit('<').next().unwrap().trim_end_matches('>').to_string()
+    };
+    let previewed = reply_to(
+        &ws.run(&["preview", "invitation", "--org", "kld"])
+            .expect(0)
+            .stdout,
+    );
+    ws.run(&["send", "invitations", "--org", "kld", "--dry-run"])
+        .expect(0);
+    ws.run(&["send", "invitations", "--org", "kld"]).expect(0);
+    let sent = ws.outbox_files();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(reply_to(&String::from_utf8_lossy(&sent[0])), previewed);
 }
 
 #[test]
@@ -399,6 +428,12 @@ fn running_once_twice_at_the_same_moment_sends_nothing_the_second_time() {
     assert_eq!(status["poll"]["answers"], 0);
     let text = ws.run(&["status"]).expect(0).stdout;
     assert!(text.contains("Reminders: 15 sent"), "{text}");
+    // When the invitation went and who the contact is stand in columns of their own.
+    let header = text.lines().find(|l| l.starts_with("ID ")).expect("a table");
+    let row = text.lines().find(|l| l.starts_with("hod ")).expect("HOD's row");
+    let sent_at = header.find("SENT (Europe/Oslo)").expect("a SENT column");
+    assert_eq!(row.get(sent_at..sent_at + 11), Some("2022-06-15 "), "{text}");
+    assert!(header.ends_with("CONTACT") && row.ends_with(" -"), "{text}");
     // The poll has not gone out yet: no "0 answers" as if it had.
     assert_eq!(status["poll"]["asked"], 0);
     assert!(text.contains("Date poll for followup: not sent yet"), "{text}");
@@ -732,7 +767,7 @@ fn a_reminder_and_the_poll_can_be_previewed() {
     );
     let run = ws.run(&["preview", "reminder", "nope"]).expect(2);
     assert!(run.stderr.contains("registration-1d"), "{}", run.stderr);
-    assert!(!ws.data.join("samskap.db").exists(), "a preview writes nothing");
+    assert!(ws.outbox_files().is_empty(), "a preview sends nothing");
 }
 
 #[test]
@@ -905,5 +940,32 @@ fn send_invitations_counts_invitations_and_says_what_else_went() {
             && run.stdout.contains("Also sent: 1 other message (1 confirmation)"),
         "{}",
         run.stdout
+    );
+}
+
+/// The log goes to stderr, each line in the machine's local time with its offset; the summary a
+/// person reads goes to stdout, with no log line in it.
+#[test]
+fn the_log_is_in_local_time_on_stderr_and_the_summary_alone_on_stdout() {
+    let ws = Workspace::ogp5();
+    let output = ws
+        .command(&["send", "invitations", "--org", "kld"])
+        // A POSIX rule rather than a zone's name: three hours east of UTC, with no time zone
+        // database needed.
+        .env("TZ", "XST-3")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stdout.contains("Invitations: 1 of 1 sent"), "{stdout}");
+    assert!(!stdout.contains("INFO"), "{stdout}");
+    let sent = stderr
+        .lines()
+        .find(|l| l.contains("INFO") && l.contains("sent org"))
+        .unwrap_or_else(|| panic!("no log line for the send in {stderr}"));
+    let stamp: Vec<&str> = sent.split_whitespace().take(3).collect();
+    assert!(
+        stamp.len() == 3 && stamp[2] == "+03:00" && !stamp[1].ends_with('Z'),
+        "{sent}"
     );
 }

@@ -443,13 +443,10 @@ fn preview(
         Some(LangArg::En) => Lang::En,
         None => org.lang,
     };
-    let mut register = data.peek_register()?;
-    // A register on disk is only read: its secret gives the real tokens; without one the tokens
-    // shown are examples.
-    let secret = match register.meta("secret")? {
-        Some(hex) => data_encoding::HEXLOWER.decode(hex.as_bytes()).unwrap_or_default(),
-        None => register.secret()?,
-    };
+    // The register's own secret, made now before the first send: the token shown is the one
+    // that will be sent.
+    let secret = data.secret("samskap preview")?;
+    let register = data.peek_register()?;
     let now = clock.now();
     let target = crate::standing::targets::Target {
         org_id: org.id.clone(),
@@ -533,6 +530,8 @@ fn send_dry_run(
     let orgs = outbox::select(config, selection)?;
     let register = data.peek_register()?;
     let plans = outbox::plan_invitations(config, &register, &orgs)?;
+    // The drafts are rendered only to find a template that fails; none is shown, so no token
+    // made from this secret is ever seen, and the dry run writes nothing.
     let secret = vec![0u8; 16];
     let mut would = Vec::new();
     let mut out = String::new();

@@ -375,19 +375,32 @@ impl Status {
             .max()
             .unwrap_or(2)
             .clamp(2, 24);
+        // The moment the invitation went, in the process's time zone, in a column of its own.
+        let sent_header = format!("SENT ({tz})");
+        let sent_width = sent_header.chars().count().max(16);
         let mut header = format!(
-            "{:id_width$}  {:name_width$}  {:9}",
+            "{:id_width$}  {:name_width$}  {:9}  {sent_header:sent_width$}",
             "ID", "ORGANISATION", "INVITED"
         );
         for event in &self.event_ids {
             header.push_str(&format!("  {:12}", event.to_uppercase()));
         }
-        header.push_str(&format!("  CONTACT / WHEN ({tz})"));
+        header.push_str("  CONTACT");
         let _ = writeln!(out, "{header}");
         for o in &self.organisations {
             let name: String = o.name.chars().take(name_width).collect();
+            let sent = o
+                .invitation
+                .sent_at
+                .as_ref()
+                .map(|at| {
+                    DateTime::parse_from_rfc3339(at)
+                        .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_else(|_| at.clone())
+                })
+                .unwrap_or_else(|| "-".into());
             let mut line = format!(
-                "{:id_width$}  {:name_width$}  {:9}",
+                "{:id_width$}  {:name_width$}  {:9}  {sent:sent_width$}",
                 o.id, name, o.invitation.status
             );
             for event in &self.event_ids {
@@ -409,20 +422,28 @@ impl Status {
                 };
                 line.push_str(&format!("  {cell:12}"));
             }
-            let last = match (&o.contact, &o.invitation.error, &o.invitation.sent_at) {
-                (Some(c), _, _) => [c.name.clone(), c.phone.clone()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                (None, Some(error), _) if o.invitation.status != "sent" => error.clone(),
-                (None, _, Some(at)) => DateTime::parse_from_rfc3339(at)
-                    .map(|t| format!("sent {}", t.with_timezone(&tz).format("%Y-%m-%d %H:%M")))
-                    .unwrap_or_else(|_| at.clone()),
-                _ => String::new(),
-            };
-            line.push_str(&format!("  {last}"));
+            let contact = o
+                .contact
+                .as_ref()
+                .map(|c| {
+                    [c.name.clone(), c.phone.clone()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_else(|| "-".into());
+            line.push_str(&format!("  {contact}"));
             let _ = writeln!(out, "{}", line.trim_end());
+        }
+        let failed: Vec<String> = self
+            .organisations
+            .iter()
+            .filter(|o| o.invitation.status != "sent")
+            .filter_map(|o| o.invitation.error.as_ref().map(|e| format!("{}: {e}", o.id)))
+            .collect();
+        if !failed.is_empty() {
+            let _ = writeln!(out, "\nInvitations not sent: {}", failed.join("; "));
         }
         let away: Vec<String> = self
             .organisations

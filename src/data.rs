@@ -279,10 +279,10 @@ impl DataDir {
     /// creates the register; while another process holds the lock, it has made the register
     /// (or is making it), and the secret is read from there.
     pub fn secret(&self, command: &str) -> Result<Vec<u8>, DataError> {
-        if !self.register().exists() {
-            if let Ok(_lock) = self.lock(command, false) {
-                return Ok(self.open_register()?.secret()?);
-            }
+        if !self.register().exists()
+            && let Ok(_lock) = self.lock(command, false)
+        {
+            return Ok(self.open_register()?.secret()?);
         }
         Ok(self.peek_register()?.secret()?)
     }

@@ -503,6 +503,27 @@ fn the_letter_s_process_from_invitation_to_the_follow_up_meeting() {
         .find(|ics| ics.contains("UID:ogp5-followup@kdd.dep.no"))
         .expect("the follow-up meeting in Kari's calendar");
     assert!(ics.contains("DTSTART;TZID=Europe/Oslo:20220829T130000"), "{ics}");
+    // A registry mailbox (postmottak@, where every message is filed as a case document) gets
+    // the time and place as text, without the calendar object, and is asked for names.
+    for m in &polled_ministries {
+        let sent = r
+            .rig
+            .messages(m, "")
+            .into_iter()
+            .filter(|raw| kind_of(raw) == "calendar")
+            .collect::<Vec<_>>();
+        assert_eq!(sent.len(), 1, "{m}");
+        assert!(
+            calendar_text(&sent[0]).is_empty(),
+            "a calendar object went to {m}"
+        );
+        let parsed = mail_parser::MessageParser::default().parse(&sent[0]).unwrap();
+        let text = parsed.body_text(0).unwrap();
+        assert!(
+            text.contains("Vi vet ennå ikke hvem fra") && text.contains("29. august"),
+            "{m}: {text}"
+        );
+    }
     let result = r
         .rig
         .messages("ingrid@reddbarna.no", "")

@@ -294,18 +294,22 @@ pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> V
             let Some(slot) = event.slot().or_else(|| event.candidates().first().copied()) else {
                 continue;
             };
-            for (method, update) in [
-                (Method::Request, false),
-                (Method::Request, true),
-                (Method::Cancel, false),
+            for (method, update, object) in [
+                (Method::Request, false, true),
+                (Method::Request, true, true),
+                (Method::Cancel, false, true),
+                (Method::Request, false, false),
+                (Method::Request, true, false),
+                (Method::Cancel, false, false),
             ] {
                 let notice = crate::calendar::Notice {
                     to: crate::standing::Wanted {
                         org_id: org.id.clone(),
                         org_name: org.name.clone(),
                         address: org.address.to_string(),
-                        name: Some("Kari Nordmann".into()),
+                        name: object.then(|| "Kari Nordmann".into()),
                         lang,
+                        object,
                     },
                     method,
                     sequence: 0,
@@ -313,7 +317,13 @@ pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> V
                     update,
                 };
                 note(
-                    &format!("calendar {} for {} ({})", method.as_str(), event.id, lang.code()),
+                    &format!(
+                        "calendar {}{} for {} ({})",
+                        method.as_str(),
+                        if object { "" } else { " without the object" },
+                        event.id,
+                        lang.code()
+                    ),
                     crate::calendar::compose(
                         config,
                         secret,

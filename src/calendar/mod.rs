@@ -1,7 +1,8 @@
 //! The calendar stage: keeps every registered attendee's calendar in step with the meetings.
 //!
-//! [`plan`] compares who should hold an invitation (the registered attendees, or the
-//! organisation's address until attendees are known) and what the meeting is now (its time,
+//! [`plan`] compares who should hold an invitation (the registered attendees, else the contact
+//! person; an organisation's shared mailbox, with no person known, gets the text without the
+//! calendar object: [`crate::standing::to_persons`]) and what the meeting is now (its time,
 //! place and wording, as a digest) with what was sent before, and says which objects to send: a
 //! REQUEST to the newly registered, the same with a higher SEQUENCE to everyone when the meeting
 //! changed, a CANCEL to whoever is no longer coming or to everyone when it is called off.
@@ -107,7 +108,9 @@ pub fn within_allowance(
 }
 
 /// What must be sent for `event` (at `slot`, with `uid`), given what was sent before (`state`,
-/// `invitees`) and who should hold an invitation now (`wanted`). Pure.
+/// `invitees`) and who should hold an invitation now (`wanted`). A shared mailbox
+/// (`shared`) that is no longer wanted, because persons of its organisation are now known, is
+/// told nothing: it never held the calendar object. Pure.
 pub fn plan(
     event: &Event,
     slot: Slot,
@@ -115,6 +118,7 @@ pub fn plan(
     state: Option<&CalendarEventRow>,
     invitees: &[InviteeRow],
     wanted: &[Wanted],
+    shared: &dyn Fn(&str) -> bool,
 ) -> Plan {
     let digest = digest(event, slot);
     let sequence = match state {
@@ -125,6 +129,7 @@ pub fn plan(
     let mut notices = Vec::new();
     let mut rows = Vec::new();
     let mut notify = |to: Wanted, method: Method, round: u32, update: bool, rows: &mut Vec<InviteeRow>| {
+        let silent = method == Method::Cancel && !to.object && !event.cancelled;
         rows.push(InviteeRow {
             event_id: event.id.clone(),
             address: to.address.clone(),
@@ -139,13 +144,15 @@ pub fn plan(
             }
             .into(),
         });
-        notices.push(Notice {
-            to,
-            method,
-            sequence,
-            round,
-            update,
-        });
+        if !silent {
+            notices.push(Notice {
+                to,
+                method,
+                sequence,
+                round,
+                update,
+            });
+        }
     };
     let wanted_now: &[Wanted] = if event.cancelled { &[] } else { wanted };
     for w in wanted_now {
@@ -171,6 +178,7 @@ pub fn plan(
                 address: i.address.clone(),
                 name: i.name.clone(),
                 lang: known.map(|w| w.lang).unwrap_or(Lang::Nb),
+                object: !shared(&i.address),
             };
             notify(to, Method::Cancel, i.round + 1, false, &mut rows);
         }
@@ -242,6 +250,7 @@ pub fn sync(
     }
     let orgs = register.organisations_among(Some(&involved))?;
     let dead: HashSet<String> = register.dead_addresses()?;
+    let contacts = register.contacts()?;
     let dates = crate::standing::Dates::read(config, register)?;
     let polled = config.schedule.poll.as_ref().map(|p| p.event.clone());
     for event in &config.events {
@@ -259,6 +268,7 @@ pub fn sync(
                 }
             }
         }
+        let wanted = crate::standing::to_persons(config, wanted, &contacts, &dead);
         let plan = plan(
             event,
             slot,
@@ -266,6 +276,7 @@ pub fn sync(
             state.as_ref(),
             &invitees,
             &wanted,
+            &|address| config.is_shared_mailbox(address),
         );
         let mut allowance = HashMap::new();
         for n in plan.notices.iter().filter(|n| n.first()) {
@@ -310,6 +321,9 @@ pub fn sync(
 struct Ctx<'a> {
     method: &'static str,
     update: bool,
+    /// Whether the calendar object is attached (a person), or the text comes alone (a shared
+    /// mailbox, with no person of the organisation known).
+    object: bool,
     event: EventCtx<'a>,
     attendee: Someone<'a>,
     org: Named<'a>,
@@ -343,6 +357,7 @@ pub fn compose(
             Method::Cancel => "cancel",
         },
         update: notice.update,
+        object: notice.to.object,
         event: EventCtx {
             name: event.name.get(lang),
             when: crate::config::words::slot(slot, tz, lang),
@@ -408,7 +423,7 @@ pub fn compose(
             template: KIND,
             html: true,
             headers: Vec::new(),
-            calendar: Some((notice.method.as_str().into(), ics)),
+            calendar: notice.to.object.then(|| (notice.method.as_str().into(), ics)),
             attachments: Vec::new(),
             not_before: now,
         },

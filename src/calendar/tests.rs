@@ -77,6 +77,11 @@ fn after(plan: &Plan, invitees: &[InviteeRow]) -> (CalendarEventRow, Vec<Invitee
     (plan.event.clone(), rows)
 }
 
+/// No address is a shared mailbox.
+fn no_shared(_: &str) -> bool {
+    false
+}
+
 fn sent(plan: &Plan) -> Vec<(&str, Method, u32, bool)> {
     plan.notices
         .iter()
@@ -89,7 +94,15 @@ fn registered_attendees_are_invited_and_the_organisation_when_it_named_no_one() 
     let config = config();
     let (event, slot) = kickoff(&config);
     let wanted = wanted("kickoff", &registrations(), &orgs(), &HashSet::new());
-    let plan = plan(&event, slot, "ogp5-kickoff@kdd.dep.no", None, &[], &wanted);
+    let plan = plan(
+        &event,
+        slot,
+        "ogp5-kickoff@kdd.dep.no",
+        None,
+        &[],
+        &wanted,
+        &no_shared,
+    );
     assert_eq!(
         sent(&plan),
         [
@@ -109,7 +122,15 @@ fn nothing_is_sent_twice_for_the_same_state() {
     let config = config();
     let (event, slot) = kickoff(&config);
     let wanted = wanted("kickoff", &registrations(), &orgs(), &HashSet::new());
-    let first = plan(&event, slot, "ogp5-kickoff@kdd.dep.no", None, &[], &wanted);
+    let first = plan(
+        &event,
+        slot,
+        "ogp5-kickoff@kdd.dep.no",
+        None,
+        &[],
+        &wanted,
+        &no_shared,
+    );
     let (state, invitees) = after(&first, &[]);
     let again = plan(
         &event,
@@ -118,6 +139,7 @@ fn nothing_is_sent_twice_for_the_same_state() {
         Some(&state),
         &invitees,
         &wanted,
+        &no_shared,
     );
     assert!(again.notices.is_empty(), "{:?}", sent(&again));
     assert_eq!(again.event, state);
@@ -128,10 +150,10 @@ fn a_new_room_is_an_update_with_a_higher_sequence_to_everyone_invited() {
     let config = config();
     let (mut event, slot) = kickoff(&config);
     let wanted = wanted("kickoff", &registrations(), &orgs(), &HashSet::new());
-    let first = plan(&event, slot, "u", None, &[], &wanted);
+    let first = plan(&event, slot, "u", None, &[], &wanted, &no_shared);
     let (state, invitees) = after(&first, &[]);
     event.location.as_mut().unwrap().nb = "Akersgata 59, møterom 7".into();
-    let update = plan(&event, slot, "u", Some(&state), &invitees, &wanted);
+    let update = plan(&event, slot, "u", Some(&state), &invitees, &wanted, &no_shared);
     assert_eq!(update.event.sequence, 1);
     assert_eq!(update.notices.len(), 4);
     assert!(
@@ -144,7 +166,7 @@ fn a_new_room_is_an_update_with_a_higher_sequence_to_everyone_invited() {
     // And the sequence never goes back, even if the room is changed back.
     let (state, invitees) = after(&update, &invitees);
     let (original, _) = kickoff(&config);
-    let back = plan(&original, slot, "u", Some(&state), &invitees, &wanted);
+    let back = plan(&original, slot, "u", Some(&state), &invitees, &wanted, &no_shared);
     assert_eq!(back.event.sequence, 2);
 }
 
@@ -153,13 +175,13 @@ fn someone_no_longer_coming_gets_a_cancellation_and_the_others_nothing() {
     let config = config();
     let (event, slot) = kickoff(&config);
     let before = wanted("kickoff", &registrations(), &orgs(), &HashSet::new());
-    let first = plan(&event, slot, "u", None, &[], &before);
+    let first = plan(&event, slot, "u", None, &[], &before, &no_shared);
     let (state, invitees) = after(&first, &[]);
     // "Vi blir bare én": Ola is gone.
     let mut regs = registrations();
     regs[0].attendees = json!([{"name": "Kari Nordmann", "email": "kari.nordmann@kld.dep.no"}]);
     let now = wanted("kickoff", &regs, &orgs(), &HashSet::new());
-    let change = plan(&event, slot, "u", Some(&state), &invitees, &now);
+    let change = plan(&event, slot, "u", Some(&state), &invitees, &now, &no_shared);
     assert_eq!(
         sent(&change),
         [("ola.hansen@kld.dep.no", Method::Cancel, 0, false)]
@@ -167,7 +189,7 @@ fn someone_no_longer_coming_gets_a_cancellation_and_the_others_nothing() {
     assert_eq!(change.invitees[0].state, "cancelled");
     // Ola comes back after all: a fresh invitation, a new round, so a new message.
     let (state, invitees) = after(&change, &invitees);
-    let back = plan(&event, slot, "u", Some(&state), &invitees, &before);
+    let back = plan(&event, slot, "u", Some(&state), &invitees, &before, &no_shared);
     assert_eq!(
         sent(&back),
         [("ola.hansen@kld.dep.no", Method::Request, 0, false)]
@@ -180,10 +202,10 @@ fn a_called_off_meeting_is_cancelled_for_everyone_with_a_higher_sequence() {
     let config = config();
     let (mut event, slot) = kickoff(&config);
     let wanted = wanted("kickoff", &registrations(), &orgs(), &HashSet::new());
-    let first = plan(&event, slot, "u", None, &[], &wanted);
+    let first = plan(&event, slot, "u", None, &[], &wanted, &no_shared);
     let (state, invitees) = after(&first, &[]);
     event.cancelled = true;
-    let cancel = plan(&event, slot, "u", Some(&state), &invitees, &wanted);
+    let cancel = plan(&event, slot, "u", Some(&state), &invitees, &wanted, &no_shared);
     assert_eq!(cancel.notices.len(), 4);
     assert!(
         cancel
@@ -193,7 +215,7 @@ fn a_called_off_meeting_is_cancelled_for_everyone_with_a_higher_sequence() {
     );
     let (state, invitees) = after(&cancel, &invitees);
     assert!(
-        plan(&event, slot, "u", Some(&state), &invitees, &wanted)
+        plan(&event, slot, "u", Some(&state), &invitees, &wanted, &no_shared)
             .notices
             .is_empty()
     );
@@ -225,9 +247,10 @@ fn first_invitations_beyond_an_organisation_s_allowance_are_held_back_and_nothin
             address: format!("p{i}@x.dep.no"),
             name: None,
             lang: Lang::Nb,
+            object: true,
         })
         .collect();
-    let p = plan(&event, slot, "u@x", None, &[], &wanted);
+    let p = plan(&event, slot, "u@x", None, &[], &wanted, &no_shared);
     let allowance = HashMap::from([("kld".to_string(), Some(2)), ("ud".to_string(), None)]);
     let (kept, held) = within_allowance(p, &allowance);
     let to: Vec<&str> = kept.notices.iter().map(|n| n.to.address.as_str()).collect();
@@ -241,7 +264,7 @@ fn first_invitations_beyond_an_organisation_s_allowance_are_held_back_and_nothin
     let mut moved = event.clone();
     moved.location = None;
     moved.cancelled = true;
-    let cancel = plan(&moved, slot, "u@x", Some(&state), &invitees, &wanted);
+    let cancel = plan(&moved, slot, "u@x", Some(&state), &invitees, &wanted, &no_shared);
     let none_left = HashMap::from([("kld".to_string(), Some(0)), ("ud".to_string(), Some(0))]);
     let (kept, held) = within_allowance(cancel, &none_left);
     assert_eq!(kept.notices.len(), 3);
@@ -321,4 +344,105 @@ fn an_organisation_s_messages_cause_no_more_mail_a_day_than_mail_per_organisatio
     assert_eq!(aid_calendar(&register), 28);
     sync(&config, &mut register, t("2022-06-19T12:10:00+02:00")).unwrap();
     assert_eq!(aid_calendar(&register), 30);
+}
+
+fn person(org: &str, address: &str) -> Wanted {
+    Wanted {
+        org_id: org.into(),
+        org_name: org.to_uppercase(),
+        address: address.into(),
+        name: None,
+        lang: Lang::Nb,
+        object: true,
+    }
+}
+
+fn contact(org: &str, name: &str, email: &str) -> crate::register::ContactRow {
+    crate::register::ContactRow {
+        org_id: org.into(),
+        name: Some(name.into()),
+        email: Some(email.into()),
+        phone: None,
+        updated_at: "2022-06-16T10:00:00Z".into(),
+        message_id: "m@x".into(),
+    }
+}
+
+#[test]
+fn the_calendar_object_goes_to_persons_and_a_registry_mailbox_gets_the_text_alone() {
+    let config = config();
+    let wanted = vec![
+        // KLD named attendees: its registry mailbox (asked in the poll) gives way to them.
+        person("kld", "postmottak@kld.dep.no"),
+        person("kld", "kari.nordmann@kld.dep.no"),
+        // HOD named no one, but has a contact person: she gets it, by name.
+        person("hod", "postmottak@hod.dep.no"),
+        // JD: no person known, and the contact's address is dead. The text, without the object.
+        person("jd", "postmottak@jd.dep.no"),
+    ];
+    let contacts = [
+        contact("hod", "Siri Løvold", "Siri.Lovold@hod.dep.no"),
+        contact("jd", "Per Berg", "per.berg@jd.dep.no"),
+    ];
+    let dead: HashSet<String> = ["per.berg@jd.dep.no".to_string()].into();
+    let got: Vec<(String, Option<String>, bool)> =
+        crate::standing::to_persons(&config, wanted, &contacts, &dead)
+            .into_iter()
+            .map(|w| (w.address, w.name, w.object))
+            .collect();
+    assert_eq!(
+        got,
+        [
+            ("kari.nordmann@kld.dep.no".to_string(), None, true),
+            (
+                "siri.lovold@hod.dep.no".to_string(),
+                Some("Siri Løvold".to_string()),
+                true
+            ),
+            ("postmottak@jd.dep.no".to_string(), None, false),
+        ]
+    );
+}
+
+#[test]
+fn a_registry_mailbox_that_gives_way_to_a_person_is_told_nothing_unless_the_meeting_is_off() {
+    let config = config();
+    let (event, slot) = kickoff(&config);
+    let shared = |a: &str| config.is_shared_mailbox(a);
+    let mut text_only = person("jd", "postmottak@jd.dep.no");
+    text_only.object = false;
+    let first = plan(
+        &event,
+        slot,
+        "u",
+        None,
+        &[],
+        std::slice::from_ref(&text_only),
+        &shared,
+    );
+    assert_eq!(
+        sent(&first),
+        [("postmottak@jd.dep.no", Method::Request, 0, false)]
+    );
+    assert!(!first.notices[0].to.object);
+    // JD names Per Berg: he gets the object; the registry mailbox is not sent a cancellation.
+    let (state, invitees) = after(&first, &[]);
+    let now = [person("jd", "per.berg@jd.dep.no")];
+    let named = plan(&event, slot, "u", Some(&state), &invitees, &now, &shared);
+    assert_eq!(sent(&named), [("per.berg@jd.dep.no", Method::Request, 0, false)]);
+    let row = named
+        .invitees
+        .iter()
+        .find(|i| i.address == "postmottak@jd.dep.no")
+        .unwrap();
+    assert_eq!(row.state, "cancelled");
+    // Had the meeting been called off instead, the registry mailbox is told, as text.
+    let mut off = event.clone();
+    off.cancelled = true;
+    let cancel = plan(&off, slot, "u", Some(&state), &invitees, &[text_only], &shared);
+    assert_eq!(
+        sent(&cancel),
+        [("postmottak@jd.dep.no", Method::Cancel, 1, false)]
+    );
+    assert!(!cancel.notices[0].to.object);
 }

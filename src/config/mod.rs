@@ -107,11 +107,19 @@ pub struct Config {
 pub struct CalendarConfig {
     /// Whether registered attendees get calendar invitations for meetings with a fixed time.
     pub invitations: bool,
+    /// The addresses that are a shared mailbox (a registry's `postmottak@`, where every message
+    /// is filed as a case document), not a person's: a calendar object never goes there. Each is
+    /// an address, or one with `*` for its local part or its domain (`postmottak@*`). `None`:
+    /// the organisations' own addresses.
+    pub shared_mailboxes: Option<Vec<String>>,
 }
 
 impl Default for CalendarConfig {
     fn default() -> Self {
-        CalendarConfig { invitations: true }
+        CalendarConfig {
+            invitations: true,
+            shared_mailboxes: None,
+        }
     }
 }
 
@@ -1022,6 +1030,19 @@ impl Config {
         Some((&event.id, event.candidates()))
     }
 
+    /// Whether `address` is a shared mailbox, where a calendar object must not go
+    /// (`[calendar] shared_mailboxes`; by default, the organisations' own addresses).
+    pub fn is_shared_mailbox(&self, address: &str) -> bool {
+        let address = address.trim().to_lowercase();
+        match &self.calendar.shared_mailboxes {
+            None => self
+                .organisations
+                .iter()
+                .any(|o| o.address.to_string().eq_ignore_ascii_case(&address)),
+            Some(patterns) => patterns.iter().any(|p| mailbox_matches(p, &address)),
+        }
+    }
+
     /// The organisation with `id`.
     pub fn organisation(&self, id: &str) -> Option<&Organisation> {
         self.organisations.iter().find(|o| o.id == id)
@@ -1174,9 +1195,7 @@ fn parse(cx: &mut Ctx<'_>, base: &Path) -> Option<Config> {
         .map(|(i, line)| validate_inbox(cx, i, line))
         .unwrap_or_default();
     let calendar = calendar
-        .map(|(c, _)| CalendarConfig {
-            invitations: c.invitations.unwrap_or(true),
-        })
+        .map(|(c, line)| validate_calendar(cx, c, line))
         .unwrap_or_default();
     let schedule = schedule::validate(
         cx,
@@ -1250,6 +1269,51 @@ fn required<T: DeserializeOwned>(cx: &mut Ctx<'_>, section: Section<T>, key: &st
             None
         }
     }
+}
+
+/// `[calendar]`: each shared mailbox an address, or one with `*` for a whole part.
+fn validate_calendar(cx: &mut Ctx<'_>, raw: raw::RawCalendar, line: usize) -> CalendarConfig {
+    let mut shared = Vec::new();
+    for pattern in raw.shared_mailboxes.iter().flatten() {
+        let lower = pattern.trim().to_lowercase();
+        let good = match lower.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.is_empty()
+                    && !(local == "*" && domain == "*")
+                    && !local.contains(['@', ' '])
+                    && !domain.contains(['@', ' '])
+                    && (local == "*" || !local.contains('*'))
+                    && (domain == "*" || !domain.contains('*'))
+            }
+            None => false,
+        };
+        if good {
+            shared.push(lower);
+        } else {
+            cx.problem(
+                Some(line),
+                "calendar.shared_mailboxes",
+                format!(
+                    "{pattern:?} is not an address, nor one with * for its local part or its domain (\"postmottak@*\", \"*@dfo.no\")"
+                ),
+            );
+        }
+    }
+    CalendarConfig {
+        invitations: raw.invitations.unwrap_or(true),
+        shared_mailboxes: raw.shared_mailboxes.map(|_| shared),
+    }
+}
+
+/// Whether the lowercased `address` is the shared mailbox `pattern` (lowercased, checked).
+fn mailbox_matches(pattern: &str, address: &str) -> bool {
+    let (Some((p_local, p_domain)), Some((local, domain))) =
+        (pattern.split_once('@'), address.rsplit_once('@'))
+    else {
+        return false;
+    };
+    (p_local == "*" || p_local == local) && (p_domain == "*" || p_domain == domain)
 }
 
 fn items<T: DeserializeOwned>(cx: &mut Ctx<'_>, list: Items<T>, key: &str) -> Vec<(usize, (T, usize))> {

@@ -186,4 +186,5 @@ pub struct RawInbox {
 #[derive(Debug, Deserialize)]
 pub struct RawCalendar {
     pub invitations: Option<bool>,
+    pub shared_mailboxes: Option<Vec<String>>,
 }

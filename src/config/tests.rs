@@ -435,3 +435,39 @@ fn a_secret_s_place_is_its_own_key_and_line() {
         }]
     );
 }
+
+#[test]
+fn the_organisations_own_addresses_are_the_shared_mailboxes_unless_the_config_says_which() {
+    let config = ogp5();
+    assert!(config.is_shared_mailbox("postmottak@kld.dep.no"));
+    assert!(config.is_shared_mailbox("Postmottak@KLD.dep.no"));
+    assert!(!config.is_shared_mailbox("kari.nordmann@kld.dep.no"));
+    let config = edited(|s| {
+        s.replace(
+            "[calendar]\ninvitations = true",
+            "[calendar]\ninvitations = true\nshared_mailboxes = [\"postmottak@*\", \"*@dfo.no\", \"sekretariat@ud.dep.no\"]",
+        )
+    })
+    .unwrap();
+    assert!(config.is_shared_mailbox("postmottak@nfd.dep.no"));
+    assert!(config.is_shared_mailbox("lonn@dfo.no"));
+    assert!(config.is_shared_mailbox("sekretariat@ud.dep.no"));
+    assert!(!config.is_shared_mailbox("sekretariat@kld.dep.no"));
+    assert!(!config.is_shared_mailbox("kari.nordmann@kld.dep.no"));
+}
+
+#[test]
+fn a_shared_mailbox_that_is_no_address_is_named() {
+    let found = problems(edited(|s| {
+        s.replace(
+            "[calendar]\ninvitations = true",
+            "[calendar]\ninvitations = true\nshared_mailboxes = [\"postmottak\", \"*@*\", \"post*@kld.dep.no\"]",
+        )
+    }));
+    let ours: Vec<&Problem> = found
+        .iter()
+        .filter(|p| p.key == "calendar.shared_mailboxes")
+        .collect();
+    assert_eq!(ours.len(), 3, "{found:#?}");
+    assert!(ours[0].message.contains("\"postmottak\""), "{}", ours[0].message);
+}

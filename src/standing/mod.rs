@@ -16,7 +16,7 @@ use crate::config::when::Anchors;
 use crate::config::{Config, Lang, Slot};
 use crate::ident::kind;
 use crate::outbox::invitation::DraftError;
-use crate::register::{OrgRow, OutboxStatus, Register, RegisterError, RegistrationRow};
+use crate::register::{ContactRow, OrgRow, OutboxStatus, Register, RegisterError, RegistrationRow};
 pub use targets::{Snapshot, Target};
 
 /// The process's named dates, from the config and the register (a date chosen by the poll).
@@ -119,6 +119,9 @@ pub struct Wanted {
     pub address: String,
     pub name: Option<String>,
     pub lang: Lang,
+    /// Whether the message carries the calendar object: a person's address does; an
+    /// organisation's shared mailbox, where no person is known yet, gets the text alone.
+    pub object: bool,
 }
 
 /// Who should hold an invitation to `event_id` now: each registered (or tentative) attendee with
@@ -154,6 +157,7 @@ pub fn wanted(
                 address,
                 name: a["name"].as_str().map(str::to_string),
                 lang,
+                object: true,
             });
         }
         if named.is_empty() && !dead.contains(&org.address.to_lowercase()) {
@@ -163,12 +167,54 @@ pub fn wanted(
                 address: org.address.to_lowercase(),
                 name: None,
                 lang,
+                object: true,
             });
         }
         for w in named {
             if !out.iter().any(|o| o.address == w.address) {
                 out.push(w);
             }
+        }
+    }
+    out
+}
+
+/// Who of `wanted` gets the calendar object: persons, never a shared mailbox
+/// ([`Config::is_shared_mailbox`]). An organisation's shared mailbox gives way to its persons:
+/// its own attendees among `wanted`, else its contact person (`contacts`) when that address
+/// works. With no person known it stays, to get the invitation's text without the object.
+pub fn to_persons(
+    config: &Config,
+    wanted: Vec<Wanted>,
+    contacts: &[ContactRow],
+    dead: &HashSet<String>,
+) -> Vec<Wanted> {
+    let person = |address: &str| !config.is_shared_mailbox(address) && !dead.contains(address);
+    let mut with_person: HashSet<String> = wanted
+        .iter()
+        .filter(|w| person(&w.address))
+        .map(|w| w.org_id.clone())
+        .collect();
+    let mut out: Vec<Wanted> = Vec::new();
+    for mut w in wanted {
+        if !person(&w.address) {
+            if with_person.contains(&w.org_id) {
+                continue;
+            }
+            let contact = contacts.iter().find(|c| {
+                c.org_id == w.org_id && c.email.as_deref().is_some_and(|e| person(&e.to_lowercase()))
+            });
+            match contact {
+                Some(c) => {
+                    w.address = c.email.clone().unwrap_or_default().to_lowercase();
+                    w.name = c.name.clone();
+                    with_person.insert(w.org_id.clone());
+                }
+                None => w.object = false,
+            }
+        }
+        if !out.iter().any(|o| o.address == w.address) {
+            out.push(w);
         }
     }
     out
@@ -257,6 +303,7 @@ pub fn calendar_invitees(config: &Config, register: &Register) -> Result<Vec<Wan
                 org_id,
                 address,
                 lang,
+                object: true,
             })
         })
         .collect())

@@ -1280,7 +1280,7 @@ fn validate_calendar(cx: &mut Ctx<'_>, raw: raw::RawCalendar, line: usize) -> Ca
             Some((local, domain)) => {
                 !local.is_empty()
                     && !domain.is_empty()
-                    && !(local == "*" && domain == "*")
+                    && (local != "*" || domain != "*")
                     && !local.contains(['@', ' '])
                     && !domain.contains(['@', ' '])
                     && (local == "*" || !local.contains('*'))

@@ -150,6 +150,36 @@ impl Templates {
     }
 }
 
+/// Where one of `names`, put into `text`, stands inside a sentence with its capital letter
+/// ("velkommen til Samskapingsmøte om …"): after a word or a comma on the same line. At the
+/// start of a line, or after a colon, a full stop or a dash (a label, a heading, a list, a
+/// subject's "Påminnelse: …"), the capital is right. Each finding is the words around it.
+pub fn capital_inside_sentence(text: &str, names: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    for name in names {
+        for (at, _) in text.match_indices(name.as_str()) {
+            let before = text[..at].trim_end_matches([' ', '\t', '\u{a0}']);
+            let inside = before
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == ',');
+            if !inside {
+                continue;
+            }
+            let start = before
+                .char_indices()
+                .rev()
+                .filter(|(_, c)| c.is_whitespace())
+                .nth(1)
+                .map(|(i, c)| i + c.len_utf8())
+                .unwrap_or(0)
+                .max(before.rfind('\n').map(|i| i + 1).unwrap_or(0));
+            found.push(text[start..at + name.len()].to_string());
+        }
+    }
+    found
+}
+
 fn from_minijinja(dir: &Path, error: &minijinja::Error) -> TemplateError {
     let mut message = error
         .detail()
@@ -171,6 +201,21 @@ fn from_minijinja(dir: &Path, error: &minijinja::Error) -> TemplateError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_inside_a_sentence_is_found_and_one_on_a_label_or_a_line_of_its_own_is_not() {
+        let names = ["Samskapingsmøte om handlingsplan 5".to_string()];
+        let text = "Hei Kari,\n\nvelkommen til Samskapingsmøte om handlingsplan 5 torsdag.\n\n  Samskapingsmøte om handlingsplan 5\n  Møte: Samskapingsmøte om handlingsplan 5\nSe også. Samskapingsmøte om handlingsplan 5 blir";
+        assert_eq!(
+            capital_inside_sentence(text, &names),
+            ["velkommen til Samskapingsmøte om handlingsplan 5"]
+        );
+        assert!(capital_inside_sentence("Påminnelse: Samskapingsmøte om handlingsplan 5", &names).is_empty());
+        assert_eq!(
+            capital_inside_sentence("Fra UD, Samskapingsmøte om handlingsplan 5", &names),
+            ["Fra UD, Samskapingsmøte om handlingsplan 5"]
+        );
+    }
 
     fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();

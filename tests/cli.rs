@@ -969,3 +969,48 @@ fn the_log_is_in_local_time_on_stderr_and_the_summary_alone_on_stdout() {
         "{sent}"
     );
 }
+
+/// The rehearsal's "velkommen til Samskapingsmøte om handlingsplan 5": a meeting's title put
+/// into a sentence. `check` renders every message to every organisation and names each title
+/// that stands inside a sentence with its capital, so the config can give the forms to use.
+#[test]
+fn check_names_a_meeting_title_put_inside_a_sentence_with_its_capital() {
+    let bare = ogp5_toml()
+        .lines()
+        .filter(|l| !l.starts_with("short.") && !l.starts_with("definite."))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let ws = Workspace::new(&bare);
+    let run = ws.run(&["check"]).expect(0);
+    let kickoff = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("warning: meeting kickoff: «Samskapingsmøte om handlingsplan 5»"))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    assert!(kickoff.contains("short.nb and definite.nb"), "{kickoff}");
+    assert!(
+        run.stderr
+            .contains("warning: meeting followup: «Oppfølgingsmøte: forslagene konkretiseres»"),
+        "{}",
+        run.stderr
+    );
+    // With the forms given, the messages read "velkommen til samskapingsmøtet".
+    let ws = Workspace::ogp5();
+    let run = ws
+        .run(&[
+            "--now",
+            "2022-06-22T12:00:00+02:00",
+            "preview",
+            "reminder",
+            "kickoff-eve",
+            "--org",
+            "hod",
+        ])
+        .expect(0);
+    assert!(
+        run.stdout
+            .contains("velkommen til samskapingsmøtet torsdag 23. juni"),
+        "{}",
+        run.stdout
+    );
+}

@@ -503,6 +503,19 @@ fn the_letter_s_process_from_invitation_to_the_follow_up_meeting() {
         .find(|ics| ics.contains("UID:ogp5-followup@kdd.dep.no"))
         .expect("the follow-up meeting in Kari's calendar");
     assert!(ics.contains("DTSTART;TZID=Europe/Oslo:20220829T130000"), "{ics}");
+    // Kari is greeted by her first name, and the meeting named as a word of the sentence.
+    let to_kari = r
+        .rig
+        .messages("kari.nordmann@kld.dep.no", "")
+        .into_iter()
+        .rfind(|m| kind_of(m) == "poll-result")
+        .expect("the poll's result to Kari");
+    let to_kari = mail_parser::MessageParser::default().parse(&to_kari).unwrap();
+    let text = to_kari.body_text(0).unwrap();
+    assert!(
+        text.starts_with("Hei Kari,") && text.contains("Vi har satt oppfølgingsmøtet til mandag 29. august"),
+        "{text}"
+    );
     // A registry mailbox (postmottak@, where every message is filed as a case document) gets
     // the time and place as text, without the calendar object, and is asked for names.
     for m in &polled_ministries {

@@ -262,14 +262,8 @@ async fn check(path: &Path, data: &DataDir, connect: bool, clock: &Clock) -> Res
     }
     .unwrap_or_else(|| vec![0; 16]);
     let now = clock.now();
-    for org in &config.organisations {
-        for lang in [Lang::Nb, Lang::En] {
-            if let Err(e) = invitation::draft(&config, org, &secret, lang, now) {
-                problems.push(e.to_string());
-            }
-        }
-    }
-    problems.extend(over_time::draft_everything(&config, &secret, now));
+    let drafted = over_time::draft_everything(&config, &secret, now);
+    problems.extend(drafted.problems);
     let mut problems: Vec<crate::config::Problem> = problems
         .into_iter()
         .map(|message| config.problem_at(&Default::default(), message))
@@ -320,7 +314,8 @@ async fn check(path: &Path, data: &DataDir, connect: bool, clock: &Clock) -> Res
         config.organisations.len() * 2,
         transport
     ))?;
-    for warning in check_warnings(&config) {
+    let capitals = drafted.capitals.iter().map(|c| c.to_string());
+    for warning in check_warnings(&config).into_iter().chain(capitals) {
         eprintln!("{}: warning: {warning}", config.path.display());
     }
     if connect {

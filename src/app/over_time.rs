@@ -209,158 +209,283 @@ pub async fn report(
     }
 }
 
-/// Renders one message of every kind the process may send, in both languages, with sample data:
-/// a template that compiles can still fail on a missing value, and `check` should say so before
-/// the daemon meets it at 09:00 on a Monday. Returns the problems.
-pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> Vec<String> {
+/// A rendered message's subject and bytes, for the checks on its words.
+fn parts(message: crate::register::NewMessage) -> (String, Vec<u8>) {
+    (message.subject, message.body)
+}
+
+/// What rendering every message said.
+#[derive(Debug, Default)]
+pub struct Drafted {
+    /// Messages that could not be rendered: the config is not fit to run.
+    pub problems: Vec<String>,
+    /// Meeting titles put into sentences with their capital letter ("velkommen til
+    /// Samskapingsmøte"), each with where.
+    pub capitals: Vec<Capital>,
+}
+
+/// A meeting's title (or form) that the messages put inside sentences with its capital letter.
+#[derive(Debug)]
+pub struct Capital {
+    pub event: String,
+    pub lang: Lang,
+    pub name: String,
+    /// Which message, and the words around it; one per message kind and wording.
+    pub places: Vec<(String, String)>,
+}
+
+impl std::fmt::Display for Capital {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown: Vec<String> = self
+            .places
+            .iter()
+            .take(3)
+            .map(|(what, words)| format!("«{words}» ({what})"))
+            .collect();
+        let lang = self.lang.code();
+        let example = match self.lang {
+            Lang::Nb => "\"samskapingsmøte\" and \"samskapingsmøtet\"",
+            Lang::En => "\"co-creation meeting\" and \"the co-creation meeting\"",
+        };
+        write!(
+            f,
+            "meeting {}: «{}» stands inside sentences with its capital letter in {} message(s), e.g. {}; give the meeting short.{lang} and definite.{lang} (as {example}), which the templates use inside sentences as event.short and event.definite",
+            self.event,
+            self.name,
+            self.places.len(),
+            shown.join(", ")
+        )
+    }
+}
+
+/// The names `check` looks for inside sentences: each meeting's title and forms, in each
+/// language, with the meeting's id. Only a name that starts as a word does (a capital, then a
+/// small letter): an acronym ("OGP5") is written so anywhere.
+fn inserted_names(config: &Config) -> Vec<(String, Lang, String)> {
+    let mut names: Vec<(String, Lang, String)> = Vec::new();
+    for event in &config.events {
+        for text in [&event.name, &event.short, &event.definite] {
+            for lang in [Lang::Nb, Lang::En] {
+                let name = text.get(lang).to_string();
+                let mut chars = name.chars();
+                let word = chars.next().is_some_and(char::is_uppercase)
+                    && chars.next().is_some_and(char::is_lowercase);
+                if word && !names.iter().any(|(_, _, n)| *n == name) {
+                    names.push((event.id.clone(), lang, name));
+                }
+            }
+        }
+    }
+    names
+}
+
+/// Renders every message of every kind the process may send, to every organisation, in both
+/// languages, with sample data: a template that compiles can still fail on a missing value, and
+/// `check` should say so before the daemon meets it at 09:00 on a Monday; and a meeting's title
+/// put into a sentence keeps its capital letter unless the config gives the forms to use there.
+pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> Drafted {
     use crate::calendar::ics::Method;
     use crate::standing::targets::Target;
-    let mut problems = Vec::new();
-    let Some(org) = config.organisations.first() else {
-        return problems;
-    };
-    let mut note = |what: &str, result: Result<crate::register::NewMessage, String>| {
-        if let Err(e) = result {
-            problems.push(format!("the {what}: {e}"));
+    let mut drafted = Drafted::default();
+    let names = inserted_names(config);
+    let just_names: Vec<String> = names.iter().map(|(_, _, n)| n.clone()).collect();
+    let mut note = |what: &str, result: Result<(String, Vec<u8>), String>| match result {
+        Err(e) => {
+            let problem = format!("the {what}: {e}");
+            if !drafted.problems.contains(&problem) {
+                drafted.problems.push(problem);
+            }
+        }
+        Ok((subject, body)) => {
+            let text = mail_parser::MessageParser::default()
+                .parse(&body)
+                .and_then(|m| m.body_text(0).map(|t| t.into_owned()))
+                .unwrap_or_default();
+            for part in [&subject, &text] {
+                for words in crate::templates::capital_inside_sentence(part, &just_names) {
+                    let Some((event, lang, name)) =
+                        names.iter().find(|(_, _, n)| words.ends_with(n.as_str()))
+                    else {
+                        continue;
+                    };
+                    let at = match drafted.capitals.iter().position(|c| c.name == *name) {
+                        Some(at) => at,
+                        None => {
+                            drafted.capitals.push(Capital {
+                                event: event.clone(),
+                                lang: *lang,
+                                name: name.clone(),
+                                places: Vec::new(),
+                            });
+                            drafted.capitals.len() - 1
+                        }
+                    };
+                    let place = (what.to_string(), words);
+                    if !drafted.capitals[at].places.contains(&place) {
+                        drafted.capitals[at].places.push(place);
+                    }
+                }
+            }
         }
     };
     let mut scratch = match crate::register::Register::open_in_memory() {
         Ok(r) => r,
-        Err(e) => return vec![e.to_string()],
+        Err(e) => {
+            note("register", Err(e.to_string()));
+            return drafted;
+        }
     };
     let _ = scratch.set_meta("secret", &data_encoding::HEXLOWER.encode(secret));
     let dates = match crate::standing::Dates::read(config, &scratch) {
         Ok(d) => d,
-        Err(e) => return vec![e.to_string()],
+        Err(e) => {
+            note("dates", Err(e.to_string()));
+            return drafted;
+        }
     };
-    for lang in [Lang::Nb, Lang::En] {
-        let target = Target {
-            org_id: org.id.clone(),
-            org_name: org.name.clone(),
-            address: org.address.to_string(),
-            name: Some("Kari Nordmann".into()),
-            lang,
-            note: None,
-        };
-        for reminder in &config.schedule.reminders {
+    for org in &config.organisations {
+        for lang in [Lang::Nb, Lang::En] {
             note(
-                &format!("reminder {} ({})", reminder.id, lang.code()),
-                crate::schedule::reminder::compose(config, secret, &dates, reminder, now, &target, now)
+                &format!("invitation ({})", lang.code()),
+                crate::outbox::invitation::draft(config, org, secret, lang, now)
+                    .map(|d| (d.composed.subject, d.composed.bytes))
                     .map_err(|e| e.to_string()),
             );
-        }
-        if let Some((event, slots)) = config.poll_candidates()
-            && let Some(slot) = slots.first()
-        {
-            note(
-                &format!("date poll ({})", lang.code()),
-                crate::poll::compose(config, secret, &target, crate::poll::KIND, None, now)
-                    .map_err(|e| e.to_string()),
-            );
-            let result = crate::register::poll::PollResultRow {
-                event_id: event.to_string(),
-                chosen: 1,
-                slot: *slot,
-                closed_at: now,
-                closed_by: "check".into(),
+            let target = Target {
+                org_id: org.id.clone(),
+                org_name: org.name.clone(),
+                address: org.address.to_string(),
+                name: Some("Kari Nordmann".into()),
+                lang,
+                note: None,
             };
-            let numbers = [false, true].map(|by_coordinator| crate::poll::Numbers {
-                answers: 3,
-                yes: 2,
-                no: 1,
-                maybe: 1,
-                by_coordinator,
-            });
-            for (suits, numbers) in [
-                (Some(true), &numbers[0]),
-                (Some(false), &numbers[1]),
-                (None, &numbers[0]),
-            ] {
+            for reminder in &config.schedule.reminders {
                 note(
-                    &format!("date poll's result ({})", lang.code()),
-                    crate::poll::compose(
-                        config,
-                        secret,
-                        &target,
-                        crate::poll::RESULT_KIND,
-                        Some((&result, suits, numbers)),
-                        now,
-                    )
-                    .map_err(|e| e.to_string()),
+                    &format!("reminder {} ({})", reminder.id, lang.code()),
+                    crate::schedule::reminder::compose(config, secret, &dates, reminder, now, &target, now)
+                        .map(parts)
+                        .map_err(|e| e.to_string()),
                 );
             }
-        }
-        for event in &config.events {
-            let Some(slot) = event.slot().or_else(|| event.candidates().first().copied()) else {
-                continue;
-            };
-            for (method, update, object) in [
-                (Method::Request, false, true),
-                (Method::Request, true, true),
-                (Method::Cancel, false, true),
-                (Method::Request, false, false),
-                (Method::Request, true, false),
-                (Method::Cancel, false, false),
-            ] {
-                let notice = crate::calendar::Notice {
-                    to: crate::standing::Wanted {
-                        org_id: org.id.clone(),
-                        org_name: org.name.clone(),
-                        address: org.address.to_string(),
-                        name: object.then(|| "Kari Nordmann".into()),
-                        lang,
-                        object,
-                    },
-                    method,
-                    sequence: 0,
-                    round: 1,
-                    update,
+            if let Some((event, slots)) = config.poll_candidates()
+                && let Some(slot) = slots.first()
+            {
+                note(
+                    &format!("date poll ({})", lang.code()),
+                    crate::poll::compose(config, secret, &target, crate::poll::KIND, None, now)
+                        .map(parts)
+                        .map_err(|e| e.to_string()),
+                );
+                let result = crate::register::poll::PollResultRow {
+                    event_id: event.to_string(),
+                    chosen: 1,
+                    slot: *slot,
+                    closed_at: now,
+                    closed_by: "check".into(),
                 };
-                note(
-                    &format!(
-                        "calendar {}{} for {} ({})",
-                        method.as_str(),
-                        if object { "" } else { " without the object" },
-                        event.id,
-                        lang.code()
-                    ),
-                    crate::calendar::compose(
-                        config,
-                        secret,
-                        event,
-                        slot,
-                        &crate::calendar::uid(config, &event.id),
-                        &notice,
-                        now,
-                    )
-                    .map_err(|e| e.to_string()),
-                );
+                let numbers = [false, true].map(|by_coordinator| crate::poll::Numbers {
+                    answers: 3,
+                    yes: 2,
+                    no: 1,
+                    maybe: 1,
+                    by_coordinator,
+                });
+                for (suits, numbers) in [
+                    (Some(true), &numbers[0]),
+                    (Some(false), &numbers[1]),
+                    (None, &numbers[0]),
+                ] {
+                    note(
+                        &format!("date poll's result ({})", lang.code()),
+                        crate::poll::compose(
+                            config,
+                            secret,
+                            &target,
+                            crate::poll::RESULT_KIND,
+                            Some((&result, suits, numbers)),
+                            now,
+                        )
+                        .map(parts)
+                        .map_err(|e| e.to_string()),
+                    );
+                }
             }
+            for event in &config.events {
+                let Some(slot) = event.slot().or_else(|| event.candidates().first().copied()) else {
+                    continue;
+                };
+                for (method, update, object) in [
+                    (Method::Request, false, true),
+                    (Method::Request, true, true),
+                    (Method::Cancel, false, true),
+                    (Method::Request, false, false),
+                    (Method::Request, true, false),
+                    (Method::Cancel, false, false),
+                ] {
+                    let notice = crate::calendar::Notice {
+                        to: crate::standing::Wanted {
+                            org_id: org.id.clone(),
+                            org_name: org.name.clone(),
+                            address: org.address.to_string(),
+                            name: object.then(|| "Kari Nordmann".into()),
+                            lang,
+                            object,
+                        },
+                        method,
+                        sequence: 0,
+                        round: 1,
+                        update,
+                    };
+                    note(
+                        &format!(
+                            "calendar {}{} for {} ({})",
+                            method.as_str(),
+                            if object { "" } else { " without the object" },
+                            event.id,
+                            lang.code()
+                        ),
+                        crate::calendar::compose(
+                            config,
+                            secret,
+                            event,
+                            slot,
+                            &crate::calendar::uid(config, &event.id),
+                            &notice,
+                            now,
+                        )
+                        .map(parts)
+                        .map_err(|e| e.to_string()),
+                    );
+                }
+            }
+            let lines = vec!["Samskapingsmøte: påmeldt".to_string()];
+            note(
+                &format!("confirmation ({})", lang.code()),
+                crate::outbox::confirmation::compose(
+                    config,
+                    secret,
+                    &crate::outbox::confirmation::Answering {
+                        org_id: &org.id,
+                        org_name: &org.name,
+                        to: org.address.as_ref(),
+                        lang,
+                        their_message_id: "check@samskap",
+                        lines: &lines,
+                    },
+                    now,
+                )
+                .map(parts)
+                .map_err(|e| e.to_string()),
+            );
         }
-        let lines = vec!["Samskapingsmøte: påmeldt".to_string()];
-        note(
-            &format!("confirmation ({})", lang.code()),
-            crate::outbox::confirmation::compose(
-                config,
-                secret,
-                &crate::outbox::confirmation::Answering {
-                    org_id: &org.id,
-                    org_name: &org.name,
-                    to: org.address.as_ref(),
-                    lang,
-                    their_message_id: "check@samskap",
-                    lines: &lines,
-                },
-                now,
-            )
-            .map_err(|e| e.to_string()),
-        );
     }
     if config.schedule.report.is_some() {
         note(
             "weekly status",
-            crate::report::weekly::compose(config, &mut scratch, now, now).map_err(|e| e.to_string()),
+            crate::report::weekly::compose(config, &mut scratch, now, now)
+                .map(parts)
+                .map_err(|e| e.to_string()),
         );
     }
-    problems
+    drafted
 }

@@ -331,9 +331,8 @@ struct Ctx<'a> {
 
 #[derive(Serialize)]
 struct EventCtx<'a> {
-    name: &'a str,
-    when: String,
-    location: &'a str,
+    #[serde(flatten)]
+    meeting: mailing::Meeting<'a>,
     cancelled: bool,
 }
 
@@ -359,14 +358,10 @@ pub fn compose(
         update: notice.update,
         object: notice.to.object,
         event: EventCtx {
-            name: event.name.get(lang),
-            when: crate::config::words::slot(slot, tz, lang),
-            location,
+            meeting: mailing::Meeting::new(event, lang, crate::config::words::slot(slot, tz, lang)),
             cancelled: event.cancelled,
         },
-        attendee: Someone {
-            name: notice.to.name.as_deref(),
-        },
+        attendee: Someone::new(notice.to.name.as_deref()),
         org: Named {
             name: &notice.to.org_name,
         },

@@ -260,7 +260,14 @@ pub enum EventTime {
 pub struct Event {
     /// Stable id ("kickoff", "followup").
     pub id: String,
+    /// Its title, as on a heading or a calendar entry ("Samskapingsmøte om handlingsplan 5").
     pub name: Text,
+    /// The meeting as a word inside a sentence, indefinite ("samskapingsmøte", "co-creation
+    /// meeting"); the name when the config gives none.
+    pub short: Text,
+    /// The same, definite ("samskapingsmøtet", "the co-creation meeting"); the name when the
+    /// config gives none.
+    pub definite: Text,
     pub time: EventTime,
     pub location: Option<Text>,
     /// How replies name it besides its name and date, lowercase.
@@ -1502,9 +1509,12 @@ fn validate_events(cx: &mut Ctx<'_>, events: Vec<(usize, (raw::RawEvent, usize))
             }
         };
         if let Some(time) = time {
+            let name = Text::from_raw(e.name);
             out.push(Event {
                 id: e.id,
-                name: Text::from_raw(e.name),
+                short: e.short.map(Text::from_raw).unwrap_or_else(|| name.clone()),
+                definite: e.definite.map(Text::from_raw).unwrap_or_else(|| name.clone()),
+                name,
                 time,
                 location: e.location.map(Text::from_raw),
                 aliases: e

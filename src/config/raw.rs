@@ -65,6 +65,10 @@ pub struct RawSlot {
 pub struct RawEvent {
     pub id: String,
     pub name: RawText,
+    /// The meeting as a word inside a sentence, indefinite ("samskapingsmøte").
+    pub short: Option<RawText>,
+    /// The same, definite ("samskapingsmøtet", "the co-creation meeting").
+    pub definite: Option<RawText>,
     pub start: Option<String>,
     pub end: Option<String>,
     /// Said in words while the date is open ("i månedsskiftet august/september").

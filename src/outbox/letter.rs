@@ -28,6 +28,10 @@ struct ThemeCtx {
 struct EventCtx {
     id: String,
     name: String,
+    /// The meeting as a word inside a sentence, indefinite and definite ("samskapingsmøte",
+    /// "samskapingsmøtet").
+    short: String,
+    definite: String,
     /// The date and time in words, or the period in words while the date is open.
     when: String,
     /// "23. juni": how the letter refers to the meeting.
@@ -138,6 +142,8 @@ fn event_ctx(config: &Config, id: &str, lang: Lang) -> Option<EventCtx> {
     Some(EventCtx {
         id: event.id.clone(),
         name: event.name.get(lang).to_string(),
+        short: event.short.get(lang).to_string(),
+        definite: event.definite.get(lang).to_string(),
         when,
         day,
         location: event
@@ -218,6 +224,8 @@ pub fn invitation_context(config: &Config, org: &Organisation, reply: &ReplyTo, 
         event: event_ctx(config, &config.invitation.event, lang).unwrap_or(EventCtx {
             id: config.invitation.event.clone(),
             name: String::new(),
+            short: String::new(),
+            definite: String::new(),
             when: String::new(),
             day: String::new(),
             location: String::new(),

@@ -55,18 +55,67 @@ pub struct Named<'a> {
     pub name: &'a str,
 }
 
-/// A person who may have no name we know (`person.name`).
+/// A person who may have no name we know (`person.name`), and the name a greeting uses
+/// (`person.first`: "Hei Kari,").
 #[derive(Serialize)]
 pub struct Someone<'a> {
     pub name: Option<&'a str>,
+    pub first: Option<&'a str>,
 }
 
-/// A meeting in a template's context (`event.name`, `event.when`, `event.location`).
+impl<'a> Someone<'a> {
+    pub fn new(name: Option<&'a str>) -> Someone<'a> {
+        Someone {
+            name,
+            first: name.map(greeting_name),
+        }
+    }
+}
+
+/// The name to greet someone by: the first name of a first name and a surname ("Kari
+/// Nordmann" → "Kari", "Anne-Grete Olsen" → "Anne-Grete"). With three names or more it cannot
+/// tell a double first name ("Tom Arne Nygaard") from a middle name ("Jonas Gahr Støre"), and
+/// a name written surname first ("Nordmann, Kari") is not split: the whole name is used,
+/// which is never wrong.
+pub fn greeting_name(name: &str) -> &str {
+    let name = name.trim();
+    let words: Vec<&str> = name.split_whitespace().collect();
+    match words.as_slice() {
+        [first, _surname]
+            if !name.contains(',')
+                && first.chars().next().is_some_and(char::is_uppercase)
+                && first.chars().any(char::is_lowercase)
+                && !first.ends_with('.') =>
+        {
+            first
+        }
+        _ => name,
+    }
+}
+
+/// A meeting in a template's context: its title (`event.name`), itself as a word in a
+/// sentence (`event.short`, `event.definite`: "samskapingsmøte", "samskapingsmøtet"),
+/// `event.when`, `event.location`.
 #[derive(Serialize)]
 pub struct Meeting<'a> {
     pub name: &'a str,
+    pub short: &'a str,
+    pub definite: &'a str,
     pub when: String,
     pub location: &'a str,
+}
+
+impl<'a> Meeting<'a> {
+    /// `event` in `lang`, `when` it is in words.
+    pub fn new(event: &'a crate::config::Event, lang: Lang, when: String) -> Meeting<'a> {
+        Meeting {
+            name: event.name.get(lang),
+            short: event.short.get(lang),
+            definite: event.definite.get(lang),
+            when,
+            location: event.location.as_ref().map(|l| l.get(lang)).unwrap_or(""),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -216,4 +265,21 @@ pub fn compose<T: Serialize>(
         body: composed.bytes,
         not_before: mailing.not_before,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::greeting_name;
+
+    #[test]
+    fn a_greeting_uses_the_first_name_when_the_name_says_which_it_is() {
+        assert_eq!(greeting_name("Kari Nordmann"), "Kari");
+        assert_eq!(greeting_name("Anne-Grete Olsen"), "Anne-Grete");
+        assert_eq!(greeting_name("Bjørn Ås"), "Bjørn");
+        // A double first name and a middle name look alike: the whole name.
+        assert_eq!(greeting_name("Tom Arne Nygaard"), "Tom Arne Nygaard");
+        assert_eq!(greeting_name("Nordmann, Kari"), "Nordmann, Kari");
+        assert_eq!(greeting_name("Dr. Nordmann"), "Dr. Nordmann");
+        assert_eq!(greeting_name("Siri"), "Siri");
+    }
 }

@@ -115,14 +115,8 @@ pub fn compose(
         org: Named {
             name: &target.org_name,
         },
-        person: Someone {
-            name: target.name.as_deref(),
-        },
-        event: Meeting {
-            name: event.name.get(lang),
-            when: event.when_text(lang),
-            location: event.location.as_ref().map(|l| l.get(lang)).unwrap_or(""),
-        },
+        person: Someone::new(target.name.as_deref()),
+        event: Meeting::new(event, lang, event.when_text(lang)),
         slots: crate::config::words::slot_lines(config, lang),
         deadline: crate::config::words::weekday_day_month(
             poll.deadline.with_timezone(&tz).date_naive(),

@@ -51,17 +51,13 @@ pub fn compose(
         ReminderKind::Poll => config.schedule.poll.as_ref().map(|p| p.event.clone()),
         ReminderKind::Contact => None,
     };
-    let event = event_id
-        .as_deref()
-        .and_then(|id| config.event(id))
-        .map(|e| Meeting {
-            name: e.name.get(lang),
-            when: dates
-                .slot(&e.id)
-                .map(|s| crate::config::words::slot(s, tz, lang))
-                .unwrap_or_else(|| e.when_text(lang)),
-            location: e.location.as_ref().map(|l| l.get(lang)).unwrap_or(""),
-        });
+    let event = event_id.as_deref().and_then(|id| config.event(id)).map(|e| {
+        let when = dates
+            .slot(&e.id)
+            .map(|s| crate::config::words::slot(s, tz, lang))
+            .unwrap_or_else(|| e.when_text(lang));
+        Meeting::new(e, lang, when)
+    });
     let day =
         |at: DateTime<Utc>| crate::config::words::weekday_day_month(at.with_timezone(&tz).date_naive(), lang);
     let deadline = match &reminder.kind {
@@ -86,9 +82,7 @@ pub fn compose(
         org: Named {
             name: &target.org_name,
         },
-        person: Someone {
-            name: target.name.as_deref(),
-        },
+        person: Someone::new(target.name.as_deref()),
         event,
         deadline,
         link,

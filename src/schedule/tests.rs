@@ -314,7 +314,7 @@ fn the_reminder_says_what_is_owed_in_the_recipients_language() {
         .unwrap();
     let subject = parsed.subject().unwrap();
     assert!(
-        subject.starts_with("Påminnelse: påmelding til Samskapingsmøte"),
+        subject.starts_with("Påminnelse: påmelding til samskapingsmøtet innen"),
         "{subject}"
     );
     assert!(subject.contains("tirsdag 21. juni"), "{subject}");

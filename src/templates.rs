@@ -72,6 +72,23 @@ impl Templates {
         let mut env = Environment::new();
         // A misspelt variable must be an error, not an empty gap in a letter to a ministry.
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // {{ count(n, "kontaktperson", "kontaktpersoner") }}: "1 kontaktperson", "3 kontaktpersoner",
+        // by the language's plural rules (CLDR, through ICU4X), not by a test for 1.
+        env.add_function(
+            "count",
+            |n: i64, one: String, other: String, lang: Option<String>| {
+                let lang = lang.unwrap_or_else(|| "nb".into());
+                format!("{n} {}", if plural_is_one(n, &lang) { one } else { other })
+            },
+        );
+        // {{ plural(n, "deltaker", "deltakere") }}: the word alone, for a number shown apart.
+        env.add_function(
+            "plural",
+            |n: i64, one: String, other: String, lang: Option<String>| {
+                let lang = lang.unwrap_or_else(|| "nb".into());
+                if plural_is_one(n, &lang) { one } else { other }
+            },
+        );
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
             .keep_trailing_newline(true)
             .build()
@@ -150,6 +167,17 @@ impl Templates {
     }
 }
 
+/// Whether `n` takes the singular in `lang` ("nb", "en"), by the CLDR's cardinal plural rules.
+/// A language ICU4X has no rules for counts as English.
+pub fn plural_is_one(n: i64, lang: &str) -> bool {
+    use icu_plurals::{PluralCategory, PluralRules};
+    let locale: icu_locale_core::Locale = lang.parse().unwrap_or(icu_locale_core::locale!("en"));
+    match PluralRules::try_new(locale.into(), Default::default()) {
+        Ok(rules) => rules.category_for(n) == PluralCategory::One,
+        Err(_) => n == 1,
+    }
+}
+
 /// Where one of `names`, put into `text`, stands inside a sentence with its capital letter
 /// ("velkommen til Samskapingsmøte om …"): after a word or a comma on the same line. At the
 /// start of a line, or after a colon, a full stop or a dash (a label, a heading, a list, a
@@ -201,6 +229,17 @@ fn from_minijinja(dir: &Path, error: &minijinja::Error) -> TemplateError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_takes_the_singular_or_the_plural_by_the_language_s_rules() {
+        let dir = folder(&[(
+            "t.j2",
+            "{{ count(1, \"sak venter\", \"saker venter\") }}; {{ count(0, \"kontaktperson\", \"kontaktpersoner\") }}; {{ count(3, \"item\", \"items\", \"en\") }}",
+        )]);
+        let templates = Templates::load(dir.path()).unwrap();
+        let text = templates.render("t.j2", &minijinja::Value::UNDEFINED).unwrap();
+        assert_eq!(text, "1 sak venter; 0 kontaktpersoner; 3 items");
+    }
 
     #[test]
     fn a_title_inside_a_sentence_is_found_and_one_on_a_label_or_a_line_of_its_own_is_not() {

@@ -554,6 +554,56 @@ fn the_letter_s_process_from_invitation_to_the_follow_up_meeting() {
     // The numbers, not a claim that it "suited most".
     assert!(text.contains("3 av 4 som svarte, kan da, 1 kan ikke."), "{text}");
 
+    // Monday 11 July: the weekly status follows the process. The follow-up meeting comes first,
+    // with its chosen date and the poll's tally; the meeting of 23 June is one line, and no one
+    // is chased for registering to it any more.
+    let now = "2022-07-11T08:30:00+02:00";
+    let got = r.step(now);
+    assert_step(&r, now, &got, &expect(&[(COORDINATOR, "report")]));
+    let report = r
+        .rig
+        .messages(COORDINATOR, "")
+        .into_iter()
+        .filter(|m| kind_of(m) == "report")
+        .filter_map(|m| {
+            mail_parser::MessageParser::default().parse(&m).map(|m| {
+                (
+                    m.subject().unwrap_or_default().to_string(),
+                    m.body_text(0).unwrap_or_default().to_string(),
+                )
+            })
+        })
+        .find(|(subject, _)| subject.contains("11. juli"))
+        .expect("the weekly status of 11 July");
+    let (subject, text) = report;
+    assert!(subject.contains("uten svar til oppfølgingsmøtet"), "{subject}");
+    let next = text
+        .find("NESTE MØTE: Oppfølgingsmøte")
+        .unwrap_or_else(|| panic!("{text}"));
+    let past = text.find("TIDLIGERE").unwrap_or_else(|| panic!("{text}"));
+    assert!(next < past, "{text}");
+    assert!(
+        text.contains("Datoen er valgt: 1. mandag 29. august 2022 kl. 13.00–15.00."),
+        "{text}"
+    );
+    assert!(
+        text.contains("1. mandag 29. august 2022 kl. 13.00–15.00: 3 kan"),
+        "{text}"
+    );
+    let kickoff = text[past..].lines().nth(1).unwrap_or_default();
+    assert!(
+        kickoff.starts_with("- Samskapingsmøte om handlingsplan 5, torsdag 23. juni 2022")
+            && kickoff.contains("påmeldt ("),
+        "{kickoff}"
+    );
+    assert!(!text.contains("mangler: påmelding"), "{text}");
+    assert!(!text.contains("Purres på"), "{text}");
+    // Plurals by the language's rules: "1 sak venter på deg", never "1 saker".
+    assert!(
+        !text.contains(" 1 saker") && !text.contains(" 1 kontaktpersoner"),
+        "{text}"
+    );
+
     // The eve of the follow-up meeting: a reminder to everyone who has it in their calendar.
     let now = "2022-08-28T12:00:00+02:00";
     let got = r.step(now);
@@ -576,8 +626,8 @@ fn the_letter_s_process_from_invitation_to_the_follow_up_meeting() {
     let reports = r.seen.get(&(COORDINATOR.to_string(), "report".to_string()));
     assert_eq!(
         reports,
-        Some(&3),
-        "three weekly statuses: 20 June, 27 June, 4 July"
+        Some(&4),
+        "four weekly statuses: 20 June, 27 June, 4 July, 11 July"
     );
 }
 

@@ -196,7 +196,8 @@ pub async fn report(
     match what {
         ReportWhat::Preview => {
             let mut register = data.peek_register()?;
-            let message = crate::report::weekly::compose(config, &mut register, now, now)?;
+            let upcoming = crate::schedule::plan::for_the_report(config, &register, now)?;
+            let message = crate::report::weekly::compose(config, &mut register, &upcoming, now, now)?;
             let parsed = mail_parser::MessageParser::default().parse(&message.body);
             let text = parsed
                 .as_ref()
@@ -482,7 +483,7 @@ pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> D
     if config.schedule.report.is_some() {
         note(
             "weekly status",
-            crate::report::weekly::compose(config, &mut scratch, now, now)
+            crate::report::weekly::compose(config, &mut scratch, &[], now, now)
                 .map(parts)
                 .map_err(|e| e.to_string()),
         );

@@ -265,7 +265,8 @@ pub fn execute(
         }
         Request::ReportSend => {
             prepare(config, register, now)?;
-            let message = crate::report::weekly::compose(config, register, now, now)?;
+            let upcoming = crate::schedule::plan::for_the_report(config, register, now)?;
+            let message = crate::report::weekly::compose(config, register, &upcoming, now, now)?;
             let to = message.recipients.join(", ");
             register.enqueue(&[message], now)?;
             Ok(format!("Weekly status put in the outbox for {to}.\n"))

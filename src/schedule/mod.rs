@@ -408,9 +408,10 @@ fn reports_due(
             out.missed.push(("weekly status".into(), at));
             "missed"
         } else {
-            write
-                .messages
-                .push(crate::report::weekly::compose(config, register, at, now)?);
+            let upcoming = plan::for_the_report(config, register, now)?;
+            write.messages.push(crate::report::weekly::compose(
+                config, register, &upcoming, at, now,
+            )?);
             out.reports.push(at);
             "done"
         };

@@ -19,6 +19,10 @@ pub struct Planned {
     pub what: String,
     /// To whom: organisation ids (or addresses for people), as known now.
     pub to: Vec<String>,
+    /// The reminder's id, for a reminder of the config.
+    pub reminder: Option<String>,
+    /// A reminder that will not go to these (away until after what it is about).
+    pub lapsing: bool,
 }
 
 /// Everything still to come in (`now`, `until`], in time order.
@@ -42,6 +46,8 @@ pub fn plan(
             kind: "invitations".into(),
             what: format!("invitations to {}", config.invitation.event),
             to,
+            reminder: None,
+            lapsing: false,
         });
     }
     for reminder in &config.schedule.reminders {
@@ -81,6 +87,8 @@ pub fn plan(
                         reminder.id
                     ),
                     to: lapsing,
+                    reminder: Some(reminder.id.clone()),
+                    lapsing: true,
                 });
             }
             if by_time.is_empty() && !lapses {
@@ -99,6 +107,8 @@ pub fn plan(
                     kind: "reminder".into(),
                     what: format!("{} reminder {}{note}", reminder.kind.as_str(), reminder.id),
                     to,
+                    reminder: Some(reminder.id.clone()),
+                    lapsing: false,
                 });
             }
         }
@@ -110,6 +120,8 @@ pub fn plan(
                 kind: "reminder".into(),
                 what: format!("reminder deferred while away ({})", row.run_key),
                 to: vec![row.address],
+                reminder: None,
+                lapsing: false,
             });
         }
     }
@@ -130,6 +142,8 @@ pub fn plan(
                     .collect::<std::collections::BTreeSet<_>>()
                     .into_iter()
                     .collect(),
+                reminder: None,
+                lapsing: false,
             });
         }
         if poll.deadline > now && poll.deadline <= until {
@@ -141,6 +155,8 @@ pub fn plan(
                     poll.event
                 ),
                 to: Vec::new(),
+                reminder: None,
+                lapsing: false,
             });
         }
     }
@@ -159,6 +175,8 @@ pub fn plan(
                 kind: "report".into(),
                 what: "weekly status".into(),
                 to: to.clone(),
+                reminder: None,
+                lapsing: false,
             });
         }
     }
@@ -173,11 +191,32 @@ pub fn plan(
                 kind: "meeting".into(),
                 what: format!("{} begins", event.id),
                 to: Vec::new(),
+                reminder: None,
+                lapsing: false,
             });
         }
     }
     out.sort_by(|a, b| a.at.cmp(&b.at).then(a.kind.cmp(&b.kind)));
     Ok(out)
+}
+
+/// What the weekly status at `now` lists as sent without the coordinator: the plan of the
+/// next eight days, less the reminders that will not go.
+pub fn for_the_report(
+    config: &Config,
+    register: &Register,
+    now: DateTime<Utc>,
+) -> Result<Vec<crate::report::weekly::Next>, RegisterError> {
+    Ok(plan(config, register, now, now + chrono::Duration::days(8))?
+        .into_iter()
+        .filter(|p| !p.lapsing)
+        .map(|p| crate::report::weekly::Next {
+            at: p.at,
+            kind: p.kind,
+            reminder: p.reminder,
+            to: p.to,
+        })
+        .collect())
 }
 
 /// The next moment in (`now`, `until`] at which something scheduled falls due, without working

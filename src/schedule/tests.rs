@@ -246,7 +246,8 @@ fn a_reminder_moved_past_its_deadline_by_an_out_of_office_is_not_sent_and_the_st
         "{report:?}"
     );
     // The plan says so, and the weekly status lists HOD as away and not reminded.
-    let weekly = crate::report::weekly::gather(&config, &register, t("2022-06-27T09:00:00+02:00")).unwrap();
+    let weekly =
+        crate::report::weekly::gather(&config, &register, &[], t("2022-06-27T09:00:00+02:00")).unwrap();
     assert_eq!(weekly.away.len(), 1, "{:?}", weekly.away);
     let (name, address, about, back) = &weekly.away[0];
     assert!(name.to_lowercase().contains("helse"), "{name}");
@@ -491,7 +492,7 @@ fn a_poll_that_bounced_at_the_contact_s_address_goes_to_the_organisation_s_own()
         .collect();
     assert_eq!(aid, ["postmottak@aid.dep.no"]);
     // The weekly status tells the coordinator.
-    let weekly = crate::report::weekly::gather(&config, &register, now).unwrap();
+    let weekly = crate::report::weekly::gather(&config, &register, &[], now).unwrap();
     assert_eq!(weekly.poll_redirected.len(), 1, "{:?}", weekly.poll_redirected);
     assert_eq!(weekly.poll_redirected[0].1, "lise.bergg@aid.dep.no");
     assert_eq!(weekly.poll_redirected[0].2, "postmottak@aid.dep.no");

@@ -27,7 +27,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::data::{DataDir, Lock};
 use crate::inbox::Tally;
-use crate::inbox::imap::{Reader, sync_maildir};
+use crate::inbox::imap::{InboxError, Reader, sync_maildir};
 use crate::ops::{self, AppError, Request, sending};
 use crate::outbox::dispatch::Until;
 use crate::register::{RegisterError, RegisterHandle};
@@ -409,13 +409,9 @@ async fn schedule_due(config: &Arc<Config>, clock: Clock, register: &RegisterHan
     let cfg = Arc::clone(config);
     let now = clock.now();
     let due = register
-        .call_blocking(move |r| {
-            crate::schedule::run_due(&cfg, r, now).map_err(|e| match e {
-                crate::standing::ScheduleError::Register(e) => e,
-                other => RegisterError::Invalid(other.to_string()),
-            })
-        })
-        .await?;
+        // The stage's own error, with its source, inside the register's.
+        .call_blocking(move |r| Ok(crate::schedule::run_due(&cfg, r, now)))
+        .await??;
     if let Some(at) = due.invitations_missed {
         warn!(
             due = %at,
@@ -514,13 +510,8 @@ async fn calendar_sync(
     let cfg = Arc::clone(config);
     let now = clock.now();
     let report = register
-        .call_blocking(move |r| {
-            crate::calendar::sync(&cfg, r, now).map_err(|e| match e {
-                crate::calendar::CalendarError::Register(e) => e,
-                other => RegisterError::Invalid(other.to_string()),
-            })
-        })
-        .await?;
+        .call_blocking(move |r| Ok(crate::calendar::sync(&cfg, r, now)))
+        .await??;
     for q in &report.queued {
         info!(org = %q.org, event = %q.event, method = q.method, to = %q.address, "calendar object put in the outbox");
     }
@@ -562,22 +553,17 @@ fn maildir_sync(
     ctx: &Arc<understand::Context>,
     dir: std::path::PathBuf,
     now: DateTime<Utc>,
-) -> impl std::future::Future<Output = Result<Tally, crate::register::RegisterError>> {
+) -> impl std::future::Future<Output = Result<Tally, InboxError>> {
     let (config, ctx, handle) = (Arc::clone(config), Arc::clone(ctx), handle.clone());
     async move {
         if crate::failpoint::fails("inbox-sync") {
-            return Err(RegisterError::Invalid(
+            return Err(InboxError::Register(RegisterError::Invalid(
                 "the register failed (failpoint inbox-sync)".into(),
-            ));
+            )));
         }
         handle
-            .call_blocking(move |r| {
-                sync_maildir(r, &config, &ctx, &dir, now).map_err(|e| match e {
-                    crate::inbox::imap::InboxError::Register(e) => e,
-                    other => RegisterError::Invalid(other.to_string()),
-                })
-            })
-            .await
+            .call_blocking(move |r| Ok(sync_maildir(r, &config, &ctx, &dir, now)))
+            .await?
     }
 }
 
@@ -639,7 +625,7 @@ async fn maildir_loop(
                     woke.notify_one();
                 }
             }
-            Err(e) if e.is_busy() => {
+            Err(InboxError::Register(e)) if e.is_busy() => {
                 warn!(error = %e, "the register is busy (another program is writing to it); reading the local inbox again later")
             }
             Err(e) => return Err(e.into()),

@@ -232,7 +232,7 @@ fn review_show(data: &DataDir, id: i64) -> Result<(), AppError> {
     } else {
         out.push_str("\nApplying it would:\n");
         for action in &item.proposal {
-            out.push_str(&format!("  - {}\n", crate::ops::describe_action(action)));
+            out.push_str(&format!("  - {}\n", action));
         }
     }
     out.push_str("\n--- the message ---\n");

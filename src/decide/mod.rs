@@ -187,6 +187,150 @@ pub enum Outcome {
     Ignored,
 }
 
+/// What an action does to the register, in one line: `review`, `ingest` and the logs say it so.
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match self {
+            Action::CreateNgo {
+                id,
+                address,
+                referred_by,
+                ..
+            } => format!(
+                "add the organisation {id} <{address}>{}",
+                referred_by
+                    .as_ref()
+                    .map(|r| format!(", referred by {r}"))
+                    .unwrap_or_default()
+            ),
+            Action::SetRegistration {
+                org,
+                event,
+                status,
+                attendees,
+                count,
+                late,
+                replace,
+                withdrawn,
+                ..
+            } => {
+                let people: Vec<String> = attendees
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{}{}",
+                            a.name.clone().unwrap_or_default(),
+                            a.email.as_ref().map(|e| format!(" <{e}>")).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{org}: {status} for {event}{}{}{}{}",
+                    count.map(|c| format!(", {c} coming")).unwrap_or_default(),
+                    if people.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", people.join(", "))
+                    },
+                    if *late { " (late)" } else { "" },
+                    if *replace {
+                        " (replacing the earlier answer)"
+                    } else {
+                        ""
+                    },
+                ) + &if withdrawn.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; no longer coming: {}",
+                        withdrawn
+                            .iter()
+                            .filter_map(|w| w.name.clone().or(w.email.clone()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            }
+            Action::SetAttendance {
+                org,
+                event,
+                person,
+                answer,
+                delegate,
+                late,
+            } => format!(
+                "{org}: {} {answer} {event}{}{}",
+                person
+                    .email
+                    .clone()
+                    .or_else(|| person.name.clone())
+                    .unwrap_or_default(),
+                delegate
+                    .as_ref()
+                    .and_then(|d| d.email.clone())
+                    .map(|d| format!(" to {d}"))
+                    .unwrap_or_default(),
+                if *late { " (late)" } else { "" }
+            ),
+            Action::PollAnswer {
+                org,
+                event,
+                address,
+                yes,
+                no,
+                maybe,
+                evidence,
+            } => {
+                let words: Vec<String> = evidence
+                    .iter()
+                    .filter(|e| !e.text.is_empty())
+                    .map(|e| format!("{} «{}»", e.slot, e.text))
+                    .collect();
+                format!(
+                    "{org}: {address} answers the {event} poll: suits {yes:?}, not {no:?}, maybe {maybe:?}{}",
+                    if words.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (read from {})", words.join(", "))
+                    }
+                )
+            }
+            Action::SetContact {
+                org,
+                name,
+                email,
+                phone,
+            } => format!(
+                "{org}: contact person {}",
+                [name.clone(), email.clone(), phone.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Action::Bounce {
+                recipient,
+                status,
+                hard,
+                ..
+            } => format!(
+                "bounce of {recipient} {} ({})",
+                status.clone().unwrap_or_default(),
+                if *hard { "address dead" } else { "may pass" }
+            ),
+            Action::AutoReply {
+                address, returns_on, ..
+            } => format!(
+                "automatic reply from {address}{}",
+                returns_on.map(|d| format!(", back {d}")).unwrap_or_default()
+            ),
+            Action::Review { reason, .. } => format!("review: {reason}"),
+            Action::Confirm { to, .. } => format!("confirm to {to}"),
+        };
+        f.write_str(&text)
+    }
+}
+
 impl Outcome {
     /// As stored.
     pub fn as_str(self) -> &'static str {

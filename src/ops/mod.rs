@@ -39,6 +39,8 @@ pub enum AppError {
     #[error(transparent)]
     Schedule(#[from] crate::standing::ScheduleError),
     #[error(transparent)]
+    Inbox(#[from] crate::inbox::imap::InboxError),
+    #[error(transparent)]
     Smtp(#[from] SmtpSetupError),
     #[error(transparent)]
     SentCopy(#[from] CopyError),
@@ -76,6 +78,7 @@ impl AppError {
             AppError::Enqueue(EnqueueError::Register(e)) => e.is_busy(),
             AppError::Schedule(crate::standing::ScheduleError::Register(e)) => e.is_busy(),
             AppError::Calendar(crate::calendar::CalendarError::Register(e)) => e.is_busy(),
+            AppError::Inbox(crate::inbox::imap::InboxError::Register(e)) => e.is_busy(),
             _ => false,
         }
     }
@@ -220,7 +223,7 @@ pub fn execute(
                 let item = register.settle_review(*id, *apply, now)?;
                 out.push_str(&format!("#{id}: {}\n", item.status));
                 for action in item.proposal.iter().filter(|_| *apply) {
-                    out.push_str(&format!("  - {}\n", describe_action(action)));
+                    out.push_str(&format!("  - {}\n", action));
                 }
             }
             Ok(out)
@@ -316,148 +319,6 @@ fn ingest(
         text.push_str("See `samskap review` for what needs a person.\n");
     }
     Ok(text)
-}
-
-/// What an action does to the register, in one line.
-pub fn describe_action(action: &crate::decide::Action) -> String {
-    use crate::decide::Action;
-    match action {
-        Action::CreateNgo {
-            id,
-            address,
-            referred_by,
-            ..
-        } => format!(
-            "add the organisation {id} <{address}>{}",
-            referred_by
-                .as_ref()
-                .map(|r| format!(", referred by {r}"))
-                .unwrap_or_default()
-        ),
-        Action::SetRegistration {
-            org,
-            event,
-            status,
-            attendees,
-            count,
-            late,
-            replace,
-            withdrawn,
-            ..
-        } => {
-            let people: Vec<String> = attendees
-                .iter()
-                .map(|a| {
-                    format!(
-                        "{}{}",
-                        a.name.clone().unwrap_or_default(),
-                        a.email.as_ref().map(|e| format!(" <{e}>")).unwrap_or_default()
-                    )
-                })
-                .collect();
-            format!(
-                "{org}: {status} for {event}{}{}{}{}",
-                count.map(|c| format!(", {c} coming")).unwrap_or_default(),
-                if people.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", people.join(", "))
-                },
-                if *late { " (late)" } else { "" },
-                if *replace {
-                    " (replacing the earlier answer)"
-                } else {
-                    ""
-                },
-            ) + &if withdrawn.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; no longer coming: {}",
-                    withdrawn
-                        .iter()
-                        .filter_map(|w| w.name.clone().or(w.email.clone()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            }
-        }
-        Action::SetAttendance {
-            org,
-            event,
-            person,
-            answer,
-            delegate,
-            late,
-        } => format!(
-            "{org}: {} {answer} {event}{}{}",
-            person
-                .email
-                .clone()
-                .or_else(|| person.name.clone())
-                .unwrap_or_default(),
-            delegate
-                .as_ref()
-                .and_then(|d| d.email.clone())
-                .map(|d| format!(" to {d}"))
-                .unwrap_or_default(),
-            if *late { " (late)" } else { "" }
-        ),
-        Action::PollAnswer {
-            org,
-            event,
-            address,
-            yes,
-            no,
-            maybe,
-            evidence,
-        } => {
-            let words: Vec<String> = evidence
-                .iter()
-                .filter(|e| !e.text.is_empty())
-                .map(|e| format!("{} «{}»", e.slot, e.text))
-                .collect();
-            format!(
-                "{org}: {address} answers the {event} poll: suits {yes:?}, not {no:?}, maybe {maybe:?}{}",
-                if words.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (read from {})", words.join(", "))
-                }
-            )
-        }
-        Action::SetContact {
-            org,
-            name,
-            email,
-            phone,
-        } => format!(
-            "{org}: contact person {}",
-            [name.clone(), email.clone(), phone.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Action::Bounce {
-            recipient,
-            status,
-            hard,
-            ..
-        } => format!(
-            "bounce of {recipient} {} ({})",
-            status.clone().unwrap_or_default(),
-            if *hard { "address dead" } else { "may pass" }
-        ),
-        Action::AutoReply {
-            address, returns_on, ..
-        } => format!(
-            "automatic reply from {address}{}",
-            returns_on.map(|d| format!(", back {d}")).unwrap_or_default()
-        ),
-        Action::Review { reason, .. } => format!("review: {reason}"),
-        Action::Confirm { to, .. } => format!("confirm to {to}"),
-    }
 }
 
 #[cfg(test)]

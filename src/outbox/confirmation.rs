@@ -45,23 +45,20 @@ pub fn compose(
         config,
         secret,
         Mailing {
-            kind: KIND,
-            org_id: Some(answering.org_id),
-            event: data_encoding::HEXLOWER.encode(&hash[..6]),
-            revision: 1,
-            event_id: None,
-            to: vec![mailing::recipient(None, answering.to)?],
-            lang: answering.lang,
-            template: KIND,
-            html: false,
             headers: vec![
                 ("Auto-Submitted".into(), "auto-replied".into()),
                 ("In-Reply-To".into(), their.clone()),
                 ("References".into(), their),
             ],
-            calendar: None,
-            attachments: Vec::new(),
-            not_before: now,
+            ..Mailing::plain(
+                KIND,
+                Some(answering.org_id),
+                data_encoding::HEXLOWER.encode(&hash[..6]),
+                None,
+                mailing::recipient(None, answering.to)?,
+                answering.lang,
+                now,
+            )
         },
         &Ctx {
             org: Named {

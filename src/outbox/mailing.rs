@@ -40,6 +40,37 @@ pub struct Mailing<'a> {
     pub not_before: DateTime<Utc>,
 }
 
+impl<'a> Mailing<'a> {
+    /// A message of `kind` about `org_id` to one person, in text alone, rendered from the
+    /// templates named after its kind, with nothing attached: the reminders' and the poll's.
+    /// Others change what differs (`Mailing { html: true, ..Mailing::plain(…) }`).
+    pub fn plain(
+        kind: &'a str,
+        org_id: Option<&'a str>,
+        event: String,
+        event_id: Option<String>,
+        to: Mailbox,
+        lang: Lang,
+        not_before: DateTime<Utc>,
+    ) -> Mailing<'a> {
+        Mailing {
+            kind,
+            org_id,
+            event,
+            revision: 1,
+            event_id,
+            to: vec![to],
+            lang,
+            template: kind,
+            html: false,
+            headers: Vec::new(),
+            calendar: None,
+            attachments: Vec::new(),
+            not_before,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Common<'a> {
     lang: Lang,

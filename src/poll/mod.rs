@@ -130,21 +130,15 @@ pub fn compose(
     mailing::compose(
         config,
         secret,
-        Mailing {
+        Mailing::plain(
             kind,
-            org_id: Some(&target.org_id),
-            event: format!("{}-{}", poll.event, address_hash(&target.address)),
-            revision: 1,
-            event_id: Some(poll.event.clone()),
-            to: vec![mailing::recipient(target.name.clone(), &target.address)?],
+            Some(&target.org_id),
+            format!("{}-{}", poll.event, address_hash(&target.address)),
+            Some(poll.event.clone()),
+            mailing::recipient(target.name.clone(), &target.address)?,
             lang,
-            template: kind,
-            html: false,
-            headers: Vec::new(),
-            calendar: None,
-            attachments: Vec::new(),
-            not_before: now,
-        },
+            now,
+        ),
         &ctx,
         now,
     )

@@ -91,26 +91,20 @@ pub fn compose(
     mailing::compose(
         config,
         secret,
-        Mailing {
-            kind: KIND,
-            org_id: Some(&target.org_id),
-            event: format!(
+        Mailing::plain(
+            KIND,
+            Some(&target.org_id),
+            format!(
                 "{}-{}-{}",
                 reminder.id,
                 due.format("%Y%m%dT%H%MZ"),
                 address_hash(&target.address)
             ),
-            revision: 1,
             event_id,
-            to: vec![mailing::recipient(target.name.clone(), &target.address)?],
+            mailing::recipient(target.name.clone(), &target.address)?,
             lang,
-            template: KIND,
-            html: false,
-            headers: Vec::new(),
-            calendar: None,
-            attachments: Vec::new(),
-            not_before: now,
-        },
+            now,
+        ),
         &ctx,
         now,
     )

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::{Enqueued, NewMessage, Op, Register, Result, enqueue_in, ts};
+use super::{Enqueued, NewMessage, Op, Register, Result, enqueue_in, rows_of, ts};
 
 /// A meeting as its calendar objects have described it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,15 +54,13 @@ impl Register {
 
     /// Everyone who has had a calendar object for `event_id`.
     pub fn invitees(&self, event_id: &str) -> Result<Vec<InviteeRow>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT event_id, address, org_id, name, sequence, round, state FROM calendar_invitees
+        rows_of(
+            &self.conn,
+            "list invitees",
+            "SELECT event_id, address, org_id, name, sequence, round, state FROM calendar_invitees
                  WHERE event_id = ?1 ORDER BY org_id, address",
-            )
-            .op("prepare invitees")?;
-        let rows = stmt
-            .query_map([event_id], |r| {
+            [event_id],
+            |r| {
                 Ok(InviteeRow {
                     event_id: r.get(0)?,
                     address: r.get(1)?,
@@ -72,10 +70,8 @@ impl Register {
                     round: r.get::<_, i64>(5)? as u32,
                     state: r.get(6)?,
                 })
-            })
-            .op("list invitees")?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .op("read an invitee")
+            },
+        )
     }
 
     /// Writes a calendar change: the meeting's new state, the invitees' new states and the

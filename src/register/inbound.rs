@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
-use super::{NewMessage, Op, Register, RegisterError, Result, exec, ts};
+use super::{NewMessage, Op, Register, RegisterError, Result, exec, rows_of, ts};
 use crate::config::OrgKind;
 use crate::decide::attendance::{self, Registration};
 use crate::decide::{Action, Decision, Directory, OrgInfo, SentInfo};
@@ -237,15 +237,13 @@ impl Register {
 
     /// The idempotency keys of the messages put in the outbox for `org` since `since`.
     pub fn outbox_keys_since(&self, org: &str, since: DateTime<Utc>) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT idem_key FROM outbox WHERE org_id = ?1 AND created_at > ?2")
-            .op("prepare an organisation's recent mail")?;
-        let rows = stmt
-            .query_map(params![org, ts(since)], |r| r.get(0))
-            .op("list an organisation's recent mail")?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .op("read an organisation's recent mail")
+        rows_of(
+            &self.conn,
+            "list an organisation's recent mail",
+            "SELECT idem_key FROM outbox WHERE org_id = ?1 AND created_at > ?2",
+            params![org, ts(since)],
+            |r| r.get(0),
+        )
     }
 
     /// Records a message read at `location` with its decision, applying its actions and
@@ -372,16 +370,14 @@ impl Register {
 
     /// Review items, open ones only unless `all`.
     pub fn review_items(&self, all: bool) -> Result<Vec<ReviewItem>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, org_id, message_id, reason, status, created_at, sender, subject, text, proposal
+        rows_of(
+            &self.conn,
+            "list review items",
+            "SELECT id, org_id, message_id, reason, status, created_at, sender, subject, text, proposal
                  FROM review_items WHERE ?1 OR status = 'open' ORDER BY id",
-            )
-            .op("prepare review items")?;
-        let rows = stmt.query_map([all], review_row).op("list review items")?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .op("read a review item")
+            [all],
+            review_row,
+        )
     }
 
     /// One review item.
@@ -930,12 +926,12 @@ impl Register {
 
     /// Every bounce, oldest first.
     pub fn bounces(&self) -> Result<Vec<BounceRow>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT org_id, recipient, status, hard, diagnostic, received_at, message_id FROM bounces ORDER BY id")
-            .op("prepare bounces")?;
-        let rows = stmt
-            .query_map([], |r| {
+        rows_of(
+            &self.conn,
+            "list bounces",
+            "SELECT org_id, recipient, status, hard, diagnostic, received_at, message_id FROM bounces ORDER BY id",
+            [],
+            |r| {
                 Ok(BounceRow {
                     org_id: r.get(0)?,
                     recipient: r.get(1)?,
@@ -945,22 +941,18 @@ impl Register {
                     received_at: r.get(5)?,
                     message_id: r.get(6)?,
                 })
-            })
-            .op("list bounces")?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .op("read a bounce")
+            },
+        )
     }
 
     /// Every automatic reply, oldest first.
     pub fn auto_replies(&self) -> Result<Vec<AutoReplyRow>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT org_id, address, returns_on, received_at, message_id FROM auto_replies ORDER BY id",
-            )
-            .op("prepare automatic replies")?;
-        let rows = stmt
-            .query_map([], |r| {
+        rows_of(
+            &self.conn,
+            "list automatic replies",
+            "SELECT org_id, address, returns_on, received_at, message_id FROM auto_replies ORDER BY id",
+            [],
+            |r| {
                 Ok(AutoReplyRow {
                     org_id: r.get(0)?,
                     address: r.get(1)?,
@@ -968,9 +960,7 @@ impl Register {
                     received_at: r.get(3)?,
                     message_id: r.get(4)?,
                 })
-            })
-            .op("list automatic replies")?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .op("read an automatic reply")
+            },
+        )
     }
 }

@@ -88,6 +88,18 @@ impl<T> Op<T> for std::result::Result<T, rusqlite::Error> {
     }
 }
 
+/// Every row `sql` finds with `params`, each made by `map`; `op` names the query in an error.
+/// Not kept compiled: these are the listings, and the cache is for the sending's hot path.
+fn rows_of<T, P, F>(conn: &Connection, op: &'static str, sql: &str, params: P, map: F) -> Result<Vec<T>>
+where
+    P: rusqlite::Params,
+    F: FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+{
+    let mut stmt = conn.prepare(sql).op(op)?;
+    let rows = stmt.query_map(params, map).op(op)?;
+    rows.collect::<std::result::Result<Vec<_>, _>>().op(op)
+}
+
 /// Runs one statement, its compiled form kept for the next time: the hot path of sending runs
 /// the same few statements for every message.
 fn exec(conn: &Connection, op: &'static str, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
@@ -810,26 +822,22 @@ impl Register {
 
     /// Messages sent whose copy has not reached the Sent folder yet.
     pub fn pending_copies(&self, limit: usize) -> Result<Vec<PendingCopy>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT o.id, o.message_id, o.org_id, b.body
+        rows_of(
+            &self.conn,
+            "list pending copies",
+            "SELECT o.id, o.message_id, o.org_id, b.body
                  FROM outbox o JOIN outbox_bodies b ON b.outbox_id = o.id
                  WHERE o.sent_copy = 'pending' ORDER BY o.id LIMIT ?1",
-            )
-            .op("prepare pending copies")?;
-        let rows = stmt
-            .query_map([limit as i64], |r| {
+            [limit as i64],
+            |r| {
                 Ok(PendingCopy {
                     id: r.get(0)?,
                     message_id: r.get(1)?,
                     org_id: r.get(2)?,
                     body: r.get(3)?,
                 })
-            })
-            .op("list pending copies")?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .op("read a pending copy")
+            },
+        )
     }
 
     /// Records that a message's copy is in the Sent folder.
@@ -973,15 +981,13 @@ impl Register {
 
     /// Every registration.
     pub fn registrations(&self) -> Result<Vec<RegistrationRow>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT org_id, event_id, status, attendees, attendee_count, late, updated_at, message_id
+        rows_of(
+            &self.conn,
+            "list registrations",
+            "SELECT org_id, event_id, status, attendees, attendee_count, late, updated_at, message_id
                  FROM registrations ORDER BY org_id, event_id",
-            )
-            .op("prepare registrations")?;
-        let rows = stmt
-            .query_map([], |r| {
+            [],
+            |r| {
                 let attendees: String = r.get(3)?;
                 Ok(RegistrationRow {
                     org_id: r.get(0)?,
@@ -994,22 +1000,18 @@ impl Register {
                     updated_at: r.get(6)?,
                     message_id: r.get(7)?,
                 })
-            })
-            .op("list registrations")?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .op("read a registration")
+            },
+        )
     }
 
     /// Every contact person.
     pub fn contacts(&self) -> Result<Vec<ContactRow>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT org_id, name, email, phone, updated_at, message_id FROM contacts ORDER BY org_id",
-            )
-            .op("prepare contacts")?;
-        let rows = stmt
-            .query_map([], |r| {
+        rows_of(
+            &self.conn,
+            "list contacts",
+            "SELECT org_id, name, email, phone, updated_at, message_id FROM contacts ORDER BY org_id",
+            [],
+            |r| {
                 Ok(ContactRow {
                     org_id: r.get(0)?,
                     name: r.get(1)?,
@@ -1018,23 +1020,19 @@ impl Register {
                     updated_at: r.get(4)?,
                     message_id: r.get(5)?,
                 })
-            })
-            .op("list contacts")?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .op("read a contact")
+            },
+        )
     }
 
     /// The review items still open.
     pub fn open_review_items(&self) -> Result<Vec<ReviewRow>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, message_id, org_id, reason, proposal, status, created_at
+        rows_of(
+            &self.conn,
+            "list review items",
+            "SELECT id, message_id, org_id, reason, proposal, status, created_at
                  FROM review_items WHERE status = 'open' ORDER BY id",
-            )
-            .op("prepare review items")?;
-        let rows = stmt
-            .query_map([], |r| {
+            [],
+            |r| {
                 let proposal: Option<String> = r.get(4)?;
                 Ok(ReviewRow {
                     id: r.get(0)?,
@@ -1045,10 +1043,8 @@ impl Register {
                     status: r.get(5)?,
                     created_at: r.get(6)?,
                 })
-            })
-            .op("list review items")?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .op("read a review item")
+            },
+        )
     }
 }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::{Enqueued, NewMessage, Op, Register, Result, enqueue_in, parse_ts, ts};
+use super::{Enqueued, NewMessage, Op, Register, Result, enqueue_in, parse_ts, rows_of, ts};
 use crate::config::Slot;
 
 /// One person's answer.
@@ -34,15 +34,13 @@ pub struct PollResultRow {
 impl Register {
     /// Every answer to the poll for `event`.
     pub fn poll_answers(&self, event: &str) -> Result<Vec<PollAnswerRow>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT event_id, org_id, address, yes, no, message_id, answered_at, maybe FROM poll_answers
+        rows_of(
+            &self.conn,
+            "list poll answers",
+            "SELECT event_id, org_id, address, yes, no, message_id, answered_at, maybe FROM poll_answers
                  WHERE event_id = ?1 ORDER BY answered_at, org_id, address",
-            )
-            .op("list poll answers")?;
-        let rows = stmt
-            .query_map([event], |r| {
+            [event],
+            |r| {
                 Ok(PollAnswerRow {
                     event_id: r.get(0)?,
                     org_id: r.get(1)?,
@@ -53,10 +51,8 @@ impl Register {
                     message_id: r.get(5)?,
                     answered_at: r.get(6)?,
                 })
-            })
-            .op("list poll answers")?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .op("read a poll answer")
+            },
+        )
     }
 
     /// The poll's outcome for `event`, once closed.
@@ -177,14 +173,12 @@ pub struct SentRow {
 impl Register {
     /// Every outbox entry of `kind`, in the order they were made.
     pub fn outbox_of_kind(&self, kind: &str) -> Result<Vec<SentRow>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT org_id, event_id, recipients, status, message_id FROM outbox WHERE kind = ?1 ORDER BY id",
-            )
-            .op("list the outbox")?;
-        let rows = stmt
-            .query_map([kind], |r| {
+        rows_of(
+            &self.conn,
+            "list the outbox",
+            "SELECT org_id, event_id, recipients, status, message_id FROM outbox WHERE kind = ?1 ORDER BY id",
+            [kind],
+            |r| {
                 Ok(SentRow {
                     org_id: r.get(0)?,
                     event_id: r.get(1)?,
@@ -192,9 +186,7 @@ impl Register {
                     status: r.get(3)?,
                     message_id: r.get(4)?,
                 })
-            })
-            .op("list the outbox")?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .op("read the outbox")
+            },
+        )
     }
 }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::{Op, Register, Result, exec, ts};
+use super::{Op, Register, Result, exec, rows_of, ts};
 
 /// A request and, once done, its answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,13 +55,13 @@ impl Register {
 
     /// The requests not done yet, oldest first.
     pub fn waiting_requests(&self) -> Result<Vec<RequestRow>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("{SELECT} WHERE status = 'waiting' ORDER BY id"))
-            .op("prepare the waiting requests")?;
-        let rows = stmt.query_map([], row).op("list the waiting requests")?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .op("read a waiting request")
+        rows_of(
+            &self.conn,
+            "list the waiting requests",
+            &format!("{SELECT} WHERE status = 'waiting' ORDER BY id"),
+            [],
+            row,
+        )
     }
 
     /// One request.

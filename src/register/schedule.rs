@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::{Enqueued, NewMessage, Op, Register, Result, enqueue_in, parse_ts, ts};
+use super::{Enqueued, NewMessage, Op, Register, Result, enqueue_in, parse_ts, rows_of, ts};
 
 /// One recipient of one occurrence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,15 +112,15 @@ impl Register {
     }
 
     fn targets_where<P: rusqlite::Params>(&self, condition: &str, params: P) -> Result<Vec<TargetRow>> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!(
+        rows_of(
+            &self.conn,
+            "list a reminder's recipients",
+            &format!(
                 "SELECT run_key, org_id, address, state, due_at, note FROM schedule_targets
                  WHERE {condition} ORDER BY due_at, run_key, org_id"
-            ))
-            .op("list a reminder's recipients")?;
-        let rows = stmt
-            .query_map(params, |r| {
+            ),
+            params,
+            |r| {
                 Ok(TargetRow {
                     run_key: r.get(0)?,
                     org_id: r.get(1)?,
@@ -129,29 +129,25 @@ impl Register {
                     due_at: parse_ts(&r.get::<_, String>(4)?).unwrap_or_default(),
                     note: r.get(5)?,
                 })
-            })
-            .op("list a reminder's recipients")?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .op("read a reminder's recipient")
+            },
+        )
     }
 
     /// Every occurrence recorded, with its outcome: (key, due, outcome).
     pub fn schedule_runs(&self) -> Result<Vec<(String, DateTime<Utc>, String)>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT key, due_at, outcome FROM schedule_runs ORDER BY due_at, key")
-            .op("list scheduled actions")?;
-        let rows = stmt
-            .query_map([], |r| {
+        rows_of(
+            &self.conn,
+            "list scheduled actions",
+            "SELECT key, due_at, outcome FROM schedule_runs ORDER BY due_at, key",
+            [],
+            |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     parse_ts(&r.get::<_, String>(1)?).unwrap_or_default(),
                     r.get::<_, String>(2)?,
                 ))
-            })
-            .op("list scheduled actions")?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .op("read a scheduled action")
+            },
+        )
     }
 
     /// Whether the occurrence `key` has been decided (done or missed).

@@ -1513,10 +1513,14 @@ fn speaks_for_a_ministry(
             .any(|o| o.id == ministry.id && full_name_in(o, &own_text));
         // "Kultur- og likestillingsdepartementet har bedt Arkivverket om å representere
         // departementet": the ministry asked the writer to go for it.
+        // The ministry named once in full, then as "departementet" ("Jeg er innleid som
+        // konsulent i Samferdselsdepartementet … Departementet har … bedt meg delta på deres
+        // vegne").
         let asked = config.organisations.iter().any(|o| {
             o.id == ministry.id
                 && own_text.split(['.', '!', '?', '\n']).any(|s| {
-                    full_name_in(o, s)
+                    (full_name_in(o, s)
+                        || (named_ministry && ["departementet", "the ministry"].iter().any(|w| s.contains(w))))
                         && ["bedt", "bede", "bad ", "asked", "requested"]
                             .iter()
                             .any(|w| s.contains(w))

@@ -1362,3 +1362,16 @@ fn a_fresh_registration_that_names_the_meeting_s_day_the_invitation_or_a_ministr
     assert!(!creates_an_ngo(&d));
     assert_eq!(d.outcome, Outcome::Ignored);
 }
+
+/// The ministry named once in full, then as "departementet", asked the writer to go for it.
+#[test]
+fn a_consultant_the_ministry_asked_to_go_for_it_is_held_for_the_ministry() {
+    let from = "Henning Rasmussen <henning.rasmussen@inventura.no>";
+    let d = decide_text(
+        from,
+        &passed(from),
+        "Jeg er innleid som konsulent i Arbeids- og inkluderingsdepartementet. Departementet har sendt meg invitasjonen og bedt meg delta på møtet 23. juni på deres vegne, så jeg melder meg herved på.\n\nMed vennlig hilsen\nHenning Rasmussen\nInventura AS",
+    );
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+}

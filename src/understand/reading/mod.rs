@@ -463,6 +463,10 @@ const LATER: &[&str] = &[
     "kommer med påmelding",
     "sender påmelding",
     "melder på senere",
+    "før vi bestemmer",
+    "før vi avgjør",
+    "før vi avgjer",
+    "before we decide",
     "avklare",
     "avklarer",
     "avklart",
@@ -895,8 +899,10 @@ const TENTATIVE: &[&str] = &[
     "førebels",
     "med forbehold",
     "forbehold",
+    "forbeholdet",
     "med atterhald",
     "atterhald",
+    "atterhaldet",
     "kanskje",
     "muligens",
     "moglegvis",
@@ -1980,10 +1986,30 @@ fn indirect_question(lower: &str) -> Option<usize> {
                 .take(6)
                 .any(|(_, x)| x.trim_matches(|c: char| !c.is_alphanumeric()) == "som")
         {
+            // "Da er det klart hvem som kommer: Tiril og jeg": answered after the colon, no
+            // question.
+            if answered_after_colon(&lower[at..]) {
+                return None;
+            }
             return Some(at);
         }
     }
     None
+}
+
+/// Whether a question of who comes is answered after a colon by the people themselves: an
+/// address, or the sender beside another ("hvem som kommer: Tiril Hauge (tiril.hauge@…) og
+/// jeg"), not a sentence about it ("hvem som kommer: det avklarer vi i morgen").
+fn answered_after_colon(lower: &str) -> bool {
+    let Some((_, after)) = lower.split_once(": ") else {
+        return false;
+    };
+    let words = plain_words(after);
+    let me = |w: &&str| ["jeg", "meg", "eg", "i", "me", "myself"].contains(w);
+    after.contains('@')
+        || words.windows(2).any(|p| {
+            (["og", "and"].contains(&p[0]) && me(&p[1])) || (me(&p[0]) && ["og", "and"].contains(&p[1]))
+        })
 }
 
 /// Whether every word of reservation in `lower` is negated: "ikke lenger foreløpig", "not
@@ -2266,9 +2292,10 @@ fn said(lower: &str) -> Said {
     };
     // "ser på hvem som kan stille", "whether we can attend": an open question about who comes;
     // what follows it says no one comes.
+    // Unless it is answered after a colon: "Da er det klart hvem som kommer: Tiril og jeg".
     let lower = match NOT_COMING_PHRASES.first_substring(lower) {
-        Some(at) => &lower[..at],
-        None => lower,
+        Some(at) if !answered_after_colon(&lower[at..]) => &lower[..at],
+        _ => lower,
     };
     let lower = if lower.contains("hvem ") || lower.contains("kven ") {
         &lower[..indirect_question(lower).unwrap_or(lower.len())]
@@ -2685,6 +2712,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             Vec::new()
         };
         ms.retain(|m| greeting_end.is_none_or(|end| m.start >= end));
+        drop_alternatives(&mut ms, clause.text, clause.start);
         resolve(&mut ms, &known);
         // "i stedet for henne", "tar plassen hennes": the person named last before the pronoun,
         // other than the one who takes the place ("Ingrid er syk, så Henrik tar plassen hennes"),
@@ -3424,6 +3452,32 @@ fn known_people(input: &Input<'_>, ctx: &Context, me: &Attendee) -> Known {
         }
     }
     known
+}
+
+/// "enten Per Arne Ruud eller Hilde Sunde", "Kari or Ola": people named as alternatives, one of
+/// whom may come, are no one's attendance. Two persons with only "eller"/"or" between them are
+/// taken out (a count said beside them stays).
+fn drop_alternatives(ms: &mut Vec<people::Mention>, text: &str, offset: usize) {
+    let persons: Vec<(usize, usize)> = ms
+        .iter()
+        .filter(|m| matches!(m.who, Who::Person(_)))
+        .map(|m| (m.start, m.end))
+        .collect();
+    let mut out: Vec<usize> = Vec::new();
+    for pair in persons.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let between = text
+            .get(a.1.saturating_sub(offset)..b.0.saturating_sub(offset))
+            .unwrap_or("")
+            .trim()
+            .to_lowercase();
+        if ["eller", "or", "ellers"].contains(&between.as_str()) {
+            out.extend([a.0, b.0]);
+        }
+    }
+    if !out.is_empty() {
+        ms.retain(|m| !(matches!(m.who, Who::Person(_)) && out.contains(&m.start)));
+    }
 }
 
 /// First names become the full names the message gives them; names get the address the

@@ -2220,3 +2220,45 @@ fn a_cleft_correction_puts_one_person_in_the_other_s_place() {
     assert_eq!(names(&f.answers[0]), ["Ola Berg"]);
     assert_eq!(f.answers[0].withdrawn[0].name.as_deref(), Some("Kari Dahl"));
 }
+
+#[test]
+fn people_named_as_alternatives_are_no_one_s_attendance_and_the_count_stays() {
+    let f = read_as(
+        ("Line Moe", "line.moe@oed.dep.no"),
+        "Fra OED kommer én person på møtet torsdag, enten Per Arne Ruud eller Hilde Sunde. Hvem av dem det blir, avklarer vi i løpet av onsdag.",
+        "Hilsen\nLine Moe",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.count, Some(1));
+    assert!(names(a).is_empty(), "{:?}", names(a));
+    // Two joined by "og" both come.
+    let f = read_as(
+        ("Line Moe", "line.moe@oed.dep.no"),
+        "Kari Nordmann og Ola Hansen kommer.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Kari Nordmann", "Ola Hansen"]);
+}
+
+#[test]
+fn who_comes_answered_after_a_colon_is_a_registration_and_a_sentence_after_it_is_not() {
+    let f = read_as(
+        ("Are Nilsen", "are.nilsen@kld.dep.no"),
+        "Da er det klart hvem som kommer fra KLD på torsdag: Tiril Hauge (tiril.hauge@kld.dep.no) og jeg.",
+        "Mvh\nAre",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Registered);
+    assert_eq!(names(&f.answers[0]), ["Tiril Hauge", "Are Nilsen"]);
+    let f = read_as(
+        ("Are Nilsen", "are.nilsen@kld.dep.no"),
+        "Vi vet ikke ennå hvem som kommer: det avklarer vi i morgen.",
+        "Mvh\nAre",
+    );
+    assert!(
+        f.answers
+            .iter()
+            .all(|a| a.intent != Intent::Registered && a.intent != Intent::Declined),
+        "{:?}",
+        f.answers
+    );
+}

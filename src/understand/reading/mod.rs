@@ -1927,8 +1927,24 @@ fn is_busy(lower: &str) -> bool {
         ]
         .iter()
         .any(|p| lower.contains(p));
+    // "må være til stede på et hastemøte i et annet prosjekt", "have to attend another
+    // meeting": at a meeting that is not this one.
+    let another_meeting = [
+        "et annet møte",
+        "eit anna møte",
+        "et hastemøte",
+        "eit hastemøte",
+        "et annet prosjekt",
+        "another meeting",
+        "a different meeting",
+        "an urgent meeting",
+        "a meeting elsewhere",
+    ]
+    .iter()
+    .any(|p| lower.contains(p));
     // The verb may stand before the subject: "Dessverre er Marit opptatt".
     elsewhere
+        || another_meeting
         || (0..words.len()).any(|i| {
             ["opptatt", "oppteken", "opptekne", "opptatte", "busy"].contains(&words[i])
                 && words[i.saturating_sub(3)..i]

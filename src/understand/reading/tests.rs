@@ -2262,3 +2262,32 @@ fn who_comes_answered_after_a_colon_is_a_registration_and_a_sentence_after_it_is
         f.answers
     );
 }
+
+#[test]
+fn being_present_at_another_meeting_is_no_registration() {
+    let f = read_as(
+        ("Per Moen", "per.moen@noas.no"),
+        "Dessverre må NOAS trekke påmeldingen til møtet i morgen. Både Ane og jeg må være til stede på et hastemøte i et annet prosjekt.",
+        "Hilsen\nPer Moen",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Declined, "{:?}", f);
+    let f = read_as(
+        ("Per Moen", "per.moen@noas.no"),
+        "Jeg må være til stede på et hastemøte i et annet prosjekt.",
+        "",
+    );
+    // The sender does not come: taken off, never added.
+    assert!(
+        f.answers.iter().all(|a| a.attendees.is_empty()),
+        "{:?}",
+        f.answers
+    );
+    assert!(
+        f.answers.iter().any(|a| a
+            .withdrawn
+            .iter()
+            .any(|w| w.email.as_deref() == Some("per.moen@noas.no"))),
+        "{:?}",
+        f.answers
+    );
+}

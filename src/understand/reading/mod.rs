@@ -2982,9 +2982,17 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             // "… – så regn det som foreløpig": a reservation on the yes said just before.
             // Said right after it: "det er truleg relevant for tema d", three sentences on, is
             // of something else.
+            // Further on in the paragraph only when it puts the reservation on the writer's own
+            // registration: "… – sett meg opp med det forbeholdet".
+            let own_reservation = ["forbehold", "atterhald", "reservation"]
+                .iter()
+                .any(|w| lower.contains(w))
+                && any_word(&lower, &["meg", "oss", "eg", "me", "us"]);
             if s.tentative
                 && verb_before.as_ref().is_some_and(|b| b.positive && !b.negative)
-                && verb_at.is_some_and(|at| n - at <= 2 && all[at].paragraph == clause.paragraph)
+                && verb_at.is_some_and(|at| {
+                    (n - at <= 2 || own_reservation) && all[at].paragraph == clause.paragraph
+                })
             {
                 for (_, acc) in per_event
                     .iter_mut()

@@ -2291,3 +2291,13 @@ fn being_present_at_another_meeting_is_no_registration() {
         f.answers
     );
 }
+
+#[test]
+fn a_reservation_put_on_one_s_own_registration_later_in_the_paragraph_makes_it_tentative() {
+    let f = read_as(
+        ("Kjersti Nordahl", "kjersti.nordahl@bfd.dep.no"),
+        "Jeg kommer gjerne på møtet 23. juni for BFD, men er på tjenestereise i Tromsø dagen før. Går morgenflyet som planlagt, rekker jeg det – sett meg opp med det forbeholdet.",
+        "Hilsen\nKjersti Nordahl",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Tentative, "{:?}", f.answers);
+}

@@ -168,14 +168,20 @@ impl Templates {
 }
 
 /// Whether `n` takes the singular in `lang` ("nb", "en"), by the CLDR's cardinal plural rules.
-/// A language ICU4X has no rules for counts as English.
+/// Any language but bokmål counts as English.
 pub fn plural_is_one(n: i64, lang: &str) -> bool {
     use icu_plurals::{PluralCategory, PluralRules};
-    let locale: icu_locale_core::Locale = lang.parse().unwrap_or(icu_locale_core::locale!("en"));
-    match PluralRules::try_new(locale.into(), Default::default()) {
-        Ok(rules) => rules.category_for(n) == PluralCategory::One,
-        Err(_) => n == 1,
+    // The rules of the two languages the process writes, made once per thread (they are not
+    // Sync).
+    thread_local! {
+        static RULES: [Option<PluralRules>; 2] =
+            [icu_locale_core::locale!("nb"), icu_locale_core::locale!("en")]
+                .map(|locale| PluralRules::try_new(locale.into(), Default::default()).ok());
     }
+    RULES.with(|rules| match &rules[if lang == "nb" { 0 } else { 1 }] {
+        Some(rules) => rules.category_for(n) == PluralCategory::One,
+        None => n == 1,
+    })
 }
 
 /// Where one of `names`, put into `text`, stands inside a sentence with its capital letter

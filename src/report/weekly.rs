@@ -163,11 +163,23 @@ fn recipients_in_words(to: &[String], name_of: &dyn Fn(&str) -> String) -> Strin
     }
 }
 
+/// The kind of the configured reminder a planned step sends, if it is one.
+fn kind_of<'c>(config: &'c Config, n: &Next) -> Option<&'c ReminderKind> {
+    let id = n.reminder.as_deref()?;
+    config
+        .schedule
+        .reminders
+        .iter()
+        .find(|r| r.id == id)
+        .map(|r| &r.kind)
+}
+
 /// The meetings, the ones to come first (by their start; an open date last), then the past.
 #[allow(clippy::too_many_arguments)]
 fn phases(
     config: &Config,
     register: &Register,
+    dates: &crate::standing::Dates<'_>,
     status: &super::status::Status,
     owes_registration: &dyn Fn(&str) -> Vec<String>,
     owes_contact: &[String],
@@ -176,10 +188,9 @@ fn phases(
     now: DateTime<Utc>,
 ) -> Result<Vec<Phase>, RegisterError> {
     let tz = config.process.timezone;
-    let dates = crate::standing::Dates::read(config, register)?;
     let week = now + Duration::days(8);
     let mut out: Vec<(Option<DateTime<Utc>>, Phase)> = Vec::new();
-    for (i, event) in config.events.iter().enumerate() {
+    for event in &config.events {
         let slot = dates.slot(&event.id);
         let past = event.cancelled || slot.is_some_and(|s| s.end <= now);
         let (mut registered, mut tentative, mut declined, mut attendees) = (0, 0, 0, 0u32);
@@ -208,12 +219,7 @@ fn phases(
             let about_this = |n: &Next| match n.kind.as_str() {
                 "poll" | "poll-close" => poll.is_some(),
                 "reminder" => {
-                    let kind = n
-                        .reminder
-                        .as_deref()
-                        .and_then(|id| config.schedule.reminders.iter().find(|r| r.id == id))
-                        .map(|r| &r.kind);
-                    match kind {
+                    match kind_of(config, n) {
                         Some(ReminderKind::Registration { event: e })
                         | Some(ReminderKind::Meeting { event: e }) => *e == event.id,
                         Some(ReminderKind::Poll) => poll.is_some(),
@@ -240,11 +246,7 @@ fn phases(
                             .to_string()
                     }
                     _ => {
-                        let kind = n
-                            .reminder
-                            .as_deref()
-                            .and_then(|id| config.schedule.reminders.iter().find(|r| r.id == id))
-                            .map(|r| &r.kind);
+                        let kind = kind_of(config, n);
                         let about = kind.map(reminder_about).unwrap_or("påminnelse");
                         if n.to.is_empty() {
                             match kind {
@@ -268,10 +270,7 @@ fn phases(
                 let reminded_again = upcoming.iter().any(|n| {
                     n.kind == "reminder"
                         && n.at < deadline.due
-                        && n.reminder
-                            .as_deref()
-                            .and_then(|id| config.schedule.reminders.iter().find(|r| r.id == id))
-                            .is_some_and(|r| matches!(&r.kind, ReminderKind::Registration { event: e } if *e == event.id))
+                        && matches!(kind_of(config, n), Some(ReminderKind::Registration { event: e }) if *e == event.id)
                 });
                 let owing = owes_registration(&event.id);
                 if !reminded_again && !owing.is_empty() {
@@ -292,16 +291,9 @@ fn phases(
                         ));
                     }
                 }
-                let contact_planned = upcoming.iter().any(|n| {
-                    n.kind == "reminder"
-                        && n.reminder.as_deref().is_some_and(|id| {
-                            config
-                                .schedule
-                                .reminders
-                                .iter()
-                                .any(|r| r.id == id && r.kind == ReminderKind::Contact)
-                        })
-                });
+                let contact_planned = upcoming
+                    .iter()
+                    .any(|n| n.kind == "reminder" && kind_of(config, n) == Some(&ReminderKind::Contact));
                 if !contact_planned && !owes_contact.is_empty() && config.contact_deadline().is_some() {
                     let names: Vec<String> = owes_contact.iter().map(|o| name_of(o)).collect();
                     you.push(format!(
@@ -349,9 +341,7 @@ fn phases(
             you,
         };
         // Order: to come by start, an open date after those with one, config order between equals.
-        let key = slot.map(|s| s.start);
-        let _ = i;
-        out.push((key, phase));
+        out.push((slot.map(|s| s.start), phase));
     }
     let (mut to_come, past): (Vec<_>, Vec<_>) = out.into_iter().partition(|(_, p)| !p.past);
     to_come.sort_by_key(|(start, _)| (start.is_none(), *start));
@@ -429,13 +419,18 @@ pub fn gather(
     let snap = snapshot(config, register)?;
     let dates = crate::standing::Dates::read(config, register)?;
     let over = dates.slot(&event).is_some_and(|s| s.end <= now);
+    let owes_registration_to = |event: &str| -> Vec<String> {
+        snap.targets(&ReminderKind::Registration {
+            event: event.to_string(),
+        })
+        .into_iter()
+        .map(|t| t.org_id)
+        .collect()
+    };
     let owes_registration: Vec<String> = if over {
         Vec::new()
     } else {
-        snap.targets(&ReminderKind::Registration { event: event.clone() })
-            .into_iter()
-            .map(|t| t.org_id)
-            .collect()
+        owes_registration_to(&event)
     };
     let owes_contact: Vec<String> = snap
         .targets(&ReminderKind::Contact)
@@ -593,19 +588,12 @@ pub fn gather(
             poll_redirected.push((o.name.clone(), dead.to_string(), live.to_string()));
         }
     }
-    let owes_registration = |event: &str| -> Vec<String> {
-        snap.targets(&ReminderKind::Registration {
-            event: event.to_string(),
-        })
-        .into_iter()
-        .map(|t| t.org_id)
-        .collect()
-    };
     let phases = phases(
         config,
         register,
+        &dates,
         &status,
-        &owes_registration,
+        &owes_registration_to,
         &owes_contact,
         upcoming,
         &name_of,

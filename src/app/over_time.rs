@@ -459,7 +459,25 @@ pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> D
                     );
                 }
             }
-            let lines = vec!["Samskapingsmøte: påmeldt".to_string()];
+            // A registration of one person to each meeting, as a reply might record it.
+            let recorded: Vec<crate::decide::Action> = config
+                .events
+                .iter()
+                .map(|event| crate::decide::Action::SetRegistration {
+                    org: org.id.clone(),
+                    event: event.id.clone(),
+                    status: "registered".into(),
+                    attendees: vec![crate::understand::facts::Attendee {
+                        name: Some("Kari Nordmann".into()),
+                        email: Some("kari.nordmann@example.org".into()),
+                    }],
+                    count: Some(1),
+                    late: false,
+                    replace: false,
+                    withdrawn: Vec::new(),
+                    evidence: Vec::new(),
+                })
+                .collect();
             note(
                 &format!("confirmation ({})", lang.code()),
                 crate::outbox::confirmation::compose(
@@ -471,7 +489,7 @@ pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> D
                         to: org.address.as_ref(),
                         lang,
                         their_message_id: "check@samskap",
-                        lines: &lines,
+                        recorded: &recorded,
                     },
                     now,
                 )

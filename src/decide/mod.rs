@@ -165,12 +165,8 @@ pub enum Action {
         proposal: Vec<Action>,
     },
     /// Tell the sender what was recorded.
-    Confirm {
-        org: String,
-        to: String,
-        lang: String,
-        lines: Vec<String>,
-    },
+    /// Of the decision's other actions; the words are the outbox's confirmation composer's.
+    Confirm { org: String, to: String, lang: String },
 }
 
 /// How a message ended.
@@ -329,6 +325,16 @@ impl std::fmt::Display for Action {
         };
         f.write_str(&text)
     }
+}
+
+/// What `actions` change, for the log and the register's record of the message.
+fn summary_of(actions: &[Action]) -> String {
+    actions
+        .iter()
+        .filter(|a| !matches!(a, Action::Review { .. } | Action::Confirm { .. }))
+        .map(Action::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl Outcome {
@@ -810,8 +816,7 @@ fn poll_reply(
             vec![action],
         ));
     }
-    let lines = confirmation_lines(std::slice::from_ref(&action), config, understood.lang);
-    let summary = lines.join("; ");
+    let summary = summary_of(std::slice::from_ref(&action));
     let mut actions = vec![action];
     if !answer.remarks.is_empty() {
         actions.push(Action::Review {
@@ -827,7 +832,6 @@ fn poll_reply(
         org: org.id.clone(),
         to: address,
         lang: understood.lang.code().into(),
-        lines,
     });
     Some(Decision {
         org: Some(org.id),
@@ -923,10 +927,8 @@ fn with_reply(poll: Decision, reply: Decision) -> Decision {
             for a in reply.actions.iter().chain(&poll.actions) {
                 match a {
                     Action::Review { .. } => actions.push(a.clone()),
-                    Action::Confirm { lines, .. } => match &mut confirm {
-                        Some(Action::Confirm { lines: all, .. }) => all.extend(lines.iter().cloned()),
-                        _ => confirm = Some(a.clone()),
-                    },
+                    // One confirmation, of everything recorded.
+                    Action::Confirm { .. } if confirm.is_none() => confirm = Some(a.clone()),
                     _ => {}
                 }
             }
@@ -1349,8 +1351,7 @@ fn reply(
         actions.extend(elsewhere);
         return review(Some(org.id), doubts.join("; "), actions);
     }
-    let lines = confirmation_lines(&actions, config, understood.lang);
-    let summary = lines.join("; ");
+    let summary = summary_of(&actions);
     if !elsewhere.is_empty() {
         let people: Vec<String> = elsewhere
             .iter()
@@ -1381,7 +1382,6 @@ fn reply(
             org: org.id.clone(),
             to: sender.address.clone(),
             lang: understood.lang.code().into(),
-            lines,
         });
     }
     Decision {
@@ -1915,165 +1915,6 @@ fn signature_of(understood: &Understood) -> String {
         Class::Reply { split, .. } => split.signature.clone(),
         _ => String::new(),
     }
-}
-
-/// `text` cut at a word to at most `max` characters, with "…" where it was cut.
-fn shortened(text: &str, max: usize) -> String {
-    let text = text.trim();
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
-    let at = cut.rfind(' ').unwrap_or(cut.len());
-    format!("{}…", cut[..at].trim_end())
-}
-
-/// What was recorded, in the sender's language, for the confirmation and the log.
-pub fn confirmation_lines(actions: &[Action], config: &Config, lang: Lang) -> Vec<String> {
-    let mut lines = Vec::new();
-    for action in actions {
-        match action {
-            Action::SetRegistration {
-                event,
-                status,
-                attendees,
-                count,
-                late,
-                evidence,
-                ..
-            } => {
-                let name = config
-                    .event(event)
-                    .map(|e| e.name.get(lang).to_string())
-                    .unwrap_or_else(|| event.clone());
-                let status_word = match (status.as_str(), lang) {
-                    ("registered", Lang::Nb) => "påmeldt",
-                    ("declined", Lang::Nb) => "avmeldt (kommer ikke)",
-                    ("tentative", Lang::Nb) => "foreløpig påmeldt",
-                    ("registered", Lang::En) => "registered",
-                    ("declined", Lang::En) => "not attending",
-                    _ => "tentatively registered",
-                };
-                let people: Vec<String> = attendees
-                    .iter()
-                    .map(|a| match (&a.name, &a.email) {
-                        (Some(n), Some(e)) => format!("{n} <{e}>"),
-                        (Some(n), None) => n.clone(),
-                        (None, Some(e)) => e.clone(),
-                        (None, None) => String::new(),
-                    })
-                    .filter(|p| !p.is_empty())
-                    .collect();
-                let mut line = format!("{name}: {status_word}");
-                let n = count.map(|c| c as usize).unwrap_or(0).max(people.len());
-                if n > 0 {
-                    line.push_str(&match lang {
-                        Lang::Nb => format!(", {n} {}", if n == 1 { "deltaker" } else { "deltakere" }),
-                        Lang::En => format!(", {n} {}", if n == 1 { "participant" } else { "participants" }),
-                    });
-                }
-                if !people.is_empty() {
-                    line.push_str(&format!(" ({})", people.join(", ")));
-                }
-                if *late {
-                    line.push_str(match lang {
-                        Lang::Nb => " – mottatt etter fristen",
-                        Lang::En => " – received after the deadline",
-                    });
-                }
-                // The words it was read from, so that a misreading shows at once.
-                let quoted: Vec<String> = evidence
-                    .iter()
-                    .take(2)
-                    .map(|e| format!("«{}»", shortened(&e.text, 100)))
-                    .collect();
-                if !quoted.is_empty() {
-                    line.push_str(&format!(" ({})", quoted.join(" ")));
-                }
-                lines.push(line);
-            }
-            Action::SetContact {
-                name, email, phone, ..
-            } => {
-                let parts: Vec<String> = [name.clone(), email.clone(), phone.clone()]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                lines.push(format!(
-                    "{}: {}",
-                    match lang {
-                        Lang::Nb => "Kontaktperson",
-                        Lang::En => "Contact person",
-                    },
-                    parts.join(", ")
-                ));
-            }
-            Action::PollAnswer {
-                yes,
-                no,
-                maybe,
-                evidence,
-                ..
-            } => {
-                let slots = crate::config::words::slot_lines(config, lang);
-                // Each slot with the words it was read from, so that a misreading shows at once;
-                // slots read from the same words share the quote.
-                let list = |numbers: &[usize]| -> String {
-                    let mut parts: Vec<(String, String)> = Vec::new();
-                    for n in numbers {
-                        let Some(line) = slots.get(n.wrapping_sub(1)) else {
-                            continue;
-                        };
-                        let why = match evidence.iter().find(|e| e.slot == *n && !e.text.is_empty()) {
-                            Some(e) => format!("«{}»", e.text),
-                            None if evidence.is_empty() => String::new(),
-                            // An implied no, or what an earlier answer said and this one
-                            // leaves as it was.
-                            None => match (lang, no.contains(n)) {
-                                (Lang::Nb, true) => "ikke blant dem du nevnte".into(),
-                                (Lang::En, true) => "not among those you named".into(),
-                                (Lang::Nb, false) => "som du svarte før".into(),
-                                (Lang::En, false) => "as you answered before".into(),
-                            },
-                        };
-                        match parts.last_mut() {
-                            Some((lines, w)) if *w == why => {
-                                lines.push_str("; ");
-                                lines.push_str(line);
-                            }
-                            _ => parts.push((line.clone(), why)),
-                        }
-                    }
-                    parts
-                        .into_iter()
-                        .map(|(lines, why)| {
-                            if why.is_empty() {
-                                lines
-                            } else {
-                                format!("{lines} ({why})")
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                };
-                let (suits, not, might) = match lang {
-                    Lang::Nb => ("Passer", "Passer ikke", "Passer kanskje"),
-                    Lang::En => ("Suits you", "Does not suit you", "Might suit you"),
-                };
-                if !yes.is_empty() {
-                    lines.push(format!("{suits}: {}", list(yes)));
-                }
-                if !maybe.is_empty() {
-                    lines.push(format!("{might}: {}", list(maybe)));
-                }
-                if !no.is_empty() {
-                    lines.push(format!("{not}: {}", list(no)));
-                }
-            }
-            _ => {}
-        }
-    }
-    lines
 }
 
 #[cfg(test)]

@@ -567,34 +567,35 @@ fn poll_said(d: &Decision) -> Option<(Vec<usize>, Vec<usize>, Vec<usize>)> {
     })
 }
 
-fn confirmation(d: &Decision) -> String {
-    d.actions
-        .iter()
-        .find_map(|a| match a {
-            Action::Confirm { lines, .. } => Some(lines.join("\n")),
-            _ => None,
-        })
-        .unwrap_or_default()
+/// The words the decision's poll answer read `slot`'s answer from, if this answer spoke of it.
+fn read_from(d: &Decision, slot: usize) -> Option<String> {
+    d.actions.iter().find_map(|a| match a {
+        Action::PollAnswer { evidence, .. } => evidence
+            .iter()
+            .find(|e| e.slot == slot && !e.text.is_empty())
+            .map(|e| e.text.clone()),
+        _ => None,
+    })
 }
 
 #[test]
-fn a_maybe_in_a_poll_answer_is_recorded_as_maybe_and_the_confirmation_quotes_each_answer() {
+fn a_maybe_in_a_poll_answer_is_recorded_as_maybe_and_each_answer_keeps_its_words() {
     let d = decide_poll_answer(
         "Options 2 and 3 work for me. 4 is possible if need be, 1 doesn't work.",
         &dir(),
     );
     assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
     assert_eq!(poll_said(&d), Some((vec![2, 3], vec![1], vec![4])));
-    let text = confirmation(&d);
+    assert_eq!(read_from(&d, 4).as_deref(), Some("4 is possible if need be"));
+    assert_eq!(read_from(&d, 1).as_deref(), Some("1 doesn't work"));
+    assert_eq!(read_from(&d, 2).as_deref(), Some("Options 2 and 3 work for me"));
+    assert_eq!(read_from(&d, 3).as_deref(), Some("Options 2 and 3 work for me"));
     assert!(
-        text.contains("Might suit you: 4. Monday 5 September 2022 13:00–15:00 («4 is possible if need be»)"),
-        "{text}"
+        d.actions
+            .iter()
+            .any(|a| matches!(a, Action::Confirm { lang, .. } if lang == "en")),
+        "{d:?}"
     );
-    assert!(
-        text.contains("Does not suit you: 1. Monday 29 August 2022 13:00–15:00 («1 doesn't work»)"),
-        "{text}"
-    );
-    assert!(text.contains("(«Options 2 and 3 work for me»)"), "{text}");
 }
 
 #[test]
@@ -615,11 +616,10 @@ fn an_answer_with_good_bad_and_uncertain_slots_is_confirmed_as_written_not_inver
         &dir(),
     );
     assert_eq!(poll_said(&d), Some((vec![2, 4], vec![1], vec![3])), "{d:?}");
-    let text = confirmation(&d);
-    assert!(text.starts_with("Passer: 2. onsdag 31. august"), "{text}");
-    assert!(
-        text.contains("Passer ikke: 1. mandag 29. august 2022 kl. 13.00–15.00 («29. august går ikke»)"),
-        "{text}"
+    assert_eq!(read_from(&d, 1).as_deref(), Some("29. august går ikke"));
+    assert_eq!(
+        read_from(&d, 3).as_deref(),
+        Some("2. september er jeg usikker på")
     );
 }
 
@@ -659,11 +659,12 @@ fn a_second_poll_answer_replaces_what_it_speaks_of_and_keeps_the_rest() {
     let d = decide_poll_answer("Beklager, 3 passer likevel ikke.", &before);
     assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
     assert_eq!(poll_said(&d), Some((vec![1], vec![2, 3, 4], vec![])));
+    // What it says of 3 keeps its words; 1, as answered before, has none from this message.
     assert!(
-        confirmation(&d).contains("(som du svarte før)"),
-        "{}",
-        confirmation(&d)
+        read_from(&d, 3).is_some_and(|w| w.contains("3 passer likevel ikke")),
+        "{d:?}"
     );
+    assert_eq!(read_from(&d, 1), None, "{d:?}");
     // A correction that names what suits now: the rest is no.
     let d = decide_poll_answer("Rettelse: bare 2 passer likevel.", &before);
     assert_eq!(poll_said(&d), Some((vec![2], vec![1, 3, 4], vec![])), "{d:?}");
@@ -1175,27 +1176,26 @@ fn an_ngo_writing_fresh_about_the_process_by_its_acronym_is_read() {
 }
 
 #[test]
-fn the_confirmation_quotes_the_words_a_registration_was_read_from() {
+fn a_registration_keeps_the_words_it_was_read_from() {
     let from = "Lise Berg <lise.berg@aid.dep.no>";
     let d = decide_text(
         from,
         &passed(from),
         "Hei,\r\n\r\nFra AID kommer jeg og Ola Hansen (ola.hansen@aid.dep.no) på møtet 23. juni.\r\n",
     );
-    let lines: Vec<String> = d
+    let words: Vec<String> = d
         .actions
         .iter()
         .flat_map(|a| match a {
-            Action::Confirm { lines, .. } => lines.clone(),
+            Action::SetRegistration { evidence, .. } => evidence.iter().map(|e| e.text.clone()).collect(),
             _ => Vec::new(),
         })
         .collect();
     assert!(
-        lines
-            .iter()
-            .any(|l| l
-                .contains("«Fra AID kommer jeg og Ola Hansen (ola.hansen@aid.dep.no) på møtet 23. juni.»")),
-        "{lines:?}"
+        words.iter().any(
+            |w| w.contains("Fra AID kommer jeg og Ola Hansen (ola.hansen@aid.dep.no) på møtet 23. juni.")
+        ),
+        "{words:?}"
     );
 }
 

@@ -101,7 +101,7 @@ pub fn record(
     if config.inbox.confirmations {
         let secret = register.secret()?;
         for action in &decision.actions {
-            let Action::Confirm { org, to, lang, lines } = action else {
+            let Action::Confirm { org, to, lang } = action else {
                 continue;
             };
             if register.confirmed_since(to, now - chrono::Duration::hours(1))? {
@@ -121,7 +121,7 @@ pub fn record(
                 to,
                 lang: crate::config::Lang::parse(lang).unwrap_or(crate::config::Lang::Nb),
                 their_message_id: &understood.message_id,
-                lines,
+                recorded: &decision.actions,
             };
             match confirmation::compose(config, &secret, &answering, now) {
                 Ok(message) => confirmations.push(message),

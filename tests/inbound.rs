@@ -141,6 +141,37 @@ fn review_shows_the_message_and_applies_or_dismisses_what_it_proposes() {
     assert!(run.stderr.contains("applied already"), "{}", run.stderr);
 }
 
+/// The reasons were English in the Norwegian weekly status: "the receiving server says dmarc=fail".
+#[test]
+fn a_review_reason_is_in_the_reader_s_language_norwegian_in_the_weekly_status_english_in_the_cli() {
+    let ws = after_invitations();
+    ws.run(&["ingest", &fixture("kld-dmarc-fail.eml")]).expect(0);
+    let list = ws.run(&["review"]).expect(0).stdout;
+    assert!(list.contains("the receiving server says dmarc=fail"), "{list}");
+    let status = ws.run(&["status", "--json"]).expect(0).json();
+    let item = &status["review"][0];
+    assert!(
+        item["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the receiving server says dmarc=fail"),
+        "{item}"
+    );
+    assert!(
+        item["reason_nb"]
+            .as_str()
+            .unwrap()
+            .contains("mottakerserveren sier dmarc=fail"),
+        "{item}"
+    );
+    let weekly = ws
+        .run(&["--now", "2022-06-17T12:00:00+02:00", "report", "preview"])
+        .expect(0)
+        .stdout;
+    assert!(weekly.contains("mottakerserveren sier dmarc=fail"), "{weekly}");
+    assert!(!weekly.contains("the receiving server"), "{weekly}");
+}
+
 #[test]
 fn the_daemon_reads_the_local_inbox_and_confirms_to_the_sender() {
     let ws = after_invitations();

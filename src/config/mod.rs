@@ -5,6 +5,7 @@
 pub mod raw;
 pub mod schedule;
 pub mod secret;
+pub mod text;
 pub mod units;
 pub mod when;
 pub mod words;
@@ -23,6 +24,7 @@ use serde::de::DeserializeOwned;
 use crate::templates::Templates;
 pub use schedule::{PollConfig, Reminder, ReminderKind, ReportConfig, ScheduleConfig};
 pub use secret::{Secret, SecretValue};
+pub use text::Text;
 pub use units::Rate;
 
 /// A language samskap writes in.
@@ -54,22 +56,7 @@ impl Lang {
     }
 }
 
-/// A text in bokmål and English; English falls back to bokmål where none was given.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
-    pub nb: String,
-    pub en: String,
-}
-
 impl Text {
-    /// The text in `lang`.
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Nb => &self.nb,
-            Lang::En => &self.en,
-        }
-    }
-
     fn from_raw(raw: raw::RawText) -> Text {
         let en = raw.en.unwrap_or_else(|| raw.nb.clone());
         Text { nb: raw.nb, en }

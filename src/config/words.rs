@@ -47,7 +47,8 @@ const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
-fn weekday(day: Weekday, lang: Lang) -> &'static str {
+/// A weekday's name: "mandag", "Monday".
+pub fn weekday(day: Weekday, lang: Lang) -> &'static str {
     let i = day.num_days_from_monday() as usize;
     match lang {
         Lang::Nb => WEEKDAYS_NB[i],

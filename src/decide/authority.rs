@@ -9,8 +9,9 @@
 //! that line; Exchange does not remove it, its header firewall leaves `Authentication-Results`
 //! alone).
 
-use crate::config::{InboxConfig, WithoutVerdict};
+use crate::config::{InboxConfig, Text, WithoutVerdict};
 use crate::understand::{AuthResult, Understood};
+use crate::words;
 
 use super::{domain_matches, domain_of};
 
@@ -24,14 +25,14 @@ pub enum Authenticity {
     /// A trusted server says the From domain sent it.
     Verified,
     /// Nothing trusted says so; why, for the review item.
-    Unverified(String),
+    Unverified(Text),
     /// A trusted server says it is not from there; why.
-    Failed(String),
+    Failed(Text),
 }
 
 impl Authenticity {
     /// Why the message cannot change a record, if it cannot.
-    pub fn doubt(&self) -> Option<&str> {
+    pub fn doubt(&self) -> Option<&Text> {
         match self {
             Authenticity::Unchecked | Authenticity::Verified => None,
             Authenticity::Unverified(why) | Authenticity::Failed(why) => Some(why),
@@ -90,42 +91,58 @@ pub fn of(understood: &Understood, inbox: &InboxConfig) -> Authenticity {
         return Authenticity::Unchecked;
     }
     if results.is_empty() {
-        let whose = match (inbox.trusted_authserv_ids.is_empty(), inbox.trust_exchange_online) {
-            (false, true) => format!("{} or Exchange Online", trusted_ids()),
+        let whose = |or: &str| match (inbox.trusted_authserv_ids.is_empty(), inbox.trust_exchange_online) {
+            (false, true) => format!("{} {or} Exchange Online", trusted_ids()),
             (false, false) => trusted_ids(),
             _ => "Exchange Online".into(),
         };
-        let others: Vec<String> = understood
-            .auth
-            .iter()
-            .map(|h| {
-                if h.server.is_empty() {
-                    "one without a server name, not written by Exchange Online on arrival".to_string()
-                } else {
-                    h.server.clone()
-                }
-            })
-            .collect();
-        return Authenticity::Unverified(if others.is_empty() {
-            format!(
-                "no Authentication-Results from a trusted server ({whose}): nothing shows it is from {from}"
+        let (whose_nb, whose_en) = (whose("eller"), whose("or"));
+        let others = |unnamed: &str| -> String {
+            understood
+                .auth
+                .iter()
+                .map(|h| {
+                    if h.server.is_empty() {
+                        unnamed
+                    } else {
+                        h.server.as_str()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Authenticity::Unverified(if understood.auth.is_empty() {
+            words!(
+                "ingen Authentication-Results fra en server det stoles på ({whose_nb}): ingenting viser at den er fra {from}",
+                "no Authentication-Results from a trusted server ({whose_en}): nothing shows it is from {from}"
             )
         } else {
-            format!(
-                "only Authentication-Results from servers that are not trusted ({}); none from {whose}: nothing shows it is from {from}",
-                others.join(", ")
+            let others_nb = others("en uten servernavn, ikke skrevet av Exchange Online ved mottak");
+            let others_en = others("one without a server name, not written by Exchange Online on arrival");
+            words!(
+                "bare Authentication-Results fra servere det ikke stoles på ({others_nb}); ingen fra {whose_nb}: ingenting viser at den er fra {from}",
+                "only Authentication-Results from servers that are not trusted ({others_en}); none from {whose_en}: nothing shows it is from {from}"
             )
         });
     }
     if from.is_empty() {
-        return Authenticity::Unverified("it has no From address to authenticate".into());
+        return Authenticity::Unverified(Text::new(
+            "den har ingen From-adresse å kontrollere",
+            "it has no From address to authenticate",
+        ));
     }
     let all = |method: &'static str| results.iter().filter(move |r| r.method == method);
     if all("dmarc").any(|r| r.result == "fail") {
-        return Authenticity::Failed("the receiving server says dmarc=fail".into());
+        return Authenticity::Failed(Text::new(
+            "mottakerserveren sier dmarc=fail",
+            "the receiving server says dmarc=fail",
+        ));
     }
     if all("compauth").any(|r| r.result == "fail") {
-        return Authenticity::Failed("the receiving server says compauth=fail".into());
+        return Authenticity::Failed(Text::new(
+            "mottakerserveren sier compauth=fail",
+            "the receiving server says compauth=fail",
+        ));
     }
     // A verdict about another From than the one read here is no verdict about this message.
     let about_from = |r: &&&AuthResult| {
@@ -139,7 +156,8 @@ pub fn of(understood: &Understood, inbox: &InboxConfig) -> Authenticity {
         .filter(|r| r.result == "pass")
         .find_map(|r| r.prop("header.from"))
     {
-        return Authenticity::Unverified(format!(
+        return Authenticity::Unverified(words!(
+            "mottakerserverens dmarc=pass gjelder header.from={other}, ikke {from}",
             "the receiving server's dmarc=pass is for header.from={other}, not for {from}"
         ));
     }
@@ -148,9 +166,10 @@ pub fn of(understood: &Understood, inbox: &InboxConfig) -> Authenticity {
     let no_dmarc = all("dmarc").all(|r| r.result == "none" || r.result == "bestguesspass");
     if !no_dmarc {
         let said: Vec<&str> = all("dmarc").map(|r| r.result.as_str()).collect();
-        return Authenticity::Unverified(format!(
-            "the receiving server says dmarc={} for {from}",
-            said.join(",")
+        let said = said.join(",");
+        return Authenticity::Unverified(words!(
+            "mottakerserveren sier dmarc={said} for {from}",
+            "the receiving server says dmarc={said} for {from}"
         ));
     }
     let dkim_aligned =
@@ -164,12 +183,19 @@ pub fn of(understood: &Understood, inbox: &InboxConfig) -> Authenticity {
         return Authenticity::Verified;
     }
     if all("dkim").any(|r| r.result == "fail") {
-        return Authenticity::Failed("the receiving server says dkim=fail (no dmarc result)".into());
+        return Authenticity::Failed(Text::new(
+            "mottakerserveren sier dkim=fail (uten dmarc-resultat)",
+            "the receiving server says dkim=fail (no dmarc result)",
+        ));
     }
     if all("spf").any(|r| r.result == "fail") {
-        return Authenticity::Failed("the receiving server says spf=fail (no dmarc result)".into());
+        return Authenticity::Failed(Text::new(
+            "mottakerserveren sier spf=fail (uten dmarc-resultat)",
+            "the receiving server says spf=fail (no dmarc result)",
+        ));
     }
-    Authenticity::Unverified(format!(
+    Authenticity::Unverified(words!(
+        "{from} har ingen DMARC-policy, og mottakerserveren fant verken DKIM-signatur eller SPF-godkjenning for {from}",
         "{from} publishes no DMARC policy and the receiving server found no DKIM signature or SPF pass of {from}"
     ))
 }

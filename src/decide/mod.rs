@@ -24,10 +24,11 @@ pub mod authority;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, Lang, OrgKind, PUBLIC_MAIL_DOMAINS};
+use crate::config::{Config, Lang, OrgKind, PUBLIC_MAIL_DOMAINS, Text};
 use crate::understand::bounce::ReportKind;
 use crate::understand::facts::Attendee;
 use crate::understand::{Class, TokenSource, Understood};
+use crate::words;
 use authority::Authenticity;
 
 /// An organisation as decisions need it.
@@ -160,7 +161,8 @@ pub enum Action {
     },
     Review {
         org: Option<String>,
-        reason: String,
+        /// Why, in both languages: the coordinator's review list and weekly status in theirs.
+        reason: Text,
         /// What would be done if a person agrees.
         proposal: Vec<Action>,
     },
@@ -320,7 +322,7 @@ impl std::fmt::Display for Action {
                 "automatic reply from {address}{}",
                 returns_on.map(|d| format!(", back {d}")).unwrap_or_default()
             ),
-            Action::Review { reason, .. } => format!("review: {reason}"),
+            Action::Review { reason, .. } => format!("review: {}", reason.en),
             Action::Confirm { to, .. } => format!("confirm to {to}"),
         };
         f.write_str(&text)
@@ -433,7 +435,7 @@ pub fn decide(
             outcome: Outcome::Review,
             actions: vec![Action::Review {
                 org: None,
-                reason: format!("could not be read: {reason}"),
+                reason: words!("kunne ikke leses: {reason}", "could not be read: {reason}"),
                 proposal: Vec::new(),
             }],
             summary: format!("unreadable: {reason}"),
@@ -444,15 +446,15 @@ pub fn decide(
         // doubt until the sender says what holds.
         Class::Notice { what } if what.starts_with("a recall") => review(
             sender_org.clone().or(ref_org.clone()).map(|o| o.id),
-            format!(
-                "{} asks to take back {}: what that message recorded stands until the sender says what holds; ask them",
-                understood
-                    .from
-                    .as_ref()
-                    .map(|f| f.address.as_str())
-                    .unwrap_or("the sender"),
-                what.trim_start_matches("a recall of ")
-            ),
+            {
+                let who = understood.from.as_ref().map(|f| f.address.as_str());
+                let (nb, en) = (who.unwrap_or("avsenderen"), who.unwrap_or("the sender"));
+                let what = what.trim_start_matches("a recall of ");
+                words!(
+                    "{nb} vil trekke tilbake {what}: det den meldingen registrerte, står til avsenderen sier hva som gjelder; spør dem",
+                    "{en} asks to take back {what}: what that message recorded stands until the sender says what holds; ask them"
+                )
+            },
             Vec::new(),
         ),
         Class::Notice { what } => Decision {
@@ -590,10 +592,13 @@ fn calendar(
     if cal.method == "COUNTER" {
         return review(
             org.or(ref_org).map(|o| o.id),
-            format!(
-                "{} proposes another time for {event} (calendar COUNTER): a person should answer it",
-                sender.address
-            ),
+            {
+                let who = &sender.address;
+                words!(
+                    "{who} foreslår et annet tidspunkt for {event} (kalendersvar COUNTER): noen bør svare",
+                    "{who} proposes another time for {event} (calendar COUNTER): a person should answer it"
+                )
+            },
             Vec::new(),
         );
     }
@@ -608,10 +613,13 @@ fn calendar(
     let Some(org) = org else {
         return review(
             ref_org.map(|o| o.id),
-            format!(
-                "a calendar answer for {event} from {}, who is not of any organisation in the process",
-                sender.address
-            ),
+            {
+                let who = &sender.address;
+                words!(
+                    "et kalendersvar om {event} fra {who}, som ikke hører til noen organisasjon i prosessen",
+                    "a calendar answer for {event} from {who}, who is not of any organisation in the process"
+                )
+            },
             Vec::new(),
         );
     };
@@ -625,7 +633,10 @@ fn calendar(
     let Some(answer) = answer else {
         return review(
             Some(org.id),
-            format!("a calendar answer for {event} that says no attendee's answer"),
+            words!(
+                "et kalendersvar om {event} som ikke sier hva noen deltaker svarer",
+                "a calendar answer for {event} that says no attendee's answer"
+            ),
             Vec::new(),
         );
     };
@@ -637,7 +648,10 @@ fn calendar(
         other => {
             return review(
                 Some(org.id),
-                format!("a calendar answer {other} for {event}"),
+                words!(
+                    "et kalendersvar {other} om {event}",
+                    "a calendar answer {other} for {event}"
+                ),
                 Vec::new(),
             );
         }
@@ -663,7 +677,7 @@ fn calendar(
         late: is_late(config, &event, answered_at(understood, received)),
     };
     if let Some(doubt) = authenticity.doubt() {
-        return review(Some(org.id), doubt.to_string(), vec![action]);
+        return review(Some(org.id), doubt.clone(), vec![action]);
     }
     Decision {
         org: Some(org.id),
@@ -799,20 +813,23 @@ fn poll_reply(
     let Some(org) = org else {
         return Some(review(
             None,
-            format!("a date poll answer from {address}, who was not asked"),
+            words!(
+                "et svar på datoavstemningen fra {address}, som ikke ble spurt",
+                "a date poll answer from {address}, who was not asked"
+            ),
             vec![action],
         ));
     };
     if let Some(doubt) = authenticity.doubt() {
-        return Some(review(Some(org.id), doubt.to_string(), vec![action]));
+        return Some(review(Some(org.id), doubt.clone(), vec![action]));
     }
     if !doubts.is_empty() {
         return Some(review(
             Some(org.id),
-            format!(
-                "a date poll answer that cannot be read with certainty: {}",
-                doubts.join("; ")
-            ),
+            Text::join(&doubts, "; ").within(|lang, d| match lang {
+                Lang::Nb => format!("et svar på datoavstemningen som ikke kan leses sikkert: {d}"),
+                Lang::En => format!("a date poll answer that cannot be read with certainty: {d}"),
+            }),
             vec![action],
         ));
     }
@@ -821,10 +838,12 @@ fn poll_reply(
     if !answer.remarks.is_empty() {
         actions.push(Action::Review {
             org: Some(org.id.clone()),
-            reason: format!(
-                "a date poll answer, recorded, with more for a person: {}",
-                answer.remarks.join("; ")
-            ),
+            reason: Text::join(&answer.remarks, "; ").within(|lang, r| match lang {
+                Lang::Nb => {
+                    format!("et svar på datoavstemningen, registrert, med mer som en person bør se på: {r}")
+                }
+                Lang::En => format!("a date poll answer, recorded, with more for a person: {r}"),
+            }),
             proposal: Vec::new(),
         });
     }
@@ -848,7 +867,7 @@ fn poll_reply(
 fn follow_up(
     before: &PollSaid,
     answer: &crate::understand::poll_answer::PollAnswer,
-    doubts: &mut Vec<String>,
+    doubts: &mut Vec<Text>,
 ) -> PollSaid {
     let n = [
         &before.yes,
@@ -890,7 +909,8 @@ fn follow_up(
                 Some(w)
             }
             (Some(w @ (Said::Yes | Said::Maybe)), Some(Said::No)) if implied && !answer.correction => {
-                doubts.push(format!(
+                doubts.push(words!(
+                    "tidspunkt {slot} ble tilbudt i et tidligere svar, og dette svaret bare utelater det: en rettelse eller et tillegg?",
                     "slot {slot} was offered in an earlier answer and this one only leaves it out: a correction or an addition?"
                 ));
                 Some(w)
@@ -977,14 +997,14 @@ fn with_reply(poll: Decision, reply: Decision) -> Decision {
                     }
                 }
             }
-            review(poll.org.or(reply.org), reasons.join("; "), proposal)
+            review(poll.org.or(reply.org), Text::join(&reasons, "; "), proposal)
         }
     }
 }
 
-fn review(org: Option<String>, reason: String, proposal: Vec<Action>) -> Decision {
+fn review(org: Option<String>, reason: Text, proposal: Vec<Action>) -> Decision {
     Decision {
-        summary: format!("to review: {reason}"),
+        summary: format!("to review: {}", reason.en),
         actions: vec![Action::Review {
             org: org.clone(),
             reason,
@@ -993,6 +1013,12 @@ fn review(org: Option<String>, reason: String, proposal: Vec<Action>) -> Decisio
         org,
         outcome: Outcome::Review,
     }
+}
+
+/// The review reason of questions the writer asks.
+fn a_question(questions: &[String]) -> Text {
+    let q = questions.join(" ");
+    words!("et spørsmål: {q}", "a question: {q}")
 }
 
 /// Words in the names of government agencies ("Miljødirektoratet", "Datatilsynet",
@@ -1038,7 +1064,10 @@ fn read_by_a_person_if_long(
         {
             review(
                 Some(org.clone()),
-                format!("a message of {words} words that records nothing: it may need an answer"),
+                words!(
+                    "en melding på {words} ord som ikke registrerer noe: den trenger kanskje et svar",
+                    "a message of {words} words that records nothing: it may need an answer"
+                ),
                 Vec::new(),
             )
         }
@@ -1128,7 +1157,7 @@ fn reply(
     let sender = understood.from.clone().unwrap_or_default();
     let at = answered_at(understood, received);
     let mut actions = Vec::new();
-    let mut doubts: Vec<String> = facts.doubts.clone();
+    let mut doubts: Vec<Text> = facts.doubts.clone();
     let has_answer = !facts.answers.is_empty();
     let has_contact = facts.contact.is_some();
 
@@ -1168,9 +1197,10 @@ fn reply(
                     });
             if has_contact && !own_contact && ref_org.as_ref().is_some_and(|o| o.kind == OrgKind::Ministry) {
                 let ministry = ref_org.clone().map(|o| o.name).unwrap_or_default();
-                doubts.push(format!(
-                    "{} is not an address of {ministry}, but names a contact person in a reply to its invitation",
-                    sender.address
+                let who = &sender.address;
+                doubts.push(words!(
+                    "{who} er ikke en adresse hos {ministry}, men oppgir en kontaktperson i et svar på invitasjonen dit",
+                    "{who} is not an address of {ministry}, but names a contact person in a reply to its invitation"
                 ));
             }
             // Someone outside a ministry who speaks as it: from a private address, or for it
@@ -1190,10 +1220,13 @@ fn reply(
             {
                 return review(
                     ref_org.map(|o| o.id),
-                    format!(
-                        "written by a private person ({}) who names no organisation on the address list: only organisations are registered; answer the writer",
-                        sender.address
-                    ),
+                    {
+                        let who = &sender.address;
+                        words!(
+                            "skrevet av en privatperson ({who}) som ikke nevner noen organisasjon på adresselisten: bare organisasjoner registreres; svar avsenderen",
+                            "written by a private person ({who}) who names no organisation on the address list: only organisations are registered; answer the writer"
+                        )
+                    },
                     Vec::new(),
                 );
             }
@@ -1224,11 +1257,7 @@ fn reply(
     };
     let Some(org) = org else {
         if !facts.questions.is_empty() && about_this_process(understood, config, &ref_org) {
-            return review(
-                ref_org.map(|o| o.id),
-                format!("a question: {}", facts.questions.join(" ")),
-                Vec::new(),
-            );
+            return review(ref_org.map(|o| o.id), a_question(&facts.questions), Vec::new());
         }
         return Decision {
             org: ref_org.map(|o| o.id),
@@ -1298,10 +1327,14 @@ fn reply(
     }
     if let Some(c) = &facts.contact {
         if c.name.is_none() && c.email.is_none() {
-            doubts.push("a contact person without name or e-mail address".into());
+            doubts.push(Text::new(
+                "en kontaktperson uten navn eller e-postadresse",
+                "a contact person without name or e-mail address",
+            ));
         }
         if let Some(email) = c.email.as_deref().filter(|e| !own(e)) {
-            doubts.push(format!(
+            doubts.push(words!(
+                "kontaktpersonens adresse {email} er utenfor organisasjonens egne domener",
                 "the contact person's address {email} is outside the organisation's own domains"
             ));
         }
@@ -1314,24 +1347,21 @@ fn reply(
     }
     let named = addresses_named(facts);
     if named > config.inbox.people_per_message {
-        doubts.push(format!(
-            "it names {named} people with an address, more than the {} one message may register ([inbox] people_per_message)",
-            config.inbox.people_per_message
+        let most = config.inbox.people_per_message;
+        doubts.push(words!(
+            "den nevner {named} personer med adresse, flere enn de {most} én melding kan melde på ([inbox] people_per_message)",
+            "it names {named} people with an address, more than the {most} one message may register ([inbox] people_per_message)"
         ));
     }
     if let Some(doubt) = authenticity.doubt() {
-        doubts.push(doubt.to_string());
+        doubts.push(doubt.clone());
     }
     if actions.is_empty() {
         if !facts.questions.is_empty() {
-            return review(
-                Some(org.id),
-                format!("a question: {}", facts.questions.join(" ")),
-                Vec::new(),
-            );
+            return review(Some(org.id), a_question(&facts.questions), Vec::new());
         }
         if !doubts.is_empty() {
-            return review(Some(org.id), doubts.join("; "), Vec::new());
+            return review(Some(org.id), Text::join(&doubts, "; "), Vec::new());
         }
         return Decision {
             org: Some(org.id),
@@ -1349,7 +1379,7 @@ fn reply(
     }
     if !doubts.is_empty() {
         actions.extend(elsewhere);
-        return review(Some(org.id), doubts.join("; "), actions);
+        return review(Some(org.id), Text::join(&doubts, "; "), actions);
     }
     let summary = summary_of(&actions);
     if !elsewhere.is_empty() {
@@ -1363,17 +1393,23 @@ fn reply(
             .collect();
         actions.push(Action::Review {
             org: Some(org.id.clone()),
-            reason: format!(
-                "people at other domains than the new organisation's own, not registered until a person agrees: {}",
-                people.join(", ")
-            ),
+            reason: {
+                let people = people.join(", ");
+                words!(
+                    "personer ved andre domener enn den nye organisasjonens eget, ikke påmeldt før en person godkjenner det: {people}",
+                    "people at other domains than the new organisation's own, not registered until a person agrees: {people}"
+                )
+            },
             proposal: elsewhere,
         });
     }
     if !facts.questions.is_empty() {
         actions.push(Action::Review {
             org: Some(org.id.clone()),
-            reason: format!("a question to answer: {}", facts.questions.join(" ")),
+            reason: {
+                let q = facts.questions.join(" ");
+                words!("et spørsmål som må besvares: {q}", "a question to answer: {q}")
+            },
             proposal: Vec::new(),
         });
     }
@@ -1433,7 +1469,7 @@ fn speaks_for_a_ministry(
     dir: &dyn Directory,
     sender: &crate::understand::Sender,
     ref_org: &Option<OrgInfo>,
-) -> Option<(OrgInfo, String)> {
+) -> Option<(OrgInfo, Text)> {
     let Class::Reply { split, .. } = &understood.class else {
         return None;
     };
@@ -1455,9 +1491,10 @@ fn speaks_for_a_ministry(
             .and_then(|o| dir.org(&o.id))
             .or_else(|| by_ref.cloned());
         if let Some(ministry) = ministry {
-            let why = format!(
-                "written from a private address ({}) about {}'s registration: is the writer from {}? Only its own addresses speak for it",
-                sender.address, ministry.name, ministry.name
+            let (who, m) = (&sender.address, &ministry.name);
+            let why = words!(
+                "skrevet fra en privat adresse ({who}) om påmeldingen til {m}: er avsenderen fra {m}? Bare departementets egne adresser taler for det",
+                "written from a private address ({who}) about {m}'s registration: is the writer from {m}? Only its own addresses speak for it"
             );
             return Some((ministry, why));
         }
@@ -1472,15 +1509,16 @@ fn speaks_for_a_ministry(
         if let Some(o) = ministries().find(|o| looks_like(o) || signed_as(o))
             && let Some(ministry) = dir.org(&o.id)
         {
+            let (who, m) = (&sender.address, &ministry.name);
             let why = if looks_like(o) {
-                format!(
-                    "written from {domain}, a domain that looks like {}'s but is not one of its addresses: record nothing before {} confirms it",
-                    ministry.name, ministry.name
+                words!(
+                    "skrevet fra {domain}, et domene som ligner på domenet til {m}, men ikke er en av adressene derfra: registrer ingenting før {m} bekrefter det",
+                    "written from {domain}, a domain that looks like {m}'s but is not one of its addresses: record nothing before {m} confirms it"
                 )
             } else {
-                format!(
-                    "signed as {} from {}, which is not one of its addresses: is the writer from {}?",
-                    ministry.name, sender.address, ministry.name
+                words!(
+                    "signert som {m} fra {who}, som ikke er en av adressene derfra: er avsenderen fra {m}?",
+                    "signed as {m} from {who}, which is not one of its addresses: is the writer from {m}?"
                 )
             };
             return Some((ministry, why));
@@ -1531,9 +1569,10 @@ fn speaks_for_a_ministry(
                 })
         });
         if (agency || asked) && named_ministry {
-            let why = format!(
-                "written by a government agency ({}) in reply to {}'s invitation and naming it: is this {}'s registration? Only its own addresses speak for it",
-                sender.address, ministry.name, ministry.name
+            let (who, m) = (&sender.address, &ministry.name);
+            let why = words!(
+                "skrevet av en statlig virksomhet ({who}) som svar på invitasjonen til {m}, og nevner departementet: er dette påmeldingen til {m}? Bare departementets egne adresser taler for det",
+                "written by a government agency ({who}) in reply to {m}'s invitation and naming it: is this {m}'s registration? Only its own addresses speak for it"
             );
             return Some((ministry.clone(), why));
         }
@@ -1564,9 +1603,10 @@ fn speaks_for_a_ministry(
             .iter()
             .any(|o| o.id == m.id && spoken_for.iter().any(|t| names_it(o, t)))
     })?;
-    let why = format!(
-        "{} writes on behalf of {} from {domain}, which is not one of its addresses",
-        sender.address, ministry.name
+    let (who, m) = (&sender.address, &ministry.name);
+    let why = words!(
+        "{who} skriver på vegne av {m} fra {domain}, som ikke er en av adressene derfra",
+        "{who} writes on behalf of {m} from {domain}, which is not one of its addresses"
     );
     Some((ministry.clone(), why))
 }
@@ -1733,7 +1773,7 @@ fn reply_held_for(
     facts: &crate::understand::Facts,
     config: &Config,
     org: OrgInfo,
-    doubts: Vec<String>,
+    doubts: Vec<Text>,
     received: DateTime<Utc>,
 ) -> Decision {
     let at = answered_at(understood, received);
@@ -1760,7 +1800,7 @@ fn reply_held_for(
             phone: c.phone.clone(),
         });
     }
-    review(Some(org.id), doubts.join("; "), proposal)
+    review(Some(org.id), Text::join(&doubts, "; "), proposal)
 }
 
 /// How many different addresses a reply names as attendees.
@@ -1860,10 +1900,14 @@ fn bounce(
     let mut summary = format!("bounce: {}", addresses(&proven));
     let review_item = (!unproven.is_empty()).then(|| Action::Review {
         org: org_of(&unproven),
-        reason: format!(
-            "a delivery report about {} that names no message samskap sent to that address (no Message-ID of ours for it among the returned headers): it may be forged, the organisation's token being known to everyone the invitation was forwarded to",
-            addresses(&unproven).trim()
-        ),
+        reason: {
+            let about = addresses(&unproven);
+            let about = about.trim();
+            words!(
+                "en leveringsrapport om {about} som ikke viser til noen melding samskap sendte til den adressen (ingen Message-ID fra oss blant hodefeltene som kom i retur): den kan være forfalsket, siden organisasjonens kode er kjent for alle invitasjonen ble videresendt til",
+                "a delivery report about {about} that names no message samskap sent to that address (no Message-ID of ours for it among the returned headers): it may be forged, the organisation's token being known to everyone the invitation was forwarded to"
+            )
+        },
         proposal: unproven.clone(),
     });
     let outcome = if proven.is_empty() {

@@ -193,11 +193,19 @@ fn changes_anything(d: &Decision) -> bool {
         .any(|a| !matches!(a, Action::Review { .. } | Action::Confirm { .. }))
 }
 
+/// The decision's review reasons in English; each is also written in bokmål, for the
+/// coordinator's weekly status.
 fn reasons(d: &Decision) -> String {
     d.actions
         .iter()
         .filter_map(|a| match a {
-            Action::Review { reason, .. } => Some(reason.clone()),
+            Action::Review { reason, .. } => {
+                assert!(
+                    !reason.nb.is_empty() && reason.nb != reason.en,
+                    "a reason only in English: {reason:?}"
+                );
+                Some(reason.en.clone())
+            }
             _ => None,
         })
         .collect::<Vec<_>>()
@@ -518,7 +526,7 @@ fn a_counter_proposal_goes_to_a_person() {
     assert!(
         d.actions
             .iter()
-            .any(|a| matches!(a, Action::Review { reason, .. } if reason.contains("COUNTER"))),
+            .any(|a| matches!(a, Action::Review { reason, .. } if reason.en.contains("COUNTER"))),
         "{d:?}"
     );
 }
@@ -973,7 +981,7 @@ fn an_ngo_that_writes_in_registers_only_its_own_people() {
         ["ingrid@reddbarna.no", "martin@post.reddbarna.no"]
     );
     let proposal = d.actions.iter().find_map(|a| match a {
-        Action::Review { proposal, reason, .. } if reason.contains("ola@elsewhere.example") => {
+        Action::Review { proposal, reason, .. } if reason.en.contains("ola@elsewhere.example") => {
             Some(proposal.clone())
         }
         _ => None,

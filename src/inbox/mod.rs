@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use tracing::{info, warn};
 
 use crate::config::Config;
+use crate::config::Text;
 use crate::decide::{self, Action, Decision, Outcome};
 use crate::outbox::confirmation;
 use crate::register::inbound::{Location, Recorded};
@@ -188,33 +189,38 @@ pub fn human_size(bytes: u64) -> String {
 /// it, what it is about, how big it is, and to read it in the mail client. Pure.
 pub fn too_big_decision(understood: &Understood, size: Option<u64>, config: &Config) -> Decision {
     let limit = human_size(config.inbox.max_message_size);
-    let size_text = match size {
-        Some(size) => format!("of {}", human_size(size)),
-        None => format!("of more than {limit}"),
-    };
+    let size = size.map(human_size);
     let from = match &understood.from {
         Some(f) => match &f.name {
-            Some(name) if !name.is_empty() => format!("{name} <{}>", f.address),
-            _ => f.address.clone(),
+            Some(name) if !name.is_empty() => Text::same(format!("{name} <{}>", f.address)),
+            _ => Text::same(f.address.clone()),
         },
-        None => "an unknown sender".to_string(),
+        None => Text::new("en ukjent avsender", "an unknown sender"),
     };
     let subject = if understood.subject.is_empty() {
-        "no subject".to_string()
+        Text::new("uten emne", "no subject")
     } else {
-        format!("subject \"{}\"", understood.subject)
+        let subject = &understood.subject;
+        crate::words!("emne «{subject}»", "subject \"{subject}\"")
     };
-    let sent = understood
-        .date
-        .map(|d| {
-            format!(
-                ", sent {}",
-                d.with_timezone(&config.process.timezone).format("%d.%m.%Y %H:%M")
-            )
-        })
-        .unwrap_or_default();
-    let reason = format!(
-        "Too big to read: a message {size_text} from {from}, {subject}{sent}. samskap reads messages up to {limit} ([inbox] max_message_size), so nothing in it was read and nothing was changed. Open it in Outlook and enter what it says by hand (or dismiss this item)."
+    let sent = understood.date.map(|d| {
+        d.with_timezone(&config.process.timezone)
+            .format("%d.%m.%Y %H:%M")
+            .to_string()
+    });
+    let (from_nb, from_en, subject_nb, subject_en) = (&from.nb, &from.en, &subject.nb, &subject.en);
+    let (size_nb, size_en) = match &size {
+        Some(size) => (format!("på {size}"), format!("of {size}")),
+        None => (format!("på mer enn {limit}"), format!("of more than {limit}")),
+    };
+    let (sent_nb, sent_en) = match &sent {
+        Some(at) => (format!(", sendt {at}"), format!(", sent {at}")),
+        None => (String::new(), String::new()),
+    };
+    let size_text = size_en.clone();
+    let reason = crate::words!(
+        "For stor til å lese: en melding {size_nb} fra {from_nb}, {subject_nb}{sent_nb}. samskap leser meldinger på opptil {limit} ([inbox] max_message_size), så ingenting i den er lest og ingenting er endret. Åpne den i Outlook og før inn det den sier for hånd (eller avvis denne saken).",
+        "Too big to read: a message {size_en} from {from_en}, {subject_en}{sent_en}. samskap reads messages up to {limit} ([inbox] max_message_size), so nothing in it was read and nothing was changed. Open it in Outlook and enter what it says by hand (or dismiss this item)."
     );
     Decision {
         org: None,

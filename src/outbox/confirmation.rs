@@ -350,7 +350,7 @@ mod tests {
         };
         let review = Action::Review {
             org: Some("aid".into()),
-            reason: "a question to answer".into(),
+            reason: crate::config::Text::same("a question to answer"),
             proposal: Vec::new(),
         };
         let lines = lines(&[registration, review, contact], &config(), Lang::Nb);

@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::{NewMessage, Op, Register, RegisterError, Result, exec, rows_of, ts};
-use crate::config::OrgKind;
+use crate::config::{Lang, OrgKind, Text};
 use crate::decide::attendance::{self, Registration};
 use crate::decide::{Action, Decision, Directory, OrgInfo, SentInfo};
 
@@ -42,7 +42,10 @@ pub struct ReviewItem {
     pub id: i64,
     pub org_id: Option<String>,
     pub message_id: Option<String>,
+    /// Why, in English.
     pub reason: String,
+    /// Why, in bokmål (the English, for an item set aside before there was one).
+    pub reason_nb: String,
     pub status: String,
     pub created_at: String,
     pub sender: Option<String>,
@@ -325,15 +328,17 @@ impl Register {
             // two and applies what it proposes if it is genuine.
             let (_, at, mailbox) = &earlier[0];
             let unknown = earlier.iter().all(|(f, _, _)| f.is_none());
-            let mut reason = if unknown {
-                format!(
+            let mut reasons = vec![if unknown {
+                crate::words!(
+                    "En melding med denne Message-ID-en ble lest før ({at}, {mailbox}), før samskap tok vare på hva meldinger sier, så den kan ikke se om denne er den samme. Ingenting er endret. Sammenlign de to i Outlook; godkjenn denne saken bare hvis denne meldingen er ekte.",
                     "A message with this Message-ID was read before ({at}, {mailbox}), before samskap kept what messages say, so it cannot tell whether this one is the same. Nothing was changed. Compare the two in Outlook; apply this item only if this one is genuine."
                 )
             } else {
-                format!(
+                crate::words!(
+                    "En melding med denne Message-ID-en ble lest før ({at}, {mailbox}), men denne sier noe annet: noen kan bruke Message-ID-en om igjen for å lure en melding forbi samskap, eller avsenderen har endret og sendt den på nytt. Ingenting er endret. Sammenlign de to i Outlook; godkjenn denne saken bare hvis denne meldingen er ekte.",
                     "A message with this Message-ID was read before ({at}, {mailbox}), but this one says something else: someone may be reusing the Message-ID to slip a message past samskap, or the sender edited and resent it. Nothing was changed. Compare the two in Outlook; apply this item only if this one is genuine."
                 )
-            };
+            }];
             let mut proposal = Vec::new();
             for action in &decision.actions {
                 match action {
@@ -342,7 +347,10 @@ impl Register {
                         proposal: own_proposal,
                         ..
                     } => {
-                        reason.push_str(&format!(" It would have gone to review anyway: {own}"));
+                        reasons.push(own.within(|lang, own| match lang {
+                            Lang::Nb => format!("Den ville uansett ha blitt lagt til side: {own}"),
+                            Lang::En => format!("It would have gone to review anyway: {own}"),
+                        }));
                         proposal.extend(own_proposal.iter().cloned());
                     }
                     Action::Confirm { .. } => {}
@@ -351,7 +359,7 @@ impl Register {
             }
             let review = Action::Review {
                 org: decision.org.clone(),
-                reason,
+                reason: Text::join(&reasons, " "),
                 proposal,
             };
             apply(&tx, &review, message_id, "mail", &context, &secret, &process, now)?;
@@ -373,7 +381,7 @@ impl Register {
         rows_of(
             &self.conn,
             "list review items",
-            "SELECT id, org_id, message_id, reason, status, created_at, sender, subject, text, proposal
+            "SELECT id, org_id, message_id, reason, status, created_at, sender, subject, text, proposal, reason_nb
                  FROM review_items WHERE ?1 OR status = 'open' ORDER BY id",
             [all],
             review_row,
@@ -384,7 +392,7 @@ impl Register {
     pub fn review_item(&self, id: i64) -> Result<Option<ReviewItem>> {
         self.conn
             .query_row(
-                "SELECT id, org_id, message_id, reason, status, created_at, sender, subject, text, proposal
+                "SELECT id, org_id, message_id, reason, status, created_at, sender, subject, text, proposal, reason_nb
                  FROM review_items WHERE id = ?1",
                 [id],
                 review_row,
@@ -452,6 +460,7 @@ fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReviewItem> {
         id: r.get(0)?,
         org_id: r.get(1)?,
         message_id: r.get(2)?,
+        reason_nb: r.get::<_, Option<String>>(10)?.unwrap_or(r.get(3)?),
         reason: r.get(3)?,
         status: r.get(4)?,
         created_at: r.get(5)?,
@@ -877,9 +886,9 @@ fn apply(
                 serde_json::to_string(proposal).map_err(|e| RegisterError::Invalid(e.to_string()))?;
             let raw = &context.raw[..context.raw.len().min(RAW_KEPT)];
             tx.execute(
-                "INSERT INTO review_items (message_id, org_id, reason, proposal, status, created_at, sender, subject, text, raw)
-                 VALUES (?1, (SELECT id FROM organisations WHERE id = ?2), ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?9)",
-                params![message_id, org, reason, proposal, ts(now), context.sender, context.subject, context.text, raw],
+                "INSERT INTO review_items (message_id, org_id, reason, reason_nb, proposal, status, created_at, sender, subject, text, raw)
+                 VALUES (?1, (SELECT id FROM organisations WHERE id = ?2), ?3, ?4, ?5, 'open', ?6, ?7, ?8, ?9, ?10)",
+                params![message_id, org, reason.en, reason.nb, proposal, ts(now), context.sender, context.subject, context.text, raw],
             )
             .op("set a message aside for review")?;
         }

@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_fingerprint.sql"),
     include_str!("migrations/007_poll_maybe.sql"),
     include_str!("migrations/008_lapsed.sql"),
+    include_str!("migrations/009_reason_nb.sql"),
 ];
 
 /// A register operation that failed.
@@ -944,7 +945,10 @@ pub struct ReviewRow {
     pub id: i64,
     pub message_id: Option<String>,
     pub org_id: Option<String>,
+    /// Why, in English.
     pub reason: String,
+    /// Why, in bokmål (the English, for an item set aside before there was one).
+    pub reason_nb: String,
     pub proposal: Option<serde_json::Value>,
     pub status: String,
     pub created_at: String,
@@ -1029,7 +1033,7 @@ impl Register {
         rows_of(
             &self.conn,
             "list review items",
-            "SELECT id, message_id, org_id, reason, proposal, status, created_at
+            "SELECT id, message_id, org_id, reason, proposal, status, created_at, reason_nb
                  FROM review_items WHERE status = 'open' ORDER BY id",
             [],
             |r| {
@@ -1038,6 +1042,7 @@ impl Register {
                     id: r.get(0)?,
                     message_id: r.get(1)?,
                     org_id: r.get(2)?,
+                    reason_nb: r.get::<_, Option<String>>(7)?.unwrap_or(r.get(3)?),
                     reason: r.get(3)?,
                     proposal: proposal.and_then(|p| serde_json::from_str(&p).ok()),
                     status: r.get(5)?,

@@ -506,6 +506,11 @@ fn a_message_id_read_before_the_fingerprints_were_kept_cannot_vouch_for_a_duplic
     let items = register.review_items(false).unwrap();
     assert_eq!(items.len(), 2, "{items:#?}");
     assert!(items[1].reason.contains("cannot tell"), "{}", items[1].reason);
+    assert!(
+        items[1].reason_nb.contains("kan ikke se"),
+        "{}",
+        items[1].reason_nb
+    );
 }
 
 /// Records a message whose decision is `actions`, at UID `uid`.

@@ -621,7 +621,11 @@ pub fn gather(
         counts,
         ministries,
         ngos,
-        review: status.review.iter().map(|r| (r.id, r.reason.clone())).collect(),
+        review: status
+            .review
+            .iter()
+            .map(|r| (r.id, r.reason_nb.clone()))
+            .collect(),
         bounces,
         away,
         poll_redirected,

@@ -80,7 +80,7 @@ pub struct Facts {
     pub correction: bool,
     pub questions: Vec<String>,
     /// Reasons a person should look before anything is applied.
-    pub doubts: Vec<String>,
+    pub doubts: Vec<crate::config::Text>,
 }
 
 /// An event as replies refer to it.

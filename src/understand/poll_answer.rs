@@ -27,6 +27,9 @@ use serde::{Deserialize, Serialize};
 
 use super::clauses::{self, Clause, Joint};
 use super::dates;
+use crate::config::words::weekday;
+use crate::config::{Lang, Text};
+use crate::words;
 
 /// A candidate slot, in local time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,10 +95,10 @@ pub struct PollAnswer {
     /// It corrects an earlier answer ("likevel", "rettelse", "after all").
     pub correction: bool,
     /// Why the reading is not certain: a person must settle it before anything is recorded.
-    pub doubts: Vec<String>,
+    pub doubts: Vec<Text>,
     /// What a person should see though the answer can be recorded: questions, conditions,
     /// dates proposed that are not slots.
-    pub remarks: Vec<String>,
+    pub remarks: Vec<Text>,
 }
 
 impl PollAnswer {
@@ -955,7 +958,7 @@ struct Reading {
     answer_word: bool,
     /// Dates named that are not slots, in words.
     outside: Vec<String>,
-    doubts: Vec<String>,
+    doubts: Vec<Text>,
     /// A time of day that bounds the slots ("først fra kl. 10", "until 11:00"): the window, in
     /// minutes after midnight, from and until.
     bound: Option<(u32, u32)>,
@@ -991,8 +994,8 @@ struct Reader<'c> {
     only_no: Slots,
     correction: bool,
     in_subject: bool,
-    doubts: Vec<String>,
-    remarks: Vec<String>,
+    doubts: Vec<Text>,
+    remarks: Vec<Text>,
     sentence_base: usize,
 }
 
@@ -1064,7 +1067,7 @@ impl<'c> Reader<'c> {
         let mut said_alone: Option<(usize, Said)> = None;
         for (k, clause) in clauses.iter().enumerate() {
             let toks = tokenize(text, clause.start, clause.end);
-            let words = clause.text(text);
+            let words = clause.text(text).trim();
             // The spans are in order of their start: the clause's are a run of them.
             let first = spans.partition_point(|s| s.start < clause.start);
             let date_spans: Vec<&dates::DateSpan> = spans[first..]
@@ -1168,33 +1171,37 @@ impl<'c> Reader<'c> {
                 locked = Some(clause.sentence);
             }
             for d in std::mem::take(&mut reading.doubts) {
-                self.doubts.push(format!("{d}: «{}»", words.trim()));
+                self.doubts.push(d.within(|_, d| format!("{d}: «{words}»")));
             }
             // "Alternativ⇥Tidspunkt⇥Passer for HOD?": a table's header, not a question.
             if clause.question && !words.contains('\t') {
                 if !self.in_subject {
+                    let outside = reading.outside.join(", ");
                     self.remarks
                         .push(match (reading.main != 0, reading.outside.is_empty()) {
-                            (_, false) => format!(
-                                "asks about {}, not among the slots: «{}»",
-                                reading.outside.join(", "),
-                                words.trim()
+                            (_, false) => words!(
+                                "spør om {outside}, som ikke er blant tidspunktene: «{words}»",
+                                "asks about {outside}, not among the slots: «{words}»"
                             ),
-                            (true, _) => format!("a question about the slots: «{}»", words.trim()),
-                            _ => format!("a question: «{}»", words.trim()),
+                            (true, _) => words!(
+                                "et spørsmål om tidspunktene: «{words}»",
+                                "a question about the slots: «{words}»"
+                            ),
+                            _ => words!("et spørsmål: «{words}»", "a question: «{words}»"),
                         });
                 }
                 continue;
             }
             if !reading.outside.is_empty() && matches!(reading.said, Some(Said::Yes | Said::Maybe)) {
-                self.remarks.push(format!(
-                    "proposes {}, not among the slots: «{}»",
-                    reading.outside.join(", "),
-                    words.trim()
+                let outside = reading.outside.join(", ");
+                self.remarks.push(words!(
+                    "foreslår {outside}, som ikke er blant tidspunktene: «{words}»",
+                    "proposes {outside}, not among the slots: «{words}»"
                 ));
             }
             if reading.condition && reading.main != 0 && !self.in_subject {
-                self.remarks.push(format!("a condition: «{}»", words.trim()));
+                self.remarks
+                    .push(words!("et forbehold: «{words}»", "a condition: «{words}»"));
             }
             let slots = reading.main | reading.except;
             if slots != 0 {
@@ -1304,7 +1311,10 @@ impl<'c> Reader<'c> {
         } else if negator && negative {
             // "ikke vanskelig", "not busy": a double negative is read by a person.
             if r.main != 0 {
-                r.doubts.push("a negation of a negative".into());
+                r.doubts.push(Text::new(
+                    "en nektelse av noe negativt",
+                    "a negation of a negative",
+                ));
             }
             None
         } else if negative || negator || none || (sorry && !positive) {
@@ -1416,10 +1426,12 @@ impl<'c> Reader<'c> {
                 });
                 if let Some(day) = day {
                     if one && span.first.weekday() != day {
-                        r.doubts.push(format!(
-                            "{} is a {}, not the weekday written",
-                            span.first.format("%-d.%-m."),
-                            weekday_name(span.first.weekday())
+                        let date = span.first.format("%-d.%-m.");
+                        let nb = weekday(span.first.weekday(), Lang::Nb);
+                        let en = weekday(span.first.weekday(), Lang::En);
+                        r.doubts.push(words!(
+                            "{date} er en {nb}, ikke den ukedagen som står",
+                            "{date} is a {en}, not the weekday written"
                         ));
                     }
                     from = k - 1;
@@ -1650,9 +1662,10 @@ impl<'c> Reader<'c> {
                         .any(|p| w.starts_with(p))
                 });
                 if near_edge || shaped {
-                    r.doubts.push(format!(
-                        "«{}» does not say which days",
-                        &text[t.start..toks[(to - 1).min(toks.len() - 1)].end]
+                    let quote = &text[t.start..toks[(to - 1).min(toks.len() - 1)].end];
+                    r.doubts.push(words!(
+                        "«{quote}» sier ikke hvilke dager",
+                        "«{quote}» does not say which days"
                     ));
                 } else {
                     out.push(Mention {
@@ -2128,7 +2141,9 @@ impl<'c> Reader<'c> {
                 kind: Kind::Specific,
                 count: None,
             }),
-            _ => r.doubts.push(format!("the {day}. of which month")),
+            _ => r
+                .doubts
+                .push(words!("den {day}. i hvilken måned", "the {day}. of which month")),
         }
     }
 
@@ -2157,7 +2172,7 @@ impl<'c> Reader<'c> {
         &self,
         mentions: &[Mention],
         toks: &[Tok],
-        doubts: &mut Vec<String>,
+        doubts: &mut Vec<Text>,
     ) -> (Slots, bool, Vec<Kind>) {
         let mut groups: Vec<(Slots, bool, usize, Kind)> = Vec::new();
         let mut kinds = Vec::new();
@@ -2168,7 +2183,10 @@ impl<'c> Reader<'c> {
             if let Some(c) = m.count.filter(|_| !matches!(m.kind, Kind::All | Kind::None)) {
                 let has = m.slots.count_ones() as usize;
                 if c != has {
-                    doubts.push(format!("says {c}, and {has} slots fit"));
+                    doubts.push(words!(
+                        "sier {c}, og {has} tidspunkter passer til det",
+                        "says {c}, and {has} slots fit"
+                    ));
                 }
             }
             let narrows = last_to.is_some_and(|to: usize| {
@@ -2187,7 +2205,10 @@ impl<'c> Reader<'c> {
                 Some((slots, specific, _, _)) if narrows && !prev_quantifier => {
                     let narrowed = *slots & m.slots;
                     if narrowed == 0 {
-                        doubts.push("names things that are not one slot".into());
+                        doubts.push(Text::new(
+                            "nevner ting som ikke er ett og samme tidspunkt",
+                            "names things that are not one slot",
+                        ));
                     }
                     *slots = narrowed;
                     *specific = *specific || m.kind == Kind::Specific;
@@ -2219,7 +2240,11 @@ impl<'c> Reader<'c> {
             if let Some(c) = m.count
                 && c != slots.count_ones() as usize
             {
-                doubts.push(format!("says {c}, and {} slots fit", slots.count_ones()));
+                let has = slots.count_ones();
+                doubts.push(words!(
+                    "sier {c}, og {has} tidspunkter passer til det",
+                    "says {c}, and {has} slots fit"
+                ));
             }
         }
         let specific = !groups.is_empty() && groups.iter().all(|g| g.1);
@@ -2325,9 +2350,13 @@ impl<'c> Reader<'c> {
                         self.set(i, entry(o, true), false);
                     }
                 }
-                None => self
-                    .doubts
-                    .push(format!("an exception to a maybe: «{}»", text[start..end].trim())),
+                None => self.doubts.push({
+                    let quote = text[start..end].trim();
+                    words!(
+                        "et unntak fra et kanskje: «{quote}»",
+                        "an exception to a maybe: «{quote}»"
+                    )
+                }),
             }
         }
         // "Hos oss er det bare onsdag 31. august som ikke går": the others do.
@@ -2368,9 +2397,10 @@ impl<'c> Reader<'c> {
             None | Some(Said::Yes) => Said::Yes,
             Some(Said::Maybe) => Said::Maybe,
             Some(Said::No) => {
-                self.doubts.push(format!(
-                    "a time of day in a no: «{}»",
-                    text[clause.start..clause.end].trim()
+                let quote = text[clause.start..clause.end].trim();
+                self.doubts.push(words!(
+                    "et tidspunkt på dagen i et nei: «{quote}»",
+                    "a time of day in a no: «{quote}»"
                 ));
                 return;
             }
@@ -2429,11 +2459,12 @@ impl<'c> Reader<'c> {
         if later_wins {
             self.entries[i] = Some(new);
         } else {
-            self.doubts.push(format!(
-                "slot {} is both {} and {}",
-                i + 1,
-                said_word(old.said),
-                said_word(new.said)
+            let n = i + 1;
+            let (a, b) = (said_word(old.said, Lang::Nb), said_word(new.said, Lang::Nb));
+            let (c, d) = (said_word(old.said, Lang::En), said_word(new.said, Lang::En));
+            self.doubts.push(words!(
+                "tidspunkt {n} er både {a} og {b}",
+                "slot {n} is both {c} and {d}"
             ));
         }
     }
@@ -2551,9 +2582,13 @@ impl<'c> Reader<'c> {
         };
         for (i, words) in &self.unknown {
             if self.entries[*i].is_none() {
-                answer
-                    .doubts
-                    .push(format!("says nothing readable of slot {}: «{words}»", i + 1));
+                answer.doubts.push({
+                    let n = i + 1;
+                    words!(
+                        "sier ikke noe som kan leses om tidspunkt {n}: «{words}»",
+                        "says nothing readable of slot {n}: «{words}»"
+                    )
+                });
             }
         }
         for (i, e) in self.entries.iter().enumerate() {
@@ -3060,23 +3095,14 @@ fn days_in_month(first: NaiveDate) -> u32 {
     next.map(|n| (n - first).num_days() as u32).unwrap_or(30)
 }
 
-fn weekday_name(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Mon => "Monday",
-        Weekday::Tue => "Tuesday",
-        Weekday::Wed => "Wednesday",
-        Weekday::Thu => "Thursday",
-        Weekday::Fri => "Friday",
-        Weekday::Sat => "Saturday",
-        Weekday::Sun => "Sunday",
-    }
-}
-
-fn said_word(said: Said) -> &'static str {
-    match said {
-        Said::Yes => "yes",
-        Said::No => "no",
-        Said::Maybe => "maybe",
+fn said_word(said: Said, lang: Lang) -> &'static str {
+    match (said, lang) {
+        (Said::Yes, Lang::Nb) => "ja",
+        (Said::No, Lang::Nb) => "nei",
+        (Said::Maybe, Lang::Nb) => "kanskje",
+        (Said::Yes, Lang::En) => "yes",
+        (Said::No, Lang::En) => "no",
+        (Said::Maybe, Lang::En) => "maybe",
     }
 }
 

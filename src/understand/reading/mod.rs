@@ -20,6 +20,8 @@ use self::people::{Known, Mention, Person, Who};
 use super::dates;
 use super::facts::{Answer, Attendee, Contact, Context, Evidence, Facts, Intent, Sender};
 use super::lexicon::Lexicon;
+use crate::config::Text;
+use crate::words;
 
 /// What a reply gives the reader.
 #[derive(Debug, Clone, Copy)]
@@ -2600,9 +2602,10 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                             acc.evidence.push(evidence(body, line_start, line.len()));
                         }
                     }
-                    _ => facts
-                        .doubts
-                        .push(format!("a row of the table: «{}»", line.trim())),
+                    _ => facts.doubts.push({
+                        let row = line.trim();
+                        words!("en rad i tabellen: «{row}»", "a row of the table: «{row}»")
+                    }),
                 }
                 list_for = None;
                 continue;
@@ -2975,9 +2978,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                     .iter()
                     .any(|t| per_event.iter().any(|(id, a)| id == t && a.positive))
             {
-                facts
-                    .doubts
-                    .push(format!("a condition: «{}»", clause.text.trim()));
+                facts.doubts.push(a_condition(clause.text));
             }
             // "… – så regn det som foreløpig": a reservation on the yes said just before.
             // Said right after it: "det er truleg relevant for tema d", three sentences on, is
@@ -3008,9 +3009,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             continue;
         }
         if s.conditional && !s.tentative && s.positive {
-            facts
-                .doubts
-                .push(format!("a condition: «{}»", clause.text.trim()));
+            facts.doubts.push(a_condition(clause.text));
         }
         // "Vi vil gjerne være med videre": interest in the process, no answer for a meeting.
         if context & C_ONWARD != 0 && named.is_empty() && s.positive && !s.negative {
@@ -3034,9 +3033,13 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             // "… eller så tar vi kanskje med Ida Brenna i stedet for henne": a replacement that
             // may happen is for a person to settle.
             if s.replace && (s.tentative || s.conditional) {
-                facts
-                    .doubts
-                    .push(format!("a replacement that may happen: «{}»", clause.text.trim()));
+                facts.doubts.push({
+                    let quote = clause.text.trim();
+                    words!(
+                        "en utskifting som kanskje skjer: «{quote}»",
+                        "a replacement that may happen: «{quote}»"
+                    )
+                });
                 continue;
             }
             if s.replace {
@@ -3071,18 +3074,20 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             // come": a no on a condition is a reservation on the yes, not a no.
             // "Line kan muligens bli forhindret i morgen": a no that may be is for a person.
             if s.negative && s.tentative && !s.positive && !s.conditional {
-                facts
-                    .doubts
-                    .push(format!("who may not come: «{}»", clause.text.trim()));
+                facts.doubts.push({
+                    let quote = clause.text.trim();
+                    words!(
+                        "hvem som kanskje ikke kommer: «{quote}»",
+                        "who may not come: «{quote}»"
+                    )
+                });
                 continue;
             }
             if s.negative && s.conditional && !s.positive {
                 if acc.positive {
                     acc.tentative = true;
                 } else {
-                    facts
-                        .doubts
-                        .push(format!("a condition: «{}»", clause.text.trim()));
+                    facts.doubts.push(a_condition(clause.text));
                 }
                 continue;
             }
@@ -3109,9 +3114,13 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                             })
                         }
                         // "Amira Haddad må trekke seg": someone, maybe a person, not the writer.
-                        Some(name) => facts
-                            .doubts
-                            .push(format!("who does not come: «{name}» in «{}»", clause.text.trim())),
+                        Some(name) => facts.doubts.push({
+                            let quote = clause.text.trim();
+                            words!(
+                                "hvem som ikke kommer: «{name}» i «{quote}»",
+                                "who does not come: «{name}» in «{quote}»"
+                            )
+                        }),
                         None => acc.withdrawn.push(me.clone()),
                     }
                 } else {
@@ -3728,12 +3737,19 @@ fn trailing_name_lines(body: &str, me: &Attendee) -> Vec<usize> {
     out
 }
 
+/// The doubt of a condition put on an answer: «… hvis vi får plass».
+fn a_condition(clause: &str) -> Text {
+    let quote = clause.trim();
+    words!("et forbehold: «{quote}»", "a condition: «{quote}»")
+}
+
 /// Turns what was said of one meeting into an answer.
 fn answer_of(event: String, mut acc: Acc, facts: &mut Facts) -> Option<Answer> {
     acc.negative_org |= acc.negative_self && !acc.positive;
     if acc.count.is_none() {
         for clause in &acc.someone_away {
-            facts.doubts.push(format!(
+            facts.doubts.push(words!(
+                "noen som ikke er navngitt, kommer ikke: «{clause}»; hvor mange blir igjen?",
                 "someone not named does not come: «{clause}»; how many are left?"
             ));
         }
@@ -3747,9 +3763,10 @@ fn answer_of(event: String, mut acc: Acc, facts: &mut Facts) -> Option<Answer> {
         // Withdrawn and coming in one message: the message says both; the coming wins only
         // through a replacement, handled before.
         if attendees.iter().any(|b| same_person(b, &a)) {
-            facts.doubts.push(format!(
-                "{} both comes and does not come to {event}",
-                a.name.clone().or(a.email.clone()).unwrap_or_default()
+            let who = a.name.clone().or(a.email.clone()).unwrap_or_default();
+            facts.doubts.push(words!(
+                "{who} både kommer og kommer ikke til {event}",
+                "{who} both comes and does not come to {event}"
             ));
             continue;
         }
@@ -3767,7 +3784,10 @@ fn answer_of(event: String, mut acc: Acc, facts: &mut Facts) -> Option<Answer> {
         attendees.push(r);
     }
     if acc.negative_org && acc.positive {
-        facts.doubts.push(format!("both yes and no about {event}"));
+        facts.doubts.push(words!(
+            "både ja og nei om {event}",
+            "both yes and no about {event}"
+        ));
     }
     // "Vi er noen som gjerne vil være med … Vi melder på når vi vet det": wishing to come,
     // registering later, and no one named yet.
@@ -3838,7 +3858,7 @@ fn contact(
     ctx: &Context,
     known: &LazyKnown<'_>,
     me: &Attendee,
-    doubts: &mut Vec<String>,
+    doubts: &mut Vec<Text>,
 ) -> Option<Contact> {
     let Some((i, clause)) = all
         .iter()
@@ -4053,7 +4073,11 @@ fn contact(
             // confirmation's old number: "han har fått nytt direktenummer: 22245301").
             let phone = phones.first().cloned().or_else(|| p.phone.clone());
             if p.is_first_name_only() {
-                doubts.push(format!("the contact person is named {} only", p.name));
+                let name = &p.name;
+                doubts.push(words!(
+                    "kontaktpersonen er bare oppgitt som {name}",
+                    "the contact person is named {name} only"
+                ));
             }
             Some(Contact {
                 name: (!p.name.is_empty()).then(|| p.name.clone()),

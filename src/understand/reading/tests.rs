@@ -791,7 +791,7 @@ fn a_registration_on_a_condition_for_the_coordinator_and_colleagues_who_would_li
         "BFD vil gjerne delta, men vi trenger en agenda før møtet. Dersom dere kan sende det ut i løpet av mandag, melder vi på to personer.",
         "",
     );
-    assert!(f.doubts.iter().any(|d| d.contains("condition")), "{f:?}");
+    assert!(f.doubts.iter().any(|d| d.en.contains("condition")), "{f:?}");
     let f = read_as(
         ("Anders Skogstad", "anders.skogstad@kld.dep.no"),
         "Vi har et par kolleger i Trondheim som gjerne vil være med.",
@@ -999,7 +999,11 @@ fn a_condition_after_the_yes_is_for_the_coordinator_to_meet() {
         "Eg kan stille frå HOD på samskapingsmøtet, men berre dersom det er greitt at eg går etter den første timen.",
         "",
     );
-    assert!(f.doubts.iter().any(|d| d.contains("condition")), "{:?}", f.doubts);
+    assert!(
+        f.doubts.iter().any(|d| d.en.contains("condition")),
+        "{:?}",
+        f.doubts
+    );
 }
 
 #[test]
@@ -1148,7 +1152,7 @@ fn a_negation_inside_the_condition_after_a_yes_does_not_make_it_a_no() {
     assert_eq!(names(a), ["Johanne Sande"]);
     assert!(a.withdrawn.is_empty(), "{:?}", a.withdrawn);
     assert!(
-        f.doubts.iter().any(|d| d.starts_with("a condition")),
+        f.doubts.iter().any(|d| d.en.starts_with("a condition")),
         "{:?}",
         f.doubts
     );
@@ -1503,7 +1507,7 @@ fn a_verb_first_then_a_comma_is_a_condition() {
         "",
     );
     assert!(
-        f.doubts.iter().any(|d| d.starts_with("a condition")),
+        f.doubts.iter().any(|d| d.en.starts_with("a condition")),
         "{:?}",
         f.doubts
     );

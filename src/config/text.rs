@@ -37,6 +37,15 @@ impl Text {
         }
     }
 
+    /// What was written, under a label per language: `et forbehold: «… hvis vi får plass»`.
+    pub fn quoting(nb: &str, en: &str, words: &str) -> Text {
+        let words = words.trim();
+        Text {
+            nb: format!("{nb}: «{words}»"),
+            en: format!("{en}: «{words}»"),
+        }
+    }
+
     /// The text in `lang`.
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
@@ -80,5 +89,8 @@ mod tests {
             Lang::En => format!("uncertain: {t}"),
         });
         assert_eq!(framed.nb, "usikkert: 2 svar; «1 passer»");
+        let quoted = Text::quoting("et forbehold", "a condition", " hvis vi får plass ");
+        assert_eq!(quoted.get(Lang::Nb), "et forbehold: «hvis vi får plass»");
+        assert_eq!(quoted.get(Lang::En), "a condition: «hvis vi får plass»");
     }
 }

@@ -217,7 +217,6 @@ pub fn too_big_decision(understood: &Understood, size: Option<u64>, config: &Con
         Some(at) => (format!(", sendt {at}"), format!(", sent {at}")),
         None => (String::new(), String::new()),
     };
-    let size_text = size_en.clone();
     let reason = crate::words!(
         "For stor til å lese: en melding {size_nb} fra {from_nb}, {subject_nb}{sent_nb}. samskap leser meldinger på opptil {limit} ([inbox] max_message_size), så ingenting i den er lest og ingenting er endret. Åpne den i Outlook og før inn det den sier for hånd (eller avvis denne saken).",
         "Too big to read: a message {size_en} from {from_en}, {subject_en}{sent_en}. samskap reads messages up to {limit} ([inbox] max_message_size), so nothing in it was read and nothing was changed. Open it in Outlook and enter what it says by hand (or dismiss this item)."
@@ -230,7 +229,7 @@ pub fn too_big_decision(understood: &Understood, size: Option<u64>, config: &Con
             reason,
             proposal: Vec::new(),
         }],
-        summary: format!("too big to read ({size_text}): set aside for review"),
+        summary: format!("too big to read ({size_en}): set aside for review"),
     }
 }
 

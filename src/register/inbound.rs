@@ -381,7 +381,7 @@ impl Register {
         rows_of(
             &self.conn,
             "list review items",
-            "SELECT id, org_id, message_id, reason, status, created_at, sender, subject, text, proposal, reason_nb
+            "SELECT id, org_id, message_id, reason, status, created_at, sender, subject, text, proposal, COALESCE(reason_nb, reason)
                  FROM review_items WHERE ?1 OR status = 'open' ORDER BY id",
             [all],
             review_row,
@@ -392,7 +392,7 @@ impl Register {
     pub fn review_item(&self, id: i64) -> Result<Option<ReviewItem>> {
         self.conn
             .query_row(
-                "SELECT id, org_id, message_id, reason, status, created_at, sender, subject, text, proposal, reason_nb
+                "SELECT id, org_id, message_id, reason, status, created_at, sender, subject, text, proposal, COALESCE(reason_nb, reason)
                  FROM review_items WHERE id = ?1",
                 [id],
                 review_row,
@@ -460,7 +460,7 @@ fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReviewItem> {
         id: r.get(0)?,
         org_id: r.get(1)?,
         message_id: r.get(2)?,
-        reason_nb: r.get::<_, Option<String>>(10)?.unwrap_or(r.get(3)?),
+        reason_nb: r.get(10)?,
         reason: r.get(3)?,
         status: r.get(4)?,
         created_at: r.get(5)?,

@@ -1033,7 +1033,7 @@ impl Register {
         rows_of(
             &self.conn,
             "list review items",
-            "SELECT id, message_id, org_id, reason, proposal, status, created_at, reason_nb
+            "SELECT id, message_id, org_id, reason, proposal, status, created_at, COALESCE(reason_nb, reason)
                  FROM review_items WHERE status = 'open' ORDER BY id",
             [],
             |r| {
@@ -1042,7 +1042,7 @@ impl Register {
                     id: r.get(0)?,
                     message_id: r.get(1)?,
                     org_id: r.get(2)?,
-                    reason_nb: r.get::<_, Option<String>>(7)?.unwrap_or(r.get(3)?),
+                    reason_nb: r.get(7)?,
                     reason: r.get(3)?,
                     proposal: proposal.and_then(|p| serde_json::from_str(&p).ok()),
                     status: r.get(5)?,

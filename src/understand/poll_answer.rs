@@ -1183,11 +1183,12 @@ impl<'c> Reader<'c> {
                                 "spør om {outside}, som ikke er blant tidspunktene: «{words}»",
                                 "asks about {outside}, not among the slots: «{words}»"
                             ),
-                            (true, _) => words!(
-                                "et spørsmål om tidspunktene: «{words}»",
-                                "a question about the slots: «{words}»"
+                            (true, _) => Text::quoting(
+                                "et spørsmål om tidspunktene",
+                                "a question about the slots",
+                                words,
                             ),
-                            _ => words!("et spørsmål: «{words}»", "a question: «{words}»"),
+                            _ => Text::quoting("et spørsmål", "a question", words),
                         });
                 }
                 continue;
@@ -1201,7 +1202,7 @@ impl<'c> Reader<'c> {
             }
             if reading.condition && reading.main != 0 && !self.in_subject {
                 self.remarks
-                    .push(words!("et forbehold: «{words}»", "a condition: «{words}»"));
+                    .push(Text::quoting("et forbehold", "a condition", words));
             }
             let slots = reading.main | reading.except;
             if slots != 0 {
@@ -2350,13 +2351,11 @@ impl<'c> Reader<'c> {
                         self.set(i, entry(o, true), false);
                     }
                 }
-                None => self.doubts.push({
-                    let quote = text[start..end].trim();
-                    words!(
-                        "et unntak fra et kanskje: «{quote}»",
-                        "an exception to a maybe: «{quote}»"
-                    )
-                }),
+                None => self.doubts.push(Text::quoting(
+                    "et unntak fra et kanskje",
+                    "an exception to a maybe",
+                    &text[start..end],
+                )),
             }
         }
         // "Hos oss er det bare onsdag 31. august som ikke går": the others do.
@@ -2397,10 +2396,10 @@ impl<'c> Reader<'c> {
             None | Some(Said::Yes) => Said::Yes,
             Some(Said::Maybe) => Said::Maybe,
             Some(Said::No) => {
-                let quote = text[clause.start..clause.end].trim();
-                self.doubts.push(words!(
-                    "et tidspunkt på dagen i et nei: «{quote}»",
-                    "a time of day in a no: «{quote}»"
+                self.doubts.push(Text::quoting(
+                    "et tidspunkt på dagen i et nei",
+                    "a time of day in a no",
+                    &text[clause.start..clause.end],
                 ));
                 return;
             }

@@ -2602,10 +2602,9 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                             acc.evidence.push(evidence(body, line_start, line.len()));
                         }
                     }
-                    _ => facts.doubts.push({
-                        let row = line.trim();
-                        words!("en rad i tabellen: «{row}»", "a row of the table: «{row}»")
-                    }),
+                    _ => facts
+                        .doubts
+                        .push(Text::quoting("en rad i tabellen", "a row of the table", line)),
                 }
                 list_for = None;
                 continue;
@@ -2978,7 +2977,9 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                     .iter()
                     .any(|t| per_event.iter().any(|(id, a)| id == t && a.positive))
             {
-                facts.doubts.push(a_condition(clause.text));
+                facts
+                    .doubts
+                    .push(Text::quoting("et forbehold", "a condition", clause.text));
             }
             // "… – så regn det som foreløpig": a reservation on the yes said just before.
             // Said right after it: "det er truleg relevant for tema d", three sentences on, is
@@ -3009,7 +3010,9 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             continue;
         }
         if s.conditional && !s.tentative && s.positive {
-            facts.doubts.push(a_condition(clause.text));
+            facts
+                .doubts
+                .push(Text::quoting("et forbehold", "a condition", clause.text));
         }
         // "Vi vil gjerne være med videre": interest in the process, no answer for a meeting.
         if context & C_ONWARD != 0 && named.is_empty() && s.positive && !s.negative {
@@ -3033,13 +3036,11 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             // "… eller så tar vi kanskje med Ida Brenna i stedet for henne": a replacement that
             // may happen is for a person to settle.
             if s.replace && (s.tentative || s.conditional) {
-                facts.doubts.push({
-                    let quote = clause.text.trim();
-                    words!(
-                        "en utskifting som kanskje skjer: «{quote}»",
-                        "a replacement that may happen: «{quote}»"
-                    )
-                });
+                facts.doubts.push(Text::quoting(
+                    "en utskifting som kanskje skjer",
+                    "a replacement that may happen",
+                    clause.text,
+                ));
                 continue;
             }
             if s.replace {
@@ -3074,20 +3075,20 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             // come": a no on a condition is a reservation on the yes, not a no.
             // "Line kan muligens bli forhindret i morgen": a no that may be is for a person.
             if s.negative && s.tentative && !s.positive && !s.conditional {
-                facts.doubts.push({
-                    let quote = clause.text.trim();
-                    words!(
-                        "hvem som kanskje ikke kommer: «{quote}»",
-                        "who may not come: «{quote}»"
-                    )
-                });
+                facts.doubts.push(Text::quoting(
+                    "hvem som kanskje ikke kommer",
+                    "who may not come",
+                    clause.text,
+                ));
                 continue;
             }
             if s.negative && s.conditional && !s.positive {
                 if acc.positive {
                     acc.tentative = true;
                 } else {
-                    facts.doubts.push(a_condition(clause.text));
+                    facts
+                        .doubts
+                        .push(Text::quoting("et forbehold", "a condition", clause.text));
                 }
                 continue;
             }
@@ -3735,12 +3736,6 @@ fn trailing_name_lines(body: &str, me: &Attendee) -> Vec<usize> {
         }
     }
     out
-}
-
-/// The doubt of a condition put on an answer: «… hvis vi får plass».
-fn a_condition(clause: &str) -> Text {
-    let quote = clause.trim();
-    words!("et forbehold: «{quote}»", "a condition: «{quote}»")
 }
 
 /// Turns what was said of one meeting into an answer.

@@ -494,15 +494,24 @@ fn the_letter_s_process_from_invitation_to_the_follow_up_meeting() {
         }
     }
     assert_step(&r, now, &got, &expect_owned(&want));
-    let ics = r
+    let followup = r
         .rig
         .messages("kari.nordmann@kld.dep.no", "")
-        .iter()
+        .into_iter()
         .filter(|m| kind_of(m) == "calendar")
-        .map(|m| calendar_text(m))
-        .find(|ics| ics.contains("UID:ogp5-followup@kdd.dep.no"))
+        .find(|m| calendar_text(m).contains("UID:ogp5-followup@kdd.dep.no"))
         .expect("the follow-up meeting in Kari's calendar");
+    let ics = calendar_text(&followup);
     assert!(ics.contains("DTSTART;TZID=Europe/Oslo:20220829T130000"), "{ics}");
+    // Kari was asked in the poll and has not registered for the follow-up meeting: she is not
+    // thanked for a registration she never made.
+    let parsed = mail_parser::MessageParser::default().parse(&followup).unwrap();
+    let text = parsed.body_text(0).unwrap();
+    assert!(
+        text.contains("Her er kalenderinvitasjonen til oppfølgingsmøtet")
+            && !text.contains("Takk for påmeldingen"),
+        "{text}"
+    );
     // Kari is greeted by her first name, and the meeting named as a word of the sentence.
     let to_kari = r
         .rig

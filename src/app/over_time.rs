@@ -415,13 +415,14 @@ pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> D
                 let Some(slot) = event.slot().or_else(|| event.candidates().first().copied()) else {
                     continue;
                 };
-                for (method, update, object) in [
-                    (Method::Request, false, true),
-                    (Method::Request, true, true),
-                    (Method::Cancel, false, true),
-                    (Method::Request, false, false),
-                    (Method::Request, true, false),
-                    (Method::Cancel, false, false),
+                for (method, update, object, registered) in [
+                    (Method::Request, false, true, true),
+                    (Method::Request, false, true, false),
+                    (Method::Request, true, true, true),
+                    (Method::Cancel, false, true, true),
+                    (Method::Request, false, false, true),
+                    (Method::Request, true, false, true),
+                    (Method::Cancel, false, false, true),
                 ] {
                     let notice = crate::calendar::Notice {
                         to: crate::standing::Wanted {
@@ -431,6 +432,7 @@ pub fn draft_everything(config: &Config, secret: &[u8], now: DateTime<Utc>) -> D
                             name: object.then(|| "Kari Nordmann".into()),
                             lang,
                             object,
+                            registered,
                         },
                         method,
                         sequence: 0,

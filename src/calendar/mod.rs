@@ -179,6 +179,7 @@ pub fn plan(
                 name: i.name.clone(),
                 lang: known.map(|w| w.lang).unwrap_or(Lang::Nb),
                 object: !shared(&i.address),
+                registered: false,
             };
             notify(to, Method::Cancel, i.round + 1, false, &mut rows);
         }
@@ -324,6 +325,8 @@ struct Ctx<'a> {
     /// Whether the calendar object is attached (a person), or the text comes alone (a shared
     /// mailbox, with no person of the organisation known).
     object: bool,
+    /// Whether the organisation registered (the letter thanks it), or was asked in the poll.
+    registered: bool,
     event: EventCtx<'a>,
     attendee: Someone<'a>,
     org: Named<'a>,
@@ -357,6 +360,7 @@ pub fn compose(
         },
         update: notice.update,
         object: notice.to.object,
+        registered: notice.to.registered,
         event: EventCtx {
             meeting: mailing::Meeting::new(event, lang, crate::config::words::slot(slot, tz, lang)),
             cancelled: event.cancelled,

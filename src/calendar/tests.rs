@@ -248,6 +248,7 @@ fn first_invitations_beyond_an_organisation_s_allowance_are_held_back_and_nothin
             name: None,
             lang: Lang::Nb,
             object: true,
+            registered: true,
         })
         .collect();
     let p = plan(&event, slot, "u@x", None, &[], &wanted, &no_shared);
@@ -354,6 +355,7 @@ fn person(org: &str, address: &str) -> Wanted {
         name: None,
         lang: Lang::Nb,
         object: true,
+        registered: true,
     }
 }
 

@@ -122,6 +122,9 @@ pub struct Wanted {
     /// Whether the message carries the calendar object: a person's address does; an
     /// organisation's shared mailbox, where no person is known yet, gets the text alone.
     pub object: bool,
+    /// Whether the organisation registered for the meeting (the letter thanks it for that); one
+    /// asked in the date poll who has not registered gets the invitation without the thanks.
+    pub registered: bool,
 }
 
 /// Who should hold an invitation to `event_id` now: each registered (or tentative) attendee with
@@ -158,6 +161,7 @@ pub fn wanted(
                 name: a["name"].as_str().map(str::to_string),
                 lang,
                 object: true,
+                registered: true,
             });
         }
         if named.is_empty() && !dead.contains(&org.address.to_lowercase()) {
@@ -168,6 +172,7 @@ pub fn wanted(
                 name: None,
                 lang,
                 object: true,
+                registered: true,
             });
         }
         for w in named {
@@ -304,6 +309,7 @@ pub fn calendar_invitees(config: &Config, register: &Register) -> Result<Vec<Wan
                 address,
                 lang,
                 object: true,
+                registered: false,
             })
         })
         .collect())

@@ -3095,7 +3095,10 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             if s.negative {
                 let subjects: Vec<&Mention> = ms.iter().filter(|m| !matches!(m.who, Who::Someone)).collect();
                 let org = (subjects.is_empty() && we) || subjects.iter().any(|m| m.who == Who::Organisation);
-                if org && any_word(&lower, &["selv", "sjølv", "sjølve", "ourselves", "itself"]) {
+                if org && some_of_us(&lower) {
+                    // "Flere av oss har ferie i august": some of them, not the organisation.
+                    acc.someone_away.push(clause.text.trim().to_string());
+                } else if org && any_word(&lower, &["selv", "sjølv", "sjølve", "ourselves", "itself"]) {
                     acc.negative_self = true;
                 } else if org {
                     acc.negative_org = true;
@@ -3738,10 +3741,27 @@ fn trailing_name_lines(body: &str, me: &Attendee) -> Vec<usize> {
     out
 }
 
+/// Whether `lower` speaks of a part of the organisation's people, not all of them: "flere av
+/// oss", "noen av oss", "to av oss", "ikke alle av oss", "some of us"; never "ingen av oss",
+/// "alle av oss" or "hvem av oss".
+fn some_of_us(lower: &str) -> bool {
+    const WHOLE: &[&str] = &[
+        "ingen", "alle", "begge", "hvem", "kven", "none", "all", "both", "who", "neither", "each", "every",
+    ];
+    let words = plain_words(lower);
+    (1..words.len().saturating_sub(1)).any(|i| {
+        matches!((words[i], words[i + 1]), ("av", "oss") | ("of", "us"))
+            && (!WHOLE.contains(&words[i - 1])
+                || (i >= 2 && ["ikke", "ikkje", "not"].contains(&words[i - 2])))
+    })
+}
+
 /// Turns what was said of one meeting into an answer.
 fn answer_of(event: String, mut acc: Acc, facts: &mut Facts) -> Option<Answer> {
     acc.negative_org |= acc.negative_self && !acc.positive;
-    if acc.count.is_none() {
+    // "Flere av oss har ferie i august, så vi kommer tilbake til hvem": the reason for an
+    // answer to come, not a doubt.
+    if acc.count.is_none() && !(acc.later && !acc.positive) {
         for clause in &acc.someone_away {
             facts.doubts.push(words!(
                 "noen som ikke er navngitt, kommer ikke: «{clause}»; hvor mange blir igjen?",

@@ -136,6 +136,34 @@ fn a_promise_to_answer_later_is_no_registration() {
 }
 
 #[test]
+fn some_of_us_away_is_not_the_organisation_declining() {
+    // Part of the organisation, and the answer still to come: no decline, nothing to settle.
+    let f = read_as(
+        ("Hanne Vik", "hanne.vik@nfd.dep.no"),
+        "Når det gjelder oppfølgingsmøtet: flere av oss har ferie i august, så vi kommer tilbake til hvem som deltar.",
+        "",
+    );
+    assert_eq!(f.answers.len(), 1);
+    assert_eq!(f.answers[0].intent, Intent::Later, "{f:?}");
+    // Part of the organisation away, with nothing else said: a person settles it.
+    let f = read_as(
+        ("Hanne Vik", "hanne.vik@nfd.dep.no"),
+        "Noen av oss er dessverre på ferie når oppfølgingsmøtet holdes.",
+        "",
+    );
+    assert!(f.answers.iter().all(|a| a.intent != Intent::Declined), "{f:?}");
+    assert!(!f.doubts.is_empty(), "{f:?}");
+    // The whole organisation: "ingen av oss", "vi".
+    for body in [
+        "Ingen av oss kan komme på oppfølgingsmøtet, vi har ferie i august.",
+        "Vi har ferie i august og kan ikke delta på oppfølgingsmøtet.",
+    ] {
+        let f = read_as(("Hanne Vik", "hanne.vik@nfd.dep.no"), body, "");
+        assert_eq!(f.answers[0].intent, Intent::Declined, "{body}: {f:?}");
+    }
+}
+
+#[test]
 fn a_register_in_a_norwegian_sentence_is_a_noun_and_no_registration() {
     let f = read_as(
         ("Gro Tveten", "gro.tveten@efn.no"),

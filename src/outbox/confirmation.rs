@@ -103,14 +103,7 @@ pub fn lines(recorded: &[Action], config: &Config, lang: Lang) -> Vec<String> {
                     .event(event)
                     .map(|e| e.name.get(lang).to_string())
                     .unwrap_or_else(|| event.clone());
-                let status_word = match (status.as_str(), lang) {
-                    ("registered", Lang::Nb) => "påmeldt",
-                    ("declined", Lang::Nb) => "avmeldt (kommer ikke)",
-                    ("tentative", Lang::Nb) => "foreløpig påmeldt",
-                    ("registered", Lang::En) => "registered",
-                    ("declined", Lang::En) => "not attending",
-                    _ => "tentatively registered",
-                };
+                let status_word = crate::config::words::answer(status, lang);
                 let people: Vec<String> = attendees
                     .iter()
                     .map(|a| match (&a.name, &a.email) {

@@ -475,13 +475,7 @@ pub fn gather(
         let row = Row {
             id: o.id.clone(),
             name: o.name.clone(),
-            invitation: match o.invitation.status {
-                "sent" => "sendt",
-                "bounced" => "i retur",
-                "failed" => "feilet",
-                _ => "venter",
-            }
-            .to_string(),
+            invitation: crate::config::words::invitation_nb(o.invitation.status).to_string(),
             answer: answer.clone(),
             late: reg.is_some_and(|r| r.late),
             who,

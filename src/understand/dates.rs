@@ -255,11 +255,18 @@ pub fn find_spans(text: &str, reference: NaiveDate) -> Vec<DateSpan> {
         // Days before it that borrow its month, nearest first.
         let mut elided: Vec<(usize, usize, u32, bool)> = Vec::new();
         let mut cursor = f.start;
+        // A day without its period borrows the month of a date written the same way, the
+        // English "2 and 5 September"; "2 og 31. august" is a number and a date.
+        let undotted = {
+            let written = &text[f.start..f.end];
+            let digits = written.len() - written.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            digits > 0 && written[digits..].starts_with(' ')
+        };
         while let Some((sep_start, range)) = separator_before(text, cursor) {
             let Some((day_start, day_end, day, dotted)) = day_before(text, sep_start) else {
                 break;
             };
-            if !(dotted || range) || spans.last().is_some_and(|s| s.end > day_start) {
+            if !(dotted || range || undotted) || spans.last().is_some_and(|s| s.end > day_start) {
                 break;
             }
             elided.push((day_start, day_end, day, range));
@@ -522,6 +529,12 @@ mod tests {
         // A number without its period is not a day: "nr. 1 og 31. august", "2 og 31. august".
         assert_eq!(spans("nr. 1 og 31. august"), [(a31, a31, "31. august")]);
         assert_eq!(spans("2 og 31. august"), [(a31, a31, "31. august")]);
+        // Written the English way, without periods, a day borrows the month of the date after it.
+        let (s2, s5) = (day(2022, 9, 2), day(2022, 9, 5));
+        assert_eq!(
+            spans("2 and 5 September"),
+            [(s2, s2, "2"), (s5, s5, "5 September")]
+        );
     }
 
     #[test]

@@ -138,6 +138,25 @@ impl Lexicon {
         self.automaton.find_overlapping_iter(hay).map(|m| m.start()).min()
     }
 
+    /// The first position where a phrase starts at the start of a word ("om vi kan" in "spør om
+    /// vi kan", not in "dersom vi kan").
+    pub fn first_at_word(&self, hay: &str) -> Option<usize> {
+        let at_word = |m: &aho_corasick::Match| {
+            hay[..m.start()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        };
+        if self.leftmost {
+            return self.automaton.find_iter(hay).find(at_word).map(|m| m.start());
+        }
+        self.automaton
+            .find_overlapping_iter(hay)
+            .filter(at_word)
+            .map(|m| m.start())
+            .min()
+    }
+
     /// `hay` with every phrase replaced by one space (a lexicon made by [`Lexicon::phrases`]).
     pub fn blank_out(&self, hay: &str) -> String {
         self.replace_all(hay, " ")

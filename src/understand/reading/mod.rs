@@ -281,6 +281,18 @@ const ENROL: &[&str] = &[
     "føre opp",
     "før opp",
     "føre meg opp",
+    "føre oss opp",
+    "før meg opp",
+    "før oss opp",
+    // "Du kan sette meg opp foreløpig", "set meg opp" (nynorsk).
+    "sette meg opp",
+    "sett meg opp",
+    "sette oss opp",
+    "sett oss opp",
+    "setje meg opp",
+    "set meg opp",
+    "skrive meg opp",
+    "skriv meg opp",
     "sette opp",
     "sett opp",
     "skrive opp",
@@ -465,6 +477,13 @@ const LATER: &[&str] = &[
     "kommer med påmelding",
     "sender påmelding",
     "melder på senere",
+    // "Påmelding sender vi så snart vi har oversikt over hvem som kan".
+    "har oversikt over",
+    "får oversikt over",
+    "fått oversikt over",
+    "vet hvem som",
+    "veit kven som",
+    "know who",
     "før vi bestemmer",
     "før vi avgjør",
     "før vi avgjer",
@@ -2311,7 +2330,7 @@ fn said(lower: &str) -> Said {
     // "ser på hvem som kan stille", "whether we can attend": an open question about who comes;
     // what follows it says no one comes.
     // Unless it is answered after a colon: "Da er det klart hvem som kommer: Tiril og jeg".
-    let lower = match NOT_COMING_PHRASES.first_substring(lower) {
+    let lower = match NOT_COMING_PHRASES.first_at_word(lower) {
         Some(at) if !answered_after_colon(&lower[at..]) => &lower[..at],
         _ => lower,
     };
@@ -3885,6 +3904,20 @@ fn contact(
     let lower = clause.text.to_lowercase();
     let s = said(&lower);
     if s.later || (s.negative && !s.positive) || lower.contains("kontaktperson?") {
+        return None;
+    }
+    // "… og jeg er fortsatt kontaktperson": what stands, no new appointment (unless it brings
+    // a new number or address).
+    let news = all
+        .iter()
+        .skip(i)
+        .take_while(|c| c.paragraph == clause.paragraph)
+        .any(|c| c.text.contains('@') || c.text.chars().any(|c| c.is_ascii_digit()));
+    if any_word(
+        &lower,
+        &["fortsatt", "fremdeles", "framleis", "still", "remain", "remains"],
+    ) && !news
+    {
         return None;
     }
     let role_at = CONTACTS.first_substring(&lower).unwrap_or(0);

@@ -2333,3 +2333,47 @@ fn a_reservation_put_on_one_s_own_registration_later_in_the_paragraph_makes_it_t
     );
     assert_eq!(f.answers[0].intent, Intent::Tentative, "{:?}", f.answers);
 }
+
+#[test]
+fn set_me_down_for_now_is_a_tentative_registration_of_the_writer() {
+    let f = read_as(
+        ("Stein Rogne", "stein.rogne@oed.dep.no"),
+        "Du kan sette meg opp foreløpig fra OED. Jeg får bekreftet endelig i løpet av neste uke.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Tentative, "{f:?}");
+    assert_eq!(names(&f.answers[0]), ["Stein Rogne"]);
+}
+
+#[test]
+fn a_registration_to_be_sent_once_they_know_who_can_is_a_promise() {
+    let f = read_as(
+        ("Arvid Kleven", "arvid.kleven@bfd.dep.no"),
+        "Påmelding til møtet 23. juni sender vi så snart vi har oversikt over hvem som kan.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Later, "{f:?}");
+    assert!(f.answers[0].attendees.is_empty());
+}
+
+#[test]
+fn a_yes_on_a_condition_for_the_coordinator_to_meet_is_for_a_person() {
+    // "dersom vi kan …" is a condition, not the question "om vi kan" inside "dersom".
+    let f = read_as(
+        ("Grete Hovland", "grete.hovland@unio.no"),
+        "Vi deltar gjerne dersom vi kan få anledning til å holde et kort innlegg. Gi beskjed om det lar seg gjøre, så sender vi navn.",
+        "",
+    );
+    assert!(!f.doubts.is_empty(), "{f:?}");
+}
+
+#[test]
+fn still_being_the_contact_appoints_no_one() {
+    let f = read_as(
+        ("Audun Rasch", "audun.rasch@fin.dep.no"),
+        "FIN har dessverre ikke kapasitet til å delta på oppfølgingsmøtet. Vi følger arbeidet, og jeg er fortsatt kontaktperson.",
+        "",
+    );
+    assert!(f.contact.is_none(), "{f:?}");
+    assert_eq!(f.answers[0].intent, Intent::Declined);
+}

@@ -136,13 +136,19 @@ fn lower_name(a: &Attendee) -> Option<String> {
     a.name.as_deref().map(str::to_lowercase)
 }
 
-/// Whether `short` is a first name only that is the first name of `full` ("Jonas", "Jonas Aasen").
+/// Whether `short` (with no address) is the first name or names that `full` begins with
+/// ("Jonas" of "Jonas Aasen", "Tor Einar" of "Tor Einar Moe").
 fn first_name_of(short: &Attendee, full: &Attendee) -> bool {
     match (short.name.as_deref(), full.name.as_deref()) {
-        (Some(s), Some(f)) if !s.contains(' ') && short.email.is_none() => f
-            .split_whitespace()
-            .next()
-            .is_some_and(|first| first.eq_ignore_ascii_case(s)),
+        (Some(s), Some(f)) if short.email.is_none() => {
+            let (s, f): (Vec<&str>, Vec<&str>) =
+                (s.split_whitespace().collect(), f.split_whitespace().collect());
+            !s.is_empty()
+                && s.len() < f.len()
+                && s.iter()
+                    .zip(&f)
+                    .all(|(a, b)| a.to_lowercase() == b.to_lowercase())
+        }
         _ => false,
     }
 }
@@ -182,9 +188,8 @@ pub fn completed(attendees: &[Attendee], named_before: &[Attendee]) -> Vec<Atten
     attendees
         .iter()
         .map(|a| {
-            let only_first = a.email.is_none() && a.name.as_deref().is_some_and(|n| !n.contains(' '));
             match find_in(named_before, a) {
-                Some(i) if only_first => named_before[i].clone(),
+                Some(i) if first_name_of(a, &named_before[i]) => named_before[i].clone(),
                 // "Fra OED kommer Hilde Brekke og jeg": her address from when she was named.
                 Some(i) if a.email.is_none() && named_before[i].email.is_some() => Attendee {
                     name: a.name.clone(),
@@ -475,6 +480,19 @@ mod tests {
             person("Tone Lie", "tone.lie@kd.dep.no"),
         ];
         assert_eq!(completed(std::slice::from_ref(&tone), &two), [tone]);
+        // A double given name: "Tor Einar" is Tor Einar Moe, not Tor Hansen.
+        let before = [
+            person("Tor Hansen", "tor.hansen@hod.dep.no"),
+            person("Tor Einar Moe", "tor.einar.moe@hod.dep.no"),
+        ];
+        let tor_einar = Attendee {
+            name: Some("Tor Einar".into()),
+            email: None,
+        };
+        assert_eq!(
+            completed(std::slice::from_ref(&tor_einar), &before),
+            [before[1].clone()]
+        );
     }
 
     #[test]

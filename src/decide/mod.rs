@@ -513,19 +513,40 @@ pub fn decide(
                         received,
                     ),
                 ),
-                None => read_by_a_person_if_long(
-                    reply(
-                        understood,
-                        facts,
-                        config,
-                        dir,
-                        (sender_org, ref_org),
-                        &authenticity,
-                        received,
-                    ),
-                    split,
-                    understood.refs.copied_only,
-                ),
+                None => {
+                    let decision = read_by_a_person_if_long(
+                        reply(
+                            understood,
+                            facts,
+                            config,
+                            dir,
+                            (sender_org, ref_org),
+                            &authenticity,
+                            received,
+                        ),
+                        split,
+                        understood.refs.copied_only,
+                    );
+                    // "Passer fint!", or only an attachment, in answer to the date poll: the poll
+                    // waits for this answer, so a person reads it.
+                    match &decision.org {
+                        Some(org)
+                            if to_poll
+                                && decision.outcome == Outcome::Recorded
+                                && decision.actions.is_empty() =>
+                        {
+                            review(
+                                Some(org.clone()),
+                                crate::words!(
+                                    "et svar på datoavstemningen der samskap ikke kan lese hvilke datoer som passer (les det selv, og se etter et vedlegg)",
+                                    "an answer to the date poll in which samskap cannot read which dates suit (read it yourself, and look for an attachment)"
+                                ),
+                                Vec::new(),
+                            )
+                        }
+                        _ => decision,
+                    }
+                }
             }
         }
     }

@@ -632,6 +632,20 @@ fn an_answer_with_good_bad_and_uncertain_slots_is_confirmed_as_written_not_inver
 }
 
 #[test]
+fn an_answer_to_the_poll_that_names_no_date_is_read_by_a_person_not_filed_as_nothing() {
+    // "Passer fint!" of four slots, or a signature over an attachment: the poll waits for it.
+    for body in [
+        "Passer fint!\r\n\r\nLise",
+        "Lise Berg\r\nrådgiver\r\nArbeids- og inkluderingsdepartementet",
+    ] {
+        let d = decide_poll_answer(body, &dir());
+        assert_eq!(d.outcome, Outcome::Review, "{body}: {d:?}");
+        assert!(reasons(&d).contains("date poll"), "{d:?}");
+        assert!(!changes_anything(&d), "{d:?}");
+    }
+}
+
+#[test]
 fn a_poll_answer_read_with_doubt_goes_to_review_with_the_reason_and_the_reading() {
     let d = decide_poll_answer("1 passer. 1 passer ikke.", &dir());
     assert_eq!(d.outcome, Outcome::Review, "{d:?}");

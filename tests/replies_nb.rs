@@ -515,7 +515,7 @@ fn the_labelled_replies_are_read_as_a_careful_coordinator_reads_them() {
         .map(PathBuf::from)
         .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/replies-nb/cases"));
     let all = cases(&dir);
-    assert!(all.len() > 50, "only {} cases in {}", all.len(), dir.display());
+    assert!(all.len() >= 50, "only {} cases in {}", all.len(), dir.display());
     let by_id: BTreeMap<&str, &Case> = all.iter().map(|c| (c.id.as_str(), c)).collect();
     // Per kind: (cases, checks, holds, wrong facts).
     let mut per_kind: BTreeMap<String, (usize, usize, usize, usize)> = BTreeMap::new();

@@ -125,23 +125,6 @@ pub fn slot_lines(config: &Config, lang: Lang) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A Norwegian telephone number in the register's form ("+4722248700") as a person writes it:
-/// "+47 22 24 87 00", a mobile "+47 482 11 222"; any other number as it stands.
-pub fn phone(e164: &str) -> String {
-    let Some(digits) = e164.strip_prefix("+47") else {
-        return e164.to_string();
-    };
-    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return e164.to_string();
-    }
-    let d = digits;
-    if d.starts_with('4') || d.starts_with('9') {
-        format!("+47 {} {} {}", &d[..3], &d[3..5], &d[5..])
-    } else {
-        format!("+47 {} {} {} {}", &d[..2], &d[2..4], &d[4..6], &d[6..])
-    }
-}
-
 /// A registration's state in words: "påmeldt", "not attending".
 pub fn answer(status: &str, lang: Lang) -> &'static str {
     match (status, lang) {
@@ -196,14 +179,5 @@ mod tests {
         };
         assert_eq!(slot(s, tz, Lang::Nb), "torsdag 23. juni 2022 kl. 09.00–12.00");
         assert_eq!(slot(s, tz, Lang::En), "Thursday 23 June 2022 09:00–12:00");
-    }
-
-    #[test]
-    fn a_phone_number_is_written_in_groups_as_norwegians_write_it() {
-        assert_eq!(phone("+4722248700"), "+47 22 24 87 00");
-        assert_eq!(phone("+4748211222"), "+47 482 11 222");
-        assert_eq!(phone("+4791723456"), "+47 917 23 456");
-        assert_eq!(phone("+46812345678"), "+46812345678");
-        assert_eq!(phone("+47123"), "+47123");
     }
 }

@@ -526,6 +526,7 @@ pub fn decide(
                         ),
                         split,
                         understood.refs.copied_only,
+                        &understood.attachments,
                     );
                     // "Passer fint!", or only an attachment, in answer to the date poll: the poll
                     // waits for this answer, so a person reads it.
@@ -1070,6 +1071,7 @@ fn read_by_a_person_if_long(
     decision: Decision,
     split: &crate::understand::quote::Split,
     copied_only: bool,
+    attachments: &[String],
 ) -> Decision {
     let words = split.body.split_whitespace().count();
     let nothing = decision.outcome == Outcome::Recorded && decision.actions.is_empty();
@@ -1078,6 +1080,18 @@ fn read_by_a_person_if_long(
             summary: "a message to others with us in copy, recording nothing".into(),
             ..decision
         },
+        // "Se vedlagte svar fra UD": the answer stands in a file samskap does not open.
+        Some(org) if nothing && !attachments.is_empty() => {
+            let files = attachments.join(", ");
+            review(
+                Some(org.clone()),
+                words!(
+                    "en melding som ikke registrerer noe, med vedlegg ({files}): svaret står kanskje der",
+                    "a message that records nothing, with an attachment ({files}): the answer may be in it"
+                ),
+                Vec::new(),
+            )
+        }
         Some(org)
             if nothing
                 && words >= SAYS_A_GOOD_DEAL

@@ -360,6 +360,20 @@ fn a_long_message_that_records_nothing_is_set_aside_to_be_read_and_a_short_one_i
 }
 
 #[test]
+fn a_reply_that_says_nothing_but_carries_a_file_is_set_aside_for_the_file() {
+    let from = "Hanna Berg <hanna.berg@aid.dep.no>";
+    let multipart = "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n";
+    let body = "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHanna Berg\r\nrådgiver\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"svar-AID.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n";
+    let d = decide_text(from, &format!("{}{multipart}", passed(from)), body);
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(reasons(&d).contains("svar-AID.pdf"), "{d:?}");
+    assert!(!changes_anything(&d), "{d:?}");
+    // The same words without a file: nothing to record, and no one needs to read it.
+    let d = decide_text(from, &passed(from), "Hanna Berg\r\nrådgiver");
+    assert_eq!(d.outcome, Outcome::Recorded, "{d:?}");
+}
+
+#[test]
 fn an_out_of_office_changes_nothing() {
     let from = "Lise Berg <lise.berg@aid.dep.no>";
     let d = decide_text(

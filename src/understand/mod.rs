@@ -26,7 +26,7 @@ pub mod quote;
 pub mod reading;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use mail_parser::{Message, MessageParser, PartType};
+use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
@@ -114,6 +114,9 @@ pub struct Understood {
     pub auth: Vec<AuthHeader>,
     /// Problems met while reading, kept as data.
     pub problems: Vec<String>,
+    /// The names of the files attached (not a calendar object, a forwarded message or an image
+    /// shown in the text): an answer may stand in one.
+    pub attachments: Vec<String>,
 }
 
 /// What understanding needs to know about the process; built once from the config.
@@ -467,6 +470,7 @@ fn unreadable(raw: &[u8], reason: &str, problem: &str) -> Understood {
         refs: Refs::default(),
         auth: Vec::new(),
         problems: vec![problem.into()],
+        attachments: Vec::new(),
     }
 }
 
@@ -638,6 +642,7 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
             }
         }
     };
+    let attachments = files_attached(&message);
     Understood {
         message_id,
         from,
@@ -648,7 +653,31 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
         refs,
         auth,
         problems,
+        attachments,
     }
+}
+
+/// The names of the files attached to `message` that a person would open: not a calendar
+/// object, a forwarded message, or an image shown in the text (a signature's logo).
+fn files_attached(message: &Message<'_>) -> Vec<String> {
+    message
+        .attachments()
+        .filter(|part| {
+            let (kind, sub) = part
+                .content_type()
+                .map(|c| {
+                    (
+                        c.ctype().to_ascii_lowercase(),
+                        c.subtype().unwrap_or("").to_ascii_lowercase(),
+                    )
+                })
+                .unwrap_or_default();
+            let calendar = kind == "text" && sub == "calendar" || sub == "ics";
+            let inline_image = kind == "image" && part.content_id().is_some();
+            !(calendar || inline_image || matches!(part.body, PartType::Message(_)))
+        })
+        .map(|part| part.attachment_name().unwrap_or("uten navn").to_string())
+        .collect()
 }
 
 /// The subject of the message an Outlook recall asks to take back: "Tilbakekall: SV: …" with

@@ -1385,7 +1385,7 @@ impl<'c> Reader<'c> {
                         last = last.pred_opt().unwrap_or(last);
                         first = NaiveDate::MIN;
                     }
-                    ["med", "og", "fra", ..]
+                    ["med", "og", "fra" | "frå", ..]
                     | ["fra", ..]
                     | ["frå", ..]
                     | ["from", ..]
@@ -3564,6 +3564,11 @@ mod tests {
         assert_eq!(
             answer("Alt fra og med onsdag 31. august passer for LMD. 29.8 er vi dessverre bortreist."),
             ynm(&[2, 3, 4], &[1], &[])
+        );
+        // Nynorsk "frå og med" (holdout-20).
+        assert_eq!(
+            answer("Alt frå og med 31. august passar for oss, men helst ikkje måndag 5. september."),
+            ynm(&[2, 3], &[1], &[4])
         );
     }
 

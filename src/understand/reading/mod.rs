@@ -3780,7 +3780,7 @@ fn answer_of(event: String, mut acc: Acc, facts: &mut Facts) -> Option<Answer> {
     acc.negative_org |= acc.negative_self && !acc.positive;
     // "Flere av oss har ferie i august, så vi kommer tilbake til hvem": the reason for an
     // answer to come, not a doubt.
-    if acc.count.is_none() && !(acc.later && !acc.positive) {
+    if acc.count.is_none() && (acc.positive || !acc.later) {
         for clause in &acc.someone_away {
             facts.doubts.push(words!(
                 "noen som ikke er navngitt, kommer ikke: «{clause}»; hvor mange blir igjen?",

@@ -513,41 +513,20 @@ pub fn decide(
                         received,
                     ),
                 ),
-                None => {
-                    let decision = read_by_a_person_if_long(
-                        reply(
-                            understood,
-                            facts,
-                            config,
-                            dir,
-                            (sender_org, ref_org),
-                            &authenticity,
-                            received,
-                        ),
-                        split,
-                        understood.refs.copied_only,
-                        &understood.attachments,
-                    );
-                    // "Passer fint!", or only an attachment, in answer to the date poll: the poll
-                    // waits for this answer, so a person reads it.
-                    match &decision.org {
-                        Some(org)
-                            if to_poll
-                                && decision.outcome == Outcome::Recorded
-                                && decision.actions.is_empty() =>
-                        {
-                            review(
-                                Some(org.clone()),
-                                crate::words!(
-                                    "et svar på datoavstemningen der samskap ikke kan lese hvilke datoer som passer (les det selv, og se etter et vedlegg)",
-                                    "an answer to the date poll in which samskap cannot read which dates suit (read it yourself, and look for an attachment)"
-                                ),
-                                Vec::new(),
-                            )
-                        }
-                        _ => decision,
-                    }
-                }
+                None => read_by_a_person_if_long(
+                    reply(
+                        understood,
+                        facts,
+                        config,
+                        dir,
+                        (sender_org, ref_org),
+                        &authenticity,
+                        received,
+                    ),
+                    split,
+                    understood,
+                    to_poll,
+                ),
             }
         }
     }
@@ -1070,18 +1049,19 @@ const SAYS_A_GOOD_DEAL: usize = 35;
 fn read_by_a_person_if_long(
     decision: Decision,
     split: &crate::understand::quote::Split,
-    copied_only: bool,
-    attachments: &[String],
+    understood: &Understood,
+    to_poll: bool,
 ) -> Decision {
     let words = split.body.split_whitespace().count();
     let nothing = decision.outcome == Outcome::Recorded && decision.actions.is_empty();
+    let (copied_only, attachments) = (understood.refs.copied_only, &understood.attachments);
     match &decision.org {
-        Some(_) if nothing && copied_only => Decision {
+        Some(_) if nothing && copied_only && !to_poll => Decision {
             summary: "a message to others with us in copy, recording nothing".into(),
             ..decision
         },
         // "Se vedlagte svar fra UD": the answer stands in a file samskap does not open.
-        Some(org) if nothing && !attachments.is_empty() => {
+        Some(org) if nothing && !copied_only && !attachments.is_empty() => {
             let files = attachments.join(", ");
             review(
                 Some(org.clone()),
@@ -1094,6 +1074,7 @@ fn read_by_a_person_if_long(
         }
         Some(org)
             if nothing
+                && !copied_only
                 && words >= SAYS_A_GOOD_DEAL
                 && !decision.summary.starts_with("nothing to record yet") =>
         {
@@ -1106,6 +1087,16 @@ fn read_by_a_person_if_long(
                 Vec::new(),
             )
         }
+        // "Passer fint!", or only an attachment, in answer to the date poll: the poll waits for
+        // this answer, so a person reads it.
+        Some(org) if nothing && to_poll => review(
+            Some(org.clone()),
+            words!(
+                "et svar på datoavstemningen der samskap ikke kan lese hvilke datoer som passer (les det selv, og se etter et vedlegg)",
+                "an answer to the date poll in which samskap cannot read which dates suit (read it yourself, and look for an attachment)"
+            ),
+            Vec::new(),
+        ),
         _ => decision,
     }
 }

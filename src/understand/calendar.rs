@@ -4,7 +4,7 @@
 //! the decide stage acts on it. Outlook's answers also come without the object, only as a subject
 //! ("Godtatt: …", "Accepted: …"): [`answer_in_subject`] reads those.
 
-use mail_parser::{Message, MimeHeaders};
+use mail_parser::{Message, MessagePart, MimeHeaders};
 use serde::Serialize;
 
 /// A calendar message's essentials.
@@ -34,19 +34,24 @@ pub struct CalendarAnswer {
 /// The calendar object of `message`, if it carries one.
 pub fn find(message: &Message<'_>) -> Option<CalendarMessage> {
     for part in &message.parts {
-        let Some(ct) = part.content_type() else { continue };
-        let sub = ct.subtype().unwrap_or("").to_ascii_lowercase();
-        let is_calendar = (ct.ctype().eq_ignore_ascii_case("text") && sub == "calendar")
-            || (ct.ctype().eq_ignore_ascii_case("application") && (sub == "ics" || sub == "calendar"));
-        if !is_calendar {
+        let Some(ct) = part.content_type().filter(|_| is_calendar(part)) else {
             continue;
-        }
+        };
         let text = String::from_utf8_lossy(part.contents()).into_owned();
         if let Some(found) = parse(&text, ct.attribute("method")) {
             return Some(found);
         }
     }
     None
+}
+
+/// Whether `part` is an iCalendar object (`text/calendar`, `application/ics`).
+pub fn is_calendar(part: &MessagePart<'_>) -> bool {
+    part.content_type().is_some_and(|ct| {
+        let sub = ct.subtype().unwrap_or("").to_ascii_lowercase();
+        (ct.ctype().eq_ignore_ascii_case("text") && sub == "calendar")
+            || (ct.ctype().eq_ignore_ascii_case("application") && (sub == "ics" || sub == "calendar"))
+    })
 }
 
 /// Reads the essentials of an iCalendar text; `method` from the MIME type when the text lacks it.

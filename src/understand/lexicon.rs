@@ -34,6 +34,12 @@ const NUMBER_WORDS: &[(&str, u32)] = &[
     ("ten", 10),
 ];
 
+/// Whether a word starts at `at` in `hay`: at its start, or after a character that is no
+/// letter or digit.
+fn starts_a_word(hay: &str, at: usize) -> bool {
+    hay[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+}
+
 /// The number a lower-case word names ("tre", "three"), if it is one of [`NUMBER_WORDS`].
 pub fn number_word(word: &str) -> Option<u32> {
     NUMBER_WORDS.iter().find(|(w, _)| *w == word).map(|(_, n)| *n)
@@ -102,10 +108,7 @@ impl Lexicon {
             if found & bit != 0 {
                 continue;
             }
-            let before_ok = hay[..m.start()]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric());
+            let before_ok = starts_a_word(hay, m.start());
             let after_ok = open_end || hay[m.end()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
             if before_ok && after_ok {
                 found |= bit;
@@ -141,12 +144,7 @@ impl Lexicon {
     /// The first position where a phrase starts at the start of a word ("om vi kan" in "spør om
     /// vi kan", not in "dersom vi kan").
     pub fn first_at_word(&self, hay: &str) -> Option<usize> {
-        let at_word = |m: &aho_corasick::Match| {
-            hay[..m.start()]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-        };
+        let at_word = |m: &aho_corasick::Match| starts_a_word(hay, m.start());
         if self.leftmost {
             return self.automaton.find_iter(hay).find(at_word).map(|m| m.start());
         }

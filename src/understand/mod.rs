@@ -663,18 +663,11 @@ fn files_attached(message: &Message<'_>) -> Vec<String> {
     message
         .attachments()
         .filter(|part| {
-            let (kind, sub) = part
+            let inline_image = part
                 .content_type()
-                .map(|c| {
-                    (
-                        c.ctype().to_ascii_lowercase(),
-                        c.subtype().unwrap_or("").to_ascii_lowercase(),
-                    )
-                })
-                .unwrap_or_default();
-            let calendar = kind == "text" && sub == "calendar" || sub == "ics";
-            let inline_image = kind == "image" && part.content_id().is_some();
-            !(calendar || inline_image || matches!(part.body, PartType::Message(_)))
+                .is_some_and(|c| c.ctype().eq_ignore_ascii_case("image"))
+                && part.content_id().is_some();
+            !(calendar::is_calendar(part) || inline_image || matches!(part.body, PartType::Message(_)))
         })
         .map(|part| part.attachment_name().unwrap_or("uten navn").to_string())
         .collect()

@@ -3908,15 +3908,16 @@ fn contact(
     }
     // "… og jeg er fortsatt kontaktperson": what stands, no new appointment (unless it brings
     // a new number or address).
-    let news = all
-        .iter()
-        .skip(i)
-        .take_while(|c| c.paragraph == clause.paragraph)
-        .any(|c| c.text.contains('@') || c.text.chars().any(|c| c.is_ascii_digit()));
+    let news = || {
+        all.iter()
+            .skip(i)
+            .take_while(|c| c.paragraph == clause.paragraph)
+            .any(|c| c.text.contains('@') || c.text.chars().any(|c| c.is_ascii_digit()))
+    };
     if any_word(
         &lower,
         &["fortsatt", "fremdeles", "framleis", "still", "remain", "remains"],
-    ) && !news
+    ) && !news()
     {
         return None;
     }

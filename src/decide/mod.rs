@@ -72,6 +72,14 @@ pub trait Directory {
     fn poll_answer(&self, _event: &str, _address: &str) -> Option<PollSaid> {
         None
     }
+    /// The people organisation `org` has named before: at any meeting, and as its contact.
+    fn people_named(&self, _org: &str) -> Vec<Attendee> {
+        Vec::new()
+    }
+    /// Organisation `org`'s contact person as recorded, and their number.
+    fn contact_of(&self, _org: &str) -> Option<(Attendee, Option<String>)> {
+        None
+    }
 }
 
 /// One person's answer to the date poll as recorded: candidate numbers from 1.
@@ -1282,6 +1290,19 @@ fn reply(
         }
     };
     let Some(org) = org else {
+        // "Kan du sende meg lysarkene?" from a colleague at the organiser: the coordinator's own
+        // mail, nothing for the register.
+        if colleague_of_the_organiser(config, &sender.address) {
+            return Decision {
+                org: None,
+                outcome: Outcome::Ignored,
+                actions: Vec::new(),
+                summary: format!(
+                    "a message from a colleague at the organiser ({}): nothing for the register",
+                    sender.address
+                ),
+            };
+        }
         if !facts.questions.is_empty() && about_this_process(understood, config, &ref_org) {
             return review(ref_org.map(|o| o.id), a_question(&facts.questions), Vec::new());
         }
@@ -1351,7 +1372,17 @@ fn reply(
             });
         }
     }
-    if let Some(c) = &facts.contact {
+    let contact = facts
+        .contact
+        .as_ref()
+        .map(|c| completed_contact(c, &dir.people_named(&org.id)));
+    if let Some(c) = &contact {
+        if let Some(name) = c.name.as_deref().filter(|n| !n.contains(' ')) {
+            doubts.push(words!(
+                "kontaktpersonen er bare oppgitt som {name}",
+                "the contact person is named {name} only"
+            ));
+        }
         if c.name.is_none() && c.email.is_none() {
             doubts.push(Text::new(
                 "en kontaktperson uten navn eller e-postadresse",
@@ -1369,6 +1400,23 @@ fn reply(
             name: c.name.clone(),
             email: c.email.clone(),
             phone: c.phone.clone(),
+        });
+    }
+    // "mobilnummeret til Are er 412 60 858" in answer to the confirmation: the contact's new
+    // number, when Are is the contact (a number for anyone else is not kept).
+    if contact.is_none()
+        && let Some(new) = &facts.new_phone
+        && let Some((c, phone)) = dir.contact_of(&org.id)
+        && attendance::completed(std::slice::from_ref(&new.who), std::slice::from_ref(&c))
+            .first()
+            .is_some_and(|w| attendance::same_person(w, &c))
+        && phone.as_deref() != Some(new.phone.as_str())
+    {
+        actions.push(Action::SetContact {
+            org: org.id.clone(),
+            name: c.name.clone(),
+            email: c.email.clone(),
+            phone: Some(new.phone.clone()),
         });
     }
     let named = addresses_named(facts);
@@ -1770,6 +1818,45 @@ fn referred_in_text(understood: &Understood, config: &Config) -> Option<String> 
         .map(|o| o.id.as_str())
         .collect();
     (named.len() == 1).then(|| named[0].to_string())
+}
+
+/// Whether `address` is at the organiser's or the coordinator's own mail domain (and not one
+/// of the process's own addresses).
+fn colleague_of_the_organiser(config: &Config, address: &str) -> bool {
+    let domain = domain_of(address);
+    !domain.is_empty()
+        && !PUBLIC_MAIL_DOMAINS.contains(&domain.as_str())
+        && [config.coordinator.email.as_ref(), config.organiser.email.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|own| domain_of(own.as_ref()) == domain)
+}
+
+/// The contact person with the name and address the organisation gave for them before: "blir
+/// Silje" is Silje Brattli when she is the only Silje it named; a full name without an address
+/// gets the one it had.
+fn completed_contact(
+    contact: &crate::understand::facts::Contact,
+    named: &[Attendee],
+) -> crate::understand::facts::Contact {
+    let Some(name) = contact.name.clone() else {
+        return contact.clone();
+    };
+    let as_named = attendance::completed(
+        &[Attendee {
+            name: Some(name),
+            email: contact.email.clone(),
+        }],
+        named,
+    );
+    match as_named.into_iter().next() {
+        Some(a) => crate::understand::facts::Contact {
+            name: a.name,
+            email: a.email,
+            ..contact.clone()
+        },
+        None => contact.clone(),
+    }
 }
 
 /// The registration an answer gives `org`, with the people of it that it may register.

@@ -60,6 +60,9 @@ struct Dir {
     poll_closed: bool,
     /// What people answered the date poll before, by address.
     poll_answers: Vec<(&'static str, PollSaid)>,
+    /// The people every organisation named before, and its contact with their number.
+    named: Vec<Attendee>,
+    contact: Option<(Attendee, Option<String>)>,
 }
 
 impl Directory for Dir {
@@ -112,6 +115,12 @@ impl Directory for Dir {
             .find(|(o, _, _)| o.id == id)
             .map(|(o, _, _)| o.clone())
     }
+    fn people_named(&self, _org: &str) -> Vec<Attendee> {
+        self.named.clone()
+    }
+    fn contact_of(&self, _org: &str) -> Option<(Attendee, Option<String>)> {
+        self.contact.clone()
+    }
 }
 
 fn dir() -> Dir {
@@ -148,6 +157,8 @@ fn dir() -> Dir {
         }],
         poll_closed: false,
         poll_answers: Vec::new(),
+        named: Vec::new(),
+        contact: None,
     }
 }
 
@@ -1410,4 +1421,110 @@ fn a_consultant_the_ministry_asked_to_go_for_it_is_held_for_the_ministry() {
     );
     assert_eq!(d.outcome, Outcome::Review, "{d:?}");
     assert!(!changes_anything(&d), "{d:?}");
+}
+
+fn person(name: &str, email: Option<&str>) -> Attendee {
+    Attendee {
+        name: Some(name.into()),
+        email: email.map(str::to_string),
+    }
+}
+
+/// A reply from AID decided against `dir`.
+fn decide_against(dir: &Dir, from: &str, body: &str) -> Decision {
+    let config = config();
+    let raw = format!(
+        "From: {from}\r\nTo: tom-arne.nygaard+ogp5-bkt5uas4@kdd.dep.no\r\nSubject: SV: Registrert [OGP5:bkt5uas4]\r\nMessage-ID: <m@x>\r\nDate: Tue, 28 Jun 2022 10:00:00 +0200\r\n{}\r\n{body}",
+        passed(from)
+    );
+    let understood = understand::understand(raw.as_bytes(), &understand::Context::from_config(&config));
+    decide(&understood, &config, dir, "2022-06-28T09:00:00Z".parse().unwrap())
+}
+
+fn set_contact(d: &Decision) -> Option<(Option<String>, Option<String>, Option<String>)> {
+    d.actions.iter().find_map(|a| match a {
+        Action::SetContact {
+            name, email, phone, ..
+        } => Some((name.clone(), email.clone(), phone.clone())),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_contact_named_by_first_name_is_the_one_the_organisation_named_before_or_is_set_aside() {
+    let from = "Håkon Lunde <hakon.lunde@aid.dep.no>";
+    let body = "Kontaktperson for AID blir Marit, tlf. 22 24 45 18.";
+    let known = Dir {
+        named: vec![person("Marit Engen", Some("marit.engen@aid.dep.no"))],
+        ..dir()
+    };
+    let d = decide_against(&known, from, body);
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
+    assert_eq!(
+        set_contact(&d),
+        Some((
+            Some("Marit Engen".into()),
+            Some("marit.engen@aid.dep.no".into()),
+            Some("+4722244518".into())
+        ))
+    );
+    // A full name named before without its address gets the address it had.
+    let d = decide_against(
+        &known,
+        from,
+        "Kontaktperson for AID blir Marit Engen, tlf. 22 24 45 18.",
+    );
+    assert_eq!(
+        set_contact(&d).and_then(|c| c.1).as_deref(),
+        Some("marit.engen@aid.dep.no")
+    );
+    // No Marit known: a person asks who she is.
+    let d = decide_against(&dir(), from, body);
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(reasons(&d).contains("named Marit only"), "{}", reasons(&d));
+}
+
+#[test]
+fn a_new_number_for_the_contact_changes_the_contact_and_for_anyone_else_nothing() {
+    let are = person("Are Lindholm", Some("are.lindholm@aid.dep.no"));
+    let with_contact = Dir {
+        named: vec![are.clone()],
+        contact: Some((are.clone(), Some("+4741260885".into()))),
+        ..dir()
+    };
+    let from = "Synnøve Rustad <synnove.rustad@aid.dep.no>";
+    let body = "En liten rettelse: mobilnummeret til Are er 412 60 858 – jeg byttet om to sifre.";
+    let d = decide_against(&with_contact, from, body);
+    assert_eq!(
+        set_contact(&d),
+        Some((
+            Some("Are Lindholm".into()),
+            Some("are.lindholm@aid.dep.no".into()),
+            Some("+4741260858".into())
+        )),
+        "{d:?}"
+    );
+    // Are is not the contact: nothing changes.
+    let other = Dir {
+        named: vec![are.clone()],
+        contact: Some((person("Lise Berg", Some("lise.berg@aid.dep.no")), None)),
+        ..dir()
+    };
+    let d = decide_against(&other, from, body);
+    assert_eq!(set_contact(&d), None, "{d:?}");
+}
+
+#[test]
+fn a_colleague_at_the_organiser_asking_the_coordinator_is_nothing_for_the_register() {
+    let config = config();
+    let raw = "From: Ingvild Braenne <ingvild.braenne@kdd.dep.no>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: Lysark fra OGP-møtet\r\nMessage-ID: <k@x>\r\nDate: Thu, 23 Jun 2022 16:00:00 +0200\r\n\r\nHei Tom Arne,\r\n\r\nFint møte i dag! Kan du sende meg lysarkene fra innledningen din?\r\n\r\nIngvild\r\n";
+    let understood = understand::understand(raw.as_bytes(), &understand::Context::from_config(&config));
+    let d = decide(
+        &understood,
+        &config,
+        &dir(),
+        "2022-06-23T14:00:00Z".parse().unwrap(),
+    );
+    assert_eq!(d.outcome, Outcome::Ignored, "{d:?}");
+    assert!(d.summary.contains("colleague at the organiser"), "{d:?}");
 }

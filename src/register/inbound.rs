@@ -130,6 +130,30 @@ impl Directory for Register {
         None
     }
 
+    fn people_named(&self, org: &str) -> Vec<crate::understand::facts::Attendee> {
+        named_before(&self.conn, org, "").unwrap_or_default()
+    }
+
+    fn contact_of(&self, org: &str) -> Option<(crate::understand::facts::Attendee, Option<String>)> {
+        self.conn
+            .query_row(
+                "SELECT name, email, phone FROM contacts WHERE org_id = ?1",
+                [org],
+                |r| {
+                    Ok((
+                        crate::understand::facts::Attendee {
+                            name: r.get(0)?,
+                            email: r.get(1)?,
+                        },
+                        r.get(2)?,
+                    ))
+                },
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
     fn sent(&self, message_id: &str) -> Option<SentInfo> {
         let id = message_id.trim().trim_matches(|c| c == '<' || c == '>');
         self.conn
@@ -492,8 +516,9 @@ struct Cause<'a> {
 type Kept = (String, String, Option<i64>, i64);
 
 /// The people an organisation has registered for its other meetings.
+/// The people `org` has named: at every meeting but `event` ("" for all), and as its contact.
 fn named_before(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     org: &str,
     event: &str,
 ) -> Result<Vec<crate::understand::facts::Attendee>> {

@@ -81,6 +81,19 @@ pub struct Facts {
     pub questions: Vec<String>,
     /// Reasons a person should look before anything is applied.
     pub doubts: Vec<crate::config::Text>,
+    /// "mobilnummeret til Are er 412 60 858": a person's number given anew, with no one
+    /// appointed; it is the contact's new number only if that person is the contact (decide).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_phone: Option<Box<NewPhone>>,
+}
+
+/// A telephone number given for one person, and the words it was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewPhone {
+    pub who: Attendee,
+    /// E.164.
+    pub phone: String,
+    pub evidence: Evidence,
 }
 
 /// An event as replies refer to it.

@@ -145,6 +145,18 @@ pub fn to_text(html: &str) -> String {
 }
 
 /// Where a tag that starts at `start` ends, honouring quoted attribute values.
+/// The rows of a table, in text made by [`to_text`], that hold an address in a cell of their own
+/// (a list of people: name, title, e-mail), outside quoted text.
+pub fn rows_with_an_address(text: &str) -> usize {
+    text.lines()
+        .filter(|l| !l.starts_with('>'))
+        .filter(|l| {
+            let cells: Vec<&str> = l.split('\t').map(str::trim).filter(|c| !c.is_empty()).collect();
+            cells.len() >= 2 && cells.iter().any(|c| c.contains('@') && !c.contains(' '))
+        })
+        .count()
+}
+
 fn tag_end(bytes: &[u8], start: usize) -> Option<usize> {
     let next = *bytes.get(start + 1)?;
     if !(next.is_ascii_alphabetic() || next == b'/' || next == b'!' || next == b'?') {

@@ -255,22 +255,44 @@ fn copied(message: &Message<'_>) -> Vec<Sender> {
 }
 
 /// The person's own text: the first text/plain body, else the HTML one made text (quotes marked).
+/// A table of people in the HTML that the plain text flattened to one cell a line (as Outlook
+/// writes it) is read from the HTML, where its rows are still rows.
 fn person_text(message: &Message<'_>) -> String {
+    let mut text = None;
     let mut html = None;
     for id in message.text_body.iter().chain(message.html_body.iter()) {
         let Some(part) = message.parts.get(*id as usize) else {
             continue;
         };
         match &part.body {
-            PartType::Text(text) if !text.trim().is_empty() => {
-                return head(text, PERSON_TEXT_LIMIT).to_string();
+            PartType::Text(t) if text.is_none() && !t.trim().is_empty() => {
+                text = Some(head(t, PERSON_TEXT_LIMIT));
             }
             PartType::Html(h) if html.is_none() => html = Some(head(h, 4 * PERSON_TEXT_LIMIT)),
             _ => {}
         }
     }
-    html.map(|h| head(&html::to_text(h), PERSON_TEXT_LIMIT).to_string())
-        .unwrap_or_default()
+    let from_html = |h: &str| head(&html::to_text(h), PERSON_TEXT_LIMIT).to_string();
+    match (text, html) {
+        (Some(t), Some(h)) if !t.contains('\t') && has_table(h) => {
+            let rendered = from_html(h);
+            if html::rows_with_an_address(&rendered) >= 2 {
+                rendered
+            } else {
+                t.to_string()
+            }
+        }
+        (Some(t), _) => t.to_string(),
+        (None, Some(h)) => from_html(h),
+        (None, None) => String::new(),
+    }
+}
+
+/// Whether an HTML text holds a table (tags in any case).
+fn has_table(html: &str) -> bool {
+    html.as_bytes()
+        .windows(6)
+        .any(|w| w[0] == b'<' && w[1..].eq_ignore_ascii_case(b"table"))
 }
 
 /// How much of a message's text is read as what a person wrote: people write replies at the top,

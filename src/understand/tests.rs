@@ -119,3 +119,31 @@ fn an_outlook_recall_is_a_notice_of_the_message_taken_back_and_a_reply_about_one
     );
     assert!(matches!(understand(&raw, &ctx()).class, Class::Reply { .. }));
 }
+
+#[test]
+fn a_table_of_people_that_the_plain_text_flattened_is_read_from_the_html() {
+    let raw = "From: Kari Vang <kari.vang@mfa.no>\r\nTo: tom-arne.nygaard@kdd.dep.no\r\nSubject: SV: Invitasjon\r\nMessage-ID: <t1@mfa.no>\r\nDate: Fri, 17 Jun 2022 10:00:00 +0200\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHer er påmeldingen til møtet 23. juni:\r\n\r\nNavn\r\nE-post\r\n\r\nKari Vang\r\nkari.vang@mfa.no\r\n\r\nJon Sæther\r\njon.saether@mfa.no\r\n\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Her er påmeldingen til møtet 23. juni:</p><table><tr><td><p>Navn</p></td><td><p>E-post</p></td></tr><tr><td><p>Kari Vang</p></td><td><p>kari.vang@mfa.no</p></td></tr><tr><td><p>Jon Sæther</p></td><td><p>jon.saether@mfa.no</p></td></tr></table>\r\n--b--\r\n";
+    let understood = understand(raw.as_bytes(), &ctx());
+    let Class::Reply { split, facts } = &understood.class else {
+        panic!("{:?}", understood.class)
+    };
+    assert!(split.body.contains("Jon Sæther \t"), "{}", split.body);
+    let people: Vec<_> = facts.answers[0]
+        .attendees
+        .iter()
+        .filter_map(|a| a.email.as_deref())
+        .collect();
+    assert_eq!(people, ["kari.vang@mfa.no", "jon.saether@mfa.no"], "{facts:?}");
+    // A signature's layout table with one address is no table of people: the plain text stands.
+    let plain = raw
+        .replace(
+            "<tr><td><p>Jon Sæther</p></td><td><p>jon.saether@mfa.no</p></td></tr>",
+            "",
+        )
+        .replace("Jon Sæther\r\njon.saether@mfa.no\r\n", "");
+    let understood = understand(plain.as_bytes(), &ctx());
+    let Class::Reply { split, .. } = &understood.class else {
+        panic!("{:?}", understood.class)
+    };
+    assert!(!split.body.contains('\t'), "{}", split.body);
+}

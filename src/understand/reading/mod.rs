@@ -17,9 +17,9 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate};
 
 use self::people::{Known, Mention, Person, Who};
-use super::dates;
 use super::facts::{Answer, Attendee, Contact, Context, Evidence, Facts, Intent, Sender};
 use super::lexicon::Lexicon;
+use super::{dates, phone};
 use crate::config::Text;
 use crate::words;
 
@@ -833,6 +833,16 @@ const DEFERRED: &[&str] = &[
     "before we register",
     "before we sign up",
     "before we confirm",
+    // "WWF ønsker å være med, men vi må sjekke kalenderne først": a check that comes first.
+    "må sjekke",
+    "må først sjekke",
+    "må avklare",
+    "må først avklare",
+    "må undersøke",
+    "må høre med",
+    "need to check",
+    "have to check",
+    "must check",
 ];
 
 const REPLACE: &[&str] = &[
@@ -2366,6 +2376,7 @@ fn said(lower: &str) -> Said {
         && cannot_on_the_day(lower);
     let come = bits & (S_COME | S_ENROL) != 0
         || cannot
+        || brings_someone(lower)
         || (bits & S_COME_NOUN != 0 && !later)
         || can
         || enrol_themselves(lower)
@@ -2383,11 +2394,54 @@ fn said(lower: &str) -> Said {
         enrol: bits & S_ENROL != 0,
         conditional,
         tentative: (bits & S_TENTATIVE != 0 && !denied)
-            || (conditional && OWN_CONDITIONS.words_in(lower) != 0),
+            || (conditional && OWN_CONDITIONS.words_in(lower) != 0)
+            || (bits & S_DECLINE != 0 && hedged_obstacle(lower)),
         contact: bits & S_CONTACT != 0,
         negated,
         deferred,
     }
+}
+
+/// "men har en mulig kollisjon med en høring", "a possible clash": an obstacle that may be.
+fn hedged_obstacle(lower: &str) -> bool {
+    const HEDGES: &[&str] = &["mulig", "mogleg", "eventuell", "possible", "potential", "likely"];
+    const OBSTACLES: &[&str] = &["kollisjon", "konflikt", "dobbeltbooking", "clash", "conflict"];
+    let words = plain_words(lower);
+    words
+        .windows(2)
+        .any(|w| HEDGES.contains(&w[0]) && OBSTACLES.iter().any(|o| w[1].starts_with(o)))
+}
+
+/// "Jeg tar med meg rådgiver Jostein Vik", "Hun tar med seg en kollega": bringing a person is
+/// coming with them ("tar med meg innspillene" brings a thing, and says nothing of coming).
+fn brings_someone(lower: &str) -> bool {
+    const TAKES: &[&str] = &["tar", "tek", "take", "takes", "bring", "brings", "bringing"];
+    const ALONG: &[&str] = &["med", "with", "along"];
+    const WHOM: &[&str] = &["meg", "seg", "oss", "me", "us", "along"];
+    const ONE: &[&str] = &[
+        "en", "ei", "et", "a", "one", "to", "two", "min", "mi", "my", "vår", "our",
+    ];
+    let words = plain_words(lower);
+    (0..words.len()).any(|i| {
+        if !TAKES.contains(&words[i]) {
+            return false;
+        }
+        let mut k = i + 1;
+        if words.get(k).is_some_and(|w| ALONG.contains(w)) {
+            k += 1;
+        }
+        if !words.get(k).is_some_and(|w| WHOM.contains(w)) {
+            return false;
+        }
+        k += 1;
+        if words.get(k).is_some_and(|w| ONE.contains(w)) {
+            k += 1;
+        }
+        words.get(k).is_some_and(|w| {
+            people::TITLES.contains(w)
+                || ["kollega", "kollegaer", "kolleger", "colleague", "colleagues"].contains(w)
+        })
+    })
 }
 
 /// What the message says of one meeting.
@@ -2497,7 +2551,10 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             && split_phrase_says(&lower_body))
         && !((lower_body.contains("møt") || lower_body.contains("meeting")) && takes_the_meeting(&lower_body))
         && !enrol_themselves(&lower_body)
+        && !((lower_body.contains(" med ") || lower_body.contains("bring")) && brings_someone(&lower_body))
         && !lower_body.contains([':', '?'])
+        // "Telefonnummeret mitt er feil – riktig direktenummer er 22 24 92 71".
+        && (!NUMBER_WORDS.iter().any(|w| lower_body.contains(w)) || phone::find_all(body).is_empty())
         && !any_word(&lower_body, BECOME)
         && !lower_body.contains("we will be")
         && !lower_body.contains("we are")
@@ -3093,6 +3150,18 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             // "går det galt, kommer jeg ikke i det hele tatt", "if the train is late, I can't
             // come": a no on a condition is a reservation on the yes, not a no.
             // "Line kan muligens bli forhindret i morgen": a no that may be is for a person.
+            // "Jeg kommer trolig, men har en mulig kollisjon …": the reason for the reservation
+            // said just before.
+            if s.negative
+                && s.tentative
+                && !s.positive
+                && acc.positive
+                && acc.tentative
+                && verb_at_before.is_some_and(|at| at + 1 == n)
+                && all[n - 1].paragraph == clause.paragraph
+            {
+                continue;
+            }
             if s.negative && s.tentative && !s.positive && !s.conditional {
                 facts.doubts.push(Text::quoting(
                     "hvem som kanskje ikke kommer",
@@ -3337,7 +3406,15 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             facts.answers.push(answer);
         }
     }
-    facts.contact = contact(&all, input, ctx, &known, &me, &mut facts.doubts);
+    // "En rettelse: e-postadressen til Jon Sæther er …": a correction of one person's address
+    // changes that person, not the list the earlier answer gave.
+    if facts.correction && facts.answers.iter().all(only_readdresses) {
+        facts.correction = false;
+    }
+    facts.contact = contact(&all, input, ctx, &known, &me);
+    if facts.contact.is_none() {
+        facts.new_phone = new_phone(&all, ctx, &known, &me, body);
+    }
     facts
 }
 
@@ -3863,6 +3940,16 @@ fn answer_of(event: String, mut acc: Acc, facts: &mut Facts) -> Option<Answer> {
     })
 }
 
+/// Whether an answer only gives people new addresses: each one coming is one it takes off the
+/// list under the old address.
+fn only_readdresses(answer: &Answer) -> bool {
+    !answer.attendees.is_empty()
+        && answer
+            .attendees
+            .iter()
+            .all(|a| answer.withdrawn.iter().any(|w| same_person(w, a)))
+}
+
 fn same_person(a: &Attendee, b: &Attendee) -> bool {
     (a.email.is_some()
         && a.email.as_deref().map(str::to_lowercase) == b.email.as_deref().map(str::to_lowercase))
@@ -3892,7 +3979,6 @@ fn contact(
     ctx: &Context,
     known: &LazyKnown<'_>,
     me: &Attendee,
-    doubts: &mut Vec<Text>,
 ) -> Option<Contact> {
     let Some((i, clause)) = all
         .iter()
@@ -3987,6 +4073,38 @@ fn contact(
                     end: clause.start + role_at + at + word.len(),
                 });
             }
+        }
+    }
+    // "Bård blir kontaktperson for LMD": a first name as the subject of the role, if the
+    // message names him in full elsewhere.
+    if !names_someone(&ms) {
+        let before = clause.text.get(..role_at).unwrap_or("");
+        let lead = before.len() - before.trim_start().len();
+        let word: String = before[lead..]
+            .chars()
+            .take_while(|c| c.is_alphabetic() || *c == '-')
+            .collect();
+        let verb = before[lead + word.len()..].trim_start();
+        let is_subject = [
+            "blir ",
+            "er ",
+            "vil være ",
+            "skal være ",
+            "vert ",
+            "is ",
+            "will be ",
+        ]
+        .iter()
+        .any(|v| verb.starts_with(v));
+        if is_subject
+            && word.chars().next().is_some_and(char::is_uppercase)
+            && let Some(full) = known.get().by_first_name(&word)
+        {
+            ms.push(Mention {
+                who: Who::Person(full.clone()),
+                start: clause.start + lead,
+                end: clause.start + lead + word.len(),
+            });
         }
     }
     // "FD melder på Kjetil Brekke. Han er også vår kontaktperson": he is the one named last.
@@ -4120,14 +4238,9 @@ fn contact(
         Who::Person(p) => {
             // A number given here beats one known from elsewhere in the message (the quoted
             // confirmation's old number: "han har fått nytt direktenummer: 22245301").
+            // A first name only is completed, or set aside, where the register is known
+            // (decide): the organisation may have named her in full before.
             let phone = phones.first().cloned().or_else(|| p.phone.clone());
-            if p.is_first_name_only() {
-                let name = &p.name;
-                doubts.push(words!(
-                    "kontaktpersonen er bare oppgitt som {name}",
-                    "the contact person is named {name} only"
-                ));
-            }
             Some(Contact {
                 name: (!p.name.is_empty()).then(|| p.name.clone()),
                 email: p.email.clone().or_else(|| emails.first().cloned()),
@@ -4137,6 +4250,65 @@ fn contact(
         }
         _ => None,
     }
+}
+
+/// Words that say a telephone number follows or stands near.
+const NUMBER_WORDS: &[&str] = &[
+    "nummer",
+    "tlf",
+    "telefon",
+    "mobil",
+    "phone",
+    "number",
+    "direct line",
+];
+
+/// "mobilnummeret til Are er 412 60 858", "Telefonnummeret mitt er feil – riktig direktenummer
+/// er 22 24 92 71, ikke 22 24 92 17": the number a clause gives one person (the number it says
+/// is not theirs left out). The sender's with "mitt/my"; a person's named in the clause.
+fn new_phone(
+    all: &[Clause<'_>],
+    ctx: &Context,
+    known: &LazyKnown<'_>,
+    me: &Attendee,
+    body: &str,
+) -> Option<Box<super::facts::NewPhone>> {
+    let mine = |lower: &str| any_word(lower, &["mitt", "min", "mi", "my"]);
+    for (n, clause) in all.iter().enumerate() {
+        let lower = clause.text.to_lowercase();
+        if !NUMBER_WORDS.iter().any(|w| lower.contains(w)) || is_question(clause.text) {
+            continue;
+        }
+        // "Telefonnummeret mitt er feil – riktig direktenummer er …": whose number, said in the
+        // clause before on the same line.
+        let mine_before = n > 0 && all[n - 1].line == clause.line && {
+            let before = all[n - 1].text.to_lowercase();
+            NUMBER_WORDS.iter().any(|w| before.contains(w)) && mine(&before)
+        };
+        let Some(new) = people::personal_numbers(clause.text, ctx).into_iter().find(|f| {
+            let before = lower[..f.start].trim_end();
+            !["ikke", "ikkje", "not"].iter().any(|w| before.ends_with(w))
+        }) else {
+            continue;
+        };
+        let who = if mine(&lower) || mine_before {
+            me.clone()
+        } else {
+            let mut ms = people::mentions(clause.text, clause.start, ctx, false);
+            resolve(&mut ms, known);
+            let people: Vec<Attendee> = ms.iter().filter_map(|m| attendee_of(m, me)).collect();
+            match people.as_slice() {
+                [one] => one.clone(),
+                _ => continue,
+            }
+        };
+        return Some(Box::new(super::facts::NewPhone {
+            who,
+            phone: new.e164,
+            evidence: evidence(body, clause.start, clause.text.len()),
+        }));
+    }
+    None
 }
 
 /// "Det blir meg." in answer to our mail about the contact person (its subject names the role):

@@ -984,10 +984,43 @@ fn english_i(ws: &[Word<'_>], i: usize) -> bool {
         || ws.get(i + 1).is_none()
 }
 
+/// "en rådgiver", "ein seniorrådgjevar", "a senior adviser": one person by title, not named.
+fn someone_by_title() -> impl Iterator<Item = String> {
+    const ARTICLES: &[&str] = &["en", "én", "ein", "éin", "ei", "a", "an", "one"];
+    // Titles that are not a person alone ("politisk", "head", "dr").
+    const NOT_ALONE: &[&str] = &[
+        "politisk",
+        "head",
+        "dr",
+        "dr.",
+        "mr",
+        "mr.",
+        "ms",
+        "ms.",
+        "mrs",
+        "mrs.",
+        "kollegaen",
+        "kollegaen min",
+        "leder",
+        "officer",
+    ];
+    ARTICLES.iter().flat_map(|article| {
+        TITLES
+            .iter()
+            .filter(|t| !NOT_ALONE.contains(t))
+            .map(move |title| format!("{article} {title}"))
+    })
+}
+
 static SOMEONE_PHRASES: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    let phrases: Vec<String> = SOMEONE
+        .iter()
+        .map(|s| s.to_string())
+        .chain(someone_by_title())
+        .collect();
     aho_corasick::AhoCorasick::builder()
         .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(SOMEONE)
+        .build(&phrases)
         .unwrap_or_else(|e| panic!("the phrases of people not named must compile: {e}"))
 });
 
@@ -1269,7 +1302,7 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
                     })
                     && text
                         .get(m.end - offset..at - offset)
-                        .is_some_and(|g| g.contains(','))
+                        .is_some_and(|g| g.contains(',') || g == " ")
             })
     });
     attach_addresses(text, offset, ctx, &mut out);

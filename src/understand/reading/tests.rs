@@ -2377,3 +2377,117 @@ fn still_being_the_contact_appoints_no_one() {
     assert!(f.contact.is_none(), "{f:?}");
     assert_eq!(f.answers[0].intent, Intent::Declined);
 }
+
+#[test]
+fn a_wish_to_come_that_waits_for_a_check_is_no_registration_yet() {
+    let f = read_as(
+        ("Jens Brokke", "jbrokke@wwf.no"),
+        "WWF Verdens naturfond ønsker å være med, men vi må sjekke kalenderne først. Jeg kommer tilbake med navn i løpet av morgendagen.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Later, "{f:?}");
+    // Coming, and checking one's own travel: still coming.
+    let f = read_as(
+        ("Jens Brokke", "jbrokke@wwf.no"),
+        "Jeg kommer, men må sjekke om jeg rekker flyet tilbake.",
+        "",
+    );
+    assert_ne!(f.answers[0].intent, Intent::Later, "{f:?}");
+}
+
+#[test]
+fn bringing_a_person_along_is_coming_with_them_and_bringing_a_thing_is_not() {
+    let f = read_as(
+        ("Ragnhild Moen", "ragnhild.moen@kd.dep.no"),
+        "Viser til påmeldingen fra Wenche. Jeg tar med meg rådgiver Jostein Vik (jostein.vik@kd.dep.no).",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Ragnhild Moen", "Jostein Vik"], "{f:?}");
+    // One by title, not named, counts.
+    let f = read_as(
+        ("Wenche Aasland", "wenche.aasland@kd.dep.no"),
+        "På vegne av ekspedisjonssjef Ragnhild Moen melder jeg henne på møtet. Hun tar med seg en rådgiver fra avdelingen.",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Ragnhild Moen"], "{f:?}");
+    assert_eq!(f.answers[0].count, Some(2), "{f:?}");
+    let f = read_as(
+        ("Ragnhild Moen", "ragnhild.moen@kd.dep.no"),
+        "Takk for et godt møte. Jeg tar med meg innspillene videre i departementet.",
+        "",
+    );
+    assert!(f.answers.is_empty(), "{f:?}");
+}
+
+#[test]
+fn a_possible_clash_after_a_probable_yes_is_its_reason_not_a_no() {
+    let f = read_as(
+        ("Nora Haugen", "nora.haugen@jd.dep.no"),
+        "Jeg kommer trolig på møtet 23. juni, men har en mulig kollisjon med en høring samme formiddag. Jeg gir endelig beskjed så snart jeg vet mer.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Tentative, "{f:?}");
+    assert_eq!(names(&f.answers[0]), ["Nora Haugen"]);
+    assert!(f.doubts.is_empty(), "{f:?}");
+}
+
+#[test]
+fn a_correction_of_one_address_changes_that_person_not_the_list() {
+    let f = read_as(
+        ("Kari Vang", "kari.vang@mfa.no"),
+        "En rettelse til listen vi sendte fredag: e-postadressen til Jon Sæther er jon.saether@mfa.no, ikke jon.sather@mfa.no.",
+        "",
+    );
+    assert!(!f.correction, "{f:?}");
+    assert_eq!(
+        f.answers[0].attendees[0].email.as_deref(),
+        Some("jon.saether@mfa.no")
+    );
+    // A corrected list is still a correction.
+    let f = read_as(
+        ("Kari Vang", "kari.vang@mfa.no"),
+        "Rettelse: fra oss kommer Jon Sæther (jon.saether@mfa.no) og jeg.",
+        "",
+    );
+    assert!(f.correction, "{f:?}");
+}
+
+#[test]
+fn a_first_name_before_the_role_is_the_one_named_in_full() {
+    let f = read_as(
+        ("Eli Solbakken", "eli.solbakken@lmd.dep.no"),
+        "Fra LMD møter seniorrådgiver Bård Iversen, bard.iversen@lmd.dep.no.\n\nBård blir kontaktperson for LMD i det videre arbeidet. Han har direktenummer 22 24 92 17.",
+        "",
+    );
+    let c = f.contact.expect("a contact");
+    assert_eq!(c.name.as_deref(), Some("Bård Iversen"));
+    assert_eq!(c.email.as_deref(), Some("bard.iversen@lmd.dep.no"));
+    assert_eq!(c.phone.as_deref(), Some("+4722249217"));
+}
+
+#[test]
+fn a_number_given_anew_is_read_for_the_one_it_belongs_to() {
+    let f = read_as(
+        ("Bård Iversen", "bard.iversen@lmd.dep.no"),
+        "Takk for bekreftelsen. Telefonnummeret mitt er feil i oversikten – riktig direktenummer er 22 24 92 71, ikke 22 24 92 17.",
+        "",
+    );
+    let new = f.new_phone.expect("a number");
+    assert_eq!(new.who.email.as_deref(), Some("bard.iversen@lmd.dep.no"));
+    assert_eq!(new.phone, "+4722249271");
+    let f = read_as(
+        ("Synnøve Rustad", "synnove.rustad@hod.dep.no"),
+        "En liten rettelse: mobilnummeret til Are er 412 60 858 – jeg byttet om to sifre.",
+        "",
+    );
+    let new = f.new_phone.expect("a number");
+    assert_eq!(new.who.name.as_deref(), Some("Are"));
+    assert_eq!(new.phone, "+4741260858");
+    // A switchboard alone is no one's number.
+    let f = read_as(
+        ("Synnøve Rustad", "synnove.rustad@hod.dep.no"),
+        "Ring gjerne sentralbordet vårt på telefon 22 24 90 90.",
+        "",
+    );
+    assert!(f.new_phone.is_none(), "{f:?}");
+}

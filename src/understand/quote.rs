@@ -547,6 +547,13 @@ pub fn split(text: &str) -> Split {
             own.push("");
             own.extend(top);
             inline = Some(rest[marked..].join("\n"));
+        } else if let Some(answers) = answers_marked_below(&own, rest) {
+            // "Svar fra BFD står i teksten under, merket [BFD]": the lines of the quote that
+            // begin with the mark are the writer's, without it.
+            let top = std::mem::take(&mut own);
+            own = answers;
+            own.push("");
+            own.extend(top);
         }
         quoted.extend_from_slice(rest);
     }
@@ -637,6 +644,58 @@ fn answered_under_header<'t>(rest: &[&'t str]) -> Option<(Vec<&'t str>, usize)> 
         }
     }
     (!answers.is_empty()).then_some((answers, marked))
+}
+
+/// The writer's answers in a quote without quote marks, when the text above says they stand
+/// below with a mark of their own ("merket [BFD]", "marked [KK]", "med initialene HB:"): the
+/// quote's lines that begin with the mark, the mark taken off.
+fn answers_marked_below<'t>(own: &[&str], rest: &[&'t str]) -> Option<Vec<&'t str>> {
+    let top = own.join(" ");
+    let lower = top.to_lowercase();
+    const BELOW: &[&str] = &[
+        "under",
+        "nedenfor",
+        "nedanfor",
+        "below",
+        "inline",
+        "i teksten",
+        "in the text",
+    ];
+    if !BELOW.iter().any(|w| lower.contains(w)) {
+        return None;
+    }
+    // The mark: a short word in brackets, or the word after "merket"/"marked"/"initialene".
+    let bracketed = top.find('[').and_then(|open| {
+        let close = open + top[open..].find(']')?;
+        let inner = &top[open + 1..close];
+        (!inner.is_empty() && inner.chars().count() <= 12 && !inner.contains(' ')).then(|| &top[open..=close])
+    });
+    let named = [
+        "merket ",
+        "markert ",
+        "marked ",
+        "initialene ",
+        "initialane ",
+        "initials ",
+    ]
+    .iter()
+    .find_map(|w| {
+        let at = lower.find(w)? + w.len();
+        let word = top[at..].split_whitespace().next()?;
+        let word = word.trim_end_matches([',', '.', ')']);
+        (word.len() >= 2 && word.len() <= 12 && word.chars().any(char::is_uppercase)).then_some(word)
+    });
+    let mark = bracketed.or(named)?;
+    let answers: Vec<&'t str> = rest
+        .iter()
+        .filter_map(|l| {
+            let t = l.trim_start();
+            let after = t.strip_prefix(mark)?;
+            let after = after.strip_prefix(':').unwrap_or(after);
+            (after.starts_with(' ') && !after.trim().is_empty()).then(|| after.trim_start())
+        })
+        .collect();
+    (!answers.is_empty()).then_some(answers)
 }
 
 /// The lines from the first quoted one on, when the person wrote some of their own after it
@@ -814,5 +873,25 @@ mod tests {
         let split = split("Vi kommer 3.\nMvh Per Olsen\nKLD");
         assert_eq!(split.body, "Vi kommer 3.");
         assert_eq!(split.signature, "Mvh Per Olsen\nKLD");
+    }
+
+    #[test]
+    fn answers_marked_in_a_quote_without_quote_marks_are_the_writer_s() {
+        let text = "Hei,\n\nSvar fra BFD står i teksten under, merket [BFD].\n\nJon Are\n\n-----Opprinnelig melding-----\nFra: Tom Arne Nygaard <tom-arne.nygaard@kdd.dep.no>\nSendt: onsdag 15. juni 2022 10:00\nEmne: Invitasjon\n\nVi ber om en kontaktperson.\n\n[BFD] Kontaktperson: Linn Fosse, 22 24 26 93.\n\nPåmelding innen tirsdag 21. juni.\n\n[BFD] Linn Fosse og jeg kommer.\n";
+        let split = split(text);
+        assert!(
+            split
+                .body
+                .starts_with("Kontaktperson: Linn Fosse, 22 24 26 93.\nLinn Fosse og jeg kommer."),
+            "{split:?}"
+        );
+        assert!(!split.body.contains("Påmelding innen"), "{split:?}");
+        // No mark announced above: the quote stays the quote.
+        let plain = text.replace("Svar fra BFD står i teksten under, merket [BFD].", "Se vedlagt.");
+        assert!(!split_body_has(&plain, "Linn Fosse"));
+    }
+
+    fn split_body_has(text: &str, words: &str) -> bool {
+        split(text).body.contains(words)
     }
 }

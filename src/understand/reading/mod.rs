@@ -545,6 +545,7 @@ const LIKELIHOOD_ADVERBS: &[&str] = &[
     "forhåpentligvis",
     "forhåpentlegvis",
     "probably",
+    "likely",
 ];
 
 fn is_light_adverb(word: &str) -> bool {
@@ -769,9 +770,15 @@ fn verb_after_the_joint(lower: &str) -> bool {
 
 /// `lower` without its light adverbs ("blir også med" is "blir med").
 fn without_light_adverbs(lower: &str) -> String {
-    lower
-        .split(' ')
-        .filter(|w| !is_light_adverb(w))
+    let words: Vec<&str> = lower.split(' ').collect();
+    (0..words.len())
+        // "We will most likely be two": "most" goes with the adverb it strengthens.
+        .filter(|&i| {
+            let strengthens =
+                words[i] == "most" && words[i + 1..].iter().find(|w| !w.is_empty()) == Some(&"likely");
+            !(is_light_adverb(words[i]) || strengthens)
+        })
+        .map(|i| words[i])
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -1435,18 +1442,22 @@ fn any_word(lower: &str, list: &[&str]) -> bool {
 }
 
 fn has_word(lower: &str, word: &str) -> bool {
-    let mut from = 0;
-    while let Some(p) = lower[from..].find(word) {
-        let start = from + p;
-        let end = start + word.len();
-        let before = lower[..start].chars().last().is_none_or(|c| !c.is_alphanumeric());
-        let after = lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-        if before && after {
-            return true;
-        }
-        from = end;
+    // A clause is short and the phrases are many: finding the phrase's first byte and comparing
+    // is faster than building a substring searcher for each phrase.
+    let (hay, needle) = (lower.as_bytes(), word.as_bytes());
+    let Some(&first) = needle.first() else {
+        return false;
+    };
+    if needle.len() > hay.len() {
+        return false;
     }
-    false
+    memchr::memchr_iter(first, &hay[..=hay.len() - needle.len()]).any(|start| {
+        let end = start + needle.len();
+        hay[start..end] == *needle
+            && lower.is_char_boundary(start)
+            && lower[..start].chars().last().is_none_or(|c| !c.is_alphanumeric())
+            && lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 /// The meetings a clause names: by alias, by date, or by the weekday of a meeting in the week
@@ -2374,8 +2385,10 @@ fn said(lower: &str) -> Said {
     let cannot = (lower.contains("kan") || lower.contains("can"))
         && (bits & S_NEGATION != 0 || lower.contains("can"))
         && cannot_on_the_day(lower);
+    let asked = asked_to_come(lower).is_some();
     let come = bits & (S_COME | S_ENROL) != 0
         || cannot
+        || asked
         || brings_someone(lower)
         || (bits & S_COME_NOUN != 0 && !later)
         || can
@@ -2391,7 +2404,7 @@ fn said(lower: &str) -> Said {
         // "Vi kommer tilbake med navn på kontaktperson": a promise of a name, not of an answer.
         later: deferred || (bits & S_LATER != 0 && (bits & S_CONTACT == 0 || bits & S_COME_NOUN != 0)),
         replace: bits & S_REPLACE != 0,
-        enrol: bits & S_ENROL != 0,
+        enrol: bits & S_ENROL != 0 || asked,
         conditional,
         tentative: (bits & S_TENTATIVE != 0 && !denied)
             || (conditional && OWN_CONDITIONS.words_in(lower) != 0)
@@ -2400,6 +2413,31 @@ fn said(lower: &str) -> Said {
         negated,
         deferred,
     }
+}
+
+/// "Jeg har bedt Marte Sunde og Olav Kvam om å møte for departementet", "I have asked Per to
+/// attend": the writer sends others; where the asking verb stands (the writer before it is
+/// not one of those asked).
+fn asked_to_come(lower: &str) -> Option<usize> {
+    const ASKS: &[&str] = &["bedt", "bede", "spurt", "asked"];
+    const TO_COME: &[&str] = &[
+        "om å møte",
+        "om å delta",
+        "om å stille",
+        "om å komme",
+        "om å representere",
+        "om å møta",
+        "om å vere med",
+        "om å være med",
+        "to attend",
+        "to join",
+        "to represent",
+        "to come",
+        "to take part",
+    ];
+    let at = ASKS.iter().filter_map(|w| lower.find(w)).min()?;
+    let ask_is_a_word = lower[..at].chars().last().is_none_or(|c| !c.is_alphanumeric());
+    (ask_is_a_word && TO_COME.iter().any(|t| lower[at..].contains(t))).then_some(at)
 }
 
 /// "men har en mulig kollisjon med en høring", "a possible clash": an obstacle that may be.
@@ -2551,12 +2589,13 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             && split_phrase_says(&lower_body))
         && !((lower_body.contains("møt") || lower_body.contains("meeting")) && takes_the_meeting(&lower_body))
         && !enrol_themselves(&lower_body)
+        && asked_to_come(&lower_body).is_none()
         && !((lower_body.contains(" med ") || lower_body.contains("bring")) && brings_someone(&lower_body))
         && !lower_body.contains([':', '?'])
         // "Telefonnummeret mitt er feil – riktig direktenummer er 22 24 92 71".
         && (!NUMBER_WORDS.iter().any(|w| lower_body.contains(w)) || phone::find_all(body).is_empty())
         && !any_word(&lower_body, BECOME)
-        && !lower_body.contains("we will be")
+        && !lower_body.contains("we will")
         && !lower_body.contains("we are")
         && !(lower_body.contains('@') && readdresses(&lower_body))
         // "vil gjerne sende Oda Rønning" ("sender" alone is in every bounce: "the sender").
@@ -2790,7 +2829,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             || listy
             || clause.text.contains([':', '@'])
             || any_word(&lower, BECOME)
-            || lower.contains("we will be")
+            || lower.contains("we will")
             || lower.contains("we are")
             || clause.text.split_whitespace().any(|w| {
                 w.chars().next().is_some_and(char::is_uppercase)
@@ -2903,11 +2942,21 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         }
         // "Vi blir tre", "Vi blir bare to: Andrea og meg": a count with "blir" is a registration.
         // "vi blir 2 stk, sender navn når …": the count stands, the names are to come.
+        // "We will most likely be two people": the count stands, with its reservation.
+        let likely = any_word(&lower, LIKELIHOOD_ADVERBS);
         if !(s.positive || s.negative || s.negated)
             && count::count_in(clause.text).is_some()
-            && count::counted_after(&lower, &[BECOME, &["we will be", "we are", "we'll be"]].concat())
+            && count::counted_after(
+                &if likely {
+                    without_light_adverbs(&lower)
+                } else {
+                    lower.clone()
+                },
+                &[BECOME, &["we will be", "we are", "we'll be"]].concat(),
+            )
         {
             s.positive = true;
+            s.tentative |= likely;
         }
         // "Her er navnene: Kari Hansen og Per Olsen.", "Deltakere: …": the people after the colon
         // of a list's head come.
@@ -3265,7 +3314,10 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 acc.count = Some(acc.count.unwrap_or(0).max(c));
             }
             let enrol_at = if s.enrol {
-                ENROLS.first_substring(&lower).or(send_at)
+                ENROLS
+                    .first_substring(&lower)
+                    .or(send_at)
+                    .or_else(|| asked_to_come(&lower))
             } else {
                 None
             };
@@ -4281,9 +4333,12 @@ fn new_phone(
         }
         // "Telefonnummeret mitt er feil – riktig direktenummer er …": whose number, said in the
         // clause before on the same line.
-        let mine_before = n > 0 && all[n - 1].line == clause.line && {
+        // "Beklager – jeg skrev feil telefonnummer i stad. Riktig direktenummer er …": the
+        // writer's, said in the sentence before.
+        let mine_before = n > 0 && all[n - 1].paragraph == clause.paragraph && {
             let before = all[n - 1].text.to_lowercase();
-            NUMBER_WORDS.iter().any(|w| before.contains(w)) && mine(&before)
+            NUMBER_WORDS.iter().any(|w| before.contains(w))
+                && (mine(&before) || any_word(&before, &["jeg", "eg"]) || all[n - 1].text.contains("I "))
         };
         let Some(new) = people::personal_numbers(clause.text, ctx).into_iter().find(|f| {
             let before = lower[..f.start].trim_end();
@@ -4291,16 +4346,13 @@ fn new_phone(
         }) else {
             continue;
         };
-        let who = if mine(&lower) || mine_before {
-            me.clone()
-        } else {
-            let mut ms = people::mentions(clause.text, clause.start, ctx, false);
-            resolve(&mut ms, known);
-            let people: Vec<Attendee> = ms.iter().filter_map(|m| attendee_of(m, me)).collect();
-            match people.as_slice() {
-                [one] => one.clone(),
-                _ => continue,
-            }
+        let mut ms = people::mentions(clause.text, clause.start, ctx, false);
+        resolve(&mut ms, known);
+        let named: Vec<Attendee> = ms.iter().filter_map(|m| attendee_of(m, me)).collect();
+        let who = match named.as_slice() {
+            [one] => one.clone(),
+            [] if mine(&lower) || mine_before => me.clone(),
+            _ => continue,
         };
         return Some(Box::new(super::facts::NewPhone {
             who,

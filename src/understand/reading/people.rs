@@ -1356,7 +1356,7 @@ fn surname_first(text: &str, ws: &[Word<'_>], i: usize) -> Option<(String, usize
         if !name_word(w.text)
             || is_given_name(w.text)
             || OPENERS.contains(&w.text)
-            || is_greeting(&text[line_start..])
+            || is_greeting(text[line_start..].split('\n').next().unwrap_or(""))
         {
             return None;
         }

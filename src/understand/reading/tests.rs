@@ -2491,3 +2491,38 @@ fn a_number_given_anew_is_read_for_the_one_it_belongs_to() {
     );
     assert!(f.new_phone.is_none(), "{f:?}");
 }
+
+#[test]
+fn a_leader_who_asks_two_of_her_staff_to_attend_sends_them_not_herself() {
+    let f = read_as(
+        ("Cecilie Grønvold", "cecilie.gronvold@jd.dep.no"),
+        "Jeg har bedt seniorrådgiver Marte Sunde og lovrådgiver Olav Kvam om å møte for departementet på samskapingsmøtet 23. juni. Selv har jeg dessverre ikke anledning den dagen.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Registered, "{f:?}");
+    assert_eq!(names(&f.answers[0]), ["Marte Sunde", "Olav Kvam"], "{f:?}");
+}
+
+#[test]
+fn a_count_said_as_most_likely_is_tentative() {
+    let f = read_as(
+        ("Marte Ødegård", "marte.odegard@nhc.no"),
+        "We will most likely be two people at the co-creation meeting on 23 June. I will confirm names as soon as our schedules are settled.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Tentative, "{f:?}");
+    assert_eq!(f.answers[0].count, Some(2));
+    assert!(f.answers[0].attendees.is_empty(), "{f:?}");
+}
+
+#[test]
+fn the_writer_s_number_given_in_the_sentence_after_the_one_that_speaks_of_it() {
+    let f = read_as(
+        ("Marius Lund", "marius.lund@fin.dep.no"),
+        "Beklager – jeg skrev feil telefonnummer i stad. Riktig direktenummer er 22 24 45 81.",
+        "",
+    );
+    let new = f.new_phone.expect("a number");
+    assert_eq!(new.who.email.as_deref(), Some("marius.lund@fin.dep.no"));
+    assert_eq!(new.phone, "+4722244581");
+}

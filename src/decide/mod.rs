@@ -1337,6 +1337,27 @@ fn reply(
     // the organisation: anyone can write in as an NGO, and each address registered gets mail.
     let mut elsewhere: Vec<Action> = Vec::new();
     let mut later = Vec::new();
+    // "Kari og jeg kommer som planlagt": a first name alone is someone the organisation named
+    // before, or someone a person must name; the register never holds a guess at who.
+    let named_before = dir.people_named(&org.id);
+    for answer in &facts.answers {
+        for a in &answer.attendees {
+            let Some(name) = a
+                .name
+                .as_deref()
+                .filter(|n| !n.contains(' ') && a.email.is_none())
+            else {
+                continue;
+            };
+            let completed = attendance::completed(std::slice::from_ref(a), &named_before);
+            if completed.first().is_some_and(|c| c == a) {
+                doubts.push(words!(
+                    "{name} er bare nevnt med fornavn, og ingen med det navnet er meldt på før: hvem er det?",
+                    "{name} is named by first name only, and no one of that name was registered before: who is it?"
+                ));
+            }
+        }
+    }
     for answer in &facts.answers {
         if answer.intent == crate::understand::facts::Intent::Later {
             later.push(answer.event.clone());

@@ -747,9 +747,13 @@ fn a_poll_answer_that_also_declines_the_meeting_records_both() {
 fn a_poll_answer_that_registers_someone_by_first_name_records_both_for_the_register_to_complete() {
     // "Tone" is completed by the register from the people AID named for its other meetings
     // (decide::attendance::completed), as in any reply.
+    let known = Dir {
+        named: vec![person("Tone Bjerke", Some("tone.bjerke@aid.dep.no"))],
+        ..dir()
+    };
     let d = decide_poll_answer(
         "2 og 4 passer for AID. På oppfølgingsmøtet kommer Tone og jeg.",
-        &dir(),
+        &known,
     );
     assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
     assert_eq!(poll_said(&d), Some((vec![2, 4], vec![1, 3], vec![])));
@@ -1527,4 +1531,25 @@ fn a_colleague_at_the_organiser_asking_the_coordinator_is_nothing_for_the_regist
     );
     assert_eq!(d.outcome, Outcome::Ignored, "{d:?}");
     assert!(d.summary.contains("colleague at the organiser"), "{d:?}");
+}
+
+#[test]
+fn a_first_name_no_one_was_registered_by_is_for_a_person_to_name() {
+    let from = "Linn Aamodt <linn.aamodt@aid.dep.no>";
+    let body = "På oppfølgingsmøtet kommer Kari og jeg som planlagt.";
+    let d = decide_against(&dir(), from, body);
+    assert_eq!(d.outcome, Outcome::Review, "{d:?}");
+    assert!(
+        reasons(&d).contains("Kari is named by first name only"),
+        "{}",
+        reasons(&d)
+    );
+    assert!(!changes_anything(&d), "{d:?}");
+    // Kari Vang was registered before: the register completes her, nothing to ask.
+    let known = Dir {
+        named: vec![person("Kari Vang", Some("kari.vang@aid.dep.no"))],
+        ..dir()
+    };
+    let d = decide_against(&known, from, body);
+    assert_eq!(d.outcome, Outcome::Applied, "{d:?}");
 }

@@ -1396,7 +1396,7 @@ fn reply(
     let contact = facts
         .contact
         .as_ref()
-        .map(|c| completed_contact(c, &dir.people_named(&org.id)));
+        .map(|c| completed_contact(c, &named_before));
     if let Some(c) = &contact {
         if let Some(name) = c.name.as_deref().filter(|n| !n.contains(' ')) {
             doubts.push(words!(
@@ -1841,8 +1841,8 @@ fn referred_in_text(understood: &Understood, config: &Config) -> Option<String> 
     (named.len() == 1).then(|| named[0].to_string())
 }
 
-/// Whether `address` is at the organiser's or the coordinator's own mail domain (and not one
-/// of the process's own addresses).
+/// Whether `address` is at the organiser's or the coordinator's own mail domain (not a webmail
+/// domain they may share with anyone).
 fn colleague_of_the_organiser(config: &Config, address: &str) -> bool {
     let domain = domain_of(address);
     !domain.is_empty()

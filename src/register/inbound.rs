@@ -135,23 +135,7 @@ impl Directory for Register {
     }
 
     fn contact_of(&self, org: &str) -> Option<(crate::understand::facts::Attendee, Option<String>)> {
-        self.conn
-            .query_row(
-                "SELECT name, email, phone FROM contacts WHERE org_id = ?1",
-                [org],
-                |r| {
-                    Ok((
-                        crate::understand::facts::Attendee {
-                            name: r.get(0)?,
-                            email: r.get(1)?,
-                        },
-                        r.get(2)?,
-                    ))
-                },
-            )
-            .optional()
-            .ok()
-            .flatten()
+        recorded_contact(&self.conn, org).ok().flatten()
     }
 
     fn sent(&self, message_id: &str) -> Option<SentInfo> {
@@ -515,7 +499,6 @@ struct Cause<'a> {
 /// An organisation's registration for an event as kept: status, attendees (JSON), count, late.
 type Kept = (String, String, Option<i64>, i64);
 
-/// The people an organisation has registered for its other meetings.
 /// The people `org` has named: at every meeting but `event` ("" for all), and as its contact.
 fn named_before(
     tx: &rusqlite::Connection,
@@ -536,21 +519,31 @@ fn named_before(
         );
     }
     // Its contact person is one it named too.
-    let contact = tx
-        .query_row(
-            "SELECT name, email FROM contacts WHERE org_id = ?1",
-            params![org],
-            |r| {
-                Ok(crate::understand::facts::Attendee {
-                    name: r.get(0)?,
-                    email: r.get(1)?,
-                })
-            },
-        )
-        .optional()
-        .op("read an organisation's contact person")?;
+    let contact = recorded_contact(tx, org)?.map(|(person, _)| person);
     people.extend(contact.filter(|c| c.name.is_some()));
     Ok(people)
+}
+
+/// `org`'s contact person as recorded, and their number.
+fn recorded_contact(
+    conn: &rusqlite::Connection,
+    org: &str,
+) -> Result<Option<(crate::understand::facts::Attendee, Option<String>)>> {
+    conn.query_row(
+        "SELECT name, email, phone FROM contacts WHERE org_id = ?1",
+        params![org],
+        |r| {
+            Ok((
+                crate::understand::facts::Attendee {
+                    name: r.get(0)?,
+                    email: r.get(1)?,
+                },
+                r.get(2)?,
+            ))
+        },
+    )
+    .optional()
+    .op("read an organisation's contact person")
 }
 
 fn registration_in(tx: &Transaction<'_>, org: &str, event: &str) -> Result<Option<Kept>> {

@@ -144,7 +144,6 @@ pub fn to_text(html: &str) -> String {
     out.finish()
 }
 
-/// Where a tag that starts at `start` ends, honouring quoted attribute values.
 /// The rows of a table, in text made by [`to_text`], that hold an address in a cell of their own
 /// (a list of people: name, title, e-mail), outside quoted text.
 pub fn rows_with_an_address(text: &str) -> usize {
@@ -157,6 +156,7 @@ pub fn rows_with_an_address(text: &str) -> usize {
         .count()
 }
 
+/// Where a tag that starts at `start` ends, honouring quoted attribute values.
 fn tag_end(bytes: &[u8], start: usize) -> Option<usize> {
     let next = *bytes.get(start + 1)?;
     if !(next.is_ascii_alphabetic() || next == b'/' || next == b'!' || next == b'?') {

@@ -888,10 +888,6 @@ mod tests {
         assert!(!split.body.contains("Påmelding innen"), "{split:?}");
         // No mark announced above: the quote stays the quote.
         let plain = text.replace("Svar fra BFD står i teksten under, merket [BFD].", "Se vedlagt.");
-        assert!(!split_body_has(&plain, "Linn Fosse"));
-    }
-
-    fn split_body_has(text: &str, words: &str) -> bool {
-        split(text).body.contains(words)
+        assert!(!super::split(&plain).body.contains("Linn Fosse"));
     }
 }

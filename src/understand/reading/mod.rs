@@ -2459,6 +2459,12 @@ fn brings_someone(lower: &str) -> bool {
     const ONE: &[&str] = &[
         "en", "ei", "et", "a", "one", "to", "two", "min", "mi", "my", "vår", "our",
     ];
+    if ![" med meg", " med seg", " med oss", "bring", "take"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return false;
+    }
     let words = plain_words(lower);
     (0..words.len()).any(|i| {
         if !TAKES.contains(&words[i]) {
@@ -2590,7 +2596,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         && !((lower_body.contains("møt") || lower_body.contains("meeting")) && takes_the_meeting(&lower_body))
         && !enrol_themselves(&lower_body)
         && asked_to_come(&lower_body).is_none()
-        && !((lower_body.contains(" med ") || lower_body.contains("bring")) && brings_someone(&lower_body))
+        && !brings_someone(&lower_body)
         && !lower_body.contains([':', '?'])
         // "Telefonnummeret mitt er feil – riktig direktenummer er 22 24 92 71".
         && (!NUMBER_WORDS.iter().any(|w| lower_body.contains(w)) || phone::find_all(body).is_empty())
@@ -4331,10 +4337,9 @@ fn new_phone(
         if !NUMBER_WORDS.iter().any(|w| lower.contains(w)) || is_question(clause.text) {
             continue;
         }
-        // "Telefonnummeret mitt er feil – riktig direktenummer er …": whose number, said in the
-        // clause before on the same line.
-        // "Beklager – jeg skrev feil telefonnummer i stad. Riktig direktenummer er …": the
-        // writer's, said in the sentence before.
+        // "Telefonnummeret mitt er feil – riktig direktenummer er …", "Beklager – jeg skrev feil
+        // telefonnummer i stad. Riktig direktenummer er …": the writer's, said in the clause
+        // before in the same paragraph.
         let mine_before = n > 0 && all[n - 1].paragraph == clause.paragraph && {
             let before = all[n - 1].text.to_lowercase();
             NUMBER_WORDS.iter().any(|w| before.contains(w))

@@ -164,7 +164,12 @@ fn main() {
         bytes as f64 / 1e6,
         passes.len()
     );
-    match python() {
+    // `SAMSKAP_BENCH_ONLY_OURS=1`: no Python parsers (for profiling samskap alone).
+    let python = match std::env::var_os("SAMSKAP_BENCH_ONLY_OURS") {
+        Some(_) => None,
+        None => python(),
+    };
+    match python {
         Some(python) => {
             let mut child = Command::new(&python)
                 .arg(root.join("benches/reply_parsers.py"))
@@ -187,6 +192,9 @@ fn main() {
                     ours / rate.max(1e-9)
                 ));
             }
+        }
+        None if std::env::var_os("SAMSKAP_BENCH_ONLY_OURS").is_some() => {
+            report.push_str("Python reply parsers: not run (SAMSKAP_BENCH_ONLY_OURS)\n")
         }
         None => report.push_str("Python reply parsers: could not be installed (no network to PyPI?)\n"),
     }

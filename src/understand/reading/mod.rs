@@ -1345,13 +1345,14 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
                 from = at + turn.len();
             }
         }
-        // "det er Kjersti Mo som kommer, ikke Kristin": the one set against the one named.
+        // "det er Kjersti Mo som kommer, ikke Kristin", "…, ikke jeg": the one set against the
+        // one named.
         for turn in [", ikke ", ", ikkje ", ", not "] {
             for (at, _) in lower.match_indices(turn) {
-                if line[at + turn.len()..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_uppercase)
+                let next = &line[at + turn.len()..];
+                let word = next.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+                if next.chars().next().is_some_and(char::is_uppercase)
+                    || ["jeg", "meg", "eg", "me", "undertegnede"].contains(&word)
                 {
                     cuts.push(at);
                 }
@@ -3473,6 +3474,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     if facts.contact.is_none() {
         facts.new_phone = new_phone(&all, ctx, &known, &me, body);
     }
+    named_beside_a_decline(&mut facts, body, &lower_body, &known, &me);
     facts
 }
 
@@ -3753,10 +3755,13 @@ fn cleft_replacement(
     if prev.line != all[n].line || !OPENERS.iter().any(|o| prev_lower.starts_with(o)) {
         return None;
     }
-    let (at, word) = [", som ", " som ", ", who ", " who "]
+    let Some((at, word)) = [", som ", " som ", ", who ", " who "]
         .iter()
         .filter_map(|t| rest.find(t).map(|at| (at, t.len())))
-        .min()?;
+        .min()
+    else {
+        return cleft_then_negation(prev, &all[n], rest, ctx, me);
+    };
     let som = at + (lower.len() - rest.len());
     // What follows "som" says the coming, in the reading's own words.
     let then = said(&lower[som + word..]);
@@ -3771,6 +3776,44 @@ fn cleft_replacement(
         .collect();
     let new: Vec<Attendee> = people::mentions(prev.text, prev.start, ctx, true)
         .iter()
+        .filter(|m| matches!(m.who, Who::Person(_) | Who::Sender))
+        .filter_map(|m| attendee_of(m, me))
+        .collect();
+    (!old.is_empty() && !new.is_empty()).then_some((new, old))
+}
+
+/// "Det er min kollega Ida Brekke som kommer, ikke jeg", "It is Ola who attends, not me": the
+/// cleft comes first, with "som"/"who" and a verb of coming, and the clause `this` is only the
+/// negation and the one who does not come. (those who come, those who do not)
+fn cleft_then_negation(
+    prev: &Clause<'_>,
+    this: &Clause<'_>,
+    rest: &str,
+    ctx: &Context,
+    me: &Attendee,
+) -> Option<(Vec<Attendee>, Vec<Attendee>)> {
+    let said_here = said(rest);
+    if said_here.positive || said_here.negative {
+        return None;
+    }
+    let prev_lower = prev.text.to_lowercase();
+    let (at, word) = [" som ", " who "]
+        .iter()
+        .filter_map(|t| prev_lower.find(t).map(|at| (at, t.len())))
+        .min()?;
+    let then = said(&prev_lower[at + word..]);
+    if !then.positive || then.negative {
+        return None;
+    }
+    // A clause with no verb of its own is not read for people: its mentions are read here.
+    let old: Vec<Attendee> = people::mentions(this.text, this.start, ctx, true)
+        .iter()
+        .filter(|m| matches!(m.who, Who::Person(_) | Who::Sender))
+        .filter_map(|m| attendee_of(m, me))
+        .collect();
+    let new: Vec<Attendee> = people::mentions(prev.text, prev.start, ctx, true)
+        .iter()
+        .filter(|m| m.start < prev.start + at)
         .filter(|m| matches!(m.who, Who::Person(_) | Who::Sender))
         .filter_map(|m| attendee_of(m, me))
         .collect();
@@ -3908,6 +3951,57 @@ fn some_of_us(lower: &str) -> bool {
             && (!WHOLE.contains(&words[i - 1])
                 || (i >= 2 && ["ikke", "ikkje", "not"].contains(&words[i - 2])))
     })
+}
+
+/// "Det er Ida Brekke (ida.brekke@…) som kommer, ikke jeg", misread as a no: a decline (or the
+/// writer's withdrawal) that names someone else with an address in the writer's own words, who is neither the contact nor
+/// one of those who do not come, may be that person's registration. The reading says so, and
+/// the message waits for a person, instead of the whole organisation being declined.
+fn named_beside_a_decline(
+    facts: &mut Facts,
+    body: &str,
+    lower_body: &str,
+    known: &LazyKnown<'_>,
+    me: &Attendee,
+) {
+    // A no, or only the writer's withdrawal, which is the organisation's no when nothing was registered.
+    let declines = |a: &Answer| {
+        a.intent == Intent::Declined
+            || (a.attendees.is_empty() && a.count.is_none() && !a.withdrawn.is_empty())
+    };
+    if !facts.answers.iter().any(declines) || !body.contains('@') {
+        return;
+    }
+    let contact = facts.contact.as_ref().and_then(|c| c.email.clone());
+    let others: Vec<String> = known
+        .get()
+        .people
+        .iter()
+        .filter(|p| {
+            p.email.as_deref().is_some_and(|e| {
+                Some(e) != me.email.as_deref()
+                    && Some(e) != contact.as_deref()
+                    && lower_body.contains(&e.to_lowercase())
+            })
+        })
+        .filter(|p| {
+            !facts
+                .answers
+                .iter()
+                .flat_map(|a| a.withdrawn.iter().chain(&a.attendees))
+                .any(|w| w.email.as_deref() == p.email.as_deref() || w.name.as_deref() == Some(&p.name))
+        })
+        .map(|p| p.name.clone())
+        .collect();
+    for answer in facts.answers.iter().filter(|a| declines(a)) {
+        for name in &others {
+            let event = &answer.event;
+            facts.doubts.push(words!(
+                "svaret er et nei til {event}, men nevner {name} med adresse: kommer {name}?",
+                "the answer declines {event} but names {name} with an address: does {name} come?"
+            ));
+        }
+    }
 }
 
 /// Turns what was said of one meeting into an answer.

@@ -1213,7 +1213,16 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
             .checked_sub(1)
             .map(|b| ws[b].text.to_lowercase())
             .unwrap_or_default();
-        let after_org_word = ["fra", "from", "hos", "ved", "at", "of"].contains(&before.as_str()) && !given;
+        // "Fra Stine Sofie stiller daglig leder …": a verb of coming right after says that "fra"
+        // names the organisation the people come from, even when it is named after a person.
+        let coming_after = || {
+            let after = lower_after(text, end, 12);
+            ["stiller", "kommer", "kjem", "møter", "deltar", "deltek"]
+                .iter()
+                .any(|v| after.strip_prefix(' ').is_some_and(|a| a.starts_with(v)))
+        };
+        let after_org_word = ["fra", "from", "hos", "ved", "at", "of"].contains(&before.as_str())
+            && (!given || (["fra", "frå"].contains(&before.as_str()) && coming_after()));
         // After a colon that opens a list of people ("én deltaker: Mari Lund").
         let after_colon = last_before(&colons, start).is_some_and(|c| {
             let mut from = c.saturating_sub(80);

@@ -2526,3 +2526,49 @@ fn the_writer_s_number_given_in_the_sentence_after_the_one_that_speaks_of_it() {
     assert_eq!(new.who.email.as_deref(), Some("marius.lund@fin.dep.no"));
     assert_eq!(new.phone, "+4722244581");
 }
+
+#[test]
+fn a_colleague_who_comes_instead_of_the_writer_in_a_cleft_sentence() {
+    let f = read_as(
+        ("Kvam, Per", "per.kvam@smk.dep.no"),
+        "Beklager, forrige e-post gikk ut for tidlig. Det er min kollega Ida Brekke (ida.brekke@smk.dep.no) som kommer fra SMK på torsdag, ikke jeg.\n\nPer",
+        "",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered, "{f:?}");
+    assert_eq!(names(a), ["Ida Brekke"], "{f:?}");
+    assert_eq!(a.withdrawn.len(), 1, "{f:?}");
+}
+
+#[test]
+fn a_foundation_named_after_a_person_after_fra_and_a_verb_of_coming_is_no_person() {
+    let f = read_as(
+        ("Marius Tangen", "marius.tangen@stinesofiesstiftelse.no"),
+        "Vi har fått invitasjonen videresendt fra Barne- og familiedepartementet, og vil gjerne være med.\n\nFra Stine Sofie stiller daglig leder Live Berget (live.berget@stinesofiesstiftelse.no) og jeg.",
+        "Med vennlig hilsen\nMarius Tangen\nfagansvarlig\nStine Sofies Stiftelse",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered, "{f:?}");
+    assert_eq!(names(a), ["Live Berget", "Marius Tangen"], "{f:?}");
+}
+
+#[test]
+fn a_decline_that_names_a_colleague_with_an_address_asks_whether_the_colleague_comes() {
+    let f = read_as(
+        ("Åse Lie", "ase.lie@ld.dep.no"),
+        "Jeg kommer dessverre ikke, men har sendt invitasjonen videre til Truls Bakke (truls.bakke@ld.dep.no).",
+        "",
+    );
+    assert!(f.doubts.iter().any(|d| d.en.contains("Truls Bakke")), "{f:?}");
+}
+
+#[test]
+fn a_decline_that_names_the_contact_person_is_a_decline() {
+    let f = read_as(
+        ("Åse Lie", "ase.lie@ld.dep.no"),
+        "Vi har dessverre ikke anledning til å delta 23. juni. Kontaktperson for oss blir Truls Bakke, truls.bakke@ld.dep.no, tlf. 22 24 11 11.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Declined, "{f:?}");
+    assert!(f.doubts.is_empty(), "{f:?}");
+}

@@ -369,41 +369,57 @@ pub fn own_subject_words(subject: &str, ctx: &Context) -> String {
 }
 
 /// Tokens in `text`: our plus-addresses and subject tags.
-fn tokens_in(text: &str, ctx: &Context, source: TokenSource, out: &mut Vec<(String, TokenSource)>) {
-    // Markers and tokens are ASCII: ASCII case folding keeps every offset.
-    let lower = text.to_ascii_lowercase();
-    let mut push = |token: &str| {
+fn tokens_in(
+    text: impl AsRef<[u8]>,
+    ctx: &Context,
+    source: TokenSource,
+    out: &mut Vec<(String, TokenSource)>,
+) {
+    let text = text.as_ref();
+    // Markers and tokens are ASCII: they are looked for in the bytes, without a copy, and a
+    // marker is found in any case by its first byte in either case.
+    let mut push = |token: &[u8]| {
         let t: String = token
-            .chars()
-            .take_while(|c| c.is_ascii_lowercase() || ('2'..='7').contains(c))
+            .iter()
+            .map(u8::to_ascii_lowercase)
+            .take_while(|c| c.is_ascii_lowercase() || (b'2'..=b'7').contains(c))
+            .map(char::from)
             .collect();
         if t.len() == 8 && !out.iter().any(|(x, s)| *x == t && *s == source) {
             out.push((t, source));
         }
     };
+    // Where `marker` (lower case) stands in `text`, in any case: the offsets just after it.
+    let after_each = |marker: &[u8]| -> Vec<usize> {
+        let Some(&first) = marker.first() else {
+            return Vec::new();
+        };
+        memchr::memchr2_iter(first, first.to_ascii_uppercase(), text)
+            .filter(|&at| {
+                text.get(at..at + marker.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(marker))
+            })
+            .map(|at| at + marker.len())
+            .collect()
+    };
     if let Some((local, domain)) = &ctx.reading.reply_address {
-        let marker = format!("{local}+{}-", ctx.process);
-        let mut from = 0;
-        while let Some(p) = lower[from..].find(&marker) {
-            let start = from + p + marker.len();
-            let rest = &lower[start..];
+        let marker = format!("{local}+{}-", ctx.process).to_ascii_lowercase();
+        let at_domain = format!("@{domain}");
+        for start in after_each(marker.as_bytes()) {
+            let rest = &text[start..];
             if rest
-                .get(8..)
-                .is_some_and(|after| after.starts_with(&format!("@{domain}")))
+                .get(8..8 + at_domain.len())
+                .is_some_and(|after| after.eq_ignore_ascii_case(at_domain.as_bytes()))
             {
                 push(&rest[..8]);
             }
-            from = start;
         }
     }
     if let Some((before, _)) = &ctx.tag
         && !before.is_empty()
     {
-        let mut from = 0;
-        while let Some(p) = lower[from..].find(before.as_str()) {
-            let start = from + p + before.len();
-            push(&lower[start..]);
-            from = start;
+        for start in after_each(before.to_ascii_lowercase().as_bytes()) {
+            push(&text[start..]);
         }
     }
 }
@@ -637,7 +653,7 @@ fn read(raw: &[u8], ctx: &Context) -> Understood {
                         if let PartType::Message(inner) = &part.body {
                             let raw = inner.raw_message();
                             tokens_in(
-                                &String::from_utf8_lossy(&raw[..raw.len().min(PERSON_TEXT_LIMIT)]),
+                                &raw[..raw.len().min(PERSON_TEXT_LIMIT)],
                                 ctx,
                                 TokenSource::Body,
                                 &mut refs.tokens,

@@ -2619,6 +2619,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     };
     let known = LazyKnown {
         cell: OnceCell::new(),
+        quoted_names: OnceCell::new(),
         input: &known_input,
         ctx,
         me: &me,
@@ -3544,6 +3545,7 @@ fn is_question(text: &str) -> bool {
 /// [`known_people`], worked out the first time a clause names a person: most texts name no one.
 struct LazyKnown<'a> {
     cell: OnceCell<Known>,
+    quoted_names: OnceCell<Vec<String>>,
     input: &'a Input<'a>,
     ctx: &'a Context,
     me: &'a Attendee,
@@ -3554,6 +3556,25 @@ impl LazyKnown<'_> {
         self.cell
             .get_or_init(|| known_people(self.input, self.ctx, self.me))
     }
+
+    fn quoted_names(&self) -> &[String] {
+        self.quoted_names
+            .get_or_init(|| quoted_names(self.input, self.ctx))
+    }
+}
+
+/// Every full name the quoted messages give, to name an address written alone.
+fn quoted_names(input: &Input<'_>, ctx: &Context) -> Vec<String> {
+    if !input.quoted.contains(|c: char| c.is_uppercase()) {
+        return Vec::new();
+    }
+    people::mentions(input.quoted, 0, ctx, false)
+        .into_iter()
+        .filter_map(|m| match m.who {
+            Who::Person(p) if !p.is_first_name_only() => Some(p.name),
+            _ => None,
+        })
+        .collect()
 }
 
 fn known_people(input: &Input<'_>, ctx: &Context, me: &Attendee) -> Known {
@@ -3616,16 +3637,6 @@ fn known_people(input: &Input<'_>, ctx: &Context, me: &Attendee) -> Known {
             known.people[i].email = Some(address);
         }
     }
-    // Every full name the quoted messages give, to name an address written alone.
-    if input.quoted.contains(|c: char| c.is_uppercase()) && input.body.contains('@') {
-        for m in people::mentions(input.quoted, 0, ctx, false) {
-            if let Who::Person(p) = m.who
-                && !p.is_first_name_only()
-            {
-                known.quoted_names.push(p.name);
-            }
-        }
-    }
     // People the quoted or forwarded messages name with their address ("Lise Berg
     // (lise.berg@nfd.dep.no)"), or on the lines of a list ("Påmeldt fra KUD:\n- Marte Vik\n-
     // Jostein Aamodt", our reminder quoted): a first name in the new text may mean them.
@@ -3675,14 +3686,14 @@ fn drop_alternatives(ms: &mut Vec<people::Mention>, text: &str, offset: usize) {
 
 /// First names become the full names the message gives them; names get the address the
 /// message gives them elsewhere.
-fn resolve(ms: &mut [Mention], known: &LazyKnown<'_>) {
+fn resolve(ms: &mut [Mention], lazy: &LazyKnown<'_>) {
     for m in ms.iter_mut() {
         if let Who::Person(p) = &mut m.who {
-            let known = known.get();
+            let known = lazy.get();
             // An address written alone, that spells a name the message gives.
             if p.name.is_empty() {
                 if let Some(email) = &p.email
-                    && let Some(name) = known.name_spelled_by(email)
+                    && let Some(name) = known.name_spelled_by(email, || lazy.quoted_names())
                 {
                     p.name = name;
                 }

@@ -489,6 +489,10 @@ fn push_word<'t>(out: &mut Vec<Word<'t>>, text: &'t str, start: usize, end: usiz
 }
 
 /// Whether `w` could be one word of a person's name.
+/// [`NOT_PERSON_WORDS`] as a set: asked for every capitalised word.
+static NOT_PERSON: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| NOT_PERSON_WORDS.iter().copied().collect());
+
 fn name_word(w: &str) -> bool {
     let mut chars = w.chars();
     let Some(first) = chars.next() else { return false };
@@ -499,7 +503,7 @@ fn name_word(w: &str) -> bool {
         && (w.chars().filter(|c| c.is_uppercase()).count() == 1 || w.contains('-'))
         && {
             let lw = w.to_lowercase();
-            !NOT_PERSON_WORDS.contains(&lw.as_str())
+            !NOT_PERSON.contains(lw.as_str())
                 && !ORG_ENDINGS.iter().any(|e| lw.ends_with(e))
                 && !TITLE_ENDINGS.iter().any(|e| lw.ends_with(e))
         }
@@ -769,9 +773,6 @@ pub fn is_own_address(address: &str, ctx: &Context) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct Known {
     pub people: Vec<Person>,
-    /// Full names the quoted messages give without an address ("rådgiver Jostein Aamodt"):
-    /// only to name an address written alone that spells one of them.
-    pub quoted_names: Vec<String>,
 }
 
 impl Known {
@@ -828,9 +829,14 @@ impl Known {
         self.people.iter().find(|p| same_words(&p.name, name))
     }
 
-    /// The one full name, of the people known or else of the quoted names, that `address`
-    /// spells ("jostein.aamodt@kud.dep.no" is Jostein Aamodt's).
-    pub fn name_spelled_by(&self, address: &str) -> Option<String> {
+    /// The one full name, of the people known or else of the `quoted_names` (the full names the
+    /// quoted messages give without an address, "rådgiver Jostein Aamodt", read only when
+    /// asked), that `address` spells ("jostein.aamodt@kud.dep.no" is Jostein Aamodt's).
+    pub fn name_spelled_by<'q>(
+        &self,
+        address: &str,
+        quoted_names: impl FnOnce() -> &'q [String],
+    ) -> Option<String> {
         let spelled = |names: Vec<&str>| {
             let mut found: Vec<&str> = names
                 .into_iter()
@@ -843,7 +849,7 @@ impl Known {
             }
         };
         spelled(self.people.iter().map(|p| p.name.as_str()).collect())
-            .or_else(|| spelled(self.quoted_names.iter().map(String::as_str).collect()))
+            .or_else(|| spelled(quoted_names().iter().map(String::as_str).collect()))
     }
 
     /// The known person with this address.
@@ -1458,13 +1464,28 @@ fn is_org_name(lower: &str, ctx: &Context) -> bool {
     if !lower.contains(' ') {
         return ctx.org_words.iter().any(|o| o == lower);
     }
-    // Several words: a name of the address list inside them or they inside one, whole words;
-    // only the names that share a word with them are searched.
-    let first = lower.split(' ').next().unwrap_or("");
+    // Several words: a name of the address list inside them or they inside one, whole words.
+    // Either holds only when the first word of one is a word of the other: that cheap test
+    // comes first (no searcher is built for the names that share no word).
+    fn first_of(t: &str) -> Option<&str> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .next()
+            .filter(|w| !w.is_empty())
+    }
+    let own: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     ctx.org_words.iter().any(|o| {
         o == lower
             || (o.len() >= 5
-                && (o.contains(first) || lower.contains(o.split(' ').next().unwrap_or(o)))
+                && match (first_of(lower), first_of(o)) {
+                    (Some(mine), Some(theirs)) => {
+                        own.contains(&theirs) || o.split(|c: char| !c.is_alphanumeric()).any(|w| w == mine)
+                    }
+                    // A name that opens with a sign: the whole test alone.
+                    _ => true,
+                }
                 && (whole(o, lower) || whole(lower, o)))
     })
 }

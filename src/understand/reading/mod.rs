@@ -310,6 +310,13 @@ const DECLINE: &[&str] = &[
     "hadde delteke",
     "hadde vært med",
     "hadde vore med",
+    "hadde blitt med",
+    "hadde vorte med",
+    "hadde møtt",
+    "skulle blitt med",
+    "skulle ha blitt med",
+    "skulle møtt",
+    "skulle ha møtt",
     "skulle vært med",
     "skulle ha vært med",
     "skulle vore med",
@@ -2853,6 +2860,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             Vec::new()
         };
         ms.retain(|m| greeting_end.is_none_or(|end| m.start >= end));
+        ms.retain(|m| !reports_a_promise(clause.text, m.start - clause.start, m.end - clause.start));
         drop_alternatives(&mut ms, clause.text, clause.start);
         resolve(&mut ms, &known);
         // "i stedet for henne", "tar plassen hennes": the person named last before the pronoun,
@@ -3376,7 +3384,14 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                     Who::Organisation => false,
                 })
                 .collect();
-            if !s.enrol && starts_with_verb(&lower) && !people_here.iter().any(|m| m.who == Who::Sender) {
+            // "Påmelding fra FD til samskapingsmøtet:", "Kommer:": the head of a list names
+            // those on the list, not the writer.
+            let heads_a_list = clause.text.trim_end().ends_with(':');
+            if !s.enrol
+                && !heads_a_list
+                && starts_with_verb(&lower)
+                && !people_here.iter().any(|m| m.who == Who::Sender)
+            {
                 // "Kommer gjerne.", "Deltar.": the writer; "Kommer gjerne, sammen med Kari": the
                 // writer and the people with her.
                 let with = ["sammen med", "saman med", "together with", "along with"]
@@ -3656,6 +3671,43 @@ fn known_people(input: &Input<'_>, ctx: &Context, me: &Attendee) -> Known {
         }
     }
     known
+}
+
+/// "Som Tonje lova, kjem her namna", "Som jeg lovet, …", "As Kari promised, …": the one who
+/// said or promised it, named in the phrase "som/as X" and a verb of saying, is not one who comes.
+/// `start..end` is the mention's place in `text`.
+fn reports_a_promise(text: &str, start: usize, end: usize) -> bool {
+    const SAYING: &[&str] = &[
+        "lovet",
+        "lova",
+        "lovte",
+        "sa",
+        "sagt",
+        "nevnte",
+        "nemnde",
+        "skrev",
+        "skreiv",
+        "avtalte",
+        "avtalt",
+        "varslet",
+        "varsla",
+        "promised",
+        "said",
+        "mentioned",
+        "wrote",
+        "agreed",
+    ];
+    let before = text[..start].trim_end().to_lowercase();
+    let som = ["som", "as"].iter().any(|w| {
+        before
+            .strip_suffix(w)
+            .is_some_and(|b| b.trim_end().is_empty() || b.trim_end().ends_with([',', '.', ':', ';', '(']))
+    });
+    som && text[end..]
+        .split_whitespace()
+        .next()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .is_some_and(|w| SAYING.contains(&w.as_str()))
 }
 
 /// "enten Per Arne Ruud eller Hilde Sunde", "Kari or Ola": people named as alternatives, one of

@@ -1033,6 +1033,11 @@ static SOMEONE_PHRASES: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
 /// The mentions in `text` (a clause or line), `offset` its place in the whole text.
 pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Mention> {
     let lower = text.to_lowercase();
+    let same_offsets = lower.len() == text.len()
+        && text
+            .chars()
+            .filter(|c| !c.is_ascii())
+            .all(|c| c.to_lowercase().map(char::len_utf8).sum::<usize>() == c.len_utf8());
     let ws = words(text);
     let mut out: Vec<Mention> = Vec::new();
     let mut taken = vec![false; ws.len()];
@@ -1106,14 +1111,23 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
             continue;
         }
         let w = ws[i];
-        let lw = w.text.to_lowercase();
+        // The word in lower case: a slice of the lower-cased text when that keeps the offsets
+        // (as it does for every Latin letter), without a copy for each word.
+        let lw: std::borrow::Cow<'_, str> = match lower.get(w.start..w.end) {
+            Some(l) if same_offsets => std::borrow::Cow::Borrowed(l),
+            _ => std::borrow::Cow::Owned(w.text.to_lowercase()),
+        };
         // The sender: "jeg", "meg selv", "I myself" (English "I" is capital, Norwegian "i" a
         // preposition: only the capital counts).
         // "I'll attend", "I’m happy to": the English "I" with its verb's ending.
         let contracted = w.text.starts_with('I')
             && matches!(lw.split_once(['\'', '’']), Some(("i", "ll" | "m" | "ve" | "d")));
-        let lw = if contracted { "i".to_string() } else { lw };
-        let sender_word = SENDER_WORDS.contains(&lw.as_str())
+        let lw = if contracted {
+            std::borrow::Cow::Borrowed("i")
+        } else {
+            lw
+        };
+        let sender_word = SENDER_WORDS.contains(&lw.as_ref())
             && (lw != "i" || contracted || (w.text != "i" && english_i(&ws, i)))
             && !(lw == "me" && is_nynorsk_me(&lower, w.start));
         if sender_word {
@@ -1132,7 +1146,7 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
             i += 1;
             continue;
         }
-        if ORG_WORDS.contains(&lw.as_str()) && (lw != "me" || is_nynorsk_me(&lower, w.start)) {
+        if ORG_WORDS.contains(&lw.as_ref()) && (lw != "me" || is_nynorsk_me(&lower, w.start)) {
             out.push(Mention {
                 who: Who::Organisation,
                 start: offset + w.start,

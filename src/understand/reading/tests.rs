@@ -2572,3 +2572,27 @@ fn a_decline_that_names_the_contact_person_is_a_decline() {
     assert_eq!(f.answers[0].intent, Intent::Declined, "{f:?}");
     assert!(f.doubts.is_empty(), "{f:?}");
 }
+
+#[test]
+fn one_who_would_have_liked_to_come_does_not_come() {
+    let f = read_as(
+        ("Tufte, Lars", "lars.tufte@fd.dep.no"),
+        "Hei,\n\nPåmelding fra Forsvarsdepartementet til samskapingsmøtet:\n\n• Jørgen Hals, seniorrådgiver, Avdeling for sikkerhetspolitikk\n• Maren Ødegård, rådgiver, Juridisk avdeling\n\nAnders Wiik hadde gjerne blitt med, men han er på tjenestereise i Brussel den uka.",
+        "Med hilsen\nLars Tufte",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered, "{f:?}");
+    assert_eq!(names(a), ["Jørgen Hals", "Maren Ødegård"], "{f:?}");
+}
+
+#[test]
+fn the_one_who_promised_the_names_is_not_one_of_them() {
+    let f = read_as(
+        ("Olav Hatlestad", "olav.hatlestad@hod.dep.no"),
+        "Hei,\n\nSom Tonje lova, kjem her namna: Frå HOD kjem Ingrid Aasen og underteikna.",
+        "Helsing\nOlav Hatlestad",
+    );
+    let a = &f.answers[0];
+    assert_eq!(a.intent, Intent::Registered, "{f:?}");
+    assert_eq!(names(a), ["Ingrid Aasen", "Olav Hatlestad"], "{f:?}");
+}

@@ -3697,17 +3697,20 @@ fn reports_a_promise(text: &str, start: usize, end: usize) -> bool {
         "wrote",
         "agreed",
     ];
-    let before = text[..start].trim_end().to_lowercase();
-    let som = ["som", "as"].iter().any(|w| {
-        before
-            .strip_suffix(w)
-            .is_some_and(|b| b.trim_end().is_empty() || b.trim_end().ends_with([',', '.', ':', ';', '(']))
-    });
-    som && text[end..]
+    // The verb after is rare, and is asked first: the text before is read only then.
+    let saying = text[end..]
         .split_whitespace()
         .next()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
-        .is_some_and(|w| SAYING.contains(&w.as_str()))
+        .is_some_and(|w| SAYING.contains(&w.as_str()));
+    saying && {
+        let before = text[..start].trim_end().to_lowercase();
+        ["som", "as"].iter().any(|w| {
+            before
+                .strip_suffix(w)
+                .is_some_and(|b| b.trim_end().is_empty() || b.trim_end().ends_with([',', '.', ':', ';', '(']))
+        })
+    }
 }
 
 /// "enten Per Arne Ruud eller Hilde Sunde", "Kari or Ola": people named as alternatives, one of
@@ -3837,12 +3840,18 @@ fn cleft_replacement(
         .filter(|m| m.start < clause_start + som)
         .filter_map(|m| attendee_of(m, me))
         .collect();
-    let new: Vec<Attendee> = people::mentions(prev.text, prev.start, ctx, true)
-        .iter()
-        .filter(|m| matches!(m.who, Who::Person(_) | Who::Sender))
-        .filter_map(|m| attendee_of(m, me))
-        .collect();
+    let new = people_in(prev, usize::MAX, ctx, me);
     (!old.is_empty() && !new.is_empty()).then_some((new, old))
+}
+
+/// The people (and the writer) `clause` names before its byte `upto` in the whole text, as
+/// attendees: the ones a cleft puts first.
+fn people_in(clause: &Clause<'_>, upto: usize, ctx: &Context, me: &Attendee) -> Vec<Attendee> {
+    people::mentions(clause.text, clause.start, ctx, true)
+        .iter()
+        .filter(|m| m.start < upto && matches!(m.who, Who::Person(_) | Who::Sender))
+        .filter_map(|m| attendee_of(m, me))
+        .collect()
 }
 
 /// "Det er min kollega Ida Brekke som kommer, ikke jeg", "It is Ola who attends, not me": the
@@ -3869,17 +3878,8 @@ fn cleft_then_negation(
         return None;
     }
     // A clause with no verb of its own is not read for people: its mentions are read here.
-    let old: Vec<Attendee> = people::mentions(this.text, this.start, ctx, true)
-        .iter()
-        .filter(|m| matches!(m.who, Who::Person(_) | Who::Sender))
-        .filter_map(|m| attendee_of(m, me))
-        .collect();
-    let new: Vec<Attendee> = people::mentions(prev.text, prev.start, ctx, true)
-        .iter()
-        .filter(|m| m.start < prev.start + at)
-        .filter(|m| matches!(m.who, Who::Person(_) | Who::Sender))
-        .filter_map(|m| attendee_of(m, me))
-        .collect();
+    let old = people_in(this, usize::MAX, ctx, me);
+    let new = people_in(prev, prev.start + at, ctx, me);
     (!old.is_empty() && !new.is_empty()).then_some((new, old))
 }
 
@@ -4017,9 +4017,10 @@ fn some_of_us(lower: &str) -> bool {
 }
 
 /// "Det er Ida Brekke (ida.brekke@…) som kommer, ikke jeg", misread as a no: a decline (or the
-/// writer's withdrawal) that names someone else with an address in the writer's own words, who is neither the contact nor
-/// one of those who do not come, may be that person's registration. The reading says so, and
-/// the message waits for a person, instead of the whole organisation being declined.
+/// writer's withdrawal) that names someone else with an address in the writer's own words,
+/// who is neither the contact nor one of those who do not come, may be that person's
+/// registration. The reading says so, and the message waits for a person, instead of the
+/// whole organisation being declined.
 fn named_beside_a_decline(
     facts: &mut Facts,
     body: &str,

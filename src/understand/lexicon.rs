@@ -132,6 +132,23 @@ impl Lexicon {
         self.automaton.is_match(hay)
     }
 
+    /// Every occurrence of every phrase, inside words too, as (start, the phrase's index in the
+    /// lists): those of one phrase do not overlap each other, as `str::match_indices` finds them.
+    pub fn occurrences(&self, hay: &str) -> Vec<(usize, usize)> {
+        debug_assert!(!self.leftmost, "a lexicon for blanking out finds no occurrences");
+        let mut ends = vec![0usize; self.kinds.len()];
+        let mut out = Vec::new();
+        for m in self.automaton.find_overlapping_iter(hay) {
+            let pattern = m.pattern().as_usize();
+            if m.start() < ends[pattern] {
+                continue;
+            }
+            ends[pattern] = m.end();
+            out.push((m.start(), pattern));
+        }
+        out
+    }
+
     /// The first position where any phrase starts, inside words too.
     pub fn first_substring(&self, hay: &str) -> Option<usize> {
         if self.leftmost {
@@ -190,6 +207,23 @@ mod tests {
         assert_eq!(lexicon.words_in("vi blir med."), 0b001);
         assert_eq!(lexicon.substrings_in("don't"), 0b010);
         assert_eq!(lexicon.words_in("don't"), 0, "n't is inside a word");
+    }
+
+    #[test]
+    fn occurrences_are_those_match_indices_finds_for_each_phrase() {
+        let phrases = [" men ", ", men ", " – "];
+        let lexicon = Lexicon::new(&[&phrases]);
+        for text in ["ja, men men nei", "a men men men b", "x – – y, men z", "ingen"] {
+            let mut found = lexicon.occurrences(text);
+            found.sort_unstable();
+            let mut expected: Vec<(usize, usize)> = phrases
+                .iter()
+                .enumerate()
+                .flat_map(|(i, p)| text.match_indices(p).map(move |(at, _)| (at, i)))
+                .collect();
+            expected.sort_unstable();
+            assert_eq!(found, expected, "{text}");
+        }
     }
 
     #[test]

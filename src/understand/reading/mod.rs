@@ -1266,6 +1266,54 @@ struct Clause<'t> {
     paragraph: usize,
 }
 
+/// The words that turn a sentence into a new clause: "men", "but", ", så", a dash, a subject of
+/// its own after ", og".
+static TURNS: LazyLock<Lexicon> = LazyLock::new(|| {
+    Lexicon::new(&[&[
+        ", men ",
+        " men ",
+        ", but ",
+        " but ",
+        " mens ",
+        " – ",
+        " - ",
+        ", så ",
+        ", so ",
+        // "… har fått forfall så vi blir to": "så" before its subject opens a clause.
+        " så vi ",
+        " så jeg ",
+        " så eg ",
+        " så me ",
+        " så hun ",
+        " så han ",
+        " så ho ",
+        " så de ",
+        " så dei ",
+        " so we ",
+        " so i ",
+        // "… sjekket med Ingrid, og hun er opptatt": a subject of its own after ", og".
+        ", og hun ",
+        ", og han ",
+        ", og ho ",
+        ", og de ",
+        ", og dei ",
+        ", and she ",
+        ", and he ",
+        ", and they ",
+        // "… på møtet 23.6 navnene sender jeg når …": the names put first open a clause.
+        " navnene sender ",
+        " navn sender ",
+        " namna sender ",
+        " namn sender ",
+        " navnene kommer ",
+        " navn kommer ",
+        " namna kjem ",
+        " namn kjem ",
+        " navnene følger ",
+        " navn følger ",
+    ]])
+});
+
 /// Splits `body` into clauses: sentences, and the parts of a sentence turned by "men"/"but".
 fn clauses(body: &str) -> Vec<Clause<'_>> {
     let mut out = Vec::new();
@@ -1300,56 +1348,9 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
             }
         }
         let lower = line.to_lowercase();
-        for turn in [
-            ", men ",
-            " men ",
-            ", but ",
-            " but ",
-            " mens ",
-            " – ",
-            " - ",
-            ", så ",
-            ", so ",
-            // "… har fått forfall så vi blir to": "så" before its subject opens a clause.
-            " så vi ",
-            " så jeg ",
-            " så eg ",
-            " så me ",
-            " så hun ",
-            " så han ",
-            " så ho ",
-            " så de ",
-            " så dei ",
-            " so we ",
-            " so i ",
-            // "… sjekket med Ingrid, og hun er opptatt": a subject of its own after ", og".
-            ", og hun ",
-            ", og han ",
-            ", og ho ",
-            ", og de ",
-            ", og dei ",
-            ", and she ",
-            ", and he ",
-            ", and they ",
-            // "… på møtet 23.6 navnene sender jeg når …": the names put first open a clause.
-            " navnene sender ",
-            " navn sender ",
-            " namna sender ",
-            " namn sender ",
-            " navnene kommer ",
-            " navn kommer ",
-            " namna kjem ",
-            " namn kjem ",
-            " navnene følger ",
-            " navn følger ",
-        ] {
-            let mut from = 0;
-            while let Some(p) = lower[from..].find(turn) {
-                let at = from + p;
-                if at > 3 && lower.is_char_boundary(at) {
-                    cuts.push(at);
-                }
-                from = at + turn.len();
+        for (at, _) in TURNS.occurrences(&lower) {
+            if at > 3 && lower.is_char_boundary(at) {
+                cuts.push(at);
             }
         }
         // "det er Kjersti Mo som kommer, ikke Kristin", "…, ikke jeg": the one set against the
@@ -1950,6 +1951,38 @@ fn condition_after(lower: &str) -> Option<usize> {
     .min()
 }
 
+/// Taken up: "opptatt", "busy".
+const BUSY: &[&str] = &["opptatt", "oppteken", "opptekne", "opptatte", "busy"];
+/// The whole time of the meeting: "hele uka", "all day".
+const WHOLE_TIME: &[&str] = &[
+    "hele uka",
+    "hele uken",
+    "hele den uka",
+    "hele den uken",
+    "heile veka",
+    "den dagen",
+    "hele dagen",
+    "all week",
+    "the whole week",
+    "that week",
+    "that day",
+    "all day",
+];
+/// At a meeting that is not this one: "et annet møte", "another meeting".
+const ANOTHER_MEETING: &[&str] = &[
+    "et annet møte",
+    "eit anna møte",
+    "et hastemøte",
+    "eit hastemøte",
+    "et annet prosjekt",
+    "another meeting",
+    "a different meeting",
+    "an urgent meeting",
+    "a meeting elsewhere",
+];
+/// Words of having the chance ("har anledning", "får mulighet").
+const OCCASION: &[&str] = &["anledning", "mulighet", "høve", "moglegheit", "mogelegheit"];
+
 /// Whether a clause says someone is taken up that day: "opptatt", "oppteken", "busy", as a state
 /// ("er/blir/var opptatt"), not an interest ("opptatt av", "busy with the report").
 fn is_busy(lower: &str) -> bool {
@@ -1961,42 +1994,15 @@ fn is_busy(lower: &str) -> bool {
             ["er", "blir", "is", "am", "are", "m", "be"].contains(&w[0])
                 && ["i", "in", "på", "at"].contains(&w[1])
         })
-        && [
-            "hele uka",
-            "hele uken",
-            "hele den uka",
-            "hele den uken",
-            "heile veka",
-            "den dagen",
-            "hele dagen",
-            "all week",
-            "the whole week",
-            "that week",
-            "that day",
-            "all day",
-        ]
-        .iter()
-        .any(|p| lower.contains(p));
+        && WHOLE_TIME.iter().any(|p| lower.contains(p));
     // "må være til stede på et hastemøte i et annet prosjekt", "have to attend another
     // meeting": at a meeting that is not this one.
-    let another_meeting = [
-        "et annet møte",
-        "eit anna møte",
-        "et hastemøte",
-        "eit hastemøte",
-        "et annet prosjekt",
-        "another meeting",
-        "a different meeting",
-        "an urgent meeting",
-        "a meeting elsewhere",
-    ]
-    .iter()
-    .any(|p| lower.contains(p));
+    let another_meeting = ANOTHER_MEETING.iter().any(|p| lower.contains(p));
     // The verb may stand before the subject: "Dessverre er Marit opptatt".
     elsewhere
         || another_meeting
         || (0..words.len()).any(|i| {
-            ["opptatt", "oppteken", "opptekne", "opptatte", "busy"].contains(&words[i])
+            BUSY.contains(&words[i])
                 && words[i.saturating_sub(3)..i]
                     .iter()
                     .any(|w| ["er", "blir", "var", "is", "am", "are", "m", "be"].contains(w))
@@ -2223,7 +2229,59 @@ fn takes_the_meeting(lower: &str) -> bool {
         .any(|w| ["take", "takes"].contains(&w[0]) && w[1] == "the" && w[2] == "meeting")
 }
 
+/// Words and phrases besides [`SAYS`] that can make a clause say something (see [`may_say`]):
+/// contractions and negations written into a word, reservations said with a negation, being
+/// taken up, having the chance, asking someone to come, bringing someone, enrolling, taking a
+/// meeting, what an answer waits for, likelihood, and the English verb that is a Norwegian noun.
+static SAID_CUES: LazyLock<Lexicon> = LazyLock::new(|| {
+    Lexicon::new(&[
+        &[
+            "n't", "'ll ", "’ll ", "cannot", "meld", "møtet", "møta", "meeting", "bring", "take",
+        ],
+        &[
+            " med meg", " med seg", " med oss", "bedt", "bede", "spurt", "asked",
+        ],
+        NEGATED_CERTAINTY,
+        BUSY,
+        WHOLE_TIME,
+        ANOTHER_MEETING,
+        OCCASION,
+        DEFERRED,
+        LIKELIHOOD_ADVERBS,
+        ENGLISH_VERBS_NORWEGIAN_NOUNS,
+    ])
+});
+
+/// Whether [`said`] can find anything in `lower`: a word of [`SAYS`] or [`SAID_CUES`], a phrase
+/// that the words inside it hide ("Da er vi med"), a verb before its subject and a comma (an "if"
+/// without the word), or "you" beside a verb of getting (a promise to the reader). Every rewrite
+/// `said` makes of a clause only takes words out, save the ones these cues start, so a clause
+/// with none of them says nothing (most clauses of mail that is not about the meetings).
+fn may_say(lower: &str) -> bool {
+    const VERB_FIRST: &[&str] = &[
+        "er", "blir", "kan", "får", "har", "skulle", "går", "vert", "fins", "finst",
+    ];
+    const SUBJECT_AFTER: &[&str] = &["det", "dere", "du", "de", "dykk", "møtet", "lokalet"];
+    if SAYS.words_in(lower) != 0 || SAID_CUES.any_substring(lower) {
+        return true;
+    }
+    let light = |w: &&str| is_light_adverb(w);
+    let words = plain_words(lower);
+    ((lower.contains(" med") || words.iter().any(light)) && split_phrase_says(lower))
+        || (lower.contains(", ")
+            && words
+                .windows(2)
+                .any(|w| VERB_FIRST.contains(&w[0]) && SUBJECT_AFTER.contains(&w[1])))
+        || (words.iter().any(|w| ["du", "dere", "dykk", "you"].contains(w))
+            && words
+                .iter()
+                .any(|w| ["får", "skal", "vil", "will", "shall"].contains(w)))
+}
+
 fn said(lower: &str) -> Said {
+    if !may_say(lower) {
+        return Said::default();
+    }
     // "I'll be there", "we’ll attend": the verb written out.
     let expanded;
     let lower = if lower.contains("'ll ") || lower.contains("’ll ") {
@@ -2384,11 +2442,7 @@ fn said(lower: &str) -> Said {
     // åpenhet" is interest, "ikke opptatt" free).
     let busy = !negated && is_busy(main);
     // "har anledning" with words between ("har jeg dessverre ikke anledning").
-    let can = any_word(lower, &["har", "hadde", "får", "fikk"])
-        && any_word(
-            lower,
-            &["anledning", "mulighet", "høve", "moglegheit", "mogelegheit"],
-        );
+    let can = any_word(lower, &["har", "hadde", "får", "fikk"]) && any_word(lower, OCCASION);
     // "Nina kan dessverre ikke på torsdag": a modal with its negation and no verb of its own.
     let cannot = (lower.contains("kan") || lower.contains("can"))
         && (bits & S_NEGATION != 0 || lower.contains("can"))
@@ -2960,8 +3014,8 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         // "vi blir 2 stk, sender navn når …": the count stands, the names are to come.
         // "We will most likely be two people": the count stands, with its reservation.
         let likely = any_word(&lower, LIKELIHOOD_ADVERBS);
+        // The verb first: most clauses have none, and finding a count is the dearer look.
         if !(s.positive || s.negative || s.negated)
-            && count::count_in(clause.text).is_some()
             && count::counted_after(
                 &if likely {
                     without_light_adverbs(&lower)
@@ -2970,6 +3024,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 },
                 &[BECOME, &["we will be", "we are", "we'll be"]].concat(),
             )
+            && count::count_in(clause.text).is_some()
         {
             s.positive = true;
             s.tentative |= likely;

@@ -2596,3 +2596,27 @@ fn the_one_who_promised_the_names_is_not_one_of_them() {
     assert_eq!(a.intent, Intent::Registered, "{f:?}");
     assert_eq!(names(a), ["Ingrid Aasen", "Olav Hatlestad"], "{f:?}");
 }
+
+#[test]
+fn a_clause_without_a_word_to_act_on_is_not_read_further_and_one_with_a_cue_is() {
+    // Said without a word of the main lexicon: taken up, a modal with its negation written into
+    // it, an "if" without the word, a reservation said with a negation.
+    for clause in [
+        "hun er opptatt den dagen.",
+        "i can't on thursday.",
+        "er det mulig, så kommer vi.",
+        "dessverre har jeg ikke anledning.",
+        "vi har bedt kari om å møte.",
+    ] {
+        assert!(may_say(clause), "{clause}");
+    }
+    for clause in [
+        "lorem ipsum dolor sit amet, consectetur adipisicing elit.",
+        "the attached report covers the third quarter.",
+        "takk for hyggelig samtale i går.",
+    ] {
+        assert!(!may_say(clause), "{clause}");
+        let s = said(clause);
+        assert!(!(s.positive || s.negative || s.later || s.negated || s.tentative), "{clause}");
+    }
+}

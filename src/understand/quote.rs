@@ -331,7 +331,11 @@ fn is_wrote(text: &str) -> bool {
         })
     });
     let has_date_or_address = n.contains('@') || n.chars().any(|c| c.is_ascii_digit()) || n.contains('<');
-    (verb_at_end && has_date_or_address) || (verb_inside && (n.contains('@') || head.ends_with('>')))
+    // Thunderbird's "Den 20.06.2022 14:31, skrev Rønning Ellen:": the verb before a name with
+    // no address, after a date and a time at the start of the line.
+    let dated_start = may_start_wrote(&n) && n.chars().filter(|c| c.is_ascii_digit()).count() >= 6;
+    (verb_at_end && has_date_or_address)
+        || (verb_inside && (n.contains('@') || head.ends_with('>') || dated_start))
 }
 
 /// Weekday abbreviations that open a header line ("ons. 15. jun. 2022 kl. 10:00 skrev …").
@@ -519,20 +523,35 @@ pub fn split(text: &str) -> Split {
         .skip(1)
         .find(|l| !l.trim().is_empty())
         .is_some_and(|l| l.trim_start().starts_with('>'));
-    if nothing_above
-        && marked_quote
+    let wrote_then_marked = marked_quote
         && !footer_at_cut
         && rest
             .first()
-            .is_some_and(|l| is_wrote(l.trim()) || may_start_wrote(l))
-    {
+            .is_some_and(|l| is_wrote(l.trim()) || may_start_wrote(l));
+    // Text above too, and answers between the quote's lines ("Det er det absolutt. Tax Justice
+    // Norge vil gjerne delta."): the writer's words are above the quote and between its lines.
+    let answered_inside = !nothing_above
+        && wrote_then_marked
+        && is_wrote(rest[0].trim())
+        && interleaved(&rest[1..]).is_some()
+        && !rest[1..].iter().enumerate().any(|(k, l)| {
+            let t = l.trim();
+            !l.trim_start().starts_with('>')
+                && (is_separator(l) || is_header_start(&rest[1..], k) || is_wrote(t) || is_rule(l))
+        });
+    if (nothing_above && wrote_then_marked) || answered_inside {
         let below: Vec<&str> = rest[1..]
             .iter()
             .copied()
             .filter(|l| !l.trim_start().starts_with('>'))
             .collect();
         if below.iter().any(|l| !l.trim().is_empty()) {
-            own = below;
+            if answered_inside {
+                own.push("");
+                own.extend(below);
+            } else {
+                own = below;
+            }
             inline = interleaved(&rest[1..]);
             quoted.extend(rest.iter().copied().filter(|l| l.trim_start().starts_with('>')));
         } else {
@@ -745,6 +764,32 @@ mod tests {
             assert_eq!(s.body, "Eg er kontaktperson.", "{closing}");
             assert!(s.signature.contains("Gunnhild Ravn"), "{closing}");
         }
+    }
+
+    #[test]
+    fn thunderbirds_norwegian_wrote_line_without_an_address_above_a_bottom_posted_answer() {
+        let text = "Den 20.06.2022 14:31, skrev Rønning Ellen:\n> Hei Sabima,\n>\n> Hilsen Ellen\n\nTakk, Ellen!\n\nVi kommer gjerne.";
+        let s = split(text);
+        assert_eq!(s.body, "Takk, Ellen!\n\nVi kommer gjerne.");
+        assert!(
+            !is_wrote("Den 23. juni skrev vi til dere:"),
+            "a sentence, no header"
+        );
+    }
+
+    #[test]
+    fn answers_between_the_lines_below_a_wrote_line_stay_with_the_text_above() {
+        let text = "Hei Per,\n\nTakk for videresendingen!\n\nDen 20.06.2022 16:02, skrev Hansen, Per:\n> Vi tror dette kan være interessant.\n>\n> Samskapingsmøte 23. juni\n\nDet er det absolutt. Vi vil gjerne delta.\n\n> Brevet følger vedlagt.\n\nHilsen\nSigrid";
+        let s = split(text);
+        assert!(
+            s.body.starts_with("Hei Per,\n\nTakk for videresendingen!"),
+            "{s:?}"
+        );
+        assert!(
+            s.body.contains("Det er det absolutt. Vi vil gjerne delta."),
+            "{s:?}"
+        );
+        assert!(!s.body.contains("interessant"), "{s:?}");
     }
 
     #[test]

@@ -3395,6 +3395,10 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             // "on behalf of the Norwegian Refugee Council", "på vegne av departementet": the
             // writer speaks for the organisation, and enrols no one else; on behalf of a
             // person named after it, she is the one enrolled.
+            // "På vegne av ekspedisjonssjef Randi Vik melder jeg på følgende:": the one it is
+            // done for, when another verb of enrolling follows her, is not one of those
+            // enrolled (a pronoun after that verb names her: "melder jeg henne på").
+            let principal = enrol_at.and_then(|at| principal_enrolling_others(&lower, at, clause.start, &ms));
             let enrol_at = enrol_at.filter(|&at| {
                 let behalf = ["på vegne", "on behalf", "på vegner"]
                     .iter()
@@ -3435,7 +3439,8 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                         let object = !["jeg", "eg", "i"].contains(&word.as_str());
                         (m.start - clause.start > at && object) || lower[at..].starts_with("melder meg")
                     }),
-                    Who::Person(_) | Who::Someone => true,
+                    Who::Person(_) => principal != Some(m.start),
+                    Who::Someone => true,
                     Who::Organisation => false,
                 })
                 .collect();
@@ -3830,6 +3835,29 @@ fn resolve(ms: &mut [Mention], lazy: &LazyKnown<'_>) {
             }
         }
     }
+}
+
+/// Where the person an enrolling is done for is named, when the clause enrols others: "På
+/// vegne av ekspedisjonssjef Randi Vik melder jeg på følgende", the first one named after "på
+/// vegne av" at `at`, with no comma between, and a verb of enrolling after her name.
+fn principal_enrolling_others(lower: &str, at: usize, offset: usize, ms: &[Mention]) -> Option<usize> {
+    if !["på vegne", "on behalf", "på vegner"]
+        .iter()
+        .any(|p| lower[at..].starts_with(p))
+    {
+        return None;
+    }
+    let m = ms
+        .iter()
+        .filter(|m| !matches!(m.who, Who::Someone) && m.start >= offset + at)
+        .min_by_key(|m| m.start)?;
+    let Who::Person(p) = &m.who else {
+        return None;
+    };
+    let between = lower.get(at..m.start - offset)?;
+    let after = lower.get(m.end - offset..)?;
+    (!people::looks_like_org(&p.name) && !between.contains(',') && ENROLS.first_substring(after).is_some())
+        .then_some(m.start)
 }
 
 fn attendee_of(m: &Mention, me: &Attendee) -> Option<Attendee> {

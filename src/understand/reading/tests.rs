@@ -562,6 +562,19 @@ fn a_secretary_registering_her_superior_on_his_behalf_is_not_one_who_comes() {
 }
 
 #[test]
+fn the_one_others_are_enrolled_on_behalf_of_is_not_one_of_them() {
+    for text in [
+        "På vegne av ekspedisjonssjef Randi Vik melder jeg på følgende:\n\n- Thomas Lunde, seniorrådgiver\n- Maria Sæther, rådgiver",
+        "På vegne av avdelingsdirektør Randi Vik melder jeg på Thomas Lunde og Maria Sæther til samskapingsmøtet.",
+        "On behalf of Randi Vik I would like to register Thomas Lunde and Maria Sæther for the meeting.",
+    ] {
+        let f = read_as(("Astrid Kvam", "astrid.kvam@bfd.dep.no"), text, "");
+        let a = f.answers.first().unwrap_or_else(|| panic!("{text}: {f:?}"));
+        assert_eq!(names(a), ["Thomas Lunde", "Maria Sæther"], "{text}: {a:?}");
+    }
+}
+
+#[test]
 fn who_comes_in_the_ordinary_ways_of_saying_it() {
     // (text, names, count)
     let cases: &[(&str, &[&str], Option<u32>)] = &[
@@ -2617,6 +2630,9 @@ fn a_clause_without_a_word_to_act_on_is_not_read_further_and_one_with_a_cue_is()
     ] {
         assert!(!may_say(clause), "{clause}");
         let s = said(clause);
-        assert!(!(s.positive || s.negative || s.later || s.negated || s.tentative), "{clause}");
+        assert!(
+            !(s.positive || s.negative || s.later || s.negated || s.tentative),
+            "{clause}"
+        );
     }
 }

@@ -693,6 +693,17 @@ fn thing_included(words: &[&str], k: usize) -> usize {
     }
 }
 
+/// "would like to follow the process": following a thing, not names that are to follow
+/// ("names to follow", "details to follow shortly").
+fn follows_a_thing(words: &[&str], k: usize) -> usize {
+    const AFTER_A_PROMISE: &[&str] = &["later", "shortly", "soon", "next", "tomorrow", "asap"];
+    let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+    let object = words.get(k + 2).is_some_and(|w| {
+        w.chars().next().is_some_and(char::is_alphabetic) && !AFTER_A_PROMISE.contains(&bare(w).as_str())
+    });
+    (words[k] == "to" && words.get(k + 1) == Some(&"follow") && object) as usize * 2
+}
+
 /// "komme med" where what is brought is a thing ("kommer med innspill", "kjem med eit skriftleg
 /// innspel"), not people ("kommer med to personer").
 fn brings_a_thing(words: &[&str], k: usize) -> usize {
@@ -1807,7 +1818,14 @@ fn names_who_comes(lower: &str) -> bool {
                 .iter()
                 .take(3)
                 .any(|w| ROLES.iter().any(|r| w.contains(r)))
-                || ["den", "the"].contains(&words[0]) && ORDINALS.contains(&words[1]))
+                || ["den", "the"].contains(&words[0]) && ORDINALS.contains(&words[1])
+                // "De to fra SD blir Eirik Haugland og Linn Strand", "Begge blir …": the ones
+                // counted before.
+                || ["de", "dei", "the"].contains(&words[0])
+                    && words
+                        .get(1)
+                        .is_some_and(|w| crate::understand::lexicon::number_word(w).is_some_and(|n| n > 1))
+                || ["begge", "both"].contains(&words[0]))
     });
     opens || role
 }
@@ -2358,8 +2376,11 @@ fn said(lower: &str) -> Said {
     // "Vi ber om at dette blir med i arbeidet", "hvordan folk møter forvaltningen", "Vi kommer
     // gjerne med innspill": a thing included, people met, a thing brought; no one coming.
     let unmoved;
-    let lower = if lower.contains(" med") || lower.contains("møter ") {
-        match blank_words(lower, &[thing_included, meets_someone, brings_a_thing]) {
+    let lower = if lower.contains(" med") || lower.contains("møter ") || lower.contains("to follow ") {
+        match blank_words(
+            lower,
+            &[thing_included, meets_someone, brings_a_thing, follows_a_thing],
+        ) {
             Some(s) => {
                 unmoved = s;
                 unmoved.as_str()
@@ -3302,7 +3323,11 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             }
             if s.negative {
                 let subjects: Vec<&Mention> = ms.iter().filter(|m| !matches!(m.who, Who::Someone)).collect();
-                let org = (subjects.is_empty() && we) || subjects.iter().any(|m| m.who == Who::Organisation);
+                // "no one from the Human Rights House Foundation is able to attend", "ingen fra
+                // oss kan delta": nobody is the subject, the organisation's no.
+                let org = (subjects.is_empty() && we)
+                    || subjects.iter().any(|m| m.who == Who::Organisation)
+                    || nobody_comes(&lower);
                 if org && some_of_us(&lower) {
                     // "Flere av oss har ferie i august": some of them, not the organisation.
                     acc.someone_away.push(clause.text.trim().to_string());
@@ -4036,16 +4061,33 @@ fn signed_in_body(body: &str, me: &Attendee) -> String {
 }
 
 /// The sender's `name` in the order it is signed at the end of the text ("Sande Jon-Erik" from
-/// Exchange, signed "Jon-Erik Sande" under a text with no closing), else as it is.
+/// Exchange, signed "Jon-Erik Sande" under a text with no closing), else as it is. A signature
+/// in lower case ("solveig krogh") gives the order, not the letters.
 fn name_as_signed(body: &str, name: String) -> String {
-    body.lines()
+    let Some(signed) = body
+        .lines()
         .rev()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .take(8)
         .find(|l| !l.contains(',') && people::same_words(l, &name))
-        .map(str::to_string)
-        .unwrap_or(name)
+    else {
+        return name;
+    };
+    if signed.chars().any(char::is_uppercase) {
+        return signed.to_string();
+    }
+    let words: Vec<&str> = name.split_whitespace().collect();
+    signed
+        .split_whitespace()
+        .map(|w| {
+            words
+                .iter()
+                .find(|n| n.to_lowercase() == w)
+                .map_or_else(|| w.to_string(), |n| n.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Lines at the end of the body that are only the sender's name (and title): a signature
@@ -4082,6 +4124,30 @@ fn trailing_name_lines(body: &str, me: &Attendee) -> Vec<usize> {
         }
     }
     out
+}
+
+/// Whether nobody is the subject: "no one from us", "nobody", "none of us", "ingen fra oss",
+/// "ingen av oss kan", not "no one else" or "ingen andre" (no more than those named).
+fn nobody_comes(lower: &str) -> bool {
+    const AFTER_INGEN: &[&str] = &[
+        "fra", "frå", "av", "hos", "her", "kan", "har", "vil", "får", "fikk", "fekk", "kommer", "kjem",
+        "deltar", "stiller", "møter",
+    ];
+    const MORE: &[&str] = &[
+        "else", "more", "other", "others", "andre", "flere", "fleire", "fler",
+    ];
+    let words = plain_words(lower);
+    words.iter().enumerate().any(|(i, w)| {
+        let next = words.get(i + 1).copied().unwrap_or("");
+        let after = words.get(i + 2).copied().unwrap_or("");
+        match *w {
+            "nobody" => !MORE.contains(&next),
+            "no" => next == "one" && !MORE.contains(&after),
+            "none" => next == "of" && ["us", "them"].contains(&after),
+            "ingen" => AFTER_INGEN.contains(&next) && !MORE.contains(&after),
+            _ => false,
+        }
+    })
 }
 
 /// Whether `lower` speaks of a part of the organisation's people, not all of them: "flere av
@@ -4406,6 +4472,15 @@ fn contact(
             });
         }
     }
+    // "… jeg kommer selv. Kan også være kontaktperson for oss": no subject before the verb
+    // and the role, as "Kommer gjerne." has none: the writer.
+    if !names_someone(&ms) && writer_unsaid_before_role(&lower[..role_at]) {
+        ms.push(Mention {
+            who: Who::Sender,
+            start: clause.start,
+            end: clause.start,
+        });
+    }
     // "FD melder på Kjetil Brekke. Han er også vår kontaktperson": he is the one named last.
     let pronoun_first = matches!(
         lower.split_whitespace().next(),
@@ -4607,6 +4682,20 @@ fn new_phone(
         }));
     }
     None
+}
+
+/// Whether the words before a role word are a verb with no subject and nothing else of weight:
+/// "kan også være", "blir gjerne", "er", "can also be", "happy to be", all the writer's.
+fn writer_unsaid_before_role(before: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "kan", "blir", "er", "vil", "skal", "tar", "tek", "står", "can", "will", "am", "happy", "glad",
+    ];
+    const FILLERS: &[&str] = &[
+        "også", "òg", "gjerne", "godt", "fint", "være", "vere", "bli", "verte", "stå", "som", "be", "also",
+        "to", "the", "as", "your", "our", "vår", "vårt", "deres", "dykkar",
+    ];
+    let words = plain_words(before);
+    words.first().is_some_and(|w| VERBS.contains(w)) && words[1..].iter().all(|w| FILLERS.contains(w))
 }
 
 /// "Det blir meg." in answer to our mail about the contact person (its subject names the role):

@@ -2636,3 +2636,66 @@ fn a_clause_without_a_word_to_act_on_is_not_read_further_and_one_with_a_cue_is()
         );
     }
 }
+
+#[test]
+fn a_role_taken_with_no_subject_is_the_writer_s() {
+    for text in [
+        "EFN stiller gjerne, jeg kommer selv på møtet. Kan også være kontaktperson for oss i det videre arbeidet, mobil 48 23 11 90.",
+        "Jeg kommer på møtet. Er gjerne kontaktperson også, mobil 48 23 11 90.",
+        "I will attend the meeting. Happy to be the contact person as well, mobile 48 23 11 90.",
+    ] {
+        let f = read_as(("Solveig Krogh", "solveig.krogh@efn.no"), text, "");
+        let c = f.contact.unwrap_or_else(|| panic!("{text}"));
+        assert_eq!(c.email.as_deref(), Some("solveig.krogh@efn.no"), "{text}");
+        assert_eq!(c.phone.as_deref(), Some("+4748231190"), "{text}");
+    }
+    // A question to the reader names no one.
+    let f = read_as(
+        ("Solveig Krogh", "solveig.krogh@efn.no"),
+        "Er dere kontaktperson for hele prosessen?",
+        "",
+    );
+    assert!(f.contact.is_none(), "{f:?}");
+}
+
+#[test]
+fn a_name_signed_in_lower_case_keeps_the_capitals_of_the_display_name() {
+    let f = read_as(
+        ("Solveig Krogh", "solveig.krogh@efn.no"),
+        "jeg kommer på møtet 23. juni.\n\nmvh\nsolveig krogh",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Solveig Krogh"]);
+}
+
+#[test]
+fn the_ones_counted_before_are_named_after_the_verb() {
+    let f = read_as(
+        ("Moen Kristoffer", "kristoffer.moen@sd.dep.no"),
+        "Hei igjen,\n\nDe to fra SD blir Eirik Haugland (eirik.haugland@sd.dep.no) og Linn Strand, begge fra Luftfartsavdelingen.\n\nKristoffer",
+        "",
+    );
+    let a = f.answers.first().unwrap_or_else(|| panic!("{f:?}"));
+    assert_eq!(names(a), ["Eirik Haugland", "Linn Strand"]);
+}
+
+#[test]
+fn nobody_from_the_organisation_is_the_organisation_s_no() {
+    for text in [
+        "Unfortunately no one from the Human Rights House Foundation is able to attend on 23 June, as our team is in Geneva that week.\n\nWe would still like to follow the process, so please keep us on the list.",
+        "Dessverre kan ingen fra Human Rights House delta 23. juni.",
+        "Ingen av oss har anledning til å komme på samskapingsmøtet.",
+    ] {
+        let f = read_as(("Daniel Okafor", "daniel.okafor@humanrightshouse.org"), text, "");
+        let a = f.answers.first().unwrap_or_else(|| panic!("{text}: {f:?}"));
+        assert_eq!(a.intent, Intent::Declined, "{text}: {f:?}");
+        assert!(a.attendees.is_empty(), "{text}");
+    }
+    // No one more than the writer: her yes stands.
+    let f = read_as(
+        ("Daniel Okafor", "daniel.okafor@humanrightshouse.org"),
+        "I will attend on 23 June, but no one else from the Foundation can come.",
+        "",
+    );
+    assert_eq!(f.answers[0].intent, Intent::Registered, "{f:?}");
+}

@@ -1808,7 +1808,9 @@ fn names_who_comes(lower: &str) -> bool {
     let opens = OPENERS
         .iter()
         .any(|o| lower.starts_with(o) || lower.match_indices(o).any(|(at, _)| lower[..at].ends_with(": ")));
-    let words: Vec<&str> = lower.split_whitespace().take(6).collect();
+    // "Som lovet: de to fra NFD blir meg og Oda Lie": the sentence after the colon.
+    let sentence = lower.rsplit_once(": ").map_or(lower, |(_, after)| after);
+    let words: Vec<&str> = sentence.split_whitespace().take(6).collect();
     let verb_at = words
         .iter()
         .position(|w| ["er", "blir", "vert", "is", "will"].contains(w));
@@ -2247,6 +2249,52 @@ fn takes_the_meeting(lower: &str) -> bool {
         .any(|w| ["take", "takes"].contains(&w[0]) && w[1] == "the" && w[2] == "meeting")
 }
 
+/// "vi melder på ila mandag", "we will register tomorrow": the verb of enrolling, then when the
+/// enrolling will be done (not a meeting's day: "melder på til torsdag" is for Thursday).
+fn enrols_later(lower: &str) -> bool {
+    const WHEN: &[&str] = &[
+        "i morgen",
+        "i morgon",
+        "imorgen",
+        "imorgon",
+        "ila",
+        "i løpet av",
+        "senere",
+        "seinare",
+        "etter hvert",
+        "etterkvart",
+        "neste uke",
+        "neste veke",
+        "over helga",
+        "over helgen",
+        "på mandag",
+        "på tirsdag",
+        "på onsdag",
+        "på fredag",
+        "på måndag",
+        "på tysdag",
+        "tomorrow",
+        "later",
+        "next week",
+        "on monday",
+        "on tuesday",
+        "on wednesday",
+        "on friday",
+        "shortly",
+    ];
+    ENROLS.occurrences(lower).into_iter().any(|(at, pattern)| {
+        let end = at + ENROL[pattern].len();
+        let rest = lower[end..].trim_start();
+        let rest = rest
+            .split_once(' ')
+            .filter(|(w, _)| is_light_adverb(w) || *w == "bare")
+            .map_or(rest, |(_, r)| r);
+        WHEN.iter().any(|w| {
+            rest.starts_with(w) && rest[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
+}
+
 /// Words and phrases besides [`SAYS`] that can make a clause say something (see [`may_say`]):
 /// contractions and negations written into a word, reservations said with a negation, being
 /// taken up, having the chance, asking someone to come, bringing someone, enrolling, taking a
@@ -2426,7 +2474,7 @@ fn said(lower: &str) -> Said {
         Some(at) => &lower[..at],
         None => lower,
     };
-    let deferred = DEFERS.any_substring(lower);
+    let deferred = DEFERS.any_substring(lower) || enrols_later(lower);
     let later = SAYS.words_in(lower) & S_LATER != 0 || deferred || promised_to_reader(lower);
     let blanked;
     let lower = if later {
@@ -3325,8 +3373,10 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 let subjects: Vec<&Mention> = ms.iter().filter(|m| !matches!(m.who, Who::Someone)).collect();
                 // "no one from the Human Rights House Foundation is able to attend", "ingen fra
                 // oss kan delta": nobody is the subject, the organisation's no.
+                // "han ble kalt inn til et styremøte i SAIH International": an organisation named
+                // after the person who is the subject is where she is, not who declines.
                 let org = (subjects.is_empty() && we)
-                    || subjects.iter().any(|m| m.who == Who::Organisation)
+                    || subjects.first().is_some_and(|m| m.who == Who::Organisation)
                     || nobody_comes(&lower);
                 if org && some_of_us(&lower) {
                     // "Flere av oss har ferie i august": some of them, not the organisation.
@@ -4287,6 +4337,17 @@ fn answer_of(event: String, mut acc: Acc, facts: &mut Facts) -> Option<Answer> {
         return None;
     };
     let named = attendees.len() as u32;
+    // "Vi blir to fra LMD: Guro Flatebø, Sindre Moen og meg selv": more named than counted; which
+    // of the two is right is for a person to ask.
+    if let Some(c) = acc.count
+        && named > c
+        && intent != Intent::Declined
+    {
+        facts.doubts.push(words!(
+            "svaret sier {c} til {event}, men nevner {named} ved navn: hvem kommer?",
+            "the answer says {c} for {event} but names {named}: who comes?"
+        ));
+    }
     let count = match (acc.count, acc.someone) {
         // At least those named and those told of ("en personlig assistent" is no count of one).
         (Some(c), s) => Some(c.max(named + s)),

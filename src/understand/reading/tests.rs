@@ -2669,6 +2669,29 @@ fn a_name_signed_in_lower_case_keeps_the_capitals_of_the_display_name() {
 }
 
 #[test]
+fn the_ones_counted_before_are_named_after_a_colon_too() {
+    let f = read_as(
+        ("Sand Petter", "petter.sand@nfd.dep.no"),
+        "Hei,\n\nSom lovet: de to fra NFD blir meg og Oda Lie fra Forsknings- og innovasjonsavdelingen.\n\nPetter",
+        "",
+    );
+    let a = f.answers.first().unwrap_or_else(|| panic!("{f:?}"));
+    assert_eq!(names(a), ["Petter Sand", "Oda Lie"]);
+}
+
+#[test]
+fn a_person_s_no_names_the_organisation_she_is_at_instead_without_declining_for_hers() {
+    let f = read_as(
+        ("Sunniva Ødegård", "sunniva.odegard@saih.no"),
+        "Hei igjen,\n\nKasper må dessverre melde forfall – han ble kalt inn til et styremøte i SAIH International samme dag. Ida Bø fra arbeidsutvalget kommer i stedet: ida.bo@saih.no.\n\nMvh Sunniva",
+        "",
+    );
+    assert!(f.doubts.is_empty(), "{f:?}");
+    assert_eq!(names(&f.answers[0]), ["Ida Bø"]);
+    assert_eq!(f.answers[0].withdrawn[0].name.as_deref(), Some("Kasper"));
+}
+
+#[test]
 fn the_ones_counted_before_are_named_after_the_verb() {
     let f = read_as(
         ("Moen Kristoffer", "kristoffer.moen@sd.dep.no"),
@@ -2698,4 +2721,31 @@ fn nobody_from_the_organisation_is_the_organisation_s_no() {
         "",
     );
     assert_eq!(f.answers[0].intent, Intent::Registered, "{f:?}");
+}
+
+#[test]
+fn enrolling_on_a_later_day_is_an_answer_to_come() {
+    for text in [
+        "Hei vi melder på ila mandag, må bare sjekke hvem som er i byen. Trond",
+        "Vi melder på i morgen.",
+        "We will register tomorrow.",
+    ] {
+        let f = read_as(("Trond Helgesen", "trond.helgesen@hod.dep.no"), text, "");
+        assert!(
+            f.answers.iter().all(|a| a.intent == Intent::Later && a.attendees.is_empty()),
+            "{text}: {f:?}"
+        );
+    }
+    let f = read_as(("Trond Helgesen", "trond.helgesen@hod.dep.no"), "Vi melder på til torsdag: Kari Hansen.", "");
+    assert_eq!(f.answers[0].intent, Intent::Registered);
+}
+
+#[test]
+fn more_named_than_counted_asks_who_comes() {
+    let f = read_as(
+        ("Anders Rød", "anders.rod@lmd.dep.no"),
+        "Hei Tom Arne!\n\nVi blir to fra LMD på møtet torsdag: Guro Flatebø, Sindre Moen (begge i kopi) og meg selv.\n\nMvh Anders",
+        "",
+    );
+    assert!(f.doubts.iter().any(|d| d.en.contains("says 2")), "{f:?}");
 }

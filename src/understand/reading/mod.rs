@@ -1325,6 +1325,24 @@ static TURNS: LazyLock<Lexicon> = LazyLock::new(|| {
     ]])
 });
 
+/// Whether `text` begins with a name (one or two capitalised words) and a finite verb:
+/// "Sunniva har permisjon", "Per Olsen kommer", "Kari kan ikke".
+fn named_subject_with_verb(text: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "har", "er", "kommer", "kjem", "kan", "blir", "vert", "må", "skal", "vil", "får", "tar", "tek",
+        "deltar", "stiller", "melder", "reiser", "has", "is", "will", "can", "comes", "attends",
+    ];
+    let words: Vec<&str> = text.split_whitespace().take(3).collect();
+    let capital = |w: &str| {
+        w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic() || c == '-')
+    };
+    match words.as_slice() {
+        [a, v, ..] if capital(a) && VERBS.contains(v) => true,
+        [a, b, v] => capital(a) && capital(b) && VERBS.contains(v),
+        _ => false,
+    }
+}
+
 /// Splits `body` into clauses: sentences, and the parts of a sentence turned by "men"/"but".
 fn clauses(body: &str) -> Vec<Clause<'_>> {
     let mut out = Vec::new();
@@ -1361,6 +1379,13 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
         let lower = line.to_lowercase();
         for (at, _) in TURNS.occurrences(&lower) {
             if at > 3 && lower.is_char_boundary(at) {
+                cuts.push(at);
+            }
+        }
+        // "Det blir jeg som kommer, Sunniva har permisjon til høsten": after a comma, a name and
+        // a verb of its own open a clause.
+        for (at, _) in line.match_indices(", ") {
+            if named_subject_with_verb(&line[at + 2..]) {
                 cuts.push(at);
             }
         }

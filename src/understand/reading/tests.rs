@@ -2749,3 +2749,15 @@ fn more_named_than_counted_asks_who_comes() {
     );
     assert!(f.doubts.iter().any(|d| d.en.contains("says 2")), "{f:?}");
 }
+
+#[test]
+fn a_name_and_a_verb_after_a_comma_open_a_clause_of_their_own() {
+    let f = read_as(
+        ("Ida Bø", "ida.bo@saih.no"),
+        "Det blir jeg som kommer fra SAIH på oppfølgingsmøtet, Sunniva har permisjon til høsten.\n\nHilsen Ida Bø",
+        "",
+    );
+    let a = f.answers.first().unwrap_or_else(|| panic!("{f:?}"));
+    assert_eq!(names(a), ["Ida Bø"], "{f:?}");
+    assert!(a.withdrawn.iter().all(|w| w.name.as_deref() != Some("Ida Bø")), "{f:?}");
+}

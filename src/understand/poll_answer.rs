@@ -1121,6 +1121,9 @@ impl<'c> Reader<'c> {
                         reading.main = slots;
                         reading.specific = true;
                         from_context = true;
+                        // "Helst ikke, men kan gå" under a slot: the turn is read against the
+                        // reservation before it, as in running text.
+                        inherited = clause.joint == Joint::Contrast && context_said == Some(clause.sentence);
                     }
                 } else if let Some((s, slots)) = previous
                     && s == clause.sentence
@@ -1210,6 +1213,30 @@ impl<'c> Reader<'c> {
             }
             if from_context && reading.said.is_some() {
                 context_said = Some(clause.sentence);
+            }
+            // "Nr. 4 er jeg usikker på – må sjekke og kommer tilbake om den": an answer to come,
+            // in the sentence that was unsure of a slot, leaves the slot open.
+            if reading.open
+                && reading.said.is_none()
+                && reading.main == 0
+                && reading.except == 0
+                && let Some((s, before)) = previous
+                && s == clause.sentence
+            {
+                let unsure = |e: &Option<Entry>| {
+                    e.as_ref()
+                        .is_some_and(|e| e.said == Said::Maybe && e.sentence == sentence)
+                };
+                let opened: Slots = each(before, self.n())
+                    .filter(|&i| unsure(&self.entries[i]))
+                    .fold(0, |acc, i| acc | bit(i));
+                if opened != 0 {
+                    for i in each(opened, self.n()) {
+                        self.entries[i] = None;
+                    }
+                    self.open |= opened;
+                    continue;
+                }
             }
             if let Some(window) = reading.bound
                 && reading.main != 0
@@ -2302,8 +2329,11 @@ impl<'c> Reader<'c> {
         };
         // A preference for a kind of slot ("helst om formiddagen", "mornings are best"): of the
         // slots offered so far (or all), those it does not fit are a maybe.
-        let best = find_phrase(&tokenize(text, start, end), "best", 0).is_some()
-            || find_phrase(&tokenize(text, start, end), "beste", 0).is_some();
+        let toks = tokenize(text, start, end);
+        let best = find_phrase(&toks, "best", 0).is_some() || find_phrase(&toks, "beste", 0).is_some();
+        // "Fredag er best for oss": a day preferred is the choice among the slots said; the
+        // others keep their answer (a kind of slot, "helst formiddag", makes the rest a maybe).
+        let names_one = r.names_one || toks.iter().any(|t| dates::weekday_word(&t.low).is_some());
         if said == Said::Yes && (r.preference || best) && !r.specific && r.except == 0 {
             let offered: Slots = self
                 .entries
@@ -2316,13 +2346,13 @@ impl<'c> Reader<'c> {
                 let fits = r.main & bit(i) != 0;
                 // "Vi foretrekker formiddag, så 2 eller 3": the slots named are the choice;
                 // the others are left out, not a maybe.
-                if fits || !r.names_one {
+                if fits || !names_one {
                     self.set(i, entry(if fits { Said::Yes } else { Said::Maybe }, false), true);
                 }
             }
             if offered == 0 {
                 self.offered = true;
-                if !r.names_one {
+                if !names_one {
                     self.preferred_against = scope & !r.main;
                 }
             }
@@ -3510,6 +3540,42 @@ mod tests {
             answer("Fredag 2. september passer best, men onsdag 31. august går også."),
             ynm(&[2, 3], &[1, 4], &[])
         );
+        // A day preferred among the slots that suit: the others still suit.
+        assert_eq!(
+            answer(
+                "Vi i LMD kan berre på formiddagen, så det blir dei to dagane med møte 09–11. Fredag er best for oss."
+            ),
+            ynm(&[2, 3], &[1, 4], &[])
+        );
+    }
+
+    #[test]
+    fn unsure_of_a_slot_and_coming_back_to_it_leaves_it_open() {
+        let a = read(
+            "1 og 2 passer for JD. 3 går ikke. Nr. 4 er jeg usikker på – må sjekke med avdelingsdirektøren og kommer tilbake om den.",
+            &candidates(),
+        );
+        assert_eq!((a.yes, a.no, a.maybe), ynm(&[1, 2], &[3], &[]));
+        // Unsure, and nothing more said: a reservation.
+        assert_eq!(
+            answer("1 og 2 passer. Nr. 4 er jeg usikker på."),
+            ynm(&[1, 2], &[3], &[4])
+        );
+    }
+
+    #[test]
+    fn a_reservation_then_a_yes_under_a_quoted_slot_is_a_reservation() {
+        let quoted = "> Hvilke passer?\n>\n> 1. mandag 29. august kl. 13–15\nJa\n> 2. onsdag 31. august kl. 09–11\nNei, da er vi på avdelingssamling\n> 3. fredag 2. september kl. 09–11\nHelst ikke, men kan gå\n> 4. mandag 5. september kl. 13–15\nJa\n>\n> Svar gjerne kort.\n";
+        let a = read_message(
+            Message {
+                body: "Hei, svarer i teksten under.",
+                quoted,
+                subject: "",
+            },
+            &candidates(),
+            true,
+        );
+        assert_eq!((a.yes, a.no, a.maybe), (vec![1, 4], vec![2], vec![3]));
     }
 
     #[test]

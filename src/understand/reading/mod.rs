@@ -2315,7 +2315,11 @@ fn enrols_later(lower: &str) -> bool {
             .filter(|(w, _)| is_light_adverb(w) || *w == "bare")
             .map_or(rest, |(_, r)| r);
         WHEN.iter().any(|w| {
-            rest.starts_with(w) && rest[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+            rest.starts_with(w)
+                && rest[w.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric())
         })
     })
 }

@@ -2732,11 +2732,17 @@ fn enrolling_on_a_later_day_is_an_answer_to_come() {
     ] {
         let f = read_as(("Trond Helgesen", "trond.helgesen@hod.dep.no"), text, "");
         assert!(
-            f.answers.iter().all(|a| a.intent == Intent::Later && a.attendees.is_empty()),
+            f.answers
+                .iter()
+                .all(|a| a.intent == Intent::Later && a.attendees.is_empty()),
             "{text}: {f:?}"
         );
     }
-    let f = read_as(("Trond Helgesen", "trond.helgesen@hod.dep.no"), "Vi melder på til torsdag: Kari Hansen.", "");
+    let f = read_as(
+        ("Trond Helgesen", "trond.helgesen@hod.dep.no"),
+        "Vi melder på til torsdag: Kari Hansen.",
+        "",
+    );
     assert_eq!(f.answers[0].intent, Intent::Registered);
 }
 
@@ -2759,5 +2765,8 @@ fn a_name_and_a_verb_after_a_comma_open_a_clause_of_their_own() {
     );
     let a = f.answers.first().unwrap_or_else(|| panic!("{f:?}"));
     assert_eq!(names(a), ["Ida Bø"], "{f:?}");
-    assert!(a.withdrawn.iter().all(|w| w.name.as_deref() != Some("Ida Bø")), "{f:?}");
+    assert!(
+        a.withdrawn.iter().all(|w| w.name.as_deref() != Some("Ida Bø")),
+        "{f:?}"
+    );
 }

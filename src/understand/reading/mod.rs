@@ -3114,6 +3114,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         let likely = any_word(&lower, LIKELIHOOD_ADVERBS);
         // The verb first: most clauses have none, and finding a count is the dearer look.
         if !(s.positive || s.negative || s.negated)
+            && (any_word(&lower, BECOME) || lower.contains("we"))
             && count::counted_after(
                 &if likely {
                     without_light_adverbs(&lower)

@@ -2333,7 +2333,10 @@ impl<'c> Reader<'c> {
         let best = find_phrase(&toks, "best", 0).is_some() || find_phrase(&toks, "beste", 0).is_some();
         // "Fredag er best for oss": a day preferred is the choice among the slots said; the
         // others keep their answer (a kind of slot, "helst formiddag", makes the rest a maybe).
-        let names_one = r.names_one || toks.iter().any(|t| dates::weekday_word(&t.low).is_some());
+        let names_one = r.names_one
+            || toks
+                .iter()
+                .any(|t| dates::weekday_word(&t.low).is_some_and(|(_, plural)| !plural));
         if said == Said::Yes && (r.preference || best) && !r.specific && r.except == 0 {
             let offered: Slots = self
                 .entries

@@ -333,9 +333,42 @@ fn is_wrote(text: &str) -> bool {
     let has_date_or_address = n.contains('@') || n.chars().any(|c| c.is_ascii_digit()) || n.contains('<');
     // Thunderbird's "Den 20.06.2022 14:31, skrev Rønning Ellen:": the verb before a name with
     // no address, after a date and a time at the start of the line.
-    let dated_start = may_start_wrote(&n) && n.chars().filter(|c| c.is_ascii_digit()).count() >= 6;
+    let dated_start = may_start_wrote(&n) && has_clock_time(&n) && names_after_verb(text.trim());
     (verb_at_end && has_date_or_address)
         || (verb_inside && (n.contains('@') || head.ends_with('>') || dated_start))
+}
+
+/// Whether `text` holds a time of day: "14:31", or "kl. 10.00".
+fn has_clock_time(text: &str) -> bool {
+    let b = text.as_bytes();
+    let colon_time = (1..b.len().saturating_sub(2)).any(|i| {
+        b[i] == b':' && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit() && b[i + 2].is_ascii_digit()
+    });
+    colon_time || text.contains("kl.") || text.contains("kl ")
+}
+
+/// Whether the words after the verb of a wrote-line are a name: capitalised, and a few
+/// ("skrev Rønning Ellen:", not "skrev vi til departementet følgende:").
+fn names_after_verb(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    let Some(end) = WROTE
+        .iter()
+        .filter_map(|w| lower.find(w).map(|at| at + w.len()))
+        .min()
+    else {
+        return false;
+    };
+    let words: Vec<&str> = line
+        .get(end..)
+        .unwrap_or("")
+        .trim_end_matches(':')
+        .split_whitespace()
+        .collect();
+    !words.is_empty()
+        && words.len() <= 4
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase) || w.starts_with('"'))
 }
 
 /// Weekday abbreviations that open a header line ("ons. 15. jun. 2022 kl. 10:00 skrev …").
@@ -534,6 +567,13 @@ pub fn split(text: &str) -> Split {
         && wrote_then_marked
         && is_wrote(rest[0].trim())
         && interleaved(&rest[1..]).is_some()
+        // "> Vi håper noen fra departementet kan" then "komme på møtet": a quote's line the
+        // client wrapped without its mark is no answer; an answer begins as a sentence does.
+        && rest[1..].windows(2).all(|w| {
+            !(w[0].trim_start().starts_with('>') && !w[1].trim_start().starts_with('>'))
+                || w[1].trim().is_empty()
+                || w[1].trim().chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        })
         && !rest[1..].iter().enumerate().any(|(k, l)| {
             let t = l.trim();
             !l.trim_start().starts_with('>')
@@ -775,6 +815,11 @@ mod tests {
             !is_wrote("Den 23. juni skrev vi til dere:"),
             "a sentence, no header"
         );
+        assert!(
+            !is_wrote("Den 15.06.2022 skrev vi til departementet følgende:"),
+            "the writer's own words"
+        );
+        assert!(is_wrote("Den 20.06.2022 14:31, skrev Rønning Ellen:"));
     }
 
     #[test]

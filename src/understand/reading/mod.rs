@@ -694,14 +694,17 @@ fn thing_included(words: &[&str], k: usize) -> usize {
 }
 
 /// "would like to follow the process": following a thing, not names that are to follow
-/// ("names to follow", "details to follow shortly").
+/// ("names to follow", "details to follow by e-mail").
 fn follows_a_thing(words: &[&str], k: usize) -> usize {
-    const AFTER_A_PROMISE: &[&str] = &["later", "shortly", "soon", "next", "tomorrow", "asap"];
-    let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
-    let object = words.get(k + 2).is_some_and(|w| {
-        w.chars().next().is_some_and(char::is_alphabetic) && !AFTER_A_PROMISE.contains(&bare(w).as_str())
-    });
-    (words[k] == "to" && words.get(k + 1) == Some(&"follow") && object) as usize * 2
+    const OBJECT: &[&str] = &[
+        "the", "this", "that", "these", "our", "your", "its", "their", "it", "them", "up", "closely", "along",
+    ];
+    let object = words.get(k + 2).is_some_and(|w| OBJECT.contains(w));
+    if words[k] == "to" && words.get(k + 1) == Some(&"follow") && object {
+        2
+    } else {
+        0
+    }
 }
 
 /// "komme med" where what is brought is a thing ("kommer med innspill", "kjem med eit skriftleg
@@ -1325,6 +1328,13 @@ static TURNS: LazyLock<Lexicon> = LazyLock::new(|| {
     ]])
 });
 
+/// Words that open a clause that leans on the next: a condition, a time, a reason.
+const SUBORDINATORS: &[&str] = &[
+    "hvis", "dersom", "viss", "om", "når", "da", "fordi", "siden", "sidan", "etter", "før", "selv", "sjølv",
+    "if", "unless", "when", "provided", "as", "since", "because", "after", "before", "although", "though",
+    "even", "once", "while",
+];
+
 /// Whether `text` begins with a name (one or two capitalised words) and a finite verb:
 /// "Sunniva har permisjon", "Per Olsen kommer", "Kari kan ikke".
 fn named_subject_with_verb(text: &str) -> bool {
@@ -1384,8 +1394,18 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
         }
         // "Det blir jeg som kommer, Sunniva har permisjon til høsten": after a comma, a name and
         // a verb of its own open a clause.
+        // Not after a condition or a time put first ("If the meeting is in Oslo, I will attend":
+        // the condition belongs to the yes).
         for (at, _) in line.match_indices(", ") {
-            if named_subject_with_verb(&line[at + 2..]) {
+            let head = &line[..at];
+            let head = head
+                .rfind(['.', '!', '?'])
+                .map_or(head, |p| &head[p + 1..])
+                .to_lowercase();
+            let opens_subordinate = plain_words(&head)
+                .first()
+                .is_some_and(|w| SUBORDINATORS.contains(w));
+            if !opens_subordinate && named_subject_with_verb(&line[at + 2..]) {
                 cuts.push(at);
             }
         }
@@ -1698,6 +1718,13 @@ fn cannot_on_the_day(lower: &str) -> bool {
 
 /// "Er det på plass, kommer vi med to personer", "Blir det fysisk, stiller vi": a verb first and
 /// its subject, then a comma, is an "if" without the word.
+/// The verbs that open an "if" without the word ("Er det på plass, …"), and the subjects after
+/// them.
+const CONDITION_VERBS: &[&str] = &[
+    "er", "blir", "kan", "får", "har", "skulle", "går", "vert", "fins", "finst",
+];
+const CONDITION_SUBJECTS: &[&str] = &["det", "dere", "du", "de", "dykk", "møtet", "lokalet"];
+
 fn inverted_condition(lower: &str) -> bool {
     let mut words = lower.split_whitespace();
     let verb = words.next().unwrap_or("");
@@ -1705,12 +1732,7 @@ fn inverted_condition(lower: &str) -> bool {
         .next()
         .unwrap_or("")
         .trim_matches(|c: char| !c.is_alphanumeric());
-    [
-        "er", "blir", "kan", "får", "har", "skulle", "går", "vert", "fins", "finst",
-    ]
-    .contains(&verb)
-        && ["det", "dere", "du", "de", "dykk", "møtet", "lokalet"].contains(&subject)
-        && lower.contains(", ")
+    CONDITION_VERBS.contains(&verb) && CONDITION_SUBJECTS.contains(&subject) && lower.contains(", ")
 }
 
 /// Whether every condition in `lower` is on what the reader wants: "if you need", "hvis du
@@ -1834,7 +1856,7 @@ fn names_who_comes(lower: &str) -> bool {
         .iter()
         .any(|o| lower.starts_with(o) || lower.match_indices(o).any(|(at, _)| lower[..at].ends_with(": ")));
     // "Som lovet: de to fra NFD blir meg og Oda Lie": the sentence after the colon.
-    let sentence = lower.rsplit_once(": ").map_or(lower, |(_, after)| after);
+    let sentence = lower.split_once(": ").map_or(lower, |(_, after)| after);
     let words: Vec<&str> = sentence.split_whitespace().take(6).collect();
     let verb_at = words
         .iter()
@@ -1848,11 +1870,12 @@ fn names_who_comes(lower: &str) -> bool {
                 || ["den", "the"].contains(&words[0]) && ORDINALS.contains(&words[1])
                 // "De to fra SD blir Eirik Haugland og Linn Strand", "Begge blir …": the ones
                 // counted before.
-                || ["de", "dei", "the"].contains(&words[0])
-                    && words
-                        .get(1)
-                        .is_some_and(|w| crate::understand::lexicon::number_word(w).is_some_and(|n| n > 1))
-                || ["begge", "both"].contains(&words[0]))
+                || ["blir", "vert", "will"].contains(&words[v])
+                    && (["de", "dei", "the"].contains(&words[0])
+                        && words
+                            .get(1)
+                            .is_some_and(|w| crate::understand::lexicon::number_word(w).is_some_and(|n| n > 1))
+                        || ["begge", "both"].contains(&words[0])))
     });
     opens || role
 }
@@ -2314,15 +2337,42 @@ fn enrols_later(lower: &str) -> bool {
             .split_once(' ')
             .filter(|(w, _)| is_light_adverb(w) || *w == "bare")
             .map_or(rest, |(_, r)| r);
+        // The time ends the statement ("…, må bare sjekke", "og", "når …"); "melder på fredag:
+        // Kari Holm" and "melder på senere møter" name who and what.
+        const GOES_ON: &[&str] = &["og", "så", "når", "da", "fordi", "and", "when", "once", "as"];
         WHEN.iter().any(|w| {
-            rest.starts_with(w)
-                && rest[w.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !c.is_alphanumeric())
+            let Some(after) = rest.strip_prefix(w) else {
+                return false;
+            };
+            if after.chars().next().is_some_and(char::is_alphanumeric) {
+                return false;
+            }
+            // "ila mandag", "i løpet av dagen": the time's own word first.
+            let after = after.trim_start();
+            let after = if ["ila", "i løpet av"].contains(w) {
+                let (word, rest) = after.split_once(' ').unwrap_or((after, ""));
+                if word.ends_with([',', '.', '!', ';']) {
+                    return true;
+                }
+                rest
+            } else {
+                after
+            };
+            match after.chars().next() {
+                None => true,
+                Some(c) if c.is_alphanumeric() => {
+                    plain_words(after).first().is_some_and(|x| GOES_ON.contains(x))
+                }
+                Some(c) => [',', '.', '!', ';', '–', '-'].contains(&c),
+            }
         })
     })
 }
+
+/// The verbs of asking someone to come ("har bedt Marte om å møte").
+const ASKS: &[&str] = &["bedt", "bede", "spurt", "asked"];
+/// The words [`brings_someone`] needs one of.
+const BRINGS: &[&str] = &[" med meg", " med seg", " med oss", "bring", "take"];
 
 /// Words and phrases besides [`SAYS`] that can make a clause say something (see [`may_say`]):
 /// contractions and negations written into a word, reservations said with a negation, being
@@ -2353,26 +2403,25 @@ static SAID_CUES: LazyLock<Lexicon> = LazyLock::new(|| {
 /// `said` makes of a clause only takes words out, save the ones these cues start, so a clause
 /// with none of them says nothing (most clauses of mail that is not about the meetings).
 fn may_say(lower: &str) -> bool {
-    const VERB_FIRST: &[&str] = &[
-        "er", "blir", "kan", "får", "har", "skulle", "går", "vert", "fins", "finst",
-    ];
-    const SUBJECT_AFTER: &[&str] = &["det", "dere", "du", "de", "dykk", "møtet", "lokalet"];
     if SAYS.words_in(lower) != 0 || SAID_CUES.any_substring(lower) {
         return true;
     }
     let light = |w: &&str| is_light_adverb(w);
     let words = plain_words(lower);
+    // The rewrites take words out ("er fortsatt lokalet ledig, …" loses "fortsatt"): a verb
+    // anywhere before a subject may become the opening of an "if".
+    let verb = words.iter().position(|w| CONDITION_VERBS.contains(w));
+    let subject = words.iter().rposition(|w| CONDITION_SUBJECTS.contains(w));
     ((lower.contains(" med") || words.iter().any(light)) && split_phrase_says(lower))
-        || (lower.contains(", ")
-            && words
-                .windows(2)
-                .any(|w| VERB_FIRST.contains(&w[0]) && SUBJECT_AFTER.contains(&w[1])))
+        || (lower.contains(", ") && verb.zip(subject).is_some_and(|(v, s)| v < s))
         || (words.iter().any(|w| ["du", "dere", "dykk", "you"].contains(w))
             && words
                 .iter()
                 .any(|w| ["får", "skal", "vil", "will", "shall"].contains(w)))
 }
 
+/// What one lower-case clause says: coming, declining, answering later, replacing, a
+/// condition, a reservation, a contact, a negation. A clause [`may_say`] passes over says nothing.
 fn said(lower: &str) -> Said {
     if !may_say(lower) {
         return Said::default();
@@ -2579,7 +2628,6 @@ fn said(lower: &str) -> Said {
 /// attend": the writer sends others; where the asking verb stands (the writer before it is
 /// not one of those asked).
 fn asked_to_come(lower: &str) -> Option<usize> {
-    const ASKS: &[&str] = &["bedt", "bede", "spurt", "asked"];
     const TO_COME: &[&str] = &[
         "om å møte",
         "om å delta",
@@ -2619,10 +2667,7 @@ fn brings_someone(lower: &str) -> bool {
     const ONE: &[&str] = &[
         "en", "ei", "et", "a", "one", "to", "two", "min", "mi", "my", "vår", "our",
     ];
-    if ![" med meg", " med seg", " med oss", "bring", "take"]
-        .iter()
-        .any(|w| lower.contains(w))
-    {
+    if !BRINGS.iter().any(|w| lower.contains(w)) {
         return false;
     }
     let words = plain_words(lower);
@@ -3114,6 +3159,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         let likely = any_word(&lower, LIKELIHOOD_ADVERBS);
         // The verb first: most clauses have none, and finding a count is the dearer look.
         if !(s.positive || s.negative || s.negated)
+            // A cheap prefilter ("we" is inside "answer" too): "we will be", "we are".
             && (any_word(&lower, BECOME) || lower.contains("we"))
             && count::counted_after(
                 &if likely {
@@ -3404,9 +3450,17 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 // "no one from the Human Rights House Foundation is able to attend", "ingen fra
                 // oss kan delta": nobody is the subject, the organisation's no.
                 // "han ble kalt inn til et styremøte i SAIH International": an organisation named
-                // after the person who is the subject is where she is, not who declines.
+                // as a place ("i", "hos", "at") is where someone is, not who declines.
+                let at_a_place = |m: &&Mention| {
+                    let before = clause.text[..m.start - clause.start].to_lowercase();
+                    plain_words(&before)
+                        .last()
+                        .is_some_and(|w| ["i", "hos", "ved", "in", "at", "with"].contains(w))
+                };
                 let org = (subjects.is_empty() && we)
-                    || subjects.first().is_some_and(|m| m.who == Who::Organisation)
+                    || subjects
+                        .iter()
+                        .any(|m| m.who == Who::Organisation && !at_a_place(m))
                     || nobody_comes(&lower);
                 if org && some_of_us(&lower) {
                     // "Flere av oss har ferie i august": some of them, not the organisation.
@@ -3505,9 +3559,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             // enrolled (a pronoun after that verb names her: "melder jeg henne på").
             let principal = enrol_at.and_then(|at| principal_enrolling_others(&lower, at, clause.start, &ms));
             let enrol_at = enrol_at.filter(|&at| {
-                let behalf = ["på vegne", "on behalf", "på vegner"]
-                    .iter()
-                    .any(|p| lower[at..].starts_with(p));
+                let behalf = ON_BEHALF.iter().any(|p| lower[at..].starts_with(p));
                 // The one named first after "on behalf of" is the one it is done for: a
                 // person ("på vegne av Hanne Lie"), or an organisation ("on behalf of the
                 // Ministry of Transport, together with Kjetil Rud": the writer comes).
@@ -3942,14 +3994,14 @@ fn resolve(ms: &mut [Mention], lazy: &LazyKnown<'_>) {
     }
 }
 
+/// "på vegne av", "on behalf of": done for someone else.
+const ON_BEHALF: &[&str] = &["på vegne", "on behalf", "på vegner"];
+
 /// Where the person an enrolling is done for is named, when the clause enrols others: "På
 /// vegne av ekspedisjonssjef Randi Vik melder jeg på følgende", the first one named after "på
 /// vegne av" at `at`, with no comma between, and a verb of enrolling after her name.
 fn principal_enrolling_others(lower: &str, at: usize, offset: usize, ms: &[Mention]) -> Option<usize> {
-    if !["på vegne", "on behalf", "på vegner"]
-        .iter()
-        .any(|p| lower[at..].starts_with(p))
-    {
+    if !ON_BEHALF.iter().any(|p| lower[at..].starts_with(p)) {
         return None;
     }
     let m = ms
@@ -4216,8 +4268,10 @@ fn nobody_comes(lower: &str) -> bool {
     const MORE: &[&str] = &[
         "else", "more", "other", "others", "andre", "flere", "fleire", "fler",
     ];
+    // The subject stands first, after an adverb or a verb at most ("Dessverre kan ingen fra
+    // …", "Unfortunately no one …"); "…, for ingen kan ta over vakta mi" is a reason.
     let words = plain_words(lower);
-    words.iter().enumerate().any(|(i, w)| {
+    words.iter().enumerate().take(3).any(|(i, w)| {
         let next = words.get(i + 1).copied().unwrap_or("");
         let after = words.get(i + 2).copied().unwrap_or("");
         match *w {
@@ -4565,7 +4619,14 @@ fn contact(
     }
     // "… jeg kommer selv. Kan også være kontaktperson for oss": no subject before the verb
     // and the role, as "Kommer gjerne." has none: the writer.
-    if !names_someone(&ms) && writer_unsaid_before_role(&lower[..role_at]) {
+    // Not when the clause before named someone ("KLD melder på Per Lie. Blir også kontaktperson"
+    // may be his role).
+    let named_before = i > 0
+        && all[i - 1].paragraph == clause.paragraph
+        && people::mentions(all[i - 1].text, all[i - 1].start, ctx, false)
+            .iter()
+            .any(|m| matches!(m.who, Who::Person(_)));
+    if !names_someone(&ms) && !named_before && writer_unsaid_before_role(&lower[..role_at]) {
         ms.push(Mention {
             who: Who::Sender,
             start: clause.start,

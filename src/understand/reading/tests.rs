@@ -2770,3 +2770,60 @@ fn a_name_and_a_verb_after_a_comma_open_a_clause_of_their_own() {
         "{f:?}"
     );
 }
+
+#[test]
+fn the_new_rules_of_holdout_25_and_26_stay_in_their_place() {
+    let me = ("Kari Holm", "kari.holm@kld.dep.no");
+    // A condition put first belongs to the yes after the comma.
+    let f = read_as(me, "If the meeting is held in Oslo, I will attend.", "");
+    assert!(
+        !f.doubts.is_empty() || f.answers.iter().all(|a| a.intent != Intent::Registered),
+        "{f:?}"
+    );
+    // "nobody" in a reason is not the organisation's no.
+    let f = read_as(
+        me,
+        "Jeg kan dessverre ikke delta, for ingen kan ta over vakta mi.",
+        "",
+    );
+    assert!(
+        f.answers
+            .iter()
+            .all(|a| a.withdrawn.iter().any(|w| w.email.as_deref() == Some(me.1))),
+        "{f:?}"
+    );
+    // The ministry that declines after a person is named still declines.
+    let f = read_as(
+        me,
+        "Etter samtale med ekspedisjonssjef Randi Vik må KLD dessverre melde forfall.",
+        "",
+    );
+    assert!(
+        f.answers
+            .iter()
+            .all(|a| a.withdrawn.iter().all(|w| w.name.as_deref() != Some("Randi Vik"))),
+        "{f:?}"
+    );
+    // A role with no subject after a clause that named someone is not the writer's.
+    let f = read_as(
+        me,
+        "KLD melder på seniorrådgiver Per Lie. Blir også kontaktperson for KLD.",
+        "",
+    );
+    assert!(
+        f.contact
+            .as_ref()
+            .is_none_or(|c| c.email.as_deref() != Some(me.1)),
+        "{f:?}"
+    );
+    // "Begge er rådgivere …" says what they are, not that they come.
+    let f = read_as(
+        me,
+        "Begge er rådgivere i Miljødirektoratet, Kari Hansen og Per Lie.",
+        "",
+    );
+    assert!(f.answers.iter().all(|a| a.attendees.is_empty()), "{f:?}");
+    // A day before a colon names who comes; "later" is what follows it alone.
+    let f = read_as(me, "Vi melder på fredag: Kari Hansen og Per Lie.", "");
+    assert!(f.answers.iter().any(|a| a.intent == Intent::Registered), "{f:?}");
+}

@@ -570,7 +570,8 @@ pub fn split(text: &str) -> Split {
         // "> Vi håper noen fra departementet kan" then "komme på møtet": a quote's line the
         // client wrapped without its mark is no answer; an answer begins as a sentence does.
         && rest[1..].windows(2).all(|w| {
-            !(w[0].trim_start().starts_with('>') && !w[1].trim_start().starts_with('>'))
+            !w[0].trim_start().starts_with('>')
+                || w[1].trim_start().starts_with('>')
                 || w[1].trim().is_empty()
                 || w[1].trim().chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
         })

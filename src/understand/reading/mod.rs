@@ -1397,15 +1397,18 @@ fn clauses(body: &str) -> Vec<Clause<'_>> {
         // Not after a condition or a time put first ("If the meeting is in Oslo, I will attend":
         // the condition belongs to the yes).
         for (at, _) in line.match_indices(", ") {
+            if !named_subject_with_verb(&line[at + 2..]) {
+                continue;
+            }
             let head = &line[..at];
             let head = head
                 .rfind(['.', '!', '?'])
                 .map_or(head, |p| &head[p + 1..])
                 .to_lowercase();
-            let opens_subordinate = plain_words(&head)
+            if !plain_words(&head)
                 .first()
-                .is_some_and(|w| SUBORDINATORS.contains(w));
-            if !opens_subordinate && named_subject_with_verb(&line[at + 2..]) {
+                .is_some_and(|w| SUBORDINATORS.contains(w))
+            {
                 cuts.push(at);
             }
         }
@@ -2793,15 +2796,8 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
     // A text with no word of coming, declining, answering later, replacing or appointing, no
     // colon, no question and no "blir" says nothing of the meetings: its clauses need no reading (most mail
     // that is not about the process, read at the speed of one pass).
-    let silent = SAYS.words_in(&lower_body) == 0
-        // Words inside a phrase ("Da er vi med", "må dessverre prioritere"): only Norwegian ones
-        // stand inside the phrases that are more than one word.
-        && !((lower_body.contains(" med") || any_word(&lower_body, NORWEGIAN_LIGHT_ADVERBS))
-            && split_phrase_says(&lower_body))
-        && !((lower_body.contains("møt") || lower_body.contains("meeting")) && takes_the_meeting(&lower_body))
-        && !enrol_themselves(&lower_body)
-        && asked_to_come(&lower_body).is_none()
-        && !brings_someone(&lower_body)
+    // The gate of each clause's reading, on the whole text: a text it passes over says nothing.
+    let silent = !may_say(&lower_body)
         && !lower_body.contains([':', '?'])
         // "Telefonnummeret mitt er feil – riktig direktenummer er 22 24 92 71".
         && (!NUMBER_WORDS.iter().any(|w| lower_body.contains(w)) || phone::find_all(body).is_empty())
@@ -3557,25 +3553,26 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             // "På vegne av ekspedisjonssjef Randi Vik melder jeg på følgende:": the one it is
             // done for, when another verb of enrolling follows her, is not one of those
             // enrolled (a pronoun after that verb names her: "melder jeg henne på").
-            let principal = enrol_at.and_then(|at| principal_enrolling_others(&lower, at, clause.start, &ms));
+            let done_for = enrol_at.and_then(|at| done_for(&lower, at, clause.start, &ms));
+            let principal = done_for
+                .filter(|m| {
+                    lower
+                        .get(m.end - clause.start..)
+                        .is_some_and(|after| ENROLS.first_substring(after).is_some())
+                })
+                .map(|m| m.start);
             let enrol_at = enrol_at.filter(|&at| {
                 let behalf = ON_BEHALF.iter().any(|p| lower[at..].starts_with(p));
                 // The one named first after "on behalf of" is the one it is done for: a
                 // person ("på vegne av Hanne Lie"), or an organisation ("on behalf of the
                 // Ministry of Transport, together with Kjetil Rud": the writer comes).
                 !behalf
-                    || ms
-                        .iter()
-                        .filter(|m| !matches!(m.who, Who::Someone) && m.start >= clause.start + at)
-                        .min_by_key(|m| m.start)
-                        .is_some_and(|m| {
-                            let between = &lower[at..m.start - clause.start];
-                            matches!(&m.who, Who::Person(p) if !people::looks_like_org(&p.name))
-                                && !between.contains(',')
-                                && !["sammen", "saman", "together", " med ", " with "]
-                                    .iter()
-                                    .any(|w| between.contains(w))
-                        })
+                    || done_for.is_some_and(|m| {
+                        let between = &lower[at..m.start - clause.start];
+                        !["sammen", "saman", "together", " med ", " with "]
+                            .iter()
+                            .any(|w| between.contains(w))
+                    })
                     || ENROLS.first_substring(&lower[at + 3..]).is_some()
             });
             let people_here: Vec<&Mention> = ms
@@ -3997,10 +3994,10 @@ fn resolve(ms: &mut [Mention], lazy: &LazyKnown<'_>) {
 /// "på vegne av", "on behalf of": done for someone else.
 const ON_BEHALF: &[&str] = &["på vegne", "on behalf", "på vegner"];
 
-/// Where the person an enrolling is done for is named, when the clause enrols others: "På
-/// vegne av ekspedisjonssjef Randi Vik melder jeg på følgende", the first one named after "på
-/// vegne av" at `at`, with no comma between, and a verb of enrolling after her name.
-fn principal_enrolling_others(lower: &str, at: usize, offset: usize, ms: &[Mention]) -> Option<usize> {
+/// The person an enrolling at `at` is done for, when it is "på vegne av"/"on behalf of": the
+/// first one named after it, a person (no organisation), with no comma between ("På vegne av
+/// ekspedisjonssjef Randi Vik melder jeg …").
+fn done_for<'m>(lower: &str, at: usize, offset: usize, ms: &'m [Mention]) -> Option<&'m Mention> {
     if !ON_BEHALF.iter().any(|p| lower[at..].starts_with(p)) {
         return None;
     }
@@ -4008,13 +4005,10 @@ fn principal_enrolling_others(lower: &str, at: usize, offset: usize, ms: &[Menti
         .iter()
         .filter(|m| !matches!(m.who, Who::Someone) && m.start >= offset + at)
         .min_by_key(|m| m.start)?;
-    let Who::Person(p) = &m.who else {
-        return None;
-    };
     let between = lower.get(at..m.start - offset)?;
-    let after = lower.get(m.end - offset..)?;
-    (!people::looks_like_org(&p.name) && !between.contains(',') && ENROLS.first_substring(after).is_some())
-        .then_some(m.start)
+    matches!(&m.who, Who::Person(p) if !people::looks_like_org(&p.name))
+        .then_some(m)
+        .filter(|_| !between.contains(','))
 }
 
 fn attendee_of(m: &Mention, me: &Attendee) -> Option<Attendee> {
@@ -4621,12 +4615,14 @@ fn contact(
     // and the role, as "Kommer gjerne." has none: the writer.
     // Not when the clause before named someone ("KLD melder på Per Lie. Blir også kontaktperson"
     // may be his role).
-    let named_before = i > 0
-        && all[i - 1].paragraph == clause.paragraph
-        && people::mentions(all[i - 1].text, all[i - 1].start, ctx, false)
-            .iter()
-            .any(|m| matches!(m.who, Who::Person(_)));
-    if !names_someone(&ms) && !named_before && writer_unsaid_before_role(&lower[..role_at]) {
+    let named_before = || {
+        i > 0
+            && all[i - 1].paragraph == clause.paragraph
+            && people::mentions(all[i - 1].text, all[i - 1].start, ctx, false)
+                .iter()
+                .any(|m| matches!(m.who, Who::Person(_)))
+    };
+    if !names_someone(&ms) && writer_unsaid_before_role(&lower[..role_at]) && !named_before() {
         ms.push(Mention {
             who: Who::Sender,
             start: clause.start,

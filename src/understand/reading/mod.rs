@@ -2853,6 +2853,17 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         None => Vec::new(),
     };
     let mut last_person: Option<Person> = None;
+    // Clauses after the one `last_person` came from whose people were not yet looked up.
+    let mut unread: Vec<usize> = Vec::new();
+    // The people a clause names, as the reading takes them.
+    let people_of = |clause: &Clause<'_>, listy: bool| {
+        let mut ms = people::mentions(clause.text, clause.start, ctx, listy);
+        ms.retain(|m| greeting_end.is_none_or(|end| m.start >= end));
+        ms.retain(|m| !reports_a_promise(clause.text, m.start - clause.start, m.end - clause.start));
+        drop_alternatives(&mut ms, clause.text, clause.start);
+        resolve(&mut ms, &known);
+        ms
+    };
     let mut current: Vec<String> = vec![ctx.default_event.clone()];
     let mut current_paragraph = usize::MAX;
     // A list of people follows a clause that ends with ':' ("Deltakere:", "…: ").
@@ -3047,19 +3058,46 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                             .as_str(),
                     )
             });
-        let mut ms = if needs_people {
-            people::mentions(clause.text, clause.start, ctx, listy)
+        // A clause that says nothing and has no other use for the people it names only names
+        // the person a later pronoun may mean: its people are looked up when a pronoun asks.
+        let quiet = !(s.positive || s.negative || s.later || s.replace || s.contact || s.negated)
+            && !listy
+            && context & C_BACK == 0
+            && !clause.text.contains([':', '@'])
+            && !lower.contains("we")
+            && !lower.contains("send")
+            && !lower.contains("med ")
+            && !lower.contains("bring")
+            && !["ikke ", "ikkje ", "not "].iter().any(|t| lower.starts_with(t))
+            && !any_word(&lower, BECOME)
+            && !names_who_comes(&lower);
+        let mut ms = if needs_people && quiet {
+            unread.push(n);
+            Vec::new()
+        } else if needs_people {
+            people_of(clause, listy)
         } else {
             Vec::new()
         };
-        ms.retain(|m| greeting_end.is_none_or(|end| m.start >= end));
-        ms.retain(|m| !reports_a_promise(clause.text, m.start - clause.start, m.end - clause.start));
-        drop_alternatives(&mut ms, clause.text, clause.start);
-        resolve(&mut ms, &known);
         // "i stedet for henne", "tar plassen hennes": the person named last before the pronoun,
         // other than the one who takes the place ("Ingrid er syk, så Henrik tar plassen hennes"),
         // else the last person of the clauses before.
         if context & C_BACK != 0 {
+            // The person named last: in the latest clause not yet read for its people that
+            // names one, else the one found before.
+            while let Some(k) = unread.pop() {
+                let found = people_of(&all[k], false)
+                    .into_iter()
+                    .rev()
+                    .find_map(|m| match m.who {
+                        Who::Person(p) => Some(p),
+                        _ => None,
+                    });
+                if found.is_some() {
+                    last_person = found;
+                    unread.clear();
+                }
+            }
             let taker_from = REPLACES
                 .first_substring(&lower)
                 .map(|at| clause.start + part_start(&lower, at));
@@ -3129,6 +3167,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             _ => None,
         }) {
             last_person = Some(p);
+            unread.clear();
         }
         if targets.is_empty() {
             continue;

@@ -1242,10 +1242,27 @@ const S_CONTACT: u32 = 256;
 const S_COME_NOUN: u32 = 512;
 static CORRECTIONS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[CORRECTION]));
 static NOT_COMING_PHRASES: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::phrases(NOT_COMING));
-static CONTEXT: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[ONWARD, POSSIBLE, BACK]));
+/// The words a clause is looked at for before and after what it says, found in one pass.
+static CONTEXT: LazyLock<Lexicon> = LazyLock::new(|| {
+    Lexicon::new(&[
+        ONWARD,
+        POSSIBLE,
+        BACK,
+        BECOME,
+        SUBJECT_PRONOUNS,
+        LIKELIHOOD_ADVERBS,
+    ])
+});
 const C_ONWARD: u32 = 1;
 const C_POSSIBLE: u32 = 2;
 const C_BACK: u32 = 4;
+const C_BECOME: u32 = 8;
+const C_SUBJECT: u32 = 16;
+const C_LIKELY: u32 = 32;
+/// Pronouns that are a clause's own subject (not "I", found by its capital).
+const SUBJECT_PRONOUNS: &[&str] = &[
+    "vi", "jeg", "eg", "we", "han", "hun", "ho", "dei", "they", "he", "she",
+];
 static OWN_CONDITIONS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::new(&[OWN_CONDITION]));
 /// A letter or a message arriving: "kome fram", "kommet frem", "came through".
 const ARRIVE: &[&str] = &[
@@ -1503,10 +1520,10 @@ fn plain_words(lower: &str) -> Vec<&str> {
 /// Whether `lower` has any of the single words of `list` (one pass over its words; a phrase of
 /// several words is looked for on its own).
 fn any_word(lower: &str, list: &[&str]) -> bool {
-    list.iter().any(|w| w.contains(' ') && has_word(lower, w))
-        || lower
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|x| !x.is_empty() && list.contains(&x))
+    // A word of letters and digits is one of the clause's words; a phrase is found as it stands;
+    // an entry with other signs matches no word.
+    list.iter()
+        .any(|w| (w.contains(' ') || w.chars().all(char::is_alphanumeric)) && has_word(lower, w))
 }
 
 fn has_word(lower: &str, word: &str) -> bool {
@@ -2974,12 +2991,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             continue;
         }
         // A clause with a subject of its own has a verb of its own ("men vi har ikke landet hvem").
-        let own_subject = any_word(
-            &lower,
-            &[
-                "vi", "jeg", "eg", "we", "han", "hun", "ho", "dei", "they", "he", "she",
-            ],
-        ) || clause.text.split_whitespace().any(|w| w == "I");
+        let own_subject = context & C_SUBJECT != 0 || clause.text.split_whitespace().any(|w| w == "I");
         let own_verb = verb_after_the_joint(&lower);
         if !(s.positive || s.negative || s.later || own_verb)
             && (apposition || !own_subject)
@@ -3047,7 +3059,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             || s.contact
             || listy
             || clause.text.contains([':', '@'])
-            || any_word(&lower, BECOME)
+            || context & C_BECOME != 0
             || lower.contains("we will")
             || lower.contains("we are")
             || clause.text.split_whitespace().any(|w| {
@@ -3060,18 +3072,20 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             });
         // A clause that says nothing and has no other use for the people it names only names
         // the person a later pronoun may mean: its people are looked up when a pronoun asks.
-        let quiet = !(s.positive || s.negative || s.later || s.replace || s.contact || s.negated)
-            && !listy
-            && context & C_BACK == 0
-            && !clause.text.contains([':', '@'])
-            && !lower.contains("we")
-            && !lower.contains("send")
-            && !lower.contains("med ")
-            && !lower.contains("bring")
-            && !["ikke ", "ikkje ", "not "].iter().any(|t| lower.starts_with(t))
-            && !any_word(&lower, BECOME)
-            && !names_who_comes(&lower);
-        let mut ms = if needs_people && quiet {
+        let quiet = || {
+            !(s.positive || s.negative || s.later || s.replace || s.contact || s.negated)
+                && !listy
+                && context & C_BACK == 0
+                && !clause.text.contains([':', '@'])
+                && !lower.contains("we")
+                && !lower.contains("send")
+                && !lower.contains("med ")
+                && !lower.contains("bring")
+                && !["ikke ", "ikkje ", "not "].iter().any(|t| lower.starts_with(t))
+                && context & C_BECOME == 0
+                && !names_who_comes(&lower)
+        };
+        let mut ms = if needs_people && quiet() {
             unread.push(n);
             Vec::new()
         } else if needs_people {
@@ -3191,11 +3205,11 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         // "Vi blir tre", "Vi blir bare to: Andrea og meg": a count with "blir" is a registration.
         // "vi blir 2 stk, sender navn når …": the count stands, the names are to come.
         // "We will most likely be two people": the count stands, with its reservation.
-        let likely = any_word(&lower, LIKELIHOOD_ADVERBS);
+        let likely = context & C_LIKELY != 0;
         // The verb first: most clauses have none, and finding a count is the dearer look.
         if !(s.positive || s.negative || s.negated)
             // A cheap prefilter ("we" is inside "answer" too): "we will be", "we are".
-            && (any_word(&lower, BECOME) || lower.contains("we"))
+            && (context & C_BECOME != 0 || lower.contains("we"))
             && count::counted_after(
                 &if likely {
                     without_light_adverbs(&lower)

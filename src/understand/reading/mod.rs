@@ -3164,17 +3164,23 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
             continue;
         }
         // The organisation is the subject: named, or "vi"/"we" with no person beside it.
-        let persons = ms.iter().any(|m| matches!(m.who, Who::Person(_) | Who::Sender));
-        let we = ms.iter().any(|m| m.who == Who::Organisation)
-            || (!persons && any_word(&lower, &["vi", "we", "oss", "us"]))
-            // "Norsk Journalistlag har ikke kapasitet …": an organisation's name as the subject.
-            || (!persons && people::unvouched_name(clause.text).is_some_and(|n| people::looks_like_org(&n)))
-            || (elliptic && !persons && org_before);
+        // Looked at only for a clause that says yes or no.
+        let org_said_before = org_before;
+        let org_subject = |ms: &[Mention]| {
+            let persons = ms.iter().any(|m| matches!(m.who, Who::Person(_) | Who::Sender));
+            ms.iter().any(|m| m.who == Who::Organisation)
+                || (!persons && any_word(&lower, &["vi", "we", "oss", "us"]))
+                // "Norsk Journalistlag har ikke kapasitet …": an organisation's name as the subject.
+                || (!persons && people::unvouched_name(clause.text).is_some_and(|n| people::looks_like_org(&n)))
+                || (elliptic && !persons && org_said_before)
+        };
+        let mut we = None;
         let verb_at_before = verb_at;
         if s.positive || s.negative {
             verb_before = Some(s.clone());
             verb_at = Some(n);
-            org_before = we;
+            we = Some(org_subject(&ms));
+            org_before = we == Some(true);
         }
         if let Some(p) = ms.iter().rev().find_map(|m| match &m.who {
             Who::Person(p) => Some(p.clone()),
@@ -3506,7 +3512,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                         .last()
                         .is_some_and(|w| ["i", "hos", "ved", "in", "at", "with"].contains(w))
                 };
-                let org = (subjects.is_empty() && we)
+                let org = (subjects.is_empty() && we.unwrap_or_else(|| org_subject(&ms)))
                     || subjects
                         .iter()
                         .any(|m| m.who == Who::Organisation && !at_a_place(m))

@@ -316,6 +316,26 @@ fn an_ngo_answering_a_forward_names_its_own_contact_person() {
 }
 
 #[test]
+fn naming_the_ministry_that_passed_the_invitation_on_in_any_tense_is_no_speaking_for_it() {
+    for said in [
+        "Takk for at AID videresendte invitasjonen til oss.",
+        "AID har videreformidlet invitasjonen til oss.",
+        "AID forwarded your invitation to us.",
+    ] {
+        let from = "Even Sletten <even.sletten@nu.no>";
+        let d = decide_text(
+            from,
+            &passed(from),
+            &format!(
+                "{said} Natur og Ungdom deltar gjerne ved Oda Kristiansen (oda.kristiansen@nu.no). Oda blir også kontaktperson, 467 12 980."
+            ),
+        );
+        assert_eq!(d.outcome, Outcome::Applied, "{said}: {d:?}");
+        assert_eq!(contact_of(&d), Some("nu.no"), "{said}");
+    }
+}
+
+#[test]
 fn an_agency_registering_at_its_ministry_s_request_is_held_for_the_ministry() {
     let from = "Elin Hovde <elin.hovde@miljodir.no>";
     let d = decide_text(

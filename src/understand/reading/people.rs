@@ -509,6 +509,32 @@ fn name_word(w: &str) -> bool {
         }
 }
 
+/// "kommer Vår Engen og Sunniva Tveit", "Kontaktperson blir Vår, som var med": a given name that
+/// is also a word of the language ("vår", our), capitalised inside a sentence, is the name. At
+/// the start of a sentence or a line ("Vår kontaktperson", "Vår ref.") it is the word; a month is
+/// never a name here ("in August Monday …"), nor a word before another capitalised word that is
+/// no surname ("Vår Frue").
+fn given_name_as_word(text: &str, ws: &[Word<'_>], i: usize) -> bool {
+    let w = ws[i];
+    let capitalised = w.text.chars().next().is_some_and(char::is_uppercase);
+    let line_before = &text[text[..w.start].rfind('\n').map_or(0, |n| n + 1)..w.start];
+    let inside = line_before
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == ',');
+    let next_fits = ws.get(i + 1).is_none_or(|n| {
+        &text[w.end..n.start] != " "
+            || !n.text.chars().next().is_some_and(char::is_uppercase)
+            || (name_word(n.text) && !is_given_name(n.text))
+    });
+    capitalised
+        && inside
+        && next_fits
+        && is_given_name(w.text)
+        && !crate::understand::dates::is_month_name(&w.text.to_lowercase())
+}
+
 /// Endings of titles, capitalised at the head of a line or a table's cell ("Seniorrådgiver",
 /// "Avdelingsdirektør", "Policy Adviser"): no one's name.
 const TITLE_ENDINGS: &[&str] = &[
@@ -1166,7 +1192,7 @@ pub fn mentions(text: &str, offset: usize, ctx: &Context, listy: bool) -> Vec<Me
             continue;
         }
         // A run of name words.
-        if !name_word(w.text) {
+        if !name_word(w.text) && !given_name_as_word(text, &ws, i) {
             i += 1;
             continue;
         }

@@ -2827,3 +2827,119 @@ fn the_new_rules_of_holdout_25_and_26_stay_in_their_place() {
     let f = read_as(me, "Vi melder på fredag: Kari Hansen og Per Lie.", "");
     assert!(f.answers.iter().any(|a| a.intent == Intent::Registered), "{f:?}");
 }
+
+#[test]
+fn a_clash_being_moved_is_the_reason_for_the_reservation_not_a_no() {
+    for (from, text) in [
+        (
+            ("Haug Marte", "marte.haug@jd.dep.no"),
+            "Jeg kommer trolig på møtet 23. juni for JD. Har en kollisjon med et internt møte som jeg forsøker å flytte, så jeg gir endelig beskjed i løpet av mandag.\n\nHilsen Marte",
+        ),
+        (
+            ("Hannah Clarke", "hannah.clarke@plan-norge.no"),
+            "I will most likely attend myself – I'm waiting to hear back about a clash with a board meeting and will confirm by Wednesday at the latest.\n\nHannah Clarke",
+        ),
+    ] {
+        let f = read_as(from, text, "");
+        assert!(f.doubts.is_empty(), "{text}: {f:?}");
+        let a = f.answers.first().unwrap_or_else(|| panic!("{text}: {f:?}"));
+        assert_eq!(a.intent, Intent::Tentative, "{text}: {f:?}");
+        assert_eq!(a.attendees.len(), 1, "{text}: {f:?}");
+    }
+    // A clash that stays is a no.
+    let f = read_as(
+        ("Haug Marte", "marte.haug@jd.dep.no"),
+        "Jeg har dessverre en kollisjon med et internt møte, så jeg kan ikke komme.",
+        "",
+    );
+    let a = f.answers.first().unwrap_or_else(|| panic!("{f:?}"));
+    assert!(a.attendees.is_empty(), "{f:?}");
+    assert_eq!(
+        a.withdrawn[0].email.as_deref(),
+        Some("marte.haug@jd.dep.no"),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn who_comes_along_after_a_replacement_is_not_the_one_replaced() {
+    let f = read_as(
+        ("Eng Siri", "siri.eng@nfd.dep.no"),
+        "Hei,\n\nOle Bakke har fått forfall til møtet i morgen. Trine Mo (trine.mo@nfd.dep.no) kommer i stedet for ham, sammen med meg.\n\nHilsen\nSiri Eng",
+        "",
+    );
+    let a = f.answers.first().unwrap_or_else(|| panic!("{f:?}"));
+    assert_eq!(names(a), ["Trine Mo", "Siri Eng"], "{f:?}");
+    let withdrawn: Vec<_> = a.withdrawn.iter().filter_map(|w| w.name.as_deref()).collect();
+    assert_eq!(withdrawn, ["Ole Bakke"], "{f:?}");
+}
+
+#[test]
+fn a_given_name_that_is_also_a_word_is_a_name_inside_a_sentence() {
+    let me = ("Stave Bjørn", "bjorn.stave@kud.dep.no");
+    let f = read_as(
+        me,
+        "Hei,\n\nbeklager sent svar, Fra KUD kommer Vår Engen og Sunniva Tveit på møte torsdag.\n\nBjørn Stave",
+        "",
+    );
+    assert_eq!(names(&f.answers[0]), ["Vår Engen", "Sunniva Tveit"], "{f:?}");
+    let f = read_as(
+        me,
+        "Hei,\n\nVår kontaktperson blir Vår, som var med på møtet sist torsdag. Hun har direktenummer 22 24 83 90.\n\nMvh Bjørn",
+        "",
+    );
+    assert_eq!(
+        f.contact.as_ref().and_then(|c| c.name.as_deref()),
+        Some("Vår"),
+        "{f:?}"
+    );
+    // At the start of a sentence or a line it is the word.
+    let f = read_as(
+        me,
+        "Hei,\nVår kontaktperson blir Sunniva Tveit. Vår deltaker blir Per Lie.",
+        "",
+    );
+    assert_eq!(
+        f.contact.as_ref().and_then(|c| c.name.as_deref()),
+        Some("Sunniva Tveit"),
+        "{f:?}"
+    );
+    assert!(f.answers.iter().all(|a| names(a) == ["Per Lie"]), "{f:?}");
+    // A month is no one: "in August Monday".
+    let f = read_as(
+        ("Henrik Moe", "henrik.moe@mfa.no"),
+        "We will come to the follow-up meeting in August, and I will attend on 23 June.",
+        "",
+    );
+    assert!(
+        f.answers
+            .iter()
+            .all(|a| a.attendees.iter().all(|p| p.name.as_deref() != Some("August"))),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn an_address_for_a_first_name_and_one_brought_along() {
+    let f = read_as(
+        ("Mathias Berg", "mathias.berg@elev.no"),
+        "Hei igjen,\n\nglemte å ta med e-posten til Jonas i går: jonas.fjell@elev.no\n\nVi har også fått med oss Amina Yusuf (amina.yusuf@elev.no) fra arbeidsutvalget, så vi blir tre totalt.\n\nMathias",
+        "",
+    );
+    let a = f.answers.first().unwrap_or_else(|| panic!("{f:?}"));
+    assert!(
+        a.attendees
+            .iter()
+            .any(|p| p.name.as_deref() == Some("Jonas") && p.email.as_deref() == Some("jonas.fjell@elev.no")),
+        "{f:?}"
+    );
+    assert!(names(a).contains(&"Amina Yusuf".to_string()), "{f:?}");
+    assert_eq!(a.count, Some(3));
+    // Having noticed something brings no one.
+    let f = read_as(
+        ("Mathias Berg", "mathias.berg@elev.no"),
+        "Vi har fått med oss at møtet er flyttet til Akersgata 59.",
+        "",
+    );
+    assert!(f.answers.iter().all(|a| a.attendees.is_empty()), "{f:?}");
+}

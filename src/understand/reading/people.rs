@@ -517,6 +517,9 @@ fn name_word(w: &str) -> bool {
 fn given_name_as_word(text: &str, ws: &[Word<'_>], i: usize) -> bool {
     let w = ws[i];
     let capitalised = w.text.chars().next().is_some_and(char::is_uppercase);
+    if !capitalised || !is_given_name(w.text) {
+        return false;
+    }
     let line_before = &text[text[..w.start].rfind('\n').map_or(0, |n| n + 1)..w.start];
     let inside = line_before
         .trim_end()
@@ -528,10 +531,8 @@ fn given_name_as_word(text: &str, ws: &[Word<'_>], i: usize) -> bool {
             || !n.text.chars().next().is_some_and(char::is_uppercase)
             || (name_word(n.text) && !is_given_name(n.text))
     });
-    capitalised
-        && inside
+    inside
         && next_fits
-        && is_given_name(w.text)
         && !crate::understand::dates::is_month_name(&w.text.to_lowercase())
 }
 

@@ -51,17 +51,25 @@ const EXCHANGE_ENTRY_HOSTS: [&str; 3] = [
 /// topmost first), with its place.
 pub fn read<'a>(headers: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<AuthHeader> {
     let mut found = Vec::new();
-    let mut exchange_entry = None;
+    let mut received = Vec::new();
     for (position, (name, value)) in headers.enumerate() {
         if name.eq_ignore_ascii_case("Authentication-Results") {
             found.push((position, value));
-        } else if exchange_entry.is_none()
-            && name.eq_ignore_ascii_case("Received")
-            && received_by(value).is_some_and(|by| EXCHANGE_ENTRY_HOSTS.iter().any(|h| by.ends_with(h)))
-        {
-            exchange_entry = Some(position);
+        } else if name.eq_ignore_ascii_case("Received") {
+            received.push((position, value));
         }
     }
+    // Where Exchange took the message in, looked for only when there are results to place.
+    let exchange_entry = if found.is_empty() {
+        None
+    } else {
+        received
+            .into_iter()
+            .find(|(_, value)| {
+                received_by(value).is_some_and(|by| EXCHANGE_ENTRY_HOSTS.iter().any(|h| by.ends_with(h)))
+            })
+            .map(|(position, _)| position)
+    };
     found
         .into_iter()
         .map(|(position, value)| {

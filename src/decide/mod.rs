@@ -1783,9 +1783,22 @@ fn names_org(split: &crate::understand::quote::Split, o: &crate::config::Organis
 /// Words of hearing of the invitation through someone: "fått invitasjonen videresendt fra AID",
 /// "made us aware of", "tipset oss".
 const REFERRAL_WORDS: &[&str] = &[
+    "videresendt",
+    "videresendte",
+    "videresende",
+    "vidaresendt",
+    "vidaresende",
+    "vidaresendte",
+    "videreformidlet",
+    "videreformidla",
+    "vidareformidla",
+    "tips",
+    "tipset",
+    "tipsa",
     "fått",
     "fikk",
     "fekk",
+    "forwarded",
     "made us aware",
     "told us",
     "heard",
@@ -1793,32 +1806,18 @@ const REFERRAL_WORDS: &[&str] = &[
     "passed on",
     "passed it on",
 ];
-/// The beginnings of the verbs of passing on, in any tense ("videresendte", "videreformidlet",
-/// "forwarding", "tipsa").
-const REFERRAL_STEMS: &[&str] = &[
-    "videresend",
-    "vidaresend",
-    "videreformidl",
-    "vidareformidl",
-    "tips",
-    "forward",
-];
 
 /// What the person wrote, without the sentences that say who passed the invitation on.
 fn beyond_referral(text: &str) -> String {
     text.split(['.', '!', '?', '\n'])
         .filter(|s| {
             let lower = s.to_lowercase();
-            let stem = lower
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|w| REFERRAL_STEMS.iter().any(|st| w.starts_with(st)));
-            !stem
-                && !REFERRAL_WORDS.iter().any(|w| {
-                    lower.match_indices(w).any(|(at, _)| {
-                        !lower[..at].ends_with(char::is_alphanumeric)
-                            && !lower[at + w.len()..].starts_with(char::is_alphanumeric)
-                    })
+            !REFERRAL_WORDS.iter().any(|w| {
+                lower.match_indices(w).any(|(at, _)| {
+                    !lower[..at].ends_with(char::is_alphanumeric)
+                        && !lower[at + w.len()..].starts_with(char::is_alphanumeric)
                 })
+            })
         })
         .collect::<Vec<_>>()
         .join("\n")

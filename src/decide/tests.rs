@@ -336,6 +336,18 @@ fn naming_the_ministry_that_passed_the_invitation_on_in_any_tense_is_no_speaking
 }
 
 #[test]
+fn words_like_passing_on_that_pass_nothing_on_still_name_the_ministry() {
+    for said in [
+        "Going forward, the contact person for AID is Oda Kristiansen (oda.kristiansen@arbeidstilsynet.no), 467 12 980.",
+        "Jeg videresender til riktig person internt, men kontaktperson for AID blir Oda Kristiansen (oda.kristiansen@arbeidstilsynet.no), 467 12 980.",
+    ] {
+        let from = "Even Sletten <even.sletten@arbeidstilsynet.no>";
+        let d = decide_text(from, &passed(from), said);
+        assert_eq!(d.outcome, Outcome::Review, "{said}: {d:?}");
+    }
+}
+
+#[test]
 fn an_agency_registering_at_its_ministry_s_request_is_held_for_the_ministry() {
     let from = "Elin Hovde <elin.hovde@miljodir.no>";
     let d = decide_text(

@@ -1097,6 +1097,8 @@ impl<'c> Reader<'c> {
             // that day": the day named, the exception.
             if let Some((s, before)) = named_before
                 && s == clause.sentence
+                && !(reading.specific && reading.main != 0)
+                && reading.except == 0
                 && demonstrative_time(&toks)
             {
                 reading.main = before;
@@ -3195,6 +3197,12 @@ mod tests {
             ),
             ynm(&[1, 2, 4], &[3], &[])
         );
+        // A clause that names its own day keeps it.
+        let a = read(
+            "Any of the proposed times works except Friday 2 September, and Monday 29 August is the same day as our board meeting, so that one is difficult.",
+            &candidates(),
+        );
+        assert!(!a.yes.contains(&1), "{a:?}");
     }
 
     #[test]

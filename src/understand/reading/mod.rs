@@ -553,6 +553,12 @@ const LIKELIHOOD_ADVERBS: &[&str] = &[
     "forhåpentlegvis",
     "probably",
     "likely",
+    // A registration made for now: "Vi melder foreløpig på Hanne Vik".
+    "foreløpig",
+    "foreløbig",
+    "førebels",
+    "provisionally",
+    "tentatively",
 ];
 
 fn is_light_adverb(word: &str) -> bool {
@@ -2670,28 +2676,67 @@ fn asked_to_come(lower: &str) -> Option<usize> {
 
 /// "men har en mulig kollisjon med en høring", "a possible clash": an obstacle that may be.
 /// "Har en kollisjon med et internt møte som jeg forsøker å flytte", "I'm waiting to hear back
-/// about a clash": an obstacle that is being moved may be gone by the day.
+/// about a clash": an obstacle the writer is moving, or waiting to hear about, may be gone by the
+/// day. Trying to do something else ("prøver å få en kollega til å stille", "håper å få delta
+/// neste gang") moves nothing, and a no said outright ("melder forfall") stays a no.
 fn hedged_obstacle(lower: &str) -> bool {
     const HEDGES: &[&str] = &["mulig", "mogleg", "eventuell", "possible", "potential", "likely"];
     const OBSTACLES: &[&str] = &["kollisjon", "konflikt", "dobbeltbooking", "clash", "conflict"];
-    const MOVING: &[&str] = &[
+    const TRYING: &[&str] = &[
         "forsøker å",
         "forsøkjer å",
         "prøver å",
         "prøvar å",
         "freistar å",
-        "håper å få",
+        "håper å",
         "trying to",
         "try to",
         "hoping to",
-        "waiting to hear",
-        "venter på svar",
-        "ventar på svar",
+    ];
+    const MOVING: &[&str] = &[
+        "flytte",
+        "flytta",
+        "flyttet",
+        "endre",
+        "løse",
+        "løyse",
+        "move",
+        "reschedule",
+        "resolve",
+        "shift",
+    ];
+    const WAITING: &[&str] = &["waiting to hear", "venter på svar", "ventar på svar"];
+    const OUTRIGHT: &[&str] = &[
+        "forfall", "avbud", "avmelde", "avmelder", "trekke", "trekker", "cannot", "unable",
     ];
     let words = plain_words(lower);
     let obstacle = |w: &str| OBSTACLES.iter().any(|o| w.starts_with(o));
-    words.windows(2).any(|w| HEDGES.contains(&w[0]) && obstacle(w[1]))
-        || (words.iter().any(|w| obstacle(w)) && MOVING.iter().any(|m| has_word(lower, m)))
+    if words.windows(2).any(|w| HEDGES.contains(&w[0]) && obstacle(w[1])) {
+        return true;
+    }
+    if words.iter().any(|w| OUTRIGHT.contains(w)) || lower.contains("n't") || lower.contains("kan ikk") {
+        return false;
+    }
+    // The verb of moving right after the trying, "få" or "get" between ("håper å få flyttet").
+    let moves = TRYING.iter().any(|t| {
+        lower.match_indices(t).any(|(at, _)| {
+            let mut after = lower[at + t.len()..].split_whitespace();
+            let first = after.next().unwrap_or("");
+            let verb = if ["få", "get"].contains(&first) {
+                after.next().unwrap_or("")
+            } else {
+                first
+            };
+            MOVING.contains(&verb.trim_matches(|c: char| !c.is_alphanumeric()))
+        })
+    });
+    // What is waited for is the clash: named after the waiting.
+    let waits = WAITING.iter().any(|w| {
+        lower
+            .find(w)
+            .is_some_and(|at| plain_words(&lower[at..]).iter().any(|w| obstacle(w)))
+    });
+    words.iter().any(|w| obstacle(w)) && (moves || waits)
 }
 
 /// "Jeg tar med meg rådgiver Jostein Vik", "Hun tar med seg en kollega": bringing a person is
@@ -3315,8 +3360,12 @@ pub fn read(input: &Input<'_>, ctx: &Context) -> Facts {
                             let words: Vec<&str> = between.split_whitespace().collect();
                             words.len() <= 2
                                 && !words.iter().any(|w| {
-                                    ["fra", "frå", "til", "av", "om", "på", "from", "of", "for", "to"]
-                                        .contains(w)
+                                    // "fått med oss at …" is noticing, not bringing.
+                                    [
+                                        "fra", "frå", "til", "av", "om", "på", "from", "of", "for", "to",
+                                        "at", "hvem", "kven", "hvordan", "korleis", "that", "who", "how",
+                                    ]
+                                    .contains(w)
                                 })
                         })
                 })
@@ -4234,17 +4283,11 @@ fn replacement(text: &str, offset: usize, ms: &[Mention], me: &Attendee) -> (Vec
         .filter(|m| attendee_of(m, me).is_some())
         .map(|m| m.start)
         .min();
-    let object_end = [
-        ",",
-        " sammen med ",
-        " saman med ",
-        " together with ",
-        " along with ",
-    ]
-    .iter()
-    .filter_map(|t| lower[at - offset..].find(t))
-    .min()
-    .map(|c| at + c);
+    let object_end = [" sammen med ", " saman med ", " together with ", " along with "]
+        .iter()
+        .filter_map(|t| lower[at - offset..].find(t))
+        .min()
+        .map(|c| at + c);
     let (mut new, mut old) = (Vec::new(), Vec::new());
     for m in ms {
         let Some(a) = attendee_of(m, me) else { continue };
@@ -4259,7 +4302,8 @@ fn replacement(text: &str, offset: usize, ms: &[Mention], me: &Attendee) -> (Vec
             continue;
         } else {
             // "Trine Mo kommer i stedet for ham, sammen med meg": the one replaced is the
-            // phrase's object; who comes along after a comma or "sammen med" comes.
+            // phrase's object; who comes along after "sammen med" comes ("i stedet for min
+            // kollega, Per Olsen, som er syk" still replaces Per).
             m.start > at && object_end.is_none_or(|end| m.start < end)
         };
         if is_old {

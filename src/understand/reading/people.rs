@@ -510,14 +510,19 @@ fn name_word(w: &str) -> bool {
 }
 
 /// "kommer Vår Engen og Sunniva Tveit", "Kontaktperson blir Vår, som var med": a given name that
-/// is also a word of the language ("vår", our), capitalised inside a sentence, is the name. At
-/// the start of a sentence or a line ("Vår kontaktperson", "Vår ref.") it is the word; a month is
-/// never a name here ("in August Monday …"), nor a word before another capitalised word that is
-/// no surname ("Vår Frue").
+/// is also a word of the language ("vår", our), capitalised inside a clause, is the name. At the
+/// start of a sentence, a line or a clause ("Vår kontaktperson", "Vår ref.", "Takk for
+/// invitasjonen, Vår leder og jeg …") it is the word; after a preposition it may open a company's
+/// name ("en kollega fra Vår Energi"); a month is never a name here ("in August Monday …"), nor
+/// a word before another capitalised word that is no surname ("Vår Frue").
 fn given_name_as_word(text: &str, ws: &[Word<'_>], i: usize) -> bool {
+    const PREPOSITIONS: &[&str] = &[
+        "fra", "frå", "for", "i", "hos", "ved", "til", "av", "med", "om", "på", "from", "at", "of", "in",
+        "with", "for", "by",
+    ];
     let w = ws[i];
     let capitalised = w.text.chars().next().is_some_and(char::is_uppercase);
-    if !capitalised || !is_given_name(w.text) {
+    if !capitalised || !is_given_name(w.text) || i == 0 {
         return false;
     }
     let line_before = &text[text[..w.start].rfind('\n').map_or(0, |n| n + 1)..w.start];
@@ -525,13 +530,15 @@ fn given_name_as_word(text: &str, ws: &[Word<'_>], i: usize) -> bool {
         .trim_end()
         .chars()
         .next_back()
-        .is_some_and(|c| c.is_alphanumeric() || c == ',');
+        .is_some_and(char::is_alphanumeric);
+    let after_preposition = PREPOSITIONS.contains(&ws[i - 1].text.to_lowercase().as_str());
     let next_fits = ws.get(i + 1).is_none_or(|n| {
         &text[w.end..n.start] != " "
             || !n.text.chars().next().is_some_and(char::is_uppercase)
             || (name_word(n.text) && !is_given_name(n.text))
     });
     inside
+        && !after_preposition
         && next_fits
         && !crate::understand::dates::is_month_name(&w.text.to_lowercase())
 }

@@ -2943,3 +2943,93 @@ fn an_address_for_a_first_name_and_one_brought_along() {
     );
     assert!(f.answers.iter().all(|a| a.attendees.is_empty()), "{f:?}");
 }
+
+#[test]
+fn the_new_rules_of_holdout_27_stay_in_their_place() {
+    let me = ("Kari Holm", "kari.holm@kld.dep.no");
+    // The one replaced may be named after a comma, alone or in a list.
+    for text in [
+        "Jeg kommer i stedet for min kollega, Per Olsen, som dessverre er syk.",
+        "Trine Mo kommer i stedet for Per Olsen, Lise Dahl og Ola Hansen, som alle er på reise.",
+    ] {
+        let f = read_as(me, text, "");
+        assert!(
+            f.answers.iter().all(|a| a.attendees.iter().all(
+                |p| !["Per Olsen", "Lise Dahl", "Ola Hansen"].contains(&p.name.as_deref().unwrap_or(""))
+            )),
+            "{text}: {f:?}"
+        );
+    }
+    // Having noticed something is no one brought along.
+    for text in [
+        "Vi har fått med oss at Per Olsen fra Digdir skal innlede på møtet. Vi kommer tilbake med påmelding.",
+        "Jeg har fått med meg at Per Olsen holder innlegg. Vi melder på deltakere senere.",
+    ] {
+        let f = read_as(me, text, "");
+        assert!(f.answers.iter().all(|a| a.attendees.is_empty()), "{text}: {f:?}");
+    }
+    // A no said outright stays a no, whatever the writer tries to do next.
+    for text in [
+        "Ola Hansen og jeg kommer trolig. Ola melder dessverre forfall på grunn av en kollisjon med landsmøtet og håper å få delta neste gang.",
+        "Jeg kommer trolig. Selv har jeg dessverre en kollisjon med et styremøte og prøver å få en kollega til å stille i stedet.",
+    ] {
+        let f = read_as(me, text, "");
+        assert!(
+            !f.doubts.is_empty() || f.answers.iter().all(|a| a.attendees.len() < 2),
+            "{text}: {f:?}"
+        );
+        assert!(
+            !f.doubts.is_empty()
+                || f.answers
+                    .iter()
+                    .all(|a| a.attendees.iter().all(|p| p.email.as_deref() != Some(me.1))),
+            "{text}: {f:?}"
+        );
+    }
+    // "Vår" opening a company's name, or a clause, is no one.
+    for text in [
+        "Jeg kommer gjerne, sammen med en kollega fra Vår Energi.",
+        "Fra oss kommer Ola Hansen og Lise Dahl fra Vår Energi.",
+        "Takk for invitasjonen, Vår leder og jeg kommer gjerne.",
+        "Hei Tom Arne, Vår kontaktperson er Ola Hansen, ola.hansen@kld.dep.no.",
+    ] {
+        let f = read_as(me, text, "");
+        let vaar = |n: Option<&str>| n.is_some_and(|n| n.starts_with("Vår"));
+        assert!(
+            f.answers.iter().all(|a| a
+                .attendees
+                .iter()
+                .chain(&a.withdrawn)
+                .all(|p| !vaar(p.name.as_deref()))),
+            "{text}: {f:?}"
+        );
+        assert!(
+            f.contact.as_ref().is_none_or(|c| !vaar(c.name.as_deref())),
+            "{text}: {f:?}"
+        );
+    }
+}
+
+#[test]
+fn a_registration_for_now_is_tentative() {
+    let f = read_as(
+        ("Aasen Bjørn", "bjorn.aasen@kd.dep.no"),
+        "Vi melder foreløpig på Hanne Vik (kopi) fra Kunnskapsdepartementet. Hun er på tjenestereise i Tromsø.",
+        "",
+    );
+    let a = f.answers.first().unwrap_or_else(|| panic!("{f:?}"));
+    assert_eq!(a.intent, Intent::Tentative, "{f:?}");
+    assert_eq!(names(a), ["Hanne Vik"]);
+    // "foreløpig ikke" is not yet: no one is registered.
+    let f = read_as(
+        ("Aasen Bjørn", "bjorn.aasen@kd.dep.no"),
+        "Vi har foreløpig ikke fått avklart hvem som kan delta.",
+        "",
+    );
+    assert!(
+        f.answers
+            .iter()
+            .all(|a| a.attendees.is_empty() && a.intent != Intent::Registered),
+        "{f:?}"
+    );
+}
